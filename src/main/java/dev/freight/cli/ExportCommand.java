@@ -1,0 +1,230 @@
+package dev.freight.cli;
+
+import dev.freight.engine.CancellationToken;
+import dev.freight.engine.ExportCancelledException;
+import dev.freight.engine.ExportEngine;
+import dev.freight.engine.ExportFailedException;
+import dev.freight.engine.ExportListener;
+import dev.freight.engine.ExportResult;
+import dev.freight.engine.RowEstimator;
+import dev.freight.format.ExportFormat;
+import dev.freight.format.FormatOptions;
+import dev.freight.query.ExportRequest;
+import dev.freight.query.Filter;
+import dev.freight.query.InvalidRequestException;
+import dev.freight.query.QueryPlan;
+import dev.freight.query.QueryPlanner;
+import dev.freight.query.SortKey;
+import dev.freight.source.JdbcSource;
+import dev.freight.source.SourceUnavailableException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+
+/** {@code freight export}: one table to one file (or stdout), with a progress bar on a terminal. */
+@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Export a table or view to a file or standard output.",
+        footer = {"", "Filters: --where 'column op value', op one of: " + "eq ne lt lte gt gte in not_in between like "
+                + "contains starts_with is_null not_null; lists (in, not_in, between) are comma-separated.",
+                "Examples:",
+                "  freight export --demo --table orders --where 'status in paid,shipped' --sort created_at:desc -o orders.csv",
+                "  freight export --source jdbc:postgresql://localhost/shop --user app --table orders --format ndjson --gzip -o -"})
+final class ExportCommand implements Callable<Integer> {
+    @Mixin
+    SourceOptions sourceOptions;
+
+    @Option(names = {"--table", "-t"}, required = true, description = "Table or view to export (schema.table outside the default schema).")
+    String table;
+
+    @Option(names = {"--columns", "-c"}, split = ",", paramLabel = "<col>", description = "Columns, in order (default: all).")
+    List<String> columns = new ArrayList<>();
+
+    @Option(names = {"--where", "-w"}, paramLabel = "'col op value'", description = "A filter; repeat for more (all must hold).")
+    List<String> where = new ArrayList<>();
+
+    @Option(names = "--sort", split = ",", paramLabel = "<col[:asc|desc]>", description = "Sort keys.")
+    List<String> sort = new ArrayList<>();
+
+    @Option(names = "--limit", paramLabel = "<N>", description = "Export at most N rows.")
+    Long limit;
+
+    @Option(names = "--ids", split = ",", paramLabel = "<id>", description = "Only the rows with these primary keys.")
+    List<String> ids = new ArrayList<>();
+
+    @Option(names = "--from", paramLabel = "<date>", description = "Rows whose time column is at or after this date/time.")
+    String dateFrom;
+
+    @Option(names = "--to", paramLabel = "<date>", description = "Rows whose time column is before this date/time.")
+    String dateTo;
+
+    @Option(names = {"--format", "-f"}, defaultValue = "csv", description = "csv, tsv, json or ndjson (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = {"--gzip", "-z"}, description = "Compress the output with gzip.")
+    boolean gzip;
+
+    @Option(names = {"--output", "-o"}, paramLabel = "<FILE|->", defaultValue = "-", description = "Output file, or - for standard output (default).")
+    String output;
+
+    @Option(names = "--label", paramLabel = "<col=Header>", description = "Header name for a column; repeatable.")
+    Map<String, String> labels = new LinkedHashMap<>();
+
+    @Option(names = {"--option", "-O"}, paramLabel = "<key=value>",
+            description = "Format option: delimiter, header, null_text, bom, line_ending, sanitize_formulas, time_zone.")
+    Map<String, String> formatOptions = new LinkedHashMap<>();
+
+    @Option(names = "--progress", defaultValue = "auto", paramLabel = "<auto|always|never>",
+            description = "Progress bar on stderr: auto shows it when stderr is a terminal (default: ${DEFAULT-VALUE}).")
+    String progress;
+
+    @Option(names = {"--quiet", "-q"}, description = "No summary line.")
+    boolean quiet;
+
+    @Option(names = {"--verbose", "-v"}, description = "Print stack traces of errors.")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        PrintStream err = System.err;
+        try {
+            return export(err);
+        } catch (InvalidRequestException e) {
+            return fail(err, e, Main.EXIT_BAD_INPUT);
+        } catch (SourceUnavailableException e) {
+            return fail(err, e, Main.EXIT_SOURCE_UNREACHABLE);
+        } catch (ExportFailedException e) {
+            return fail(err, e, "source_unavailable".equals(e.code()) ? Main.EXIT_SOURCE_UNREACHABLE : Main.EXIT_FAILURE);
+        } catch (ExportCancelledException e) {
+            return fail(err, e, Main.EXIT_FAILURE);
+        } catch (RuntimeException | IOException e) {
+            return fail(err, e, Main.EXIT_FAILURE);
+        }
+    }
+
+    private int fail(PrintStream err, Exception e, int code) {
+        err.println("freight: error: " + e.getMessage());
+        if (verbose) e.printStackTrace(err);
+        return code;
+    }
+
+    private int export(PrintStream err) throws IOException {
+        ExportFormat exportFormat = ExportFormat.fromId(format);
+        Map<String, Object> options = new LinkedHashMap<>(formatOptions);
+        if (!labels.isEmpty()) options.put("labels", labels);
+        ExportRequest request = ExportRequest.of(table, exportFormat.id())
+                .withColumns(columns)
+                .withFilters(where.stream().map(ExportCommand::parseWhere).toList())
+                .withSort(sort.stream().map(ExportCommand::parseSort).toList())
+                .withRowLimit(limit)
+                .withIds(new ArrayList<>(ids))
+                .withDateRange(dateFrom, dateTo)
+                .withCompress(gzip)
+                .withOptions(options);
+        FormatOptions formatOptions = FormatOptions.parse(exportFormat, withoutLabels(options));
+        boolean showProgress = switch (progress) {
+            case "always" -> true;
+            case "never" -> false;
+            case "auto" -> Terminal.isStderrTerminal();
+            default -> throw new InvalidRequestException("invalid_option", "progress",
+                    "--progress must be auto, always or never, got '" + progress + "'");
+        };
+
+        try (JdbcSource source = sourceOptions.open()) {
+            QueryPlan plan = new QueryPlanner(source.catalog(), source.dialect()).plan(request);
+            ExportEngine.Job job = new ExportEngine.Job(source, plan, exportFormat, formatOptions, gzip);
+            OptionalLong total = showProgress ? RowEstimator.estimate(source, plan, RowEstimator.DEFAULT_CAP) : OptionalLong.empty();
+            ProgressBar bar = showProgress ? new ProgressBar(err, total) : null;
+            ExportListener listener = bar == null ? ExportListener.NONE : bar::update;
+            CancellationToken cancel = new CancellationToken();
+            Thread onInterrupt = new Thread(cancel::cancel, "freight-cancel");
+            Runtime.getRuntime().addShutdownHook(onInterrupt);
+            ExportResult result;
+            try {
+                result = "-".equals(output) ? toStdout(job, listener, cancel) : toFile(job, Path.of(output), listener, cancel);
+            } finally {
+                if (bar != null) bar.clear();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onInterrupt);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running: the export is being cancelled
+                }
+            }
+            if (!quiet) err.println(Summary.line(result, "-".equals(output) ? "stdout" : output));
+            return Main.EXIT_OK;
+        }
+    }
+
+    private static Map<String, Object> withoutLabels(Map<String, Object> options) {
+        Map<String, Object> copy = new LinkedHashMap<>(options);
+        copy.remove("labels");
+        return copy;
+    }
+
+    private static ExportResult toStdout(ExportEngine.Job job, ExportListener listener, CancellationToken cancel) throws IOException {
+        OutputStream out = new BufferedOutputStream(new FileOutputStream(java.io.FileDescriptor.out), 64 * 1024);
+        ExportResult result = new ExportEngine().export(job, out, listener, cancel);
+        out.flush();
+        return result;
+    }
+
+    /**
+     * Writes to {@code FILE.part} and renames it when complete, so a failed or interrupted export never leaves a
+     * file that looks finished.
+     */
+    private static ExportResult toFile(ExportEngine.Job job, Path target, ExportListener listener, CancellationToken cancel)
+            throws IOException {
+        Path absolute = target.toAbsolutePath();
+        if (Files.isDirectory(absolute)) {
+            throw new InvalidRequestException("invalid_output", "output", "output '" + target + "' is a directory");
+        }
+        Path part = absolute.resolveSibling(absolute.getFileName() + ".part");
+        boolean done = false;
+        try (OutputStream out = Files.newOutputStream(part)) {
+            ExportResult result = new ExportEngine().export(job, out, listener, cancel);
+            out.close();
+            Files.move(part, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            done = true;
+            return result;
+        } finally {
+            if (!done) Files.deleteIfExists(part);
+        }
+    }
+
+    /** {@code col op value}; the value is the rest of the text, optionally in single or double quotes. */
+    static Filter parseWhere(String text) {
+        String[] parts = text.trim().split("\\s+", 3);
+        if (parts.length < 2) {
+            throw new InvalidRequestException("invalid_filter", "where", "filter '" + text
+                    + "' must look like 'column op value', e.g. 'status eq paid' or 'discount is_null'");
+        }
+        String value = parts.length == 3 ? unquote(parts[2]) : null;
+        return new Filter(parts[0], parts[1], value);
+    }
+
+    private static String unquote(String v) {
+        if (v.length() >= 2 && (v.startsWith("'") && v.endsWith("'") || v.startsWith("\"") && v.endsWith("\""))) {
+            return v.substring(1, v.length() - 1);
+        }
+        return v;
+    }
+
+    static SortKey parseSort(String text) {
+        int colon = text.lastIndexOf(':');
+        return colon < 0 ? new SortKey(text.trim(), "asc") : new SortKey(text.substring(0, colon).trim(), text.substring(colon + 1).trim());
+    }
+}

@@ -1,0 +1,53 @@
+package dev.freight.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code freight} command. Exit codes: 0 ok, 1 other failure, 2 bad input, 3 source unreachable. */
+@Command(name = "freight", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Exports tables and queries of relational databases to CSV, TSV, JSON and NDJSON files.",
+        subcommands = {ExportCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILURE = 1;
+    public static final int EXIT_BAD_INPUT = 2;
+    public static final int EXIT_SOURCE_UNREACHABLE = 3;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        quietLibraryLogging();
+        CommandLine cli = new CommandLine(new Main());
+        cli.setParameterExceptionHandler(Main::badUsage);
+        return cli.execute(args);
+    }
+
+    /** Library INFO logs (pool start, driver banners) would garble the progress bar and piped output. */
+    private static void quietLibraryLogging() {
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    }
+
+    private static int badUsage(CommandLine.ParameterException e, String[] args) {
+        System.err.println("freight: " + e.getMessage());
+        System.err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+        return EXIT_BAD_INPUT;
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[]{"freight " + (v == null ? "dev" : v)};
+        }
+    }
+}

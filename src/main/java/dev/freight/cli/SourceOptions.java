@@ -1,0 +1,46 @@
+package dev.freight.cli;
+
+import dev.freight.source.DemoData;
+import dev.freight.source.JdbcSource;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/** How a command reaches its database: a JDBC URL, or the embedded demo. */
+final class SourceOptions {
+    @Option(names = "--source", paramLabel = "<jdbc-url|demo>",
+            description = "JDBC URL of the source (jdbc:postgresql:, jdbc:mariadb:, jdbc:mysql:, jdbc:h2:, jdbc:sqlite:) or 'demo'.")
+    String source;
+
+    @Option(names = "--demo", description = "Use the built-in demo database (same as --source demo).")
+    boolean demo;
+
+    @Option(names = "--user", description = "Database user (or put it in the URL).")
+    String user;
+
+    @Option(names = "--password-env", paramLabel = "<NAME>", defaultValue = "FREIGHT_SOURCE_PASSWORD",
+            description = "Environment variable holding the database password (default: ${DEFAULT-VALUE}); "
+                    + "passwords are never taken on the command line, where other users could see them.")
+    String passwordEnv;
+
+    @Option(names = "--data-dir", paramLabel = "<dir>", defaultValue = "${env:FREIGHT_DATA_DIR:-freight-data}",
+            description = "Where the demo database lives (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    JdbcSource open() {
+        boolean useDemo = demo || "demo".equalsIgnoreCase(source);
+        if (useDemo) {
+            return JdbcSource.open("demo", DemoData.ensureEmbedded(dataDir), "sa", "", 2);
+        }
+        if (source == null) {
+            throw new dev.freight.query.InvalidRequestException("missing_source", "source",
+                    "no source given: use --source <jdbc-url> or --demo");
+        }
+        try {
+            dev.freight.source.Dialect.fromJdbcUrl(source);
+        } catch (IllegalArgumentException e) {
+            throw new dev.freight.query.InvalidRequestException("invalid_source", "source", e.getMessage());
+        }
+        return JdbcSource.open("cli", source, user, System.getenv(passwordEnv), 2);
+    }
+}

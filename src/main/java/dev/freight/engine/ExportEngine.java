@@ -1,0 +1,115 @@
+package dev.freight.engine;
+
+import dev.freight.format.ExportFormat;
+import dev.freight.format.FormatOptions;
+import dev.freight.format.FormatWriter;
+import dev.freight.query.InvalidRequestException;
+import dev.freight.query.QueryPlan;
+import dev.freight.source.JdbcSource;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Runs one export: cursor → format writer → (gzip) → destination, reporting progress and honouring
+ * cancellation. The same engine serves the CLI, synchronous HTTP responses and background jobs.
+ */
+public final class ExportEngine {
+    public static final long PROGRESS_INTERVAL_NANOS = 250_000_000L;
+    /** Rows between two looks at the clock and the cancellation flag: cheap, yet far below a second of work. */
+    private static final int CHECK_EVERY_ROWS = 1024;
+    private static final int GZIP_BUFFER = 64 * 1024;
+
+    /** What to export and how; {@code options} are already validated for {@code format}. */
+    public record Job(JdbcSource source, QueryPlan plan, ExportFormat format, FormatOptions options, boolean gzip) {
+        public Job {
+            if (gzip && !format.compressible()) {
+                throw new InvalidRequestException("invalid_option", "compress", "format " + format.id()
+                        + " is already compressed; compress: true does not apply");
+            }
+        }
+    }
+
+    public ExportResult export(Job job, OutputStream destination, ExportListener listener, CancellationToken cancel) {
+        long start = System.nanoTime();
+        CountingOutputStream counted = new CountingOutputStream(destination);
+        try {
+            OutputStream out = counted;
+            GZIPOutputStream gzip = null;
+            if (job.gzip()) {
+                // Level 1: CSV still shrinks 4-5x, at about half the CPU cost of the default level 6.
+                gzip = new GZIPOutputStream(counted, GZIP_BUFFER) {
+                    {
+                        def.setLevel(Deflater.BEST_SPEED);
+                    }
+                };
+                out = gzip;
+            }
+            Tracker tracker = new Tracker(counted, listener, cancel, start);
+            long rows;
+            boolean fastPath = PostgresCopyExport.applies(job);
+            if (fastPath) {
+                rows = new PostgresCopyExport(job, cancel).export(out, tracker);
+            } else {
+                FormatWriter writer = job.format().writer(out, job.plan().columns(), job.plan().labels(), job.options());
+                writer.begin();
+                rows = new JdbcRowSource(job.source(), job.plan(), cancel).stream(row -> {
+                    writer.writeRow(row);
+                    tracker.rowWritten();
+                });
+                writer.finish();
+            }
+            if (cancel.isCancelled()) throw new ExportCancelledException();
+            if (gzip != null) gzip.finish();
+            out.flush();
+            long elapsed = System.nanoTime() - start;
+            listener.onProgress(new ExportProgress(rows, counted.count(), elapsed));
+            return new ExportResult(rows, counted.count(), elapsed, fastPath);
+        } catch (IOException e) {
+            throw new ExportFailedException("write_failed", "writing the export failed: " + e.getMessage(), true, e);
+        } catch (UncheckedIOException e) {
+            throw new ExportFailedException("write_failed", "writing the export failed: " + e.getCause().getMessage(),
+                    true, e.getCause());
+        }
+    }
+
+    /** Counts rows, reports progress on a clock, and turns a cancellation into an exception between batches. */
+    static final class Tracker {
+        private final CountingOutputStream bytes;
+        private final ExportListener listener;
+        private final CancellationToken cancel;
+        private final long start;
+        private long rows;
+        private long lastReport;
+
+        Tracker(CountingOutputStream bytes, ExportListener listener, CancellationToken cancel, long start) {
+            this.bytes = bytes;
+            this.listener = listener;
+            this.cancel = cancel;
+            this.start = start;
+            this.lastReport = start;
+        }
+
+        void rowWritten() {
+            if (++rows % CHECK_EVERY_ROWS == 0) checkpoint();
+        }
+
+        void rowsWritten(long n) {
+            long before = rows;
+            rows += n;
+            if (before / CHECK_EVERY_ROWS != rows / CHECK_EVERY_ROWS) checkpoint();
+        }
+
+        void checkpoint() {
+            if (cancel.isCancelled()) throw new ExportCancelledException();
+            long now = System.nanoTime();
+            if (now - lastReport >= PROGRESS_INTERVAL_NANOS) {
+                lastReport = now;
+                listener.onProgress(new ExportProgress(rows, bytes.count(), now - start));
+            }
+        }
+    }
+}

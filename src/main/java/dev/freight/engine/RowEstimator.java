@@ -1,0 +1,65 @@
+package dev.freight.engine;
+
+import dev.freight.query.QueryPlan;
+import dev.freight.source.Dialect;
+import dev.freight.source.JdbcSource;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * Estimates how many rows a plan will export, cheaply: PostgreSQL's planner statistics for an unfiltered table,
+ * otherwise a COUNT that stops at {@code cap} rows and gives up after a few seconds. Unknown is a valid answer.
+ */
+public final class RowEstimator {
+    public static final long DEFAULT_CAP = 10_000_000L;
+    private static final int TIMEOUT_SECONDS = 5;
+
+    private RowEstimator() {
+    }
+
+    public static OptionalLong estimate(JdbcSource source, QueryPlan plan, long cap) {
+        try (Connection c = source.connection()) {
+            c.setReadOnly(source.dialect() != Dialect.SQLITE);
+            OptionalLong estimate = source.dialect() == Dialect.POSTGRESQL && !plan.filtered()
+                    ? postgresStatistics(c, plan) : OptionalLong.empty();
+            if (estimate.isEmpty()) estimate = boundedCount(c, source.dialect(), plan, cap);
+            if (estimate.isPresent() && plan.rowLimit() != null) {
+                return OptionalLong.of(Math.min(estimate.getAsLong(), plan.rowLimit()));
+            }
+            return estimate;
+        } catch (SQLException | RuntimeException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    private static OptionalLong postgresStatistics(Connection c, QueryPlan plan) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(?)")) {
+            s.setString(1, Dialect.POSTGRESQL.qualifiedName(plan.table()));
+            try (ResultSet rs = s.executeQuery()) {
+                // reltuples is -1 (or 0 on old servers) until the table has been analysed or vacuumed.
+                if (rs.next() && rs.getLong(1) > 0) return OptionalLong.of(rs.getLong(1));
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    private static OptionalLong boundedCount(Connection c, Dialect dialect, QueryPlan plan, long cap) throws SQLException {
+        String sql = "SELECT COUNT(*) FROM (SELECT 1 AS one" + plan.fromAndWhere() + " LIMIT ?) capped";
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setQueryTimeout(TIMEOUT_SECONDS);
+            List<Object> params = plan.whereParameters();
+            for (int i = 0; i < params.size(); i++) dialect.bind(s, i + 1, params.get(i));
+            s.setLong(params.size() + 1, cap + 1);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                long n = rs.getLong(1);
+                return n > cap ? OptionalLong.empty() : OptionalLong.of(n);
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.freight.format;
+
+import dev.freight.query.InvalidRequestException;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** The formats Freight writes, with their file extension, content type and the options each accepts. */
+public enum ExportFormat {
+    CSV("csv", "csv", "text/csv; charset=utf-8", true, FormatOptions.CSV_OPTIONS),
+    TSV("tsv", "tsv", "text/tab-separated-values; charset=utf-8", true, FormatOptions.CSV_OPTIONS),
+    JSON("json", "json", "application/json", true, FormatOptions.JSON_OPTIONS),
+    NDJSON("ndjson", "ndjson", "application/x-ndjson", true, FormatOptions.JSON_OPTIONS);
+
+    private final String id;
+    private final String extension;
+    private final String contentType;
+    private final boolean compressible;
+    private final Set<String> optionNames;
+
+    ExportFormat(String id, String extension, String contentType, boolean compressible, Set<String> optionNames) {
+        this.id = id;
+        this.extension = extension;
+        this.contentType = contentType;
+        this.compressible = compressible;
+        this.optionNames = optionNames;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String extension() {
+        return extension;
+    }
+
+    public String contentType() {
+        return contentType;
+    }
+
+    /** Whether {@code compress: true} makes sense; already-compressed formats refuse it. */
+    public boolean compressible() {
+        return compressible;
+    }
+
+    public Set<String> optionNames() {
+        return optionNames;
+    }
+
+    public static ExportFormat fromId(String id) {
+        if (id == null || id.isBlank()) return CSV;
+        String wanted = id.trim().toLowerCase(Locale.ROOT);
+        return Arrays.stream(values()).filter(f -> f.id.equals(wanted)).findFirst()
+                .orElseThrow(() -> new InvalidRequestException("unknown_format", "format", "unknown format '"
+                        + (id.length() > 40 ? id.substring(0, 37) + "..." : id) + "'; formats: " + choices()));
+    }
+
+    public static String choices() {
+        return Arrays.stream(values()).map(ExportFormat::id).collect(Collectors.joining(", "));
+    }
+
+    public FormatWriter writer(java.io.OutputStream out, java.util.List<dev.freight.source.Column> columns,
+                               java.util.List<String> labels, FormatOptions options) {
+        return switch (this) {
+            case CSV, TSV -> new CsvFormatWriter(out, columns, labels, options);
+            case JSON -> new JsonFormatWriter(out, columns, labels, options, false);
+            case NDJSON -> new JsonFormatWriter(out, columns, labels, options, true);
+        };
+    }
+}

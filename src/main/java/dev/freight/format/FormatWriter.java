@@ -1,0 +1,17 @@
+package dev.freight.format;
+
+import java.io.IOException;
+
+/**
+ * Writes rows of one format to an output stream as they arrive. The row array is reused by the caller between
+ * calls, so a writer must not keep it. Values are the engine's types: Long, BigDecimal, Double/Float, Boolean,
+ * String, LocalDate, LocalTime, LocalDateTime, OffsetDateTime, byte[] or null.
+ */
+public interface FormatWriter {
+    void begin() throws IOException;
+
+    void writeRow(Object[] row) throws IOException;
+
+    /** Writes any trailer and flushes; does not close the underlying stream, which belongs to the caller. */
+    void finish() throws IOException;
+}

@@ -1,0 +1,57 @@
+package dev.freight.query;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a caller asks to export (DESIGN.md §2). Everything here is untrusted input; {@link QueryPlanner} turns it
+ * into a {@link QueryPlan} or refuses it.
+ */
+public record ExportRequest(String dataset, String format, List<String> columns, List<Filter> filters,
+                            List<SortKey> sort, Long rowLimit, List<Object> ids, String dateFrom, String dateTo,
+                            boolean compress, Map<String, Object> options) {
+
+    public ExportRequest {
+        columns = columns == null ? List.of() : List.copyOf(columns);
+        filters = filters == null ? List.of() : List.copyOf(filters);
+        sort = sort == null ? List.of() : List.copyOf(sort);
+        ids = ids == null ? List.of() : List.copyOf(ids);
+        options = options == null ? Map.of() : Map.copyOf(options);
+    }
+
+    public static ExportRequest of(String dataset, String format) {
+        return new ExportRequest(dataset, format, null, null, null, null, null, null, null, false, null);
+    }
+
+    public ExportRequest withColumns(List<String> c) {
+        return new ExportRequest(dataset, format, c, filters, sort, rowLimit, ids, dateFrom, dateTo, compress, options);
+    }
+
+    public ExportRequest withFilters(List<Filter> f) {
+        return new ExportRequest(dataset, format, columns, f, sort, rowLimit, ids, dateFrom, dateTo, compress, options);
+    }
+
+    public ExportRequest withSort(List<SortKey> s) {
+        return new ExportRequest(dataset, format, columns, filters, s, rowLimit, ids, dateFrom, dateTo, compress, options);
+    }
+
+    public ExportRequest withRowLimit(Long limit) {
+        return new ExportRequest(dataset, format, columns, filters, sort, limit, ids, dateFrom, dateTo, compress, options);
+    }
+
+    public ExportRequest withIds(List<Object> i) {
+        return new ExportRequest(dataset, format, columns, filters, sort, rowLimit, i, dateFrom, dateTo, compress, options);
+    }
+
+    public ExportRequest withDateRange(String from, String to) {
+        return new ExportRequest(dataset, format, columns, filters, sort, rowLimit, ids, from, to, compress, options);
+    }
+
+    public ExportRequest withCompress(boolean gzip) {
+        return new ExportRequest(dataset, format, columns, filters, sort, rowLimit, ids, dateFrom, dateTo, gzip, options);
+    }
+
+    public ExportRequest withOptions(Map<String, Object> o) {
+        return new ExportRequest(dataset, format, columns, filters, sort, rowLimit, ids, dateFrom, dateTo, compress, o);
+    }
+}

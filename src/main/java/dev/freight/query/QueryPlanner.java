@@ -1,0 +1,330 @@
+package dev.freight.query;
+
+import dev.freight.source.Catalog;
+import dev.freight.source.Column;
+import dev.freight.source.ColumnType;
+import dev.freight.source.Dialect;
+import dev.freight.source.Table;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Turns an {@link ExportRequest} into a {@link QueryPlan}. Every identifier in the SQL is the catalog's spelling,
+ * quoted for the dialect; every value is a bound parameter. Anything it cannot honour is refused here, before
+ * a single statement runs.
+ */
+public final class QueryPlanner {
+    public static final long MAX_ROW_LIMIT = 1_000_000_000L;
+    static final int MAX_LIST_VALUES = 1_000;
+    static final int MAX_IDS = 10_000;
+    static final int MAX_FILTERS = 50;
+    static final int MAX_SORT_KEYS = 16;
+    static final int MAX_LABEL_LENGTH = 200;
+    /** Escape character for contains/starts_with patterns; not a backslash, which MariaDB string literals eat. */
+    private static final char LIKE_ESCAPE = '!';
+
+    private final Catalog catalog;
+    private final Dialect dialect;
+
+    public QueryPlanner(Catalog catalog, Dialect dialect) {
+        this.catalog = catalog;
+        this.dialect = dialect;
+    }
+
+    public QueryPlan plan(ExportRequest request) {
+        Table table = resolveTable(request.dataset());
+        List<Column> columns = selectColumns(table, request.columns());
+        List<String> labels = labels(table, columns, request.options().get("labels"));
+
+        List<String> conditions = new ArrayList<>();
+        List<Object> params = new ArrayList<>();
+        if (request.filters().size() > MAX_FILTERS) {
+            throw new InvalidRequestException("too_many_filters", "filters", "at most " + MAX_FILTERS
+                    + " filters are allowed, got " + request.filters().size());
+        }
+        for (int i = 0; i < request.filters().size(); i++) {
+            conditions.add(condition(table, request.filters().get(i), "filters[" + i + "]", params));
+        }
+        addIds(table, request.ids(), conditions, params);
+        addDateRange(table, request.dateFrom(), request.dateTo(), conditions, params);
+
+        StringBuilder fromWhere = new StringBuilder(" FROM ").append(dialect.qualifiedName(table));
+        if (!conditions.isEmpty()) {
+            fromWhere.append(" WHERE ").append(String.join(" AND ", conditions));
+        }
+        List<Object> whereParams = List.copyOf(params);
+
+        StringBuilder sql = new StringBuilder("SELECT ")
+                .append(columns.stream().map(c -> dialect.quote(c.name())).collect(Collectors.joining(", ")))
+                .append(fromWhere);
+        String orderBy = orderBy(table, request.sort());
+        if (!orderBy.isEmpty()) sql.append(" ORDER BY ").append(orderBy);
+        Long limit = rowLimit(request.rowLimit());
+        if (limit != null) {
+            sql.append(" LIMIT ?");
+            params.add(limit);
+        }
+        return new QueryPlan(dialect, table, columns, labels, sql.toString(), params, fromWhere.toString(), whereParams,
+                orderBy, !conditions.isEmpty(), limit);
+    }
+
+    private Table resolveTable(String dataset) {
+        if (dataset == null || dataset.isBlank()) {
+            throw new InvalidRequestException("missing_dataset", "dataset", "dataset is required; available: "
+                    + choices(catalog.datasetNames()));
+        }
+        return catalog.find(dataset).orElseThrow(() -> new InvalidRequestException("unknown_dataset", "dataset",
+                "unknown dataset '" + shorten(dataset) + "'; available: " + choices(catalog.datasetNames())));
+    }
+
+    private static List<Column> selectColumns(Table table, List<String> requested) {
+        if (requested.isEmpty()) return table.columns();
+        List<Column> result = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < requested.size(); i++) {
+            Column c = column(table, requested.get(i), "columns[" + i + "]");
+            if (!seen.add(c.name())) {
+                throw new InvalidRequestException("duplicate_column", "columns[" + i + "]", "column '" + c.name()
+                        + "' is listed twice");
+            }
+            result.add(c);
+        }
+        return result;
+    }
+
+    /** Exact name first, then a unique case-insensitive match, so users need not know the catalog's case. */
+    static Column column(Table table, String name, String field) {
+        if (name == null || name.isEmpty()) {
+            throw new InvalidRequestException("unknown_column", field, "a column name is required; columns of '"
+                    + table.name() + "': " + columnChoices(table));
+        }
+        Optional<Column> exact = table.column(name);
+        if (exact.isPresent()) return exact.get();
+        List<Column> loose = table.columns().stream().filter(c -> c.name().equalsIgnoreCase(name)).toList();
+        if (loose.size() == 1) return loose.get(0);
+        throw new InvalidRequestException("unknown_column", field, "unknown column '" + shorten(name) + "' in dataset '"
+                + table.name() + "'; columns: " + columnChoices(table));
+    }
+
+    private static List<String> labels(Table table, List<Column> columns, Object rawLabels) {
+        Map<String, String> byColumn = new LinkedHashMap<>();
+        if (rawLabels instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                String field = "options.labels." + e.getKey();
+                Column c = column(table, String.valueOf(e.getKey()), field);
+                if (!(e.getValue() instanceof String label) || label.isBlank()) {
+                    throw new InvalidRequestException("invalid_option", field, "label for column '" + c.name()
+                            + "' must be a non-empty string");
+                }
+                if (label.length() > MAX_LABEL_LENGTH || label.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+                    throw new InvalidRequestException("invalid_option", field, "label for column '" + c.name()
+                            + "' must be at most " + MAX_LABEL_LENGTH + " characters without control characters");
+                }
+                byColumn.put(c.name(), label);
+            }
+        } else if (rawLabels != null) {
+            throw new InvalidRequestException("invalid_option", "options.labels",
+                    "labels must be an object mapping column names to header labels");
+        }
+        List<String> labels = columns.stream().map(c -> byColumn.getOrDefault(c.name(), c.name())).toList();
+        Set<String> seen = new HashSet<>();
+        for (String label : labels) {
+            if (!seen.add(label)) {
+                throw new InvalidRequestException("invalid_option", "options.labels", "header '" + label
+                        + "' would appear twice; labels must be unique");
+            }
+        }
+        return labels;
+    }
+
+    private String condition(Table table, Filter filter, String field, List<Object> params) {
+        if (filter == null) throw new InvalidRequestException("invalid_filter", field, "filter must not be null");
+        Column column = column(table, filter.column(), field + ".column");
+        FilterOp op = FilterOp.fromWire(filter.op()).orElseThrow(() -> new InvalidRequestException("unknown_operator",
+                field + ".op", "unknown operator '" + shorten(String.valueOf(filter.op())) + "'; operators: "
+                + FilterOp.choices()));
+        checkOperatorApplies(column, op, field + ".op");
+        String col = dialect.quote(column.name());
+        String valueField = field + ".value";
+        Object value = filter.value();
+        return switch (op.arity()) {
+            case NONE -> {
+                if (value != null && !(value instanceof String s && s.isEmpty())) {
+                    throw new InvalidRequestException("invalid_value", valueField, "operator " + op.wireName()
+                            + " takes no value");
+                }
+                yield col + (op == FilterOp.IS_NULL ? " IS NULL" : " IS NOT NULL");
+            }
+            case ONE -> {
+                Object v = ValueCoercer.coerce(value, column, valueField);
+                switch (op) {
+                    case CONTAINS -> params.add("%" + escapeLike((String) v) + "%");
+                    case STARTS_WITH -> params.add(escapeLike((String) v) + "%");
+                    default -> params.add(v);
+                }
+                yield switch (op) {
+                    case EQ -> col + " = ?";
+                    case NE -> "(" + col + " <> ? OR " + col + " IS NULL)";
+                    case LT -> col + " < ?";
+                    case LTE -> col + " <= ?";
+                    case GT -> col + " > ?";
+                    case GTE -> col + " >= ?";
+                    case LIKE -> col + " LIKE ?";
+                    default -> col + " LIKE ? ESCAPE '" + LIKE_ESCAPE + "'";
+                };
+            }
+            case TWO -> {
+                List<?> pair = list(value, op, valueField);
+                if (pair.size() != 2) {
+                    throw new InvalidRequestException("invalid_value", valueField, "operator between takes exactly two"
+                            + " values [low, high], got " + pair.size());
+                }
+                params.add(ValueCoercer.coerce(pair.get(0), column, valueField + "[0]"));
+                params.add(ValueCoercer.coerce(pair.get(1), column, valueField + "[1]"));
+                yield col + " BETWEEN ? AND ?";
+            }
+            case MANY -> {
+                List<?> values = list(value, op, valueField);
+                if (values.isEmpty() || values.size() > MAX_LIST_VALUES) {
+                    throw new InvalidRequestException("invalid_value", valueField, "operator " + op.wireName()
+                            + " takes 1 to " + MAX_LIST_VALUES + " values, got " + values.size());
+                }
+                for (int i = 0; i < values.size(); i++) {
+                    params.add(ValueCoercer.coerce(values.get(i), column, valueField + "[" + i + "]"));
+                }
+                String marks = String.join(", ", java.util.Collections.nCopies(values.size(), "?"));
+                yield op == FilterOp.IN ? col + " IN (" + marks + ")"
+                        : "(" + col + " NOT IN (" + marks + ") OR " + col + " IS NULL)";
+            }
+        };
+    }
+
+    private static void checkOperatorApplies(Column column, FilterOp op, String field) {
+        ColumnType t = column.type();
+        boolean ok = switch (t) {
+            case BINARY -> op.arity() == FilterOp.Arity.NONE;
+            case BOOLEAN -> !op.isOrdering() && !op.isTextMatch();
+            case STRING -> true;
+            case TEXT_LIKE -> !op.isOrdering();
+            default -> !op.isTextMatch();
+        };
+        if (!ok) {
+            throw new InvalidRequestException("invalid_operator", field, "operator " + op.wireName()
+                    + " does not apply to column '" + column.name() + "' (" + t.wireName() + ")");
+        }
+    }
+
+    /** Lists arrive as JSON arrays from the API and as comma-separated text from the CLI. */
+    private static List<?> list(Object value, FilterOp op, String field) {
+        if (value instanceof List<?> l) return l;
+        if (value instanceof String s) return List.of(s.split(",", -1)).stream().map(String::trim).toList();
+        throw new InvalidRequestException("invalid_value", field, "operator " + op.wireName() + " takes a list of values");
+    }
+
+    private static String escapeLike(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 4);
+        for (char ch : s.toCharArray()) {
+            if (ch == '%' || ch == '_' || ch == LIKE_ESCAPE) b.append(LIKE_ESCAPE);
+            b.append(ch);
+        }
+        return b.toString();
+    }
+
+    private void addIds(Table table, List<Object> ids, List<String> conditions, List<Object> params) {
+        if (ids.isEmpty()) return;
+        if (table.primaryKey().size() != 1) {
+            throw new InvalidRequestException("ids_not_supported", "ids", "dataset '" + table.name()
+                    + "' has no single-column primary key, so rows cannot be selected by id");
+        }
+        if (ids.size() > MAX_IDS) {
+            throw new InvalidRequestException("invalid_value", "ids", "at most " + MAX_IDS + " ids are allowed, got "
+                    + ids.size());
+        }
+        Column key = table.column(table.primaryKey().get(0)).orElseThrow();
+        for (int i = 0; i < ids.size(); i++) params.add(ValueCoercer.coerce(ids.get(i), key, "ids[" + i + "]"));
+        conditions.add(dialect.quote(key.name()) + " IN (" + String.join(", ", java.util.Collections.nCopies(ids.size(), "?")) + ")");
+    }
+
+    private void addDateRange(Table table, String from, String to, List<String> conditions, List<Object> params) {
+        if (from == null && to == null) return;
+        Column time = timeColumn(table).orElseThrow(() -> new InvalidRequestException("no_time_column",
+                from != null ? "date_from" : "date_to", "dataset '" + table.name()
+                + "' has no date or timestamp column, so date_from/date_to cannot apply"));
+        if (from != null) {
+            params.add(ValueCoercer.coerce(from, time, "date_from"));
+            conditions.add(dialect.quote(time.name()) + " >= ?");
+        }
+        if (to != null) {
+            params.add(ValueCoercer.coerce(to, time, "date_to"));
+            conditions.add(dialect.quote(time.name()) + " < ?");
+        }
+    }
+
+    /** The dataset's time column: {@code created_at} when it is temporal, else its first date/timestamp column. */
+    public static Optional<Column> timeColumn(Table table) {
+        Optional<Column> named = table.columns().stream()
+                .filter(c -> c.name().equalsIgnoreCase("created_at") && isDateLike(c.type())).findFirst();
+        return named.isPresent() ? named : table.columns().stream().filter(c -> isDateLike(c.type())).findFirst();
+    }
+
+    private static boolean isDateLike(ColumnType t) {
+        return t == ColumnType.DATE || t == ColumnType.TIMESTAMP || t == ColumnType.TIMESTAMP_TZ;
+    }
+
+    private String orderBy(Table table, List<SortKey> sort) {
+        if (sort.size() > MAX_SORT_KEYS) {
+            throw new InvalidRequestException("invalid_sort", "sort", "at most " + MAX_SORT_KEYS + " sort keys are allowed");
+        }
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < sort.size(); i++) {
+            SortKey key = sort.get(i);
+            String field = "sort[" + i + "]";
+            if (key == null) throw new InvalidRequestException("invalid_sort", field, "sort key must not be null");
+            Column c = column(table, key.column(), field + ".column");
+            if (c.type() == ColumnType.BINARY) {
+                throw new InvalidRequestException("invalid_sort", field + ".column", "cannot sort by binary column '"
+                        + c.name() + "'");
+            }
+            String dir = key.dir() == null ? "asc" : key.dir().toLowerCase(Locale.ROOT);
+            if (!dir.equals("asc") && !dir.equals("desc")) {
+                throw new InvalidRequestException("invalid_sort", field + ".dir", "sort direction '" + shorten(key.dir())
+                        + "' is not asc or desc");
+            }
+            keys.add(dialect.quote(c.name()) + (dir.equals("desc") ? " DESC" : " ASC"));
+        }
+        return String.join(", ", keys);
+    }
+
+    private static Long rowLimit(Long limit) {
+        if (limit == null) return null;
+        if (limit < 1 || limit > MAX_ROW_LIMIT) {
+            throw new InvalidRequestException("invalid_row_limit", "row_limit", "row_limit must be between 1 and "
+                    + MAX_ROW_LIMIT + ", got " + limit);
+        }
+        return limit;
+    }
+
+    private static String columnChoices(Table table) {
+        return table.columns().stream().map(Column::name).collect(Collectors.joining(", "));
+    }
+
+    private static String choices(List<String> names) {
+        if (names.isEmpty()) return "(none)";
+        if (names.size() <= 30) return String.join(", ", names);
+        return String.join(", ", names.subList(0, 30)) + ", … (" + names.size() + " in all)";
+    }
+
+    /** Echoes user input back without letting a megabyte of it into an error message or a log line. */
+    static String shorten(String s) {
+        if (s == null) return "null";
+        return s.length() > 80 ? s.substring(0, 77) + "..." : s;
+    }
+}

@@ -1,0 +1,104 @@
+package dev.freight.query;
+
+import dev.freight.source.Column;
+import dev.freight.source.ColumnType;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+
+/** Converts an untrusted filter value to the Java type that is bound for its column, or says precisely why not. */
+final class ValueCoercer {
+    private ValueCoercer() {
+    }
+
+    static Object coerce(Object raw, Column column, String field) {
+        if (raw == null) {
+            throw new InvalidRequestException("invalid_value", field, "a value is required for column '" + column.name()
+                    + "'; use op is_null / not_null to match NULL");
+        }
+        if (raw instanceof java.util.Collection<?> || raw instanceof java.util.Map<?, ?>) {
+            throw invalid(raw, column, field, "a single value");
+        }
+        String text = raw instanceof String s ? s : String.valueOf(raw);
+        try {
+            return switch (column.type()) {
+                case INTEGER -> integer(raw, text, column, field);
+                case DECIMAL -> new BigDecimal(text.trim());
+                case FLOAT -> Double.valueOf(text.trim());
+                case BOOLEAN -> bool(raw, text, column, field);
+                case STRING, TEXT_LIKE -> text;
+                case DATE -> LocalDate.parse(text.trim());
+                case TIME -> LocalTime.parse(text.trim());
+                case TIMESTAMP -> localDateTime(text.trim());
+                case TIMESTAMP_TZ -> offsetDateTime(text.trim());
+                case BINARY -> throw new InvalidRequestException("invalid_operator", field, "column '" + column.name()
+                        + "' is binary; only is_null and not_null apply to it");
+            };
+        } catch (NumberFormatException | DateTimeParseException e) {
+            throw invalid(raw, column, field, expected(column.type()));
+        }
+    }
+
+    private static Long integer(Object raw, String text, Column column, String field) {
+        if (raw instanceof Double || raw instanceof Float || raw instanceof BigDecimal) {
+            BigDecimal d = new BigDecimal(raw.toString());
+            try {
+                return d.longValueExact();
+            } catch (ArithmeticException e) {
+                throw invalid(raw, column, field, "an integer");
+            }
+        }
+        return Long.valueOf(text.trim());
+    }
+
+    private static Boolean bool(Object raw, String text, Column column, String field) {
+        if (raw instanceof Boolean b) return b;
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "t", "1", "yes" -> Boolean.TRUE;
+            case "false", "f", "0", "no" -> Boolean.FALSE;
+            default -> throw invalid(raw, column, field, "true or false");
+        };
+    }
+
+    private static LocalDateTime localDateTime(String text) {
+        if (text.length() == 10) return LocalDate.parse(text).atStartOfDay();
+        return LocalDateTime.parse(text.replace(' ', 'T'));
+    }
+
+    /** A timestamp without an offset is taken as UTC, which is also how exported timestamps are written by default. */
+    private static OffsetDateTime offsetDateTime(String text) {
+        if (text.length() == 10) return LocalDate.parse(text).atStartOfDay().atOffset(ZoneOffset.UTC);
+        String t = text.replace(' ', 'T');
+        try {
+            return OffsetDateTime.parse(t);
+        } catch (DateTimeParseException e) {
+            return LocalDateTime.parse(t).atOffset(ZoneOffset.UTC);
+        }
+    }
+
+    private static String expected(ColumnType type) {
+        return switch (type) {
+            case INTEGER -> "an integer";
+            case DECIMAL, FLOAT -> "a number";
+            case BOOLEAN -> "true or false";
+            case DATE -> "a date like 2024-03-31";
+            case TIME -> "a time like 13:45:00";
+            case TIMESTAMP -> "a timestamp like 2024-03-31T13:45:00";
+            case TIMESTAMP_TZ -> "a timestamp like 2024-03-31T13:45:00Z or 2024-03-31T13:45:00+02:00";
+            default -> "text";
+        };
+    }
+
+    private static InvalidRequestException invalid(Object raw, Column column, String field, String expected) {
+        String shown = String.valueOf(raw);
+        if (shown.length() > 80) shown = shown.substring(0, 77) + "...";
+        return new InvalidRequestException("invalid_value", field, "value '" + shown + "' for column '" + column.name()
+                + "' (" + column.type().wireName() + ") is not " + expected);
+    }
+}
