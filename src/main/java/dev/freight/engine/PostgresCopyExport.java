@@ -31,7 +31,6 @@ import java.util.stream.Collectors;
  */
 final class PostgresCopyExport {
     private static final Map<Character, String> DELIMITERS = Map.of(',', "','", '\t', "E'\\t'", ';', "';'", '|', "'|'");
-    private static final int BUFFER = 64 * 1024;
 
     private final ExportEngine.Job job;
     private final CancellationToken cancel;
@@ -54,7 +53,7 @@ final class PostgresCopyExport {
     long export(OutputStream out, ExportEngine.Tracker tracker) throws IOException {
         QueryPlan plan = job.plan();
         FormatOptions o = job.options();
-        String select = plan.columns().stream().map(this::expression).collect(Collectors.joining(", "));
+        String select = plan.columns().stream().map(PostgresCopyExport::expression).collect(Collectors.joining(", "));
         String sql = "COPY (SELECT " + select + plan.fromAndWhere()
                 + (plan.orderBy().isEmpty() ? "" : " ORDER BY " + plan.orderBy())
                 + ") TO STDOUT (FORMAT csv, DELIMITER " + DELIMITERS.get(o.delimiter()) + ")";
@@ -63,7 +62,8 @@ final class PostgresCopyExport {
             Dialect.POSTGRESQL.prepareForStreaming(connection);
             try {
                 try (PreparedStatement set = connection.prepareStatement(
-                        "SELECT set_config('TimeZone', ?, true), set_config('DateStyle', 'ISO, YMD', true)")) {
+                        "SELECT set_config('TimeZone', ?, true), set_config('DateStyle', 'ISO, YMD', true),"
+                                + " set_config('IntervalStyle', 'postgres', true), set_config('extra_float_digits', '1', true)")) {
                     set.setString(1, o.timeZone().equals(ZoneOffset.UTC) ? "UTC" : o.timeZone().getId());
                     set.execute();
                 }
@@ -93,61 +93,32 @@ final class PostgresCopyExport {
         out.write(header.toByteArray());
     }
 
-    /**
-     * Copies COPY's output, counting rows and turning its LF row ends into CRLF when asked. A quote toggles the
-     * "inside a field" state (an escaped quote is two quotes, so it toggles twice); only line feeds outside
-     * quotes end rows.
-     */
     private long pump(CopyOut copy, OutputStream out, ExportEngine.Tracker tracker, boolean crlf)
             throws SQLException, IOException {
-        byte[] buffer = new byte[BUFFER];
-        int used = 0;
-        boolean quoted = false;
+        FormatOptions o = job.options();
+        CopyCsvRewriter rewriter = new CopyCsvRewriter(job.plan().columns(), o.delimiter(), o.sanitizeFormulas(), crlf);
         long rows = 0;
         try {
             byte[] chunk;
             while ((chunk = copy.readFromCopy()) != null) {
-                if (used + chunk.length * 2 > buffer.length) {
-                    out.write(buffer, 0, used);
-                    used = 0;
-                    if (chunk.length * 2 > buffer.length) buffer = new byte[chunk.length * 2];
-                }
-                long rowsInChunk = 0;
-                for (byte b : chunk) {
-                    if (b == '"') {
-                        quoted = !quoted;
-                    } else if (b == '\n' && !quoted) {
-                        rowsInChunk++;
-                        if (crlf) buffer[used++] = '\r';
-                    }
-                    buffer[used++] = b;
-                }
-                if (rowsInChunk > 0) {
-                    rows += rowsInChunk;
-                    tracker.rowsWritten(rowsInChunk);
+                long completed = rewriter.rewrite(chunk, out);
+                if (completed > 0) {
+                    rows += completed;
+                    tracker.rowsWritten(completed);
                 }
             }
         } catch (ExportCancelledException e) {
             if (copy.isActive()) copy.cancelCopy();
             throw e;
         }
-        out.write(buffer, 0, used);
+        rewriter.flush(out);
         return rows;
     }
 
-    private String expression(Column column) {
+    /** Plain columns, so the server does no more than for a bare COPY; only binary needs a SQL function. */
+    private static String expression(Column column) {
         String c = Dialect.POSTGRESQL.quote(column.name());
-        boolean sanitize = job.options().sanitizeFormulas();
-        String e = switch (column.type()) {
-            case STRING, TEXT_LIKE -> sanitize
-                    ? "CASE WHEN left(" + c + "::text, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN '''' || "
-                      + c + "::text ELSE " + c + "::text END"
-                    : c + "::text";
-            case BOOLEAN -> c + "::text";
-            case TIMESTAMP, TIMESTAMP_TZ -> "to_json(" + c + ") #>> '{}'";
-            case BINARY -> "translate(encode(" + c + ", 'base64'), E'\\n', '')";
-            default -> c;
-        };
-        return e + " AS " + c;
+        return column.type() == dev.freight.source.ColumnType.BINARY
+                ? "translate(encode(" + c + ", 'base64'), E'\\n', '') AS " + c : c;
     }
 }
