@@ -1,0 +1,43 @@
+package dev.freight.testing;
+
+import dev.freight.engine.CancellationToken;
+import dev.freight.engine.ExportEngine;
+import dev.freight.engine.ExportListener;
+import dev.freight.engine.ExportResult;
+import dev.freight.format.ExportFormat;
+import dev.freight.format.FormatOptions;
+import dev.freight.query.ExportRequest;
+import dev.freight.query.QueryPlan;
+import dev.freight.query.QueryPlanner;
+import dev.freight.source.JdbcSource;
+
+import java.io.ByteArrayOutputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Runs a whole export in-process, the way the CLI and the server do: plan, engine, bytes. */
+public final class ExportRunner {
+    private ExportRunner() {
+    }
+
+    public record Output(byte[] bytes, ExportResult result, QueryPlan plan) {
+        public String text() {
+            return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    public static Output export(JdbcSource source, ExportRequest request) {
+        QueryPlan plan = new QueryPlanner(source.catalog(), source.dialect()).plan(request);
+        ExportFormat format = ExportFormat.fromId(request.format());
+        Map<String, Object> options = new LinkedHashMap<>(request.options());
+        options.remove("labels");
+        ExportEngine.Job job = new ExportEngine.Job(source, plan, format, FormatOptions.parse(format, options), request.compress());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ExportResult result = new ExportEngine().export(job, out, ExportListener.NONE, new CancellationToken());
+        return new Output(out.toByteArray(), result, plan);
+    }
+
+    public static JdbcSource open(String jdbcUrl) {
+        return JdbcSource.open("test", jdbcUrl, null, null, 2);
+    }
+}
