@@ -42,7 +42,10 @@ public final class JdbcRowSource implements RowSource {
     @Override
     public long stream(RowConsumer consumer) throws IOException {
         Dialect dialect = source.dialect();
-        try (Connection connection = source.connection()) {
+        Connection connection = null;
+        boolean reusable = false;
+        try {
+            connection = source.connection();
             dialect.prepareForStreaming(connection);
             try (PreparedStatement statement = connection.prepareStatement(plan.sql(),
                     ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
@@ -57,16 +60,21 @@ public final class JdbcRowSource implements RowSource {
                     }
                 };
                 cancel.onCancel(interrupt);
+                long rows;
                 try (ResultSet rs = statement.executeQuery()) {
-                    return readAll(rs, consumer);
+                    rows = readAll(rs, consumer);
                 } finally {
                     cancel.remove(interrupt);
-                    connection.rollback();
                 }
+                connection.rollback();
+                reusable = !cancel.isCancelled();
+                return rows;
             }
         } catch (SQLException e) {
             if (cancel.isCancelled()) throw new ExportCancelledException();
             throw failure(e);
+        } finally {
+            source.release(connection, reusable);
         }
     }
 

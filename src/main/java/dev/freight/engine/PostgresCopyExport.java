@@ -8,7 +8,7 @@ import dev.freight.format.FormatOptions;
 import dev.freight.query.QueryPlan;
 import dev.freight.source.Column;
 import dev.freight.source.Dialect;
-import org.postgresql.PGConnection;
+import org.postgresql.jdbc.PgConnection;
 import org.postgresql.copy.CopyOut;
 
 import java.io.ByteArrayOutputStream;
@@ -58,24 +58,43 @@ final class PostgresCopyExport {
                 + (plan.orderBy().isEmpty() ? "" : " ORDER BY " + plan.orderBy())
                 + ") TO STDOUT (FORMAT csv, DELIMITER " + DELIMITERS.get(o.delimiter()) + ")";
         writePreamble(out);
-        try (Connection connection = job.source().connection()) {
+        Connection connection = null;
+        boolean reusable = false;
+        try {
+            connection = job.source().connection();
             Dialect.POSTGRESQL.prepareForStreaming(connection);
-            try {
-                try (PreparedStatement set = connection.prepareStatement(
-                        "SELECT set_config('TimeZone', ?, true), set_config('DateStyle', 'ISO, YMD', true),"
-                                + " set_config('IntervalStyle', 'postgres', true), set_config('extra_float_digits', '1', true)")) {
-                    set.setString(1, o.timeZone().equals(ZoneOffset.UTC) ? "UTC" : o.timeZone().getId());
-                    set.execute();
-                }
-                CopyOut copy = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(sql);
-                return pump(copy, out, tracker, o.lineEnding().equals("\r\n"));
-            } finally {
-                connection.rollback();
+            try (PreparedStatement set = connection.prepareStatement(
+                    "SELECT set_config('TimeZone', ?, true), set_config('DateStyle', 'ISO, YMD', true),"
+                            + " set_config('IntervalStyle', 'postgres', true), set_config('extra_float_digits', '1', true)")) {
+                set.setString(1, o.timeZone().equals(ZoneOffset.UTC) ? "UTC" : o.timeZone().getId());
+                set.execute();
             }
+            PgConnection pg = connection.unwrap(PgConnection.class);
+            // A server that is slow to send the next row is interrupted by a cancel request on the side channel.
+            Runnable interrupt = () -> {
+                try {
+                    pg.cancelQuery();
+                } catch (SQLException ignored) {
+                    // the row loop notices the cancellation flag anyway
+                }
+            };
+            cancel.onCancel(interrupt);
+            long rows;
+            try {
+                CopyOut copy = pg.getCopyAPI().copyOut(sql);
+                rows = pump(copy, out, tracker, o.lineEnding().equals("\r\n"));
+            } finally {
+                cancel.remove(interrupt);
+            }
+            connection.rollback();
+            reusable = !cancel.isCancelled();
+            return rows;
         } catch (SQLException e) {
             if (cancel.isCancelled()) throw new ExportCancelledException();
             throw new ExportFailedException(JdbcSourceErrors.code(e), "source '" + job.source().name() + "' failed: "
                     + e.getMessage(), JdbcSourceErrors.isTransient(e), e);
+        } finally {
+            job.source().release(connection, reusable);
         }
     }
 

@@ -77,6 +77,24 @@ public final class JdbcSource implements AutoCloseable {
         }
     }
 
+    /**
+     * Returns a connection to the pool, or, when it is not {@code reusable}, closes it for good. After a cancelled
+     * or failed export the session may still receive a late cancel request or be mid-protocol; reusing it could
+     * break the next export.
+     */
+    public void release(Connection connection, boolean reusable) {
+        if (connection == null) return;
+        try {
+            if (reusable) {
+                connection.close();
+            } else {
+                pool.evictConnection(connection);
+            }
+        } catch (SQLException | RuntimeException ignored) {
+            // already broken: the pool replaces it
+        }
+    }
+
     /** SQLSTATE class 08 is "connection exception" in every supported database. */
     public static boolean isConnectionFailure(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {

@@ -1,0 +1,115 @@
+package dev.freight.engine;
+
+import dev.freight.format.ExportFormat;
+import dev.freight.format.FormatOptions;
+import dev.freight.query.ExportRequest;
+import dev.freight.query.Filter;
+import dev.freight.query.QueryPlan;
+import dev.freight.query.QueryPlanner;
+import dev.freight.source.JdbcSource;
+import dev.freight.testing.ExportRunner;
+import dev.freight.testing.TestDatabases;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.OutputStream;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ProgressAndCancellationTest {
+    private static JdbcSource source;
+
+    @BeforeAll
+    static void tables() {
+        String url = TestDatabases.postgres();
+        TestDatabases.execute(url,
+                "CREATE TABLE IF NOT EXISTS progress_rows AS SELECT g AS id, repeat('x', 100) AS filler FROM generate_series(1, 600000) g",
+                // Each row costs the server 20 ms: the first fetch of 10,000 rows would take minutes.
+                "CREATE OR REPLACE VIEW slow_rows AS SELECT g AS id, pg_sleep(0.02)::text AS nap FROM generate_series(1, 100000) g");
+        source = ExportRunner.open(url);
+    }
+
+    @AfterAll
+    static void close() {
+        source.close();
+    }
+
+    private static ExportEngine.Job job(ExportRequest request) {
+        QueryPlan plan = new QueryPlanner(source.catalog(), source.dialect()).plan(request);
+        ExportFormat format = ExportFormat.fromId(request.format());
+        return new ExportEngine.Job(source, plan, format, FormatOptions.defaults(format), false);
+    }
+
+    @Test
+    void progressIsReportedOnAClockWithGrowingRowsAndBytes() {
+        List<ExportProgress> reports = new CopyOnWriteArrayList<>();
+        List<Long> times = new CopyOnWriteArrayList<>();
+        ExportRequest request = ExportRequest.of("progress_rows", "ndjson").withFilters(List.of(new Filter("id", "gt", 0)));
+        ExportResult result = new ExportEngine().export(job(request), OutputStream.nullOutputStream(), p -> {
+            reports.add(p);
+            times.add(System.nanoTime());
+        }, new CancellationToken());
+
+        assertThat(result.rows()).isEqualTo(600_000);
+        assertThat(reports.size()).as("intermediate reports").isGreaterThanOrEqualTo(2);
+        ExportProgress last = reports.get(reports.size() - 1);
+        assertThat(last.rows()).isEqualTo(600_000);
+        assertThat(last.bytes()).isEqualTo(result.bytes());
+        for (int i = 1; i < reports.size(); i++) {
+            assertThat(reports.get(i).rows()).isGreaterThanOrEqualTo(reports.get(i - 1).rows());
+            assertThat(reports.get(i).bytes()).isGreaterThanOrEqualTo(reports.get(i - 1).bytes());
+        }
+        for (int i = 1; i < times.size() - 1; i++) {
+            assertThat(times.get(i) - times.get(i - 1)).as("gap between reports").isGreaterThanOrEqualTo(240_000_000L);
+        }
+    }
+
+    @Test
+    void cancellingBetweenRowsStopsTheCursorExport() {
+        CancellationToken cancel = new CancellationToken();
+        ExportRequest request = ExportRequest.of("progress_rows", "csv").withRowLimit(600_000L);
+        assertThatThrownBy(() -> new ExportEngine().export(job(request), OutputStream.nullOutputStream(),
+                p -> cancel.cancel(), cancel)).isInstanceOf(ExportCancelledException.class);
+    }
+
+    @Test
+    void cancellingStopsTheCopyFastPath() {
+        CancellationToken cancel = new CancellationToken();
+        assertThatThrownBy(() -> new ExportEngine().export(job(ExportRequest.of("progress_rows", "csv")),
+                OutputStream.nullOutputStream(), p -> cancel.cancel(), cancel)).isInstanceOf(ExportCancelledException.class);
+    }
+
+    @Test
+    void cancellingInterruptsADatabaseThatIsSlowToAnswerWithinASecond() throws Exception {
+        assertCancelledQuickly(ExportRequest.of("slow_rows", "csv").withRowLimit(100_000L));
+    }
+
+    @Test
+    void cancellingInterruptsASlowCopyWithinASecond() throws Exception {
+        assertCancelledQuickly(ExportRequest.of("slow_rows", "csv"));
+    }
+
+    private void assertCancelledQuickly(ExportRequest request) throws Exception {
+        CancellationToken cancel = new CancellationToken();
+        ExportEngine.Job job = job(request);
+        Thread canceller = new Thread(() -> {
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException ignored) {
+                return;
+            }
+            cancel.cancel();
+        });
+        canceller.start();
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> new ExportEngine().export(job, OutputStream.nullOutputStream(), ExportListener.NONE, cancel))
+                .isInstanceOf(ExportCancelledException.class);
+        long afterCancelMillis = (System.nanoTime() - start) / 1_000_000 - 500;
+        canceller.join();
+        assertThat(afterCancelMillis).as("ms from cancel to stop").isLessThan(1_000);
+    }
+}
