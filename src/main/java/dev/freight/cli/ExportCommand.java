@@ -192,6 +192,12 @@ final class ExportCommand implements Callable<Integer> {
         if (Files.isDirectory(absolute)) {
             throw new InvalidRequestException("invalid_output", "output", "output '" + target + "' is a directory");
         }
+        if (Files.exists(absolute) && !Files.isRegularFile(absolute)) {
+            // /dev/null, a named pipe, /dev/stdout: write straight through; renaming over them would replace them.
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(absolute), 64 * 1024)) {
+                return new ExportEngine().export(job, out, listener, cancel);
+            }
+        }
         Path part = absolute.resolveSibling(absolute.getFileName() + ".part");
         boolean done = false;
         try (OutputStream out = Files.newOutputStream(part)) {

@@ -28,6 +28,7 @@ final class Summary {
 
     static String duration(long nanos) {
         double s = nanos / 1e9;
+        if (s < 10) return String.format(Locale.ROOT, "%.2f s", s);
         if (s < 60) return String.format(Locale.ROOT, "%.1f s", s);
         long total = (long) s;
         return total >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", total / 3600, total / 60 % 60, total % 60)

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Freight export throughput against PostgreSQL's own COPY, measured in one run on this machine.
+# Usage: bench/run.sh [rows]   (default 1,000,000; env PGHOST/PGPORT/PGUSER, BENCH_DB, RUNS)
+# Prints a table and rewrites docs/BENCHMARKS.md. Not a test: numbers depend on the machine and its load.
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$here"
+rows="${1:-1000000}"
+runs="${RUNS:-3}"
+export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
+db="${BENCH_DB:-freight_bench}"
+url="jdbc:postgresql://$PGHOST:$PGPORT/$db?user=$PGUSER"
+out_dir="$(mktemp -d)"
+trap 'rm -rf "$out_dir"' EXIT
+
+psql -qtAc "SELECT 1 FROM pg_database WHERE datname = '$db'" postgres | grep -q 1 || psql -qc "CREATE DATABASE $db" postgres
+./freight demo load --target "$url" --rows "$rows" >&2
+./freight export --source "$url" --table orders --limit 1 -o "$out_dir/warmup.csv" -q   # builds the jar and the CDS archive
+
+median() { sort -n | sed -n "$(( (runs + 1) / 2 ))p"; }
+
+# Runs a command $runs times; prints "median_wall_s max_rss_kb output_bytes median_in_process_s".
+# In-process time is what Freight's summary line reports (export only, without JVM start); "-" for psql.
+measure() {
+  local output="$1"; shift
+  local times=() inner=() rss=0
+  for _ in $(seq 1 "$runs"); do
+    /usr/bin/time -f "%e %M" -o "$out_dir/time" "$@" > "$output" 2> "$out_dir/stderr" || { cat "$out_dir/stderr" >&2; exit 1; }
+    read -r t m < "$out_dir/time"
+    times+=("$t"); [ "$m" -gt "$rss" ] && rss="$m"
+    inner+=("$(sed -n 's/.* in \([0-9.]*\) s, .*/\1/p' "$out_dir/stderr" | tail -1)")
+  done
+  local in_process; in_process="$(printf '%s\n' "${inner[@]}" | median)"
+  echo "$(printf '%s\n' "${times[@]}" | median) $rss $(stat -c %s "$output") ${in_process:--}"
+}
+
+declare -a names results
+run_case() {
+  local name="$1"; shift
+  names+=("$name"); results+=("$(measure "$@")")
+  echo "  measured: $name" >&2
+}
+
+echo "Benchmark: $rows rows of orders, $runs runs each (median wall time, including JVM start)" >&2
+run_case "PostgreSQL COPY csv (psql, baseline)" "$out_dir/copy.csv" \
+  psql -qX -d "$db" -c "COPY (SELECT * FROM orders) TO STDOUT (FORMAT csv, HEADER)"
+run_case "freight export csv" "$out_dir/f.csv" ./freight export --source "$url" --table orders -o -
+run_case "freight export csv (JDBC cursor path)" "$out_dir/fj.csv" ./freight export --source "$url" --table orders --where 'id gt 0' -o -
+run_case "freight export ndjson" "$out_dir/f.ndjson" ./freight export --source "$url" --table orders -f ndjson -o -
+run_case "freight export csv --gzip" "$out_dir/f.csv.gz" ./freight export --source "$url" --table orders --gzip -o -
+
+read -r copy_s _ _ <<< "${results[0]}"
+table="| case | median wall s | rows/s (wall) | MB/s (output) | peak RSS MB | vs COPY (wall) | in-process s | vs COPY (in-process) |
+|---|---:|---:|---:|---:|---:|---:|---:|"
+for i in "${!names[@]}"; do
+  read -r s rss bytes inner <<< "${results[$i]}"
+  table+=$'\n'"$(awk -v n="${names[$i]}" -v s="$s" -v rss="$rss" -v b="$bytes" -v r="$rows" -v c="$copy_s" -v inner="$inner" \
+    'BEGIN { printf "| %s | %.2f | %d | %.0f | %.0f | %.0f%% | %s | %s |", n, s, r / s, b / 1e6 / s, rss / 1024, 100 * c / s,
+             inner, (inner == "-" ? "-" : sprintf("%.0f%%", 100 * c / inner)) }')"
+done
+echo
+echo "$table"
+
+machine="$(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+pg_version="$(psql -qtAXc 'SHOW server_version' postgres)"
+java_version="$(java -version 2>&1 | head -1)"
+cat > docs/BENCHMARKS.md <<MD
+# Benchmarks
+
+Produced by \`bench/run.sh\` on $(date -u +%Y-%m-%d) — do not edit by hand, re-run the script.
+
+- Machine: $machine; PostgreSQL $pg_version on the same machine; $java_version.
+- Data: the demo \`orders\` table, $rows rows, 10 columns (bigint, int, varchar, text with commas/quotes/newlines/emoji,
+  int, numeric(10,2), double (30% NULL), varchar, timestamptz, boolean).
+- Each case runs $runs times; the median wall time is shown, **including JVM start-up** (~0.3 s with the CDS archive
+  the launcher keeps in \`target/\`). Output goes to stdout redirected to a file. Peak RSS is the maximum over the runs.
+- "throughput vs COPY" = COPY's time / the case's time (100% = as fast as PostgreSQL's own COPY through psql).
+
+$table
+
+## Reading the numbers
+- Unfiltered PostgreSQL → CSV/TSV uses the COPY fast path: the server renders plain columns and Freight rewrites the
+  byte stream (ISO timestamps, true/false, formula neutralisation, CRLF) in one pass, so the in-process export time
+  is close to COPY's; most of the remaining gap is JVM start-up.
+- Filtered exports (any bound value) and all other formats use the JDBC cursor path: typed getters, one reused row
+  array, FastCSV/Jackson writers. Its cost per row is decoding the PostgreSQL wire format into Java values and
+  formatting them again; see the profile notes in the issue log.
+- gzip uses level 1 (fastest): about 3x smaller than plain CSV for this data.
+- Targets (issue #2): CSV throughput >= 70% of COPY (stretch 90%), peak RSS <= 300 MB.
+MD
+echo
+echo "Wrote docs/BENCHMARKS.md" >&2
