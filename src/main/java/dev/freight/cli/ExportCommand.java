@@ -35,6 +35,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** {@code freight export}: one table to one file (or stdout), with a progress bar on a terminal. */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
@@ -135,7 +137,7 @@ final class ExportCommand implements Callable<Integer> {
                 .withDateRange(dateFrom, dateTo)
                 .withCompress(gzip)
                 .withOptions(options);
-        FormatOptions formatOptions = FormatOptions.parse(exportFormat, withoutLabels(options));
+        FormatOptions formatOptions = FormatOptions.parse(exportFormat, options);
         boolean showProgress = switch (progress) {
             case "always" -> true;
             case "never" -> false;
@@ -151,13 +153,24 @@ final class ExportCommand implements Callable<Integer> {
             ProgressBar bar = showProgress ? new ProgressBar(err, total) : null;
             ExportListener listener = bar == null ? ExportListener.NONE : bar::update;
             CancellationToken cancel = new CancellationToken();
-            Thread onInterrupt = new Thread(cancel::cancel, "freight-cancel");
+            CountDownLatch cleanedUp = new CountDownLatch(1);
+            // Ctrl-C: the JVM halts once its hooks return, so the hook waits for the export to stop and remove
+            // its partial file.
+            Thread onInterrupt = new Thread(() -> {
+                cancel.cancel();
+                try {
+                    cleanedUp.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "freight-cancel");
             Runtime.getRuntime().addShutdownHook(onInterrupt);
             ExportResult result;
             try {
                 result = "-".equals(output) ? toStdout(job, listener, cancel) : toFile(job, Path.of(output), listener, cancel);
             } finally {
                 if (bar != null) bar.clear();
+                cleanedUp.countDown();
                 try {
                     Runtime.getRuntime().removeShutdownHook(onInterrupt);
                 } catch (IllegalStateException shuttingDown) {
@@ -167,12 +180,6 @@ final class ExportCommand implements Callable<Integer> {
             if (!quiet) err.println(Summary.line(result, "-".equals(output) ? "stdout" : output));
             return Main.EXIT_OK;
         }
-    }
-
-    private static Map<String, Object> withoutLabels(Map<String, Object> options) {
-        Map<String, Object> copy = new LinkedHashMap<>(options);
-        copy.remove("labels");
-        return copy;
     }
 
     private static ExportResult toStdout(ExportEngine.Job job, ExportListener listener, CancellationToken cancel) throws IOException {

@@ -12,8 +12,6 @@ import dev.freight.query.QueryPlanner;
 import dev.freight.source.JdbcSource;
 
 import java.io.ByteArrayOutputStream;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** Runs a whole export in-process, the way the CLI and the server do: plan, engine, bytes. */
 public final class ExportRunner {
@@ -29,9 +27,8 @@ public final class ExportRunner {
     public static Output export(JdbcSource source, ExportRequest request) {
         QueryPlan plan = new QueryPlanner(source.catalog(), source.dialect()).plan(request);
         ExportFormat format = ExportFormat.fromId(request.format());
-        Map<String, Object> options = new LinkedHashMap<>(request.options());
-        options.remove("labels");
-        ExportEngine.Job job = new ExportEngine.Job(source, plan, format, FormatOptions.parse(format, options), request.compress());
+        ExportEngine.Job job = new ExportEngine.Job(source, plan, format, FormatOptions.parse(format, request.options()),
+                request.compress());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ExportResult result = new ExportEngine().export(job, out, ExportListener.NONE, new CancellationToken());
         return new Output(out.toByteArray(), result, plan);
