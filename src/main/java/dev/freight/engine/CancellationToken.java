@@ -34,4 +34,28 @@ public final class CancellationToken {
     public void remove(Runnable callback) {
         callbacks.remove(callback);
     }
+
+    /** An interruption that may fail, e.g. a JDBC cancel; failures are ignored, the row loop sees the flag anyway. */
+    @FunctionalInterface
+    public interface Interruption {
+        void run() throws Exception;
+    }
+
+    /** Registers {@code interruption} until the returned registration is closed. */
+    public Registration interruptWith(Interruption interruption) {
+        Runnable callback = () -> {
+            try {
+                interruption.run();
+            } catch (Exception ignored) {
+                // best effort
+            }
+        };
+        onCancel(callback);
+        return () -> remove(callback);
+    }
+
+    public interface Registration extends AutoCloseable {
+        @Override
+        void close();
+    }
 }

@@ -52,19 +52,10 @@ public final class JdbcRowSource implements RowSource {
                 statement.setFetchSize(dialect.fetchSize());
                 List<Object> params = plan.parameters();
                 for (int i = 0; i < params.size(); i++) dialect.bind(statement, i + 1, params.get(i));
-                Runnable interrupt = () -> {
-                    try {
-                        statement.cancel();
-                    } catch (SQLException ignored) {
-                        // the row loop notices the cancellation flag anyway
-                    }
-                };
-                cancel.onCancel(interrupt);
                 long rows;
-                try (ResultSet rs = statement.executeQuery()) {
+                try (CancellationToken.Registration ignored = cancel.interruptWith(statement::cancel);
+                     ResultSet rs = statement.executeQuery()) {
                     rows = readAll(rs, consumer);
-                } finally {
-                    cancel.remove(interrupt);
                 }
                 connection.rollback();
                 reusable = !cancel.isCancelled();

@@ -70,21 +70,11 @@ final class PostgresCopyExport {
                 set.execute();
             }
             PgConnection pg = connection.unwrap(PgConnection.class);
-            // A server that is slow to send the next row is interrupted by a cancel request on the side channel.
-            Runnable interrupt = () -> {
-                try {
-                    pg.cancelQuery();
-                } catch (SQLException ignored) {
-                    // the row loop notices the cancellation flag anyway
-                }
-            };
-            cancel.onCancel(interrupt);
             long rows;
-            try {
+            // A server that is slow to send the next row is interrupted by a cancel request on the side channel.
+            try (CancellationToken.Registration ignored = cancel.interruptWith(pg::cancelQuery)) {
                 CopyOut copy = pg.getCopyAPI().copyOut(sql);
                 rows = pump(copy, out, tracker, o.lineEnding().equals("\r\n"));
-            } finally {
-                cancel.remove(interrupt);
             }
             connection.rollback();
             reusable = !cancel.isCancelled();
