@@ -15,6 +15,8 @@ import java.util.List;
  *   <li>boolean: {@code t}/{@code f} → {@code true}/{@code false};</li>
  *   <li>timestamps (DateStyle ISO): the space between date and time becomes {@code T}; a whole-hour offset
  *   {@code +02} becomes {@code +02:00};</li>
+ *   <li>a record's first field starting with {@code #} is quoted, as FastCSV does on the generic path, so
+ *   readers that skip {@code #} comment lines keep the row;</li>
  *   <li>row ends: LF → CRLF when asked.</li>
  * </ul>
  * Quote state is tracked so that delimiters and line feeds inside quoted values are left alone (an escaped
@@ -33,6 +35,7 @@ final class CopyCsvRewriter {
     private boolean quoted;
     private boolean firstInsideQuotes;
     private boolean fieldStart = true;
+    private boolean closeQuote;
     private int fieldStartPos;
     private int field;
     private long rows;
@@ -94,7 +97,13 @@ final class CopyCsvRewriter {
                 Action action = actions[field];
                 if (fieldStart) {
                     fieldStart = false;
-                    if (action == Action.TEXT && isFormulaStart(b)) out[used++] = '\'';
+                    if (field == 0 && b == '#') {
+                        // Unquoted, so it holds no quote, delimiter or line break: wrapping it is enough.
+                        out[used++] = '"';
+                        closeQuote = true;
+                    } else if (action == Action.TEXT && isFormulaStart(b)) {
+                        out[used++] = '\'';
+                    }
                 }
                 switch (action) {
                     case BOOLEAN -> writeBoolean(b);
@@ -119,6 +128,11 @@ final class CopyCsvRewriter {
 
     /** PostgreSQL writes whole-hour offsets as {@code +02}; ISO-8601 with offset wants {@code +02:00}. */
     private void endField() {
+        if (closeQuote) {
+            out[used++] = '"';
+            closeQuote = false;
+            return;
+        }
         if (actions[field] == Action.TIMESTAMP_TZ && used - fieldStartPos >= 3) {
             byte sign = out[used - 3];
             if (sign == '+' || sign == '-') {

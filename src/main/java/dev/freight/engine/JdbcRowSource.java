@@ -11,13 +11,16 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Calendar;
 import java.util.List;
+import java.util.TimeZone;
 
 /**
  * Runs a plan in one read-only transaction through a server-side cursor and hands each row on as soon as it
@@ -108,15 +111,32 @@ public final class JdbcRowSource implements RowSource {
             };
             case DATE -> (rs, i) -> rs.getObject(i, LocalDate.class);
             case TIME -> (rs, i) -> rs.getObject(i, LocalTime.class);
-            case TIMESTAMP -> (rs, i) -> rs.getObject(i, LocalDateTime.class);
-            case TIMESTAMP_TZ -> dialect == Dialect.MARIADB
-                    ? (rs, i) -> {
-                        LocalDateTime utc = rs.getObject(i, LocalDateTime.class);
-                        return utc == null ? null : utc.atOffset(ZoneOffset.UTC);
-                    }
-                    : (rs, i) -> rs.getObject(i, OffsetDateTime.class);
+            case TIMESTAMP -> dialect == Dialect.MARIADB
+                    ? mariadbDateTime()
+                    : (rs, i) -> rs.getObject(i, LocalDateTime.class);
+            case TIMESTAMP_TZ -> {
+                if (dialect != Dialect.MARIADB) yield (rs, i) -> rs.getObject(i, OffsetDateTime.class);
+                CellReader utcDateTime = mariadbDateTime();
+                yield (rs, i) -> {
+                    LocalDateTime utc = (LocalDateTime) utcDateTime.read(rs, i);
+                    return utc == null ? null : utc.atOffset(ZoneOffset.UTC);
+                };
+            }
             case BINARY -> ResultSet::getBytes;
             case STRING, TEXT_LIKE -> ResultSet::getString;
+        };
+    }
+
+    /**
+     * MariaDB's driver builds a LocalDateTime by way of the JVM's default zone, so a wall-clock time inside that
+     * zone's DST gap (02:30 on 2024-03-31 under Europe/Paris) comes back an hour late. Read through a UTC calendar,
+     * which has no gaps, and take the wall-clock fields back out in UTC.
+     */
+    private static CellReader mariadbDateTime() {
+        Calendar utc = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
+        return (rs, i) -> {
+            Timestamp t = rs.getTimestamp(i, utc);
+            return t == null ? null : LocalDateTime.ofInstant(t.toInstant(), ZoneOffset.UTC);
         };
     }
 

@@ -45,6 +45,7 @@ public final class CellText {
         if (Double.isNaN(d) || Double.isInfinite(d)) return Double.toString(d);
         if (d == Math.rint(d) && Math.abs(d) < 1e15) return Long.toString((long) d);
         String s = v instanceof Float f ? Float.toString(f) : Double.toString(d);
-        return s.indexOf('E') < 0 ? s : new BigDecimal(s).toPlainString();
+        // stripTrailingZeros: "1.0E-5" is unscaled 10 at scale 6, which would print as 0.000010.
+        return s.indexOf('E') < 0 ? s : new BigDecimal(s).stripTrailingZeros().toPlainString();
     }
 }

@@ -1,0 +1,157 @@
+package dev.freight.format;
+
+import dev.freight.query.ExportRequest;
+import dev.freight.query.Filter;
+import dev.freight.testing.ExportRunner;
+import dev.freight.testing.TestDatabases;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The golden-value suite on PostgreSQL. An unfiltered CSV/TSV export streams through {@code COPY … TO STDOUT}
+ * and a byte rewriter; anything with a bound value (a filter, row_limit) goes through JDBC and the format writer.
+ * Both must write the same file, which is what the tests below the contract check.
+ */
+class PostgresGoldenValuesTest extends GoldenValuesContract {
+
+    /** Every column but the float one, whose notation the two paths are documented to write differently. */
+    private static final List<String> ALL_BUT_FLOAT = COLUMNS.stream().filter(c -> !c.equals("measure")).toList();
+
+    @Override
+    protected String jdbcUrl() {
+        return TestDatabases.postgres();
+    }
+
+    @Override
+    protected String createTableSql() {
+        return """
+                CREATE TABLE golden (
+                  id bigint PRIMARY KEY,
+                  label text,
+                  amount numeric(12, 2),
+                  fine numeric(20, 10),
+                  quantity bigint,
+                  measure double precision,
+                  flag boolean,
+                  day date,
+                  local_ts timestamp,
+                  instant timestamptz,
+                  payload bytea
+                )""";
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"csv", "tsv"})
+    void unfilteredCsvAndTsvTakeTheCopyFastPath(String format) {
+        assertThat(export(format, Map.of(), false).result().copyFastPath()).isTrue();
+        assertThat(export(format, Map.of("time_zone", "Europe/Paris"), true).result().copyFastPath()).isTrue();
+    }
+
+    @Test
+    void aFilterOrARowLimitTakesTheJdbcPath() {
+        ExportRequest all = request("csv", Map.of(), false);
+
+        assertThat(run(all.withRowLimit(1_000L)).result().copyFastPath()).isFalse();
+        assertThat(run(all.withFilters(List.of(new Filter("id", "gte", 0)))).result().copyFastPath()).isFalse();
+        assertThat(run(request("json", Map.of(), false)).result().copyFastPath()).isFalse();
+    }
+
+    static Stream<Arguments> csvOptionCombinations() {
+        List<Arguments> all = new ArrayList<>();
+        for (String format : List.of("csv", "tsv")) {
+            for (boolean sanitize : List.of(true, false)) {
+                for (String lineEnding : List.of("crlf", "lf")) {
+                    for (boolean header : List.of(true, false)) {
+                        for (boolean bom : List.of(false, true)) {
+                            for (String zone : List.of("UTC", "Europe/Paris", "America/New_York")) {
+                                all.add(Arguments.of(format, sanitize, lineEnding, header, bom, zone));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return all.stream();
+    }
+
+    @ParameterizedTest(name = "{0} sanitize_formulas={1} line_ending={2} header={3} bom={4} time_zone={5}")
+    @MethodSource("csvOptionCombinations")
+    void copyFastPathAndJdbcPathWriteIdenticalBytes(String format, boolean sanitize, String lineEnding,
+                                                    boolean header, boolean bom, String zone) {
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("sanitize_formulas", sanitize);
+        options.put("line_ending", lineEnding);
+        options.put("header", header);
+        options.put("bom", bom);
+        options.put("time_zone", zone);
+        ExportRequest request = request(format, options, false).withColumns(ALL_BUT_FLOAT);
+
+        ExportRunner.Output copy = run(request);
+        ExportRunner.Output jdbc = run(request.withRowLimit(1_000L));
+
+        assertThat(copy.result().copyFastPath()).isTrue();
+        assertThat(jdbc.result().copyFastPath()).isFalse();
+        assertThat(copy.text()).isEqualTo(jdbc.text());
+        assertThat(copy.bytes()).isEqualTo(jdbc.bytes());
+        assertThat(copy.result().rows()).isEqualTo(jdbc.result().rows()).isEqualTo(goldenRows().size());
+    }
+
+    /**
+     * COPY renders double precision with PostgreSQL's own shortest-exact output, which switches to exponent form
+     * (1e-05, 1e+20) where Freight's writer spells the digits out (0.00001, 100000000000000000000). The
+     * difference is documented and harmless: both read back as the same double, which is what is checked here.
+     */
+    @Test
+    void copyFastPathWritesFloatsThatReadBackAsTheSameDoubles() {
+        ExportRequest request = request("csv", Map.of(), false).withColumns(List.of("id", "measure"));
+
+        List<List<String>> copy = parseCsv(run(request).bytes(), ',');
+        List<List<String>> jdbc = parseCsv(run(request.withRowLimit(1_000L)).bytes(), ',');
+
+        assertThat(copy).hasSameSizeAs(jdbc);
+        for (int r = 0; r < copy.size(); r++) {
+            assertThat(copy.get(r).get(0)).isEqualTo(jdbc.get(r).get(0));
+            String a = copy.get(r).get(1);
+            String b = jdbc.get(r).get(1);
+            if (r == 0 || a == null || b == null) {
+                assertThat(a).as("row %s", r).isEqualTo(b);
+            } else {
+                assertThat(Double.parseDouble(a)).as("row %s: %s vs %s", r, a, b).isEqualTo(Double.parseDouble(b));
+            }
+        }
+        assertThat(csvCell(run(request).text(), ',', QUOTES, "measure")).isEqualTo("1e-05");
+        assertThat(csvCell(run(request.withRowLimit(1_000L)).text(), ',', QUOTES, "measure")).isEqualTo("0.00001");
+    }
+
+    /**
+     * FastCSV quotes a record's first field when it starts with '#', so that readers which treat '#' lines as
+     * comments keep the row; the COPY path must do the same when a text column comes first.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"csv", "tsv"})
+    void copyFastPathQuotesALeadingHashInTheFirstColumnLikeTheJdbcPath(String format) {
+        ExportRequest request = request(format, Map.of(), false).withColumns(List.of("label", "id", "flag"));
+
+        ExportRunner.Output copy = run(request);
+        ExportRunner.Output jdbc = run(request.withRowLimit(1_000L));
+
+        assertThat(copy.result().copyFastPath()).isTrue();
+        assertThat(copy.text()).contains("\"#hashtag\"");
+        assertThat(copy.text()).isEqualTo(jdbc.text());
+    }
+
+    private ExportRunner.Output run(ExportRequest request) {
+        return ExportRunner.export(source, request);
+    }
+}
