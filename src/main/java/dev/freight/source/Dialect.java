@@ -117,7 +117,9 @@ public enum Dialect {
             case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> ColumnType.INTEGER;
             case Types.NUMERIC, Types.DECIMAL -> ColumnType.DECIMAL;
             case Types.REAL, Types.FLOAT, Types.DOUBLE -> ColumnType.FLOAT;
-            case Types.BIT, Types.BOOLEAN -> precision > 1 && this == MARIADB ? ColumnType.BINARY : ColumnType.BOOLEAN;
+            // MariaDB reports BOOLEAN (TINYINT(1)) with a column size of 3; only BIT(n > 1) is a bit string.
+            case Types.BOOLEAN -> ColumnType.BOOLEAN;
+            case Types.BIT -> precision > 1 && this == MARIADB ? ColumnType.BINARY : ColumnType.BOOLEAN;
             case Types.CHAR, Types.VARCHAR, Types.LONGVARCHAR, Types.NCHAR, Types.NVARCHAR, Types.LONGNVARCHAR,
                  Types.CLOB, Types.NCLOB -> ColumnType.STRING;
             case Types.DATE -> ColumnType.DATE;
