@@ -119,7 +119,8 @@ final class ExportCommand implements Callable<Integer> {
     }
 
     private int fail(PrintStream err, Exception e, int code) {
-        err.println("freight: error: " + e.getMessage());
+        // Database messages can run over several lines (PostgreSQL's Detail/Hint/Where); an error is one line.
+        err.println("freight: error: " + String.valueOf(e.getMessage()).strip().replaceAll("\\s*\\R\\s*", "; "));
         if (verbose) e.printStackTrace(err);
         return code;
     }
@@ -207,7 +208,7 @@ final class ExportCommand implements Callable<Integer> {
         }
         Path part = absolute.resolveSibling(absolute.getFileName() + ".part");
         boolean done = false;
-        try (OutputStream out = Files.newOutputStream(part)) {
+        try (OutputStream out = create(part, target)) {
             ExportResult result = new ExportEngine().export(job, out, listener, cancel);
             out.close();
             Files.move(part, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -215,6 +216,18 @@ final class ExportCommand implements Callable<Integer> {
             return result;
         } finally {
             if (!done) Files.deleteIfExists(part);
+        }
+    }
+
+    /** The JDK's message for a missing directory is just the path, and of the .part file the user never named. */
+    private static OutputStream create(Path part, Path target) throws IOException {
+        try {
+            return Files.newOutputStream(part);
+        } catch (java.nio.file.FileSystemException e) {
+            String why = e instanceof java.nio.file.NoSuchFileException ? "its directory does not exist"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+            throw new IOException("cannot write '" + target + "': " + why, e);
         }
     }
 

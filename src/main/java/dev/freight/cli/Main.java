@@ -32,9 +32,10 @@ public final class Main implements Runnable {
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
     }
 
+    /** Usage mistakes are errors like any other: one line, the same prefix, and where to read more. */
     private static int badUsage(CommandLine.ParameterException e, String[] args) {
-        System.err.println("freight: " + e.getMessage());
-        System.err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+        System.err.println("freight: error: " + e.getMessage() + " (see '"
+                + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
         return EXIT_BAD_INPUT;
     }
 

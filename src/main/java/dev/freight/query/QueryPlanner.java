@@ -209,17 +209,23 @@ public final class QueryPlanner {
 
     private static void checkOperatorApplies(Column column, FilterOp op, String field) {
         ColumnType t = column.type();
-        boolean ok = switch (t) {
+        if (!applies(t, op)) {
+            String valid = java.util.Arrays.stream(FilterOp.values()).filter(o -> applies(t, o))
+                    .map(FilterOp::wireName).collect(Collectors.joining(", "));
+            throw new InvalidRequestException("invalid_operator", field, "operator " + op.wireName()
+                    + " does not apply to column '" + column.name() + "' (" + t.wireName() + "); operators for it: "
+                    + valid);
+        }
+    }
+
+    private static boolean applies(ColumnType t, FilterOp op) {
+        return switch (t) {
             case BINARY -> op.arity() == FilterOp.Arity.NONE;
             case BOOLEAN -> !op.isOrdering() && !op.isTextMatch();
             case STRING -> true;
             case TEXT_LIKE -> !op.isOrdering();
             default -> !op.isTextMatch();
         };
-        if (!ok) {
-            throw new InvalidRequestException("invalid_operator", field, "operator " + op.wireName()
-                    + " does not apply to column '" + column.name() + "' (" + t.wireName() + ")");
-        }
     }
 
     /** Lists arrive as JSON arrays from the API and as comma-separated text from the CLI. */

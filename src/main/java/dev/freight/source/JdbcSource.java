@@ -53,6 +53,10 @@ public final class JdbcSource implements AutoCloseable {
         if (dialect == Dialect.H2 && !lower.contains("lazy_query_execution")) {
             return url + ";LAZY_QUERY_EXECUTION=TRUE";
         }
+        // MariaDB Connector/J, the only MySQL-protocol driver shipped, refuses jdbc:mysql: URLs without this flag.
+        if (lower.startsWith("jdbc:mysql:") && !lower.contains("permitmysqlscheme")) {
+            return url + (url.indexOf('?') < 0 ? "?" : "&") + "permitMysqlScheme";
+        }
         return url;
     }
 
