@@ -147,6 +147,7 @@ final class ExportCommand implements Callable<Integer> {
                     "--progress must be auto, always or never, got '" + progress + "'");
         };
 
+        if (!"-".equals(output)) checkOutput(Path.of(output));
         try (JdbcSource source = sourceOptions.open()) {
             QueryPlan plan = new QueryPlanner(source.catalog(), source.dialect()).plan(request);
             ExportEngine.Job job = new ExportEngine.Job(source, plan, exportFormat, formatOptions, gzip);
@@ -197,9 +198,6 @@ final class ExportCommand implements Callable<Integer> {
     private static ExportResult toFile(ExportEngine.Job job, Path target, ExportListener listener, CancellationToken cancel)
             throws IOException {
         Path absolute = target.toAbsolutePath();
-        if (Files.isDirectory(absolute)) {
-            throw new InvalidRequestException("invalid_output", "output", "output '" + target + "' is a directory");
-        }
         if (Files.exists(absolute) && !Files.isRegularFile(absolute)) {
             // /dev/null, a named pipe, /dev/stdout: write straight through; renaming over them would replace them.
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(absolute), 64 * 1024)) {
@@ -216,6 +214,18 @@ final class ExportCommand implements Callable<Integer> {
             return result;
         } finally {
             if (!done) Files.deleteIfExists(part);
+        }
+    }
+
+    /** Refused before the source is even opened: a bad -o is bad input, and nothing should run for it. */
+    private static void checkOutput(Path target) {
+        Path absolute = target.toAbsolutePath();
+        if (Files.isDirectory(absolute)) {
+            throw new InvalidRequestException("invalid_output", "output", "output '" + target + "' is a directory");
+        }
+        if (absolute.getParent() != null && !Files.isDirectory(absolute.getParent())) {
+            throw new InvalidRequestException("invalid_output", "output", "cannot write '" + target
+                    + "': its directory does not exist");
         }
     }
 

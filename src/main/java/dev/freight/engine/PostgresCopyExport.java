@@ -1,20 +1,16 @@
 package dev.freight.engine;
 
-import de.siegmar.fastcsv.writer.CsvWriter;
-import de.siegmar.fastcsv.writer.LineDelimiter;
-import de.siegmar.fastcsv.writer.QuoteStrategies;
 import dev.freight.format.ExportFormat;
 import dev.freight.format.FormatOptions;
+import dev.freight.format.FormatWriter;
 import dev.freight.query.QueryPlan;
 import dev.freight.source.Column;
 import dev.freight.source.Dialect;
 import org.postgresql.jdbc.PgConnection;
 import org.postgresql.copy.CopyOut;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -88,18 +84,11 @@ final class PostgresCopyExport {
         }
     }
 
-    /** BOM and header come from the same FastCSV settings as the generic writer, so the files look alike. */
+    /** BOM and header are written by the generic writer itself (a writer with no rows), so both paths agree. */
     private void writePreamble(OutputStream out) throws IOException {
-        FormatOptions o = job.options();
-        if (o.bom()) out.write(new byte[]{(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
-        if (!o.header()) return;
-        ByteArrayOutputStream header = new ByteArrayOutputStream();
-        CsvWriter csv = CsvWriter.builder().fieldSeparator(o.delimiter()).quoteStrategy(QuoteStrategies.EMPTY)
-                .lineDelimiter(o.lineEnding().equals("\n") ? LineDelimiter.LF : LineDelimiter.CRLF)
-                .build(header, StandardCharsets.UTF_8);
-        csv.writeRecord(job.plan().labels());
-        csv.flush();
-        out.write(header.toByteArray());
+        FormatWriter writer = job.format().writer(out, job.plan().columns(), job.plan().labels(), job.options());
+        writer.begin();
+        writer.finish();
     }
 
     private long pump(CopyOut copy, OutputStream out, ExportEngine.Tracker tracker, boolean crlf)

@@ -50,7 +50,12 @@ final class CsvFormatWriter implements FormatWriter {
     @Override
     public void begin() throws IOException {
         if (options.bom()) out.write(UTF8_BOM);
-        if (options.header()) csv.writeRecord(labels);
+        if (options.header()) csv.writeRecord(header(labels, options));
+    }
+
+    /** Labels are user text too: a header cell must not become a formula any more than a data cell. */
+    private static List<String> header(List<String> labels, FormatOptions options) {
+        return options.sanitizeFormulas() ? labels.stream().map(FormulaGuard::neutralise).toList() : labels;
     }
 
     @Override

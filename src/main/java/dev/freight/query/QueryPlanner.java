@@ -164,7 +164,7 @@ public final class QueryPlanner {
                 yield col + (op == FilterOp.IS_NULL ? " IS NULL" : " IS NOT NULL");
             }
             case ONE -> {
-                Object v = ValueCoercer.coerce(value, column, valueField);
+                Object v = coerce(value, column, valueField);
                 switch (op) {
                     case CONTAINS -> params.add("%" + escapeLike((String) v) + "%");
                     case STARTS_WITH -> params.add(escapeLike((String) v) + "%");
@@ -187,8 +187,8 @@ public final class QueryPlanner {
                     throw new InvalidRequestException("invalid_value", valueField, "operator between takes exactly two"
                             + " values [low, high], got " + pair.size());
                 }
-                params.add(ValueCoercer.coerce(pair.get(0), column, valueField + "[0]"));
-                params.add(ValueCoercer.coerce(pair.get(1), column, valueField + "[1]"));
+                params.add(coerce(pair.get(0), column, valueField + "[0]"));
+                params.add(coerce(pair.get(1), column, valueField + "[1]"));
                 yield col + " BETWEEN ? AND ?";
             }
             case MANY -> {
@@ -198,13 +198,23 @@ public final class QueryPlanner {
                             + " takes 1 to " + MAX_LIST_VALUES + " values, got " + values.size());
                 }
                 for (int i = 0; i < values.size(); i++) {
-                    params.add(ValueCoercer.coerce(values.get(i), column, valueField + "[" + i + "]"));
+                    params.add(coerce(values.get(i), column, valueField + "[" + i + "]"));
                 }
                 String marks = String.join(", ", java.util.Collections.nCopies(values.size(), "?"));
                 yield op == FilterOp.IN ? col + " IN (" + marks + ")"
                         : "(" + col + " NOT IN (" + marks + ") OR " + col + " IS NULL)";
             }
         };
+    }
+
+    /** PostgreSQL text cannot hold U+0000; refusing it here makes it bad input rather than a failed export. */
+    private Object coerce(Object raw, Column column, String field) {
+        Object value = ValueCoercer.coerce(raw, column, field);
+        if (dialect == Dialect.POSTGRESQL && value instanceof String s && s.indexOf('\0') >= 0) {
+            throw new InvalidRequestException("invalid_value", field, "value for column '" + column.name()
+                    + "' contains a NUL character (U+0000), which PostgreSQL text cannot hold");
+        }
+        return value;
     }
 
     private static void checkOperatorApplies(Column column, FilterOp op, String field) {
@@ -255,7 +265,7 @@ public final class QueryPlanner {
                     + ids.size());
         }
         Column key = table.column(table.primaryKey().get(0)).orElseThrow();
-        for (int i = 0; i < ids.size(); i++) params.add(ValueCoercer.coerce(ids.get(i), key, "ids[" + i + "]"));
+        for (int i = 0; i < ids.size(); i++) params.add(coerce(ids.get(i), key, "ids[" + i + "]"));
         conditions.add(dialect.quote(key.name()) + " IN (" + String.join(", ", java.util.Collections.nCopies(ids.size(), "?")) + ")");
     }
 
@@ -265,11 +275,11 @@ public final class QueryPlanner {
                 from != null ? "date_from" : "date_to", "dataset '" + table.name()
                 + "' has no date or timestamp column, so date_from/date_to cannot apply"));
         if (from != null) {
-            params.add(ValueCoercer.coerce(from, time, "date_from"));
+            params.add(coerce(from, time, "date_from"));
             conditions.add(dialect.quote(time.name()) + " >= ?");
         }
         if (to != null) {
-            params.add(ValueCoercer.coerce(to, time, "date_to"));
+            params.add(coerce(to, time, "date_to"));
             conditions.add(dialect.quote(time.name()) + " < ?");
         }
     }

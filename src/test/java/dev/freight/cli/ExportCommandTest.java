@@ -350,10 +350,10 @@ class ExportCommandTest {
     }
 
     @Test
-    void outputInAMissingDirectoryFailsWithOneLineNamingTheFile() {
+    void outputInAMissingDirectoryIsBadInputWithOneLineNamingTheFile() {
         Path out = dir.resolve("missing").resolve("o.csv");
         Cli.Run run = export("--table", "orders", "--limit", "1", "-o", out.toString());
-        assertThat(run.exit()).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(run.exit()).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(run.lines()).singleElement().asString()
                 .isEqualTo("freight: error: cannot write '" + out + "': its directory does not exist");
         assertThat(out.getParent()).doesNotExist();

@@ -1,6 +1,5 @@
 package dev.freight.query;
 
-import dev.freight.engine.ExportFailedException;
 import dev.freight.testing.ExportRunner;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -17,19 +16,19 @@ class PostgresHostileInputTest extends HostileInputContract {
     }
 
     /**
-     * PostgreSQL text cannot hold U+0000, so the server refuses the bound value. That has to be a clean, permanent
-     * export failure (not retried, nothing written to the table) and the pooled connection must stay usable.
+     * PostgreSQL text cannot hold U+0000, so the planner refuses such a value up front as bad input, before any
+     * statement runs; the pooled connections stay usable.
      */
     @Order(1)
     @Test
-    void nulInATextValueIsACleanPermanentFailure() {
+    void nulInATextValueIsRefusedAsBadInput() {
         ExportRequest request = ExportRequest.of("orders", "ndjson")
                 .withFilters(List.of(new Filter("status", "eq", "paid\u0000'; DROP TABLE orders; --")));
-        assertThatThrownBy(() -> ExportRunner.export(source, request)).isInstanceOfSatisfying(ExportFailedException.class,
+        assertThatThrownBy(() -> ExportRunner.export(source, request)).isInstanceOfSatisfying(InvalidRequestException.class,
                 e -> {
-                    assertThat(e.code()).isEqualTo("source_error");
-                    assertThat(e.isTransient()).isFalse();
-                    assertThat(e.getMessage()).contains("0x00");
+                    assertThat(e.code()).isEqualTo("invalid_value");
+                    assertThat(e.field()).isEqualTo("filters[0].value");
+                    assertThat(e.getMessage()).contains("NUL").contains("status");
                 });
         long paid = DemoOrders.where(o -> o.status().equals("paid")).size();
         for (int i = 0; i < 3; i++) {
