@@ -81,10 +81,14 @@ $table
 ## Reading the numbers
 - Unfiltered PostgreSQL → CSV/TSV uses the COPY fast path: the server renders plain columns and Freight rewrites the
   byte stream (ISO timestamps, true/false, formula neutralisation, CRLF) in one pass, so the in-process export time
-  is close to COPY's; most of the remaining gap is JVM start-up.
+  is close to COPY's; the remaining wall-clock gap is JVM start-up plus connecting and reading the catalog
+  (~0.3 s with the CDS archive, a constant that matters less the bigger the export).
 - Filtered exports (any bound value) and all other formats use the JDBC cursor path: typed getters, one reused row
   array, FastCSV/Jackson writers. Its cost per row is decoding the PostgreSQL wire format into Java values and
-  formatting them again; see the profile notes in the issue log.
+  formatting them again. A JFR profile of the cursor path shows no single hotspot: roughly a third in pgjdbc
+  (socket reads, parsing numerics and timestamps from the text protocol, building Strings), a third in
+  turning values back into text (Long/BigDecimal/ISO timestamps), and a third in FastCSV/Jackson and UTF-8
+  encoding. Forcing binary transfer (\`prepareThreshold=-1\`) did not help; C1-only JIT made it slower.
 - gzip uses level 1 (fastest): about 3x smaller than plain CSV for this data.
 - Targets (issue #2): CSV throughput >= 70% of COPY (stretch 90%), peak RSS <= 300 MB.
 MD
