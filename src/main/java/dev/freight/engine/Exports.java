@@ -1,0 +1,61 @@
+package dev.freight.engine;
+
+import dev.freight.format.ExportFormat;
+import dev.freight.format.FormatOptions;
+import dev.freight.query.ExportRequest;
+import dev.freight.query.QueryPlan;
+import dev.freight.query.QueryPlanner;
+import dev.freight.source.SourceRegistry;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.OptionalLong;
+
+/**
+ * Turns an export request into something the engine can run, validating all of it (dataset, columns, filters,
+ * format, options) first. The HTTP sync path, the workers and the CLI all go through here, so they accept and
+ * refuse exactly the same requests.
+ */
+public final class Exports {
+    private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    private final SourceRegistry registry;
+
+    public Exports(SourceRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** A validated export, ready to run. */
+    public record Prepared(String dataset, ExportEngine.Job job) {
+        public ExportFormat format() {
+            return job.format();
+        }
+
+        public String contentType() {
+            return job.gzip() ? "application/gzip" : job.format().contentType();
+        }
+
+        /** {@code <dataset>-<yyyyMMdd-HHmmss>-<id>.<ext>[.gz]}; the dataset part is reduced to safe characters. */
+        public String fileName(Instant createdAt, String id) {
+            String safe = dataset.replaceAll("[^A-Za-z0-9._-]", "_");
+            return safe + "-" + FILE_TIME.format(createdAt) + (id == null ? "" : "-" + id) + "."
+                    + job.format().extension() + (job.gzip() ? ".gz" : "");
+        }
+    }
+
+    public Prepared prepare(ExportRequest request) {
+        SourceRegistry.Dataset dataset = registry.resolve(request.dataset());
+        ExportFormat format = ExportFormat.fromId(request.format());
+        FormatOptions options = FormatOptions.parse(format, request.options());
+        ExportRequest local = new ExportRequest(dataset.tableName(), format.id(), request.columns(), request.filters(),
+                request.sort(), request.rowLimit(), request.ids(), request.dateFrom(), request.dateTo(),
+                request.compress(), request.options());
+        QueryPlan plan = new QueryPlanner(dataset.source().catalog(), dataset.source().dialect()).plan(local);
+        return new Prepared(dataset.name(), new ExportEngine.Job(dataset.source(), plan, format, options, request.compress()));
+    }
+
+    public OptionalLong estimate(Prepared prepared, long cap) {
+        return RowEstimator.estimate(prepared.job().source(), prepared.job().plan(), cap);
+    }
+}

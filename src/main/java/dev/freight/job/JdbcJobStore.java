@@ -1,0 +1,409 @@
+package dev.freight.job;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.freight.query.ExportRequestJson;
+import dev.freight.source.Dialect;
+import org.flywaydb.core.Flyway;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The job store on H2 (embedded default) or PostgreSQL (scale-out), created by Flyway migrations. Claims use
+ * {@code SELECT … FOR UPDATE SKIP LOCKED} so that any number of workers on any number of nodes never take the same
+ * job twice.
+ */
+public final class JdbcJobStore implements JobStore {
+    private static final String COLUMNS = "id, owner, idempotency_key, request, status, total_rows, processed_rows, "
+            + "row_count, file_name, file_size_bytes, content_type, error_code, error_message, attempts, max_attempts, "
+            + "cancel_requested, downloaded, created_at, started_at, completed_at, expires_at, run_after, locked_by, "
+            + "locked_until";
+
+    private final HikariDataSource pool;
+    private final Clock clock;
+
+    private JdbcJobStore(HikariDataSource pool, Clock clock) {
+        this.pool = pool;
+        this.clock = clock;
+    }
+
+    public static JdbcJobStore open(String url, String user, String password, int poolSize, Clock clock) {
+        Dialect dialect = Dialect.fromJdbcUrl(url);
+        if (dialect != Dialect.H2 && dialect != Dialect.POSTGRESQL) {
+            throw new IllegalArgumentException("job_store.url must be an H2 or PostgreSQL JDBC URL, got " + dialect.id());
+        }
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("freight-jobstore");
+        config.setJdbcUrl(url);
+        if (user != null) config.setUsername(user);
+        if (password != null) config.setPassword(password);
+        config.setMaximumPoolSize(Math.max(2, poolSize));
+        config.setInitializationFailTimeout(1);
+        HikariDataSource pool = new HikariDataSource(config);
+        try {
+            Flyway.configure().dataSource(pool).locations("classpath:db/jobstore/" + dialect.id())
+                    .table("freight_schema_history").load().migrate();
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        return new JdbcJobStore(pool, clock);
+    }
+
+    private Instant now() {
+        return clock.instant();
+    }
+
+    private static OffsetDateTime ts(Instant i) {
+        return i == null ? null : i.atOffset(ZoneOffset.UTC);
+    }
+
+    @Override
+    public Created create(NewJob n) {
+        if (n.idempotencyKey() != null) {
+            Optional<Job> existing = byIdempotencyKey(n.owner(), n.idempotencyKey());
+            if (existing.isPresent()) return new Created(existing.get(), false);
+        }
+        String id = JobIds.next();
+        Instant now = now();
+        String sql = "INSERT INTO export_job (id, owner, idempotency_key, request, dataset, format, status, total_rows, "
+                + "max_attempts, created_at, run_after, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)";
+        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, id);
+            s.setString(2, n.owner());
+            s.setString(3, n.idempotencyKey());
+            s.setString(4, ExportRequestJson.write(n.request()));
+            s.setString(5, n.request().dataset());
+            s.setString(6, n.request().format());
+            s.setObject(7, n.totalRows());
+            s.setInt(8, n.maxAttempts());
+            s.setObject(9, ts(now));
+            s.setObject(10, ts(now));
+            s.setObject(11, ts(now));
+            s.executeUpdate();
+        } catch (SQLException e) {
+            // Two requests with the same key raced: the unique constraint let one win; return the winner's job.
+            if (n.idempotencyKey() != null && isUniqueViolation(e)) {
+                return new Created(byIdempotencyKey(n.owner(), n.idempotencyKey()).orElseThrow(() -> failure(e)), false);
+            }
+            throw failure(e);
+        }
+        return new Created(get(id).orElseThrow(), true);
+    }
+
+    private static boolean isUniqueViolation(SQLException e) {
+        return "23505".equals(e.getSQLState());
+    }
+
+    private Optional<Job> byIdempotencyKey(String owner, String key) {
+        return queryOne("SELECT " + COLUMNS + " FROM export_job WHERE owner = ? AND idempotency_key = ?", owner, key);
+    }
+
+    @Override
+    public Optional<Job> get(String id) {
+        return queryOne("SELECT " + COLUMNS + " FROM export_job WHERE id = ?", id);
+    }
+
+    @Override
+    public Page list(String owner, JobStatus status, String cursor, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM export_job WHERE 1 = 1");
+        List<Object> params = new ArrayList<>();
+        if (owner != null) {
+            sql.append(" AND owner = ?");
+            params.add(owner);
+        }
+        if (status != null) {
+            sql.append(" AND status = ?");
+            params.add(status.wireName());
+        }
+        if (cursor != null) {
+            Cursor c = Cursor.decode(cursor);
+            sql.append(" AND (created_at < ? OR (created_at = ? AND id < ?))");
+            params.add(ts(c.createdAt()));
+            params.add(ts(c.createdAt()));
+            params.add(c.id());
+        }
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
+        params.add(limit + 1);
+        List<Job> jobs = query(sql.toString(), params.toArray());
+        String next = null;
+        if (jobs.size() > limit) {
+            jobs = jobs.subList(0, limit);
+            Job last = jobs.get(limit - 1);
+            next = new Cursor(last.createdAt(), last.id()).encode();
+        }
+        return new Page(List.copyOf(jobs), next);
+    }
+
+    /** Opaque to clients; a tampered cursor is a 400, not a crash. */
+    record Cursor(Instant createdAt, String id) {
+        String encode() {
+            String raw = createdAt.getEpochSecond() + "." + createdAt.getNano() + ":" + id;
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Cursor decode(String cursor) {
+            try {
+                String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+                int colon = raw.indexOf(':');
+                int dot = raw.indexOf('.');
+                Instant at = Instant.ofEpochSecond(Long.parseLong(raw.substring(0, dot)),
+                        Long.parseLong(raw.substring(dot + 1, colon)));
+                return new Cursor(at, raw.substring(colon + 1));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("invalid cursor '" + cursor + "'");
+            }
+        }
+    }
+
+    @Override
+    public Optional<Job> claim(String workerId, Duration lease) {
+        Instant now = now();
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                String id = null;
+                try (PreparedStatement s = c.prepareStatement("SELECT id FROM export_job WHERE "
+                        + "(status = 'pending' AND run_after <= ?) OR (status = 'running' AND locked_until < ? AND attempts < max_attempts) "
+                        + "ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED")) {
+                    s.setObject(1, ts(now));
+                    s.setObject(2, ts(now));
+                    try (ResultSet rs = s.executeQuery()) {
+                        if (rs.next()) id = rs.getString(1);
+                    }
+                }
+                if (id == null) {
+                    c.commit();
+                    return Optional.empty();
+                }
+                try (PreparedStatement s = c.prepareStatement("UPDATE export_job SET status = 'running', locked_by = ?, "
+                        + "locked_until = ?, attempts = attempts + 1, started_at = COALESCE(started_at, ?), processed_rows = 0, "
+                        + "updated_at = ? WHERE id = ?")) {
+                    s.setString(1, workerId);
+                    s.setObject(2, ts(now.plus(lease)));
+                    s.setObject(3, ts(now));
+                    s.setObject(4, ts(now));
+                    s.setString(5, id);
+                    s.executeUpdate();
+                }
+                c.commit();
+                return get(id);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public Heartbeat heartbeat(String id, String workerId, Duration lease, long processedRows) {
+        Instant now = now();
+        int updated = update("UPDATE export_job SET locked_until = ?, processed_rows = ?, updated_at = ? "
+                + "WHERE id = ? AND locked_by = ? AND status = 'running'", ts(now.plus(lease)), processedRows, ts(now), id, workerId);
+        if (updated == 0) return Heartbeat.LEASE_LOST;
+        return get(id).map(j -> j.cancelRequested() ? Heartbeat.CANCEL_REQUESTED : Heartbeat.OK).orElse(Heartbeat.LEASE_LOST);
+    }
+
+    @Override
+    public boolean complete(String id, String workerId, long rowCount, String fileName, long fileSizeBytes,
+                            String contentType, Instant expiresAt) {
+        Instant now = now();
+        return update("UPDATE export_job SET status = 'completed', row_count = ?, processed_rows = ?, file_name = ?, "
+                        + "file_size_bytes = ?, content_type = ?, completed_at = ?, expires_at = ?, error_code = NULL, "
+                        + "error_message = NULL, locked_by = NULL, locked_until = NULL, updated_at = ? "
+                        + "WHERE id = ? AND locked_by = ? AND status = 'running'",
+                rowCount, rowCount, fileName, fileSizeBytes, contentType, ts(now), ts(expiresAt), ts(now), id, workerId) == 1;
+    }
+
+    @Override
+    public boolean retryLater(String id, String workerId, String errorCode, String errorMessage, Instant runAfter) {
+        return update("UPDATE export_job SET status = 'pending', error_code = ?, error_message = ?, run_after = ?, "
+                        + "locked_by = NULL, locked_until = NULL, updated_at = ? WHERE id = ? AND locked_by = ? AND status = 'running'",
+                errorCode, truncate(errorMessage), ts(runAfter), ts(now()), id, workerId) == 1;
+    }
+
+    @Override
+    public boolean fail(String id, String workerId, String errorCode, String errorMessage) {
+        return update("UPDATE export_job SET status = 'failed', error_code = ?, error_message = ?, completed_at = ?, "
+                        + "locked_by = NULL, locked_until = NULL, updated_at = ? WHERE id = ? AND locked_by = ? AND status = 'running'",
+                errorCode, truncate(errorMessage), ts(now()), ts(now()), id, workerId) == 1;
+    }
+
+    @Override
+    public boolean markCancelled(String id, String workerId) {
+        return update("UPDATE export_job SET status = 'cancelled', completed_at = ?, locked_by = NULL, locked_until = NULL, "
+                + "updated_at = ? WHERE id = ? AND locked_by = ? AND status = 'running'", ts(now()), ts(now()), id, workerId) == 1;
+    }
+
+    @Override
+    public boolean release(String id, String workerId) {
+        return update("UPDATE export_job SET status = 'pending', attempts = attempts - 1, locked_by = NULL, locked_until = NULL, "
+                + "processed_rows = 0, updated_at = ? WHERE id = ? AND locked_by = ? AND status = 'running'", ts(now()), id, workerId) == 1;
+    }
+
+    @Override
+    public CancelOutcome requestCancel(String id) {
+        Instant now = now();
+        if (update("UPDATE export_job SET status = 'cancelled', completed_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'",
+                ts(now), ts(now), id) == 1) {
+            return CancelOutcome.CANCELLED;
+        }
+        if (update("UPDATE export_job SET cancel_requested = TRUE, updated_at = ? WHERE id = ? AND status = 'running'",
+                ts(now), id) == 1) {
+            return CancelOutcome.CANCEL_REQUESTED;
+        }
+        return get(id).isPresent() ? CancelOutcome.ALREADY_FINISHED : CancelOutcome.NOT_FOUND;
+    }
+
+    @Override
+    public void markDownloaded(String id) {
+        update("UPDATE export_job SET downloaded = TRUE, updated_at = ? WHERE id = ?", ts(now()), id);
+    }
+
+    @Override
+    public List<Job> dueForExpiry(Instant now, int limit) {
+        return query("SELECT " + COLUMNS + " FROM export_job WHERE status = 'completed' AND expires_at <= ? "
+                + "ORDER BY expires_at LIMIT ?", ts(now), limit);
+    }
+
+    @Override
+    public boolean markExpired(String id) {
+        return update("UPDATE export_job SET status = 'expired', updated_at = ? WHERE id = ? AND status = 'completed'",
+                ts(now()), id) == 1;
+    }
+
+    @Override
+    public int failExhaustedLeases() {
+        Instant now = now();
+        return update("UPDATE export_job SET status = 'failed', error_code = 'worker_lost', error_message = "
+                + "'the worker running this job stopped responding and no attempts are left', completed_at = ?, "
+                + "locked_by = NULL, locked_until = NULL, updated_at = ? "
+                + "WHERE status = 'running' AND locked_until < ? AND attempts >= max_attempts", ts(now), ts(now), ts(now));
+    }
+
+    @Override
+    public List<String> purge(Instant cutoff, int limit) {
+        List<String> ids = new ArrayList<>();
+        for (Job j : query("SELECT " + COLUMNS + " FROM export_job WHERE status IN ('completed', 'failed', 'cancelled', 'expired') "
+                + "AND created_at < ? ORDER BY created_at LIMIT ?", ts(cutoff), limit)) {
+            if (delete(j.id())) ids.add(j.id());
+        }
+        return ids;
+    }
+
+    @Override
+    public boolean delete(String id) {
+        return update("DELETE FROM export_job WHERE id = ?", id) == 1;
+    }
+
+    @Override
+    public Map<JobStatus, Long> countByStatus() {
+        Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
+        for (JobStatus s : JobStatus.values()) counts.put(s, 0L);
+        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT status, COUNT(*) FROM export_job GROUP BY status"); ResultSet rs = s.executeQuery()) {
+            while (rs.next()) JobStatus.fromWire(rs.getString(1)).ifPresent(st -> {
+                try {
+                    counts.put(st, rs.getLong(2));
+                } catch (SQLException e) {
+                    throw failure(e);
+                }
+            });
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        return counts;
+    }
+
+    @Override
+    public Optional<Instant> oldestPendingCreatedAt() {
+        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT MIN(created_at) FROM export_job WHERE status = 'pending'"); ResultSet rs = s.executeQuery()) {
+            rs.next();
+            OffsetDateTime t = rs.getObject(1, OffsetDateTime.class);
+            return Optional.ofNullable(t).map(OffsetDateTime::toInstant);
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    private static String truncate(String s) {
+        if (s == null) return null;
+        return s.length() <= 2000 ? s : s.substring(0, 1997) + "...";
+    }
+
+    private Optional<Job> queryOne(String sql, Object... params) {
+        List<Job> jobs = query(sql, params);
+        return jobs.isEmpty() ? Optional.empty() : Optional.of(jobs.get(0));
+    }
+
+    private List<Job> query(String sql, Object... params) {
+        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) s.setObject(i + 1, params[i]);
+            List<Job> jobs = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) jobs.add(read(rs));
+            }
+            return jobs;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    private int update(String sql, Object... params) {
+        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) s.setObject(i + 1, params[i]);
+            return s.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    private static Job read(ResultSet rs) throws SQLException {
+        return new Job(rs.getString("id"), rs.getString("owner"), rs.getString("idempotency_key"),
+                ExportRequestJson.read(rs.getString("request")), JobStatus.fromWire(rs.getString("status")).orElseThrow(),
+                longOrNull(rs, "total_rows"), rs.getLong("processed_rows"), longOrNull(rs, "row_count"),
+                rs.getString("file_name"), longOrNull(rs, "file_size_bytes"), rs.getString("content_type"),
+                rs.getString("error_code"), rs.getString("error_message"), rs.getInt("attempts"), rs.getInt("max_attempts"),
+                rs.getBoolean("cancel_requested"), rs.getBoolean("downloaded"), instant(rs, "created_at"),
+                instant(rs, "started_at"), instant(rs, "completed_at"), instant(rs, "expires_at"), instant(rs, "run_after"),
+                rs.getString("locked_by"), instant(rs, "locked_until"));
+    }
+
+    private static Long longOrNull(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static JobStoreException failure(SQLException e) {
+        return new JobStoreException("job store: " + e.getMessage(), e);
+    }
+
+}

@@ -1,0 +1,27 @@
+package dev.freight.job;
+
+import dev.freight.query.ExportRequest;
+
+import java.time.Instant;
+
+/**
+ * One export job as stored. {@code request} is the export request exactly as accepted; {@code progress} is derived
+ * from rows processed and the estimate.
+ */
+public record Job(String id, String owner, String idempotencyKey, ExportRequest request, JobStatus status,
+                  Long totalRows, long processedRows, Long rowCount, String fileName, Long fileSizeBytes,
+                  String contentType, String errorCode, String errorMessage, int attempts, int maxAttempts,
+                  boolean cancelRequested, boolean downloaded, Instant createdAt, Instant startedAt,
+                  Instant completedAt, Instant expiresAt, Instant runAfter, String lockedBy, Instant lockedUntil) {
+
+    public Double progress() {
+        if (status == JobStatus.COMPLETED || status == JobStatus.EXPIRED) return 1.0;
+        if (totalRows == null || totalRows <= 0) return null;
+        return Math.min(1.0, (double) processedRows / totalRows);
+    }
+
+    /** The key of the job's file in the file store: the job id, never anything a user typed. */
+    public String storageKey() {
+        return id;
+    }
+}

@@ -1,0 +1,140 @@
+package dev.freight.job;
+
+import dev.freight.engine.CancellationToken;
+import dev.freight.engine.ExportCancelledException;
+import dev.freight.engine.ExportEngine;
+import dev.freight.engine.ExportFailedException;
+import dev.freight.engine.ExportResult;
+import dev.freight.engine.Exports;
+import dev.freight.query.InvalidRequestException;
+import dev.freight.source.SourceUnavailableException;
+import dev.freight.storage.FileStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs one claimed job to its end: plan, stream into the file store, publish, record. While it runs, a heartbeat
+ * renews the lease, writes progress (at most every {@code progressInterval}) and picks up cancel requests.
+ */
+final class JobRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+
+    enum Stop { NONE, CANCELLED, LEASE_LOST, SHUTDOWN }
+
+    private final JobStore store;
+    private final FileStore files;
+    private final Exports exports;
+    private final JobSettings settings;
+    private final ScheduledExecutorService heartbeats;
+    private final Clock clock;
+    private final JobMetrics metrics;
+
+    JobRunner(JobStore store, FileStore files, Exports exports, JobSettings settings, ScheduledExecutorService heartbeats,
+              Clock clock, JobMetrics metrics) {
+        this.store = store;
+        this.files = files;
+        this.exports = exports;
+        this.settings = settings;
+        this.heartbeats = heartbeats;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /** A running job as seen from outside: its id, why it should stop, and the token that stops it. */
+    static final class Running {
+        final String jobId;
+        final CancellationToken cancel = new CancellationToken();
+        final AtomicReference<Stop> stop = new AtomicReference<>(Stop.NONE);
+
+        Running(String jobId) {
+            this.jobId = jobId;
+        }
+
+        void stop(Stop why) {
+            stop.compareAndSet(Stop.NONE, why);
+            cancel.cancel();
+        }
+    }
+
+    void run(Job job, String workerId, Running running) {
+        AtomicLong rows = new AtomicLong();
+        ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> beat(job, workerId, rows, running),
+                settings.progressInterval().toMillis(), settings.progressInterval().toMillis(), TimeUnit.MILLISECONDS);
+        long start = System.nanoTime();
+        try {
+            Exports.Prepared prepared = exports.prepare(job.request());
+            try (FileStore.Upload upload = files.create(job.storageKey())) {
+                ExportResult result = new ExportEngine().export(prepared.job(), upload.stream(),
+                        p -> rows.set(p.rows()), running.cancel);
+                heartbeat.cancel(false);
+                if (running.stop.get() != Stop.NONE) throw new ExportCancelledException();
+                long size = upload.publish();
+                boolean recorded = store.complete(job.id(), workerId, result.rows(), prepared.fileName(job.createdAt(), job.id()),
+                        size, prepared.contentType(), clock.instant().plus(settings.fileTtl()));
+                if (!recorded) {
+                    // Deleted while running: remove the file. Otherwise our lease lapsed and another worker owns the
+                    // job; the file it publishes is the one that counts.
+                    if (store.get(job.id()).isEmpty()) files.delete(job.storageKey());
+                    LOG.warn("job {} finished after it was deleted or its lease was lost", job.id());
+                    return;
+                }
+                metrics.completed(result.rows(), size, System.nanoTime() - start);
+            }
+        } catch (ExportCancelledException e) {
+            switch (running.stop.get()) {
+                case CANCELLED -> store.markCancelled(job.id(), workerId);
+                case SHUTDOWN -> store.release(job.id(), workerId);
+                default -> LOG.warn("job {} stopped: lease lost to another worker", job.id());
+            }
+        } catch (InvalidRequestException e) {
+            // The request was valid when accepted; the catalog or the permissions changed since. Retrying won't help.
+            store.fail(job.id(), workerId, e.code(), e.getMessage());
+            metrics.failed();
+        } catch (ExportFailedException e) {
+            failOrRetry(job, workerId, e.code(), e.getMessage(), e.isTransient());
+        } catch (SourceUnavailableException e) {
+            failOrRetry(job, workerId, "source_unavailable", e.getMessage(), true);
+        } catch (IOException e) {
+            failOrRetry(job, workerId, "storage_error", "writing the export file failed: " + e.getMessage(), true);
+        } catch (RuntimeException e) {
+            LOG.error("job {} failed unexpectedly", job.id(), e);
+            store.fail(job.id(), workerId, "internal_error", "internal error: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            metrics.failed();
+        } finally {
+            heartbeat.cancel(false);
+        }
+    }
+
+    private void failOrRetry(Job job, String workerId, String code, String message, boolean transientFailure) {
+        if (transientFailure && job.attempts() < job.maxAttempts()) {
+            LOG.info("job {} attempt {} failed ({}), retrying: {}", job.id(), job.attempts(), code, message);
+            store.retryLater(job.id(), workerId, code, message, clock.instant().plus(settings.backoffAfter(job.attempts())));
+            metrics.retried();
+        } else {
+            store.fail(job.id(), workerId, code, message);
+            metrics.failed();
+        }
+    }
+
+    private void beat(Job job, String workerId, AtomicLong rows, Running running) {
+        try {
+            switch (store.heartbeat(job.id(), workerId, settings.lease(), rows.get())) {
+                case CANCEL_REQUESTED -> running.stop(Stop.CANCELLED);
+                case LEASE_LOST -> running.stop(Stop.LEASE_LOST);
+                default -> { }
+            }
+        } catch (RuntimeException e) {
+            // The job store is unreachable for a moment; the lease is long enough to ride it out.
+            LOG.warn("heartbeat for job {} failed: {}", job.id(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.freight.job;
+
+import dev.freight.engine.Exports;
+import dev.freight.query.ExportRequest;
+import dev.freight.storage.FileStore;
+
+import java.io.IOException;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * What callers (HTTP, CLI) do with jobs. Requests are validated completely before a job is stored, so a job that
+ * is accepted can only fail for reasons that arise while it runs.
+ */
+public final class JobService {
+    /** Estimates stop counting here: enough to choose the delivery and to show progress. */
+    public static final long ESTIMATE_CAP = 10_000_000L;
+
+    private final JobStore store;
+    private final FileStore files;
+    private final Exports exports;
+    private final JobSettings settings;
+    private final WorkerPool workers;
+
+    public JobService(JobStore store, FileStore files, Exports exports, JobSettings settings, WorkerPool workers) {
+        this.store = store;
+        this.files = files;
+        this.exports = exports;
+        this.settings = settings;
+        this.workers = workers;
+    }
+
+    public Exports exports() {
+        return exports;
+    }
+
+    public JobStore store() {
+        return store;
+    }
+
+    public FileStore files() {
+        return files;
+    }
+
+    public JobSettings settings() {
+        return settings;
+    }
+
+    /** Validates, estimates and queues; an existing job is returned for a repeated idempotency key. */
+    public JobStore.Created submit(String owner, String idempotencyKey, ExportRequest request) {
+        return submit(owner, idempotencyKey, exports.prepare(request), request);
+    }
+
+    public JobStore.Created submit(String owner, String idempotencyKey, Exports.Prepared prepared, ExportRequest request) {
+        OptionalLong estimate = exports.estimate(prepared, ESTIMATE_CAP);
+        JobStore.Created created = store.create(new JobStore.NewJob(owner, idempotencyKey, request,
+                estimate.isPresent() ? estimate.getAsLong() : null, settings.maxAttempts()));
+        if (created.created() && workers != null) workers.wake();
+        return created;
+    }
+
+    public JobStore.CancelOutcome cancel(String id) {
+        JobStore.CancelOutcome outcome = store.requestCancel(id);
+        if (outcome == JobStore.CancelOutcome.CANCEL_REQUESTED && workers != null) workers.cancelLocally(id);
+        return outcome;
+    }
+
+    /** A new job with the same request; the request is validated again against today's catalog. */
+    public JobStore.Created retry(Job old, String owner) {
+        return submit(owner, null, old.request());
+    }
+
+    /** Stops the job if it runs, then removes its file and its record. */
+    public boolean delete(Job job) throws IOException {
+        if (!job.status().isTerminal()) cancel(job.id());
+        files.delete(job.storageKey());
+        return store.delete(job.id());
+    }
+
+    public Optional<Job> get(String id) {
+        return JobIds.isWellFormed(id) ? store.get(id) : Optional.empty();
+    }
+}

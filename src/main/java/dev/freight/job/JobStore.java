@@ -1,0 +1,81 @@
+package dev.freight.job;
+
+import dev.freight.query.ExportRequest;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Durable export jobs, which are also the work queue. Every state change a worker makes is conditional on it
+ * still holding the job's lease ({@code locked_by}), so a worker that lost its lease cannot overwrite the work of
+ * the one that took over.
+ */
+public interface JobStore extends AutoCloseable {
+
+    record NewJob(String owner, String idempotencyKey, ExportRequest request, Long totalRows, int maxAttempts) {
+    }
+
+    /** The job, and whether this call created it (false: an earlier request with the same idempotency key did). */
+    record Created(Job job, boolean created) {
+    }
+
+    record Page(List<Job> jobs, String nextCursor) {
+    }
+
+    /** What a worker learns when it reports progress. */
+    enum Heartbeat { OK, CANCEL_REQUESTED, LEASE_LOST }
+
+    enum CancelOutcome { CANCELLED, CANCEL_REQUESTED, ALREADY_FINISHED, NOT_FOUND }
+
+    Created create(NewJob job);
+
+    Optional<Job> get(String id);
+
+    /** Newest first. {@code owner} null lists everyone's jobs; {@code status} null lists every status. */
+    Page list(String owner, JobStatus status, String cursor, int limit);
+
+    /** Takes the oldest pending job due to run, or a running job whose lease lapsed; attempts + 1. */
+    Optional<Job> claim(String workerId, Duration lease);
+
+    Heartbeat heartbeat(String id, String workerId, Duration lease, long processedRows);
+
+    boolean complete(String id, String workerId, long rowCount, String fileName, long fileSizeBytes, String contentType,
+                     Instant expiresAt);
+
+    /** A transient failure: back to pending until {@code runAfter}, keeping the error for the record. */
+    boolean retryLater(String id, String workerId, String errorCode, String errorMessage, Instant runAfter);
+
+    boolean fail(String id, String workerId, String errorCode, String errorMessage);
+
+    boolean markCancelled(String id, String workerId);
+
+    /** Graceful shutdown: the job goes back to pending without counting the attempt. */
+    boolean release(String id, String workerId);
+
+    CancelOutcome requestCancel(String id);
+
+    void markDownloaded(String id);
+
+    /** Completed jobs whose file is past its expiry. */
+    List<Job> dueForExpiry(Instant now, int limit);
+
+    boolean markExpired(String id);
+
+    /** Running jobs whose lease lapsed and whose attempts are used up: they are failed instead of reclaimed. */
+    int failExhaustedLeases();
+
+    /** Deletes job records in a terminal state created before {@code cutoff}; returns their ids. */
+    List<String> purge(Instant cutoff, int limit);
+
+    boolean delete(String id);
+
+    Map<JobStatus, Long> countByStatus();
+
+    Optional<Instant> oldestPendingCreatedAt();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,66 @@
+package dev.freight.job;
+
+import dev.freight.storage.FileStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * Housekeeping, safe to run on every node at once: fails jobs whose worker died on its last attempt, deletes
+ * files past {@code file_ttl} (job → expired), and purges job records past {@code job_retention} with their files.
+ */
+public final class Sweeper {
+    private static final Logger LOG = LoggerFactory.getLogger(Sweeper.class);
+    private static final int BATCH = 500;
+
+    public record Report(int workerLost, int expired, int purged) {
+    }
+
+    private final JobStore store;
+    private final FileStore files;
+    private final JobSettings settings;
+    private final Clock clock;
+
+    public Sweeper(JobStore store, FileStore files, JobSettings settings, Clock clock) {
+        this.store = store;
+        this.files = files;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public Report sweepOnce() {
+        int lost = store.failExhaustedLeases();
+        int expired = 0;
+        Instant now = clock.instant();
+        for (Job job : store.dueForExpiry(now, BATCH)) {
+            // Expire first, then delete: a download that starts in between gets 410, never a vanishing file.
+            if (store.markExpired(job.id())) {
+                deleteFile(job.storageKey());
+                expired++;
+            }
+        }
+        int purged = 0;
+        for (String id : store.purge(now.minus(settings.jobRetention()), BATCH)) {
+            deleteFile(id);
+            purged++;
+        }
+        if (lost + expired + purged > 0) LOG.info("sweep: {} worker-lost, {} expired, {} purged", lost, expired, purged);
+        return new Report(lost, expired, purged);
+    }
+
+    /** After a complete download, when {@code delete_after_download} is on. */
+    public void expireNow(Job job) {
+        if (store.markExpired(job.id())) deleteFile(job.storageKey());
+    }
+
+    private void deleteFile(String key) {
+        try {
+            files.delete(key);
+        } catch (IOException e) {
+            LOG.warn("could not delete export file {}: {}", key, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package dev.freight.job;
+
+import dev.freight.engine.Exports;
+import dev.freight.storage.FileStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A node's workers: each loops claim → run → claim. {@link #wake()} lets a node start on a job it just queued
+ * without waiting for the next poll. Shutdown stops claiming, lets running jobs finish within the grace period
+ * and releases the rest, so no job is left running without a lease.
+ */
+public final class WorkerPool implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
+
+    private final JobStore store;
+    private final JobSettings settings;
+    private final JobRunner runner;
+    private final String nodeId;
+    private final ExecutorService workers;
+    private final ScheduledExecutorService heartbeats;
+    private final Map<String, JobRunner.Running> running = new ConcurrentHashMap<>();
+    private final Object wakeUp = new Object();
+    private volatile boolean claiming = true;
+
+    public WorkerPool(JobStore store, FileStore files, Exports exports, JobSettings settings, Clock clock, JobMetrics metrics) {
+        this.store = store;
+        this.settings = settings;
+        this.nodeId = ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.heartbeats = Executors.newScheduledThreadPool(1, r -> daemon(r, "freight-heartbeat"));
+        this.runner = new JobRunner(store, files, exports, settings, heartbeats, clock, metrics);
+        this.workers = Executors.newFixedThreadPool(settings.concurrency(), r -> daemon(r, "freight-worker"));
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    public void start() {
+        for (int i = 0; i < settings.concurrency(); i++) {
+            String workerId = nodeId + "/" + i;
+            workers.submit(() -> loop(workerId));
+        }
+    }
+
+    private void loop(String workerId) {
+        while (claiming && !Thread.currentThread().isInterrupted()) {
+            try {
+                if (!runNext(workerId)) {
+                    synchronized (wakeUp) {
+                        wakeUp.wait(settings.pollInterval().toMillis());
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("worker {}: {}", workerId, e.getMessage());
+                sleep(settings.pollInterval().toMillis());
+            }
+        }
+    }
+
+    /** Claims and runs one job; false when there was none. */
+    boolean runNext(String workerId) {
+        Optional<Job> claimed = store.claim(workerId, settings.lease());
+        if (claimed.isEmpty()) return false;
+        Job job = claimed.get();
+        JobRunner.Running r = new JobRunner.Running(job.id());
+        running.put(job.id(), r);
+        try {
+            if (!claiming) r.stop(JobRunner.Stop.SHUTDOWN);
+            runner.run(job, workerId, r);
+        } finally {
+            running.remove(job.id());
+        }
+        return true;
+    }
+
+    /** {@code freight worker --once}: run what is due now, one job at a time, then return how many ran. */
+    public int drain() {
+        int ran = 0;
+        while (runNext(nodeId + "/once")) ran++;
+        return ran;
+    }
+
+    public void wake() {
+        synchronized (wakeUp) {
+            wakeUp.notifyAll();
+        }
+    }
+
+    /** Cancels a job running on this node at once, without waiting for its next heartbeat. */
+    public boolean cancelLocally(String jobId) {
+        JobRunner.Running r = running.get(jobId);
+        if (r == null) return false;
+        r.stop(JobRunner.Stop.CANCELLED);
+        return true;
+    }
+
+    public int runningCount() {
+        return running.size();
+    }
+
+    /**
+     * Simulates a node that dies: threads stop, nothing is released or recorded, leases simply lapse. For tests of
+     * the recovery path, which in production is a killed process.
+     */
+    public void kill() {
+        claiming = false;
+        heartbeats.shutdownNow();
+        for (JobRunner.Running r : running.values()) r.stop(JobRunner.Stop.LEASE_LOST);
+        workers.shutdownNow();
+    }
+
+    @Override
+    public void close() {
+        claiming = false;
+        wake();
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.info("shutdown grace over: releasing {} running job(s)", running.size());
+                for (JobRunner.Running r : running.values()) r.stop(JobRunner.Stop.SHUTDOWN);
+                if (!workers.awaitTermination(10, TimeUnit.SECONDS)) workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            for (JobRunner.Running r : running.values()) r.stop(JobRunner.Stop.SHUTDOWN);
+        } finally {
+            heartbeats.shutdownNow();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

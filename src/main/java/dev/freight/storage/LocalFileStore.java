@@ -1,0 +1,118 @@
+package dev.freight.storage;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Files in one directory (outside any web root), written as {@code key.part} and renamed into place. */
+public final class LocalFileStore implements FileStore {
+    private static final Pattern SAFE_KEY = Pattern.compile("[a-z0-9]{1,64}");
+    private final Path root;
+
+    public LocalFileStore(Path root) throws IOException {
+        this.root = Files.createDirectories(root.toAbsolutePath().normalize());
+        removeLeftoverParts();
+    }
+
+    /**
+     * Parts left by a crash. Another process (a {@code freight worker} beside {@code freight serve}) may be writing
+     * into the same directory, so only parts untouched for an hour count as abandoned: a live upload writes all
+     * the time.
+     */
+    private void removeLeftoverParts() throws IOException {
+        java.nio.file.attribute.FileTime cutoff = java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofHours(1)));
+        try (var files = Files.list(root)) {
+            for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".part")).toList()) {
+                if (Files.getLastModifiedTime(p).compareTo(cutoff) < 0) Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private Path path(String key) {
+        // Defence in depth: keys are job ids, but a key that could climb out of the directory is refused outright.
+        if (key == null || !SAFE_KEY.matcher(key).matches()) throw new IllegalArgumentException("invalid file key");
+        return root.resolve(key);
+    }
+
+    @Override
+    public Upload create(String key) throws IOException {
+        Path target = path(key);
+        // Unique per upload: a worker that lost its lease must never write into the part of the one that took over.
+        Path part = root.resolve(key + "." + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()) + ".part");
+        OutputStream out = new BufferedOutputStream(Files.newOutputStream(part, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), 64 * 1024);
+        return new Upload() {
+            private boolean done;
+
+            @Override
+            public OutputStream stream() {
+                return out;
+            }
+
+            @Override
+            public long publish() throws IOException {
+                out.close();
+                Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                done = true;
+                return Files.size(target);
+            }
+
+            @Override
+            public void abort() {
+                try {
+                    out.close();
+                } catch (IOException ignored) {
+                    // a full disk fails the close too; the part is deleted either way
+                }
+                try {
+                    Files.deleteIfExists(part);
+                } catch (IOException ignored) {
+                    // removed at the next start
+                }
+                done = true;
+            }
+
+            @Override
+            public void close() {
+                if (!done) abort();
+            }
+        };
+    }
+
+    @Override
+    public Optional<Long> size(String key) throws IOException {
+        Path p = path(key);
+        try {
+            return Optional.of(Files.size(p));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public InputStream open(String key, long offset) throws IOException {
+        FileChannel channel = FileChannel.open(path(key), StandardOpenOption.READ);
+        channel.position(offset);
+        return Channels.newInputStream(channel);
+    }
+
+    @Override
+    public boolean delete(String key) throws IOException {
+        return Files.deleteIfExists(path(key));
+    }
+
+    public Path root() {
+        return root;
+    }
+}
