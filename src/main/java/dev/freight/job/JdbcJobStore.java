@@ -201,8 +201,10 @@ public final class JdbcJobStore implements JobStore {
                     s.setString(5, id);
                     s.executeUpdate();
                 }
+                // Read back on the same connection: borrowing a second one while holding this could exhaust the pool.
+                Optional<Job> job = queryOne(c, "SELECT " + COLUMNS + " FROM export_job WHERE id = ?", id);
                 c.commit();
-                return get(id);
+                return job;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -355,20 +357,34 @@ public final class JdbcJobStore implements JobStore {
     }
 
     private Optional<Job> queryOne(String sql, Object... params) {
-        List<Job> jobs = query(sql, params);
+        try (Connection c = pool.getConnection()) {
+            return queryOne(c, sql, params);
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    private static Optional<Job> queryOne(Connection c, String sql, Object... params) throws SQLException {
+        List<Job> jobs = query(c, sql, params);
         return jobs.isEmpty() ? Optional.empty() : Optional.of(jobs.get(0));
     }
 
     private List<Job> query(String sql, Object... params) {
-        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+        try (Connection c = pool.getConnection()) {
+            return query(c, sql, params);
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    private static List<Job> query(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) s.setObject(i + 1, params[i]);
             List<Job> jobs = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) jobs.add(read(rs));
             }
             return jobs;
-        } catch (SQLException e) {
-            throw failure(e);
         }
     }
 

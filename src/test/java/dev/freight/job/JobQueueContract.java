@@ -1,0 +1,314 @@
+package dev.freight.job;
+
+import dev.freight.engine.Exports;
+import dev.freight.query.ExportRequest;
+import dev.freight.source.JdbcSource;
+import dev.freight.source.SourceRegistry;
+import dev.freight.storage.LocalFileStore;
+import dev.freight.testing.TestDatabases;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The job table as a queue, with real workers exporting from a real PostgreSQL source into real files. Runs once
+ * per job store (H2 and PostgreSQL).
+ */
+abstract class JobQueueContract {
+    static final JobSettings FAST = new JobSettings(2, Duration.ofSeconds(2), Duration.ofMillis(200),
+            Duration.ofMillis(100), Duration.ofMillis(200), 3, Duration.ofHours(1), Duration.ofDays(30), false,
+            Duration.ofSeconds(5));
+
+    static final long SLOW_ROWS = 20_000;
+    static JdbcSource source;
+    static SourceRegistry registry;
+
+    @TempDir
+    Path dir;
+    JdbcJobStore store;
+    LocalFileStore files;
+    JobService service;
+    final List<WorkerPool> pools = new ArrayList<>();
+
+    abstract String jobStoreUrl(Path dir);
+
+    @BeforeAll
+    static void bigTable() {
+        String url = TestDatabases.postgres();
+        TestDatabases.execute(url,
+                "CREATE TABLE IF NOT EXISTS queue_rows AS SELECT g AS id, md5(g::text) AS label, g / 7.0 AS amount "
+                        + "FROM generate_series(1, 1000) g",
+                // Streams steadily but slowly (about 0.1 ms a row on the server): long enough to cancel, kill or
+                // break a running job, short enough to finish in a few seconds.
+                "CREATE OR REPLACE VIEW slow_rows AS SELECT g AS id, md5(g::text) AS label, pg_sleep(0.0001)::text AS nap "
+                        + "FROM generate_series(1, " + SLOW_ROWS + ") g");
+        if (source == null) {
+            source = JdbcSource.open("pg", url, null, null, 8);
+            registry = new SourceRegistry(Map.of("pg", source));
+        }
+    }
+
+    @BeforeEach
+    void open() throws Exception {
+        store = JdbcJobStore.open(jobStoreUrl(dir), null, null, 4, Clock.systemUTC());
+        files = new LocalFileStore(dir.resolve("exports"));
+        service = new JobService(store, files, new Exports(registry), FAST, null);
+    }
+
+    @AfterEach
+    void close() {
+        pools.forEach(WorkerPool::close);
+        store.close();
+    }
+
+    WorkerPool pool(JobSettings settings) {
+        WorkerPool pool = new WorkerPool(store, files, new Exports(registry), settings, Clock.systemUTC(), JobMetrics.none());
+        pools.add(pool);
+        pool.start();
+        return pool;
+    }
+
+    static ExportRequest slow(String format) {
+        return ExportRequest.of("slow_rows", format);
+    }
+
+    Job submit(ExportRequest request) {
+        return service.submit("tester", null, request).job();
+    }
+
+    Job await(String id, Predicate<Job> condition, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        Job job = store.get(id).orElseThrow();
+        while (!condition.test(job)) {
+            if (Instant.now().isAfter(deadline)) throw new AssertionError("timed out waiting; last state: " + job);
+            Thread.sleep(50);
+            job = store.get(id).orElseThrow();
+        }
+        return job;
+    }
+
+    Job awaitStatus(String id, JobStatus status) throws InterruptedException {
+        return await(id, j -> j.status() == status, Duration.ofSeconds(60));
+    }
+
+    @Test
+    void aQueuedJobIsExportedToAFileAndRecorded() throws Exception {
+        pool(FAST);
+        Job job = submit(ExportRequest.of("queue_rows", "csv").withRowLimit(1000L));
+        assertThat(job.status()).isEqualTo(JobStatus.PENDING);
+        assertThat(job.totalRows()).isEqualTo(1000L);
+
+        Job done = awaitStatus(job.id(), JobStatus.COMPLETED);
+        assertThat(done.rowCount()).isEqualTo(1000L);
+        assertThat(done.attempts()).isEqualTo(1);
+        assertThat(done.fileName()).matches("queue_rows-\\d{8}-\\d{6}-" + job.id() + "\\.csv");
+        assertThat(done.contentType()).startsWith("text/csv");
+        assertThat(done.expiresAt()).isAfter(done.completedAt());
+        assertThat(done.lockedBy()).isNull();
+        Path file = files.root().resolve(job.id());
+        assertThat(Files.size(file)).isEqualTo(done.fileSizeBytes());
+        assertThat(Files.readAllLines(file)).hasSize(1001).first().isEqualTo("id,label,amount");
+        try (var parts = Files.list(files.root())) {
+            assertThat(parts.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".part"));
+        }
+    }
+
+    @Test
+    void concurrentClaimsNeverTakeTheSameJob() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 20; i++) ids.add(submit(ExportRequest.of("queue_rows", "csv").withRowLimit(1L)).id());
+        List<String> claimed = java.util.Collections.synchronizedList(new ArrayList<>());
+        ExecutorService claimers = Executors.newFixedThreadPool(8);
+        List<Callable<Void>> tasks = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String worker = "w" + i;
+            tasks.add(() -> {
+                // A claim may come back empty while another claimer holds the row lock (H2 skips it): keep going
+                // until nothing is pending.
+                while (store.countByStatus().get(JobStatus.PENDING) > 0) {
+                    store.claim(worker, Duration.ofMinutes(1)).ifPresent(j -> claimed.add(j.id()));
+                }
+                return null;
+            });
+        }
+        for (Future<Void> f : claimers.invokeAll(tasks)) f.get();
+        claimers.shutdown();
+        assertThat(claimed).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(store.list(null, JobStatus.RUNNING, null, 100).jobs()).hasSize(20)
+                .allSatisfy(j -> assertThat(j.attempts()).isEqualTo(1));
+    }
+
+    @Test
+    void theSameIdempotencyKeyReturnsTheSameJob() {
+        JobStore.Created first = service.submit("alice", "key-1", ExportRequest.of("queue_rows", "csv").withRowLimit(5L));
+        JobStore.Created again = service.submit("alice", "key-1", ExportRequest.of("queue_rows", "csv").withRowLimit(5L));
+        JobStore.Created otherCaller = service.submit("bob", "key-1", ExportRequest.of("queue_rows", "csv").withRowLimit(5L));
+        assertThat(first.created()).isTrue();
+        assertThat(again.created()).isFalse();
+        assertThat(again.job().id()).isEqualTo(first.job().id());
+        assertThat(otherCaller.created()).isTrue();
+        assertThat(otherCaller.job().id()).isNotEqualTo(first.job().id());
+    }
+
+    @Test
+    void cancellingARunningJobStopsItWithinASecondAndRemovesThePartialFile() throws Exception {
+        WorkerPool pool = pool(FAST);
+        Job job = submit(slow("ndjson"));
+        awaitStatus(job.id(), JobStatus.RUNNING);
+        Thread.sleep(300);
+        Instant asked = Instant.now();
+        assertThat(service.cancel(job.id())).as("%s", store.get(job.id())).isEqualTo(JobStore.CancelOutcome.CANCEL_REQUESTED);
+        Job cancelled = awaitStatus(job.id(), JobStatus.CANCELLED);
+        assertThat(Duration.between(asked, Instant.now())).isLessThan(Duration.ofSeconds(1));
+        assertThat(cancelled.fileName()).isNull();
+        assertThat(pool.runningCount()).isZero();
+        try (var left = Files.list(files.root())) {
+            assertThat(left.toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void cancelRequestsAreSeenByWorkersOnOtherNodes() throws Exception {
+        pool(FAST);
+        Job job = submit(slow("ndjson"));
+        awaitStatus(job.id(), JobStatus.RUNNING);
+        // Straight to the store, as another node's API would: only the heartbeat carries it to the worker.
+        assertThat(store.requestCancel(job.id())).isEqualTo(JobStore.CancelOutcome.CANCEL_REQUESTED);
+        Instant asked = Instant.now();
+        awaitStatus(job.id(), JobStatus.CANCELLED);
+        assertThat(Duration.between(asked, Instant.now())).isLessThan(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aPendingJobIsCancelledAtOnce() {
+        Job job = submit(slow("csv"));
+        assertThat(service.cancel(job.id())).isEqualTo(JobStore.CancelOutcome.CANCELLED);
+        assertThat(store.get(job.id()).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(service.cancel(job.id())).isEqualTo(JobStore.CancelOutcome.ALREADY_FINISHED);
+    }
+
+    @Test
+    void aKilledWorkersJobIsFinishedByAnotherAfterItsLeaseLapses() throws Exception {
+        WorkerPool doomed = pool(FAST.withConcurrency(1));
+        Job job = submit(slow("csv"));
+        Job running = awaitStatus(job.id(), JobStatus.RUNNING);
+        String firstWorker = running.lockedBy();
+        doomed.kill();
+        assertThat(store.get(job.id()).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
+
+        pool(FAST.withConcurrency(1));
+        Job done = await(job.id(), j -> j.status() == JobStatus.COMPLETED, Duration.ofSeconds(60));
+        assertThat(done.attempts()).isEqualTo(2);
+        assertThat(done.rowCount()).isEqualTo(SLOW_ROWS);
+        assertThat(firstWorker).isNotNull();
+        assertThat(Files.readAllLines(files.root().resolve(job.id()))).hasSize((int) SLOW_ROWS + 1);
+    }
+
+    @Test
+    void aTerminatedSourceConnectionIsRetriedAndTheJobCompletes() throws Exception {
+        pool(FAST);
+        Job job = submit(slow("csv"));
+        awaitStatus(job.id(), JobStatus.RUNNING);
+        await(job.id(), j -> terminateExportBackend() || j.status().isTerminal(), Duration.ofSeconds(30));
+
+        Job done = awaitStatus(job.id(), JobStatus.COMPLETED);
+        assertThat(done.attempts()).isEqualTo(2);
+        assertThat(done.rowCount()).isEqualTo(SLOW_ROWS);
+        assertThat(done.errorCode()).isNull();
+    }
+
+    /** Kills the PostgreSQL backend that is streaming queue_rows, as a crashed or restarted server would. */
+    static boolean terminateExportBackend() {
+        try (Connection c = DriverManager.getConnection(TestDatabases.postgres()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+                     + "query LIKE '%slow_rows%' AND pid <> pg_backend_pid()")) {
+            return rs.next() && rs.getBoolean(1);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Test
+    void aRequestTheCatalogNoLongerAcceptsFailsAtOnceWithItsCode() throws Exception {
+        // Stored straight into the job table: as if the request was valid when queued and a column was dropped since.
+        Job bad = store.create(new JobStore.NewJob("tester", null,
+                ExportRequest.of("queue_rows", "csv").withColumns(List.of("no_such_column")), null, 3)).job();
+        pool(FAST);
+        Job failed = awaitStatus(bad.id(), JobStatus.FAILED);
+        assertThat(failed.errorCode()).isEqualTo("unknown_column");
+        assertThat(failed.errorMessage()).contains("no_such_column");
+        assertThat(failed.attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void gracefulShutdownReleasesRunningJobsWithoutCountingTheAttempt() throws Exception {
+        WorkerPool pool = new WorkerPool(store, files, new Exports(registry), new JobSettings(1, Duration.ofSeconds(30),
+                Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofMillis(200), 3, Duration.ofHours(1),
+                Duration.ofDays(30), false, Duration.ofMillis(100)), Clock.systemUTC(), JobMetrics.none());
+        pool.start();
+        Job job = submit(slow("ndjson"));
+        awaitStatus(job.id(), JobStatus.RUNNING);
+        pool.close();
+        Job released = store.get(job.id()).orElseThrow();
+        assertThat(released.status()).isEqualTo(JobStatus.PENDING);
+        assertThat(released.lockedBy()).isNull();
+        assertThat(released.attempts()).isZero();
+    }
+
+    @Test
+    void theSweeperExpiresFilesPastTheirTtlAndPurgesOldRecords() throws Exception {
+        pool(FAST.withFileTtl(Duration.ofMillis(1)));
+        Job job = submit(ExportRequest.of("queue_rows", "csv").withRowLimit(10L));
+        awaitStatus(job.id(), JobStatus.COMPLETED);
+        Path file = files.root().resolve(job.id());
+        assertThat(file).exists();
+
+        Sweeper.Report report = new Sweeper(store, files, FAST, Clock.systemUTC()).sweepOnce();
+        assertThat(report.expired()).isEqualTo(1);
+        assertThat(store.get(job.id()).orElseThrow().status()).isEqualTo(JobStatus.EXPIRED);
+        assertThat(file).doesNotExist();
+
+        Clock farFuture = Clock.offset(Clock.systemUTC(), Duration.ofDays(31));
+        assertThat(new Sweeper(store, files, FAST, farFuture).sweepOnce().purged()).isEqualTo(1);
+        assertThat(store.get(job.id())).isEmpty();
+    }
+
+    @Test
+    void listingIsNewestFirstAndPagesByCursor() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 7; i++) ids.add(submit(ExportRequest.of("queue_rows", "csv").withRowLimit(1L)).id());
+        List<String> seen = new ArrayList<>();
+        String cursor = null;
+        do {
+            JobStore.Page page = store.list("tester", null, cursor, 3);
+            page.jobs().forEach(j -> seen.add(j.id()));
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        java.util.Collections.reverse(ids);
+        assertThat(seen).containsExactlyElementsOf(ids);
+        assertThat(store.list("someone-else", null, null, 10).jobs()).isEmpty();
+        assertThat(store.list(null, JobStatus.PENDING, null, 100).jobs()).hasSize(7);
+    }
+}
