@@ -41,7 +41,7 @@ abstract class JobQueueContract {
             Duration.ofMillis(100), Duration.ofMillis(200), 3, Duration.ofHours(1), Duration.ofDays(30), false,
             Duration.ofSeconds(5));
 
-    static final long SLOW_ROWS = 20_000;
+    static final long SLOW_ROWS = 6_000;
     static JdbcSource source;
     static SourceRegistry registry;
 
@@ -60,9 +60,10 @@ abstract class JobQueueContract {
         TestDatabases.execute(url,
                 "CREATE TABLE IF NOT EXISTS queue_rows AS SELECT g AS id, md5(g::text) AS label, g / 7.0 AS amount "
                         + "FROM generate_series(1, 1000) g",
-                // Streams steadily but slowly (about 0.1 ms a row on the server): long enough to cancel, kill or
-                // break a running job, short enough to finish in a few seconds.
-                "CREATE OR REPLACE VIEW slow_rows AS SELECT g AS id, md5(g::text) AS label, pg_sleep(0.0001)::text AS nap "
+                // Streams steadily but slowly (5 ms every 20 rows, about 1.5 s in all): long enough to cancel, kill
+                // or break a running job, short enough to finish quickly.
+                "CREATE OR REPLACE VIEW slow_rows AS SELECT g AS id, md5(g::text) AS label, "
+                        + "CASE WHEN g % 20 = 0 THEN pg_sleep(0.005)::text END AS nap "
                         + "FROM generate_series(1, " + SLOW_ROWS + ") g");
         if (source == null) {
             source = JdbcSource.open("pg", url, null, null, 8);
@@ -203,7 +204,7 @@ abstract class JobQueueContract {
 
     @Test
     void aPendingJobIsCancelledAtOnce() {
-        Job job = submit(slow("csv"));
+        Job job = submit(ExportRequest.of("queue_rows", "csv"));
         assertThat(service.cancel(job.id())).isEqualTo(JobStore.CancelOutcome.CANCELLED);
         assertThat(store.get(job.id()).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
         assertThat(service.cancel(job.id())).isEqualTo(JobStore.CancelOutcome.ALREADY_FINISHED);
