@@ -1,0 +1,29 @@
+package dev.freight.config;
+
+import dev.freight.format.ExportFormat;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How exports run (DESIGN.md §3, §6): the sync/async threshold of {@code delivery: auto}, file and job lifetimes,
+ * retries (exponential backoff from {@code retryBackoff}, {@code maxAttempts} attempts in all), worker
+ * concurrency per node, the job lease and its heartbeat, the shutdown grace period, how often the sweeper runs,
+ * and the format of requests that name none.
+ */
+public record ExportsConfig(long syncMaxRows, Duration fileTtl, Duration jobRetention, int maxAttempts,
+                            Duration retryBackoff, boolean deleteAfterDownload, int workerConcurrency, Duration lease,
+                            Duration heartbeat, Duration shutdownGrace, Duration sweepInterval,
+                            ExportFormat defaultFormat) {
+
+    public ExportsConfig {
+        Objects.requireNonNull(fileTtl, "fileTtl");
+        Objects.requireNonNull(jobRetention, "jobRetention");
+        Objects.requireNonNull(retryBackoff, "retryBackoff");
+        Objects.requireNonNull(lease, "lease");
+        Objects.requireNonNull(heartbeat, "heartbeat");
+        Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        Objects.requireNonNull(sweepInterval, "sweepInterval");
+        Objects.requireNonNull(defaultFormat, "defaultFormat");
+    }
+}

@@ -1,0 +1,17 @@
+package dev.freight.config;
+
+import java.net.URI;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The HTTP server: where it listens ({@code port} 0 picks a free port), the largest request body it reads, and
+ * the public base URL used to build absolute links (without a trailing slash) when Freight sits behind a proxy.
+ */
+public record ServerConfig(String host, int port, long maxRequestBytes, Optional<URI> publicUrl) {
+
+    public ServerConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(publicUrl, "publicUrl");
+    }
+}

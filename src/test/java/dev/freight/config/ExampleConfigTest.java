@@ -1,0 +1,108 @@
+package dev.freight.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * freight.example.yml at the repository root documents every key at its default. Keys whose default is derived
+ * (from data_dir, the processor count) are left empty there, which means "the default"; the commented-out
+ * sources and datasets are examples, lines that start with '#' and two spaces, and must be valid once uncommented.
+ */
+class ExampleConfigTest {
+    private static final Path EXAMPLE = Path.of("freight.example.yml");
+    private static final Map<String, String> REFERENCED = Map.of("PG_PASSWORD", "pg", "CRM_DB_PASSWORD", "crm");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theExampleAsShippedIsExactlyTheDefaults() {
+        assertThat(ConfigLoader.load(Optional.of(EXAMPLE), REFERENCED)).isEqualTo(FreightConfig.defaults());
+    }
+
+    @Test
+    void theExampleDocumentsEveryKey() throws IOException {
+        JsonNode example = ConfigLoader.parse("example", Files.readString(EXAMPLE));
+        JsonNode uncommented = ConfigLoader.parse("example", uncommented());
+
+        assertThat(names(example)).containsExactlyElementsOf(ConfigBinder.TOP_LEVEL_KEYS);
+        assertThat(names(example.get("server"))).containsExactlyElementsOf(ConfigBinder.SERVER_KEYS);
+        assertThat(names(example.get("job_store"))).containsExactlyElementsOf(ConfigBinder.JOB_STORE_KEYS);
+        assertThat(names(example.get("storage"))).containsExactlyElementsOf(ConfigBinder.STORAGE_KEYS);
+        assertThat(names(example.get("exports"))).containsExactlyElementsOf(ConfigBinder.EXPORTS_KEYS);
+        assertThat(names(uncommented.get("sources").get("shop"))).containsExactlyElementsOf(ConfigBinder.SOURCE_KEYS);
+        List<String> datasetKeys = new ArrayList<>(names(uncommented.get("datasets").get("orders")));
+        datasetKeys.addAll(names(uncommented.get("datasets").get("revenue_by_day")));
+        assertThat(datasetKeys).containsAll(ConfigBinder.DATASET_KEYS);
+    }
+
+    @Test
+    void everyKeyHasAOneLineComment() throws IOException {
+        List<String> undocumented = Files.readAllLines(EXAMPLE).stream()
+                .filter(line -> line.matches("^ *[a-z_]+:.*") && !line.contains("#"))
+                .collect(Collectors.toList());
+        assertThat(undocumented).isEmpty();
+    }
+
+    @Test
+    void theDerivedDefaultsAreTheOnesDocumented() throws IOException {
+        String text = Files.readString(EXAMPLE);
+        FreightConfig defaults = FreightConfig.defaults();
+        String dataDir = defaults.dataDir().toAbsolutePath().toString();
+
+        assertThat(documentedDefault(text, "url").replace("<data_dir>", dataDir).replace(" (data_dir made absolute)", ""))
+                .isEqualTo(defaults.jobStore().url());
+        assertThat(documentedDefault(text, "path").replace("<data_dir>", defaults.dataDir().toString()))
+                .isEqualTo(defaults.storage().path().toString());
+        assertThat(documentedDefault(text, "worker_concurrency"))
+                .isEqualTo("2 x available processors, at least 2");
+        assertThat(defaults.exports().workerConcurrency())
+                .isEqualTo(Math.max(2, 2 * Runtime.getRuntime().availableProcessors()));
+    }
+
+    @Test
+    void theCommentedOutSourcesAndDatasetsAreValid() throws IOException {
+        FreightConfig c = ConfigLoader.load(Optional.of(Files.writeString(dir.resolve("freight.yml"), uncommented())),
+                REFERENCED);
+
+        assertThat(c.sources().keySet()).containsExactly("shop", "crm");
+        assertThat(c.sources().get("shop").password()).map(Secret::reveal).contains("pg");
+        assertThat(c.sources().get("crm").url()).startsWith("jdbc:mariadb:");
+        assertThat(c.datasets().get("orders")).isInstanceOf(TableDataset.class);
+        assertThat(c.datasets().get("revenue_by_day")).isInstanceOf(SqlDataset.class);
+        assertThat(((SqlDataset) c.datasets().get("revenue_by_day")).sql()).startsWith("SELECT date_trunc");
+    }
+
+    private static String uncommented() throws IOException {
+        return Files.readAllLines(EXAMPLE).stream()
+                .map(line -> line.startsWith("#  ") ? line.substring(1) : line)
+                .collect(Collectors.joining("\n", "", "\n"));
+    }
+
+    /** What the comment of an empty key says its default is: "key: ... # ...; default: <this>". */
+    private static String documentedDefault(String text, String key) {
+        Matcher m = Pattern.compile("(?m)^ +" + key + ":\\s+#.*default: (.*)$").matcher(text);
+        assertThat(m.find()).as("a documented default for " + key).isTrue();
+        return m.group(1).trim();
+    }
+
+    private static List<String> names(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}
