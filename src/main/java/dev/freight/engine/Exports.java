@@ -48,10 +48,7 @@ public final class Exports {
         SourceRegistry.Dataset dataset = registry.resolve(request.dataset());
         ExportFormat format = ExportFormat.fromId(request.format());
         FormatOptions options = FormatOptions.parse(format, request.options());
-        ExportRequest local = new ExportRequest(dataset.tableName(), format.id(), request.columns(), request.filters(),
-                request.sort(), request.rowLimit(), request.ids(), request.dateFrom(), request.dateTo(),
-                request.compress(), request.options());
-        QueryPlan plan = new QueryPlanner(dataset.source().catalog(), dataset.source().dialect()).plan(local);
+        QueryPlan plan = new QueryPlanner(dataset.source().catalog(), dataset.source().dialect()).plan(dataset.table(), request);
         return new Prepared(dataset.name(), new ExportEngine.Job(dataset.source(), plan, format, options, request.compress()));
     }
 

@@ -25,7 +25,7 @@ public final class RowEstimator {
     public static OptionalLong estimate(JdbcSource source, QueryPlan plan, long cap) {
         try (Connection c = source.connection()) {
             c.setReadOnly(source.dialect() != Dialect.SQLITE);
-            OptionalLong estimate = source.dialect() == Dialect.POSTGRESQL && !plan.filtered()
+            OptionalLong estimate = source.dialect() == Dialect.POSTGRESQL && !plan.filtered() && plan.table().sql() == null
                     ? postgresStatistics(c, plan) : OptionalLong.empty();
             if (estimate.isEmpty()) estimate = boundedCount(c, source.dialect(), plan, cap);
             if (estimate.isPresent() && plan.rowLimit() != null) {

@@ -40,7 +40,11 @@ public final class QueryPlanner {
     }
 
     public QueryPlan plan(ExportRequest request) {
-        Table table = resolveTable(request.dataset());
+        return plan(resolveTable(request.dataset()), request);
+    }
+
+    /** Plans against a dataset resolved elsewhere (a configured table or named query). */
+    public QueryPlan plan(Table table, ExportRequest request) {
         List<Column> columns = selectColumns(table, request.columns());
         List<String> labels = labels(table, columns, request.options().get("labels"));
 
@@ -56,7 +60,7 @@ public final class QueryPlanner {
         addIds(table, request.ids(), conditions, params);
         addDateRange(table, request.dateFrom(), request.dateTo(), conditions, params);
 
-        StringBuilder fromWhere = new StringBuilder(" FROM ").append(dialect.qualifiedName(table));
+        StringBuilder fromWhere = new StringBuilder(" FROM ").append(dialect.fromItem(table));
         if (!conditions.isEmpty()) {
             fromWhere.append(" WHERE ").append(String.join(" AND ", conditions));
         }
@@ -258,7 +262,7 @@ public final class QueryPlanner {
         if (ids.isEmpty()) return;
         if (table.primaryKey().size() != 1) {
             throw new InvalidRequestException("ids_not_supported", "ids", "dataset '" + table.name()
-                    + "' has no single-column primary key, so rows cannot be selected by id");
+                    + "' has no single-column key, so rows cannot be selected by id");
         }
         if (ids.size() > MAX_IDS) {
             throw new InvalidRequestException("invalid_value", "ids", "at most " + MAX_IDS + " ids are allowed, got "
@@ -284,8 +288,12 @@ public final class QueryPlanner {
         }
     }
 
-    /** The dataset's time column: {@code created_at} when it is temporal, else its first date/timestamp column. */
+    /**
+     * The dataset's time column: the configured one, else {@code created_at} when it is temporal, else its first
+     * date/timestamp column.
+     */
     public static Optional<Column> timeColumn(Table table) {
+        if (table.timeColumn() != null) return table.column(table.timeColumn());
         Optional<Column> named = table.columns().stream()
                 .filter(c -> c.name().equalsIgnoreCase("created_at") && isDateLike(c.type())).findFirst();
         return named.isPresent() ? named : table.columns().stream().filter(c -> isDateLike(c.type())).findFirst();

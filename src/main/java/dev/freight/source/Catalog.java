@@ -54,6 +54,31 @@ public final class Catalog {
         return Optional.of(table);
     }
 
+    /**
+     * Describes a named query from the configuration by preparing it with a condition that returns no rows: the
+     * driver reports the result's columns and types without running the query for real.
+     */
+    public Table describeQuery(String name, String sql) {
+        Dialect dialect = source.dialect();
+        String probe = "SELECT * FROM (" + sql + ") " + dialect.quote("q") + " WHERE 1 = 0";
+        try (Connection c = source.connection(); java.sql.PreparedStatement s = c.prepareStatement(probe);
+             ResultSet rs = s.executeQuery()) {
+            java.sql.ResultSetMetaData md = rs.getMetaData();
+            List<Column> columns = new ArrayList<>();
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                String typeName = md.getColumnTypeName(i);
+                int jdbcType = md.getColumnType(i);
+                columns.add(new Column(md.getColumnLabel(i), dialect.columnType(jdbcType, typeName, md.getPrecision(i),
+                        md.getScale(i)), typeName, jdbcType, md.isNullable(i) != java.sql.ResultSetMetaData.columnNoNulls,
+                        md.getPrecision(i), md.getScale(i)));
+            }
+            return new Table(name, null, null, name, "QUERY", columns, List.of(), sql, null);
+        } catch (SQLException e) {
+            throw new IllegalStateException("dataset '" + name + "': its query fails on source '" + source.name() + "': "
+                    + JdbcSource.firstLine(e.getMessage()), e);
+        }
+    }
+
     private record TableLocation(String name, String catalog, String schema, String table, String kind) {
     }
 

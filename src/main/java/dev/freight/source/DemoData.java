@@ -106,7 +106,8 @@ public final class DemoData {
     }
 
     static String h2Url(Path base) {
-        return "jdbc:h2:file:" + base.toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE";
+        // AUTO_SERVER: `freight serve --demo` and a `freight export --demo` beside it can both open the demo.
+        return "jdbc:h2:file:" + base.toAbsolutePath() + ";AUTO_SERVER=TRUE";
     }
 
     /**

@@ -49,6 +49,11 @@ public enum Dialect {
         return q + identifier.replace(q, q + q) + q;
     }
 
+    /** What follows FROM: the quoted table, or a named query as a derived table. */
+    public String fromItem(Table table) {
+        return table.sql() == null ? qualifiedName(table) : "(" + table.sql() + ") " + quote("q");
+    }
+
     public String qualifiedName(Table table) {
         if (this == MARIADB || this == SQLITE || table.schema() == null || table.schema().isEmpty()) {
             return quote(table.tableName());

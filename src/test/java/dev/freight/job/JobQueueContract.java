@@ -67,7 +67,7 @@ abstract class JobQueueContract {
                         + "FROM generate_series(1, " + SLOW_ROWS + ") g");
         if (source == null) {
             source = JdbcSource.open("pg", url, null, null, 8);
-            registry = new SourceRegistry(Map.of("pg", source));
+            registry = SourceRegistry.of(Map.of("pg", source));
         }
     }
 
@@ -81,6 +81,7 @@ abstract class JobQueueContract {
     @AfterEach
     void close() {
         pools.forEach(WorkerPool::close);
+        pools.clear();
         store.close();
     }
 

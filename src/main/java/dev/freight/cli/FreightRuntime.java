@@ -1,0 +1,136 @@
+package dev.freight.cli;
+
+import dev.freight.config.ConfigException;
+import dev.freight.config.ConfigLoader;
+import dev.freight.config.DatasetConfig;
+import dev.freight.config.ExportsConfig;
+import dev.freight.config.FreightConfig;
+import dev.freight.config.Secret;
+import dev.freight.config.SourceConfig;
+import dev.freight.config.SqlDataset;
+import dev.freight.config.TableDataset;
+import dev.freight.engine.Exports;
+import dev.freight.job.JdbcJobStore;
+import dev.freight.job.JobMetrics;
+import dev.freight.job.JobService;
+import dev.freight.job.JobSettings;
+import dev.freight.job.Sweeper;
+import dev.freight.job.WorkerPool;
+import dev.freight.source.DemoData;
+import dev.freight.source.JdbcSource;
+import dev.freight.source.SourceRegistry;
+import dev.freight.storage.LocalFileStore;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything a server or worker node runs on, built from the configuration: sources and datasets, the job store,
+ * the file store, workers and the sweeper. This is the one place configuration meets the other packages.
+ */
+final class FreightRuntime implements AutoCloseable {
+    final FreightConfig config;
+    final JdbcJobStore store;
+    final LocalFileStore files;
+    final JobSettings settings;
+    final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    SourceRegistry registry;
+    Exports exports;
+    WorkerPool workers;
+    JobService service;
+    Sweeper sweeper;
+
+    private FreightRuntime(FreightConfig config) {
+        this.config = config;
+        this.settings = settings(config.exports());
+        this.store = JdbcJobStore.open(config.jobStore().url(), config.jobStore().user().orElse(null),
+                config.jobStore().password().map(Secret::reveal).orElse(null), config.jobStore().poolSize(), Clock.systemUTC());
+        try {
+            this.files = new LocalFileStore(config.storage().path());
+        } catch (IOException e) {
+            store.close();
+            throw new UncheckedIOException("cannot use storage.path " + config.storage().path() + ": " + e.getMessage(), e);
+        }
+        this.sweeper = new Sweeper(store, files, settings, Clock.systemUTC());
+    }
+
+    static FreightConfig loadConfig(Path file) {
+        return ConfigLoader.load(Optional.ofNullable(file), System.getenv());
+    }
+
+    /** The job store and file store only: enough for queue and job commands, which need no source. */
+    static FreightRuntime storesOnly(FreightConfig config) {
+        return new FreightRuntime(config);
+    }
+
+    /** Sources, datasets and (unless {@code workerCount} is 0) started workers. */
+    static FreightRuntime full(FreightConfig config, boolean demo, boolean startWorkers) {
+        config.checkDemoAvailable(demo);
+        FreightRuntime runtime = new FreightRuntime(config);
+        try {
+            runtime.registry = registry(config, demo);
+            runtime.registry.validate();
+            runtime.exports = new Exports(runtime.registry);
+            runtime.workers = new WorkerPool(runtime.store, runtime.files, runtime.exports, runtime.settings,
+                    Clock.systemUTC(), new JobMetrics(runtime.metrics));
+            runtime.service = new JobService(runtime.store, runtime.files, runtime.exports, runtime.settings, runtime.workers);
+            if (startWorkers) runtime.workers.start();
+            return runtime;
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+    }
+
+    private static SourceRegistry registry(FreightConfig config, boolean demo) {
+        Map<String, SourceRegistry.Entry> sources = new LinkedHashMap<>();
+        List<SourceRegistry.Definition> definitions = new ArrayList<>();
+        try {
+            if (demo) {
+                String url = DemoData.ensureEmbedded(config.dataDir());
+                sources.put(FreightConfig.DEMO_SOURCE, new SourceRegistry.Entry(
+                        JdbcSource.open(FreightConfig.DEMO_SOURCE, url, "sa", "", 4), (schema, table) -> true));
+            }
+            for (SourceConfig s : config.sources().values()) {
+                JdbcSource source = JdbcSource.open(s.name(), s.url(), s.user().orElse(null),
+                        s.password().map(Secret::reveal).orElse(null), s.poolSize());
+                sources.put(s.name(), new SourceRegistry.Entry(source, s::includes));
+            }
+        } catch (RuntimeException e) {
+            sources.values().forEach(entry -> entry.source().close());
+            throw e;
+        }
+        if (sources.isEmpty()) {
+            throw new ConfigException("configuration", "sources", "no sources: add one to freight.yml or run with --demo");
+        }
+        for (DatasetConfig d : config.datasets().values()) {
+            String table = d instanceof TableDataset t ? t.table() : null;
+            String sql = d instanceof SqlDataset q ? q.sql() : null;
+            definitions.add(new SourceRegistry.Definition(d.name(), d.source(), table, sql, d.timeColumn().orElse(null), d.key()));
+        }
+        return new SourceRegistry(sources, definitions);
+    }
+
+    static JobSettings settings(ExportsConfig e) {
+        Duration progress = e.heartbeat().compareTo(Duration.ofSeconds(1)) < 0 ? e.heartbeat() : Duration.ofSeconds(1);
+        return new JobSettings(e.workerConcurrency(), e.lease(), progress, Duration.ofMillis(500), e.retryBackoff(),
+                e.maxAttempts(), e.fileTtl(), e.jobRetention(), e.deleteAfterDownload(), e.shutdownGrace());
+    }
+
+    @Override
+    public void close() {
+        if (workers != null) workers.close();
+        if (registry != null) registry.close();
+        store.close();
+    }
+}
