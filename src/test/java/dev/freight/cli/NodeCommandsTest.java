@@ -1,0 +1,190 @@
+package dev.freight.cli;
+
+import dev.freight.job.Job;
+import dev.freight.job.JobStatus;
+import dev.freight.query.ExportRequest;
+import dev.freight.query.Filter;
+import dev.freight.source.DemoData;
+import dev.freight.source.Dialect;
+import dev.freight.testing.TestDatabases;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The node commands (worker, queue, jobs, cleanup) on a real configuration file: a PostgreSQL source exposing
+ * only {@code orders}, a named SQL dataset and a table alias, an H2 job store and a local file store.
+ */
+class NodeCommandsTest {
+    @TempDir
+    static Path dir;
+    static Path config;
+
+    record Output(int exit, String out, String err) {
+    }
+
+    @BeforeAll
+    static void configure() throws Exception {
+        try (Connection c = TestDatabases.connect(TestDatabases.postgres())) {
+            DemoData.load(c, Dialect.POSTGRESQL, 2_000);
+        }
+        config = dir.resolve("freight.yml");
+        Files.writeString(config, """
+                data_dir: %s
+                job_store:
+                  url: jdbc:h2:file:%s
+                storage:
+                  path: %s
+                sources:
+                  shop:
+                    url: "%s"
+                    include: ["orders"]
+                datasets:
+                  big_orders:
+                    source: shop
+                    sql: SELECT id, status, quantity FROM orders WHERE quantity > 15
+                  sales:
+                    source: shop
+                    table: orders
+                    time_column: created_at
+                    key: id
+                """.formatted(dir, dir.resolve("jobs"), dir.resolve("exports"), TestDatabases.postgres()));
+    }
+
+    @BeforeEach
+    void emptyQueue() {
+        try (FreightRuntime runtime = FreightRuntime.storesOnly(FreightRuntime.loadConfig(config))) {
+            for (Job j : runtime.store.list(null, null, null, 1000).jobs()) runtime.store.delete(j.id());
+        }
+    }
+
+    static synchronized Output freight(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+        try {
+            int exit = Main.run(args);
+            return new Output(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    private static Job submit(ExportRequest request) {
+        try (FreightRuntime runtime = FreightRuntime.full(FreightRuntime.loadConfig(config), false, false)) {
+            return runtime.service.submit("cli-test", null, request).job();
+        }
+    }
+
+    private static Job job(String id) {
+        try (FreightRuntime runtime = FreightRuntime.storesOnly(FreightRuntime.loadConfig(config))) {
+            return runtime.store.get(id).orElseThrow();
+        }
+    }
+
+    @Test
+    void workerOnceRunsTheQueuedJobsAndExits() throws Exception {
+        Job sql = submit(ExportRequest.of("big_orders", "csv"));
+        Job alias = submit(ExportRequest.of("sales", "ndjson").withIds(List.of(1, 2, 3)));
+
+        Output run = freight("worker", "--once", "--config", config.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.err()).contains("Ran 2 job(s)");
+
+        Job sqlDone = job(sql.id());
+        assertThat(sqlDone.status()).isEqualTo(JobStatus.COMPLETED);
+        long expected = java.util.stream.LongStream.rangeClosed(1, 2_000)
+                .filter(id -> (Integer) DemoData.order(id)[4] > 15).count();
+        List<String> lines = Files.readAllLines(dir.resolve("exports").resolve(sql.id()));
+        assertThat(lines.get(0)).isEqualTo("id,status,quantity");
+        assertThat(lines).hasSize((int) expected + 1);
+        assertThat(sqlDone.fileName()).startsWith("big_orders-");
+
+        Job aliasDone = job(alias.id());
+        assertThat(aliasDone.rowCount()).isEqualTo(3);
+        assertThat(Files.readAllLines(dir.resolve("exports").resolve(alias.id()))).hasSize(3)
+                .allMatch(l -> l.startsWith("{\"id\":"));
+    }
+
+    @Test
+    void aNamedQueryTakesFiltersAndTheConfiguredTimeColumnApplies() throws Exception {
+        Job filtered = submit(ExportRequest.of("big_orders", "csv").withFilters(List.of(new Filter("status", "eq", "paid"))));
+        Job dated = submit(ExportRequest.of("sales", "csv").withColumns(List.of("id")).withDateRange("2024-01-01T01:00:00Z", "2024-01-01T02:00:00Z"));
+        assertThat(freight("worker", "--once", "--config", config.toString()).exit()).isZero();
+
+        assertThat(Files.readAllLines(dir.resolve("exports").resolve(filtered.id())).subList(1, (int) (long) job(filtered.id()).rowCount() + 1))
+                .allMatch(l -> l.contains(",paid,"));
+        // Orders are 5 minutes apart from 2024-01-01T00:00Z: 01:00 to 02:00 holds about twelve of them.
+        assertThat(job(dated.id()).rowCount()).isBetween(10L, 14L);
+    }
+
+    @Test
+    void tablesOutsideTheIncludePatternsAreNotDatasets() {
+        try (FreightRuntime runtime = FreightRuntime.full(FreightRuntime.loadConfig(config), false, false)) {
+            assertThat(runtime.registry.datasetNames()).contains("orders", "big_orders", "sales").doesNotContain("customers");
+            assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(dev.freight.query.InvalidRequestException.class,
+                    () -> runtime.service.submit("x", null, ExportRequest.of("customers", "csv"))).code())
+                    .isEqualTo("unknown_dataset");
+        }
+    }
+
+    @Test
+    void queueStatusCountsJobsByStatus() {
+        submit(ExportRequest.of("orders", "csv"));
+        submit(ExportRequest.of("orders", "csv"));
+        Output out = freight("queue", "status", "--config", config.toString());
+        assertThat(out.exit()).isZero();
+        assertThat(out.out()).contains("pending    2").contains("running    0").contains("oldest pending: ");
+        assertThat(out.out()).doesNotContain("oldest pending: none");
+    }
+
+    @Test
+    void jobsListShowAndCancel() {
+        Job job = submit(ExportRequest.of("orders", "tsv"));
+        Output list = freight("jobs", "list", "--config", config.toString());
+        assertThat(list.out()).contains(job.id()).contains("pending").contains("orders").contains("tsv");
+
+        Output show = freight("jobs", "show", job.id(), "--config", config.toString());
+        assertThat(show.exit()).isZero();
+        assertThat(show.out()).contains("status:        pending").contains("\"dataset\":\"orders\"");
+
+        Output cancel = freight("jobs", "cancel", job.id(), "--config", config.toString());
+        assertThat(cancel.exit()).isZero();
+        assertThat(job(job.id()).status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(freight("jobs", "cancel", job.id(), "--config", config.toString()).exit()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(freight("jobs", "show", "../../etc/passwd", "--config", config.toString()).err())
+                .isEqualTo("freight: error: no job '../../etc/passwd'\n");
+        assertThat(freight("jobs", "list", "--status", "weird", "--config", config.toString()).exit()).isEqualTo(Main.EXIT_BAD_INPUT);
+    }
+
+    @Test
+    void cleanupReportsWhatItSwept() {
+        Output out = freight("cleanup", "--config", config.toString());
+        assertThat(out.exit()).isZero();
+        assertThat(out.err()).startsWith("Expired 0 file(s), purged 0 job record(s)");
+    }
+
+    @Test
+    void aConfigErrorIsOneLineAndExitTwo() throws Exception {
+        Path bad = dir.resolve("bad.yml");
+        Files.writeString(bad, "exports:\n  sync_max_rows: ten\n");
+        Output out = freight("queue", "status", "--config", bad.toString());
+        assertThat(out.exit()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(out.err().strip()).startsWith("freight: error: ").contains("exports.sync_max_rows").doesNotContain("\n");
+    }
+}
