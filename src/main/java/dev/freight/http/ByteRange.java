@@ -44,9 +44,9 @@ record ByteRange(long start, long end) {
             }
             if (!digits(first) || (!last.isEmpty() && !digits(last))) return new Whole();
             long start = Long.parseLong(first);
-            long end = last.isEmpty() ? size - 1 : Long.parseLong(last);
-            if (end < start) return new Whole();
+            if (!last.isEmpty() && Long.parseLong(last) < start) return new Whole(); // invalid: ignored, per RFC
             if (start >= size) return new Unsatisfiable();
+            long end = last.isEmpty() ? size - 1 : Long.parseLong(last);
             return new Part(new ByteRange(start, Math.min(end, size - 1)));
         } catch (NumberFormatException tooLong) {
             // More digits than a long holds: a position no file reaches.

@@ -42,6 +42,7 @@ final class SyncExport {
         CancellationToken cancel = new CancellationToken();
         try {
             ExportResult result = new ExportEngine().export(prepared.job(), out, ExportListener.NONE, cancel);
+            out.flushNow();
             metrics.streamed(result.rows(), result.bytes(), result.elapsedNanos());
         } catch (RuntimeException e) {
             if (out.clientFailure != null) {
@@ -62,14 +63,26 @@ final class SyncExport {
         }
     }
 
-    /** Closes the connection without the final chunk: a truncated transfer the client cannot mistake for a file. */
+    /**
+     * Closes the connection without the final chunk: a truncated transfer the client cannot mistake for a file.
+     * The connection is closed rather than the servlet channel aborted, which would leave Javalin's own
+     * end-of-request handling failing on an aborted request.
+     */
     private static void abort(Context ctx, Throwable cause) {
         ServletContextRequest request = ServletContextRequest.getServletContextRequest(ctx.req());
-        if (request != null) request.getServletChannel().abort(cause);
+        if (request != null) request.getServletChannel().getEndPoint().close(cause);
     }
 
-    /** Counts bytes and remembers a write failure, which means the client is gone. */
+    /**
+     * Counts bytes, remembers a write failure (the client is gone), and holds back the flushes the writers make
+     * (the CSV header, for one) during the first second: until the response is committed, a query that fails at
+     * once can still be answered with a proper problem+json instead of a broken transfer. Jetty still sends as
+     * soon as its buffer fills, and everything buffered goes out once the second is over.
+     */
     private static final class ClientStream extends FilterOutputStream {
+        private static final long HOLD_NANOS = 1_000_000_000L;
+        private final long started = System.nanoTime();
+        private boolean holding = true;
         long written;
         IOException clientFailure;
 
@@ -79,13 +92,7 @@ final class SyncExport {
 
         @Override
         public void write(int b) throws IOException {
-            try {
-                out.write(b);
-                written++;
-            } catch (IOException e) {
-                clientFailure = e;
-                throw e;
-            }
+            write(new byte[]{(byte) b}, 0, 1);
         }
 
         @Override
@@ -93,6 +100,10 @@ final class SyncExport {
             try {
                 out.write(b, off, len);
                 written += len;
+                if (holding && System.nanoTime() - started >= HOLD_NANOS) {
+                    holding = false;
+                    out.flush();
+                }
             } catch (IOException e) {
                 clientFailure = e;
                 throw e;
@@ -101,6 +112,10 @@ final class SyncExport {
 
         @Override
         public void flush() throws IOException {
+            if (!holding) flushNow();
+        }
+
+        void flushNow() throws IOException {
             try {
                 out.flush();
             } catch (IOException e) {
