@@ -4,6 +4,7 @@ import dev.freight.job.Job;
 import dev.freight.job.JobService;
 import dev.freight.job.Sweeper;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +17,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 
 /**
- * GET /export/jobs/{id}/download: the finished file, streamed from the file store in constant memory, with
+ * GET (and HEAD) /export/jobs/{id}/download: the finished file, streamed from the file store in constant memory, with
  * single-range support (206) so interrupted downloads of big files can resume.
  *
  * <p>Status codes: 404 unknown job; 409 {@code not_finished} while pending or running; 410 {@code gone} once
@@ -85,6 +86,8 @@ final class DownloadRoute {
             res.setStatus(200);
         }
         res.setContentLengthLong(length);
+        // HEAD: the same headers (size, ETag, ranges) so download managers can plan, and no body.
+        if (ctx.method() == HandlerType.HEAD) return;
         boolean complete = copy(ctx, job, start, length);
         if (complete && wanted instanceof ByteRange.Whole) finished(job);
     }

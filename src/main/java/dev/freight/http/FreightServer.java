@@ -107,6 +107,7 @@ public final class FreightServer implements AutoCloseable {
             r.delete(API + "/export/jobs/{id}", jobRoutes::delete);
             r.get(API + "/export/jobs/{id}/events", events::stream);
             r.get(API + "/export/jobs/{id}/download", download::download);
+            r.head(API + "/export/jobs/{id}/download", download::download);
             r.post(API + "/export/jobs/{id}/cancel", jobRoutes::cancel);
             r.post(API + "/export/jobs/{id}/retry", jobRoutes::retry);
 

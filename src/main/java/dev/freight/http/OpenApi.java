@@ -104,7 +104,17 @@ final class OpenApi {
                 null, withAuth(responses(200, content("Event stream", "text/event-stream", map("type", "string")),
                         404, problem("Unknown job"))), false)));
 
-        paths.put(api + "/export/jobs/{id}/download", map("get", op("The file of a completed job. Supports one "
+        Map<String, Object> download = map();
+        paths.put(api + "/export/jobs/{id}/download", download);
+        download.put("head", op("The headers a download would have (Content-Length, ETag, Content-Range), without "
+                        + "the body", "headDownload",
+                List.of(pathParam("id", "Job id"), header("Range", "bytes=a-b, bytes=a- or bytes=-n")), null,
+                withAuth(responses(200, map("description", "Headers of the whole file"),
+                        206, map("description", "Headers of the range"),
+                        404, map("description", "Unknown job"), 409, map("description", "Not finished"),
+                        410, map("description", "Gone or no file"), 416, map("description", "Range not satisfiable"))),
+                false));
+        download.put("get", op("The file of a completed job. Supports one "
                         + "byte range (Range: bytes=a-b, a-, -n) with If-Range; several ranges are answered with the "
                         + "whole file.", "downloadJob",
                 List.of(pathParam("id", "Job id"), header("Range", "bytes=a-b, bytes=a- or bytes=-n"),
@@ -118,7 +128,7 @@ final class OpenApi {
                         409, problem("Job not finished yet (`not_finished`)"),
                         410, problem("File expired or deleted (`gone`), or job failed/cancelled and never had a file "
                                 + "(`no_file`)"),
-                        416, problem("Range not satisfiable; Content-Range: bytes */size"))), false)));
+                        416, problem("Range not satisfiable; Content-Range: bytes */size"))), false));
 
         paths.put(api + "/export/jobs/{id}/cancel", map("post", op("Stop a pending or running job (takes effect "
                         + "within a second)", "cancelJob", id, null,

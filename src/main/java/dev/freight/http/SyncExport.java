@@ -55,6 +55,7 @@ final class SyncExport {
             if (!res.isCommitted()) {
                 // Nothing reached the client yet: drop the buffered bytes and headers, answer with a problem.
                 res.reset();
+                res.setHeader("X-Request-Id", Http.requestId(ctx));
                 throw e;
             }
             LOG.warn("[{}] sync export of {} failed after {} bytes were sent; aborting the response: {}",

@@ -559,6 +559,42 @@ abstract class HttpApiContract {
         }
     }
 
+    @Test
+    void aBigSyncExportStartsStreamingWithinASecond() throws IOException {
+        ApiClient c = client("sync");
+        HttpRequest req = c.request(JOBS).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"dataset\": \"pg.big\", \"delivery\": \"sync\"}")).build();
+        long start = System.nanoTime();
+        HttpResponse<InputStream> r = c.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream in = r.body()) {
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(in.readNBytes(10)).asString(StandardCharsets.UTF_8).startsWith("id,payload");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+            assertThat(activeCopiesOfBig()).as("the export streams while the client reads").isEqualTo(1);
+        }
+        // Leaving early stops the export: the COPY on the database ends within a few seconds.
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (activeCopiesOfBig() > 0) {
+            assertThat(System.nanoTime()).as("the COPY still runs after the client left").isLessThan(deadline);
+            sleep(100);
+        }
+        assertThat(admin.get("/health/live").statusCode()).isEqualTo(200);
+    }
+
+    static int activeCopiesOfBig() {
+        try (java.sql.Connection conn = dev.freight.testing.TestDatabases.connect(dev.freight.testing.TestDatabases.postgres());
+             java.sql.PreparedStatement st = conn.prepareStatement("SELECT COUNT(*) FROM pg_stat_activity WHERE "
+                     + "state = 'active' AND query LIKE 'COPY (SELECT%' AND query LIKE ?")) {
+            st.setString(1, "%" + dev.freight.testing.TestDatabases.runId() + "%big%");
+            try (java.sql.ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     // ---------------------------------------------------------------- listing and reading jobs
 
     @Test
@@ -812,6 +848,16 @@ abstract class HttpApiContract {
         String etag = ApiClient.header(c.get(download()), "ETag");
         HttpResponse<byte[]> r = c.get(download(), "If-None-Match", etag);
         assertThat(r.statusCode()).isEqualTo(304);
+        assertThat(r.body()).isEmpty();
+    }
+
+    @Test
+    void headOfADownloadGivesItsHeadersWithoutTheBody() throws IOException {
+        HttpRequest req = client("downloader").request(download()).method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
+        HttpResponse<byte[]> r = client("downloader").send(req);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(ApiClient.header(r, "Content-Length")).isEqualTo(String.valueOf(storedFile().length));
+        assertThat(ApiClient.header(r, "ETag")).isNotNull();
         assertThat(r.body()).isEmpty();
     }
 
