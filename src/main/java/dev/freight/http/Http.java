@@ -51,15 +51,41 @@ final class Http {
     /** Reads at most {@code max} bytes of request body; more is a 413, whether announced by Content-Length or not. */
     static byte[] body(Context ctx, long max) throws IOException {
         long declared = ctx.req().getContentLengthLong();
-        if (declared > max) throw tooLarge(max);
         InputStream in = ctx.req().getInputStream();
+        if (declared > max) {
+            drain(in, declared);
+            throw tooLarge(max);
+        }
         byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
-        if (bytes.length > max) throw tooLarge(max);
+        if (bytes.length > max) {
+            drain(in, -1);
+            throw tooLarge(max);
+        }
         return bytes;
     }
 
+    /** Bodies up to this size are read to the end before a 413, so the client is not cut off mid-upload. */
+    private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
+
+    /**
+     * Discards the rest of a refused body. Answering while the client is still sending makes many clients see a
+     * connection reset instead of the 413; past {@link #DRAIN_LIMIT} the connection is simply closed.
+     */
+    private static void drain(InputStream in, long declared) {
+        if (declared > DRAIN_LIMIT) return;
+        byte[] buffer = new byte[16 * 1024];
+        long total = 0;
+        try {
+            int n;
+            while (total < DRAIN_LIMIT && (n = in.read(buffer)) >= 0) total += n;
+        } catch (IOException ignored) {
+            // the client gave up; the 413 goes nowhere anyway
+        }
+    }
+
     private static ApiProblem tooLarge(long max) {
-        return new ApiProblem(413, "payload_too_large", null, "the request body is larger than " + max + " bytes");
+        return new ApiProblem(413, "payload_too_large", null, "the request body is larger than " + max + " bytes")
+                .withHeader("Connection", "close");
     }
 
     static String shorten(String s) {
