@@ -30,7 +30,15 @@ import java.util.regex.Pattern;
 /**
  * The REST API (DESIGN.md §4) on Javalin. It is built from ready components and reads no configuration itself;
  * it owns only the HTTP server: closing it stops serving, and the caller closes the job service, sources and
- * stores it passed in.
+ * stores it passed in. Wiring, e.g. in {@code serve}:
+ * <pre>{@code
+ * AdminKey admin = AdminKey.loadOrCreate(dataDir);
+ * admin.newKey().ifPresent(k -> out.println("admin API key (shown once): " + k));
+ * FreightServer server = new FreightServer(sources, jobService, sweeper, prometheus, admin,
+ *         FreightServer.Settings.defaults().withHost(host).withPort(port).withSyncMaxRows(syncMaxRows)).start();
+ * }</pre>
+ * The constructor binds the job-store gauges ({@code freight_jobs}, {@code freight_queue_depth}) to the registry;
+ * do not bind them again. A {@code null} worker pool in the job service makes an API-only node.
  */
 public final class FreightServer implements AutoCloseable {
     static final String API = "/api/v1";
