@@ -27,9 +27,15 @@ public final class RowEstimator {
             c.setReadOnly(source.dialect() != Dialect.SQLITE);
             OptionalLong estimate = source.dialect() == Dialect.POSTGRESQL && !plan.filtered() && plan.table().sql() == null
                     ? postgresStatistics(c, plan) : OptionalLong.empty();
-            if (estimate.isEmpty()) estimate = boundedCount(c, source.dialect(), plan, cap);
-            if (estimate.isPresent() && plan.rowLimit() != null) {
-                return OptionalLong.of(Math.min(estimate.getAsLong(), plan.rowLimit()));
+            Long rowLimit = plan.rowLimit();
+            if (estimate.isEmpty()) {
+                // Counting past row_limit is wasted work: "more rows than the limit" means exactly the limit.
+                boolean limitWithinCap = rowLimit != null && rowLimit <= cap;
+                estimate = boundedCount(c, source.dialect(), plan, limitWithinCap ? rowLimit : cap);
+                if (estimate.isEmpty() && limitWithinCap) return OptionalLong.of(rowLimit);
+            }
+            if (estimate.isPresent() && rowLimit != null) {
+                return OptionalLong.of(Math.min(estimate.getAsLong(), rowLimit));
             }
             return estimate;
         } catch (SQLException | RuntimeException e) {

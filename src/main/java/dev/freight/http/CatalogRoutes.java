@@ -1,0 +1,144 @@
+package dev.freight.http;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.freight.engine.CancellationToken;
+import dev.freight.engine.ExportEngine;
+import dev.freight.engine.ExportListener;
+import dev.freight.engine.Exports;
+import dev.freight.format.ExportFormat;
+import dev.freight.query.ExportRequest;
+import dev.freight.query.QueryPlanner;
+import dev.freight.source.Column;
+import dev.freight.source.SourceRegistry;
+import dev.freight.source.Table;
+import io.javalin.http.Context;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** What can be exported: formats, datasets with their columns, and a preview of a dataset's first rows. */
+final class CatalogRoutes {
+    static final int PREVIEW_DEFAULT = 20;
+    static final int PREVIEW_MAX = 100;
+
+    /** Default and meaning of each format option, for clients that build forms from this list. */
+    private record OptionDoc(Object csvDefault, Object tsvDefault, String description) {
+    }
+
+    private static final Map<String, OptionDoc> OPTION_DOCS = Map.of(
+            "labels", new OptionDoc(Map.of(), Map.of(), "header names by column, e.g. {\"created_at\": \"Created\"}"),
+            "delimiter", new OptionDoc(",", "\t", "field separator: one character, or \"tab\""),
+            "header", new OptionDoc(true, true, "write a header row"),
+            "null_text", new OptionDoc("", "", "text written for NULL"),
+            "bom", new OptionDoc(false, false, "start with a UTF-8 byte order mark (helps Excel)"),
+            "line_ending", new OptionDoc("crlf", "crlf", "crlf (RFC 4180) or lf"),
+            "sanitize_formulas", new OptionDoc(true, true,
+                    "prefix text starting with = + - @ tab or CR with ' (CSV injection protection)"),
+            "time_zone", new OptionDoc("UTC", "UTC", "zone for timestamps without one: IANA name or offset"));
+
+    private final SourceRegistry sources;
+    private final Exports exports;
+
+    CatalogRoutes(SourceRegistry sources, Exports exports) {
+        this.sources = sources;
+        this.exports = exports;
+    }
+
+    void formats(Context ctx) {
+        List<Map<String, Object>> formats = new ArrayList<>();
+        for (ExportFormat f : ExportFormat.values()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", f.id());
+            m.put("extension", f.extension());
+            m.put("content_type", f.contentType());
+            m.put("compressible", f.compressible());
+            List<Map<String, Object>> options = new ArrayList<>();
+            for (String name : new TreeSet<>(f.optionNames())) {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("name", name);
+                OptionDoc doc = OPTION_DOCS.get(name);
+                if (doc != null) {
+                    o.put("default", f == ExportFormat.TSV ? doc.tsvDefault() : doc.csvDefault());
+                    o.put("description", doc.description());
+                }
+                options.add(o);
+            }
+            m.put("options", options);
+            formats.add(m);
+        }
+        Http.json(ctx, 200, Map.of("formats", formats));
+    }
+
+    void tables(Context ctx) {
+        List<Map<String, Object>> datasets = new ArrayList<>();
+        for (String name : sources.datasetNames()) {
+            SourceRegistry.Dataset d = sources.resolve(name);
+            Table t = d.source().catalog().find(d.tableName()).orElse(null);
+            if (t == null) continue; // dropped between listing and describing
+            datasets.add(describe(d, t));
+        }
+        Http.json(ctx, 200, Map.of("datasets", datasets));
+    }
+
+    private static Map<String, Object> describe(SourceRegistry.Dataset d, Table t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", d.name());
+        m.put("source", d.source().name());
+        m.put("kind", t.kind() == null ? null : t.kind().toLowerCase(java.util.Locale.ROOT));
+        m.put("columns", t.columns().stream().map(CatalogRoutes::column).toList());
+        m.put("primary_key", t.primaryKey());
+        m.put("time_column", QueryPlanner.timeColumn(t).map(Column::name).orElse(null));
+        return m;
+    }
+
+    private static Map<String, Object> column(Column c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", c.name());
+        m.put("type", c.type().wireName());
+        m.put("sql_type", c.sqlTypeName());
+        m.put("nullable", c.nullable());
+        return m;
+    }
+
+    /**
+     * The first rows through the real planner and engine (JSON format), so a preview shows exactly what an export
+     * would, and later permissions apply to both alike. At most 100 rows, so buffering them is fine.
+     */
+    void preview(Context ctx) throws IOException {
+        int limit = Http.intParam(ctx, "limit", PREVIEW_DEFAULT, PREVIEW_MAX);
+        String dataset = ctx.pathParam("dataset");
+        ExportRequest request = ExportRequest.of(dataset, ExportFormat.JSON.id()).withRowLimit((long) limit);
+        Exports.Prepared prepared;
+        try {
+            prepared = exports.prepare(request);
+        } catch (dev.freight.query.InvalidRequestException e) {
+            if ("unknown_dataset".equals(e.code())) throw new ApiProblem(404, "unknown_dataset", "dataset", e.getMessage());
+            throw e;
+        }
+        ByteArrayOutputStream rows = new ByteArrayOutputStream();
+        new ExportEngine().export(prepared.job(), rows, ExportListener.NONE, new CancellationToken());
+        ByteArrayOutputStream body = new ByteArrayOutputStream(rows.size() + 1024);
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(body)) {
+            g.writeStartObject();
+            g.writeStringField("dataset", prepared.dataset());
+            g.writeFieldName("columns");
+            g.writeObject(prepared.job().plan().columns().stream().map(c -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("name", c.name());
+                m.put("type", c.type().wireName());
+                return m;
+            }).toList());
+            g.writeNumberField("limit", limit);
+            g.writeFieldName("rows");
+            // The engine's JSON, unchanged: numbers digit for digit as the export writes them.
+            g.writeRawValue(rows.toString(java.nio.charset.StandardCharsets.UTF_8));
+            g.writeEndObject();
+        }
+        ctx.status(200).contentType(Http.JSON).result(body.toByteArray());
+    }
+}

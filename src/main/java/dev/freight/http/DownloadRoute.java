@@ -1,0 +1,141 @@
+package dev.freight.http;
+
+import dev.freight.job.Job;
+import dev.freight.job.JobService;
+import dev.freight.job.Sweeper;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+
+/**
+ * GET (and HEAD) /export/jobs/{id}/download: the finished file, streamed from the file store in constant memory, with
+ * single-range support (206) so interrupted downloads of big files can resume.
+ *
+ * <p>Status codes: 404 unknown job; 409 {@code not_finished} while pending or running; 410 {@code gone} once
+ * expired or when the file is missing; 410 {@code no_file} for failed and cancelled jobs, which never had a file
+ * and never will (retry creates a new job); 416 for a range past the end.
+ */
+final class DownloadRoute {
+    private static final Logger LOG = LoggerFactory.getLogger(DownloadRoute.class);
+    private static final int BUFFER = 64 * 1024;
+
+    private final JobService jobs;
+    private final Sweeper sweeper;
+
+    DownloadRoute(JobService jobs, Sweeper sweeper) {
+        this.jobs = jobs;
+        this.sweeper = sweeper;
+    }
+
+    void download(Context ctx) throws IOException {
+        Job job = Http.visibleJob(ctx, jobs);
+        switch (job.status()) {
+            case PENDING, RUNNING -> throw ApiProblem.conflict("not_finished", "job " + job.id() + " is "
+                    + job.status().wireName() + "; download once it is completed (watch " + JobJson.location(job.id())
+                    + "/events)");
+            case EXPIRED -> throw ApiProblem.gone("gone", "the file of job " + job.id() + " has expired and was deleted");
+            case FAILED, CANCELLED -> throw ApiProblem.gone("no_file", "job " + job.id() + " is "
+                    + job.status().wireName() + " and has no file; retry it to export again");
+            case COMPLETED -> { }
+        }
+        Optional<Long> stored = jobs.files().size(job.storageKey());
+        if (stored.isEmpty()) throw ApiProblem.gone("gone", "the file of job " + job.id() + " is no longer available");
+        long size = stored.get();
+        String etag = "\"" + job.id() + "-" + size + "\"";
+
+        HttpServletResponse res = ctx.res();
+        res.setHeader("ETag", etag);
+        res.setHeader("Accept-Ranges", "bytes");
+        res.setHeader("Cache-Control", "private, no-cache");
+        res.setHeader("X-Content-Type-Options", "nosniff");
+        if (job.completedAt() != null) {
+            res.setHeader("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(job.completedAt().atOffset(ZoneOffset.UTC)));
+        }
+        if (matches(ctx.header("If-None-Match"), etag)) {
+            ctx.status(304);
+            return;
+        }
+        // If-Range: the range applies only to the very file the client has part of; otherwise send it whole.
+        String ifRange = ctx.header("If-Range");
+        boolean rangeApplies = ifRange == null || ifRange.trim().equals(etag);
+        ByteRange.Request wanted = rangeApplies ? ByteRange.parse(ctx.header("Range"), size) : new ByteRange.Whole();
+        if (wanted instanceof ByteRange.Unsatisfiable) {
+            throw new ApiProblem(416, "range_not_satisfiable", "Range", "the requested range is outside the file of "
+                    + size + " bytes").withHeader("Content-Range", "bytes */" + size);
+        }
+        String fileName = job.fileName() == null ? job.id() : job.fileName();
+        res.setHeader("Content-Type", job.contentType() == null ? "application/octet-stream" : job.contentType());
+        res.setHeader("Content-Disposition", ContentDisposition.attachment(fileName));
+        long start = 0;
+        long length = size;
+        if (wanted instanceof ByteRange.Part part) {
+            start = part.range().start();
+            length = part.range().length();
+            res.setStatus(206);
+            res.setHeader("Content-Range", "bytes " + part.range().start() + "-" + part.range().end() + "/" + size);
+        } else {
+            res.setStatus(200);
+        }
+        res.setContentLengthLong(length);
+        // HEAD: the same headers (size, ETag, ranges) so download managers can plan, and no body.
+        if (ctx.method() == HandlerType.HEAD) return;
+        boolean complete = copy(ctx, job, start, length);
+        if (complete && wanted instanceof ByteRange.Whole) finished(job);
+    }
+
+    private static boolean matches(String ifNoneMatch, String etag) {
+        if (ifNoneMatch == null) return false;
+        for (String candidate : ifNoneMatch.split(",")) {
+            String c = candidate.trim();
+            if (c.equals("*") || c.equals(etag) || c.equals("W/" + etag)) return true;
+        }
+        return false;
+    }
+
+    /** Copies exactly {@code length} bytes; false when the client went away first. */
+    private boolean copy(Context ctx, Job job, long start, long length) throws IOException {
+        OutputStream out = ctx.res().getOutputStream();
+        byte[] buffer = new byte[BUFFER];
+        long left = length;
+        try (InputStream in = jobs.files().open(job.storageKey(), start)) {
+            while (left > 0) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (n < 0) throw new IOException("file of job " + job.id() + " ended " + left + " bytes early");
+                try {
+                    out.write(buffer, 0, n);
+                } catch (IOException clientGone) {
+                    LOG.info("[{}] download of job {} interrupted by the client", Http.requestId(ctx), job.id());
+                    return false;
+                }
+                left -= n;
+            }
+            out.flush();
+            return true;
+        } catch (IOException e) {
+            if (ctx.res().isCommitted()) {
+                LOG.info("[{}] download of job {} interrupted: {}", Http.requestId(ctx), job.id(), e.getMessage());
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** A complete download of the whole file: record it, and delete the file now if so configured. */
+    private void finished(Job job) {
+        try {
+            jobs.store().markDownloaded(job.id());
+            if (jobs.settings().deleteAfterDownload()) sweeper.expireNow(job);
+        } catch (RuntimeException e) {
+            LOG.warn("job {} was downloaded but recording it failed: {}", job.id(), e.getMessage());
+        }
+    }
+}

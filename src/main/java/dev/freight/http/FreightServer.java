@@ -1,0 +1,242 @@
+package dev.freight.http;
+
+import dev.freight.engine.ExportFailedException;
+import dev.freight.job.JobMetrics;
+import dev.freight.job.JobService;
+import dev.freight.job.JobStoreException;
+import dev.freight.job.Sweeper;
+import dev.freight.query.InvalidRequestException;
+import dev.freight.source.SourceRegistry;
+import dev.freight.source.SourceUnavailableException;
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The REST API (DESIGN.md §4) on Javalin. It is built from ready components and reads no configuration itself;
+ * it owns only the HTTP server: closing it stops serving, and the caller closes the job service, sources and
+ * stores it passed in. Wiring, e.g. in {@code serve}:
+ * <pre>{@code
+ * AdminKey admin = AdminKey.loadOrCreate(dataDir);
+ * admin.newKey().ifPresent(k -> out.println("admin API key (shown once): " + k));
+ * FreightServer server = new FreightServer(sources, jobService, sweeper, prometheus, admin,
+ *         FreightServer.Settings.defaults().withHost(host).withPort(port).withSyncMaxRows(syncMaxRows)).start();
+ * }</pre>
+ * The constructor binds the job-store gauges ({@code freight_jobs}, {@code freight_queue_depth}) to the registry;
+ * do not bind them again. A {@code null} worker pool in the job service makes an API-only node.
+ */
+public final class FreightServer implements AutoCloseable {
+    static final String API = "/api/v1";
+    private static final Logger LOG = LoggerFactory.getLogger(FreightServer.class);
+    private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    /** HTTP settings; {@code port} 0 picks a free port (see {@link #port()}). */
+    public record Settings(String host, int port, long syncMaxRows, long maxRequestBytes, Duration eventPollInterval) {
+        public Settings {
+            Objects.requireNonNull(host, "host");
+            if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535, got " + port);
+            if (syncMaxRows < 0) throw new IllegalArgumentException("sync_max_rows must not be negative");
+            if (maxRequestBytes < 1) throw new IllegalArgumentException("max request bytes must be positive");
+        }
+
+        public static Settings defaults() {
+            return new Settings("127.0.0.1", 8080, 10_000, 1024 * 1024, Duration.ofMillis(250));
+        }
+
+        public Settings withHost(String h) {
+            return new Settings(h, port, syncMaxRows, maxRequestBytes, eventPollInterval);
+        }
+
+        public Settings withPort(int p) {
+            return new Settings(host, p, syncMaxRows, maxRequestBytes, eventPollInterval);
+        }
+
+        public Settings withSyncMaxRows(long n) {
+            return new Settings(host, port, n, maxRequestBytes, eventPollInterval);
+        }
+
+        public Settings withMaxRequestBytes(long n) {
+            return new Settings(host, port, syncMaxRows, n, eventPollInterval);
+        }
+
+        public Settings withEventPollInterval(Duration d) {
+            return new Settings(host, port, syncMaxRows, maxRequestBytes, d);
+        }
+    }
+
+    /** One registered route, as Javalin knows it. */
+    public record Route(String method, String path) {
+    }
+
+    private final Settings settings;
+    private final Javalin app;
+    private final JobEvents events;
+    private volatile boolean started;
+
+    public FreightServer(SourceRegistry sources, JobService jobs, Sweeper sweeper, PrometheusMeterRegistry registry,
+                         ApiKeyCheck keys, Settings settings) {
+        this.settings = settings;
+        JobMetrics.bindStore(registry, jobs.store());
+        JobMetrics metrics = new JobMetrics(registry);
+        CatalogRoutes catalog = new CatalogRoutes(sources, jobs.exports());
+        JobRoutes jobRoutes = new JobRoutes(jobs, metrics, settings);
+        DownloadRoute download = new DownloadRoute(jobs, sweeper);
+        this.events = new JobEvents(jobs, settings.eventPollInterval());
+        Health health = new Health(jobs, registry);
+        this.app = Javalin.create(config -> {
+            configure(config, settings);
+            var r = config.routes;
+            r.before(ctx -> begin(ctx, keys));
+            r.get("/health/live", health::live);
+            r.get("/health/ready", health::ready);
+            r.get("/metrics", health::metrics);
+            r.get(API + "/openapi.json", ctx -> ctx.contentType(Http.JSON).result(OpenApi.document()));
+            r.get(API + "/export/formats", catalog::formats);
+            r.get(API + "/export/tables", catalog::tables);
+            r.get(API + "/export/tables/{dataset}/preview", catalog::preview);
+            r.post(API + "/export/jobs", jobRoutes::create);
+            r.get(API + "/export/jobs", jobRoutes::list);
+            r.get(API + "/export/jobs/{id}", jobRoutes::get);
+            r.delete(API + "/export/jobs/{id}", jobRoutes::delete);
+            r.get(API + "/export/jobs/{id}/events", events::stream);
+            r.get(API + "/export/jobs/{id}/download", download::download);
+            r.head(API + "/export/jobs/{id}/download", download::download);
+            r.post(API + "/export/jobs/{id}/cancel", jobRoutes::cancel);
+            r.post(API + "/export/jobs/{id}/retry", jobRoutes::retry);
+
+            r.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
+            r.exception(InvalidRequestException.class, (e, ctx) ->
+                    problem(ctx, new ApiProblem(400, e.code(), e.field(), e.getMessage())));
+            r.exception(SourceUnavailableException.class, (e, ctx) ->
+                    problem(ctx, new ApiProblem(503, "source_unavailable", null, e.getMessage())
+                            .withHeader("Retry-After", "5")));
+            r.exception(ExportFailedException.class, (e, ctx) -> {
+                LOG.warn("[{}] export failed before the first byte: {}", Http.requestId(ctx), e.getMessage());
+                problem(ctx, new ApiProblem(e.isTransient() ? 503 : 500, e.code(), null, e.getMessage()));
+            });
+            r.exception(JobStoreException.class, (e, ctx) -> {
+                LOG.error("[{}] job store unavailable: {}", Http.requestId(ctx), e.getMessage());
+                problem(ctx, new ApiProblem(503, "job_store_unavailable", null,
+                        "the job store is not reachable; try again shortly").withHeader("Retry-After", "5"));
+            });
+            r.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, fromJavalin(e, ctx)));
+            r.exception(Exception.class, (e, ctx) -> {
+                LOG.error("[{}] {} {} failed", Http.requestId(ctx), ctx.method(), ctx.path(), e);
+                problem(ctx, new ApiProblem(500, "internal_error", null, "internal error; quote request id "
+                        + Http.requestId(ctx) + " when reporting it"));
+            });
+        });
+    }
+
+    private static void configure(JavalinConfig config, Settings settings) {
+        config.startup.showJavalinBanner = false;
+        config.startup.showOldJavalinVersionWarning = false;
+        // Export files are gzipped by the engine when asked; compressing streams here would buffer them.
+        config.http.compressionStrategy = CompressionStrategy.NONE;
+        config.http.maxRequestSize = settings.maxRequestBytes();
+        config.jetty.host = settings.host();
+        config.jetty.port = settings.port();
+        config.router.ignoreTrailingSlashes = true;
+    }
+
+    /** Request id and authentication, before any handler (including "no such route"). */
+    private static void begin(Context ctx, ApiKeyCheck keys) {
+        String given = ctx.header("X-Request-Id");
+        String id = given != null && CLIENT_REQUEST_ID.matcher(given).matches() ? given
+                : UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        ctx.attribute(Http.REQUEST_ID, id);
+        ctx.header("X-Request-Id", id);
+        if (ctx.path().startsWith("/health/")) return;
+        String authorization = ctx.header("Authorization");
+        if (authorization == null || authorization.isBlank()) {
+            throw unauthorized("missing credentials: send Authorization: Bearer <api key>", false);
+        }
+        String auth = authorization.trim();
+        if (!auth.regionMatches(true, 0, "Bearer ", 0, 7) || auth.substring(7).isBlank()) {
+            throw unauthorized("unsupported Authorization scheme: send Authorization: Bearer <api key>", false);
+        }
+        String token = auth.substring(7).trim();
+        Optional<String> principal = keys.principal(token);
+        if (principal.isEmpty()) throw unauthorized("invalid API key", true);
+        ctx.attribute(Http.CALLER, new Http.Caller(principal.get(), keys.isAdmin(principal.get())));
+    }
+
+    private static ApiProblem unauthorized(String detail, boolean invalidToken) {
+        return new ApiProblem(401, "unauthorized", null, detail).withHeader("WWW-Authenticate",
+                invalidToken ? "Bearer realm=\"freight\", error=\"invalid_token\"" : "Bearer realm=\"freight\"");
+    }
+
+    private static ApiProblem fromJavalin(HttpResponseException e, Context ctx) {
+        int status = e.getStatus();
+        return switch (status) {
+            case 404 -> ApiProblem.notFound("no route " + ctx.method() + " " + Http.shorten(ctx.path())
+                    + "; see " + API + "/openapi.json");
+            case 405 -> new ApiProblem(405, "method_not_allowed", null, ctx.method() + " is not allowed on "
+                    + Http.shorten(ctx.path()));
+            case 413 -> new ApiProblem(413, "payload_too_large", null, "the request body is too large");
+            default -> new ApiProblem(status, "http_" + status, null, e.getMessage());
+        };
+    }
+
+    /** Writes an RFC 9457 problem; stack traces never leave the server. */
+    static void problem(Context ctx, ApiProblem p) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "https://freight.dev/problems/" + p.code());
+        body.put("title", title(p.code()));
+        body.put("status", p.status());
+        body.put("detail", p.getMessage());
+        body.put("code", p.code());
+        if (p.field() != null) body.put("field", p.field());
+        body.put("instance", ctx.path());
+        body.put("request_id", Http.requestId(ctx));
+        p.headers().forEach(ctx::header);
+        ctx.status(p.status()).contentType(Http.PROBLEM_JSON).result(Json.bytes(body));
+    }
+
+    /** "unknown_column" → "Unknown column": one title per problem type, as RFC 9457 asks. */
+    private static String title(String code) {
+        String words = code.replace('_', ' ');
+        return words.isEmpty() ? "Error" : words.substring(0, 1).toUpperCase(Locale.ROOT) + words.substring(1);
+    }
+
+    public FreightServer start() {
+        app.start();
+        started = true;
+        LOG.info("Freight API listening on {}:{}", settings.host(), app.port());
+        return this;
+    }
+
+    /** The bound port (the real one when the settings asked for port 0). */
+    public int port() {
+        if (!started) throw new IllegalStateException("server not started");
+        return app.port();
+    }
+
+    /** Every HTTP route registered, for documentation checks. */
+    public List<Route> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream().map(p -> p.endpoint)
+                .filter(e -> e.method.isHttpMethod())
+                .map(e -> new Route(e.method.name(), e.path)).toList();
+    }
+
+    @Override
+    public void close() {
+        events.stop();
+        app.stop();
+    }
+}

@@ -1,0 +1,109 @@
+package dev.freight.http;
+
+import dev.freight.job.Job;
+import dev.freight.job.JobService;
+import io.javalin.http.Context;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+
+/** Small request/response helpers shared by the route classes. */
+final class Http {
+    static final String JSON = "application/json";
+    static final String PROBLEM_JSON = "application/problem+json";
+    static final String CALLER = "freight.caller";
+    static final String REQUEST_ID = "freight.request_id";
+
+    /** Who is calling; set by the authentication filter before any handler runs. */
+    record Caller(String name, boolean admin) {
+    }
+
+    private Http() {
+    }
+
+    static Caller caller(Context ctx) {
+        Caller c = ctx.attribute(CALLER);
+        if (c == null) throw new IllegalStateException("no caller: authentication filter did not run");
+        return c;
+    }
+
+    static String requestId(Context ctx) {
+        String id = ctx.attribute(REQUEST_ID);
+        return id == null ? "-" : id;
+    }
+
+    static void json(Context ctx, int status, Object body) {
+        ctx.status(status).contentType(JSON).result(Json.bytes(body));
+    }
+
+    /**
+     * The job, if it exists and the caller may see it. Others' jobs are "not found", never "forbidden": that
+     * would confirm that the id exists.
+     */
+    static Job visibleJob(Context ctx, JobService jobs) {
+        String id = ctx.pathParam("id");
+        Caller caller = caller(ctx);
+        Optional<Job> job = jobs.get(id).filter(j -> caller.admin() || j.owner().equals(caller.name()));
+        return job.orElseThrow(() -> ApiProblem.notFound("no export job '" + shorten(id) + "'"));
+    }
+
+    /** Reads at most {@code max} bytes of request body; more is a 413, whether announced by Content-Length or not. */
+    static byte[] body(Context ctx, long max) throws IOException {
+        long declared = ctx.req().getContentLengthLong();
+        InputStream in = ctx.req().getInputStream();
+        if (declared > max) {
+            drain(in, declared);
+            throw tooLarge(max);
+        }
+        byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+        if (bytes.length > max) {
+            drain(in, -1);
+            throw tooLarge(max);
+        }
+        return bytes;
+    }
+
+    /** Bodies up to this size are read to the end before a 413, so the client is not cut off mid-upload. */
+    private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
+
+    /**
+     * Discards the rest of a refused body. Answering while the client is still sending makes many clients see a
+     * connection reset instead of the 413; past {@link #DRAIN_LIMIT} the connection is simply closed.
+     */
+    private static void drain(InputStream in, long declared) {
+        if (declared > DRAIN_LIMIT) return;
+        byte[] buffer = new byte[16 * 1024];
+        long total = 0;
+        try {
+            int n;
+            while (total < DRAIN_LIMIT && (n = in.read(buffer)) >= 0) total += n;
+        } catch (IOException ignored) {
+            // the client gave up; the 413 goes nowhere anyway
+        }
+    }
+
+    private static ApiProblem tooLarge(long max) {
+        return new ApiProblem(413, "payload_too_large", null, "the request body is larger than " + max + " bytes")
+                .withHeader("Connection", "close");
+    }
+
+    static String shorten(String s) {
+        if (s == null) return "null";
+        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+    }
+
+    /** A positive integer query parameter within [1, max], or its default when absent. */
+    static int intParam(Context ctx, String name, int dflt, int max) {
+        String raw = ctx.queryParam(name);
+        if (raw == null || raw.isEmpty()) return dflt;
+        try {
+            int v = Integer.parseInt(raw.trim());
+            if (v >= 1 && v <= max) return v;
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw ApiProblem.badRequest("invalid_" + name, name, name + " must be an integer from 1 to " + max + ", got '"
+                + shorten(raw) + "'");
+    }
+}

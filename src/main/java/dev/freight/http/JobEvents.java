@@ -1,0 +1,95 @@
+package dev.freight.http;
+
+import dev.freight.job.Job;
+import dev.freight.job.JobService;
+import dev.freight.job.JobStatus;
+import io.javalin.http.Context;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * GET /export/jobs/{id}/events: Server-Sent Events for one job. The subscriber first gets the current state (a
+ * {@code status} event), then {@code progress} while it runs, {@code status} on each change and {@code file_ready}
+ * when the file can be downloaded; the stream ends after a terminal state. Events come from polling the job store,
+ * so a job running on another node is followed just the same.
+ *
+ * <p>Written by hand rather than with Javalin's SSE helper so that 401/404 are still real problem+json responses,
+ * decided before the stream starts.
+ */
+final class JobEvents {
+    private static final Logger LOG = LoggerFactory.getLogger(JobEvents.class);
+    /** A comment line now and then lets proxies and the server notice a subscriber that went away. */
+    private static final long KEEPALIVE_NANOS = Duration.ofSeconds(10).toNanos();
+
+    private final JobService jobs;
+    private final Duration pollInterval;
+    private volatile boolean stopping;
+
+    JobEvents(JobService jobs, Duration pollInterval) {
+        this.jobs = jobs;
+        this.pollInterval = pollInterval;
+    }
+
+    void stop() {
+        stopping = true;
+    }
+
+    void stream(Context ctx) {
+        Job job = Http.visibleJob(ctx, jobs);
+        HttpServletResponse res = ctx.res();
+        res.setStatus(200);
+        res.setHeader("Content-Type", "text/event-stream; charset=utf-8");
+        res.setHeader("Cache-Control", "no-cache");
+        res.setHeader("X-Accel-Buffering", "no");
+        try {
+            OutputStream out = res.getOutputStream();
+            long eventId = 0;
+            send(out, ++eventId, "status", JobJson.of(job));
+            long lastWrite = System.nanoTime();
+            Job last = job;
+            while (!last.status().isTerminal() && !stopping) {
+                Thread.sleep(pollInterval.toMillis());
+                Optional<Job> now = jobs.store().get(job.id());
+                if (now.isEmpty()) {
+                    send(out, ++eventId, "deleted", java.util.Map.of("id", job.id()));
+                    return;
+                }
+                Job current = now.get();
+                if (current.status() != last.status()) {
+                    send(out, ++eventId, "status", JobJson.of(current));
+                    lastWrite = System.nanoTime();
+                } else if (current.processedRows() != last.processedRows()
+                        || !java.util.Objects.equals(current.totalRows(), last.totalRows())) {
+                    send(out, ++eventId, "progress", JobJson.progress(current));
+                    lastWrite = System.nanoTime();
+                } else if (System.nanoTime() - lastWrite > KEEPALIVE_NANOS) {
+                    out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    lastWrite = System.nanoTime();
+                }
+                last = current;
+            }
+            if (last.status() == JobStatus.COMPLETED) send(out, ++eventId, "file_ready", JobJson.fileReady(last));
+        } catch (IOException e) {
+            LOG.debug("[{}] event subscriber for job {} went away", Http.requestId(ctx), job.id());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // The stream has started: nothing but ending it is possible. The client reconnects and gets the state.
+            LOG.warn("[{}] event stream for job {} ended: {}", Http.requestId(ctx), job.id(), e.getMessage());
+        }
+    }
+
+    private static void send(OutputStream out, long id, String event, Object data) throws IOException {
+        String frame = "id: " + id + "\nevent: " + event + "\ndata: " + Json.text(data) + "\n\n";
+        out.write(frame.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+}

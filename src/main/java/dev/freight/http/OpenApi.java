@@ -1,0 +1,311 @@
+package dev.freight.http;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The OpenAPI 3.1 description of the API, built here by hand beside the routes (a test checks that every route
+ * Javalin has registered is in it). Built once; the document is a constant.
+ */
+final class OpenApi {
+    private static final String PROBLEM = "application/problem+json";
+    private static volatile byte[] document;
+
+    private OpenApi() {
+    }
+
+    static byte[] document() {
+        byte[] d = document;
+        if (d == null) document = d = Json.bytes(build());
+        return d;
+    }
+
+    static Map<String, Object> build() {
+        Map<String, Object> doc = map();
+        doc.put("openapi", "3.1.0");
+        doc.put("info", map("title", "Freight API", "version", "1",
+                "description", "Export data out of relational databases into CSV, TSV, JSON and NDJSON files, "
+                        + "streamed at once (sync) or as background jobs (async). Errors are RFC 9457 problem+json "
+                        + "with a stable `code`."));
+        doc.put("servers", List.of(map("url", "/")));
+        doc.put("security", List.of(map("bearer", List.of())));
+        Map<String, Object> paths = map();
+        doc.put("paths", paths);
+
+        String api = FreightServer.API;
+        paths.put("/health/live", map("get", op("Liveness: the process answers", "healthLive", List.of(), null,
+                responses(200, json("Alive", ref("Health"))), true)));
+        paths.put("/health/ready", map("get", op("Readiness: the job store answers", "healthReady", List.of(), null,
+                responses(200, json("Ready", ref("Health")), 503, problem("The job store does not answer")), true)));
+        paths.put("/metrics", map("get", op("Prometheus metrics (text exposition format)", "metrics", List.of(), null,
+                withAuth(responses(200, content("Metrics", "text/plain", map("type", "string")))), false)));
+        paths.put(api + "/openapi.json", map("get", op("This document", "openapi", List.of(), null,
+                withAuth(responses(200, content("OpenAPI 3.1 document", "application/json", map("type", "object")))),
+                false)));
+        paths.put(api + "/export/formats", map("get", op("Formats with their options, content types and extensions",
+                "listFormats", List.of(), null, withAuth(responses(200, json("Formats", ref("FormatList")))), false)));
+        paths.put(api + "/export/tables", map("get", op("Datasets the caller may export, with their columns",
+                "listTables", List.of(), null, withAuth(responses(200, json("Datasets", ref("DatasetList")))), false)));
+        paths.put(api + "/export/tables/{dataset}/preview", map("get", op(
+                "The first rows of a dataset as JSON, through the same planner and engine as an export", "previewTable",
+                List.of(pathParam("dataset", "Dataset name as listed by /export/tables"),
+                        queryParam("limit", map("type", "integer", "minimum", 1, "maximum", 100, "default", 20),
+                                "Rows to return")),
+                null, withAuth(responses(200, json("Rows", ref("Preview")), 400, problem("Invalid limit"),
+                        404, problem("Unknown dataset"))), false)));
+
+        Map<String, Object> jobs = map();
+        jobs.put("post", op("Create an export. `delivery` sync streams the file in this response (200), async "
+                        + "queues a job (202 with Location), auto (default) chooses by the estimated row count "
+                        + "against sync_max_rows. With an Idempotency-Key header a repeated request returns the "
+                        + "existing job with 200.", "createExport",
+                List.of(header("Idempotency-Key", "At most one job is created per key and caller")),
+                map("required", true, "content", map("application/json", map("schema", ref("ExportRequest")))),
+                withAuth(responses(
+                        200, map("description", "Sync delivery: the file itself (chunked); or, for a repeated "
+                                + "Idempotency-Key, the existing job as JSON. A failure after the first byte aborts "
+                                + "the connection (truncated transfer).",
+                                "headers", map("Content-Disposition", header("attachment; filename=…"),
+                                        "X-Freight-Delivery", header("sync or async")),
+                                "content", map("text/csv", map("schema", map("type", "string", "format", "binary")),
+                                        "application/json", map("schema", ref("Job")))),
+                        202, map("description", "Async delivery: the queued job",
+                                "headers", map("Location", header("URL of the job")),
+                                "content", map("application/json", map("schema", ref("Job")))),
+                        400, problem("Malformed JSON, unknown field, wrong type or invalid value (see `code` and "
+                                + "`field`)"),
+                        413, problem("Request body too large"),
+                        500, problem("The export failed before the first byte (sync)"),
+                        503, problem("Source or job store unavailable"))), false));
+        jobs.put("get", op("The caller's jobs (an admin's: all), newest first", "listJobs",
+                List.of(queryParam("status", map("type", "string", "enum", statuses()), "Only jobs in this status"),
+                        queryParam("cursor", map("type", "string"), "next_cursor of the previous page"),
+                        queryParam("limit", map("type", "integer", "minimum", 1, "maximum", 500, "default", 50),
+                                "Page size")),
+                null, withAuth(responses(200, json("A page of jobs", ref("JobList")),
+                        400, problem("Invalid status, cursor or limit"))), false));
+        paths.put(api + "/export/jobs", jobs);
+
+        List<Object> id = List.of(pathParam("id", "Job id"));
+        Map<String, Object> job = map();
+        job.put("get", op("One job", "getJob", id, null,
+                withAuth(responses(200, json("The job", ref("Job")), 404, problem("Unknown job"))), false));
+        job.put("delete", op("Delete the job and its file (a running job is cancelled first)", "deleteJob", id, null,
+                withAuth(responses(204, map("description", "Deleted"), 404, problem("Unknown job"))), false));
+        paths.put(api + "/export/jobs/{id}", job);
+
+        paths.put(api + "/export/jobs/{id}/events", map("get", op("Server-Sent Events: first a `status` event with "
+                        + "the job as it is, then `progress` ({id, status, processed_rows, total_rows, progress}) "
+                        + "while running, `status` with the job on every change, `file_ready` ({id, file_name, "
+                        + "file_size_bytes, content_type, row_count, expires_at, download_url}) when completed, and "
+                        + "`deleted` if the job is deleted. The stream ends after a terminal status.", "jobEvents", id,
+                null, withAuth(responses(200, content("Event stream", "text/event-stream", map("type", "string")),
+                        404, problem("Unknown job"))), false)));
+
+        Map<String, Object> download = map();
+        paths.put(api + "/export/jobs/{id}/download", download);
+        download.put("head", op("The headers a download would have (Content-Length, ETag, Content-Range), without "
+                        + "the body", "headDownload",
+                List.of(pathParam("id", "Job id"), header("Range", "bytes=a-b, bytes=a- or bytes=-n")), null,
+                withAuth(responses(200, map("description", "Headers of the whole file"),
+                        206, map("description", "Headers of the range"),
+                        404, map("description", "Unknown job"), 409, map("description", "Not finished"),
+                        410, map("description", "Gone or no file"), 416, map("description", "Range not satisfiable"))),
+                false));
+        download.put("get", op("The file of a completed job. Supports one "
+                        + "byte range (Range: bytes=a-b, a-, -n) with If-Range; several ranges are answered with the "
+                        + "whole file.", "downloadJob",
+                List.of(pathParam("id", "Job id"), header("Range", "bytes=a-b, bytes=a- or bytes=-n"),
+                        header("If-Range", "ETag of the partial file held; any other value returns the whole file"),
+                        header("If-None-Match", "ETag; 304 when it matches")),
+                null, withAuth(responses(
+                        200, file("The whole file"),
+                        206, file("The requested range (Content-Range: bytes a-b/size)"),
+                        304, map("description", "Not modified"),
+                        404, problem("Unknown job"),
+                        409, problem("Job not finished yet (`not_finished`)"),
+                        410, problem("File expired or deleted (`gone`), or job failed/cancelled and never had a file "
+                                + "(`no_file`)"),
+                        416, problem("Range not satisfiable; Content-Range: bytes */size"))), false));
+
+        paths.put(api + "/export/jobs/{id}/cancel", map("post", op("Stop a pending or running job (takes effect "
+                        + "within a second)", "cancelJob", id, null,
+                withAuth(responses(202, json("Cancelled, or cancellation requested", ref("Job")),
+                        404, problem("Unknown job"), 409, problem("Already finished (`already_finished`)"))), false)));
+        paths.put(api + "/export/jobs/{id}/retry", map("post", op("Run a failed, cancelled or expired job again as a "
+                        + "new job", "retryJob", id, null,
+                withAuth(responses(202, map("description", "The new job",
+                                "headers", map("Location", header("URL of the new job")),
+                                "content", map("application/json", map("schema", ref("Job")))),
+                        400, problem("The request is no longer valid against the catalog"),
+                        404, problem("Unknown job"), 409, problem("Not failed, cancelled or expired (`not_retryable`)"))),
+                false)));
+
+        doc.put("components", components());
+        return doc;
+    }
+
+    private static Map<String, Object> components() {
+        Map<String, Object> schemas = map();
+        schemas.put("Problem", object(List.of("type", "title", "status", "detail", "code"),
+                "type", map("type", "string", "format", "uri"),
+                "title", str(), "status", map("type", "integer"), "detail", str(),
+                "code", map("type", "string", "description", "Stable error code, e.g. unknown_column, unknown_field, "
+                        + "invalid_type, malformed_json, payload_too_large, unauthorized, not_found, not_finished, "
+                        + "gone, no_file, range_not_satisfiable, already_finished, not_retryable, internal_error"),
+                "field", map("type", "string", "description", "The request field at fault, e.g. filters[1].value"),
+                "instance", str(), "request_id", str()));
+        schemas.put("Filter", object(List.of("column", "op"),
+                "column", str(),
+                "op", map("type", "string", "enum", List.of("eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in",
+                        "between", "like", "contains", "starts_with", "is_null", "not_null")),
+                "value", map("description", "A scalar; an array for in, not_in (values) and between (two values)")));
+        schemas.put("SortKey", object(List.of("column"), "column", str(),
+                "dir", map("type", "string", "enum", List.of("asc", "desc"), "default", "asc")));
+        schemas.put("ExportRequest", object(List.of("dataset"),
+                "dataset", str(),
+                "format", map("type", "string", "enum", List.of("csv", "tsv", "json", "ndjson"), "default", "csv"),
+                "columns", map("type", "array", "items", str(), "description", "Subset and order; default all"),
+                "filters", map("type", "array", "items", ref("Filter")),
+                "sort", map("type", "array", "items", ref("SortKey")),
+                "row_limit", map("type", "integer", "minimum", 1),
+                "ids", map("type", "array", "items", map("type", List.of("string", "integer", "number")),
+                        "description", "Export only these keys (dataset with a one-column primary key)"),
+                "date_from", map("type", "string", "description", "Inclusive lower bound on the time column"),
+                "date_to", map("type", "string", "description", "Exclusive upper bound on the time column"),
+                "compress", map("type", "boolean", "default", false),
+                "options", map("type", "object", "description", "Format options; see /export/formats"),
+                "delivery", map("type", "string", "enum", List.of("sync", "async", "auto"), "default", "auto")));
+        schemas.put("Job", object(List.of("id", "status"),
+                "id", str(), "dataset", str(), "format", str(),
+                "status", map("type", "string", "enum", statuses()),
+                "columns", map("type", "array", "items", str()),
+                "filters", map("type", "array", "items", ref("Filter")),
+                "sort", map("type", "array", "items", ref("SortKey")),
+                "row_limit", nullable("integer"), "compress", map("type", "boolean"),
+                "options", map("type", "object"), "owner", str(),
+                "total_rows", nullable("integer"), "processed_rows", map("type", "integer"),
+                "progress", map("type", List.of("number", "null"), "minimum", 0, "maximum", 1),
+                "row_count", nullable("integer"), "file_name", nullable("string"),
+                "file_size_bytes", nullable("integer"), "content_type", nullable("string"),
+                "error_code", nullable("string"), "error_message", nullable("string"),
+                "attempts", map("type", "integer"),
+                "created_at", timestamp(), "started_at", timestamp(), "completed_at", timestamp(),
+                "expires_at", timestamp()));
+        schemas.put("JobList", object(List.of("jobs", "next_cursor"),
+                "jobs", map("type", "array", "items", ref("Job")), "next_cursor", nullable("string")));
+        schemas.put("FormatList", object(List.of("formats"), "formats", map("type", "array", "items", object(
+                List.of("id", "extension", "content_type", "compressible", "options"),
+                "id", str(), "extension", str(), "content_type", str(), "compressible", map("type", "boolean"),
+                "options", map("type", "array", "items", object(List.of("name"), "name", str(),
+                        "default", map(), "description", str()))))));
+        schemas.put("Column", object(List.of("name", "type", "sql_type", "nullable"),
+                "name", str(),
+                "type", map("type", "string", "enum", List.of("integer", "decimal", "float", "boolean", "string", "date",
+                        "time", "timestamp", "timestamptz", "binary", "text")),
+                "sql_type", str(), "nullable", map("type", "boolean")));
+        schemas.put("DatasetList", object(List.of("datasets"), "datasets", map("type", "array", "items", object(
+                List.of("name", "columns"), "name", str(), "source", str(), "kind", str(),
+                "columns", map("type", "array", "items", ref("Column")),
+                "primary_key", map("type", "array", "items", str()),
+                "time_column", nullable("string")))));
+        schemas.put("Preview", object(List.of("dataset", "columns", "rows"), "dataset", str(),
+                "columns", map("type", "array", "items", object(List.of("name", "type"), "name", str(), "type", str())),
+                "limit", map("type", "integer"),
+                "rows", map("type", "array", "items", map("type", "object"))));
+        schemas.put("Health", object(List.of("status"), "status", str()));
+        return map("schemas", schemas,
+                "securitySchemes", map("bearer", map("type", "http", "scheme", "bearer",
+                        "description", "API key: Authorization: Bearer <key>")));
+    }
+
+    private static List<String> statuses() {
+        return List.of("pending", "running", "completed", "failed", "cancelled", "expired");
+    }
+
+    private static Map<String, Object> op(String summary, String operationId, List<Object> parameters,
+                                          Map<String, Object> requestBody, Map<String, Object> responses,
+                                          boolean public_) {
+        Map<String, Object> m = map("summary", summary, "operationId", operationId);
+        if (!parameters.isEmpty()) m.put("parameters", parameters);
+        if (requestBody != null) m.put("requestBody", requestBody);
+        m.put("responses", responses);
+        if (public_) m.put("security", List.of());
+        return m;
+    }
+
+    private static Map<String, Object> withAuth(Map<String, Object> responses) {
+        responses.put("401", problem("Missing or invalid API key (WWW-Authenticate: Bearer)"));
+        responses.put("500", responses.getOrDefault("500", problem("Unexpected error (logged with the request id)")));
+        return responses;
+    }
+
+    private static Map<String, Object> responses(Object... statusAndResponse) {
+        Map<String, Object> m = map();
+        for (int i = 0; i < statusAndResponse.length; i += 2) m.put(String.valueOf(statusAndResponse[i]), statusAndResponse[i + 1]);
+        return m;
+    }
+
+    private static Map<String, Object> json(String description, Object schema) {
+        return content(description, "application/json", schema);
+    }
+
+    private static Map<String, Object> content(String description, String type, Object schema) {
+        return map("description", description, "content", map(type, map("schema", schema)));
+    }
+
+    private static Map<String, Object> file(String description) {
+        return map("description", description,
+                "headers", map("ETag", header("Strong validator"), "Content-Disposition", header("attachment"),
+                        "Accept-Ranges", header("bytes"), "Content-Range", header("On 206: bytes a-b/size")),
+                "content", map("application/octet-stream", map("schema", map("type", "string", "format", "binary"))));
+    }
+
+    private static Map<String, Object> problem(String description) {
+        return map("description", description, "content", map(PROBLEM, map("schema", ref("Problem"))));
+    }
+
+    private static Map<String, Object> pathParam(String name, String description) {
+        return map("name", name, "in", "path", "required", true, "description", description, "schema", str());
+    }
+
+    private static Map<String, Object> queryParam(String name, Object schema, String description) {
+        return map("name", name, "in", "query", "required", false, "description", description, "schema", schema);
+    }
+
+    private static Map<String, Object> header(String name, String description) {
+        return map("name", name, "in", "header", "required", false, "description", description, "schema", str());
+    }
+
+    private static Map<String, Object> header(String description) {
+        return map("description", description, "schema", str());
+    }
+
+    private static Map<String, Object> ref(String schema) {
+        return map("$ref", "#/components/schemas/" + schema);
+    }
+
+    private static Map<String, Object> str() {
+        return map("type", "string");
+    }
+
+    private static Map<String, Object> nullable(String type) {
+        return map("type", List.of(type, "null"));
+    }
+
+    private static Map<String, Object> timestamp() {
+        return map("type", List.of("string", "null"), "format", "date-time");
+    }
+
+    private static Map<String, Object> object(List<String> required, Object... properties) {
+        return map("type", "object", "required", new ArrayList<>(required), "properties", map(properties));
+    }
+
+    private static Map<String, Object> map(Object... keyValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) m.put((String) keyValues[i], keyValues[i + 1]);
+        return m;
+    }
+}

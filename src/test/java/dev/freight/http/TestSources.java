@@ -1,0 +1,92 @@
+package dev.freight.http;
+
+import dev.freight.source.DemoData;
+import dev.freight.source.Dialect;
+import dev.freight.source.JdbcSource;
+import dev.freight.source.SourceRegistry;
+import dev.freight.testing.TestDatabases;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The sources every HTTP test serves, built once per JVM and shared by the H2- and PostgreSQL-backed suites:
+ * <ul>
+ *   <li>{@code demo}: the embedded H2 demo (100,000 orders);</li>
+ *   <li>{@code pg}: PostgreSQL with {@value #PG_ORDERS} demo orders, {@code big} ({@value #BIG_ROWS} rows, for jobs
+ *   that run for seconds) and two views that fail on purpose: {@code boom_early} on its first row and
+ *   {@code boom_late} after {@value #BOOM_AFTER} rows;</li>
+ *   <li>{@code maria}: MariaDB with {@value #MARIA_ORDERS} demo orders.</li>
+ * </ul>
+ */
+final class TestSources {
+    static final long PG_ORDERS = 20_000;
+    static final long MARIA_ORDERS = 2_000;
+    static final long BIG_ROWS = 2_000_000;
+    static final long BOOM_AFTER = 200_000;
+
+    private static SourceRegistry registry;
+
+    private TestSources() {
+    }
+
+    static synchronized SourceRegistry registry() {
+        if (registry != null) return registry;
+        try {
+            Path dir = Files.createTempDirectory("freight-http-demo");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+            JdbcSource demo = JdbcSource.open("demo", DemoData.ensureEmbedded(dir), "sa", "", 4);
+
+            String pgUrl = TestDatabases.postgres();
+            try (Connection c = TestDatabases.connect(pgUrl)) {
+                DemoData.load(c, Dialect.POSTGRESQL, PG_ORDERS);
+            }
+            TestDatabases.execute(pgUrl,
+                    "DROP TABLE IF EXISTS big CASCADE",
+                    "CREATE TABLE big AS SELECT g::bigint AS id, md5(g::text) AS payload FROM generate_series(1, "
+                            + BIG_ROWS + ") g",
+                    "ANALYZE big",
+                    "CREATE OR REPLACE VIEW boom_early AS SELECT g AS id, 1 / (g - 1) AS x FROM generate_series(1, 1000) g",
+                    "CREATE OR REPLACE VIEW boom_late AS SELECT g AS id, 'row ' || g AS label, 1 / (g - " + BOOM_AFTER
+                            + ") AS x FROM generate_series(1, " + (BOOM_AFTER + 1000) + ") g");
+            JdbcSource pg = JdbcSource.open("pg", pgUrl, null, null, 4);
+
+            String mariaUrl = TestDatabases.mariadb();
+            try (Connection c = TestDatabases.connect(mariaUrl)) {
+                DemoData.load(c, Dialect.MARIADB, MARIA_ORDERS);
+            }
+            JdbcSource maria = JdbcSource.open("maria", mariaUrl, null, null, 4);
+
+            Map<String, JdbcSource> sources = new LinkedHashMap<>();
+            sources.put("demo", demo);
+            sources.put("pg", pg);
+            sources.put("maria", maria);
+            registry = new SourceRegistry(sources);
+            return registry;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+}
