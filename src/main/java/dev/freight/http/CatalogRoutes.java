@@ -77,10 +77,13 @@ final class CatalogRoutes {
     void tables(Context ctx) {
         List<Map<String, Object>> datasets = new ArrayList<>();
         for (String name : sources.datasetNames()) {
-            SourceRegistry.Dataset d = sources.resolve(name);
-            Table t = d.source().catalog().find(d.tableName()).orElse(null);
-            if (t == null) continue; // dropped between listing and describing
-            datasets.add(describe(d, t));
+            SourceRegistry.Dataset d;
+            try {
+                d = sources.resolve(name);
+            } catch (dev.freight.query.InvalidRequestException droppedSinceListed) {
+                continue;
+            }
+            datasets.add(describe(d, d.table()));
         }
         Http.json(ctx, 200, Map.of("datasets", datasets));
     }

@@ -43,7 +43,17 @@ final class TestSources {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
             JdbcSource demo = JdbcSource.open("demo", DemoData.ensureEmbedded(dir), "sa", "", 4);
 
-            String pgUrl = TestDatabases.postgres();
+            // A schema of its own: other suites load `orders` with other row counts into the run's schema.
+            String schema = TestDatabases.runId() + "_http";
+            TestDatabases.execute(TestDatabases.postgres(), "CREATE SCHEMA IF NOT EXISTS " + schema);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    TestDatabases.execute(TestDatabases.postgres(), "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+                } catch (RuntimeException ignored) {
+                    // the server may be gone already
+                }
+            }));
+            String pgUrl = TestDatabases.postgres().replaceAll("currentSchema=[^&]*", "currentSchema=" + schema);
             try (Connection c = TestDatabases.connect(pgUrl)) {
                 DemoData.load(c, Dialect.POSTGRESQL, PG_ORDERS);
             }
@@ -67,7 +77,7 @@ final class TestSources {
             sources.put("demo", demo);
             sources.put("pg", pg);
             sources.put("maria", maria);
-            registry = new SourceRegistry(sources);
+            registry = SourceRegistry.of(sources);
             return registry;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -62,7 +62,7 @@ abstract class JobQueueContract {
                         + "FROM generate_series(1, 1000) g",
                 // Streams steadily but slowly (5 ms every 20 rows, about 1.5 s in all): long enough to cancel, kill
                 // or break a running job, short enough to finish quickly.
-                "CREATE OR REPLACE VIEW slow_rows AS SELECT g AS id, md5(g::text) AS label, "
+                "CREATE OR REPLACE VIEW queue_slow_rows AS SELECT g AS id, md5(g::text) AS label, "
                         + "CASE WHEN g % 20 = 0 THEN pg_sleep(0.005)::text END AS nap "
                         + "FROM generate_series(1, " + SLOW_ROWS + ") g");
         if (source == null) {
@@ -93,7 +93,7 @@ abstract class JobQueueContract {
     }
 
     static ExportRequest slow(String format) {
-        return ExportRequest.of("slow_rows", format);
+        return ExportRequest.of("queue_slow_rows", format);
     }
 
     Job submit(ExportRequest request) {
@@ -245,7 +245,7 @@ abstract class JobQueueContract {
     static boolean terminateExportBackend() {
         try (Connection c = DriverManager.getConnection(TestDatabases.postgres()); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
-                     + "query LIKE '%slow_rows%' AND pid <> pg_backend_pid()")) {
+                     + "query LIKE '%queue_slow_rows%' AND pid <> pg_backend_pid()")) {
             return rs.next() && rs.getBoolean(1);
         } catch (Exception e) {
             return false;
