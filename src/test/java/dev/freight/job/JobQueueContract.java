@@ -297,6 +297,57 @@ abstract class JobQueueContract {
         assertThat(store.get(job.id())).isEmpty();
     }
 
+    /** A file store on a disk that fills up after {@code capacity} bytes, the way a real full disk fails writes. */
+    static dev.freight.storage.FileStore fillingUp(LocalFileStore real, long capacity) {
+        return new dev.freight.storage.FileStore() {
+            @Override
+            public Upload create(String key) throws java.io.IOException {
+                Upload upload = real.create(key);
+                java.io.OutputStream full = new java.io.FilterOutputStream(upload.stream()) {
+                    long written;
+
+                    @Override
+                    public void write(byte[] b, int off, int len) throws java.io.IOException {
+                        written += len;
+                        if (written > capacity) throw new java.io.IOException("No space left on device");
+                        out.write(b, off, len);
+                    }
+                };
+                return new Upload() {
+                    public java.io.OutputStream stream() { return full; }
+                    public long publish() throws java.io.IOException { return upload.publish(); }
+                    public void abort() { upload.abort(); }
+                    public void close() { upload.close(); }
+                };
+            }
+
+            @Override
+            public java.util.Optional<Long> size(String key) throws java.io.IOException { return real.size(key); }
+
+            @Override
+            public java.io.InputStream open(String key, long offset) throws java.io.IOException { return real.open(key, offset); }
+
+            @Override
+            public boolean delete(String key) throws java.io.IOException { return real.delete(key); }
+        };
+    }
+
+    @Test
+    void aFullDiskFailsTheJobCleanlyAfterItsRetriesAndLeavesNoPartialFile() throws Exception {
+        WorkerPool pool = new WorkerPool(store, fillingUp(files, 100_000), new Exports(registry), FAST, Clock.systemUTC(),
+                JobMetrics.none());
+        pools.add(pool);
+        pool.start();
+        Job job = submit(slow("csv"));
+        Job failed = awaitStatus(job.id(), JobStatus.FAILED);
+        assertThat(failed.errorCode()).isEqualTo("write_failed");
+        assertThat(failed.errorMessage()).contains("No space left on device");
+        assertThat(failed.attempts()).isEqualTo(FAST.maxAttempts());
+        try (var left = Files.list(files.root())) {
+            assertThat(left.toList()).isEmpty();
+        }
+    }
+
     @Test
     void listingIsNewestFirstAndPagesByCursor() {
         List<String> ids = new ArrayList<>();
