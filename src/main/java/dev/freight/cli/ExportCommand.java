@@ -6,16 +6,15 @@ import dev.freight.engine.ExportEngine;
 import dev.freight.engine.ExportFailedException;
 import dev.freight.engine.ExportListener;
 import dev.freight.engine.ExportResult;
+import dev.freight.engine.Exports;
 import dev.freight.engine.RowEstimator;
 import dev.freight.format.ExportFormat;
 import dev.freight.format.FormatOptions;
 import dev.freight.query.ExportRequest;
 import dev.freight.query.Filter;
 import dev.freight.query.InvalidRequestException;
-import dev.freight.query.QueryPlan;
-import dev.freight.query.QueryPlanner;
 import dev.freight.query.SortKey;
-import dev.freight.source.JdbcSource;
+import dev.freight.source.SourceRegistry;
 import dev.freight.source.SourceUnavailableException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,7 +49,8 @@ final class ExportCommand implements Callable<Integer> {
     @Mixin
     SourceOptions sourceOptions;
 
-    @Option(names = {"--table", "-t"}, required = true, description = "Table or view to export (schema.table outside the default schema).")
+    @Option(names = {"--table", "-t"}, required = true,
+            description = "Table, view or configured dataset to export (schema.table outside the default schema).")
     String table;
 
     @Option(names = {"--columns", "-c"}, split = ",", paramLabel = "<col>", description = "Columns, in order (default: all).")
@@ -138,7 +138,7 @@ final class ExportCommand implements Callable<Integer> {
                 .withDateRange(dateFrom, dateTo)
                 .withCompress(gzip)
                 .withOptions(options);
-        FormatOptions formatOptions = FormatOptions.parse(exportFormat, options);
+        FormatOptions.parse(exportFormat, options);
         boolean showProgress = switch (progress) {
             case "always" -> true;
             case "never" -> false;
@@ -148,10 +148,11 @@ final class ExportCommand implements Callable<Integer> {
         };
 
         if (!"-".equals(output)) checkOutput(Path.of(output));
-        try (JdbcSource source = sourceOptions.open()) {
-            QueryPlan plan = new QueryPlanner(source.catalog(), source.dialect()).plan(request);
-            ExportEngine.Job job = new ExportEngine.Job(source, plan, exportFormat, formatOptions, gzip);
-            OptionalLong total = showProgress ? RowEstimator.estimate(source, plan, RowEstimator.DEFAULT_CAP) : OptionalLong.empty();
+        try (SourceRegistry registry = sourceOptions.registry()) {
+            Exports exports = new Exports(registry);
+            Exports.Prepared prepared = exports.prepare(request);
+            ExportEngine.Job job = prepared.job();
+            OptionalLong total = showProgress ? exports.estimate(prepared, RowEstimator.DEFAULT_CAP) : OptionalLong.empty();
             ProgressBar bar = showProgress ? new ProgressBar(err, total) : null;
             ExportListener listener = bar == null ? ExportListener.NONE : bar::update;
             CancellationToken cancel = new CancellationToken();

@@ -92,7 +92,8 @@ final class FreightRuntime implements AutoCloseable {
         }
     }
 
-    private static SourceRegistry registry(FreightConfig config, boolean demo) {
+    static SourceRegistry registry(FreightConfig config, boolean demo) {
+        config.checkDemoAvailable(demo);
         Map<String, SourceRegistry.Entry> sources = new LinkedHashMap<>();
         List<SourceRegistry.Definition> definitions = new ArrayList<>();
         try {

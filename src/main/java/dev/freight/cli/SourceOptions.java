@@ -6,8 +6,12 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 
-/** How a command reaches its database: a JDBC URL, or the embedded demo. */
+/** How a command reaches its data: a JDBC URL, the embedded demo, or the sources and datasets of a config file. */
 final class SourceOptions {
+    @Option(names = "--config", paramLabel = "<file>",
+            description = "Export a dataset of this configuration (its sources, datasets, include/exclude patterns).")
+    Path config;
+
     @Option(names = "--source", paramLabel = "<jdbc-url|demo>",
             description = "JDBC URL of the source (jdbc:postgresql:, jdbc:mariadb:, jdbc:mysql:, jdbc:h2:, jdbc:sqlite:) or 'demo'.")
     String source;
@@ -27,6 +31,19 @@ final class SourceOptions {
             description = "Where the demo database lives (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
+    /** The datasets to export from: one source's tables, or everything a configuration defines. */
+    dev.freight.source.SourceRegistry registry() {
+        if (config != null) {
+            if (source != null) {
+                throw new dev.freight.query.InvalidRequestException("invalid_source", "source",
+                        "use either --source or --config, not both");
+            }
+            return FreightRuntime.registry(FreightRuntime.loadConfig(config), demo || "demo".equalsIgnoreCase(source));
+        }
+        JdbcSource opened = open();
+        return dev.freight.source.SourceRegistry.of(java.util.Map.of(opened.name(), opened));
+    }
+
     JdbcSource open() {
         boolean useDemo = demo || "demo".equalsIgnoreCase(source);
         if (useDemo) {
@@ -34,7 +51,7 @@ final class SourceOptions {
         }
         if (source == null) {
             throw new dev.freight.query.InvalidRequestException("missing_source", "source",
-                    "no source given: use --source <jdbc-url> or --demo");
+                    "no source given: use --source <jdbc-url>, --demo or --config <file>");
         }
         try {
             dev.freight.source.Dialect.fromJdbcUrl(source);

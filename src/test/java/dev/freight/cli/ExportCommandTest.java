@@ -330,7 +330,7 @@ class ExportCommandTest {
     void missingSourceExitsTwo() {
         Cli.Run run = Cli.freight("export", "--table", "orders", "-o", dir.resolve("o.csv").toString());
         assertThat(run.exit()).isEqualTo(Main.EXIT_BAD_INPUT);
-        assertThat(run.lines()).singleElement().asString().isEqualTo("freight: error: no source given: use --source <jdbc-url> or --demo");
+        assertThat(run.lines()).singleElement().asString().isEqualTo("freight: error: no source given: use --source <jdbc-url>, --demo or --config <file>");
     }
 
     @Test

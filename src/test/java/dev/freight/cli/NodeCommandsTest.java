@@ -173,6 +173,19 @@ class NodeCommandsTest {
     }
 
     @Test
+    void exportTakesAConfiguredDatasetOneShot() throws Exception {
+        Path out = dir.resolve("big_orders.csv");
+        Output run = freight("export", "--config", config.toString(), "--table", "big_orders", "--where", "status eq paid",
+                "-o", out.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        List<String> lines = Files.readAllLines(out);
+        assertThat(lines.get(0)).isEqualTo("id,status,quantity");
+        assertThat(lines.subList(1, lines.size())).isNotEmpty().allMatch(l -> l.contains(",paid,"));
+        assertThat(freight("export", "--config", config.toString(), "--table", "customers", "-o", out.toString()).err())
+                .contains("unknown dataset 'customers'").contains("big_orders");
+    }
+
+    @Test
     void cleanupReportsWhatItSwept() {
         Output out = freight("cleanup", "--config", config.toString());
         assertThat(out.exit()).isZero();
