@@ -45,7 +45,12 @@ final class Http {
         String id = ctx.pathParam("id");
         Caller caller = caller(ctx);
         Optional<Job> job = jobs.get(id).filter(j -> caller.admin() || j.owner().equals(caller.name()));
-        return job.orElseThrow(() -> ApiProblem.notFound("no export job '" + shorten(id) + "'"));
+        if (job.isPresent()) return job.get();
+        // A job its owner deleted is gone (410), for that owner and admins; to anyone else it never existed.
+        boolean deletedOwnJob = dev.freight.job.JobIds.isWellFormed(id) && jobs.store().deletedOwner(id)
+                .filter(owner -> caller.admin() || owner.equals(caller.name())).isPresent();
+        if (deletedOwnJob) throw ApiProblem.gone("deleted", "export job '" + id + "' was deleted");
+        throw ApiProblem.notFound("no export job '" + shorten(id) + "'");
     }
 
     /** Reads at most {@code max} bytes of request body; more is a 413, whether announced by Content-Length or not. */

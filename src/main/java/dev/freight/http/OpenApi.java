@@ -10,6 +10,9 @@ import java.util.Map;
  * Javalin has registered is in it). Built once; the document is a constant.
  */
 final class OpenApi {
+    /** A job its owner deleted answers 410 on every job route (to its owner and admins; others get 404). */
+    private static final String DELETED = "The job was deleted (`deleted`)";
+
     private static final String PROBLEM = "application/problem+json";
     private static volatile byte[] document;
 
@@ -91,9 +94,11 @@ final class OpenApi {
         List<Object> id = List.of(pathParam("id", "Job id"));
         Map<String, Object> job = map();
         job.put("get", op("One job", "getJob", id, null,
-                withAuth(responses(200, json("The job", ref("Job")), 404, problem("Unknown job"))), false));
+                withAuth(responses(200, json("The job", ref("Job")), 404, problem("Unknown job"),
+                        410, problem(DELETED))), false));
         job.put("delete", op("Delete the job and its file (a running job is cancelled first)", "deleteJob", id, null,
-                withAuth(responses(204, map("description", "Deleted"), 404, problem("Unknown job"))), false));
+                withAuth(responses(204, map("description", "Deleted"), 404, problem("Unknown job"),
+                        410, problem(DELETED))), false));
         paths.put(api + "/export/jobs/{id}", job);
 
         paths.put(api + "/export/jobs/{id}/events", map("get", op("Server-Sent Events: first a `status` event with "
@@ -102,7 +107,7 @@ final class OpenApi {
                         + "file_size_bytes, content_type, row_count, expires_at, download_url}) when completed, and "
                         + "`deleted` if the job is deleted. The stream ends after a terminal status.", "jobEvents", id,
                 null, withAuth(responses(200, content("Event stream", "text/event-stream", map("type", "string")),
-                        404, problem("Unknown job"))), false)));
+                        404, problem("Unknown job"), 410, problem(DELETED))), false)));
 
         Map<String, Object> download = map();
         paths.put(api + "/export/jobs/{id}/download", download);
@@ -126,21 +131,23 @@ final class OpenApi {
                         304, map("description", "Not modified"),
                         404, problem("Unknown job"),
                         409, problem("Job not finished yet (`not_finished`)"),
-                        410, problem("File expired or deleted (`gone`), or job failed/cancelled and never had a file "
-                                + "(`no_file`)"),
+                        410, problem("File expired or missing (`gone`), job deleted (`deleted`), or job "
+                                + "failed/cancelled and never had a file (`no_file`)"),
                         416, problem("Range not satisfiable; Content-Range: bytes */size"))), false));
 
         paths.put(api + "/export/jobs/{id}/cancel", map("post", op("Stop a pending or running job (takes effect "
                         + "within a second)", "cancelJob", id, null,
                 withAuth(responses(202, json("Cancelled, or cancellation requested", ref("Job")),
-                        404, problem("Unknown job"), 409, problem("Already finished (`already_finished`)"))), false)));
+                        404, problem("Unknown job"), 409, problem("Already finished (`already_finished`)"),
+                        410, problem(DELETED))), false)));
         paths.put(api + "/export/jobs/{id}/retry", map("post", op("Run a failed, cancelled or expired job again as a "
                         + "new job", "retryJob", id, null,
                 withAuth(responses(202, map("description", "The new job",
                                 "headers", map("Location", header("URL of the new job")),
                                 "content", map("application/json", map("schema", ref("Job")))),
                         400, problem("The request is no longer valid against the catalog"),
-                        404, problem("Unknown job"), 409, problem("Not failed, cancelled or expired (`not_retryable`)"))),
+                        404, problem("Unknown job"), 409, problem("Not failed, cancelled or expired (`not_retryable`)"),
+                        410, problem(DELETED))),
                 false)));
 
         doc.put("components", components());

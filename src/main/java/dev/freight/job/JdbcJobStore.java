@@ -305,14 +305,55 @@ public final class JdbcJobStore implements JobStore {
         List<String> ids = new ArrayList<>();
         for (Job j : query("SELECT " + COLUMNS + " FROM export_job WHERE status IN ('completed', 'failed', 'cancelled', 'expired') "
                 + "AND created_at < ? ORDER BY created_at LIMIT ?", ts(cutoff), limit)) {
-            if (delete(j.id())) ids.add(j.id());
+            if (update("DELETE FROM export_job WHERE id = ?", j.id()) == 1) ids.add(j.id());
         }
+        update("DELETE FROM export_job_deleted WHERE deleted_at < ?", ts(cutoff));
         return ids;
     }
 
     @Override
     public boolean delete(String id) {
-        return update("DELETE FROM export_job WHERE id = ?", id) == 1;
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Optional<Job> job = queryOne(c, "SELECT " + COLUMNS + " FROM export_job WHERE id = ? FOR UPDATE", id);
+                if (job.isEmpty()) {
+                    c.rollback();
+                    return false;
+                }
+                try (PreparedStatement s = c.prepareStatement("DELETE FROM export_job WHERE id = ?")) {
+                    s.setString(1, id);
+                    s.executeUpdate();
+                }
+                try (PreparedStatement s = c.prepareStatement(
+                        "INSERT INTO export_job_deleted (id, owner, deleted_at) VALUES (?, ?, ?)")) {
+                    s.setString(1, id);
+                    s.setString(2, job.get().owner());
+                    s.setObject(3, ts(now()));
+                    s.executeUpdate();
+                }
+                c.commit();
+                return true;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public Optional<String> deletedOwner(String id) {
+        try (Connection c = pool.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT owner FROM export_job_deleted WHERE id = ?")) {
+            s.setString(1, id);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
     }
 
     @Override

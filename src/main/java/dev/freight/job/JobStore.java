@@ -67,10 +67,14 @@ public interface JobStore extends AutoCloseable {
     /** Running jobs whose lease lapsed and whose attempts are used up: they are failed instead of reclaimed. */
     int failExhaustedLeases();
 
-    /** Deletes job records in a terminal state created before {@code cutoff}; returns their ids. */
+    /** Deletes job records in a terminal state created before {@code cutoff}, and tombstones older than it; returns the jobs' ids. */
     List<String> purge(Instant cutoff, int limit);
 
+    /** Deletes a job at its owner's request, leaving a tombstone so that its links answer "gone". */
     boolean delete(String id);
+
+    /** The owner of a job that was deleted (and not yet purged). */
+    Optional<String> deletedOwner(String id);
 
     Map<JobStatus, Long> countByStatus();
 

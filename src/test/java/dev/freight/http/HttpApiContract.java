@@ -960,9 +960,12 @@ abstract class HttpApiContract {
         awaitStatus(c, id, "completed");
         assertThat(files.root().resolve(id)).exists();
         assertThat(c.delete(JOBS + "/" + id).statusCode()).isEqualTo(204);
-        assertProblem(c.get(JOBS + "/" + id), 404, "not_found");
         assertThat(files.root().resolve(id)).doesNotExist();
-        assertProblem(c.delete(JOBS + "/" + id), 404, "not_found");
+        // Gone, not unknown, for its owner; another caller still cannot tell that the id ever existed.
+        assertProblem(c.get(JOBS + "/" + id), 410, "deleted");
+        assertProblem(c.get(JOBS + "/" + id + "/download"), 410, "deleted");
+        assertProblem(c.delete(JOBS + "/" + id), 410, "deleted");
+        assertProblem(client("someone-else").get(JOBS + "/" + id + "/download"), 404, "not_found");
     }
 
     // ---------------------------------------------------------------- auth, health, metrics, docs, errors
