@@ -54,7 +54,8 @@ public final class ExportEngine {
             if (fastPath) {
                 rows = new PostgresCopyExport(job, cancel).export(out, tracker);
             } else {
-                FormatWriter writer = job.format().writer(out, job.plan().columns(), job.plan().labels(), job.options());
+                FormatWriter writer = job.format().writer(out, job.plan().columns(), job.plan().labels(), job.options(),
+                        context(job));
                 writer.begin();
                 rows = new JdbcRowSource(job.source(), job.plan(), cancel).stream(row -> {
                     writer.writeRow(row);
@@ -74,6 +75,11 @@ public final class ExportEngine {
             throw new ExportFailedException("write_failed", "writing the export failed: " + e.getCause().getMessage(),
                     true, e.getCause());
         }
+    }
+
+    static dev.freight.format.WriterContext context(Job job) {
+        return new dev.freight.format.WriterContext(job.plan().table().name(), job.plan().filtersInWords(),
+                java.time.Instant.now(), null);
     }
 
     /** Counts rows, reports progress on a clock, and turns a cancellation into an exception between batches. */

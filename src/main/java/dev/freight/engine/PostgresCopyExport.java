@@ -42,6 +42,8 @@ final class PostgresCopyExport {
                 && (job.format() == ExportFormat.CSV || job.format() == ExportFormat.TSV)
                 && job.plan().parameters().isEmpty()
                 && o.nullText().isEmpty()
+                // Presentation options are applied by the Java writer only.
+                && o.dateFormat() == null && o.timestampFormat() == null && o.numberLocale() == null && o.boolText() == null
                 && DELIMITERS.containsKey(o.delimiter())
                 && (!(o.timeZone() instanceof ZoneOffset) || o.timeZone().equals(ZoneOffset.UTC));
     }
@@ -86,7 +88,8 @@ final class PostgresCopyExport {
 
     /** BOM and header are written by the generic writer itself (a writer with no rows), so both paths agree. */
     private void writePreamble(OutputStream out) throws IOException {
-        FormatWriter writer = job.format().writer(out, job.plan().columns(), job.plan().labels(), job.options());
+        FormatWriter writer = job.format().writer(out, job.plan().columns(), job.plan().labels(), job.options(),
+                ExportEngine.context(job));
         writer.begin();
         writer.finish();
     }

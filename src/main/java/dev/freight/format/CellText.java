@@ -3,6 +3,8 @@ package dev.freight.format;
 import dev.freight.source.ColumnType;
 
 import java.math.BigDecimal;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -11,12 +13,15 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * The canonical text of a value in text formats: plain decimals (never via double, never in exponent form),
- * ISO-8601 dates and times with as many fraction digits as needed, timestamps with an explicit offset
- * ({@code +00:00}) in the requested zone, binary as base64.
+ * The text of a value. By default the canonical, machine-friendly one: plain decimals (never via double, never in
+ * exponent form), ISO-8601 dates and times with as many fraction digits as needed, timestamps with an explicit
+ * offset ({@code +00:00}) in the requested zone, booleans as true/false, binary as base64. The presentation
+ * options ({@code date_format}, {@code timestamp_format}, {@code number_locale}, {@code bool_text}) replace it
+ * where given.
  */
 public final class CellText {
     private static final DateTimeFormatter OFFSET_DATE_TIME = new DateTimeFormatterBuilder()
@@ -25,7 +30,7 @@ public final class CellText {
     private CellText() {
     }
 
-    /** A converter for one column, chosen once so the per-row work is a single call. Input is never null. */
+    /** The canonical converter for one column: ISO dates, plain numbers. Input is never null. */
     public static Function<Object, String> forType(ColumnType type, ZoneId zone) {
         return switch (type) {
             case DECIMAL -> v -> ((BigDecimal) v).toPlainString();
@@ -36,6 +41,41 @@ public final class CellText {
             case TIMESTAMP_TZ -> v -> OFFSET_DATE_TIME.format(((OffsetDateTime) v).atZoneSameInstant(zone));
             case BINARY -> v -> Base64.getEncoder().encodeToString((byte[]) v);
             default -> Object::toString;
+        };
+    }
+
+    /**
+     * The converter with the presentation options applied, chosen once per column. Local timestamps formatted
+     * with a pattern that shows a zone are shown as if in {@code time_zone}.
+     */
+    public static Function<Object, String> forType(ColumnType type, FormatOptions o) {
+        ZoneId zone = o.timeZone();
+        Function<Object, String> canonical = forType(type, zone);
+        return switch (type) {
+            case DATE -> o.dateFormat() == null ? canonical : v -> o.dateFormat().format((LocalDate) v);
+            case TIMESTAMP -> o.timestampFormat() == null ? canonical
+                    : v -> o.timestampFormat().format(((LocalDateTime) v).atZone(zone));
+            case TIMESTAMP_TZ -> o.timestampFormat() == null ? canonical
+                    : v -> o.timestampFormat().format(((OffsetDateTime) v).atZoneSameInstant(zone));
+            case BOOLEAN -> o.boolText() == null ? canonical : v -> o.boolText().get((Boolean) v ? 0 : 1);
+            case INTEGER, DECIMAL, FLOAT -> o.numberLocale() == null ? canonical : localized(o.numberLocale());
+            default -> canonical;
+        };
+    }
+
+    /**
+     * Numbers in a locale's notation (decimal separator and grouping), every digit kept: a decimal shows its
+     * scale, a float its shortest exact digits.
+     */
+    static Function<Object, String> localized(Locale locale) {
+        DecimalFormatSymbols symbols = DecimalFormatSymbols.getInstance(locale);
+        return v -> {
+            BigDecimal exact = v instanceof BigDecimal b ? b : v instanceof Long l ? BigDecimal.valueOf(l)
+                    : new BigDecimal(floating(v));
+            DecimalFormat f = new DecimalFormat("#,##0", symbols);
+            f.setMinimumFractionDigits(Math.max(0, exact.scale()));
+            f.setMaximumFractionDigits(Math.max(0, exact.scale()));
+            return f.format(exact);
         };
     }
 

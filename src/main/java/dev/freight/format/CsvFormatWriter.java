@@ -35,7 +35,7 @@ final class CsvFormatWriter implements FormatWriter {
         this.cells = new Function[columns.size()];
         this.textCell = new boolean[columns.size()];
         for (int i = 0; i < cells.length; i++) {
-            cells[i] = CellText.forType(columns.get(i).type(), options.timeZone());
+            cells[i] = CellText.forType(columns.get(i).type(), options);
             textCell[i] = columns.get(i).type().isText();
         }
         this.nullField = options.nullText().isEmpty() ? null : options.nullText();

@@ -61,8 +61,16 @@ public enum ExportFormat {
         return Arrays.stream(values()).map(ExportFormat::id).collect(Collectors.joining(", "));
     }
 
+    /** Validates this format's own options (in {@link FormatOptions#raw()}) before anything runs. */
+    void checkOptions(FormatOptions options) {
+        switch (this) {
+            default -> { }
+        }
+    }
+
     public FormatWriter writer(java.io.OutputStream out, java.util.List<dev.freight.source.Column> columns,
-                               java.util.List<String> labels, FormatOptions options) {
+                               java.util.List<String> labels, FormatOptions options, WriterContext context) {
+        // context: used by the formats that show more than rows (a report's title block).
         return switch (this) {
             case CSV, TSV -> new CsvFormatWriter(out, columns, labels, options);
             case JSON -> new JsonFormatWriter(out, columns, labels, options, false);

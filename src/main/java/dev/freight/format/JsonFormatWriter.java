@@ -46,7 +46,7 @@ final class JsonFormatWriter implements FormatWriter {
         for (int i = 0; i < names.length; i++) {
             names[i] = new SerializedString(labels.get(i));
             types[i] = columns.get(i).type();
-            text[i] = CellText.forType(types[i], options.timeZone());
+            text[i] = CellText.forType(types[i], options);
         }
     }
 
@@ -66,9 +66,10 @@ final class JsonFormatWriter implements FormatWriter {
                 continue;
             }
             switch (types[i]) {
+                // Numbers and booleans keep their JSON types; number_locale and bool_text are for text formats.
                 case INTEGER -> json.writeNumber((Long) v);
                 case DECIMAL -> json.writeNumber((BigDecimal) v);
-                case FLOAT -> writeFloating((Number) v, i);
+                case FLOAT -> writeFloating((Number) v);
                 case BOOLEAN -> json.writeBoolean((Boolean) v);
                 default -> json.writeString(text[i].apply(v));
             }
@@ -77,12 +78,12 @@ final class JsonFormatWriter implements FormatWriter {
         if (lines) json.writeRaw('\n');
     }
 
-    private void writeFloating(Number v, int column) throws IOException {
+    private void writeFloating(Number v) throws IOException {
         double d = v.doubleValue();
         if (Double.isNaN(d) || Double.isInfinite(d)) {
             json.writeString(Double.toString(d));
         } else {
-            json.writeNumber(text[column].apply(v));
+            json.writeNumber(CellText.floating(v));
         }
     }
 

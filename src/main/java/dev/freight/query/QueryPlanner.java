@@ -77,7 +77,40 @@ public final class QueryPlanner {
             params.add(limit);
         }
         return new QueryPlan(dialect, table, columns, labels, sql.toString(), params, fromWhere.toString(), whereParams,
-                orderBy, !conditions.isEmpty(), limit);
+                orderBy, !conditions.isEmpty(), limit, inWords(table, request, limit));
+    }
+
+    /** "status in (paid, shipped), created_at from 2024-01-01; sorted by id desc; first 100 rows" — or "all rows". */
+    private static String inWords(Table table, ExportRequest request, Long limit) {
+        List<String> parts = new ArrayList<>();
+        for (Filter f : request.filters()) {
+            String op = FilterOp.fromWire(f.op()).map(o -> switch (o) {
+                case EQ -> "=";
+                case NE -> "≠";
+                case LT -> "<";
+                case LTE -> "≤";
+                case GT -> ">";
+                case GTE -> "≥";
+                default -> o.wireName().replace('_', ' ');
+            }).orElse(f.op());
+            Object v = f.value();
+            String value = v == null ? "" : " " + (v instanceof List<?> l
+                    ? "(" + l.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")" : String.valueOf(v));
+            parts.add(shorten(f.column() + " " + op + value));
+        }
+        if (!request.ids().isEmpty()) parts.add(request.ids().size() + " selected id(s)");
+        if (request.dateFrom() != null || request.dateTo() != null) {
+            String time = timeColumn(table).map(Column::name).orElse("time");
+            parts.add(time + (request.dateFrom() != null ? " from " + request.dateFrom() : "")
+                    + (request.dateTo() != null ? " before " + request.dateTo() : ""));
+        }
+        String words = parts.isEmpty() ? "all rows" : String.join(", ", parts);
+        if (!request.sort().isEmpty()) {
+            words += "; sorted by " + request.sort().stream()
+                    .map(k -> k.column() + ("desc".equalsIgnoreCase(k.dir()) ? " desc" : "")).collect(Collectors.joining(", "));
+        }
+        if (limit != null) words += "; first " + limit + " rows";
+        return words;
     }
 
     private Table resolveTable(String dataset) {

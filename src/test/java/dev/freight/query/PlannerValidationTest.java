@@ -369,7 +369,8 @@ class PlannerValidationTest {
         assertThat(e.code()).isEqualTo("invalid_option");
         assertThat(e.field()).isEqualTo("options.delimeter");
         assertThat(e.getMessage()).contains("'delimeter'").contains("csv")
-                .contains("bom, delimiter, header, labels, line_ending, null_text, sanitize_formulas, time_zone");
+                .contains("bom, bool_text, date_format, delimiter, header, labels, line_ending, null_text, number_locale, "
+                        + "sanitize_formulas, time_zone, timestamp_format");
     }
 
     @Test
@@ -377,7 +378,8 @@ class PlannerValidationTest {
         InvalidRequestException e = refused(() -> FormatOptions.parse(ExportFormat.JSON, Map.of("delimiter", ";")));
         assertThat(e.code()).isEqualTo("invalid_option");
         assertThat(e.field()).isEqualTo("options.delimiter");
-        assertThat(e.getMessage()).contains("'delimiter'").contains("json").contains("labels, time_zone");
+        assertThat(e.getMessage()).contains("'delimiter'").contains("json")
+                .contains("bool_text, date_format, labels, null_text, number_locale, time_zone, timestamp_format");
     }
 
     @ParameterizedTest(name = "delimiter {0}")
