@@ -46,15 +46,19 @@ public final class CellText {
 
     /**
      * The converter with the presentation options applied, chosen once per column. Local timestamps formatted
-     * with a pattern that shows a zone are shown as if in {@code time_zone}.
+     * with a pattern that shows an offset show {@code time_zone}'s offset at that wall-clock time.
      */
     public static Function<Object, String> forType(ColumnType type, FormatOptions o) {
         ZoneId zone = o.timeZone();
         Function<Object, String> canonical = forType(type, zone);
         return switch (type) {
             case DATE -> o.dateFormat() == null ? canonical : v -> o.dateFormat().format((LocalDate) v);
-            case TIMESTAMP -> o.timestampFormat() == null ? canonical
-                    : v -> o.timestampFormat().format(((LocalDateTime) v).atZone(zone));
+            // A local timestamp keeps its wall-clock time even inside a DST gap: it takes the zone's offset at
+            // that local time (the earlier one in a gap) rather than being moved by atZone.
+            case TIMESTAMP -> o.timestampFormat() == null ? canonical : v -> {
+                LocalDateTime local = (LocalDateTime) v;
+                return o.timestampFormat().format(local.atOffset(zone.getRules().getOffset(local)));
+            };
             case TIMESTAMP_TZ -> o.timestampFormat() == null ? canonical
                     : v -> o.timestampFormat().format(((OffsetDateTime) v).atZoneSameInstant(zone));
             case BOOLEAN -> o.boolText() == null ? canonical : v -> o.boolText().get((Boolean) v ? 0 : 1);

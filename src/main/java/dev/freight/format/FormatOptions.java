@@ -121,13 +121,14 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
             if (key.equals("date_format")) {
                 f.format(java.time.LocalDate.of(2024, 1, 31));
             } else {
-                f.format(java.time.ZonedDateTime.of(2024, 1, 31, 13, 45, 30, 0, ZoneOffset.UTC));
+                // Offsets (XXX) are fine; zone names (VV, z) are not: local timestamps carry only an offset.
+                f.format(java.time.OffsetDateTime.of(2024, 1, 31, 13, 45, 30, 0, ZoneOffset.UTC));
             }
             return f;
         } catch (IllegalArgumentException | DateTimeException e) {
             throw new InvalidRequestException("invalid_option", "options." + key, key + " '" + shorten(p)
                     + "' is not a usable " + (key.equals("date_format") ? "date pattern (date fields only, e.g. dd/MM/yyyy, MMM d, yyyy)"
-                    : "date/time pattern (e.g. yyyy-MM-dd HH:mm:ss, dd/MM/yyyy HH:mm XXX)"));
+                    : "date/time pattern (e.g. yyyy-MM-dd HH:mm:ss, dd/MM/yyyy HH:mm XXX; offsets, not zone names)"));
         }
     }
 
