@@ -174,37 +174,46 @@ public final class JdbcJobStore implements JobStore {
     @Override
     public Optional<Job> claim(String workerId, Duration lease) {
         Instant now = now();
+        return inTransaction(c -> {
+            String id = null;
+            try (PreparedStatement s = c.prepareStatement("SELECT id FROM export_job WHERE "
+                    + "(status = 'pending' AND run_after <= ?) OR (status = 'running' AND locked_until < ? AND attempts < max_attempts) "
+                    + "ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED")) {
+                s.setObject(1, ts(now));
+                s.setObject(2, ts(now));
+                try (ResultSet rs = s.executeQuery()) {
+                    if (rs.next()) id = rs.getString(1);
+                }
+            }
+            if (id == null) return Optional.empty();
+            try (PreparedStatement s = c.prepareStatement("UPDATE export_job SET status = 'running', locked_by = ?, "
+                    + "locked_until = ?, attempts = attempts + 1, started_at = COALESCE(started_at, ?), processed_rows = 0, "
+                    + "updated_at = ? WHERE id = ?")) {
+                s.setString(1, workerId);
+                s.setObject(2, ts(now.plus(lease)));
+                s.setObject(3, ts(now));
+                s.setObject(4, ts(now));
+                s.setString(5, id);
+                s.executeUpdate();
+            }
+            // Read back on the same connection: borrowing a second one while holding this could exhaust the pool.
+            return queryOne(c, "SELECT " + COLUMNS + " FROM export_job WHERE id = ?", id);
+        });
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    private <T> T inTransaction(Work<T> work) {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {
-                String id = null;
-                try (PreparedStatement s = c.prepareStatement("SELECT id FROM export_job WHERE "
-                        + "(status = 'pending' AND run_after <= ?) OR (status = 'running' AND locked_until < ? AND attempts < max_attempts) "
-                        + "ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED")) {
-                    s.setObject(1, ts(now));
-                    s.setObject(2, ts(now));
-                    try (ResultSet rs = s.executeQuery()) {
-                        if (rs.next()) id = rs.getString(1);
-                    }
-                }
-                if (id == null) {
-                    c.commit();
-                    return Optional.empty();
-                }
-                try (PreparedStatement s = c.prepareStatement("UPDATE export_job SET status = 'running', locked_by = ?, "
-                        + "locked_until = ?, attempts = attempts + 1, started_at = COALESCE(started_at, ?), processed_rows = 0, "
-                        + "updated_at = ? WHERE id = ?")) {
-                    s.setString(1, workerId);
-                    s.setObject(2, ts(now.plus(lease)));
-                    s.setObject(3, ts(now));
-                    s.setObject(4, ts(now));
-                    s.setString(5, id);
-                    s.executeUpdate();
-                }
-                // Read back on the same connection: borrowing a second one while holding this could exhaust the pool.
-                Optional<Job> job = queryOne(c, "SELECT " + COLUMNS + " FROM export_job WHERE id = ?", id);
+                T result = work.run(c);
                 c.commit();
-                return job;
+                return result;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -313,34 +322,22 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public boolean delete(String id) {
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                Optional<Job> job = queryOne(c, "SELECT " + COLUMNS + " FROM export_job WHERE id = ? FOR UPDATE", id);
-                if (job.isEmpty()) {
-                    c.rollback();
-                    return false;
-                }
-                try (PreparedStatement s = c.prepareStatement("DELETE FROM export_job WHERE id = ?")) {
-                    s.setString(1, id);
-                    s.executeUpdate();
-                }
-                try (PreparedStatement s = c.prepareStatement(
-                        "INSERT INTO export_job_deleted (id, owner, deleted_at) VALUES (?, ?, ?)")) {
-                    s.setString(1, id);
-                    s.setString(2, job.get().owner());
-                    s.setObject(3, ts(now()));
-                    s.executeUpdate();
-                }
-                c.commit();
-                return true;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+        return inTransaction(c -> {
+            Optional<Job> job = queryOne(c, "SELECT " + COLUMNS + " FROM export_job WHERE id = ? FOR UPDATE", id);
+            if (job.isEmpty()) return false;
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM export_job WHERE id = ?")) {
+                s.setString(1, id);
+                s.executeUpdate();
             }
-        } catch (SQLException e) {
-            throw failure(e);
-        }
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO export_job_deleted (id, owner, deleted_at) VALUES (?, ?, ?)")) {
+                s.setString(1, id);
+                s.setString(2, job.get().owner());
+                s.setObject(3, ts(now()));
+                s.executeUpdate();
+            }
+            return true;
+        });
     }
 
     @Override
