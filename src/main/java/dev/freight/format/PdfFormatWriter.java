@@ -220,7 +220,8 @@ public final class PdfFormatWriter implements FormatWriter {
         t.setWidths(widths);
         t.setHeaderRows(1);
         t.setComplete(false);
-        t.setSplitLate(false);
+        // A row that does not fit moves to the next page whole; only a row taller than a page is split.
+        t.setSplitLate(true);
         t.setSplitRows(true);
         Font bold = new Font(base, pdf.fontSize(), Font.BOLD);
         for (int i = 0; i < columns.size(); i++) {
@@ -239,7 +240,8 @@ public final class PdfFormatWriter implements FormatWriter {
             case BOOLEAN -> 0.8f;
             case INTEGER, FLOAT, DATE, TIME -> 1.2f;
             case DECIMAL -> 1.4f;
-            case TIMESTAMP, TIMESTAMP_TZ -> 2.2f;
+            case TIMESTAMP -> 2.8f;
+            case TIMESTAMP_TZ -> 3.4f;
             default -> 2.6f;
         };
     }
