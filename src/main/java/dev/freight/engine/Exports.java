@@ -20,10 +20,19 @@ import java.util.OptionalLong;
 public final class Exports {
     private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
+    /** The most rows a PDF report may have unless configured otherwise; larger requests are refused up front. */
+    public static final long DEFAULT_PDF_MAX_ROWS = dev.freight.format.PdfFormatWriter.DEFAULT_MAX_ROWS;
+
     private final SourceRegistry registry;
+    private final long pdfMaxRows;
 
     public Exports(SourceRegistry registry) {
+        this(registry, DEFAULT_PDF_MAX_ROWS);
+    }
+
+    public Exports(SourceRegistry registry, long pdfMaxRows) {
         this.registry = registry;
+        this.pdfMaxRows = pdfMaxRows;
     }
 
     /** A validated export, ready to run. */
@@ -49,7 +58,9 @@ public final class Exports {
         ExportFormat format = ExportFormat.fromId(request.format());
         FormatOptions options = FormatOptions.parse(format, request.options());
         QueryPlan plan = new QueryPlanner(dataset.source().catalog(), dataset.source().dialect()).plan(dataset.table(), request);
-        return new Prepared(dataset.name(), new ExportEngine.Job(dataset.source(), plan, format, options, request.compress()));
+        ExportEngine.Job job = new ExportEngine.Job(dataset.source(), plan, format, options, request.compress());
+        PdfRowCap.check(job, pdfMaxRows);
+        return new Prepared(dataset.name(), job);
     }
 
     public OptionalLong estimate(Prepared prepared, long cap) {
