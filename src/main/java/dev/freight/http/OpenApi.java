@@ -173,7 +173,8 @@ final class OpenApi {
                 "dir", map("type", "string", "enum", List.of("asc", "desc"), "default", "asc")));
         schemas.put("ExportRequest", object(List.of("dataset"),
                 "dataset", str(),
-                "format", map("type", "string", "enum", List.of("csv", "tsv", "json", "ndjson"), "default", "csv"),
+                "format", map("type", "string", "enum", java.util.Arrays.stream(dev.freight.format.ExportFormat.values())
+                        .map(dev.freight.format.ExportFormat::id).toList(), "default", "csv"),
                 "columns", map("type", "array", "items", str(), "description", "Subset and order; default all"),
                 "filters", map("type", "array", "items", ref("Filter")),
                 "sort", map("type", "array", "items", ref("SortKey")),
