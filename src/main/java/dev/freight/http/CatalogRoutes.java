@@ -30,16 +30,25 @@ final class CatalogRoutes {
     private record OptionDoc(Object csvDefault, Object tsvDefault, String description) {
     }
 
-    private static final Map<String, OptionDoc> OPTION_DOCS = Map.of(
-            "labels", new OptionDoc(Map.of(), Map.of(), "header names by column, e.g. {\"created_at\": \"Created\"}"),
-            "delimiter", new OptionDoc(",", "\t", "field separator: one character, or \"tab\""),
-            "header", new OptionDoc(true, true, "write a header row"),
-            "null_text", new OptionDoc("", "", "text written for NULL"),
-            "bom", new OptionDoc(false, false, "start with a UTF-8 byte order mark (helps Excel)"),
-            "line_ending", new OptionDoc("crlf", "crlf", "crlf (RFC 4180) or lf"),
-            "sanitize_formulas", new OptionDoc(true, true,
-                    "prefix text starting with = + - @ tab or CR with ' (CSV injection protection)"),
-            "time_zone", new OptionDoc("UTC", "UTC", "zone for timestamps without one: IANA name or offset"));
+    private static final Map<String, OptionDoc> OPTION_DOCS = Map.ofEntries(
+            Map.entry("labels", new OptionDoc(Map.of(), Map.of(), "header names by column, e.g. {\"created_at\": \"Created\"}")),
+            Map.entry("delimiter", new OptionDoc(",", "\t", "field separator: one character, or \"tab\"")),
+            Map.entry("header", new OptionDoc(true, true, "write a header row")),
+            Map.entry("null_text", new OptionDoc("", "", "text written for NULL")),
+            Map.entry("bom", new OptionDoc(false, false, "start with a UTF-8 byte order mark (helps Excel)")),
+            Map.entry("line_ending", new OptionDoc("crlf", "crlf", "crlf (RFC 4180) or lf")),
+            Map.entry("sanitize_formulas", new OptionDoc(true, true,
+                    "prefix text starting with = + - @ tab or CR with ' (CSV injection protection)")),
+            Map.entry("time_zone", new OptionDoc("UTC", "UTC", "zone timestamps are shown in: IANA name or offset")),
+            Map.entry("date_format", new OptionDoc(null, null, "java.time pattern for dates, e.g. dd/MM/yyyy (text only)")),
+            Map.entry("timestamp_format", new OptionDoc(null, null,
+                    "java.time pattern for timestamps, e.g. dd/MM/yyyy HH:mm XXX (text only)")),
+            Map.entry("number_locale", new OptionDoc(null, null, "language tag for number text, e.g. de-DE (text only)")),
+            Map.entry("bool_text", new OptionDoc(null, null, "texts for true and false, e.g. [\"yes\", \"no\"] (text only)")),
+            Map.entry("title", new OptionDoc(null, null, "report title; default: the dataset name")),
+            Map.entry("orientation", new OptionDoc(null, null, "portrait or landscape; default: landscape above 6 columns")),
+            Map.entry("page_size", new OptionDoc("a4", "a4", "a4 or letter")),
+            Map.entry("font_size", new OptionDoc(8, 8, "font size in points, 5 to 16")));
 
     private final SourceRegistry sources;
     private final Exports exports;

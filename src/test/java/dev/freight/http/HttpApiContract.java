@@ -199,7 +199,8 @@ abstract class HttpApiContract {
         JsonNode formats = ApiClient.json(r).get("formats");
         List<String> ids = new ArrayList<>();
         formats.forEach(f -> ids.add(f.get("id").asText()));
-        assertThat(ids).containsExactly("csv", "tsv", "json", "ndjson");
+        assertThat(ids).containsExactlyElementsOf(java.util.Arrays.stream(dev.freight.format.ExportFormat.values())
+                .map(dev.freight.format.ExportFormat::id).toList()).contains("csv", "tsv", "json", "ndjson", "pdf");
         JsonNode csv = formats.get(0);
         assertThat(csv.get("extension").asText()).isEqualTo("csv");
         assertThat(csv.get("content_type").asText()).isEqualTo("text/csv; charset=utf-8");
