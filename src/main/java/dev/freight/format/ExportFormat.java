@@ -12,7 +12,8 @@ public enum ExportFormat {
     CSV("csv", "csv", "text/csv; charset=utf-8", true, FormatOptions.CSV_OPTIONS),
     TSV("tsv", "tsv", "text/tab-separated-values; charset=utf-8", true, FormatOptions.CSV_OPTIONS),
     JSON("json", "json", "application/json", true, FormatOptions.JSON_OPTIONS),
-    NDJSON("ndjson", "ndjson", "application/x-ndjson", true, FormatOptions.JSON_OPTIONS);
+    NDJSON("ndjson", "ndjson", "application/x-ndjson", true, FormatOptions.JSON_OPTIONS),
+    XLSX("xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", false, XlsxOptions.NAMES);
 
     private final String id;
     private final String extension;
@@ -64,6 +65,7 @@ public enum ExportFormat {
     /** Validates this format's own options (in {@link FormatOptions#raw()}) before anything runs. */
     void checkOptions(FormatOptions options) {
         switch (this) {
+            case XLSX -> XlsxOptions.check(options);
             default -> { }
         }
     }
@@ -75,6 +77,7 @@ public enum ExportFormat {
             case CSV, TSV -> new CsvFormatWriter(out, columns, labels, options);
             case JSON -> new JsonFormatWriter(out, columns, labels, options, false);
             case NDJSON -> new JsonFormatWriter(out, columns, labels, options, true);
+            case XLSX -> new XlsxFormatWriter(out, columns, labels, options, context);
         };
     }
 }
