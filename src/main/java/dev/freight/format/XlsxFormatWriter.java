@@ -135,6 +135,34 @@ final class XlsxFormatWriter implements FormatWriter {
             sheet.setAutoFilter(0, 0, Math.max(0, nextRow - 1), labels.size() - 1);
         }
         sheet.finish();
+        releaseRowIndex(sheet);
+    }
+
+    /**
+     * A finished FastExcel sheet keeps its emptied row list, whose backing array holds a slot for each of its
+     * million rows (about 5 MB), for as long as the workbook lives: memory would grow with every sheet of a very
+     * large export. Trimming the list gives that back. Reflection on a private field, so guarded: if a FastExcel
+     * version renames it, the export still works, only without the trim.
+     */
+    private static void releaseRowIndex(Worksheet finished) {
+        if (ROWS_FIELD == null) return;
+        try {
+            if (ROWS_FIELD.get(finished) instanceof java.util.ArrayList<?> list) list.trimToSize();
+        } catch (ReflectiveOperationException | RuntimeException ignored) {
+            // best effort
+        }
+    }
+
+    private static final java.lang.reflect.Field ROWS_FIELD = rowsField();
+
+    private static java.lang.reflect.Field rowsField() {
+        try {
+            java.lang.reflect.Field f = Worksheet.class.getDeclaredField("rows");
+            f.setAccessible(true);
+            return f;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
     }
 
     @Override
