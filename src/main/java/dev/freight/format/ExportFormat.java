@@ -13,6 +13,7 @@ public enum ExportFormat {
     TSV("tsv", "tsv", "text/tab-separated-values; charset=utf-8", true, FormatOptions.CSV_OPTIONS),
     JSON("json", "json", "application/json", true, FormatOptions.JSON_OPTIONS),
     NDJSON("ndjson", "ndjson", "application/x-ndjson", true, FormatOptions.JSON_OPTIONS),
+    XLSX("xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", false, XlsxOptions.NAMES),
     PDF("pdf", "pdf", "application/pdf", false, PdfOptions.ALL);
 
     private final String id;
@@ -65,6 +66,7 @@ public enum ExportFormat {
     /** Validates this format's own options (in {@link FormatOptions#raw()}) before anything runs. */
     void checkOptions(FormatOptions options) {
         switch (this) {
+            case XLSX -> XlsxOptions.check(options);
             case PDF -> PdfOptions.of(options);
             default -> { }
         }
@@ -77,6 +79,7 @@ public enum ExportFormat {
             case CSV, TSV -> new CsvFormatWriter(out, columns, labels, options);
             case JSON -> new JsonFormatWriter(out, columns, labels, options, false);
             case NDJSON -> new JsonFormatWriter(out, columns, labels, options, true);
+            case XLSX -> new XlsxFormatWriter(out, columns, labels, options, context);
             case PDF -> new PdfFormatWriter(out, columns, labels, options, context);
         };
     }

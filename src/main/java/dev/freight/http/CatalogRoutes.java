@@ -48,7 +48,9 @@ final class CatalogRoutes {
             Map.entry("title", new OptionDoc(null, null, "report title; default: the dataset name")),
             Map.entry("orientation", new OptionDoc(null, null, "portrait or landscape; default: landscape above 6 columns")),
             Map.entry("page_size", new OptionDoc("a4", "a4", "a4 or letter")),
-            Map.entry("font_size", new OptionDoc(8, 8, "font size in points, 5 to 16")));
+            Map.entry("font_size", new OptionDoc(8, 8, "font size in points, 5 to 16")),
+            Map.entry("sheet_name", new OptionDoc(null, null,
+                    "worksheet name (Excel rules: 1-31 characters, none of []:*?/\\); default: the dataset name")));
 
     private final SourceRegistry sources;
     private final Exports exports;
