@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 public enum ExportFormat {
     CSV("csv", "csv", "text/csv; charset=utf-8", true, FormatOptions.CSV_OPTIONS),
     TSV("tsv", "tsv", "text/tab-separated-values; charset=utf-8", true, FormatOptions.CSV_OPTIONS),
+    PARQUET("parquet", "parquet", "application/vnd.apache.parquet", false, ParquetOptions.OPTION_NAMES),
     JSON("json", "json", "application/json", true, FormatOptions.JSON_OPTIONS),
     NDJSON("ndjson", "ndjson", "application/x-ndjson", true, FormatOptions.JSON_OPTIONS);
 
@@ -64,6 +65,7 @@ public enum ExportFormat {
     /** Validates this format's own options (in {@link FormatOptions#raw()}) before anything runs. */
     void checkOptions(FormatOptions options) {
         switch (this) {
+            case PARQUET -> ParquetOptions.check(options);
             default -> { }
         }
     }
@@ -75,6 +77,7 @@ public enum ExportFormat {
             case CSV, TSV -> new CsvFormatWriter(out, columns, labels, options);
             case JSON -> new JsonFormatWriter(out, columns, labels, options, false);
             case NDJSON -> new JsonFormatWriter(out, columns, labels, options, true);
+            case PARQUET -> new ParquetFormatWriter(out, columns, labels, options);
         };
     }
 }
