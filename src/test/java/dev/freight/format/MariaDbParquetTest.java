@@ -61,13 +61,14 @@ class MariaDbParquetTest extends ParquetRoundTripContract {
                           t TIME(6),
                           wide DECIMAL(30, 10),
                           free DECIMAL(65, 30),
-                          js JSON
+                          js JSON,
+                          tiny DECIMAL(5, 2)
                         ) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin""",
                 "INSERT INTO extras VALUES (1, 32767, 1.5, '23:59:59.999999', " + WIDE
-                        + ", 31415926535897932384626433.832795028841971693993751058209, '{\"a\": \"ü\"}')",
-                "INSERT INTO extras VALUES (2, -32768, NULL, '00:00:00', -" + WIDE + ", -0.000001, NULL)",
-                "INSERT INTO extras VALUES (3, 0, -0.25, NULL, 0.0000000001, NULL, '[]')",
-                "INSERT INTO extras VALUES (4, 1, 1e38, '12:00:00.5', NULL, 1e34, '{}')");
+                        + ", 31415926535897932384626433.832795028841971693993751058209, '{\"a\": \"ü\"}', 999.99)",
+                "INSERT INTO extras VALUES (2, -32768, NULL, '00:00:00', -" + WIDE + ", -0.000001, NULL, -999.99)",
+                "INSERT INTO extras VALUES (3, 0, -0.25, NULL, 0.0000000001, NULL, '[]', 0.01)",
+                "INSERT INTO extras VALUES (4, 1, 1e38, '12:00:00.5', NULL, 1e34, '{}', NULL)");
     }
 
     @Override

@@ -86,7 +86,8 @@ abstract class ParquetRoundTripContract {
 
     static final List<Spec> EXTRAS = List.of(new Spec("id", Kind.INTEGER, true, 0, 0),
             new Spec("small", Kind.INTEGER, true, 0, 0), Spec.of("real_col", Kind.REAL), Spec.of("t", Kind.TIME),
-            new Spec("wide", Kind.DECIMAL, false, 30, 10), Spec.of("free", Kind.DECIMAL_TEXT), Spec.of("js", Kind.TEXT));
+            new Spec("wide", Kind.DECIMAL, false, 30, 10), Spec.of("free", Kind.DECIMAL_TEXT), Spec.of("js", Kind.TEXT),
+            new Spec("tiny", Kind.DECIMAL, false, 5, 2));
 
     static final String WIDE = "12345678901234567890.0123456789";
 
@@ -106,7 +107,8 @@ abstract class ParquetRoundTripContract {
 
     /**
      * Creates and fills {@code extras}: id (PK), small (smallint NOT NULL), real_col (real), t (time with
-     * micros), wide (decimal(30,10)), free (a decimal without usable precision, or wider than 38), js (JSON).
+     * micros), wide (decimal(30,10)), free (a decimal without usable precision, or wider than 38), js (JSON),
+     * tiny (decimal(5,2)).
      */
     protected abstract List<String> extrasSql();
 
@@ -337,7 +339,7 @@ abstract class ParquetRoundTripContract {
 
     // ---------------------------------------------------------------------------------------------- helpers
 
-    private Path exportToFile(String table, Map<String, Object> options) {
+    protected Path exportToFile(String table, Map<String, Object> options) {
         ExportRequest request = ExportRequest.of(table, "parquet").withSort(List.of(new SortKey("id", "asc")))
                 .withOptions(options);
         ExportRunner.Output out = ExportRunner.export(source, request);
