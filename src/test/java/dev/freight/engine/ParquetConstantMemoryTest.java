@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Two million rows to Parquet in a JVM capped at 128 MB of heap. parquet-java buffers a whole row group before
- * writing it, so this checks that the default row group size (32 MB) keeps the export bounded; the file is then
+ * writing it, so this checks that the default row group size (16 MiB) keeps the export bounded; the file is then
  * checked with DuckDB (row count, sums, row groups).
  */
 class ParquetConstantMemoryTest {

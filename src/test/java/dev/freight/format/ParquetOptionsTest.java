@@ -27,11 +27,11 @@ class ParquetOptionsTest {
     }
 
     @Test
-    void defaultsAreSnappyAnd32MegabyteRowGroups() {
+    void defaultsAreSnappyAnd16MegabyteRowGroups() {
         ParquetOptions options = ParquetOptions.of(FormatOptions.defaults(ExportFormat.PARQUET));
 
         assertThat(options.codec()).isEqualTo(CompressionCodecName.SNAPPY);
-        assertThat(options.rowGroupSize()).isEqualTo(32L * 1024 * 1024);
+        assertThat(options.rowGroupSize()).isEqualTo(16L * 1024 * 1024);
     }
 
     @Test
