@@ -74,7 +74,7 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--to", paramLabel = "<date>", description = "Rows whose time column is before this date/time.")
     String dateTo;
 
-    @Option(names = {"--format", "-f"}, defaultValue = "csv", description = "csv, tsv, json, ndjson or pdf (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--format", "-f"}, defaultValue = "csv", description = "csv, tsv, json, ndjson, xlsx, parquet or pdf (default: ${DEFAULT-VALUE}).")
     String format;
 
     @Option(names = {"--gzip", "-z"}, description = "Compress the output with gzip.")

@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /** The {@code freight} command. Exit codes: 0 ok, 1 other failure, 2 bad input, 3 source unreachable. */
 @Command(name = "freight", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Exports tables and queries of relational databases to CSV, TSV, JSON and NDJSON files: "
+        description = "Exports tables and queries of relational databases to CSV, TSV, JSON, NDJSON, XLSX, Parquet and PDF files: "
                 + "a REST API with background jobs (serve), workers, and one-shot exports (export).",
         subcommands = {ServeCommand.class, ExportCommand.class, WorkerCommand.class, QueueCommand.class, JobsCommand.class,
                 CleanupCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})

@@ -14,6 +14,7 @@ public enum ExportFormat {
     JSON("json", "json", "application/json", true, FormatOptions.JSON_OPTIONS),
     NDJSON("ndjson", "ndjson", "application/x-ndjson", true, FormatOptions.JSON_OPTIONS),
     XLSX("xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", false, XlsxOptions.NAMES),
+    PARQUET("parquet", "parquet", "application/vnd.apache.parquet", false, ParquetOptions.OPTION_NAMES),
     PDF("pdf", "pdf", "application/pdf", false, PdfOptions.ALL);
 
     private final String id;
@@ -66,6 +67,7 @@ public enum ExportFormat {
     /** Validates this format's own options (in {@link FormatOptions#raw()}) before anything runs. */
     void checkOptions(FormatOptions options) {
         switch (this) {
+            case PARQUET -> ParquetOptions.check(options);
             case XLSX -> XlsxOptions.check(options);
             case PDF -> PdfOptions.of(options);
             default -> { }
@@ -79,6 +81,7 @@ public enum ExportFormat {
             case CSV, TSV -> new CsvFormatWriter(out, columns, labels, options);
             case JSON -> new JsonFormatWriter(out, columns, labels, options, false);
             case NDJSON -> new JsonFormatWriter(out, columns, labels, options, true);
+            case PARQUET -> new ParquetFormatWriter(out, columns, labels, options);
             case XLSX -> new XlsxFormatWriter(out, columns, labels, options, context);
             case PDF -> new PdfFormatWriter(out, columns, labels, options, context);
         };

@@ -50,7 +50,10 @@ final class CatalogRoutes {
             Map.entry("page_size", new OptionDoc("a4", "a4", "a4 or letter")),
             Map.entry("font_size", new OptionDoc(8, 8, "font size in points, 5 to 16")),
             Map.entry("sheet_name", new OptionDoc(null, null,
-                    "worksheet name (Excel rules: 1-31 characters, none of []:*?/\\); default: the dataset name")));
+                    "worksheet name (Excel rules: 1-31 characters, none of []:*?/\\); default: the dataset name")),
+            Map.entry("compression", new OptionDoc("snappy", "snappy", "snappy, zstd, gzip or none")),
+            Map.entry("row_group_size", new OptionDoc(16 * 1024 * 1024, 16 * 1024 * 1024,
+                    "bytes buffered per row group, 1 MiB to 128 MiB")));
 
     private final SourceRegistry sources;
     private final Exports exports;

@@ -29,7 +29,7 @@ final class OpenApi {
         Map<String, Object> doc = map();
         doc.put("openapi", "3.1.0");
         doc.put("info", map("title", "Freight API", "version", "1",
-                "description", "Export data out of relational databases into CSV, TSV, JSON and NDJSON files, "
+                "description", "Export data out of relational databases into CSV, TSV, JSON, NDJSON, XLSX, Parquet and PDF files, "
                         + "streamed at once (sync) or as background jobs (async). Errors are RFC 9457 problem+json "
                         + "with a stable `code`."));
         doc.put("servers", List.of(map("url", "/")));

@@ -200,7 +200,7 @@ abstract class HttpApiContract {
         List<String> ids = new ArrayList<>();
         formats.forEach(f -> ids.add(f.get("id").asText()));
         assertThat(ids).containsExactlyElementsOf(java.util.Arrays.stream(dev.freight.format.ExportFormat.values())
-                .map(dev.freight.format.ExportFormat::id).toList()).contains("csv", "tsv", "json", "ndjson", "xlsx", "pdf");
+                .map(dev.freight.format.ExportFormat::id).toList()).contains("csv", "tsv", "json", "ndjson", "xlsx", "parquet", "pdf");
         JsonNode csv = formats.get(0);
         assertThat(csv.get("extension").asText()).isEqualTo("csv");
         assertThat(csv.get("content_type").asText()).isEqualTo("text/csv; charset=utf-8");
