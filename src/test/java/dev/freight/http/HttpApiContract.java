@@ -283,6 +283,31 @@ abstract class HttpApiContract {
         assertThat(lines.get(100)).startsWith("100,");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource({
+            "xlsx, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, PK",
+            "parquet, application/vnd.apache.parquet, PAR1",
+            "pdf, application/pdf, %PDF"})
+    void everyFormatStreamsSyncAndRunsAsAJob(String format, String contentType, String magic) {
+        ApiClient c = client("formats");
+        String body = "{\"dataset\": \"pg.orders\", \"format\": \"" + format + "\", \"row_limit\": 200, "
+                + "\"delivery\": \"%s\"}";
+        HttpResponse<byte[]> sync = c.post(JOBS, body.formatted("sync"));
+        assertThat(sync.statusCode()).as(ApiClient.text(sync)).isEqualTo(200);
+        assertThat(ApiClient.header(sync, "Content-Type")).isEqualTo(contentType);
+        assertThat(ApiClient.header(sync, "Content-Disposition")).contains("." + format + "\"");
+        assertThat(new String(sync.body(), 0, magic.length(), java.nio.charset.StandardCharsets.ISO_8859_1)).isEqualTo(magic);
+
+        String id = submit(c, body.formatted("async")).get("id").asText();
+        JsonNode done = awaitStatus(c, id, "completed");
+        assertThat(done.get("file_name").asText()).endsWith("." + format);
+        HttpResponse<byte[]> file = c.get(JOBS + "/" + id + "/download");
+        assertThat(file.statusCode()).isEqualTo(200);
+        assertThat(new String(file.body(), 0, magic.length(), java.nio.charset.StandardCharsets.ISO_8859_1)).isEqualTo(magic);
+        assertProblem(c.post(JOBS, "{\"dataset\": \"pg.orders\", \"format\": \"" + format
+                + "\", \"compress\": true}"), 400, "invalid_option");
+    }
+
     @Test
     void theSameSyncExportGivesTheSameCsvFromH2PostgresAndMariaDb() {
         String request = "{\"dataset\": \"%s\", \"columns\": [\"id\", \"sku\", \"quantity\", \"status\"], "
