@@ -58,7 +58,7 @@ public final class JdbcRowSource implements RowSource {
                 long rows;
                 try (CancellationToken.Registration ignored = cancel.interruptWith(statement::cancel);
                      ResultSet rs = statement.executeQuery()) {
-                    rows = readAll(rs, consumer);
+                    rows = readAll(rs, statement, consumer);
                 }
                 connection.rollback();
                 reusable = !cancel.isCancelled();
@@ -72,18 +72,102 @@ public final class JdbcRowSource implements RowSource {
         }
     }
 
-    private long readAll(ResultSet rs, RowConsumer consumer) throws SQLException, IOException {
+    private static final int BATCH_ROWS = 256;
+    /** Batches in flight between the reading and the writing thread: bounds the memory of the hand-over. */
+    private static final int BATCHES_IN_FLIGHT = 4;
+
+    /** What the reading thread hands over: rows, or how reading ended (normally or with an error). */
+    private record Batch(Object[][] rows, int size, Throwable failure, boolean end) {
+    }
+
+    /**
+     * Reads rows on a second thread while this one formats and writes them: decoding the database's wire format
+     * and writing the file then run on both cores instead of taking turns. The hand-over holds at most
+     * {@value #BATCHES_IN_FLIGHT} batches of {@value #BATCH_ROWS} rows, so memory stays bounded; the writer stays
+     * on the caller's thread (it owns the output stream, e.g. an HTTP response).
+     */
+    private long readAll(ResultSet rs, PreparedStatement statement, RowConsumer consumer) throws SQLException, IOException {
         List<Column> columns = plan.columns();
         CellReader[] readers = new CellReader[columns.size()];
         for (int i = 0; i < readers.length; i++) readers[i] = reader(columns.get(i));
-        Object[] row = new Object[readers.length];
+        java.util.concurrent.BlockingQueue<Batch> queue = new java.util.concurrent.ArrayBlockingQueue<>(BATCHES_IN_FLIGHT);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread readerThread = new Thread(() -> read(rs, readers, queue, stop), "freight-reader");
+        readerThread.setDaemon(true);
+        readerThread.start();
         long rows = 0;
-        while (rs.next()) {
-            for (int i = 0; i < readers.length; i++) row[i] = readers[i].read(rs, i + 1);
-            consumer.accept(row);
-            rows++;
+        boolean finished = false;
+        try {
+            while (true) {
+                Batch batch = queue.take();
+                if (batch.failure() != null) {
+                    if (batch.failure() instanceof SQLException e) throw e;
+                    throw new IllegalStateException("reading rows failed: " + batch.failure().getMessage(), batch.failure());
+                }
+                if (batch.end()) break;
+                for (int i = 0; i < batch.size(); i++) {
+                    consumer.accept(batch.rows()[i]);
+                    rows++;
+                }
+            }
+            finished = true;
+            return rows;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ExportCancelledException();
+        } finally {
+            if (!finished) {
+                stop.set(true);
+                queue.clear();  // unblocks a reader waiting for room
+                // ... and one waiting for the database. The connection is then not reused (see stream()).
+                try {
+                    statement.cancel();
+                } catch (SQLException ignored) {
+                    // the reader stops at its next row anyway
+                }
+            }
+            try {
+                readerThread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
-        return rows;
+    }
+
+    private static void read(ResultSet rs, CellReader[] readers, java.util.concurrent.BlockingQueue<Batch> queue,
+                             java.util.concurrent.atomic.AtomicBoolean stop) {
+        try {
+            Object[][] batch = new Object[BATCH_ROWS][];
+            int size = 0;
+            while (!stop.get() && rs.next()) {
+                Object[] row = new Object[readers.length];
+                for (int i = 0; i < readers.length; i++) row[i] = readers[i].read(rs, i + 1);
+                batch[size++] = row;
+                if (size == BATCH_ROWS) {
+                    if (!offer(queue, new Batch(batch, size, null, false), stop)) return;
+                    batch = new Object[BATCH_ROWS][];
+                    size = 0;
+                }
+            }
+            if (size > 0 && !offer(queue, new Batch(batch, size, null, false), stop)) return;
+            offer(queue, new Batch(null, 0, null, true), stop);
+        } catch (Throwable t) {
+            offer(queue, new Batch(null, 0, t, false), stop);
+        }
+    }
+
+    /** Waits for room unless the writer has stopped listening; false when it has. */
+    private static boolean offer(java.util.concurrent.BlockingQueue<Batch> queue, Batch batch,
+                                 java.util.concurrent.atomic.AtomicBoolean stop) {
+        try {
+            while (!stop.get()) {
+                if (queue.offer(batch, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) return true;
+            }
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Typed getters chosen once per column: no per-cell type dispatch, decimals never through double. */
