@@ -50,7 +50,7 @@ final class ConfigBinder {
     static final List<String> DATASET_KEYS = List.of("source", "table", "sql", "time_column", "key");
     static final List<String> EXPORTS_KEYS = List.of("sync_max_rows", "file_ttl", "job_retention", "max_attempts",
             "retry_backoff", "delete_after_download", "worker_concurrency", "lease", "heartbeat", "shutdown_grace",
-            "sweep_interval", "default_format");
+            "sweep_interval", "default_format", "pdf_max_rows");
     /** Sections whose every variable must be one this binder reads, so that a misspelt one is an error. */
     private static final List<String> CHECKED_PREFIXES = List.of("SERVER", "JOB_STORE", "STORAGE", "EXPORTS");
 
@@ -211,8 +211,9 @@ final class ConfigBinder {
         Duration shutdownGrace = s.get("shutdown_grace").duration(Duration.ofSeconds(30), true);
         Duration sweepInterval = s.get("sweep_interval").duration(Duration.ofMinutes(1), false);
         ExportFormat defaultFormat = s.get("default_format").format(ExportFormat.CSV);
+        long pdfMaxRows = s.get("pdf_max_rows").longInteger(100_000, 1, 10_000_000);
         return new ExportsConfig(syncMaxRows, fileTtl, jobRetention, maxAttempts, retryBackoff, deleteAfterDownload,
-                workerConcurrency, lease, heartbeat, shutdownGrace, sweepInterval, defaultFormat);
+                workerConcurrency, lease, heartbeat, shutdownGrace, sweepInterval, defaultFormat, pdfMaxRows);
     }
 
     /**

@@ -14,7 +14,7 @@ import java.util.Objects;
 public record ExportsConfig(long syncMaxRows, Duration fileTtl, Duration jobRetention, int maxAttempts,
                             Duration retryBackoff, boolean deleteAfterDownload, int workerConcurrency, Duration lease,
                             Duration heartbeat, Duration shutdownGrace, Duration sweepInterval,
-                            ExportFormat defaultFormat) {
+                            ExportFormat defaultFormat, long pdfMaxRows) {
 
     public ExportsConfig {
         Objects.requireNonNull(fileTtl, "fileTtl");

@@ -24,7 +24,12 @@ public final class ExportEngine {
     private static final int GZIP_BUFFER = 64 * 1024;
 
     /** What to export and how; {@code options} are already validated for {@code format}. */
-    public record Job(JdbcSource source, QueryPlan plan, ExportFormat format, FormatOptions options, boolean gzip) {
+    public record Job(JdbcSource source, QueryPlan plan, ExportFormat format, FormatOptions options, boolean gzip,
+                      long pdfMaxRows) {
+        public Job(JdbcSource source, QueryPlan plan, ExportFormat format, FormatOptions options, boolean gzip) {
+            this(source, plan, format, options, gzip, Exports.DEFAULT_PDF_MAX_ROWS);
+        }
+
         public Job {
             if (gzip && !format.compressible()) {
                 throw new InvalidRequestException("invalid_option", "compress", "format " + format.id()
@@ -79,7 +84,7 @@ public final class ExportEngine {
 
     static dev.freight.format.WriterContext context(Job job) {
         return new dev.freight.format.WriterContext(job.plan().table().name(), job.plan().filtersInWords(),
-                java.time.Instant.now(), null);
+                java.time.Instant.now(), null, job.pdfMaxRows());
     }
 
     /** Counts rows, reports progress on a clock, and turns a cancellation into an exception between batches. */

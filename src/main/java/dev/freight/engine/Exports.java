@@ -58,7 +58,7 @@ public final class Exports {
         ExportFormat format = ExportFormat.fromId(request.format());
         FormatOptions options = FormatOptions.parse(format, request.options());
         QueryPlan plan = new QueryPlanner(dataset.source().catalog(), dataset.source().dialect()).plan(dataset.table(), request);
-        ExportEngine.Job job = new ExportEngine.Job(dataset.source(), plan, format, options, request.compress());
+        ExportEngine.Job job = new ExportEngine.Job(dataset.source(), plan, format, options, request.compress(), pdfMaxRows);
         PdfRowCap.check(job, pdfMaxRows);
         return new Prepared(dataset.name(), job);
     }

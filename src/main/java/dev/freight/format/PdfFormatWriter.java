@@ -83,7 +83,7 @@ public final class PdfFormatWriter implements FormatWriter {
 
     public PdfFormatWriter(OutputStream out, List<Column> columns, List<String> labels, FormatOptions options,
                            WriterContext context) {
-        this(out, columns, labels, options, context, DEFAULT_MAX_ROWS);
+        this(out, columns, labels, options, context, context.pdfMaxRows());
     }
 
     @SuppressWarnings("unchecked")

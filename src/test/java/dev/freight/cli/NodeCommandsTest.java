@@ -46,6 +46,8 @@ class NodeCommandsTest {
                   url: jdbc:h2:file:%s
                 storage:
                   path: %s
+                exports:
+                  pdf_max_rows: 50
                 sources:
                   shop:
                     url: "%s"
@@ -183,6 +185,18 @@ class NodeCommandsTest {
         assertThat(lines.subList(1, lines.size())).isNotEmpty().allMatch(l -> l.contains(",paid,"));
         assertThat(freight("export", "--config", config.toString(), "--table", "customers", "-o", out.toString()).err())
                 .contains("unknown dataset 'customers'").contains("big_orders");
+    }
+
+    @Test
+    void theConfiguredPdfRowCapIsEnforcedUpFrontAndByTheWriter() throws Exception {
+        assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(dev.freight.query.InvalidRequestException.class,
+                () -> submit(ExportRequest.of("orders", "pdf"))).code()).isEqualTo("too_many_rows_for_pdf");
+        Job fits = submit(ExportRequest.of("orders", "pdf").withRowLimit(50L));
+        assertThat(freight("worker", "--once", "--config", config.toString()).exit()).isZero();
+        Job done = job(fits.id());
+        assertThat(done.status()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(done.rowCount()).isEqualTo(50);
+        assertThat(Files.readString(dir.resolve("exports").resolve(fits.id()), StandardCharsets.ISO_8859_1)).startsWith("%PDF");
     }
 
     @Test

@@ -44,7 +44,7 @@ class ConfigLoaderTest {
         int processors = Runtime.getRuntime().availableProcessors();
         assertThat(c.exports()).isEqualTo(new ExportsConfig(10_000, Duration.ofHours(24), Duration.ofDays(30), 3,
                 Duration.ofSeconds(5), false, Math.max(2, 2 * processors), Duration.ofSeconds(30),
-                Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1), ExportFormat.CSV));
+                Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1), ExportFormat.CSV, 100_000));
         assertThat(List.of(c.limits(), c.roles(), c.apiKeys(), c.webhooks())).allMatch(RawSection::isEmpty);
     }
 
@@ -135,6 +135,7 @@ class ConfigLoaderTest {
                   shutdown_grace: 0s
                   sweep_interval: 5m
                   default_format: ndjson
+                  pdf_max_rows: 5000
                 limits:
                   exports_per_hour: 60
                 roles:
@@ -168,7 +169,7 @@ class ConfigLoaderTest {
                 List.of("day", "region")));
         assertThat(c.exports()).isEqualTo(new ExportsConfig(500, Duration.ofHours(2), Duration.ofDays(7), 5,
                 Duration.ofMillis(500), true, 3, Duration.ofMinutes(1), Duration.ofSeconds(15), Duration.ZERO,
-                Duration.ofMinutes(5), ExportFormat.NDJSON));
+                Duration.ofMinutes(5), ExportFormat.NDJSON, 5_000));
         assertThat(c.limits().node().get("exports_per_hour").asText()).isEqualTo("60");
         assertThat(c.roles().node().at("/analyst/datasets/0").asText()).isEqualTo("orders2024");
         assertThat(c.apiKeys().node().at("/0/hash").asText()).isEqualTo("sha256:abc");
