@@ -1,19 +1,18 @@
 package dev.freight.engine;
 
+import dev.freight.testing.ForkedCli;
 import dev.freight.testing.TestDatabases;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,18 +69,10 @@ class ConstantMemoryTest {
 
     private Path export(String url, String format, String... extra) throws IOException, InterruptedException {
         Path out = dir.resolve("big." + format);
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
-                "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"), "dev.freight.cli.Main",
-                "export", "--source", url, "--table", "big", "--format", format, "-o", out.toString(), "--progress", "never"));
-        command.addAll(List.of(extra));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            output = String.join("\n", r.lines().toList());
-        }
-        assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        assertThat(process.exitValue()).as("exit code; output:%n%s", output).isZero();
+        List<String> args = new ArrayList<>(List.of("export", "--source", url, "--table", "big", "--format", format,
+                "-o", out.toString(), "--progress", "never"));
+        args.addAll(List.of(extra));
+        String output = ForkedCli.run("64m", Duration.ofMinutes(5), args.toArray(String[]::new));
         assertThat(output).contains("Exported 2,000,000 rows");
         return out;
     }

@@ -1,23 +1,18 @@
 package dev.freight.engine;
 
+import dev.freight.testing.ForkedCli;
 import dev.freight.testing.TestDatabases;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,18 +41,8 @@ class ParquetConstantMemoryTest {
     @Test
     void postgresParquetRunsIn128MegabytesOfHeap() throws Exception {
         Path out = dir.resolve("big.parquet");
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-                "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"), "dev.freight.cli.Main",
-                "export", "--source", TestDatabases.postgres(), "--table", "big_parquet", "--format", "parquet",
-                "-o", out.toString(), "--progress", "never"));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            output = String.join("\n", r.lines().toList());
-        }
-        assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        assertThat(process.exitValue()).as("exit code; output:%n%s", output).isZero();
+        String output = ForkedCli.run("128m", Duration.ofMinutes(5), "export", "--source", TestDatabases.postgres(),
+                "--table", "big_parquet", "--format", "parquet", "-o", out.toString(), "--progress", "never");
         assertThat(output).contains("Exported 2,000,000 rows");
 
         try (Connection duck = DriverManager.getConnection("jdbc:duckdb:"); Statement s = duck.createStatement()) {

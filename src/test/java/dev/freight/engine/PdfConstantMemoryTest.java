@@ -1,5 +1,6 @@
 package dev.freight.engine;
 
+import dev.freight.testing.ForkedCli;
 import dev.freight.testing.TestDatabases;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -7,13 +8,9 @@ import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,18 +34,8 @@ class PdfConstantMemoryTest {
                         + " timestamptz '2024-01-01' + g * interval '1 second', g % 2 = 0 FROM generate_series(1, " + ROWS + ") g");
         Path out = dir.resolve("big.pdf");
         // The filter makes the up-front row count an exact COUNT rather than planner statistics.
-        List<String> command = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-                "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"), "dev.freight.cli.Main",
-                "export", "--source", url, "--table", "pdf_big", "--format", "pdf", "--where", "id gt 0",
-                "-o", out.toString(), "--progress", "never");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            output = String.join("\n", r.lines().toList());
-        }
-        assertThat(process.waitFor(10, TimeUnit.MINUTES)).isTrue();
-        assertThat(process.exitValue()).as("exit code; output:%n%s", output).isZero();
+        String output = ForkedCli.run("128m", Duration.ofMinutes(10), "export", "--source", url, "--table", "pdf_big",
+                "--format", "pdf", "--where", "id gt 0", "-o", out.toString(), "--progress", "never");
         assertThat(output).contains("Exported 100,000 rows");
 
         try (PDDocument doc = Loader.loadPDF(out.toFile())) {

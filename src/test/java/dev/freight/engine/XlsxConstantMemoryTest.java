@@ -1,19 +1,16 @@
 package dev.freight.engine;
 
+import dev.freight.testing.ForkedCli;
 import dev.freight.testing.TestDatabases;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -40,18 +37,8 @@ class XlsxConstantMemoryTest {
                 "INSERT INTO xlsx_big SELECT g, 'row ' || g || ', \"quoted\"', g / 100.0, timestamptz '2024-01-01' + g * interval '1 second', g % 2 = 0"
                         + " FROM generate_series(1, " + ROWS + ") g");
         Path out = dir.resolve("big.xlsx");
-        List<String> command = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-                "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"), "dev.freight.cli.Main",
-                "export", "--source", url, "--table", "xlsx_big", "--format", "xlsx", "-o", out.toString(),
-                "--progress", "never");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            output = String.join("\n", r.lines().toList());
-        }
-        assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        assertThat(process.exitValue()).as("exit code; output:%n%s", output).isZero();
+        String output = ForkedCli.run("128m", Duration.ofMinutes(5), "export", "--source", url, "--table", "xlsx_big",
+                "--format", "xlsx", "-o", out.toString(), "--progress", "never");
         assertThat(output).contains("Exported 2,000,000 rows");
 
         try (ZipFile zip = new ZipFile(out.toFile())) {
