@@ -97,9 +97,11 @@ public final class JdbcRowSource implements RowSource {
         readerThread.start();
         long rows = 0;
         boolean finished = false;
+        boolean readerDone = false;
         try {
             while (true) {
                 Batch batch = queue.take();
+                readerDone = batch.end() || batch.failure() != null;
                 if (batch.failure() != null) {
                     if (batch.failure() instanceof SQLException e) throw e;
                     throw new IllegalStateException("reading rows failed: " + batch.failure().getMessage(), batch.failure());
@@ -116,7 +118,7 @@ public final class JdbcRowSource implements RowSource {
             Thread.currentThread().interrupt();
             throw new ExportCancelledException();
         } finally {
-            if (!finished) {
+            if (!finished && !readerDone) {
                 stop.set(true);
                 queue.clear();  // unblocks a reader waiting for room
                 // ... and one waiting for the database. The connection is then not reused (see stream()).
