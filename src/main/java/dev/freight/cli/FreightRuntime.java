@@ -80,7 +80,7 @@ final class FreightRuntime implements AutoCloseable {
         try {
             runtime.registry = registry(config, demo);
             runtime.registry.validate();
-            runtime.exports = new Exports(runtime.registry, config.exports().pdfMaxRows());
+            runtime.exports = new Exports(runtime.registry, config.exports().pdfMaxRows(), config.exports().defaultFormat());
             runtime.workers = new WorkerPool(runtime.store, runtime.files, runtime.exports, runtime.settings,
                     Clock.systemUTC(), new JobMetrics(runtime.metrics));
             runtime.service = new JobService(runtime.store, runtime.files, runtime.exports, runtime.settings, runtime.workers);

@@ -25,14 +25,21 @@ public final class Exports {
 
     private final SourceRegistry registry;
     private final long pdfMaxRows;
+    private final ExportFormat defaultFormat;
 
     public Exports(SourceRegistry registry) {
         this(registry, DEFAULT_PDF_MAX_ROWS);
     }
 
     public Exports(SourceRegistry registry, long pdfMaxRows) {
+        this(registry, pdfMaxRows, ExportFormat.CSV);
+    }
+
+    /** {@code defaultFormat}: the format of requests that name none ({@code exports.default_format}). */
+    public Exports(SourceRegistry registry, long pdfMaxRows, ExportFormat defaultFormat) {
         this.registry = registry;
         this.pdfMaxRows = pdfMaxRows;
+        this.defaultFormat = defaultFormat;
     }
 
     /** A validated export, ready to run. */
@@ -55,7 +62,8 @@ public final class Exports {
 
     public Prepared prepare(ExportRequest request) {
         SourceRegistry.Dataset dataset = registry.resolve(request.dataset());
-        ExportFormat format = ExportFormat.fromId(request.format());
+        ExportFormat format = request.format() == null || request.format().isBlank() ? defaultFormat
+                : ExportFormat.fromId(request.format());
         FormatOptions options = FormatOptions.parse(format, request.options());
         QueryPlan plan = new QueryPlanner(dataset.source().catalog(), dataset.source().dialect()).plan(dataset.table(), request);
         ExportEngine.Job job = new ExportEngine.Job(dataset.source(), plan, format, options, request.compress(), pdfMaxRows);

@@ -53,7 +53,10 @@ public final class JobService {
 
     public JobStore.Created submit(String owner, String idempotencyKey, Exports.Prepared prepared, ExportRequest request) {
         OptionalLong estimate = exports.estimate(prepared, ESTIMATE_CAP);
-        JobStore.Created created = store.create(new JobStore.NewJob(owner, idempotencyKey, request,
+        // The job records the format it runs in, also when the request left it to exports.default_format.
+        ExportRequest stored = request.format() == null || request.format().isBlank()
+                ? request.withFormat(prepared.format().id()) : request;
+        JobStore.Created created = store.create(new JobStore.NewJob(owner, idempotencyKey, stored,
                 estimate.isPresent() ? estimate.getAsLong() : null, settings.maxAttempts()));
         if (created.created() && workers != null) workers.wake();
         return created;

@@ -23,6 +23,10 @@ public record ExportRequest(String dataset, String format, List<String> columns,
         return new ExportRequest(dataset, format, null, null, null, null, null, null, null, false, null);
     }
 
+    public ExportRequest withFormat(String f) {
+        return new ExportRequest(dataset, f, columns, filters, sort, rowLimit, ids, dateFrom, dateTo, compress, options);
+    }
+
     public ExportRequest withColumns(List<String> c) {
         return new ExportRequest(dataset, format, c, filters, sort, rowLimit, ids, dateFrom, dateTo, compress, options);
     }

@@ -48,6 +48,7 @@ class NodeCommandsTest {
                   path: %s
                 exports:
                   pdf_max_rows: 50
+                  default_format: ndjson
                 sources:
                   shop:
                     url: "%s"
@@ -197,6 +198,16 @@ class NodeCommandsTest {
         assertThat(done.status()).isEqualTo(JobStatus.COMPLETED);
         assertThat(done.rowCount()).isEqualTo(50);
         assertThat(Files.readString(dir.resolve("exports").resolve(fits.id()), StandardCharsets.ISO_8859_1)).startsWith("%PDF");
+    }
+
+    @Test
+    void aRequestWithoutAFormatTakesTheConfiguredDefault() throws Exception {
+        Job job = submit(ExportRequest.of("orders", null).withRowLimit(3L));
+        assertThat(job.request().format()).isEqualTo("ndjson");
+        assertThat(freight("worker", "--once", "--config", config.toString()).exit()).isZero();
+        Job done = job(job.id());
+        assertThat(done.fileName()).endsWith(".ndjson");
+        assertThat(Files.readAllLines(dir.resolve("exports").resolve(job.id()))).hasSize(3).allMatch(l -> l.startsWith("{"));
     }
 
     @Test
