@@ -35,20 +35,8 @@ class MariaDbParquetTest extends ParquetRoundTripContract {
 
     @Override
     protected String createGoldenSql() {
-        return """
-                CREATE TABLE golden (
-                  id BIGINT PRIMARY KEY,
-                  label TEXT,
-                  amount DECIMAL(12, 2),
-                  fine DECIMAL(20, 10),
-                  quantity BIGINT,
-                  measure DOUBLE,
-                  flag BOOLEAN,
-                  day DATE,
-                  local_ts DATETIME(6),
-                  instant TIMESTAMP(6) NULL,
-                  payload VARBINARY(1000)
-                ) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin""";
+        // The same golden table as the CSV/JSON suite, so every format is checked on identical rows.
+        return new MariaDbGoldenValuesTest().createTableSql();
     }
 
     @Override
