@@ -16,6 +16,7 @@ import dev.freight.job.JobService;
 import dev.freight.job.JobSettings;
 import dev.freight.job.Sweeper;
 import dev.freight.job.WorkerPool;
+import dev.freight.security.Security;
 import dev.freight.source.DemoData;
 import dev.freight.source.JdbcSource;
 import dev.freight.source.SourceRegistry;
@@ -49,6 +50,7 @@ final class FreightRuntime implements AutoCloseable {
     WorkerPool workers;
     JobService service;
     Sweeper sweeper;
+    Security security;
 
     private FreightRuntime(FreightConfig config) {
         this.config = config;
@@ -81,8 +83,9 @@ final class FreightRuntime implements AutoCloseable {
             runtime.registry = registry(config, demo);
             runtime.registry.validate();
             runtime.exports = new Exports(runtime.registry, config.exports().pdfMaxRows(), config.exports().defaultFormat());
+            runtime.security = security(config);
             runtime.workers = new WorkerPool(runtime.store, runtime.files, runtime.exports, runtime.settings,
-                    Clock.systemUTC(), new JobMetrics(runtime.metrics));
+                    Clock.systemUTC(), new JobMetrics(runtime.metrics), runtime.security);
             runtime.service = new JobService(runtime.store, runtime.files, runtime.exports, runtime.settings, runtime.workers);
             if (startWorkers) runtime.workers.start();
             return runtime;
@@ -120,6 +123,11 @@ final class FreightRuntime implements AutoCloseable {
             definitions.add(new SourceRegistry.Definition(d.name(), d.source(), table, sql, d.timeColumn().orElse(null), d.key()));
         }
         return new SourceRegistry(sources, definitions);
+    }
+
+    /** Authentication (beyond the admin key), permissions, limits, links and audit, from the config. */
+    static Security security(FreightConfig config) {
+        return Security.of(token -> Optional.empty());
     }
 
     static JobSettings settings(ExportsConfig e) {

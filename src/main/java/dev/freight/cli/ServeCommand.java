@@ -1,8 +1,9 @@
 package dev.freight.cli;
 
 import dev.freight.config.FreightConfig;
-import dev.freight.http.AdminKey;
 import dev.freight.http.FreightServer;
+import dev.freight.security.AdminKey;
+import dev.freight.security.ApiKeyCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -44,7 +45,8 @@ final class ServeCommand extends NodeCommand {
                 .withMaxRequestBytes(config.server().maxRequestBytes());
         FreightServer server;
         try {
-            server = new FreightServer(runtime.registry, runtime.service, runtime.sweeper, runtime.metrics, admin, settings).start();
+            server = new FreightServer(runtime.registry, runtime.service, runtime.sweeper, runtime.metrics,
+                    runtime.security.withKeys(ApiKeyCheck.firstOf(admin, runtime.security.keys())), settings).start();
         } catch (RuntimeException e) {
             runtime.close();
             throw e;

@@ -6,6 +6,9 @@ import dev.freight.job.JobService;
 import dev.freight.job.JobStoreException;
 import dev.freight.job.Sweeper;
 import dev.freight.query.InvalidRequestException;
+import dev.freight.security.ApiKeyCheck;
+import dev.freight.security.Principal;
+import dev.freight.security.Security;
 import dev.freight.source.SourceRegistry;
 import dev.freight.source.SourceUnavailableException;
 import io.javalin.Javalin;
@@ -34,7 +37,7 @@ import java.util.regex.Pattern;
  * <pre>{@code
  * AdminKey admin = AdminKey.loadOrCreate(dataDir);
  * admin.newKey().ifPresent(k -> out.println("admin API key (shown once): " + k));
- * FreightServer server = new FreightServer(sources, jobService, sweeper, prometheus, admin,
+ * FreightServer server = new FreightServer(sources, jobService, sweeper, prometheus, runtime.security.withKeys(admin),
  *         FreightServer.Settings.defaults().withHost(host).withPort(port).withSyncMaxRows(syncMaxRows)).start();
  * }</pre>
  * The constructor binds the job-store gauges ({@code freight_jobs}, {@code freight_queue_depth}) to the registry;
@@ -89,7 +92,7 @@ public final class FreightServer implements AutoCloseable {
     private volatile boolean started;
 
     public FreightServer(SourceRegistry sources, JobService jobs, Sweeper sweeper, PrometheusMeterRegistry registry,
-                         ApiKeyCheck keys, Settings settings) {
+                         Security security, Settings settings) {
         this.settings = settings;
         JobMetrics.bindStore(registry, jobs.store());
         JobMetrics metrics = new JobMetrics(registry);
@@ -101,7 +104,7 @@ public final class FreightServer implements AutoCloseable {
         this.app = Javalin.create(config -> {
             configure(config, settings);
             var r = config.routes;
-            r.before(ctx -> begin(ctx, keys));
+            r.before(ctx -> begin(ctx, security.keys()));
             r.get("/health/live", health::live);
             r.get("/health/ready", health::ready);
             r.get("/metrics", health::metrics);
@@ -171,9 +174,9 @@ public final class FreightServer implements AutoCloseable {
             throw unauthorized("unsupported Authorization scheme: send Authorization: Bearer <api key>", false);
         }
         String token = auth.substring(7).trim();
-        Optional<String> principal = keys.principal(token);
+        Optional<Principal> principal = keys.authenticate(token);
         if (principal.isEmpty()) throw unauthorized("invalid API key", true);
-        ctx.attribute(Http.CALLER, new Http.Caller(principal.get(), keys.isAdmin(principal.get())));
+        ctx.attribute(Http.CALLER, new Http.Caller(principal.get()));
     }
 
     private static ApiProblem unauthorized(String detail, boolean invalidToken) {

@@ -2,6 +2,7 @@ package dev.freight.http;
 
 import dev.freight.job.Job;
 import dev.freight.job.JobService;
+import dev.freight.security.Principal;
 import io.javalin.http.Context;
 
 import java.io.IOException;
@@ -16,7 +17,14 @@ final class Http {
     static final String REQUEST_ID = "freight.request_id";
 
     /** Who is calling; set by the authentication filter before any handler runs. */
-    record Caller(String name, boolean admin) {
+    record Caller(Principal principal) {
+        String name() {
+            return principal.name();
+        }
+
+        boolean admin() {
+            return principal.isAdmin();
+        }
     }
 
     private Http() {

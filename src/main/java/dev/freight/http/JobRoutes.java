@@ -50,7 +50,7 @@ final class JobRoutes {
             new SyncExport(metrics).stream(ctx, prepared);
             return;
         }
-        JobStore.Created created = jobs.submit(caller.name(), idempotencyKey, prepared, request);
+        JobStore.Created created = jobs.submit(caller.principal(), idempotencyKey, prepared, request);
         ctx.header("Location", JobJson.location(created.job().id()));
         // 202 for a new job; 200 for the job an earlier request with the same Idempotency-Key created.
         Http.json(ctx, created.created() ? 202 : 200, JobJson.of(created.job()));
@@ -121,13 +121,14 @@ final class JobRoutes {
 
     /** A failed, cancelled or expired job runs again as a new job, validated against today's catalog. */
     void retry(Context ctx) {
+        Http.Caller caller = Http.caller(ctx);
         Job job = Http.visibleJob(ctx, jobs);
         if (job.status() != JobStatus.FAILED && job.status() != JobStatus.CANCELLED && job.status() != JobStatus.EXPIRED) {
             throw ApiProblem.conflict("not_retryable", "job " + job.id() + " is " + job.status().wireName()
                     + "; only failed, cancelled or expired jobs can be retried");
         }
         // The new job belongs to the owner of the old one, also when an admin retries it for them.
-        JobStore.Created created = jobs.retry(job, job.owner());
+        JobStore.Created created = jobs.retry(job, job.owner().equals(caller.name()) ? caller.principal() : job.principal());
         ctx.header("Location", JobJson.location(created.job().id()));
         Http.json(ctx, 202, JobJson.of(created.job()));
     }

@@ -2,6 +2,9 @@ package dev.freight.job;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.freight.query.ExportRequestJson;
 import dev.freight.source.Dialect;
 import org.flywaydb.core.Flyway;
@@ -32,7 +35,7 @@ public final class JdbcJobStore implements JobStore {
     private static final String COLUMNS = "id, owner, idempotency_key, request, status, total_rows, processed_rows, "
             + "row_count, file_name, file_size_bytes, content_type, error_code, error_message, attempts, max_attempts, "
             + "cancel_requested, downloaded, created_at, started_at, completed_at, expires_at, run_after, locked_by, "
-            + "locked_until";
+            + "locked_until, owner_role, owner_attributes";
 
     private final HikariDataSource pool;
     private final Clock clock;
@@ -76,16 +79,17 @@ public final class JdbcJobStore implements JobStore {
     @Override
     public Created create(NewJob n) {
         if (n.idempotencyKey() != null) {
-            Optional<Job> existing = byIdempotencyKey(n.owner(), n.idempotencyKey());
+            Optional<Job> existing = byIdempotencyKey(n.owner().name(), n.idempotencyKey());
             if (existing.isPresent()) return new Created(existing.get(), false);
         }
         String id = JobIds.next();
         Instant now = now();
         String sql = "INSERT INTO export_job (id, owner, idempotency_key, request, dataset, format, status, total_rows, "
-                + "max_attempts, created_at, run_after, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)";
+                + "max_attempts, created_at, run_after, updated_at, owner_role, owner_attributes) "
+                + "VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)";
         try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, id);
-            s.setString(2, n.owner());
+            s.setString(2, n.owner().name());
             s.setString(3, n.idempotencyKey());
             s.setString(4, ExportRequestJson.write(n.request()));
             s.setString(5, n.request().dataset());
@@ -95,11 +99,13 @@ public final class JdbcJobStore implements JobStore {
             s.setObject(9, ts(now));
             s.setObject(10, ts(now));
             s.setObject(11, ts(now));
+            s.setString(12, n.owner().role());
+            s.setString(13, writeAttributes(n.owner().attributes()));
             s.executeUpdate();
         } catch (SQLException e) {
             // Two requests with the same key raced: the unique constraint let one win; return the winner's job.
             if (n.idempotencyKey() != null && isUniqueViolation(e)) {
-                return new Created(byIdempotencyKey(n.owner(), n.idempotencyKey()).orElseThrow(() -> failure(e)), false);
+                return new Created(byIdempotencyKey(n.owner().name(), n.idempotencyKey()).orElseThrow(() -> failure(e)), false);
             }
             throw failure(e);
         }
@@ -443,7 +449,27 @@ public final class JdbcJobStore implements JobStore {
                 rs.getString("error_code"), rs.getString("error_message"), rs.getInt("attempts"), rs.getInt("max_attempts"),
                 rs.getBoolean("cancel_requested"), rs.getBoolean("downloaded"), instant(rs, "created_at"),
                 instant(rs, "started_at"), instant(rs, "completed_at"), instant(rs, "expires_at"), instant(rs, "run_after"),
-                rs.getString("locked_by"), instant(rs, "locked_until"));
+                rs.getString("locked_by"), instant(rs, "locked_until"), rs.getString("owner_role"),
+                readAttributes(rs.getString("owner_attributes")));
+    }
+
+    private static final ObjectMapper ATTRIBUTES = new ObjectMapper();
+
+    private static String writeAttributes(Map<String, String> attributes) {
+        try {
+            return attributes.isEmpty() ? null : ATTRIBUTES.writeValueAsString(attributes);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, String> readAttributes(String json) {
+        if (json == null) return Map.of();
+        try {
+            return ATTRIBUTES.readValue(json, new TypeReference<Map<String, String>>() { });
+        } catch (JsonProcessingException e) {
+            throw new JobStoreException("job store: unreadable owner_attributes: " + e.getOriginalMessage(), e);
+        }
     }
 
     private static Long longOrNull(ResultSet rs, String column) throws SQLException {

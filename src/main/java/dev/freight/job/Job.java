@@ -1,8 +1,10 @@
 package dev.freight.job;
 
 import dev.freight.query.ExportRequest;
+import dev.freight.security.Principal;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * One export job as stored. {@code request} is the export request exactly as accepted; {@code progress} is derived
@@ -12,7 +14,13 @@ public record Job(String id, String owner, String idempotencyKey, ExportRequest 
                   Long totalRows, long processedRows, Long rowCount, String fileName, Long fileSizeBytes,
                   String contentType, String errorCode, String errorMessage, int attempts, int maxAttempts,
                   boolean cancelRequested, boolean downloaded, Instant createdAt, Instant startedAt,
-                  Instant completedAt, Instant expiresAt, Instant runAfter, String lockedBy, Instant lockedUntil) {
+                  Instant completedAt, Instant expiresAt, Instant runAfter, String lockedBy, Instant lockedUntil,
+                  String ownerRole, Map<String, String> ownerAttributes) {
+
+    /** The owner as they were when creating the job: the job runs with this role's current rules. */
+    public Principal principal() {
+        return new Principal(owner, ownerRole, ownerAttributes);
+    }
 
     public Double progress() {
         if (status == JobStatus.COMPLETED || status == JobStatus.EXPIRED) return 1.0;

@@ -7,6 +7,7 @@ import dev.freight.engine.ExportFailedException;
 import dev.freight.engine.ExportResult;
 import dev.freight.engine.Exports;
 import dev.freight.query.InvalidRequestException;
+import dev.freight.security.Security;
 import dev.freight.source.SourceUnavailableException;
 import dev.freight.storage.FileStore;
 import org.slf4j.Logger;
@@ -36,9 +37,10 @@ final class JobRunner {
     private final ScheduledExecutorService heartbeats;
     private final Clock clock;
     private final JobMetrics metrics;
+    private final Security security;
 
     JobRunner(JobStore store, FileStore files, Exports exports, JobSettings settings, ScheduledExecutorService heartbeats,
-              Clock clock, JobMetrics metrics) {
+              Clock clock, JobMetrics metrics, Security security) {
         this.store = store;
         this.files = files;
         this.exports = exports;
@@ -46,6 +48,7 @@ final class JobRunner {
         this.heartbeats = heartbeats;
         this.clock = clock;
         this.metrics = metrics;
+        this.security = security;
     }
 
     /** A running job as seen from outside: its id, why it should stop, and the token that stops it. */

@@ -2,6 +2,7 @@ package dev.freight.job;
 
 import dev.freight.engine.Exports;
 import dev.freight.query.ExportRequest;
+import dev.freight.security.Principal;
 import dev.freight.storage.FileStore;
 
 import java.io.IOException;
@@ -47,11 +48,11 @@ public final class JobService {
     }
 
     /** Validates, estimates and queues; an existing job is returned for a repeated idempotency key. */
-    public JobStore.Created submit(String owner, String idempotencyKey, ExportRequest request) {
+    public JobStore.Created submit(Principal owner, String idempotencyKey, ExportRequest request) {
         return submit(owner, idempotencyKey, exports.prepare(request), request);
     }
 
-    public JobStore.Created submit(String owner, String idempotencyKey, Exports.Prepared prepared, ExportRequest request) {
+    public JobStore.Created submit(Principal owner, String idempotencyKey, Exports.Prepared prepared, ExportRequest request) {
         OptionalLong estimate = exports.estimate(prepared, ESTIMATE_CAP);
         // The job records the format it runs in, also when the request left it to exports.default_format.
         ExportRequest stored = request.format() == null || request.format().isBlank()
@@ -69,7 +70,7 @@ public final class JobService {
     }
 
     /** A new job with the same request; the request is validated again against today's catalog. */
-    public JobStore.Created retry(Job old, String owner) {
+    public JobStore.Created retry(Job old, Principal owner) {
         return submit(owner, null, old.request());
     }
 

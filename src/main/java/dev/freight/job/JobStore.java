@@ -1,6 +1,7 @@
 package dev.freight.job;
 
 import dev.freight.query.ExportRequest;
+import dev.freight.security.Principal;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -15,7 +16,7 @@ import java.util.Optional;
  */
 public interface JobStore extends AutoCloseable {
 
-    record NewJob(String owner, String idempotencyKey, ExportRequest request, Long totalRows, int maxAttempts) {
+    record NewJob(Principal owner, String idempotencyKey, ExportRequest request, Long totalRows, int maxAttempts) {
     }
 
     /** The job, and whether this call created it (false: an earlier request with the same idempotency key did). */

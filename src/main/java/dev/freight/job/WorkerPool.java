@@ -1,6 +1,7 @@
 package dev.freight.job;
 
 import dev.freight.engine.Exports;
+import dev.freight.security.Security;
 import dev.freight.storage.FileStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,11 +36,17 @@ public final class WorkerPool implements AutoCloseable {
     private volatile boolean claiming = true;
 
     public WorkerPool(JobStore store, FileStore files, Exports exports, JobSettings settings, Clock clock, JobMetrics metrics) {
+        this(store, files, exports, settings, clock, metrics, Security.of(token -> Optional.empty()));
+    }
+
+    /** {@code security}: the limits and audit log the jobs run under (authentication plays no part here). */
+    public WorkerPool(JobStore store, FileStore files, Exports exports, JobSettings settings, Clock clock, JobMetrics metrics,
+                      Security security) {
         this.store = store;
         this.settings = settings;
         this.nodeId = ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.heartbeats = Executors.newScheduledThreadPool(1, r -> daemon(r, "freight-heartbeat"));
-        this.runner = new JobRunner(store, files, exports, settings, heartbeats, clock, metrics);
+        this.runner = new JobRunner(store, files, exports, settings, heartbeats, clock, metrics, security);
         this.workers = Executors.newFixedThreadPool(settings.concurrency(), r -> daemon(r, "freight-worker"));
     }
 

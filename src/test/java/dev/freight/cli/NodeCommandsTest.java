@@ -1,5 +1,6 @@
 package dev.freight.cli;
 
+import dev.freight.security.Principal;
 import dev.freight.job.Job;
 import dev.freight.job.JobStatus;
 import dev.freight.query.ExportRequest;
@@ -90,7 +91,7 @@ class NodeCommandsTest {
 
     private static Job submit(ExportRequest request) {
         try (FreightRuntime runtime = FreightRuntime.full(FreightRuntime.loadConfig(config), false, false)) {
-            return runtime.service.submit("cli-test", null, request).job();
+            return runtime.service.submit(Principal.user("cli-test"), null, request).job();
         }
     }
 
@@ -141,7 +142,7 @@ class NodeCommandsTest {
         try (FreightRuntime runtime = FreightRuntime.full(FreightRuntime.loadConfig(config), false, false)) {
             assertThat(runtime.registry.datasetNames()).contains("orders", "big_orders", "sales").doesNotContain("customers");
             assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(dev.freight.query.InvalidRequestException.class,
-                    () -> runtime.service.submit("x", null, ExportRequest.of("customers", "csv"))).code())
+                    () -> runtime.service.submit(Principal.user("x"), null, ExportRequest.of("customers", "csv"))).code())
                     .isEqualTo("unknown_dataset");
         }
     }

@@ -1,5 +1,10 @@
 package dev.freight.http;
 
+import dev.freight.security.AdminKey;
+import dev.freight.security.ApiKeyCheck;
+import dev.freight.security.Principal;
+import dev.freight.security.Security;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.freight.engine.Exports;
 import dev.freight.job.JdbcJobStore;
@@ -91,7 +96,7 @@ abstract class HttpApiContract {
         sweeper = new Sweeper(store, files, settings, Clock.systemUTC());
         AdminKey adminCheck = AdminKey.loadOrCreate(dir);
         adminKey = adminCheck.newKey().orElseThrow();
-        server = new FreightServer(sources, jobs, sweeper, registry, keys(adminCheck), serverSettings()).start();
+        server = new FreightServer(sources, jobs, sweeper, registry, Security.of(keys(adminCheck)), serverSettings()).start();
         admin = new ApiClient(server.port(), adminKey);
         finished = awaitStatus(admin, submit(client("downloader"),
                 "{\"dataset\": \"demo.orders\", \"row_limit\": 5000, \"delivery\": \"async\"}").get("id").asText(),
@@ -110,19 +115,8 @@ abstract class HttpApiContract {
 
     /** The admin key, plus "key-<name>" for any principal <name>: as many callers as the tests need. */
     static ApiKeyCheck keys(AdminKey adminCheck) {
-        return new ApiKeyCheck() {
-            @Override
-            public Optional<String> principal(String token) {
-                Optional<String> a = adminCheck.principal(token);
-                if (a.isPresent()) return a;
-                return token.startsWith("key-") && token.length() > 4 ? Optional.of(token.substring(4)) : Optional.empty();
-            }
-
-            @Override
-            public boolean isAdmin(String principal) {
-                return adminCheck.isAdmin(principal);
-            }
-        };
+        return ApiKeyCheck.firstOf(adminCheck, token -> token.startsWith("key-") && token.length() > 4
+                ? Optional.of(Principal.user(token.substring(4))) : Optional.empty());
     }
 
     @AfterAll
@@ -913,7 +907,7 @@ abstract class HttpApiContract {
         JobSettings deleting = settings(true);
         JobService apiOnly = new JobService(store, files, jobs.exports(), deleting, null);
         Sweeper sweeping = new Sweeper(store, files, deleting, Clock.systemUTC());
-        try (FreightServer node = new FreightServer(sources, apiOnly, sweeping, registry, keys(AdminKey.loadOrCreate(dir)),
+        try (FreightServer node = new FreightServer(sources, apiOnly, sweeping, registry, Security.of(keys(AdminKey.loadOrCreate(dir))),
                 serverSettings()).start()) {
             ApiClient c = new ApiClient(node.port(), "key-once");
             String id = submit(c, "{\"dataset\": \"maria.orders\", \"delivery\": \"async\"}").get("id").asText();
@@ -1036,7 +1030,7 @@ abstract class HttpApiContract {
         JdbcJobStore down = JdbcJobStore.open("jdbc:h2:file:" + other.resolve("jobs"), "sa", "", 2, Clock.systemUTC());
         JobService service = new JobService(down, files, jobs.exports(), settings, null);
         try (FreightServer node = new FreightServer(sources, service, new Sweeper(down, files, settings, Clock.systemUTC()),
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), t -> Optional.empty(), serverSettings()).start()) {
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Security.of(t -> Optional.empty()), serverSettings()).start()) {
             ApiClient anonymous = new ApiClient(node.port(), null);
             assertThat(anonymous.get("/health/ready").statusCode()).isEqualTo(200);
             down.close();

@@ -1,5 +1,6 @@
 package dev.freight.job;
 
+import dev.freight.security.Principal;
 import dev.freight.engine.Exports;
 import dev.freight.query.ExportRequest;
 import dev.freight.source.JdbcSource;
@@ -97,7 +98,7 @@ abstract class JobQueueContract {
     }
 
     Job submit(ExportRequest request) {
-        return service.submit("tester", null, request).job();
+        return service.submit(Principal.user("tester"), null, request).job();
     }
 
     Job await(String id, Predicate<Job> condition, Duration timeout) throws InterruptedException {
@@ -164,9 +165,9 @@ abstract class JobQueueContract {
 
     @Test
     void theSameIdempotencyKeyReturnsTheSameJob() {
-        JobStore.Created first = service.submit("alice", "key-1", ExportRequest.of("queue_rows", "csv").withRowLimit(5L));
-        JobStore.Created again = service.submit("alice", "key-1", ExportRequest.of("queue_rows", "csv").withRowLimit(5L));
-        JobStore.Created otherCaller = service.submit("bob", "key-1", ExportRequest.of("queue_rows", "csv").withRowLimit(5L));
+        JobStore.Created first = service.submit(Principal.user("alice"), "key-1", ExportRequest.of("queue_rows", "csv").withRowLimit(5L));
+        JobStore.Created again = service.submit(Principal.user("alice"), "key-1", ExportRequest.of("queue_rows", "csv").withRowLimit(5L));
+        JobStore.Created otherCaller = service.submit(Principal.user("bob"), "key-1", ExportRequest.of("queue_rows", "csv").withRowLimit(5L));
         assertThat(first.created()).isTrue();
         assertThat(again.created()).isFalse();
         assertThat(again.job().id()).isEqualTo(first.job().id());
@@ -255,7 +256,7 @@ abstract class JobQueueContract {
     @Test
     void aRequestTheCatalogNoLongerAcceptsFailsAtOnceWithItsCode() throws Exception {
         // Stored straight into the job table: as if the request was valid when queued and a column was dropped since.
-        Job bad = store.create(new JobStore.NewJob("tester", null,
+        Job bad = store.create(new JobStore.NewJob(Principal.user("tester"), null,
                 ExportRequest.of("queue_rows", "csv").withColumns(List.of("no_such_column")), null, 3)).job();
         pool(FAST);
         Job failed = awaitStatus(bad.id(), JobStatus.FAILED);

@@ -1,4 +1,4 @@
-package dev.freight.http;
+package dev.freight.security;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -76,18 +76,13 @@ public final class AdminKey implements ApiKeyCheck {
     }
 
     @Override
-    public Optional<String> principal(String bearerToken) {
+    public Optional<Principal> authenticate(String bearerToken) {
         if (bearerToken == null) return Optional.empty();
         // Comparing digests of equal length in constant time: nothing about the stored hash leaks through timing.
-        return MessageDigest.isEqual(sha256(bearerToken), hash) ? Optional.of(PRINCIPAL) : Optional.empty();
+        return MessageDigest.isEqual(sha256(bearerToken), hash) ? Optional.of(Principal.admin(PRINCIPAL)) : Optional.empty();
     }
 
-    @Override
-    public boolean isAdmin(String principal) {
-        return PRINCIPAL.equals(principal);
-    }
-
-    static byte[] sha256(String s) {
+    public static byte[] sha256(String s) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {

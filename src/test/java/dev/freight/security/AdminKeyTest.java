@@ -1,4 +1,4 @@
-package dev.freight.http;
+package dev.freight.security;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,18 +35,18 @@ class AdminKeyTest {
         String plaintext = AdminKey.loadOrCreate(dir).newKey().orElseThrow();
         AdminKey again = AdminKey.loadOrCreate(dir);
         assertThat(again.newKey()).isEmpty();
-        assertThat(again.principal(plaintext)).isEqualTo(Optional.of(AdminKey.PRINCIPAL));
+        assertThat(again.authenticate(plaintext)).isEqualTo(Optional.of(Principal.admin(AdminKey.PRINCIPAL)));
     }
 
     @Test
     void onlyTheExactKeyIsAcceptedAndItsPrincipalIsAdmin() {
         AdminKey key = AdminKey.loadOrCreate(dir);
         String plaintext = key.newKey().orElseThrow();
-        assertThat(key.principal(plaintext + "x")).isEmpty();
-        assertThat(key.principal(plaintext.substring(1))).isEmpty();
-        assertThat(key.principal("")).isEmpty();
-        assertThat(key.principal(null)).isEmpty();
-        assertThat(key.isAdmin(key.principal(plaintext).orElseThrow())).isTrue();
+        assertThat(key.authenticate(plaintext + "x")).isEmpty();
+        assertThat(key.authenticate(plaintext.substring(1))).isEmpty();
+        assertThat(key.authenticate("")).isEmpty();
+        assertThat(key.authenticate(null)).isEmpty();
+        assertThat(key.authenticate(plaintext).orElseThrow().isAdmin()).isTrue();
     }
 
     @Test
@@ -54,7 +54,7 @@ class AdminKeyTest {
         String a = AdminKey.loadOrCreate(dir.resolve("a")).newKey().orElseThrow();
         AdminKey b = AdminKey.loadOrCreate(dir.resolve("b"));
         assertThat(b.newKey().orElseThrow()).isNotEqualTo(a);
-        assertThat(b.principal(a)).isEmpty();
+        assertThat(b.authenticate(a)).isEmpty();
     }
 
     @Test

@@ -1,0 +1,27 @@
+package dev.freight.security;
+
+import java.util.Objects;
+
+/**
+ * Everything the API and the workers need to decide who may do what: authentication, permissions, limits, signed
+ * links and the audit log, built once from the config and handed to the server and the worker pool.
+ */
+public record Security(ApiKeyCheck keys, AccessPolicy access, Limits limits, LinkSigner links, AuditLog audit) {
+
+    public Security {
+        Objects.requireNonNull(keys, "keys");
+        Objects.requireNonNull(access, "access");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(links, "links");
+        Objects.requireNonNull(audit, "audit");
+    }
+
+    /** Only authentication: no roles, no limits, no links, nothing audited. */
+    public static Security of(ApiKeyCheck keys) {
+        return new Security(keys, AccessPolicy.unrestricted(), Limits.unlimited(), LinkSigner.disabled(), AuditLog.NONE);
+    }
+
+    public Security withKeys(ApiKeyCheck k) {
+        return new Security(k, access, limits, links, audit);
+    }
+}
