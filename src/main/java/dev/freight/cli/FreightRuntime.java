@@ -16,7 +16,10 @@ import dev.freight.job.JobService;
 import dev.freight.job.JobSettings;
 import dev.freight.job.Sweeper;
 import dev.freight.job.WorkerPool;
+import dev.freight.security.ApiKeys;
+import dev.freight.security.JdbcAuditLog;
 import dev.freight.security.Security;
+import dev.freight.security.StoredApiKeys;
 import dev.freight.source.DemoData;
 import dev.freight.source.JdbcSource;
 import dev.freight.source.SourceRegistry;
@@ -83,7 +86,7 @@ final class FreightRuntime implements AutoCloseable {
             runtime.registry = registry(config, demo);
             runtime.registry.validate();
             runtime.exports = new Exports(runtime.registry, config.exports().pdfMaxRows(), config.exports().defaultFormat());
-            runtime.security = security(config);
+            runtime.security = security(config, runtime.store);
             runtime.workers = new WorkerPool(runtime.store, runtime.files, runtime.exports, runtime.settings,
                     Clock.systemUTC(), new JobMetrics(runtime.metrics), runtime.security);
             runtime.service = new JobService(runtime.store, runtime.files, runtime.exports, runtime.settings, runtime.workers);
@@ -126,8 +129,9 @@ final class FreightRuntime implements AutoCloseable {
     }
 
     /** Authentication (beyond the admin key), permissions, limits, links and audit, from the config. */
-    static Security security(FreightConfig config) {
-        return Security.of(token -> Optional.empty());
+    static Security security(FreightConfig config, JdbcJobStore store) {
+        return Security.of(ApiKeys.load(config, new StoredApiKeys(store.dataSource())))
+                .withAudit(new JdbcAuditLog(store.dataSource()));
     }
 
     static JobSettings settings(ExportsConfig e) {

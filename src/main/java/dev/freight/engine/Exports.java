@@ -44,6 +44,11 @@ public final class Exports {
 
     /** A validated export, ready to run. */
     public record Prepared(String dataset, ExportEngine.Job job) {
+        /** The columns the export writes, in order (the request's, or all it may see when it named none). */
+        public java.util.List<String> columnNames() {
+            return job.plan().columns().stream().map(dev.freight.source.Column::name).toList();
+        }
+
         public ExportFormat format() {
             return job.format();
         }

@@ -3,6 +3,8 @@ package dev.freight.http;
 import dev.freight.job.Job;
 import dev.freight.job.JobService;
 import dev.freight.job.Sweeper;
+import dev.freight.security.AuditEvent;
+import dev.freight.security.AuditLog;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import jakarta.servlet.http.HttpServletResponse;
@@ -30,10 +32,12 @@ final class DownloadRoute {
 
     private final JobService jobs;
     private final Sweeper sweeper;
+    private final AuditLog audit;
 
-    DownloadRoute(JobService jobs, Sweeper sweeper) {
+    DownloadRoute(JobService jobs, Sweeper sweeper, AuditLog audit) {
         this.jobs = jobs;
         this.sweeper = sweeper;
+        this.audit = audit;
     }
 
     void download(Context ctx) throws IOException {
@@ -88,7 +92,13 @@ final class DownloadRoute {
         res.setContentLengthLong(length);
         // HEAD: the same headers (size, ETag, ranges) so download managers can plan, and no body.
         if (ctx.method() == HandlerType.HEAD) return;
-        boolean complete = copy(ctx, job, start, length);
+        long sent = copy(ctx, job, start, length);
+        boolean complete = sent == length;
+        // Once per request, a range request included: the bytes that reached the client, and which part it was.
+        String part = wanted instanceof ByteRange.Part p ? "range " + p.range().start() + "-" + p.range().end() + "/" + size : null;
+        audit.record(AuditEvent.of(AuditEvent.EXPORT_DOWNLOADED, Http.caller(ctx).principal(), job.request())
+                .withJob(job.id()).withResult(job.rowCount(), sent).from(ctx.ip())
+                .withDetail(complete ? part : (part == null ? "" : part + ", ") + "interrupted after " + sent + " bytes"));
         if (complete && wanted instanceof ByteRange.Whole) finished(job);
     }
 
@@ -101,8 +111,8 @@ final class DownloadRoute {
         return false;
     }
 
-    /** Copies exactly {@code length} bytes; false when the client went away first. */
-    private boolean copy(Context ctx, Job job, long start, long length) throws IOException {
+    /** Copies at most {@code length} bytes; how many reached the client (fewer when it went away first). */
+    private long copy(Context ctx, Job job, long start, long length) throws IOException {
         OutputStream out = ctx.res().getOutputStream();
         byte[] buffer = new byte[BUFFER];
         long left = length;
@@ -114,16 +124,16 @@ final class DownloadRoute {
                     out.write(buffer, 0, n);
                 } catch (IOException clientGone) {
                     LOG.info("[{}] download of job {} interrupted by the client", Http.requestId(ctx), job.id());
-                    return false;
+                    return length - left;
                 }
                 left -= n;
             }
             out.flush();
-            return true;
+            return length;
         } catch (IOException e) {
             if (ctx.res().isCommitted()) {
                 LOG.info("[{}] download of job {} interrupted: {}", Http.requestId(ctx), job.id(), e.getMessage());
-                return false;
+                return length - left;
             }
             throw e;
         }

@@ -97,8 +97,9 @@ public final class FreightServer implements AutoCloseable {
         JobMetrics.bindStore(registry, jobs.store());
         JobMetrics metrics = new JobMetrics(registry);
         CatalogRoutes catalog = new CatalogRoutes(sources, jobs.exports());
-        JobRoutes jobRoutes = new JobRoutes(jobs, metrics, settings);
-        DownloadRoute download = new DownloadRoute(jobs, sweeper);
+        JobRoutes jobRoutes = new JobRoutes(jobs, metrics, settings, security.audit());
+        DownloadRoute download = new DownloadRoute(jobs, sweeper, security.audit());
+        AuditRoutes auditRoutes = new AuditRoutes(jobs, security.audit());
         this.events = new JobEvents(jobs, settings.eventPollInterval());
         Health health = new Health(jobs, registry);
         this.app = Javalin.create(config -> {
@@ -121,6 +122,7 @@ public final class FreightServer implements AutoCloseable {
             r.head(API + "/export/jobs/{id}/download", download::download);
             r.post(API + "/export/jobs/{id}/cancel", jobRoutes::cancel);
             r.post(API + "/export/jobs/{id}/retry", jobRoutes::retry);
+            r.get(API + "/audit", auditRoutes::list);
 
             r.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
             r.exception(InvalidRequestException.class, (e, ctx) ->

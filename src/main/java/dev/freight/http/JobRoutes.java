@@ -7,6 +7,9 @@ import dev.freight.job.JobService;
 import dev.freight.job.JobStatus;
 import dev.freight.job.JobStore;
 import dev.freight.query.ExportRequest;
+import dev.freight.query.InvalidRequestException;
+import dev.freight.security.AuditEvent;
+import dev.freight.security.AuditLog;
 import io.javalin.http.Context;
 
 import java.io.IOException;
@@ -24,11 +27,13 @@ final class JobRoutes {
     private final JobService jobs;
     private final JobMetrics metrics;
     private final FreightServer.Settings settings;
+    private final AuditLog audit;
 
-    JobRoutes(JobService jobs, JobMetrics metrics, FreightServer.Settings settings) {
+    JobRoutes(JobService jobs, JobMetrics metrics, FreightServer.Settings settings, AuditLog audit) {
         this.jobs = jobs;
         this.metrics = metrics;
         this.settings = settings;
+        this.audit = audit;
     }
 
     /**
@@ -38,22 +43,43 @@ final class JobRoutes {
      */
     void create(Context ctx) throws IOException {
         Http.Caller caller = Http.caller(ctx);
-        String idempotencyKey = idempotencyKey(ctx);
-        ExportRequestParser.Parsed parsed = ExportRequestParser.parse(Http.body(ctx, settings.maxRequestBytes()));
-        Exports.Prepared prepared = jobs.exports().prepare(parsed.request());
+        ExportRequestParser.Parsed parsed = null;
+        Exports.Prepared prepared;
+        String idempotencyKey;
+        try {
+            idempotencyKey = idempotencyKey(ctx);
+            parsed = ExportRequestParser.parse(Http.body(ctx, settings.maxRequestBytes()));
+            prepared = jobs.exports().prepare(parsed.request());
+        } catch (InvalidRequestException e) {
+            refused(ctx, caller, parsed, e.code(), e.getMessage());
+            throw e;
+        } catch (ApiProblem e) {
+            refused(ctx, caller, parsed, e.code(), e.getMessage());
+            throw e;
+        }
         // Stored with the format resolved (null → csv), so the job shows what it will produce.
         ExportRequest request = withFormat(parsed.request(), prepared.format().id());
         Delivery delivery = parsed.delivery();
         if (delivery == Delivery.AUTO) delivery = chooseByEstimate(prepared);
         ctx.header("X-Freight-Delivery", delivery.wireName());
+        AuditEvent event = AuditEvent.of(AuditEvent.EXPORT_CREATED, caller.principal(), request).from(ctx.ip())
+                .withColumns(prepared.columnNames());
         if (delivery == Delivery.SYNC) {
-            new SyncExport(metrics).stream(ctx, prepared);
+            audit.record(event.withDetail("sync"));
+            new SyncExport(metrics, audit).stream(ctx, prepared, event);
             return;
         }
         JobStore.Created created = jobs.submit(caller.principal(), idempotencyKey, prepared, request);
+        if (created.created()) audit.record(event.withJob(created.job().id()));
         ctx.header("Location", JobJson.location(created.job().id()));
         // 202 for a new job; 200 for the job an earlier request with the same Idempotency-Key created.
         Http.json(ctx, created.created() ? 202 : 200, JobJson.of(created.job()));
+    }
+
+    /** A create that was refused (invalid request, permissions, limits), with whatever of the request was read. */
+    private void refused(Context ctx, Http.Caller caller, ExportRequestParser.Parsed parsed, String code, String message) {
+        audit.record(AuditEvent.of(AuditEvent.EXPORT_REFUSED, caller.principal(), parsed == null ? null : parsed.request())
+                .withProblem(code, message).from(ctx.ip()));
     }
 
     private Delivery chooseByEstimate(Exports.Prepared prepared) {
@@ -110,7 +136,13 @@ final class JobRoutes {
     /** 202 when the job is cancelled or will stop within a second; 409 when it had already finished. */
     void cancel(Context ctx) {
         Job job = Http.visibleJob(ctx, jobs);
-        switch (jobs.cancel(job.id())) {
+        JobStore.CancelOutcome outcome = jobs.cancel(job.id());
+        if (outcome == JobStore.CancelOutcome.CANCELLED || outcome == JobStore.CancelOutcome.CANCEL_REQUESTED) {
+            audit.record(AuditEvent.of(AuditEvent.EXPORT_CANCELLED, Http.caller(ctx).principal(), job.request())
+                    .withJob(job.id()).from(ctx.ip()).withDetail(outcome == JobStore.CancelOutcome.CANCELLED
+                            ? "cancelled before it ran" : "cancel requested while running"));
+        }
+        switch (outcome) {
             case CANCELLED, CANCEL_REQUESTED -> Http.json(ctx, 202, JobJson.of(jobs.get(job.id()).orElse(job)));
             case ALREADY_FINISHED -> throw ApiProblem.conflict("already_finished", "job " + job.id() + " is already "
                     + jobs.get(job.id()).map(j -> j.status().wireName()).orElse(job.status().wireName())
@@ -129,6 +161,8 @@ final class JobRoutes {
         }
         // The new job belongs to the owner of the old one, also when an admin retries it for them.
         JobStore.Created created = jobs.retry(job, job.owner().equals(caller.name()) ? caller.principal() : job.principal());
+        audit.record(AuditEvent.of(AuditEvent.EXPORT_CREATED, caller.principal(), created.job().request())
+                .withJob(created.job().id()).from(ctx.ip()).withDetail("retry of " + job.id()));
         ctx.header("Location", JobJson.location(created.job().id()));
         Http.json(ctx, 202, JobJson.of(created.job()));
     }
@@ -136,6 +170,8 @@ final class JobRoutes {
     void delete(Context ctx) throws IOException {
         Job job = Http.visibleJob(ctx, jobs);
         jobs.delete(job);
+        audit.record(AuditEvent.of(AuditEvent.EXPORT_DELETED, Http.caller(ctx).principal(), job.request())
+                .withJob(job.id()).from(ctx.ip()));
         ctx.status(204);
     }
 }

@@ -150,6 +150,26 @@ final class OpenApi {
                         410, problem(DELETED))),
                 false)));
 
+        paths.put(api + "/audit", map("get", op("The audit log, newest first: exports created, refused, completed, "
+                        + "failed, downloaded, deleted and cancelled, with principal, dataset, columns, filters, rows, "
+                        + "bytes and client address. Admins read every event; other callers only the events of one of "
+                        + "their own jobs (job_id required, 403 without it, 404 for another's job).", "listAudit",
+                List.of(queryParam("principal", str(), "Only events of this principal"),
+                        queryParam("action", map("type", "string", "enum", dev.freight.security.AuditEvent.ACTIONS),
+                                "Only this action"),
+                        queryParam("dataset", str(), "Only events about this dataset"),
+                        queryParam("job_id", str(), "Only events about this job"),
+                        queryParam("from", map("type", "string", "format", "date-time"),
+                                "Events at or after this time (ISO-8601 with offset, or a date)"),
+                        queryParam("to", map("type", "string", "format", "date-time"), "Events before this time"),
+                        queryParam("cursor", str(), "next_cursor of the previous page"),
+                        queryParam("limit", map("type", "integer", "minimum", 1, "maximum", 500, "default", 100),
+                                "Page size")),
+                null, withAuth(responses(200, json("A page of events", ref("AuditPage")),
+                        400, problem("Invalid action (`invalid_action`), time (`invalid_time`), cursor or limit"),
+                        403, problem("Not an admin and no job_id (`forbidden`)"),
+                        404, problem("Unknown job (job_id of a non-admin)"))), false)));
+
         doc.put("components", components());
         return doc;
     }
@@ -161,7 +181,8 @@ final class OpenApi {
                 "title", str(), "status", map("type", "integer"), "detail", str(),
                 "code", map("type", "string", "description", "Stable error code, e.g. unknown_column, unknown_field, "
                         + "invalid_type, malformed_json, payload_too_large, unauthorized, not_found, not_finished, "
-                        + "gone, no_file, range_not_satisfiable, already_finished, not_retryable, internal_error"),
+                        + "gone, no_file, range_not_satisfiable, already_finished, not_retryable, forbidden, invalid_action, "
+                        + "invalid_time, internal_error"),
                 "field", map("type", "string", "description", "The request field at fault, e.g. filters[1].value"),
                 "instance", str(), "request_id", str()));
         schemas.put("Filter", object(List.of("column", "op"),
@@ -224,6 +245,19 @@ final class OpenApi {
                 "limit", map("type", "integer"),
                 "rows", map("type", "array", "items", map("type", "object"))));
         schemas.put("Health", object(List.of("status"), "status", str()));
+        schemas.put("AuditEvent", object(List.of("id", "at", "action"),
+                "id", map("type", "integer"), "at", map("type", "string", "format", "date-time"),
+                "action", map("type", "string", "enum", dev.freight.security.AuditEvent.ACTIONS),
+                "principal", nullable("string"), "role", nullable("string"), "job_id", nullable("string"),
+                "dataset", nullable("string"), "format", nullable("string"),
+                "columns", map("type", "array", "items", str()),
+                "filters", map("type", "object", "description", "The request's filters, ids, date_from, date_to and "
+                        + "row_limit (only those it used)"),
+                "row_count", nullable("integer"), "bytes", nullable("integer"), "client_address", nullable("string"),
+                "code", map("type", List.of("string", "null"), "description", "Problem code of a refusal or failure"),
+                "detail", nullable("string")));
+        schemas.put("AuditPage", object(List.of("events", "next_cursor"),
+                "events", map("type", "array", "items", ref("AuditEvent")), "next_cursor", nullable("string")));
         return map("schemas", schemas,
                 "securitySchemes", map("bearer", map("type", "http", "scheme", "bearer",
                         "description", "API key: Authorization: Bearer <key>")));

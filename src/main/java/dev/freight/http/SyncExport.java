@@ -2,10 +2,15 @@ package dev.freight.http;
 
 import dev.freight.engine.CancellationToken;
 import dev.freight.engine.ExportEngine;
+import dev.freight.engine.ExportFailedException;
 import dev.freight.engine.ExportListener;
 import dev.freight.engine.ExportResult;
 import dev.freight.engine.Exports;
 import dev.freight.job.JobMetrics;
+import dev.freight.query.InvalidRequestException;
+import dev.freight.security.AuditEvent;
+import dev.freight.security.AuditLog;
+import dev.freight.source.SourceUnavailableException;
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
@@ -26,12 +31,15 @@ final class SyncExport {
     private static final Logger LOG = LoggerFactory.getLogger(SyncExport.class);
 
     private final JobMetrics metrics;
+    private final AuditLog audit;
 
-    SyncExport(JobMetrics metrics) {
+    SyncExport(JobMetrics metrics, AuditLog audit) {
         this.metrics = metrics;
+        this.audit = audit;
     }
 
-    void stream(Context ctx, Exports.Prepared prepared) throws IOException {
+    /** {@code created} is the audit event of the request; its outcome is recorded as completed or failed. */
+    void stream(Context ctx, Exports.Prepared prepared, AuditEvent created) throws IOException {
         HttpServletResponse res = ctx.res();
         res.setStatus(200);
         res.setHeader("Content-Type", prepared.contentType());
@@ -44,7 +52,10 @@ final class SyncExport {
             ExportResult result = new ExportEngine().export(prepared.job(), out, ExportListener.NONE, cancel);
             out.flushNow();
             metrics.streamed(result.rows(), result.bytes(), result.elapsedNanos());
+            audit.record(created.withAction(AuditEvent.EXPORT_COMPLETED).withResult(result.rows(), out.written).withDetail("sync"));
         } catch (RuntimeException e) {
+            audit.record(created.withAction(AuditEvent.EXPORT_FAILED).withResult(null, out.written)
+                    .withProblem(out.clientFailure != null ? "client_disconnected" : failureCode(e), e.getMessage()));
             if (out.clientFailure != null) {
                 // The client went away; there is nobody to tell. The engine already stopped reading rows.
                 LOG.info("[{}] sync export of {} stopped: client disconnected after {} bytes", Http.requestId(ctx),
@@ -62,6 +73,13 @@ final class SyncExport {
                     Http.requestId(ctx), prepared.dataset(), out.written, e.getMessage());
             abort(ctx, e);
         }
+    }
+
+    private static String failureCode(RuntimeException e) {
+        if (e instanceof ExportFailedException f) return f.code();
+        if (e instanceof InvalidRequestException i) return i.code();
+        if (e instanceof SourceUnavailableException) return "source_unavailable";
+        return "internal_error";
     }
 
     /**

@@ -68,6 +68,14 @@ public final class JdbcJobStore implements JobStore {
         return new JdbcJobStore(pool, clock);
     }
 
+    /**
+     * The job store's connection pool, for the tables that live beside the jobs (API keys, audit log). Owned by
+     * this store: closed with it, never by the borrower.
+     */
+    public javax.sql.DataSource dataSource() {
+        return pool;
+    }
+
     private Instant now() {
         return clock.instant();
     }

@@ -7,6 +7,7 @@ import dev.freight.engine.ExportFailedException;
 import dev.freight.engine.ExportResult;
 import dev.freight.engine.Exports;
 import dev.freight.query.InvalidRequestException;
+import dev.freight.security.AuditEvent;
 import dev.freight.security.Security;
 import dev.freight.source.SourceUnavailableException;
 import dev.freight.storage.FileStore;
@@ -90,17 +91,23 @@ final class JobRunner {
                     return;
                 }
                 metrics.completed(result.rows(), size, System.nanoTime() - start);
+                security.audit().record(event(job, AuditEvent.EXPORT_COMPLETED).withColumns(prepared.columnNames())
+                        .withResult(result.rows(), size));
             }
         } catch (ExportCancelledException e) {
             switch (running.stop.get()) {
-                case CANCELLED -> store.markCancelled(job.id(), workerId);
+                case CANCELLED -> {
+                    if (store.markCancelled(job.id(), workerId)) {
+                        security.audit().record(event(job, AuditEvent.EXPORT_CANCELLED).withResult(rows.get(), null)
+                                .withDetail("stopped by a cancel request after " + rows.get() + " rows"));
+                    }
+                }
                 case SHUTDOWN -> store.release(job.id(), workerId);
                 default -> LOG.warn("job {} stopped: lease lost to another worker", job.id());
             }
         } catch (InvalidRequestException e) {
             // The request was valid when accepted; the catalog or the permissions changed since. Retrying won't help.
-            store.fail(job.id(), workerId, e.code(), e.getMessage());
-            metrics.failed();
+            failed(job, workerId, e.code(), e.getMessage());
         } catch (ExportFailedException e) {
             failOrRetry(job, workerId, e.code(), e.getMessage(), e.isTransient());
         } catch (SourceUnavailableException e) {
@@ -109,9 +116,8 @@ final class JobRunner {
             failOrRetry(job, workerId, "storage_error", "writing the export file failed: " + e.getMessage(), true);
         } catch (RuntimeException e) {
             LOG.error("job {} failed unexpectedly", job.id(), e);
-            store.fail(job.id(), workerId, "internal_error", "internal error: " + e.getClass().getSimpleName()
+            failed(job, workerId, "internal_error", "internal error: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()));
-            metrics.failed();
         } finally {
             heartbeat.cancel(false);
         }
@@ -123,9 +129,19 @@ final class JobRunner {
             store.retryLater(job.id(), workerId, code, message, clock.instant().plus(settings.backoffAfter(job.attempts())));
             metrics.retried();
         } else {
-            store.fail(job.id(), workerId, code, message);
-            metrics.failed();
+            failed(job, workerId, code, message);
         }
+    }
+
+    private void failed(Job job, String workerId, String code, String message) {
+        boolean recorded = store.fail(job.id(), workerId, code, message);
+        metrics.failed();
+        if (recorded) security.audit().record(event(job, AuditEvent.EXPORT_FAILED).withProblem(code, message));
+    }
+
+    /** An event about the job, on behalf of its owner (the worker acts for them). */
+    private static AuditEvent event(Job job, String action) {
+        return AuditEvent.of(action, job.principal(), job.request()).withJob(job.id());
     }
 
     private void beat(Job job, String workerId, AtomicLong rows, Running running) {
