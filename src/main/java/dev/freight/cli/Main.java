@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Exports tables and queries of relational databases to CSV, TSV, JSON, NDJSON, XLSX, Parquet and PDF files: "
                 + "a REST API with background jobs (serve), workers, and one-shot exports (export).",
         subcommands = {ServeCommand.class, ExportCommand.class, WorkerCommand.class, QueueCommand.class, JobsCommand.class,
+                KeysCommand.class, AuditCommand.class,
                 CleanupCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
