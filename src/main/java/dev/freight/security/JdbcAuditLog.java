@@ -97,7 +97,8 @@ public final class JdbcAuditLog implements AuditLog {
                 while (rs.next()) events.add(read(rs));
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("audit log: " + e.getMessage(), e);
+            // Reading (unlike recording) may fail loudly: answered like any job store outage (503).
+            throw new dev.freight.job.JobStoreException("job store (audit log): " + e.getMessage(), e);
         }
         String next = null;
         if (events.size() > q.limit()) {
