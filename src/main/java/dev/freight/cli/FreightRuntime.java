@@ -16,6 +16,8 @@ import dev.freight.job.JobService;
 import dev.freight.job.JobSettings;
 import dev.freight.job.Sweeper;
 import dev.freight.job.WorkerPool;
+import dev.freight.security.Limits;
+import dev.freight.security.LinkSigner;
 import dev.freight.security.Security;
 import dev.freight.source.DemoData;
 import dev.freight.source.JdbcSource;
@@ -127,7 +129,10 @@ final class FreightRuntime implements AutoCloseable {
 
     /** Authentication (beyond the admin key), permissions, limits, links and audit, from the config. */
     static Security security(FreightConfig config) {
-        return Security.of(token -> Optional.empty());
+        Security base = Security.of(token -> Optional.empty());
+        Limits limits = Limits.fromConfig(config.limits(), config.roles(), config.server().maxRequestBytes());
+        LinkSigner links = LinkSigner.fromConfig(config.server().signedLinks(), config.dataDir(), Clock.systemUTC());
+        return new Security(base.keys(), base.access(), limits, links, base.audit());
     }
 
     static JobSettings settings(ExportsConfig e) {

@@ -7,6 +7,7 @@ import dev.freight.job.JobService;
 import dev.freight.job.JobStatus;
 import dev.freight.job.JobStore;
 import dev.freight.query.ExportRequest;
+import dev.freight.security.Principal;
 import io.javalin.http.Context;
 
 import java.io.IOException;
@@ -24,11 +25,13 @@ final class JobRoutes {
     private final JobService jobs;
     private final JobMetrics metrics;
     private final FreightServer.Settings settings;
+    private final LimitGuard limits;
 
-    JobRoutes(JobService jobs, JobMetrics metrics, FreightServer.Settings settings) {
+    JobRoutes(JobService jobs, JobMetrics metrics, FreightServer.Settings settings, LimitGuard limits) {
         this.jobs = jobs;
         this.metrics = metrics;
         this.settings = settings;
+        this.limits = limits;
     }
 
     /**
@@ -39,15 +42,20 @@ final class JobRoutes {
     void create(Context ctx) throws IOException {
         Http.Caller caller = Http.caller(ctx);
         String idempotencyKey = idempotencyKey(ctx);
-        ExportRequestParser.Parsed parsed = ExportRequestParser.parse(Http.body(ctx, settings.maxRequestBytes()));
+        ExportRequestParser.Parsed parsed = ExportRequestParser.parse(Http.body(ctx,
+                limits.maxBody(caller.principal(), settings.maxRequestBytes())));
         Exports.Prepared prepared = jobs.exports().prepare(parsed.request());
+        limits.rows(caller.principal(), prepared);
         // Stored with the format resolved (null → csv), so the job shows what it will produce.
         ExportRequest request = withFormat(parsed.request(), prepared.format().id());
         Delivery delivery = parsed.delivery();
         if (delivery == Delivery.AUTO) delivery = chooseByEstimate(prepared);
         ctx.header("X-Freight-Delivery", delivery.wireName());
+        limits.admit(caller.principal());
         if (delivery == Delivery.SYNC) {
-            new SyncExport(metrics).stream(ctx, prepared);
+            try (var inFlight = limits.startSync(caller.principal())) {
+                new SyncExport(metrics).stream(ctx, prepared, limits.caps(caller.principal()).maxFileBytes());
+            }
             return;
         }
         JobStore.Created created = jobs.submit(caller.principal(), idempotencyKey, prepared, request);
@@ -127,8 +135,12 @@ final class JobRoutes {
             throw ApiProblem.conflict("not_retryable", "job " + job.id() + " is " + job.status().wireName()
                     + "; only failed, cancelled or expired jobs can be retried");
         }
-        // The new job belongs to the owner of the old one, also when an admin retries it for them.
-        JobStore.Created created = jobs.retry(job, job.owner().equals(caller.name()) ? caller.principal() : job.principal());
+        // The new job belongs to the owner of the old one, also when an admin retries it for them, and counts
+        // against that owner's limits.
+        Principal owner = job.owner().equals(caller.name()) ? caller.principal() : job.principal();
+        limits.rows(owner, jobs.exports().prepare(job.request()));
+        limits.admit(owner);
+        JobStore.Created created = jobs.retry(job, owner);
         ctx.header("Location", JobJson.location(created.job().id()));
         Http.json(ctx, 202, JobJson.of(created.job()));
     }

@@ -6,6 +6,7 @@ import dev.freight.engine.ExportListener;
 import dev.freight.engine.ExportResult;
 import dev.freight.engine.Exports;
 import dev.freight.job.JobMetrics;
+import dev.freight.security.FileSizeCap;
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
@@ -31,7 +32,8 @@ final class SyncExport {
         this.metrics = metrics;
     }
 
-    void stream(Context ctx, Exports.Prepared prepared) throws IOException {
+    /** {@code maxFileBytes}: the caller's max_file_bytes; a longer export is cut off like a late failure. */
+    void stream(Context ctx, Exports.Prepared prepared, long maxFileBytes) throws IOException {
         HttpServletResponse res = ctx.res();
         res.setStatus(200);
         res.setHeader("Content-Type", prepared.contentType());
@@ -39,9 +41,10 @@ final class SyncExport {
         res.setHeader("Cache-Control", "no-store");
         res.setHeader("X-Content-Type-Options", "nosniff");
         ClientStream out = new ClientStream(res.getOutputStream());
+        FileSizeCap capped = new FileSizeCap(out, maxFileBytes);
         CancellationToken cancel = new CancellationToken();
         try {
-            ExportResult result = new ExportEngine().export(prepared.job(), out, ExportListener.NONE, cancel);
+            ExportResult result = new ExportEngine().export(prepared.job(), capped, ExportListener.NONE, cancel);
             out.flushNow();
             metrics.streamed(result.rows(), result.bytes(), result.elapsedNanos());
         } catch (RuntimeException e) {
@@ -56,6 +59,7 @@ final class SyncExport {
                 // Nothing reached the client yet: drop the buffered bytes and headers, answer with a problem.
                 res.reset();
                 res.setHeader("X-Request-Id", Http.requestId(ctx));
+                if (capped.exceeded()) throw ApiProblem.badRequest("file_too_large", null, capped.message());
                 throw e;
             }
             LOG.warn("[{}] sync export of {} failed after {} bytes were sent; aborting the response: {}",
