@@ -210,11 +210,15 @@ public final class Limits {
         return new Budget(bucket, capacity, new AtomicLong(now));
     }
 
-    /** Drops buckets unused for a whole refill period (full again, so nothing is forgotten), then the oldest. */
+    /**
+     * Drops buckets unused for a whole refill period (full again, so nothing is forgotten); if that is not enough,
+     * the least recently used, whose principals get a fresh budget.
+     */
     private void evictIdle(long now) {
         budgets.entrySet().removeIf(e -> now - e.getValue().lastUsed().get() >= REFILL_PERIOD.toNanos());
-        int excess = budgets.size() - MAX_BUCKETS;
-        if (excess <= 0) return;
+        if (budgets.size() <= MAX_BUCKETS) return;
+        // Down to 90 %, so that a crowd of principals does not make every request sort the whole map.
+        int excess = budgets.size() - MAX_BUCKETS * 9 / 10;
         budgets.entrySet().stream()
                 .sorted(Comparator.comparingLong(e -> e.getValue().lastUsed().get()))
                 .limit(excess)
