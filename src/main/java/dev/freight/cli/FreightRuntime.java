@@ -16,8 +16,11 @@ import dev.freight.job.JobService;
 import dev.freight.job.JobSettings;
 import dev.freight.job.Sweeper;
 import dev.freight.job.WorkerPool;
+import dev.freight.security.AccessPolicy;
 import dev.freight.security.ApiKeys;
 import dev.freight.security.JdbcAuditLog;
+import dev.freight.security.Limits;
+import dev.freight.security.LinkSigner;
 import dev.freight.security.Security;
 import dev.freight.security.StoredApiKeys;
 import dev.freight.source.DemoData;
@@ -130,8 +133,10 @@ final class FreightRuntime implements AutoCloseable {
 
     /** Authentication (beyond the admin key), permissions, limits, links and audit, from the config. */
     static Security security(FreightConfig config, JdbcJobStore store) {
-        return Security.of(ApiKeys.load(config, new StoredApiKeys(store.dataSource())))
-                .withAudit(new JdbcAuditLog(store.dataSource()));
+        Limits limits = Limits.fromConfig(config.limits(), config.roles(), config.server().maxRequestBytes());
+        LinkSigner links = LinkSigner.fromConfig(config.server().signedLinks(), config.dataDir(), Clock.systemUTC());
+        return new Security(ApiKeys.load(config, new StoredApiKeys(store.dataSource())), AccessPolicy.unrestricted(),
+                limits, links, new JdbcAuditLog(store.dataSource()));
     }
 
     static JobSettings settings(ExportsConfig e) {

@@ -42,7 +42,8 @@ final class ServeCommand extends NodeCommand {
                 .withHost(host != null ? host : config.server().host())
                 .withPort(port != null ? port : config.server().port())
                 .withSyncMaxRows(config.exports().syncMaxRows())
-                .withMaxRequestBytes(config.server().maxRequestBytes());
+                .withMaxRequestBytes(config.server().maxRequestBytes())
+                .withPublicUrl(config.server().publicUrl().map(Object::toString).orElse(null));
         FreightServer server;
         try {
             server = new FreightServer(runtime.registry, runtime.service, runtime.sweeper, runtime.metrics,

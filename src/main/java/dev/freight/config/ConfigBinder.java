@@ -43,7 +43,10 @@ import java.util.stream.Collectors;
 final class ConfigBinder {
     static final List<String> TOP_LEVEL_KEYS = List.of("data_dir", "server", "job_store", "storage", "sources",
             "datasets", "exports", "limits", "roles", "api_keys", "webhooks");
-    static final List<String> SERVER_KEYS = List.of("host", "port", "max_request_bytes", "public_url");
+    static final List<String> SERVER_KEYS = List.of("host", "port", "max_request_bytes", "public_url", "signed_links");
+    static final List<String> SIGNED_LINKS_KEYS = List.of("key", "previous_keys", "default_ttl", "max_ttl");
+    /** HMAC-SHA256 keys shorter than its block of 32 bytes weaken it; a random one is generated when none is set. */
+    static final int MIN_LINK_KEY_BYTES = 32;
     static final List<String> JOB_STORE_KEYS = List.of("url", "user", "password", "pool_size");
     static final List<String> STORAGE_KEYS = List.of("type", "path");
     static final List<String> SOURCE_KEYS = List.of("url", "user", "password", "pool_size", "include", "exclude");
@@ -101,7 +104,28 @@ final class ConfigBinder {
         int port = s.get("port").integer(8080, 0, 65535);
         long maxRequestBytes = s.get("max_request_bytes").size(1L << 20);
         Optional<URI> publicUrl = s.get("public_url").httpUrl();
-        return new ServerConfig(host, port, maxRequestBytes, publicUrl);
+        return new ServerConfig(host, port, maxRequestBytes, publicUrl,
+                signedLinks(s.section("signed_links", SIGNED_LINKS_KEYS)));
+    }
+
+    private SignedLinksConfig signedLinks(Section s) {
+        Value keyValue = s.get("key");
+        Optional<Secret> key = keyValue.secret();
+        key.ifPresent(k -> keyValue.checkKeyLength(k));
+        Value previousValue = s.get("previous_keys");
+        List<Secret> previous = previousValue.secretList();
+        previous.forEach(previousValue::checkKeyLength);
+        Value defaultValue = s.get("default_ttl");
+        Duration defaultTtl = defaultValue.duration(SignedLinksConfig.DEFAULT_TTL, false);
+        Value maxValue = s.get("max_ttl");
+        Duration maxTtl = maxValue.duration(SignedLinksConfig.MAX_TTL, false);
+        if (defaultTtl.compareTo(maxTtl) > 0) {
+            Value blamed = defaultValue.isSet() || !maxValue.isSet() ? defaultValue : maxValue;
+            throw new ConfigException(blamed.origin, blamed.path, "server.signed_links.default_ttl ("
+                    + Units.format(defaultTtl) + ") must not exceed server.signed_links.max_ttl ("
+                    + Units.format(maxTtl) + ")");
+        }
+        return new SignedLinksConfig(key, previous, defaultTtl, maxTtl);
     }
 
     private JobStoreConfig jobStore(Section s, Path dataDir) {
@@ -516,6 +540,39 @@ final class ConfigBinder {
                         + " set the variable NAME, or set " + envName(path));
             }
             return Optional.of(new Secret(node.textValue()));
+        }
+
+        /**
+         * Secrets as a list: each item ${env:NAME} (an item whose variable is set but empty is left out, so an
+         * optional old key can stay in the file), or, from a variable, the secrets themselves comma-separated.
+         */
+        List<Secret> secretList() {
+            if (node == null) return List.of();
+            List<Secret> items = new ArrayList<>();
+            if (node.isArray()) {
+                for (int i = 0; i < node.size(); i++) {
+                    Value item = resolve(path + "." + i, origin, node.get(i), fromEnvironment);
+                    if (item.node == null) continue;
+                    item.secret().ifPresent(items::add);
+                }
+                return List.copyOf(items);
+            }
+            if (reference == null && !fromEnvironment) {
+                throw new ConfigException(origin, path, "secrets are not written in the file: write a list of"
+                        + " ${env:NAME}, or set " + envName(path) + " (comma-separated)");
+            }
+            for (String item : text("a comma-separated list of secrets").split(",", -1)) {
+                if (!item.isBlank()) items.add(new Secret(item.strip()));
+            }
+            return List.copyOf(items);
+        }
+
+        void checkKeyLength(Secret key) {
+            int bytes = key.reveal().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (bytes < MIN_LINK_KEY_BYTES) {
+                throw new ConfigException(origin, path, "a signing key must be at least " + MIN_LINK_KEY_BYTES
+                        + " bytes long, got " + bytes + " (e.g. openssl rand -base64 48)");
+            }
         }
 
         int integer(int fallback, int min, int max) {

@@ -5,13 +5,20 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The HTTP server: where it listens ({@code port} 0 picks a free port), the largest request body it reads, and
- * the public base URL used to build absolute links (without a trailing slash) when Freight sits behind a proxy.
+ * The HTTP server: where it listens ({@code port} 0 picks a free port), the largest request body it reads, the
+ * public base URL used to build absolute links (without a trailing slash) when Freight sits behind a proxy, and
+ * how download links are signed.
  */
-public record ServerConfig(String host, int port, long maxRequestBytes, Optional<URI> publicUrl) {
+public record ServerConfig(String host, int port, long maxRequestBytes, Optional<URI> publicUrl,
+                           SignedLinksConfig signedLinks) {
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(publicUrl, "publicUrl");
+        Objects.requireNonNull(signedLinks, "signedLinks");
+    }
+
+    public ServerConfig(String host, int port, long maxRequestBytes, Optional<URI> publicUrl) {
+        this(host, port, maxRequestBytes, publicUrl, SignedLinksConfig.defaults());
     }
 }

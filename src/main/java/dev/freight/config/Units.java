@@ -12,9 +12,9 @@ import java.util.regex.Pattern;
  * TB are powers of 1000, KiB, MiB, GiB, TiB powers of 1024, as on disk labels and in {@code ls -h} respectively).
  * A bare number is a size in bytes but never a duration: {@code 30} could mean seconds or milliseconds.
  */
-final class Units {
-    static final String DURATION_FORMS = "a duration like 500ms, 30s, 5m, 24h, 30d or PT30S";
-    static final String SIZE_FORMS = "a size like 1048576, 512KB, 1MB, 1MiB or 2GB";
+public final class Units {
+    public static final String DURATION_FORMS = "a duration like 500ms, 30s, 5m, 24h, 30d or PT30S";
+    public static final String SIZE_FORMS = "a size like 1048576, 512KB, 1MB, 1MiB or 2GB";
 
     private static final Pattern DURATION_PART = Pattern.compile("\\G\\s*(\\d{1,15})\\s*(ms|s|m|h|d)");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,19})\\s*([a-z]*)");
@@ -23,7 +23,7 @@ final class Units {
     }
 
     /** The duration, or null when the text is not one. */
-    static Duration duration(String text) {
+    public static Duration duration(String text) {
         String s = text.trim();
         if (s.isEmpty()) return null;
         try {
@@ -49,7 +49,7 @@ final class Units {
     }
 
     /** The size in bytes, or null when the text is not one (or does not fit a long). */
-    static Long size(String text) {
+    public static Long size(String text) {
         Matcher m = SIZE.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) return null;
         long unit = switch (m.group(2)) {
@@ -73,7 +73,7 @@ final class Units {
     }
 
     /** The shortest way to write a duration back in the config's own notation, for messages. */
-    static String format(Duration d) {
+    public static String format(Duration d) {
         long ms = d.toMillis();
         if (ms % 86_400_000L == 0 && ms > 0) return ms / 86_400_000L + "d";
         if (ms % 3_600_000L == 0 && ms > 0) return ms / 3_600_000L + "h";

@@ -79,4 +79,9 @@ public final class Exports {
     public OptionalLong estimate(Prepared prepared, long cap) {
         return RowEstimator.estimate(prepared.job().source(), prepared.job().plan(), cap);
     }
+
+    /** Whether the export is known to have more than {@code max} rows (see {@link RowEstimator#exceeds}). */
+    public boolean exceeds(Prepared prepared, long max) {
+        return RowEstimator.exceeds(prepared.job().source(), prepared.job().plan(), max);
+    }
 }

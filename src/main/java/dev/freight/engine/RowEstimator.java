@@ -43,6 +43,24 @@ public final class RowEstimator {
         }
     }
 
+    /**
+     * Whether the plan is known to produce more than {@code max} rows: by PostgreSQL's statistics, else by a COUNT
+     * that stops at {@code max + 1}. Unknown (a slow count, an error) is false: only a known excess refuses.
+     */
+    public static boolean exceeds(JdbcSource source, QueryPlan plan, long max) {
+        Long rowLimit = plan.rowLimit();
+        if (rowLimit != null && rowLimit <= max) return false;
+        try (Connection c = source.connection()) {
+            c.setReadOnly(source.dialect() != Dialect.SQLITE);
+            OptionalLong statistics = source.dialect() == Dialect.POSTGRESQL && !plan.filtered() && plan.table().sql() == null
+                    ? postgresStatistics(c, plan) : OptionalLong.empty();
+            if (statistics.isPresent()) return statistics.getAsLong() > max;
+            return countUpTo(c, source.dialect(), plan, max + 1) > max;
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
     private static OptionalLong postgresStatistics(Connection c, QueryPlan plan) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(?)")) {
             s.setString(1, Dialect.POSTGRESQL.qualifiedName(plan.table()));
@@ -55,16 +73,21 @@ public final class RowEstimator {
     }
 
     private static OptionalLong boundedCount(Connection c, Dialect dialect, QueryPlan plan, long cap) throws SQLException {
+        long n = countUpTo(c, dialect, plan, cap + 1);
+        return n > cap ? OptionalLong.empty() : OptionalLong.of(n);
+    }
+
+    /** The plan's rows, counting no further than {@code limit}. */
+    private static long countUpTo(Connection c, Dialect dialect, QueryPlan plan, long limit) throws SQLException {
         String sql = "SELECT COUNT(*) FROM (SELECT 1 AS one" + plan.fromAndWhere() + " LIMIT ?) capped";
         try (PreparedStatement s = c.prepareStatement(sql)) {
             s.setQueryTimeout(TIMEOUT_SECONDS);
             List<Object> params = plan.whereParameters();
             for (int i = 0; i < params.size(); i++) dialect.bind(s, i + 1, params.get(i));
-            s.setLong(params.size() + 1, cap + 1);
+            s.setLong(params.size() + 1, limit);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
-                long n = rs.getLong(1);
-                return n > cap ? OptionalLong.empty() : OptionalLong.of(n);
+                return rs.getLong(1);
             }
         }
     }

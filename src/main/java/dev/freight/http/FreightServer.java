@@ -48,8 +48,12 @@ public final class FreightServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FreightServer.class);
     private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
-    /** HTTP settings; {@code port} 0 picks a free port (see {@link #port()}). */
-    public record Settings(String host, int port, long syncMaxRows, long maxRequestBytes, Duration eventPollInterval) {
+    /**
+     * HTTP settings; {@code port} 0 picks a free port (see {@link #port()}); {@code publicUrl} (may be null) is the
+     * base of absolute links such as signed download links.
+     */
+    public record Settings(String host, int port, long syncMaxRows, long maxRequestBytes, Duration eventPollInterval,
+                           String publicUrl) {
         public Settings {
             Objects.requireNonNull(host, "host");
             if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535, got " + port);
@@ -58,27 +62,32 @@ public final class FreightServer implements AutoCloseable {
         }
 
         public static Settings defaults() {
-            return new Settings("127.0.0.1", 8080, 10_000, 1024 * 1024, Duration.ofMillis(250));
+            return new Settings("127.0.0.1", 8080, 10_000, 1024 * 1024, Duration.ofMillis(250), null);
         }
 
         public Settings withHost(String h) {
-            return new Settings(h, port, syncMaxRows, maxRequestBytes, eventPollInterval);
+            return new Settings(h, port, syncMaxRows, maxRequestBytes, eventPollInterval, publicUrl);
         }
 
         public Settings withPort(int p) {
-            return new Settings(host, p, syncMaxRows, maxRequestBytes, eventPollInterval);
+            return new Settings(host, p, syncMaxRows, maxRequestBytes, eventPollInterval, publicUrl);
         }
 
         public Settings withSyncMaxRows(long n) {
-            return new Settings(host, port, n, maxRequestBytes, eventPollInterval);
+            return new Settings(host, port, n, maxRequestBytes, eventPollInterval, publicUrl);
         }
 
         public Settings withMaxRequestBytes(long n) {
-            return new Settings(host, port, syncMaxRows, n, eventPollInterval);
+            return new Settings(host, port, syncMaxRows, n, eventPollInterval, publicUrl);
         }
 
         public Settings withEventPollInterval(Duration d) {
-            return new Settings(host, port, syncMaxRows, maxRequestBytes, d);
+            return new Settings(host, port, syncMaxRows, maxRequestBytes, d, publicUrl);
+        }
+
+        /** {@code url}: e.g. https://freight.example.com, without a trailing slash; null for relative links. */
+        public Settings withPublicUrl(String url) {
+            return new Settings(host, port, syncMaxRows, maxRequestBytes, eventPollInterval, url);
         }
     }
 
@@ -97,7 +106,9 @@ public final class FreightServer implements AutoCloseable {
         JobMetrics.bindStore(registry, jobs.store());
         JobMetrics metrics = new JobMetrics(registry);
         CatalogRoutes catalog = new CatalogRoutes(sources, jobs.exports());
-        JobRoutes jobRoutes = new JobRoutes(jobs, metrics, settings, security.audit());
+        LimitGuard limits = new LimitGuard(security.limits(), jobs);
+        JobRoutes jobRoutes = new JobRoutes(jobs, metrics, settings, limits, security.audit());
+        LinkRoute links = new LinkRoute(jobs, security.links(), settings, limits, security.audit());
         DownloadRoute download = new DownloadRoute(jobs, sweeper, security.audit());
         AuditRoutes auditRoutes = new AuditRoutes(jobs, security.audit());
         this.events = new JobEvents(jobs, settings.eventPollInterval());
@@ -105,7 +116,7 @@ public final class FreightServer implements AutoCloseable {
         this.app = Javalin.create(config -> {
             configure(config, settings);
             var r = config.routes;
-            r.before(ctx -> begin(ctx, security.keys()));
+            r.before(ctx -> begin(ctx, security.keys(), links));
             r.get("/health/live", health::live);
             r.get("/health/ready", health::ready);
             r.get("/metrics", health::metrics);
@@ -123,6 +134,7 @@ public final class FreightServer implements AutoCloseable {
             r.post(API + "/export/jobs/{id}/cancel", jobRoutes::cancel);
             r.post(API + "/export/jobs/{id}/retry", jobRoutes::retry);
             r.get(API + "/audit", auditRoutes::list);
+            r.post(API + "/export/jobs/{id}/link", links::create);
 
             r.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
             r.exception(InvalidRequestException.class, (e, ctx) ->
@@ -160,13 +172,18 @@ public final class FreightServer implements AutoCloseable {
     }
 
     /** Request id and authentication, before any handler (including "no such route"). */
-    private static void begin(Context ctx, ApiKeyCheck keys) {
+    private static void begin(Context ctx, ApiKeyCheck keys, LinkRoute links) {
         String given = ctx.header("X-Request-Id");
         String id = given != null && CLIENT_REQUEST_ID.matcher(given).matches() ? given
                 : UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         ctx.attribute(Http.REQUEST_ID, id);
         ctx.header("X-Request-Id", id);
         if (ctx.path().startsWith("/health/")) return;
+        // A signed link stands in for the API key, for the download of its one job only.
+        if (links.isSignedDownload(ctx)) {
+            ctx.attribute(Http.CALLER, links.callerOf(ctx));
+            return;
+        }
         String authorization = ctx.header("Authorization");
         if (authorization == null || authorization.isBlank()) {
             throw unauthorized("missing credentials: send Authorization: Bearer <api key>", false);

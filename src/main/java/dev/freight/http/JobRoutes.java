@@ -10,6 +10,7 @@ import dev.freight.query.ExportRequest;
 import dev.freight.query.InvalidRequestException;
 import dev.freight.security.AuditEvent;
 import dev.freight.security.AuditLog;
+import dev.freight.security.Principal;
 import io.javalin.http.Context;
 
 import java.io.IOException;
@@ -28,11 +29,13 @@ final class JobRoutes {
     private final JobMetrics metrics;
     private final FreightServer.Settings settings;
     private final AuditLog audit;
+    private final LimitGuard limits;
 
-    JobRoutes(JobService jobs, JobMetrics metrics, FreightServer.Settings settings, AuditLog audit) {
+    JobRoutes(JobService jobs, JobMetrics metrics, FreightServer.Settings settings, LimitGuard limits, AuditLog audit) {
         this.jobs = jobs;
         this.metrics = metrics;
         this.settings = settings;
+        this.limits = limits;
         this.audit = audit;
     }
 
@@ -46,10 +49,16 @@ final class JobRoutes {
         ExportRequestParser.Parsed parsed = null;
         Exports.Prepared prepared;
         String idempotencyKey;
+        Delivery delivery;
+        // Every refusal past authentication is audited, whatever refused it: request, permissions or limits.
         try {
             idempotencyKey = idempotencyKey(ctx);
-            parsed = ExportRequestParser.parse(Http.body(ctx, settings.maxRequestBytes()));
-            prepared = jobs.exports().prepare(parsed.request());
+            parsed = ExportRequestParser.parse(Http.body(ctx, limits.maxBody(caller.principal(), settings.maxRequestBytes())));
+            prepared = jobs.exports().prepare(parsed.request(), caller.principal());
+            limits.rows(caller.principal(), prepared);
+            delivery = parsed.delivery();
+            if (delivery == Delivery.AUTO) delivery = chooseByEstimate(prepared);
+            limits.admit(caller.principal());
         } catch (InvalidRequestException e) {
             refused(ctx, caller, parsed, e.code(), e.getMessage());
             throw e;
@@ -59,14 +68,14 @@ final class JobRoutes {
         }
         // Stored with the format resolved (null → csv), so the job shows what it will produce.
         ExportRequest request = withFormat(parsed.request(), prepared.format().id());
-        Delivery delivery = parsed.delivery();
-        if (delivery == Delivery.AUTO) delivery = chooseByEstimate(prepared);
         ctx.header("X-Freight-Delivery", delivery.wireName());
         AuditEvent event = AuditEvent.of(AuditEvent.EXPORT_CREATED, caller.principal(), request).from(ctx.ip())
                 .withColumns(prepared.columnNames());
         if (delivery == Delivery.SYNC) {
             audit.record(event.withDetail("sync"));
-            new SyncExport(metrics, audit).stream(ctx, prepared, event);
+            try (var inFlight = limits.startSync(caller.principal())) {
+                new SyncExport(metrics, audit).stream(ctx, prepared, event, limits.caps(caller.principal()).maxFileBytes());
+            }
             return;
         }
         JobStore.Created created = jobs.submit(caller.principal(), idempotencyKey, prepared, request);
@@ -159,8 +168,12 @@ final class JobRoutes {
             throw ApiProblem.conflict("not_retryable", "job " + job.id() + " is " + job.status().wireName()
                     + "; only failed, cancelled or expired jobs can be retried");
         }
-        // The new job belongs to the owner of the old one, also when an admin retries it for them.
-        JobStore.Created created = jobs.retry(job, job.owner().equals(caller.name()) ? caller.principal() : job.principal());
+        // The new job belongs to the owner of the old one, also when an admin retries it for them, and counts
+        // against that owner's limits.
+        Principal owner = job.owner().equals(caller.name()) ? caller.principal() : job.principal();
+        limits.rows(owner, jobs.exports().prepare(job.request(), owner));
+        limits.admit(owner);
+        JobStore.Created created = jobs.retry(job, owner);
         audit.record(AuditEvent.of(AuditEvent.EXPORT_CREATED, caller.principal(), created.job().request())
                 .withJob(created.job().id()).from(ctx.ip()).withDetail("retry of " + job.id()));
         ctx.header("Location", JobJson.location(created.job().id()));

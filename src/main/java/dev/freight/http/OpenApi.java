@@ -79,7 +79,11 @@ final class OpenApi {
                                 "content", map("application/json", map("schema", ref("Job")))),
                         400, problem("Malformed JSON, unknown field, wrong type or invalid value (see `code` and "
                                 + "`field`)"),
-                        413, problem("Request body too large"),
+                        413, problem("Request body too large (`payload_too_large`; limits.max_request_bytes)"),
+                        429, map("description", "A limit: exports_per_hour used up (`rate_limited`) or "
+                                + "concurrent_jobs reached (`too_many_jobs`)",
+                                "headers", map("Retry-After", header("Seconds to wait")),
+                                "content", map(PROBLEM, map("schema", ref("Problem")))),
                         500, problem("The export failed before the first byte (sync)"),
                         503, problem("Source or job store unavailable"))), false));
         jobs.put("get", op("The caller's jobs (an admin's: all), newest first", "listJobs",
@@ -124,15 +128,19 @@ final class OpenApi {
                         + "whole file.", "downloadJob",
                 List.of(pathParam("id", "Job id"), header("Range", "bytes=a-b, bytes=a- or bytes=-n"),
                         header("If-Range", "ETag of the partial file held; any other value returns the whole file"),
-                        header("If-None-Match", "ETag; 304 when it matches")),
+                        header("If-None-Match", "ETag; 304 when it matches"),
+                        queryParam("token", str(), "A signed link's token (POST /export/jobs/{id}/link): the "
+                                + "download then needs no Authorization header")),
                 null, withAuth(responses(
                         200, file("The whole file"),
                         206, file("The requested range (Content-Range: bytes a-b/size)"),
                         304, map("description", "Not modified"),
+                        403, problem("The link's token is invalid, tampered with or for another job (`invalid_link`)"),
                         404, problem("Unknown job"),
                         409, problem("Job not finished yet (`not_finished`)"),
-                        410, problem("File expired or missing (`gone`), job deleted (`deleted`), or job "
-                                + "failed/cancelled and never had a file (`no_file`)"),
+                        410, problem("File expired or missing (`gone`), job deleted (`deleted`), job "
+                                + "failed/cancelled and never had a file (`no_file`), or the link expired "
+                                + "(`link_expired`)"),
                         416, problem("Range not satisfiable; Content-Range: bytes */size"))), false));
 
         paths.put(api + "/export/jobs/{id}/cancel", map("post", op("Stop a pending or running job (takes effect "
@@ -145,7 +153,9 @@ final class OpenApi {
                 withAuth(responses(202, map("description", "The new job",
                                 "headers", map("Location", header("URL of the new job")),
                                 "content", map("application/json", map("schema", ref("Job")))),
-                        400, problem("The request is no longer valid against the catalog"),
+                        400, problem("The request is no longer valid against the catalog, or above max_rows"),
+                        429, problem("exports_per_hour or concurrent_jobs limit (`rate_limited`, `too_many_jobs`; "
+                                + "Retry-After)"),
                         404, problem("Unknown job"), 409, problem("Not failed, cancelled or expired (`not_retryable`)"),
                         410, problem(DELETED))),
                 false)));
@@ -169,6 +179,19 @@ final class OpenApi {
                         400, problem("Invalid action (`invalid_action`), time (`invalid_time`), cursor or limit"),
                         403, problem("Not an admin and no job_id (`forbidden`)"),
                         404, problem("Unknown job (job_id of a non-admin)"))), false)));
+        paths.put(api + "/export/jobs/{id}/link", map("post", op("A signed download link for a completed job: "
+                        + "the URL works without an Authorization header until expires_at (default "
+                        + "server.signed_links.default_ttl, at most max_ttl)", "createLink", id,
+                map("required", false, "content", map("application/json", map("schema", object(List.of(),
+                        "expires_in", map("type", "integer", "minimum", 1, "description",
+                                "Seconds the link stays valid, at most server.signed_links.max_ttl"))))),
+                withAuth(responses(201, json("The link", object(List.of("url", "expires_at"),
+                                "url", map("type", "string", "description", "Absolute when server.public_url is set, "
+                                        + "else a path: /api/v1/export/jobs/{id}/download?token=…"),
+                                "expires_at", map("type", "string", "format", "date-time"))),
+                        400, problem("Invalid expires_in (`invalid_expires_in`) or body"),
+                        404, problem("Unknown job"), 409, problem("Not completed, or its file is gone (`not_ready`)"),
+                        410, problem(DELETED))), false)));
 
         doc.put("components", components());
         return doc;
@@ -182,7 +205,9 @@ final class OpenApi {
                 "code", map("type", "string", "description", "Stable error code, e.g. unknown_column, unknown_field, "
                         + "invalid_type, malformed_json, payload_too_large, unauthorized, not_found, not_finished, "
                         + "gone, no_file, range_not_satisfiable, already_finished, not_retryable, forbidden, invalid_action, "
-                        + "invalid_time, internal_error"),
+                        + "invalid_time, internal_error, rate_limited, too_many_jobs, too_many_rows, file_too_large, "
+                        + "invalid_link, link_expired, not_ready, invalid_expires_in, unknown_dataset, masked_column, "
+                        + "missing_attribute"),
                 "field", map("type", "string", "description", "The request field at fault, e.g. filters[1].value"),
                 "instance", str(), "request_id", str()));
         schemas.put("Filter", object(List.of("column", "op"),

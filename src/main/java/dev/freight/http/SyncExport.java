@@ -11,6 +11,7 @@ import dev.freight.query.InvalidRequestException;
 import dev.freight.security.AuditEvent;
 import dev.freight.security.AuditLog;
 import dev.freight.source.SourceUnavailableException;
+import dev.freight.security.FileSizeCap;
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
@@ -38,8 +39,11 @@ final class SyncExport {
         this.audit = audit;
     }
 
-    /** {@code created} is the audit event of the request; its outcome is recorded as completed or failed. */
-    void stream(Context ctx, Exports.Prepared prepared, AuditEvent created) throws IOException {
+    /**
+     * {@code created} is the audit event of the request; its outcome is recorded as completed or failed.
+     * {@code maxFileBytes}: the caller's max_file_bytes; a longer export is cut off like a late failure.
+     */
+    void stream(Context ctx, Exports.Prepared prepared, AuditEvent created, long maxFileBytes) throws IOException {
         HttpServletResponse res = ctx.res();
         res.setStatus(200);
         res.setHeader("Content-Type", prepared.contentType());
@@ -47,9 +51,10 @@ final class SyncExport {
         res.setHeader("Cache-Control", "no-store");
         res.setHeader("X-Content-Type-Options", "nosniff");
         ClientStream out = new ClientStream(res.getOutputStream());
+        FileSizeCap capped = new FileSizeCap(out, maxFileBytes);
         CancellationToken cancel = new CancellationToken();
         try {
-            ExportResult result = new ExportEngine().export(prepared.job(), out, ExportListener.NONE, cancel);
+            ExportResult result = new ExportEngine().export(prepared.job(), capped, ExportListener.NONE, cancel);
             out.flushNow();
             metrics.streamed(result.rows(), result.bytes(), result.elapsedNanos());
             audit.record(created.withAction(AuditEvent.EXPORT_COMPLETED).withResult(result.rows(), out.written).withDetail("sync"));
@@ -67,6 +72,7 @@ final class SyncExport {
                 // Nothing reached the client yet: drop the buffered bytes and headers, answer with a problem.
                 res.reset();
                 res.setHeader("X-Request-Id", Http.requestId(ctx));
+                if (capped.exceeded()) throw ApiProblem.badRequest("file_too_large", null, capped.message());
                 throw e;
             }
             LOG.warn("[{}] sync export of {} failed after {} bytes were sent; aborting the response: {}",

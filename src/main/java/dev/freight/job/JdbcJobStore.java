@@ -387,6 +387,20 @@ public final class JdbcJobStore implements JobStore {
     }
 
     @Override
+    public long countActive(String owner) {
+        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT COUNT(*) FROM export_job WHERE owner = ? AND status IN ('pending', 'running')")) {
+            s.setString(1, owner);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
     public Optional<Instant> oldestPendingCreatedAt() {
         try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(
                 "SELECT MIN(created_at) FROM export_job WHERE status = 'pending'"); ResultSet rs = s.executeQuery()) {

@@ -8,6 +8,7 @@ import dev.freight.engine.ExportResult;
 import dev.freight.engine.Exports;
 import dev.freight.query.InvalidRequestException;
 import dev.freight.security.AuditEvent;
+import dev.freight.security.FileSizeCap;
 import dev.freight.security.Security;
 import dev.freight.source.SourceUnavailableException;
 import dev.freight.storage.FileStore;
@@ -76,8 +77,18 @@ final class JobRunner {
         try {
             Exports.Prepared prepared = exports.prepare(job.request());
             try (FileStore.Upload upload = files.create(job.storageKey())) {
-                ExportResult result = new ExportEngine().export(prepared.job(), upload.stream(),
-                        p -> rows.set(p.rows()), running.cancel);
+                FileSizeCap capped = new FileSizeCap(upload.stream(), security.limits().of(job.principal()).maxFileBytes());
+                ExportResult result;
+                try {
+                    result = new ExportEngine().export(prepared.job(), capped, p -> rows.set(p.rows()), running.cancel);
+                } catch (RuntimeException e) {
+                    if (!capped.exceeded()) throw e;
+                    // The same export would grow as large again: fail for good, and keep no part of the file.
+                    upload.abort();
+                    store.fail(job.id(), workerId, "file_too_large", capped.message());
+                    metrics.failed();
+                    return;
+                }
                 heartbeat.cancel(false);
                 if (running.stop.get() != Stop.NONE) throw new ExportCancelledException();
                 long size = upload.publish();

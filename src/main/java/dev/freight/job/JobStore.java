@@ -79,6 +79,9 @@ public interface JobStore extends AutoCloseable {
 
     Map<JobStatus, Long> countByStatus();
 
+    /** The owner's jobs that are pending or running: what the {@code concurrent_jobs} limit counts. */
+    long countActive(String owner);
+
     Optional<Instant> oldestPendingCreatedAt();
 
     @Override

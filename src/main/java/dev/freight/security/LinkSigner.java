@@ -1,13 +1,216 @@
 package dev.freight.security;
 
-/** Signs and verifies short-lived download links. Stub until signed links arrive. */
-public final class LinkSigner {
-    private static final LinkSigner DISABLED = new LinkSigner();
+import dev.freight.config.Secret;
+import dev.freight.config.SignedLinksConfig;
 
-    private LinkSigner() {
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Signs and verifies short-lived download links. A token is {@code base64url(payload) "." base64url(mac)}: the
+ * payload names the token version, the job, the principal who asked for the link and the expiry (epoch seconds);
+ * the mac is HMAC-SHA256 over the payload's bytes. The current key signs; the current and the previous keys verify,
+ * so a key can be rotated without breaking the links already handed out.
+ */
+public final class LinkSigner {
+    public static final String KEY_FILE = "link-key";
+    public static final int MIN_KEY_BYTES = 32;
+    private static final String VERSION = "v1";
+    private static final String ALGORITHM = "HmacSHA256";
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder B64_DECODE = Base64.getUrlDecoder();
+    /** Tokens are short; anything much longer is not one of ours and is not worth decoding. */
+    private static final int MAX_TOKEN_CHARS = 2048;
+
+    private static final LinkSigner DISABLED = new LinkSigner(List.of(), SignedLinksConfig.DEFAULT_TTL,
+            SignedLinksConfig.MAX_TTL, Clock.systemUTC());
+
+    /** A signed link's token and when it stops working. */
+    public record Link(String token, Instant expiresAt) {
     }
 
+    public enum Status { VALID, INVALID, EXPIRED }
+
+    /** What a token says, once checked: {@code principal} and {@code expiresAt} only for a genuine token. */
+    public record Verification(Status status, String principal, Instant expiresAt) {
+        static final Verification INVALID = new Verification(Status.INVALID, null, null);
+    }
+
+    private final List<byte[]> keys;
+    private final Duration defaultTtl;
+    private final Duration maxTtl;
+    private final Clock clock;
+
+    /** {@code keys}: the signing key first, then keys that only verify. */
+    public LinkSigner(List<byte[]> keys, Duration defaultTtl, Duration maxTtl, Clock clock) {
+        for (byte[] k : keys) {
+            if (k.length < MIN_KEY_BYTES) {
+                throw new IllegalArgumentException("a link signing key must be at least " + MIN_KEY_BYTES + " bytes");
+            }
+        }
+        this.keys = keys.stream().map(byte[]::clone).toList();
+        this.defaultTtl = Objects.requireNonNull(defaultTtl, "defaultTtl");
+        this.maxTtl = Objects.requireNonNull(maxTtl, "maxTtl");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (defaultTtl.compareTo(maxTtl) > 0) throw new IllegalArgumentException("default ttl above max ttl");
+    }
+
+    /** No key: every token is invalid and nothing can be signed (servers built without a config, in tests). */
     public static LinkSigner disabled() {
         return DISABLED;
+    }
+
+    /** From {@code server.signed_links}; without a configured key, the node's own key in {@code dataDir}. */
+    public static LinkSigner fromConfig(SignedLinksConfig config, Path dataDir, Clock clock) {
+        List<byte[]> keys = new ArrayList<>();
+        keys.add(config.key().map(LinkSigner::bytes).orElseGet(() -> loadOrCreateKey(dataDir)));
+        config.previousKeys().stream().map(LinkSigner::bytes).forEach(keys::add);
+        return new LinkSigner(keys, config.defaultTtl(), config.maxTtl(), clock);
+    }
+
+    private static byte[] bytes(Secret s) {
+        return s.reveal().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The node's generated key, created at first use with owner-only permissions. It is good for one node only:
+     * behind a load balancer every node must share {@code server.signed_links.key}.
+     */
+    static byte[] loadOrCreateKey(Path dataDir) {
+        Path file = dataDir.resolve(KEY_FILE);
+        try {
+            Files.createDirectories(dataDir);
+            if (Files.exists(file)) return read(file);
+            byte[] secret = new byte[48];
+            RANDOM.nextBytes(secret);
+            try {
+                // Created with its final permissions, never briefly world-readable; CREATE_NEW semantics mean two
+                // nodes starting at once on one data_dir agree on the first key written.
+                if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                } else {
+                    Files.createFile(file);
+                }
+            } catch (FileAlreadyExistsException raced) {
+                return read(file);
+            }
+            String encoded = B64.encodeToString(secret);
+            Files.writeString(file, encoded + "\n", StandardCharsets.US_ASCII);
+            return encoded.getBytes(StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create the link key file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] read(Path file) throws IOException {
+        byte[] key = Files.readString(file, StandardCharsets.US_ASCII).trim().getBytes(StandardCharsets.US_ASCII);
+        if (key.length < MIN_KEY_BYTES) {
+            throw new IllegalStateException("link key file " + file + " holds fewer than " + MIN_KEY_BYTES
+                    + " bytes; delete it to generate a new key (links handed out so far stop working)");
+        }
+        return key;
+    }
+
+    public boolean enabled() {
+        return !keys.isEmpty();
+    }
+
+    public Duration defaultTtl() {
+        return defaultTtl;
+    }
+
+    public Duration maxTtl() {
+        return maxTtl;
+    }
+
+    /** A link to the job's file for {@code principal}, valid for {@code ttl} (at most {@link #maxTtl()}). */
+    public Link sign(String jobId, String principal, Duration ttl) {
+        if (!enabled()) throw new IllegalStateException("signed links are disabled: no key");
+        if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(maxTtl) > 0) {
+            throw new IllegalArgumentException("ttl must be positive and at most " + maxTtl);
+        }
+        checkField(jobId);
+        checkField(principal);
+        // Whole seconds, never later than asked.
+        Instant expiresAt = clock.instant().plus(ttl).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        byte[] payload = String.join("\n", VERSION, jobId, principal, Long.toString(expiresAt.getEpochSecond()))
+                .getBytes(StandardCharsets.UTF_8);
+        return new Link(B64.encodeToString(payload) + "." + B64.encodeToString(mac(keys.get(0), payload)), expiresAt);
+    }
+
+    private static void checkField(String s) {
+        if (s == null || s.isEmpty() || s.indexOf('\n') >= 0) {
+            throw new IllegalArgumentException("job id and principal must be non-empty single lines");
+        }
+    }
+
+    /**
+     * Checks a token for {@code jobId}: INVALID when it is malformed, not signed by any key here, or for another
+     * job; EXPIRED when genuine but past its expiry. The signature is checked before anything the token says is
+     * believed, and in constant time.
+     */
+    public Verification verify(String token, String jobId) {
+        if (token == null || token.length() > MAX_TOKEN_CHARS || keys.isEmpty()) return Verification.INVALID;
+        int dot = token.indexOf('.');
+        if (dot <= 0 || dot != token.lastIndexOf('.')) return Verification.INVALID;
+        byte[] payload;
+        byte[] given;
+        try {
+            payload = B64_DECODE.decode(token.substring(0, dot));
+            given = B64_DECODE.decode(token.substring(dot + 1));
+        } catch (IllegalArgumentException e) {
+            return Verification.INVALID;
+        }
+        boolean genuine = false;
+        for (byte[] key : keys) {
+            // Every key is tried, so the time taken does not tell which one matched.
+            genuine |= MessageDigest.isEqual(mac(key, payload), given);
+        }
+        if (!genuine) return Verification.INVALID;
+        String[] fields = new String(payload, StandardCharsets.UTF_8).split("\n", -1);
+        if (fields.length != 4 || !fields[0].equals(VERSION) || !fields[1].equals(jobId)) return Verification.INVALID;
+        Instant expiresAt;
+        try {
+            expiresAt = Instant.ofEpochSecond(Long.parseLong(fields[3]));
+        } catch (NumberFormatException | java.time.DateTimeException e) {
+            return Verification.INVALID;
+        }
+        Status status = clock.instant().isBefore(expiresAt) ? Status.VALID : Status.EXPIRED;
+        return new Verification(status, fields[2], expiresAt);
+    }
+
+    private static byte[] mac(byte[] key, byte[] payload) {
+        try {
+            Mac mac = Mac.getInstance(ALGORITHM);
+            mac.init(new SecretKeySpec(key, ALGORITHM));
+            return mac.doFinal(payload);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
+        }
+    }
+
+    /** Keys never print. */
+    @Override
+    public String toString() {
+        return "LinkSigner[keys=" + keys.size() + ", defaultTtl=" + defaultTtl + ", maxTtl=" + maxTtl + "]";
     }
 }

@@ -41,6 +41,7 @@ class ExampleConfigTest {
 
         assertThat(names(example)).containsExactlyElementsOf(ConfigBinder.TOP_LEVEL_KEYS);
         assertThat(names(example.get("server"))).containsExactlyElementsOf(ConfigBinder.SERVER_KEYS);
+        assertThat(names(example.get("server").get("signed_links"))).containsExactlyElementsOf(ConfigBinder.SIGNED_LINKS_KEYS);
         assertThat(names(example.get("job_store"))).containsExactlyElementsOf(ConfigBinder.JOB_STORE_KEYS);
         assertThat(names(example.get("storage"))).containsExactlyElementsOf(ConfigBinder.STORAGE_KEYS);
         assertThat(names(example.get("exports"))).containsExactlyElementsOf(ConfigBinder.EXPORTS_KEYS);

@@ -1,0 +1,80 @@
+package dev.freight.http;
+
+import dev.freight.engine.Exports;
+import dev.freight.job.JobService;
+import dev.freight.security.Limits;
+import dev.freight.security.Principal;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The limits checked when an export is created (sync, async or retry), after the request is validated and before
+ * anything runs or is stored, so that a refused request leaves nothing behind.
+ */
+final class LimitGuard {
+    /** Jobs usually finish or progress within seconds; a client told to wait longer would wait for nothing. */
+    static final String JOBS_RETRY_AFTER = "5";
+
+    private final Limits limits;
+    private final JobService jobs;
+
+    LimitGuard(Limits limits, JobService jobs) {
+        this.limits = limits;
+        this.jobs = jobs;
+    }
+
+    Limits.Caps caps(Principal p) {
+        return limits.of(p);
+    }
+
+    /** The largest body the principal may send: the server's cap or the role's, whichever is smaller. */
+    long maxBody(Principal p, long serverMax) {
+        return Math.min(serverMax, limits.of(p).maxRequestBytes());
+    }
+
+    /** 400 {@code too_many_rows} for a row_limit above max_rows, or an export known to have more rows. */
+    void rows(Principal p, Exports.Prepared prepared) {
+        long max = limits.of(p).maxRows();
+        if (max == Long.MAX_VALUE) return;
+        Long rowLimit = prepared.job().plan().rowLimit();
+        if (rowLimit != null && rowLimit > max) {
+            throw ApiProblem.badRequest("too_many_rows", "row_limit", "row_limit " + rowLimit + " is above the "
+                    + "max_rows limit of " + max + " rows; ask for at most " + max + " rows");
+        }
+        if (rowLimit == null && jobs.exports().exceeds(prepared, max)) {
+            throw ApiProblem.badRequest("too_many_rows", null, "this export would have more than the max_rows "
+                    + "limit of " + max + " rows; narrow it with filters or a date range, or set row_limit to at most "
+                    + max);
+        }
+    }
+
+    /**
+     * 429 {@code too_many_jobs} when the principal already has concurrent_jobs pending or running (sync exports
+     * in flight on this node included), else 429 {@code rate_limited} when the hourly budget is spent; otherwise
+     * one export is taken from that budget. Concurrency first: a request refused for it uses no budget.
+     */
+    void admit(Principal p) {
+        Limits.Caps caps = limits.of(p);
+        if (caps.concurrentJobs() != Integer.MAX_VALUE) {
+            long active = jobs.store().countActive(p.name()) + limits.syncInFlight(p);
+            if (active >= caps.concurrentJobs()) {
+                throw new ApiProblem(429, "too_many_jobs", null, "you have " + active + " exports pending or running;"
+                        + " the concurrent_jobs limit is " + caps.concurrentJobs() + ": wait for one to finish or"
+                        + " cancel one").withHeader("Retry-After", JOBS_RETRY_AFTER);
+            }
+        }
+        Optional<Duration> wait = limits.tryStartExport(p);
+        if (wait.isPresent()) {
+            long seconds = Math.max(1, (wait.get().toNanos() + 999_999_999L) / 1_000_000_000L);
+            throw new ApiProblem(429, "rate_limited", null, "the exports_per_hour limit of " + caps.exportsPerHour()
+                    + " is used up; the next export can start in " + seconds + " s")
+                    .withHeader("Retry-After", Long.toString(seconds));
+        }
+    }
+
+    /** Counts a sync export toward concurrent_jobs while it streams. */
+    Limits.SyncSlot startSync(Principal p) {
+        return limits.startSync(p);
+    }
+}

@@ -1,0 +1,141 @@
+package dev.freight.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.freight.job.Job;
+import dev.freight.job.JobIds;
+import dev.freight.job.JobService;
+import dev.freight.job.JobStatus;
+import dev.freight.security.AuditEvent;
+import dev.freight.security.AuditLog;
+import dev.freight.security.LinkSigner;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Signed download links: {@code POST /export/jobs/{id}/link} hands out a URL whose {@code token} lets anyone holding
+ * it download that job's file without an API key until it expires; {@link #callerOf} accepts such a token in place
+ * of the API key, for that download only.
+ */
+final class LinkRoute {
+    /** The principal who asked for the link, for whoever records the download. */
+    static final String SIGNED_BY = "freight.link_principal";
+    private static final Pattern DOWNLOAD = Pattern.compile(Pattern.quote(FreightServer.API)
+            + "/export/jobs/([^/]+)/download/?");
+
+    private final JobService jobs;
+    private final LinkSigner signer;
+    private final FreightServer.Settings settings;
+    private final LimitGuard limits;
+    private final AuditLog audit;
+
+    LinkRoute(JobService jobs, LinkSigner signer, FreightServer.Settings settings, LimitGuard limits, AuditLog audit) {
+        this.jobs = jobs;
+        this.signer = signer;
+        this.settings = settings;
+        this.limits = limits;
+        this.audit = audit;
+    }
+
+    /**
+     * A GET or HEAD of a job's download that carries a token. Only well-formed job ids qualify, so the id checked
+     * against the token is exactly the one the download route reads.
+     */
+    boolean isSignedDownload(Context ctx) {
+        if (ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD) return false;
+        if (ctx.queryParam("token") == null) return false;
+        Matcher m = DOWNLOAD.matcher(ctx.path());
+        return m.matches() && JobIds.isWellFormed(m.group(1));
+    }
+
+    /**
+     * The caller a valid token acts as: the job's owner, whose job the download route then finds as usual.
+     * 403 {@code invalid_link} for a forged, damaged or another job's token; 410 {@code link_expired} once expired.
+     */
+    Http.Caller callerOf(Context ctx) {
+        Matcher m = DOWNLOAD.matcher(ctx.path());
+        if (!m.matches()) throw new IllegalStateException("not a signed download: " + ctx.path());
+        String id = m.group(1);
+        LinkSigner.Verification v = signer.verify(ctx.queryParam("token"), id);
+        switch (v.status()) {
+            case INVALID -> throw new ApiProblem(403, "invalid_link", "token", "this download link is not valid "
+                    + "(damaged, or not for this job); ask for a new one with POST " + JobJson.location(id) + "/link");
+            case EXPIRED -> throw ApiProblem.gone("link_expired", "this download link expired at " + v.expiresAt()
+                    + "; ask for a new one with POST " + JobJson.location(id) + "/link");
+            case VALID -> { }
+        }
+        ctx.attribute(SIGNED_BY, v.principal());
+        Optional<Job> job = jobs.get(id);
+        if (job.isPresent()) return new Http.Caller(job.get().principal());
+        if (jobs.store().deletedOwner(id).isPresent()) {
+            throw ApiProblem.gone("deleted", "export job '" + id + "' was deleted");
+        }
+        throw ApiProblem.notFound("no export job '" + id + "'");
+    }
+
+    /** POST /export/jobs/{id}/link: 201 {url, expires_at} for a completed job whose file is there. */
+    void create(Context ctx) throws IOException {
+        Http.Caller caller = Http.caller(ctx);
+        Job job = Http.visibleJob(ctx, jobs);
+        Duration ttl = expiresIn(Http.body(ctx, limits.maxBody(caller.principal(), settings.maxRequestBytes())));
+        if (job.status() != JobStatus.COMPLETED || jobs.files().size(job.storageKey()).isEmpty()) {
+            throw ApiProblem.conflict("not_ready", "job " + job.id() + " is " + job.status().wireName()
+                    + (job.status() == JobStatus.COMPLETED ? " but its file is gone" : "")
+                    + "; links are for completed jobs whose file can be downloaded");
+        }
+        if (!signer.enabled()) {
+            throw new ApiProblem(503, "links_disabled", null, "signed links are not configured on this server");
+        }
+        LinkSigner.Link link = signer.sign(job.id(), caller.name(), ttl);
+        String path = JobJson.location(job.id()) + "/download?token=" + link.token();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("url", settings.publicUrl() == null ? path : settings.publicUrl() + path);
+        body.put("expires_at", JobJson.ts(link.expiresAt()));
+        audit.record(AuditEvent.of(AuditEvent.LINK_CREATED, caller.principal(), job.request()).withJob(job.id())
+                .from(ctx.ip()).withDetail("expires " + JobJson.ts(link.expiresAt())));
+        Http.json(ctx, 201, body);
+    }
+
+    /** The optional body {"expires_in": seconds}; none (or {}) means server.signed_links.default_ttl. */
+    private Duration expiresIn(byte[] body) {
+        if (new String(body, StandardCharsets.UTF_8).isBlank()) return signer.defaultTtl();
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiProblem.badRequest("malformed_json", null, "the request body is not valid JSON: "
+                    + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw ApiProblem.badRequest("malformed_json", null, "the request body could not be read");
+        }
+        if (root == null || !root.isObject()) {
+            throw ApiProblem.badRequest("invalid_type", null, "the request body must be a JSON object such as "
+                    + "{\"expires_in\": 300}, or empty");
+        }
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!name.equals("expires_in")) {
+                throw ApiProblem.badRequest("unknown_field", name, "unknown field '" + Http.shorten(name)
+                        + "'; fields: expires_in");
+            }
+        }
+        JsonNode n = root.get("expires_in");
+        if (n == null || n.isNull()) return signer.defaultTtl();
+        long max = signer.maxTtl().toSeconds();
+        if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < 1 || n.longValue() > max) {
+            throw ApiProblem.badRequest("invalid_expires_in", "expires_in", "expires_in must be a whole number of "
+                    + "seconds from 1 to " + max + ", got " + Http.shorten(n.toString()));
+        }
+        return Duration.ofSeconds(n.longValue());
+    }
+}

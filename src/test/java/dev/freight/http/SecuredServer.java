@@ -1,0 +1,187 @@
+package dev.freight.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.freight.config.ConfigLoader;
+import dev.freight.config.FreightConfig;
+import dev.freight.engine.Exports;
+import dev.freight.job.JdbcJobStore;
+import dev.freight.job.JobMetrics;
+import dev.freight.job.JobService;
+import dev.freight.job.JobSettings;
+import dev.freight.job.Sweeper;
+import dev.freight.job.WorkerPool;
+import dev.freight.security.AccessPolicy;
+import dev.freight.security.AdminKey;
+import dev.freight.security.ApiKeyCheck;
+import dev.freight.security.AuditLog;
+import dev.freight.security.Limits;
+import dev.freight.security.LinkSigner;
+import dev.freight.security.Principal;
+import dev.freight.security.Security;
+import dev.freight.storage.LocalFileStore;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A real server (H2 job store, local files, workers, the shared test sources) whose limits and signed links come
+ * from a freight.yml the test writes. Callers: {@code key-<name>} is principal {@code name} of role user,
+ * {@code key-<name>@<role>} the same with that role; the admin uses {@link #adminKey}.
+ */
+final class SecuredServer implements AutoCloseable {
+    static final String JOBS = "/api/v1/export/jobs";
+
+    final Path dir;
+    final FreightConfig config;
+    final JdbcJobStore store;
+    final LocalFileStore files;
+    final WorkerPool workers;
+    final JobService jobs;
+    final FreightServer server;
+    final String adminKey;
+    final TestClock clock = new TestClock(Instant.parse("2030-01-01T00:00:00Z"));
+
+    SecuredServer(String yaml, FreightServer.Settings settings) {
+        this(yaml, settings, null);
+    }
+
+    /** {@code links}: the signer to use; null for the one the config describes, on the test clock. */
+    SecuredServer(String yaml, FreightServer.Settings settings, LinkSigner links) {
+        try {
+            dir = Files.createTempDirectory("freight-secured");
+            config = ConfigLoader.load(Optional.of(Files.writeString(dir.resolve("freight.yml"),
+                    "data_dir: " + dir.resolve("data") + "\n" + yaml)), Map.of("LINK_KEY", "k".repeat(40),
+                    "OLD_LINK_KEY", "o".repeat(40)));
+            store = JdbcJobStore.open("jdbc:h2:file:" + dir.resolve("jobs"), "sa", "", 8, Clock.systemUTC());
+            files = new LocalFileStore(dir.resolve("files"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        FreightServer.Settings s = settings;
+        Limits limits = Limits.fromConfig(config.limits(), config.roles(), s.maxRequestBytes());
+        LinkSigner signer = links != null ? links
+                : LinkSigner.fromConfig(config.server().signedLinks(), config.dataDir(), clock);
+        AdminKey admin = AdminKey.loadOrCreate(dir);
+        adminKey = admin.newKey().orElseThrow();
+        Security security = new Security(ApiKeyCheck.firstOf(admin, SecuredServer::principal),
+                AccessPolicy.unrestricted(), limits, signer, AuditLog.NONE);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        JobSettings jobSettings = new JobSettings(2, Duration.ofSeconds(10), Duration.ofMillis(200),
+                Duration.ofMillis(100), Duration.ofMillis(200), 3, Duration.ofHours(1), Duration.ofDays(1), false,
+                Duration.ofSeconds(2));
+        Exports exports = new Exports(TestSources.registry());
+        workers = new WorkerPool(store, files, exports, jobSettings, Clock.systemUTC(), new JobMetrics(registry), security);
+        workers.start();
+        jobs = new JobService(store, files, exports, jobSettings, workers);
+        server = new FreightServer(TestSources.registry(), jobs, new Sweeper(store, files, jobSettings, Clock.systemUTC()),
+                registry, security, s).start();
+    }
+
+    static FreightServer.Settings defaults() {
+        return FreightServer.Settings.defaults().withPort(0).withSyncMaxRows(500).withMaxRequestBytes(64 * 1024)
+                .withEventPollInterval(Duration.ofMillis(100));
+    }
+
+    private static Optional<Principal> principal(String token) {
+        if (!token.startsWith("key-") || token.length() <= 4) return Optional.empty();
+        String spec = token.substring(4);
+        int at = spec.indexOf('@');
+        return Optional.of(at < 0 ? Principal.user(spec) : new Principal(spec.substring(0, at), spec.substring(at + 1), Map.of()));
+    }
+
+    ApiClient client(String principal) {
+        return new ApiClient(server.port(), "key-" + principal);
+    }
+
+    ApiClient admin() {
+        return new ApiClient(server.port(), adminKey);
+    }
+
+    /** No Authorization header at all. */
+    ApiClient anonymous() {
+        return new ApiClient(server.port(), null);
+    }
+
+    /** The ids of the caller's jobs, newest first. */
+    static List<String> jobIds(ApiClient c) {
+        HttpResponse<byte[]> r = c.get(JOBS + "?limit=500");
+        assertThat(r.statusCode()).as(ApiClient.text(r)).isEqualTo(200);
+        List<String> ids = new ArrayList<>();
+        ApiClient.json(r).get("jobs").forEach(j -> ids.add(j.get("id").asText()));
+        return ids;
+    }
+
+    static JsonNode submit(ApiClient c, String body) {
+        HttpResponse<byte[]> r = c.post(JOBS, body);
+        assertThat(r.statusCode()).as(ApiClient.text(r)).isEqualTo(202);
+        return ApiClient.json(r);
+    }
+
+    static JsonNode awaitStatus(ApiClient c, String id, String status) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            HttpResponse<byte[]> r = c.get(JOBS + "/" + id);
+            JsonNode j = ApiClient.json(r);
+            if (j.path("status").asText().equals(status)) return j;
+            if (System.nanoTime() > deadline) throw new AssertionError("job " + id + " never became " + status + ": " + j);
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        workers.close();
+        store.close();
+        TestSources.deleteTree(dir);
+    }
+
+    /** A clock the test moves by hand. */
+    static final class TestClock extends Clock {
+        private volatile Instant now;
+
+        TestClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+}
