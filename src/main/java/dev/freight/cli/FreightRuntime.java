@@ -16,6 +16,7 @@ import dev.freight.job.JobService;
 import dev.freight.job.JobSettings;
 import dev.freight.job.Sweeper;
 import dev.freight.job.WorkerPool;
+import dev.freight.security.AccessPolicy;
 import dev.freight.security.Security;
 import dev.freight.source.DemoData;
 import dev.freight.source.JdbcSource;
@@ -82,8 +83,10 @@ final class FreightRuntime implements AutoCloseable {
         try {
             runtime.registry = registry(config, demo);
             runtime.registry.validate();
-            runtime.exports = new Exports(runtime.registry, config.exports().pdfMaxRows(), config.exports().defaultFormat());
             runtime.security = security(config);
+            runtime.security.access().validate(runtime.registry);
+            runtime.exports = new Exports(runtime.registry, config.exports().pdfMaxRows(), config.exports().defaultFormat(),
+                    runtime.security.access());
             runtime.workers = new WorkerPool(runtime.store, runtime.files, runtime.exports, runtime.settings,
                     Clock.systemUTC(), new JobMetrics(runtime.metrics), runtime.security);
             runtime.service = new JobService(runtime.store, runtime.files, runtime.exports, runtime.settings, runtime.workers);
@@ -127,7 +130,7 @@ final class FreightRuntime implements AutoCloseable {
 
     /** Authentication (beyond the admin key), permissions, limits, links and audit, from the config. */
     static Security security(FreightConfig config) {
-        return Security.of(token -> Optional.empty());
+        return Security.of(token -> Optional.empty()).withAccess(AccessPolicy.fromConfig(config.roles()));
     }
 
     static JobSettings settings(ExportsConfig e) {

@@ -40,7 +40,7 @@ final class JobRoutes {
         Http.Caller caller = Http.caller(ctx);
         String idempotencyKey = idempotencyKey(ctx);
         ExportRequestParser.Parsed parsed = ExportRequestParser.parse(Http.body(ctx, settings.maxRequestBytes()));
-        Exports.Prepared prepared = jobs.exports().prepare(parsed.request());
+        Exports.Prepared prepared = jobs.exports().prepare(parsed.request(), caller.principal());
         // Stored with the format resolved (null → csv), so the job shows what it will produce.
         ExportRequest request = withFormat(parsed.request(), prepared.format().id());
         Delivery delivery = parsed.delivery();

@@ -24,4 +24,8 @@ public record Security(ApiKeyCheck keys, AccessPolicy access, Limits limits, Lin
     public Security withKeys(ApiKeyCheck k) {
         return new Security(k, access, limits, links, audit);
     }
+
+    public Security withAccess(AccessPolicy a) {
+        return new Security(keys, a, limits, links, audit);
+    }
 }
