@@ -88,8 +88,10 @@ final class FreightRuntime implements AutoCloseable {
         try {
             runtime.registry = registry(config, demo);
             runtime.registry.validate();
-            runtime.exports = new Exports(runtime.registry, config.exports().pdfMaxRows(), config.exports().defaultFormat());
             runtime.security = security(config, runtime.store);
+            runtime.security.access().validate(runtime.registry);
+            runtime.exports = new Exports(runtime.registry, config.exports().pdfMaxRows(), config.exports().defaultFormat(),
+                    runtime.security.access());
             runtime.workers = new WorkerPool(runtime.store, runtime.files, runtime.exports, runtime.settings,
                     Clock.systemUTC(), new JobMetrics(runtime.metrics), runtime.security);
             runtime.service = new JobService(runtime.store, runtime.files, runtime.exports, runtime.settings, runtime.workers);
@@ -135,8 +137,8 @@ final class FreightRuntime implements AutoCloseable {
     static Security security(FreightConfig config, JdbcJobStore store) {
         Limits limits = Limits.fromConfig(config.limits(), config.roles(), config.server().maxRequestBytes());
         LinkSigner links = LinkSigner.fromConfig(config.server().signedLinks(), config.dataDir(), Clock.systemUTC());
-        return new Security(ApiKeys.load(config, new StoredApiKeys(store.dataSource())), AccessPolicy.unrestricted(),
-                limits, links, new JdbcAuditLog(store.dataSource()));
+        return new Security(ApiKeys.load(config, new StoredApiKeys(store.dataSource())),
+                AccessPolicy.fromConfig(config.roles()), limits, links, new JdbcAuditLog(store.dataSource()));
     }
 
     static JobSettings settings(ExportsConfig e) {

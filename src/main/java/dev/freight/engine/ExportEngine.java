@@ -59,10 +59,15 @@ public final class ExportEngine {
             if (fastPath) {
                 rows = new PostgresCopyExport(job, cancel).export(out, tracker);
             } else {
-                FormatWriter writer = job.format().writer(out, job.plan().columns(), job.plan().labels(), job.options(),
-                        context(job));
+                FormatWriter writer = job.format().writer(out, job.plan().outputColumns(), job.plan().labels(),
+                        job.options(), context(job));
                 writer.begin();
+                // Masked here, between reading and writing: no writer ever sees a value the caller may not read.
+                dev.freight.query.Mask[] masks = job.plan().maskArray();
                 rows = new JdbcRowSource(job.source(), job.plan(), cancel).stream(row -> {
+                    if (masks != null) {
+                        for (int i = 0; i < masks.length; i++) if (masks[i] != null) row[i] = masks[i].apply(row[i]);
+                    }
                     writer.writeRow(row);
                     tracker.rowWritten();
                 });

@@ -2,14 +2,21 @@ package dev.freight.engine;
 
 import dev.freight.format.ExportFormat;
 import dev.freight.format.FormatOptions;
+import dev.freight.query.DatasetAccess;
 import dev.freight.query.ExportRequest;
+import dev.freight.query.InvalidRequestException;
 import dev.freight.query.QueryPlan;
 import dev.freight.query.QueryPlanner;
+import dev.freight.security.AccessPolicy;
+import dev.freight.security.Principal;
 import dev.freight.source.SourceRegistry;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -26,6 +33,7 @@ public final class Exports {
     private final SourceRegistry registry;
     private final long pdfMaxRows;
     private final ExportFormat defaultFormat;
+    private final AccessPolicy access;
 
     public Exports(SourceRegistry registry) {
         this(registry, DEFAULT_PDF_MAX_ROWS);
@@ -37,9 +45,19 @@ public final class Exports {
 
     /** {@code defaultFormat}: the format of requests that name none ({@code exports.default_format}). */
     public Exports(SourceRegistry registry, long pdfMaxRows, ExportFormat defaultFormat) {
+        this(registry, pdfMaxRows, defaultFormat, AccessPolicy.unrestricted());
+    }
+
+    /** {@code access}: what each principal may export ({@link #prepare(ExportRequest, Principal)}). */
+    public Exports(SourceRegistry registry, long pdfMaxRows, ExportFormat defaultFormat, AccessPolicy access) {
         this.registry = registry;
         this.pdfMaxRows = pdfMaxRows;
         this.defaultFormat = defaultFormat;
+        this.access = access;
+    }
+
+    /** A dataset as one principal may see it. */
+    public record Visible(SourceRegistry.Dataset dataset, DatasetAccess access) {
     }
 
     /** A validated export, ready to run. */
@@ -65,15 +83,76 @@ public final class Exports {
         }
     }
 
+    /** Unrestricted: the local operator's CLI export. */
     public Prepared prepare(ExportRequest request) {
-        SourceRegistry.Dataset dataset = registry.resolve(request.dataset());
+        return prepare(request, registry.resolve(request.dataset()), DatasetAccess.FULL);
+    }
+
+    /**
+     * Prepares what {@code principal} may export of the request; a dataset invisible to them is refused exactly like
+     * one that does not exist, listing only the datasets they see.
+     */
+    public Prepared prepare(ExportRequest request, Principal principal) {
+        Visible v = resolve(request.dataset(), principal);
+        return prepare(request, v.dataset(), v.access());
+    }
+
+    private Prepared prepare(ExportRequest request, SourceRegistry.Dataset dataset, DatasetAccess datasetAccess) {
         ExportFormat format = request.format() == null || request.format().isBlank() ? defaultFormat
                 : ExportFormat.fromId(request.format());
         FormatOptions options = FormatOptions.parse(format, request.options());
-        QueryPlan plan = new QueryPlanner(dataset.source().catalog(), dataset.source().dialect()).plan(dataset.table(), request);
+        QueryPlan plan = new QueryPlanner(dataset.source().catalog(), dataset.source().dialect())
+                .plan(dataset.table(), request, datasetAccess);
         ExportEngine.Job job = new ExportEngine.Job(dataset.source(), plan, format, options, request.compress(), pdfMaxRows);
         PdfRowCap.check(job, pdfMaxRows);
         return new Prepared(dataset.name(), job);
+    }
+
+    /** The dataset and the principal's access to it, or the same refusal as for a dataset that does not exist. */
+    public Visible resolve(String name, Principal principal) {
+        AccessPolicy.Access view = access.forPrincipal(principal);
+        if (view.unrestricted()) return new Visible(registry.resolve(name), DatasetAccess.FULL);
+        boolean missing = name == null || name.isBlank();
+        if (!missing && view.sees(name)) {
+            try {
+                SourceRegistry.Dataset d = registry.resolve(name);
+                Optional<DatasetAccess> a = view.dataset(d.name(), d.table());
+                if (a.isPresent()) return new Visible(d, a.get());
+            } catch (InvalidRequestException unknown) {
+                // refused below, with the principal's choices only
+            }
+        }
+        List<String> names = datasetNames(principal);
+        String shown = missing ? null : name.length() > 80 ? name.substring(0, 77) + "..." : name;
+        throw new InvalidRequestException(missing ? "missing_dataset" : "unknown_dataset", "dataset",
+                (missing ? "dataset is required" : "unknown dataset '" + shown + "'") + "; available: "
+                        + (names.isEmpty() ? "(none)" : names.size() <= 30 ? String.join(", ", names)
+                        : String.join(", ", names.subList(0, 30)) + ", … (" + names.size() + " in all)"));
+    }
+
+    /** The names of the datasets {@code principal} may see, in the registry's order. */
+    public List<String> datasetNames(Principal principal) {
+        AccessPolicy.Access view = access.forPrincipal(principal);
+        List<String> names = new ArrayList<>();
+        for (String n : registry.datasetNames()) if (view.sees(n)) names.add(n);
+        return names;
+    }
+
+    /** Every dataset {@code principal} may see, with their access to it (datasets dropped meanwhile are skipped). */
+    public List<Visible> visibleDatasets(Principal principal) {
+        AccessPolicy.Access view = access.forPrincipal(principal);
+        List<Visible> result = new ArrayList<>();
+        for (String n : registry.datasetNames()) {
+            if (!view.sees(n)) continue;
+            SourceRegistry.Dataset d;
+            try {
+                d = registry.resolve(n);
+            } catch (InvalidRequestException droppedSinceListed) {
+                continue;
+            }
+            view.dataset(d.name(), d.table()).ifPresent(a -> result.add(new Visible(d, a)));
+        }
+        return result;
     }
 
     public OptionalLong estimate(Prepared prepared, long cap) {

@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
  * the fastest way out of PostgreSQL. The SELECT list renders every cell exactly as the generic path does
  * (ISO-8601 timestamps with offset, base64 binary, true/false, formula neutralisation) so both paths produce
  * the same values. COPY cannot take bind parameters, so only plans without any value qualify: values are never
- * written into SQL text.
+ * written into SQL text. A row filter without parameters is part of {@code fromAndWhere} and applies here too;
+ * plans with masked columns never qualify.
  */
 final class PostgresCopyExport {
     private static final Map<Character, String> DELIMITERS = Map.of(',', "','", '\t', "E'\\t'", ';', "';'", '|', "'|'");
@@ -41,6 +42,8 @@ final class PostgresCopyExport {
         return job.source().dialect() == Dialect.POSTGRESQL
                 && (job.format() == ExportFormat.CSV || job.format() == ExportFormat.TSV)
                 && job.plan().parameters().isEmpty()
+                // The server would write masked columns in clear; masks are applied by the Java path only.
+                && job.plan().masks().isEmpty()
                 && o.nullText().isEmpty()
                 // Presentation options are applied by the Java writer only.
                 && o.dateFormat() == null && o.timestampFormat() == null && o.numberLocale() == null && o.boolText() == null

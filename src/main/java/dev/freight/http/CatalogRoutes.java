@@ -6,7 +6,9 @@ import dev.freight.engine.ExportEngine;
 import dev.freight.engine.ExportListener;
 import dev.freight.engine.Exports;
 import dev.freight.format.ExportFormat;
+import dev.freight.query.DatasetAccess;
 import dev.freight.query.ExportRequest;
+import dev.freight.query.Mask;
 import dev.freight.query.QueryPlanner;
 import dev.freight.source.Column;
 import dev.freight.source.SourceRegistry;
@@ -88,37 +90,37 @@ final class CatalogRoutes {
         Http.json(ctx, 200, Map.of("formats", formats));
     }
 
+    /** The datasets the caller may see, each with only the columns they may see; masked ones say how. */
     void tables(Context ctx) {
         List<Map<String, Object>> datasets = new ArrayList<>();
-        for (String name : sources.datasetNames()) {
-            SourceRegistry.Dataset d;
-            try {
-                d = sources.resolve(name);
-            } catch (dev.freight.query.InvalidRequestException droppedSinceListed) {
-                continue;
-            }
-            datasets.add(describe(d, d.table()));
+        for (Exports.Visible v : exports.visibleDatasets(Http.caller(ctx).principal())) {
+            datasets.add(describe(v.dataset(), v.access()));
         }
         Http.json(ctx, 200, Map.of("datasets", datasets));
     }
 
-    private static Map<String, Object> describe(SourceRegistry.Dataset d, Table t) {
+    private static Map<String, Object> describe(SourceRegistry.Dataset d, DatasetAccess access) {
+        Table full = d.table();
+        Table t = access.restrict(full);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", d.name());
         m.put("source", d.source().name());
         m.put("kind", t.kind() == null ? null : t.kind().toLowerCase(java.util.Locale.ROOT));
-        m.put("columns", t.columns().stream().map(CatalogRoutes::column).toList());
-        m.put("primary_key", t.primaryKey());
-        m.put("time_column", QueryPlanner.timeColumn(t).map(Column::name).orElse(null));
+        m.put("columns", t.columns().stream().map(c -> column(c, access.masks().get(c.name()))).toList());
+        // A key or time column the caller cannot see is not named: ids and date ranges would be refused anyway.
+        m.put("primary_key", t.primaryKey().stream().allMatch(access::visible) ? t.primaryKey() : List.of());
+        m.put("time_column", QueryPlanner.timeColumn(full).map(Column::name).filter(access::visible).orElse(null));
         return m;
     }
 
-    private static Map<String, Object> column(Column c) {
+    private static Map<String, Object> column(Column c, Mask mask) {
         Map<String, Object> m = new LinkedHashMap<>();
+        Column shown = mask == null ? c : mask.resultColumn(c);
         m.put("name", c.name());
-        m.put("type", c.type().wireName());
+        m.put("type", shown.type().wireName());
         m.put("sql_type", c.sqlTypeName());
         m.put("nullable", c.nullable());
+        if (mask != null) m.put("masked", mask.wireName());
         return m;
     }
 
@@ -132,7 +134,7 @@ final class CatalogRoutes {
         ExportRequest request = ExportRequest.of(dataset, ExportFormat.JSON.id()).withRowLimit((long) limit);
         Exports.Prepared prepared;
         try {
-            prepared = exports.prepare(request);
+            prepared = exports.prepare(request, Http.caller(ctx).principal());
         } catch (dev.freight.query.InvalidRequestException e) {
             if ("unknown_dataset".equals(e.code())) throw new ApiProblem(404, "unknown_dataset", "dataset", e.getMessage());
             throw e;
@@ -144,10 +146,12 @@ final class CatalogRoutes {
             g.writeStartObject();
             g.writeStringField("dataset", prepared.dataset());
             g.writeFieldName("columns");
-            g.writeObject(prepared.job().plan().columns().stream().map(c -> {
+            Map<String, Mask> masks = prepared.job().plan().masks();
+            g.writeObject(prepared.job().plan().outputColumns().stream().map(c -> {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("name", c.name());
                 m.put("type", c.type().wireName());
+                if (masks.containsKey(c.name())) m.put("masked", masks.get(c.name()).wireName());
                 return m;
             }).toList());
             g.writeNumberField("limit", limit);

@@ -139,6 +139,8 @@ public final class FreightServer implements AutoCloseable {
             r.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
             r.exception(InvalidRequestException.class, (e, ctx) ->
                     problem(ctx, new ApiProblem(400, e.code(), e.field(), e.getMessage())));
+            r.exception(dev.freight.query.ForbiddenRequestException.class, (e, ctx) ->
+                    problem(ctx, new ApiProblem(403, e.code(), e.field(), e.getMessage())));
             r.exception(SourceUnavailableException.class, (e, ctx) ->
                     problem(ctx, new ApiProblem(503, "source_unavailable", null, e.getMessage())
                             .withHeader("Retry-After", "5")));

@@ -49,7 +49,7 @@ public final class JobService {
 
     /** Validates, estimates and queues; an existing job is returned for a repeated idempotency key. */
     public JobStore.Created submit(Principal owner, String idempotencyKey, ExportRequest request) {
-        return submit(owner, idempotencyKey, exports.prepare(request), request);
+        return submit(owner, idempotencyKey, exports.prepare(request, owner), request);
     }
 
     public JobStore.Created submit(Principal owner, String idempotencyKey, Exports.Prepared prepared, ExportRequest request) {
@@ -69,7 +69,7 @@ public final class JobService {
         return outcome;
     }
 
-    /** A new job with the same request; the request is validated again against today's catalog. */
+    /** A new job with the same request, validated again against today's catalog and the owner's permissions. */
     public JobStore.Created retry(Job old, Principal owner) {
         return submit(owner, null, old.request());
     }

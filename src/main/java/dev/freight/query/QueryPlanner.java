@@ -43,22 +43,47 @@ public final class QueryPlanner {
         return plan(resolveTable(request.dataset()), request);
     }
 
-    /** Plans against a dataset resolved elsewhere (a configured table or named query). */
+    /** Plans against a dataset resolved elsewhere (a configured table or named query), unrestricted. */
     public QueryPlan plan(Table table, ExportRequest request) {
+        return plan(table, request, DatasetAccess.FULL);
+    }
+
+    /**
+     * Plans what {@code access} lets the caller see of the dataset: hidden columns do not exist for the request
+     * (naming one is an unknown column, and messages list only visible ones), masked columns are exported masked and
+     * cannot be filtered or sorted on, and the row filter is ANDed, in parentheses, around everything else.
+     */
+    public QueryPlan plan(Table fullTable, ExportRequest request, DatasetAccess access) {
+        if (access == null) access = DatasetAccess.FULL;
+        if (access.missingAttribute() != null) {
+            throw new ForbiddenRequestException("missing_attribute", null, "your role's row filter on dataset '"
+                    + fullTable.name() + "' needs the attribute '" + access.missingAttribute() + "', which your "
+                    + "principal does not have; nothing was exported");
+        }
+        Table table = access.restrict(fullTable);
+        Map<String, Mask> masks = new LinkedHashMap<>();
+        access.masks().forEach((name, mask) -> {
+            if (table.column(name).isPresent()) masks.put(name, mask);
+        });
         List<Column> columns = selectColumns(table, request.columns());
         List<String> labels = labels(table, columns, request.options().get("labels"));
 
         List<String> conditions = new ArrayList<>();
         List<Object> params = new ArrayList<>();
+        if (access.rowFilter() != null) {
+            // First and parenthesised: the caller's conditions can only narrow it, never widen it.
+            conditions.add("(" + access.rowFilter() + ")");
+            for (Object value : access.rowFilterParameters()) params.add(rowFilterParameter(value));
+        }
         if (request.filters().size() > MAX_FILTERS) {
             throw new InvalidRequestException("too_many_filters", "filters", "at most " + MAX_FILTERS
                     + " filters are allowed, got " + request.filters().size());
         }
         for (int i = 0; i < request.filters().size(); i++) {
-            conditions.add(condition(table, request.filters().get(i), "filters[" + i + "]", params));
+            conditions.add(condition(table, masks, request.filters().get(i), "filters[" + i + "]", params));
         }
-        addIds(table, request.ids(), conditions, params);
-        addDateRange(table, request.dateFrom(), request.dateTo(), conditions, params);
+        addIds(table, masks, request.ids(), conditions, params);
+        addDateRange(fullTable, table, masks, request.dateFrom(), request.dateTo(), conditions, params);
 
         StringBuilder fromWhere = new StringBuilder(" FROM ").append(dialect.fromItem(table));
         if (!conditions.isEmpty()) {
@@ -69,15 +94,35 @@ public final class QueryPlanner {
         StringBuilder sql = new StringBuilder("SELECT ")
                 .append(columns.stream().map(c -> dialect.quote(c.name())).collect(Collectors.joining(", ")))
                 .append(fromWhere);
-        String orderBy = orderBy(table, request.sort());
+        String orderBy = orderBy(table, masks, request.sort());
         if (!orderBy.isEmpty()) sql.append(" ORDER BY ").append(orderBy);
         Long limit = rowLimit(request.rowLimit());
         if (limit != null) {
             sql.append(" LIMIT ?");
             params.add(limit);
         }
+        Map<String, Mask> selectedMasks = new LinkedHashMap<>();
+        for (Column c : columns) if (masks.containsKey(c.name())) selectedMasks.put(c.name(), masks.get(c.name()));
         return new QueryPlan(dialect, table, columns, labels, sql.toString(), params, fromWhere.toString(), whereParams,
-                orderBy, !conditions.isEmpty(), limit, inWords(table, request, limit));
+                orderBy, !conditions.isEmpty(), limit, inWords(table, request, limit), selectedMasks);
+    }
+
+    /** A principal attribute: text, typed by the statement (see {@link Dialect.UntypedText}). */
+    private Object rowFilterParameter(Object value) {
+        String text = value == null ? null : String.valueOf(value);
+        if (dialect == Dialect.POSTGRESQL && text != null && text.indexOf('\0') >= 0) {
+            throw new ForbiddenRequestException("invalid_attribute", null, "an attribute your role's row filter needs "
+                    + "contains a NUL character (U+0000), which PostgreSQL text cannot hold; nothing was exported");
+        }
+        return new Dialect.UntypedText(text);
+    }
+
+    private static void checkNotMasked(Map<String, Mask> masks, Column column, String field, String use) {
+        Mask mask = masks.get(column.name());
+        if (mask != null) {
+            throw new InvalidRequestException("masked_column", field, "column '" + column.name() + "' is masked for you ("
+                    + mask.wireName() + "), so it cannot be used to " + use);
+        }
     }
 
     /** "status in (paid, shipped), created_at from 2024-01-01; sorted by id desc; first 100 rows" — or "all rows". */
@@ -182,9 +227,10 @@ public final class QueryPlanner {
         return labels;
     }
 
-    private String condition(Table table, Filter filter, String field, List<Object> params) {
+    private String condition(Table table, Map<String, Mask> masks, Filter filter, String field, List<Object> params) {
         if (filter == null) throw new InvalidRequestException("invalid_filter", field, "filter must not be null");
         Column column = column(table, filter.column(), field + ".column");
+        checkNotMasked(masks, column, field + ".column", "filter");
         FilterOp op = FilterOp.fromWire(filter.op()).orElseThrow(() -> new InvalidRequestException("unknown_operator",
                 field + ".op", "unknown operator '" + shorten(String.valueOf(filter.op())) + "'; operators: "
                 + FilterOp.choices()));
@@ -291,7 +337,8 @@ public final class QueryPlanner {
         return b.toString();
     }
 
-    private void addIds(Table table, List<Object> ids, List<String> conditions, List<Object> params) {
+    private void addIds(Table table, Map<String, Mask> masks, List<Object> ids, List<String> conditions,
+                        List<Object> params) {
         if (ids.isEmpty()) return;
         if (table.primaryKey().size() != 1) {
             throw new InvalidRequestException("ids_not_supported", "ids", "dataset '" + table.name()
@@ -301,16 +348,27 @@ public final class QueryPlanner {
             throw new InvalidRequestException("invalid_value", "ids", "at most " + MAX_IDS + " ids are allowed, got "
                     + ids.size());
         }
-        Column key = table.column(table.primaryKey().get(0)).orElseThrow();
+        // A hidden key is not named: to the caller the dataset simply has no key among its columns.
+        Column key = table.column(table.primaryKey().get(0)).orElseThrow(() -> new InvalidRequestException(
+                "unknown_column", "ids", "dataset '" + table.name() + "' has no visible key column, so rows cannot be "
+                + "selected by id; columns: " + columnChoices(table)));
+        checkNotMasked(masks, key, "ids", "select rows by id");
         for (int i = 0; i < ids.size(); i++) params.add(coerce(ids.get(i), key, "ids[" + i + "]"));
         conditions.add(dialect.quote(key.name()) + " IN (" + String.join(", ", java.util.Collections.nCopies(ids.size(), "?")) + ")");
     }
 
-    private void addDateRange(Table table, String from, String to, List<String> conditions, List<Object> params) {
+    private void addDateRange(Table fullTable, Table table, Map<String, Mask> masks, String from, String to,
+                              List<String> conditions, List<Object> params) {
         if (from == null && to == null) return;
-        Column time = timeColumn(table).orElseThrow(() -> new InvalidRequestException("no_time_column",
-                from != null ? "date_from" : "date_to", "dataset '" + table.name()
-                + "' has no date or timestamp column, so date_from/date_to cannot apply"));
+        String field = from != null ? "date_from" : "date_to";
+        Column time = timeColumn(fullTable).orElseThrow(() -> new InvalidRequestException("no_time_column", field,
+                "dataset '" + table.name() + "' has no date or timestamp column, so date_from/date_to cannot apply"));
+        // The time column of the whole dataset, never a visible stand-in: the range would silently mean another thing.
+        if (table.column(time.name()).isEmpty()) {
+            throw new InvalidRequestException("no_time_column", field, "dataset '" + table.name() + "' has no visible "
+                    + "date or timestamp column, so date_from/date_to cannot apply");
+        }
+        checkNotMasked(masks, time, field, "filter by date");
         if (from != null) {
             params.add(coerce(from, time, "date_from"));
             conditions.add(dialect.quote(time.name()) + " >= ?");
@@ -336,7 +394,7 @@ public final class QueryPlanner {
         return t == ColumnType.DATE || t == ColumnType.TIMESTAMP || t == ColumnType.TIMESTAMP_TZ;
     }
 
-    private String orderBy(Table table, List<SortKey> sort) {
+    private String orderBy(Table table, Map<String, Mask> masks, List<SortKey> sort) {
         if (sort.size() > MAX_SORT_KEYS) {
             throw new InvalidRequestException("invalid_sort", "sort", "at most " + MAX_SORT_KEYS + " sort keys are allowed");
         }
@@ -346,6 +404,7 @@ public final class QueryPlanner {
             String field = "sort[" + i + "]";
             if (key == null) throw new InvalidRequestException("invalid_sort", field, "sort key must not be null");
             Column c = column(table, key.column(), field + ".column");
+            checkNotMasked(masks, c, field + ".column", "sort");
             if (c.type() == ColumnType.BINARY) {
                 throw new InvalidRequestException("invalid_sort", field + ".column", "cannot sort by binary column '"
                         + c.name() + "'");

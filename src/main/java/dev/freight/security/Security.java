@@ -28,4 +28,8 @@ public record Security(ApiKeyCheck keys, AccessPolicy access, Limits limits, Lin
     public Security withAudit(AuditLog a) {
         return new Security(keys, access, limits, links, a);
     }
+
+    public Security withAccess(AccessPolicy a) {
+        return new Security(keys, a, limits, links, audit);
+    }
 }

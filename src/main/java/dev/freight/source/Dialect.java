@@ -81,9 +81,24 @@ public enum Dialect {
         return this == MARIADB ? "SET time_zone = '+00:00'" : null;
     }
 
+    /**
+     * Text whose SQL type the statement decides, e.g. a principal attribute bound into a role's row filter
+     * ({@code tenant_id = :tenant_id} with an integer {@code tenant_id}). PostgreSQL would refuse {@code bigint =
+     * varchar}, so there it is sent untyped, as a literal would be; the other databases convert text themselves.
+     */
+    public record UntypedText(String value) {
+    }
+
     /** Binds a planner value; everything is a parameter, never text in the SQL. */
     public void bind(PreparedStatement statement, int index, Object value) throws SQLException {
-        if (value instanceof OffsetDateTime odt && this == MARIADB) {
+        if (value instanceof UntypedText t) {
+            int type = this == POSTGRESQL ? Types.OTHER : Types.VARCHAR;
+            if (t.value() == null) {
+                statement.setNull(index, type);
+            } else {
+                statement.setObject(index, t.value(), type);
+            }
+        } else if (value instanceof OffsetDateTime odt && this == MARIADB) {
             statement.setObject(index, odt.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime());
         } else if (value instanceof OffsetDateTime odt && this == SQLITE) {
             statement.setString(index, odt.toString());

@@ -147,6 +147,40 @@ class NodeCommandsTest {
         }
     }
 
+    private static Path withRoles(String roles) throws Exception {
+        return Files.writeString(dir.resolve("freight-roles.yml"), Files.readString(config) + "roles:\n" + roles);
+    }
+
+    @Test
+    void theConfiguredRolesApplyToTheNodesExports() throws Exception {
+        Path withRoles = withRoles("""
+                  analyst:
+                    datasets:
+                      sales: {columns_allowed: [id, status], row_filter: "status = :status"}
+                """);
+        try (FreightRuntime runtime = FreightRuntime.full(FreightRuntime.loadConfig(withRoles), false, false)) {
+            Principal analyst = new Principal("ann", "analyst", java.util.Map.of("status", "paid"));
+            assertThat(runtime.exports.datasetNames(analyst)).containsExactly("sales");
+            assertThat(runtime.exports.prepare(ExportRequest.of("sales", "csv"), analyst).job().plan().columns())
+                    .extracting(c -> c.name()).containsExactly("id", "status");
+            assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(dev.freight.query.InvalidRequestException.class,
+                    () -> runtime.service.submit(analyst, null, ExportRequest.of("orders", "csv"))).code())
+                    .isEqualTo("unknown_dataset");
+        }
+    }
+
+    @Test
+    void aRoleNamingAColumnThatDoesNotExistStopsTheNode() throws Exception {
+        Path withRoles = withRoles("""
+                  analyst:
+                    datasets:
+                      sales: {columns_denied: [internal_notes]}
+                """);
+        assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(dev.freight.config.ConfigException.class,
+                () -> FreightRuntime.full(FreightRuntime.loadConfig(withRoles), false, false)).key())
+                .isEqualTo("roles.analyst.datasets.sales.columns_denied");
+    }
+
     @Test
     void queueStatusCountsJobsByStatus() {
         submit(ExportRequest.of("orders", "csv"));
