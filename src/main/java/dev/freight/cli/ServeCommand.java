@@ -3,17 +3,11 @@ package dev.freight.cli;
 import dev.freight.config.FreightConfig;
 import dev.freight.http.FreightServer;
 import dev.freight.security.AdminKey;
-import dev.freight.security.ApiKeyCheck;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code freight serve}: the REST API, the workers and the sweeper in one process. On SIGTERM it stops accepting
@@ -22,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Run the HTTP API with workers and the sweeper (--demo: on the built-in demo database).")
 final class ServeCommand extends NodeCommand {
-    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
     @Mixin
     NodeOptions node;
@@ -36,38 +29,13 @@ final class ServeCommand extends NodeCommand {
     @Override
     int execute() throws Exception {
         FreightConfig config = node.load();
-        FreightRuntime runtime = FreightRuntime.full(config, node.demo, true);
-        AdminKey admin = AdminKey.loadOrCreate(config.dataDir());
-        FreightServer.Settings settings = FreightServer.Settings.defaults()
-                .withHost(host != null ? host : config.server().host())
-                .withPort(port != null ? port : config.server().port())
-                .withSyncMaxRows(config.exports().syncMaxRows())
-                .withMaxRequestBytes(config.server().maxRequestBytes())
-                .withPublicUrl(config.server().publicUrl().map(Object::toString).orElse(null));
-        FreightServer server;
-        try {
-            server = new FreightServer(runtime.registry, runtime.service, runtime.sweeper, runtime.metrics,
-                    runtime.security.withKeys(ApiKeyCheck.firstOf(admin, runtime.security.keys())), settings).start();
-        } catch (RuntimeException e) {
-            runtime.close();
-            throw e;
-        }
-        ScheduledExecutorService sweeps = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "freight-sweeper");
-            t.setDaemon(true);
-            return t;
-        });
-        long every = config.exports().sweepInterval().toMillis();
-        sweeps.scheduleWithFixedDelay(() -> {
-            try {
-                runtime.sweeper.sweepOnce();
-            } catch (RuntimeException e) {
-                LOG.warn("sweep failed: {}", e.getMessage());
-            }
-        }, every, every, TimeUnit.MILLISECONDS);
+        FreightNode running = FreightNode.start(config, node.demo, host, port);
+        FreightRuntime runtime = running.runtime;
+        FreightServer server = running.server;
+        AdminKey admin = running.admin;
+        String host = this.host != null ? this.host : config.server().host();
 
-        String base = config.server().publicUrl().map(Object::toString)
-                .orElse("http://" + settings.host() + ":" + server.port());
+        String base = config.server().publicUrl().map(Object::toString).orElse("http://" + host + ":" + server.port());
         System.out.println("Freight is serving " + runtime.registry.datasetNames().size() + " dataset(s) at " + base);
         System.out.println("  API:     " + base + "/api/v1   (OpenAPI: " + base + "/api/v1/openapi.json)");
         System.out.println("  Workers: " + runtime.settings.concurrency() + "; job store: "
@@ -81,9 +49,7 @@ final class ServeCommand extends NodeCommand {
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            sweeps.shutdownNow();
-            runtime.close();
+            running.close();
             stopped.countDown();
         }, "freight-shutdown"));
         stopped.await();
