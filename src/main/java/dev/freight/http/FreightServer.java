@@ -170,6 +170,11 @@ public final class FreightServer implements AutoCloseable {
         config.http.maxRequestSize = settings.maxRequestBytes();
         config.jetty.host = settings.host();
         config.jetty.port = settings.port();
+        config.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
+        // Jetty reuses header fields of the previous request on a connection when a new one matches it ignoring
+        // case: "Bearer FRT_X" right after "Bearer frt_x" would be read as the latter. API keys are case-sensitive
+        // secrets, so the cache must match exactly.
+        config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
         config.router.ignoreTrailingSlashes = true;
     }
 

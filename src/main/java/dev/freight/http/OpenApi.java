@@ -57,7 +57,8 @@ final class OpenApi {
                         queryParam("limit", map("type", "integer", "minimum", 1, "maximum", 100, "default", 20),
                                 "Rows to return")),
                 null, withAuth(responses(200, json("Rows", ref("Preview")), 400, problem("Invalid limit"),
-                        404, problem("Unknown dataset"))), false)));
+                        403, problem("The caller lacks an attribute the role's row filter needs (`missing_attribute`)"),
+                        404, problem("Unknown dataset, or one the caller's role may not see"))), false)));
 
         Map<String, Object> jobs = map();
         jobs.put("post", op("Create an export. `delivery` sync streams the file in this response (200), async "
@@ -78,7 +79,9 @@ final class OpenApi {
                                 "headers", map("Location", header("URL of the job")),
                                 "content", map("application/json", map("schema", ref("Job")))),
                         400, problem("Malformed JSON, unknown field, wrong type or invalid value (see `code` and "
-                                + "`field`)"),
+                                + "`field`); a hidden column is `unknown_column`, a masked one filtered or sorted "
+                                + "`masked_column`, more rows than limits.max_rows `too_many_rows`"),
+                        403, problem("The caller lacks an attribute the role's row filter needs (`missing_attribute`)"),
                         413, problem("Request body too large (`payload_too_large`; limits.max_request_bytes)"),
                         429, map("description", "A limit: exports_per_hour used up (`rate_limited`) or "
                                 + "concurrent_jobs reached (`too_many_jobs`)",
@@ -259,7 +262,9 @@ final class OpenApi {
                 "name", str(),
                 "type", map("type", "string", "enum", List.of("integer", "decimal", "float", "boolean", "string", "date",
                         "time", "timestamp", "timestamptz", "binary", "text")),
-                "sql_type", str(), "nullable", map("type", "boolean")));
+                "sql_type", str(), "nullable", map("type", "boolean"),
+                "masked", map("type", "string", "enum", List.of("email", "last4", "hash", "null"),
+                        "description", "Present when the caller's role exports this column masked")));
         schemas.put("DatasetList", object(List.of("datasets"), "datasets", map("type", "array", "items", object(
                 List.of("name", "columns"), "name", str(), "source", str(), "kind", str(),
                 "columns", map("type", "array", "items", ref("Column")),

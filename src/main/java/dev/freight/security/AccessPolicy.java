@@ -360,7 +360,10 @@ public final class AccessPolicy {
 
     /** What {@code principal} may see; built-in roles see everything, undefined roles nothing. */
     public Access forPrincipal(Principal principal) {
-        if (principal == null || principal.isAdmin() || Principal.USER.equals(principal.role())) return Access.ALL;
+        // Without a roles section nothing is restricted, whatever role a key names (limits may still use it).
+        if (this == UNRESTRICTED || principal == null || principal.isAdmin() || Principal.USER.equals(principal.role())) {
+            return Access.ALL;
+        }
         List<Rule> rules = roles.get(principal.role());
         return rules == null ? Access.NOTHING : new Access(rules, principal.attributes());
     }

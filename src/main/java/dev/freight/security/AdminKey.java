@@ -3,11 +3,8 @@ package dev.freight.security;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -43,18 +40,9 @@ public final class AdminKey implements ApiKeyCheck {
             RANDOM.nextBytes(secret);
             String key = "frt_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
             byte[] hash = sha256(key);
-            try {
-                // Created with its final permissions, never briefly world-readable; CREATE_NEW semantics mean two
-                // nodes starting at once on one data_dir cannot overwrite each other's key.
-                if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-                    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                } else {
-                    Files.createFile(file);
-                }
-            } catch (FileAlreadyExistsException raced) {
+            if (!SecretFiles.createOwnerOnly(file, HexFormat.of().formatHex(hash) + "\n")) {
                 return new AdminKey(read(file), null);
             }
-            Files.writeString(file, HexFormat.of().formatHex(hash) + "\n", StandardCharsets.US_ASCII);
             return new AdminKey(hash, key);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the admin key file " + file + ": " + e.getMessage(), e);

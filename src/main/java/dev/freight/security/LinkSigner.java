@@ -8,11 +8,8 @@ import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -102,19 +99,8 @@ public final class LinkSigner {
             if (Files.exists(file)) return read(file);
             byte[] secret = new byte[48];
             RANDOM.nextBytes(secret);
-            try {
-                // Created with its final permissions, never briefly world-readable; CREATE_NEW semantics mean two
-                // nodes starting at once on one data_dir agree on the first key written.
-                if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-                    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                } else {
-                    Files.createFile(file);
-                }
-            } catch (FileAlreadyExistsException raced) {
-                return read(file);
-            }
             String encoded = B64.encodeToString(secret);
-            Files.writeString(file, encoded + "\n", StandardCharsets.US_ASCII);
+            if (!SecretFiles.createOwnerOnly(file, encoded + "\n")) return read(file);
             return encoded.getBytes(StandardCharsets.US_ASCII);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the link key file " + file + ": " + e.getMessage(), e);
@@ -178,6 +164,12 @@ public final class LinkSigner {
             payload = B64_DECODE.decode(token.substring(0, dot));
             given = B64_DECODE.decode(token.substring(dot + 1));
         } catch (IllegalArgumentException e) {
+            return Verification.INVALID;
+        }
+        // Base64 leaves spare bits in the last character that decoders ignore: only the one spelling this signer
+        // writes is accepted, so a link cannot be altered and still work.
+        if (!B64.encodeToString(payload).equals(token.substring(0, dot))
+                || !B64.encodeToString(given).equals(token.substring(dot + 1))) {
             return Verification.INVALID;
         }
         boolean genuine = false;

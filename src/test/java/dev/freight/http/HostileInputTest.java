@@ -215,8 +215,8 @@ class HostileInputTest {
         try (Connection c = TestDatabases.connect(pgUrl); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT (SELECT string_agg(table_name, ',' ORDER BY table_name) FROM "
                      + "information_schema.tables WHERE table_schema = current_schema()) || '/' || "
-                     + "(SELECT md5(string_agg(a::text, '|' ORDER BY id)) FROM accounts) || '/' || "
-                     + "(SELECT md5(string_agg(c::text, '|' ORDER BY id)) FROM canary)")) {
+                     + "(SELECT md5(string_agg(a::text, '|' ORDER BY id)) FROM accounts a) || '/' || "
+                     + "(SELECT md5(string_agg(c::text, '|' ORDER BY id)) FROM canary c)")) {
             rs.next();
             return rs.getString(1);
         } catch (java.sql.SQLException e) {
@@ -290,6 +290,7 @@ class HostileInputTest {
                 refused("sort on the denied column", "{\"dataset\": \"accounts\", \"sort\": [{\"column\": \"secret_notes\"}]}", "unknown_column"),
                 refused("sort on a masked column", "{\"dataset\": \"accounts\", \"sort\": [{\"column\": \"card_number\"}]}", "masked_column"),
                 refused("label for a statement", "{\"dataset\": \"accounts\", \"options\": {\"labels\": {\"id); DROP TABLE canary; --\": \"x\"}}}", "unknown_column"),
+                refused("label with a line break and a header", "{\"dataset\": \"accounts\", \"options\": {\"labels\": {\"id\": \"Id\\r\\nX-Injected: 1\"}}}", "invalid_option"),
                 refused("label for the denied column", "{\"dataset\": \"accounts\", \"options\": {\"labels\": {\"secret_notes\": \"Notes\"}}}", "unknown_column"),
                 refused("format with a shell command", "{\"dataset\": \"accounts\", \"format\": \"csv; rm -rf /\"}", "unknown_format"),
                 refused("delimiter with a statement", "{\"dataset\": \"accounts\", \"options\": {\"delimiter\": \"'; DROP TABLE canary; --\"}}", "invalid_option"),
@@ -302,7 +303,7 @@ class HostileInputTest {
                 refused("a where clause as an extra field", "{\"dataset\": \"accounts\", \"where\": \"1=1\"}", "unknown_field"),
                 refused("delivery with a statement", "{\"dataset\": \"accounts\", \"delivery\": \"sync; DROP TABLE canary\"}", "invalid_delivery"),
                 refused("malformed JSON", "{\"dataset\": \"accounts\"", "malformed_json"),
-                refused("a JSON array instead of a request", "[\"accounts\"]", "malformed_json"),
+                refused("a JSON array instead of a request", "[\"accounts\"]", "invalid_type"),
                 refused("JSON nested a thousand deep", "{\"dataset\": " + "[".repeat(1000) + "]".repeat(1000) + "}", "malformed_json"));
     }
 
@@ -347,7 +348,9 @@ class HostileInputTest {
         String fingerprint = fingerprint();
         HttpResponse<byte[]> r = alice.post(JOBS, body.replace("{\"dataset\"", "{\"delivery\": \"sync\", \"dataset\""));
         assertThat(r.statusCode()).as(ApiClient.text(r)).isEqualTo(200);
-        for (CsvRecord row : csv(r)) {
+        List<CsvRecord> rows = csv(r);
+        assertThat(rows.get(0).getField(1)).isEqualTo("tenant_id");
+        for (CsvRecord row : rows.subList(1, rows.size())) {
             assertThat(row.getField(1)).as("tenant of row " + row.getField(0)).isEqualTo("1");
         }
         assertThat(fingerprint()).isEqualTo(fingerprint);
@@ -405,9 +408,11 @@ class HostileInputTest {
     @Order(3)
     void tablesListingHidesDeniedColumnsAndMarksMaskedOnesAndHidesOtherDatasets() {
         JsonNode datasets = ApiClient.json(alice.get("/api/v1/export/tables")).get("datasets");
-        assertThat(datasets.findValuesAsText("name")).containsExactlyInAnyOrder("accounts", "slow");
-        JsonNode columns = datasets.findParents("name").stream().filter(d -> d.get("name").asText().equals("accounts"))
-                .findFirst().orElseThrow().get("columns");
+        List<JsonNode> all = new ArrayList<>();
+        datasets.forEach(all::add);
+        assertThat(all).extracting(d -> d.get("name").asText()).containsExactlyInAnyOrder("accounts", "slow");
+        JsonNode columns = all.stream().filter(d -> d.get("name").asText().equals("accounts")).findFirst().orElseThrow()
+                .get("columns");
         assertThat(columns.findValuesAsText("name")).doesNotContain("secret_notes").contains("id", "email", "card_number");
         for (JsonNode c : columns) {
             String expected = switch (c.get("name").asText()) {
@@ -572,16 +577,6 @@ class HostileInputTest {
 
     @Test
     @Order(6)
-    void labelsWithLineBreaksStayInTheFileAndOutOfTheHeaders() throws IOException {
-        HttpResponse<byte[]> r = alice.post(JOBS, "{\"dataset\": \"accounts\", \"columns\": [\"id\"], \"row_limit\": 1, "
-                + "\"delivery\": \"sync\", \"options\": {\"labels\": {\"id\": \"Id\\r\\nX-Injected: 1\"}}}");
-        assertThat(r.statusCode()).as(ApiClient.text(r)).isEqualTo(200);
-        assertThat(r.headers().firstValue("X-Injected")).isEmpty();
-        assertThat(csv(r).get(0).getField(0)).isEqualTo("Id\r\nX-Injected: 1");
-    }
-
-    @Test
-    @Order(6)
     void aRequestIdWithLineBreaksIsReplacedNotEchoed() throws IOException {
         String response = raw("GET /api/v1/export/formats HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + ALICE
                 + "\r\nX-Request-Id: abc\rX-Injected: 1\r\nConnection: close\r\n\r\n");
@@ -638,6 +633,20 @@ class HostileInputTest {
         assertProblem(r, 401, "unauthorized");
         assertThat(ApiClient.header(r, "WWW-Authenticate")).startsWith("Bearer realm=\"freight\"");
         assertNothingHappened(before);
+    }
+
+    /**
+     * One connection, alternating a key and the same key in another case: each request is judged by its own
+     * header (Jetty's header cache once matched fields ignoring case and handed the previous request's key on).
+     */
+    @Test
+    @Order(7)
+    void aKeyInAnotherCaseRightAfterTheRealOneOnTheSameConnectionIsRefused() {
+        ApiClient upper = client(ALICE.toUpperCase());
+        for (int i = 0; i < 20; i++) {
+            assertThat(alice.get("/api/v1/export/formats").statusCode()).isEqualTo(200);
+            assertProblem(upper.get("/api/v1/export/formats"), 401, "unauthorized");
+        }
     }
 
     // ---------------------------------------------------------------- signed links
@@ -759,6 +768,7 @@ class HostileInputTest {
         ApiClient tina = client(TINA);
         String running = submitted(tina, "{\"dataset\": \"slow\", \"delivery\": \"async\"}");
         try {
+            awaitStatus(running, "running");
             World before = world();
             HttpResponse<byte[]> r = tina.post(JOBS, "{\"dataset\": \"accounts\", \"delivery\": \"async\"}");
             assertProblem(r, 429, "too_many_jobs");
