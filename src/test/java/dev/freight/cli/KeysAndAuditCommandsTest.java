@@ -63,7 +63,7 @@ class KeysAndAuditCommandsTest {
                     url: "%s"
                     user: sa
                 roles:
-                  analyst: {}
+                  analyst: { datasets: { "*": {} } }
                 """.formatted(dir, dir.resolve("jobs"), dir.resolve("exports"), shop));
         runtime = FreightRuntime.full(FreightRuntime.loadConfig(config), false, true);
         AdminKey admin = AdminKey.loadOrCreate(dir);
