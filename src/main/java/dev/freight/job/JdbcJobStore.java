@@ -2,10 +2,8 @@ package dev.freight.job;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.freight.query.ExportRequestJson;
+import dev.freight.security.Principal;
 import dev.freight.source.Dialect;
 import org.flywaydb.core.Flyway;
 
@@ -108,7 +106,7 @@ public final class JdbcJobStore implements JobStore {
             s.setObject(10, ts(now));
             s.setObject(11, ts(now));
             s.setString(12, n.owner().role());
-            s.setString(13, writeAttributes(n.owner().attributes()));
+            s.setString(13, n.owner().attributesJson());
             s.executeUpdate();
         } catch (SQLException e) {
             // Two requests with the same key raced: the unique constraint let one win; return the winner's job.
@@ -475,22 +473,11 @@ public final class JdbcJobStore implements JobStore {
                 readAttributes(rs.getString("owner_attributes")));
     }
 
-    private static final ObjectMapper ATTRIBUTES = new ObjectMapper();
-
-    private static String writeAttributes(Map<String, String> attributes) {
-        try {
-            return attributes.isEmpty() ? null : ATTRIBUTES.writeValueAsString(attributes);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static Map<String, String> readAttributes(String json) {
-        if (json == null) return Map.of();
         try {
-            return ATTRIBUTES.readValue(json, new TypeReference<Map<String, String>>() { });
-        } catch (JsonProcessingException e) {
-            throw new JobStoreException("job store: unreadable owner_attributes: " + e.getOriginalMessage(), e);
+            return Principal.attributesFromJson(json);
+        } catch (IllegalArgumentException e) {
+            throw new JobStoreException("job store: owner_attributes: " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,9 @@
 package dev.freight.security;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -32,5 +36,26 @@ public record Principal(String name, String role, Map<String, String> attributes
 
     public boolean isAdmin() {
         return ADMIN.equals(role);
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The attributes as stored beside a job or key: a JSON object of strings, or null when there are none. */
+    public String attributesJson() {
+        try {
+            return attributes.isEmpty() ? null : JSON.writeValueAsString(attributes);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("attributes are strings and always serialise", e);
+        }
+    }
+
+    /** Reads {@link #attributesJson()}; null is no attributes. */
+    public static Map<String, String> attributesFromJson(String json) {
+        if (json == null) return Map.of();
+        try {
+            return JSON.readValue(json, new TypeReference<Map<String, String>>() { });
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("unreadable principal attributes: " + e.getOriginalMessage(), e);
+        }
     }
 }

@@ -1,8 +1,5 @@
 package dev.freight.security;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.freight.job.JobStoreException;
 
 import javax.sql.DataSource;
@@ -27,7 +24,6 @@ import java.util.Optional;
  * stored. Every node sharing the job store knows them; revoking one marks it, it is never deleted.
  */
 public final class StoredApiKeys {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** One stored key, without its hash (nothing outside this class needs it). */
@@ -58,11 +54,11 @@ public final class StoredApiKeys {
             s.setString(1, id);
             s.setString(2, principal.name());
             s.setString(3, principal.role());
-            s.setString(4, principal.attributes().isEmpty() ? null : JSON.writeValueAsString(principal.attributes()));
+            s.setString(4, principal.attributesJson());
             s.setString(5, sha256Hex);
             s.setObject(6, now.atOffset(ZoneOffset.UTC));
             s.executeUpdate();
-        } catch (SQLException | JsonProcessingException e) {
+        } catch (SQLException e) {
             throw failure(e);
         }
         return new Entry(id, principal, now, null, null);
@@ -119,11 +115,10 @@ public final class StoredApiKeys {
     }
 
     private static Map<String, String> attributes(String json) throws SQLException {
-        if (json == null) return Map.of();
         try {
-            return JSON.readValue(json, new TypeReference<Map<String, String>>() { });
-        } catch (JsonProcessingException e) {
-            throw new SQLException("unreadable api_key.attributes: " + e.getOriginalMessage(), e);
+            return Principal.attributesFromJson(json);
+        } catch (IllegalArgumentException e) {
+            throw new SQLException("api_key.attributes: " + e.getMessage(), e);
         }
     }
 
