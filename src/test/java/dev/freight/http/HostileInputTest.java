@@ -645,6 +645,71 @@ class HostileInputTest {
         }
     }
 
+    // ---------------------------------------------------------------- browser sessions
+
+    /** Signs in as the UI does; returns the cookie value and the CSRF token. */
+    String[] signIn(String key) throws IOException {
+        HttpResponse<byte[]> r = client(null).post("/api/v1/session", "{\"api_key\": " + ApiClient.JSON.writeValueAsString(key) + "}");
+        assertThat(r.statusCode()).as(ApiClient.text(r)).isEqualTo(200);
+        String cookie = ApiClient.header(r, "Set-Cookie");
+        return new String[]{cookie.substring(0, cookie.indexOf(';')), ApiClient.json(r).get("csrf_token").asText()};
+    }
+
+    HttpResponse<byte[]> withCookie(String method, String path, String cookie, String csrf, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + path))
+                .header("Cookie", cookie).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (csrf != null) b.header("X-CSRF-Token", csrf);
+        return alice.send(b.build());
+    }
+
+    static Stream<Arguments> forgedBrowserRequests() {
+        return Stream.of(
+                Arguments.of("no CSRF token", (java.util.function.UnaryOperator<String>) t -> null),
+                Arguments.of("another token", (java.util.function.UnaryOperator<String>) t -> "x".repeat(t.length())),
+                Arguments.of("the token in another case", (java.util.function.UnaryOperator<String>) String::toUpperCase),
+                Arguments.of("an empty token", (java.util.function.UnaryOperator<String>) t -> ""));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("forgedBrowserRequests")
+    @Order(7)
+    void aBrowserRequestWithoutTheSessionsCsrfTokenChangesNothing(String name, java.util.function.UnaryOperator<String> token)
+            throws IOException {
+        String[] session = signIn(ALICE);
+        World before = world();
+        assertProblem(withCookie("POST", JOBS, session[0], token.apply(session[1]),
+                "{\"dataset\": \"accounts\", \"delivery\": \"async\"}"), 403, "csrf_failed");
+        assertProblem(withCookie("DELETE", JOBS + "/" + alicesJob, session[0], token.apply(session[1]), null), 403, "csrf_failed");
+        assertNothingHappened(before);
+    }
+
+    @Test
+    @Order(7)
+    void aBrowserSessionSeesOnlyItsOwnJobsAndEndsAtSignOut() throws IOException {
+        String[] session = signIn(ALICE);
+        assertThat(withCookie("GET", JOBS + "/" + alicesJob, session[0], null, null).statusCode()).isEqualTo(200);
+        assertProblem(withCookie("GET", JOBS + "/" + bobsJob, session[0], null, null), 404, "not_found");
+        assertProblem(withCookie("GET", JOBS + "/" + bobsJob + "/download", session[0], null, null), 404, "not_found");
+        assertThat(withCookie("DELETE", "/api/v1/session", session[0], session[1], null).statusCode()).isEqualTo(204);
+        assertProblem(withCookie("GET", JOBS + "/" + alicesJob, session[0], null, null), 401, "unauthorized");
+    }
+
+    @Test
+    @Order(7)
+    void signingInFromAnHtmlFormOrWithAWrongKeyGivesNoSession() {
+        World before = world();
+        HttpResponse<byte[]> form = alice.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port()
+                        + "/api/v1/session")).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("api_key=" + ALICE)).build());
+        assertThat(form.statusCode()).isEqualTo(415);
+        assertThat(ApiClient.header(form, "Set-Cookie")).isNull();
+        HttpResponse<byte[]> wrong = client(null).post("/api/v1/session", "{\"api_key\": \"" + ALICE.toUpperCase() + "\"}");
+        assertProblem(wrong, 401, "unauthorized");
+        assertThat(ApiClient.header(wrong, "Set-Cookie")).isNull();
+        assertNothingHappened(before);
+    }
+
     // ---------------------------------------------------------------- signed links
 
     String link(ApiClient c, String job, String body) {
