@@ -44,6 +44,12 @@ public final class FreightNode implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("sweep failed: {}", e.getMessage());
             }
+            try {
+                int ended = runtime.security.sessions().purgeExpired();
+                if (ended > 0) LOG.info("sweep: {} expired UI sessions deleted", ended);
+            } catch (RuntimeException e) {
+                LOG.warn("session purge failed: {}", e.getMessage());
+            }
         }, every, every, TimeUnit.MILLISECONDS);
     }
 

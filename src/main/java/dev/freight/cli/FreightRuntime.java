@@ -22,6 +22,7 @@ import dev.freight.security.JdbcAuditLog;
 import dev.freight.security.Limits;
 import dev.freight.security.LinkSigner;
 import dev.freight.security.Security;
+import dev.freight.security.Sessions;
 import dev.freight.security.StoredApiKeys;
 import dev.freight.source.DemoData;
 import dev.freight.source.JdbcSource;
@@ -133,12 +134,13 @@ final class FreightRuntime implements AutoCloseable {
         return new SourceRegistry(sources, definitions);
     }
 
-    /** Authentication (beyond the admin key), permissions, limits, links and audit, from the config. */
+    /** Authentication (beyond the admin key), permissions, limits, links, audit and UI sessions, from the config. */
     static Security security(FreightConfig config, JdbcJobStore store) {
         Limits limits = Limits.fromConfig(config.limits(), config.roles(), config.server().maxRequestBytes());
         LinkSigner links = LinkSigner.fromConfig(config.server().signedLinks(), config.dataDir(), Clock.systemUTC());
         return new Security(ApiKeys.load(config, new StoredApiKeys(store.dataSource())),
-                AccessPolicy.fromConfig(config.roles()), limits, links, new JdbcAuditLog(store.dataSource()));
+                AccessPolicy.fromConfig(config.roles()), limits, links, new JdbcAuditLog(store.dataSource()),
+                new Sessions(store.dataSource(), Clock.systemUTC(), config.server().sessionTtl()));
     }
 
     static JobSettings settings(ExportsConfig e) {

@@ -43,7 +43,8 @@ import java.util.stream.Collectors;
 final class ConfigBinder {
     static final List<String> TOP_LEVEL_KEYS = List.of("data_dir", "server", "job_store", "storage", "sources",
             "datasets", "exports", "limits", "roles", "api_keys", "webhooks");
-    static final List<String> SERVER_KEYS = List.of("host", "port", "max_request_bytes", "public_url", "signed_links");
+    static final List<String> SERVER_KEYS = List.of("host", "port", "max_request_bytes", "public_url", "signed_links",
+            "session_ttl");
     static final List<String> SIGNED_LINKS_KEYS = List.of("key", "previous_keys", "default_ttl", "max_ttl");
     /** HMAC-SHA256 keys shorter than its block of 32 bytes weaken it; a random one is generated when none is set. */
     static final int MIN_LINK_KEY_BYTES = 32;
@@ -104,8 +105,9 @@ final class ConfigBinder {
         int port = s.get("port").integer(8080, 0, 65535);
         long maxRequestBytes = s.get("max_request_bytes").size(1L << 20);
         Optional<URI> publicUrl = s.get("public_url").httpUrl();
-        return new ServerConfig(host, port, maxRequestBytes, publicUrl,
-                signedLinks(s.section("signed_links", SIGNED_LINKS_KEYS)));
+        SignedLinksConfig signedLinks = signedLinks(s.section("signed_links", SIGNED_LINKS_KEYS));
+        Duration sessionTtl = s.get("session_ttl").duration(ServerConfig.DEFAULT_SESSION_TTL, false);
+        return new ServerConfig(host, port, maxRequestBytes, publicUrl, signedLinks, sessionTtl);
     }
 
     private SignedLinksConfig signedLinks(Section s) {

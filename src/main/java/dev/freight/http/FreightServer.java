@@ -113,10 +113,12 @@ public final class FreightServer implements AutoCloseable {
         AuditRoutes auditRoutes = new AuditRoutes(jobs, security.audit());
         this.events = new JobEvents(jobs, settings.eventPollInterval());
         Health health = new Health(jobs, registry);
+        SessionRoutes sessions = new SessionRoutes(security.sessions(), security.keys(), settings);
         this.app = Javalin.create(config -> {
             configure(config, settings);
             var r = config.routes;
-            r.before(ctx -> begin(ctx, security.keys(), links));
+            r.before(ctx -> begin(ctx, security.keys(), links, sessions));
+            r.get("/", WebUi::index);
             r.get("/health/live", health::live);
             r.get("/health/ready", health::ready);
             r.get("/metrics", health::metrics);
@@ -124,6 +126,10 @@ public final class FreightServer implements AutoCloseable {
             r.get(API + "/export/formats", catalog::formats);
             r.get(API + "/export/tables", catalog::tables);
             r.get(API + "/export/tables/{dataset}/preview", catalog::preview);
+            r.post(SessionRoutes.PATH, sessions::signIn);
+            r.get(SessionRoutes.PATH, sessions::current);
+            r.delete(SessionRoutes.PATH, sessions::signOut);
+            r.post(API + "/export/estimate", jobRoutes::estimate);
             r.post(API + "/export/jobs", jobRoutes::create);
             r.get(API + "/export/jobs", jobRoutes::list);
             r.get(API + "/export/jobs/{id}", jobRoutes::get);
@@ -176,22 +182,37 @@ public final class FreightServer implements AutoCloseable {
         // secrets, so the cache must match exactly.
         config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
         config.router.ignoreTrailingSlashes = true;
+        WebUi.configure(config);
     }
 
-    /** Request id and authentication, before any handler (including "no such route"). */
-    private static void begin(Context ctx, ApiKeyCheck keys, LinkRoute links) {
+    /**
+     * Request id, security headers and authentication, before any handler (including "no such route"). A caller is
+     * the API key of the Authorization header or, without one, the browser session of the cookie; with the
+     * cookie, whatever is not a read needs the session's CSRF token too.
+     */
+    private static void begin(Context ctx, ApiKeyCheck keys, LinkRoute links, SessionRoutes sessions) {
         String given = ctx.header("X-Request-Id");
         String id = given != null && CLIENT_REQUEST_ID.matcher(given).matches() ? given
                 : UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         ctx.attribute(Http.REQUEST_ID, id);
         ctx.header("X-Request-Id", id);
+        WebUi.securityHeaders(ctx);
         if (ctx.path().startsWith("/health/")) return;
+        if (WebUi.isPublic(ctx)) return;
+        // Sign-in needs no credentials; the current session and sign-out check the cookie themselves.
+        if (ctx.path().equals(SessionRoutes.PATH) || ctx.path().equals(SessionRoutes.PATH + "/")) return;
         // A signed link stands in for the API key, for the download of its one job only.
         if (links.isSignedDownload(ctx)) {
             ctx.attribute(Http.CALLER, links.callerOf(ctx));
             return;
         }
         String authorization = ctx.header("Authorization");
+        if ((authorization == null || authorization.isBlank()) && sessions.hasCookie(ctx)) {
+            SessionRoutes.Resolved session = sessions.resolve(ctx).orElseThrow(sessions::noSession);
+            if (!isRead(ctx)) SessionRoutes.requireCsrf(ctx, session.session());
+            ctx.attribute(Http.CALLER, new Http.Caller(session.principal()));
+            return;
+        }
         if (authorization == null || authorization.isBlank()) {
             throw unauthorized("missing credentials: send Authorization: Bearer <api key>", false);
         }
@@ -205,7 +226,13 @@ public final class FreightServer implements AutoCloseable {
         ctx.attribute(Http.CALLER, new Http.Caller(principal.get()));
     }
 
-    private static ApiProblem unauthorized(String detail, boolean invalidToken) {
+    /** GET, HEAD and OPTIONS change nothing; every other method is a write and needs the CSRF token. */
+    private static boolean isRead(Context ctx) {
+        String m = ctx.req().getMethod();
+        return m.equals("GET") || m.equals("HEAD") || m.equals("OPTIONS");
+    }
+
+    static ApiProblem unauthorized(String detail, boolean invalidToken) {
         return new ApiProblem(401, "unauthorized", null, detail).withHeader("WWW-Authenticate",
                 invalidToken ? "Bearer realm=\"freight\", error=\"invalid_token\"" : "Bearer realm=\"freight\"");
     }

@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
 final class JobRoutes {
     static final int LIST_DEFAULT = 50;
     static final int LIST_MAX = 500;
+    /** How far the estimate route counts: enough to tell a person the size, cheap enough to ask while typing. */
+    static final long ESTIMATE_CAP = 1_000_000;
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,200}");
 
     private final JobService jobs;
@@ -93,8 +95,38 @@ final class JobRoutes {
 
     private Delivery chooseByEstimate(Exports.Prepared prepared) {
         // Counting stops just past the threshold: beyond it only "more" matters, and more is async.
-        OptionalLong estimate = jobs.exports().estimate(prepared, settings.syncMaxRows());
-        return estimate.isPresent() && estimate.getAsLong() <= settings.syncMaxRows() ? Delivery.SYNC : Delivery.ASYNC;
+        return estimate(prepared, settings.syncMaxRows()).delivery();
+    }
+
+    /** The row estimate (counting no further than {@code cap}) and the delivery auto would choose by it. */
+    private Estimate estimate(Exports.Prepared prepared, long cap) {
+        OptionalLong rows = jobs.exports().estimate(prepared, cap);
+        return new Estimate(rows, rows.isPresent() && rows.getAsLong() <= settings.syncMaxRows()
+                ? Delivery.SYNC : Delivery.ASYNC);
+    }
+
+    private record Estimate(OptionalLong rows, Delivery delivery) {
+    }
+
+    /**
+     * POST /export/estimate: a create's body, validated as a create is (permissions and max_rows included), answered
+     * with the estimated rows and the delivery the create would use. Nothing runs, is stored, audited or counted
+     * against the rate limit: the UI asks while the user is still editing.
+     */
+    void estimate(Context ctx) throws IOException {
+        Http.Caller caller = Http.caller(ctx);
+        ExportRequestParser.Parsed parsed = ExportRequestParser.parse(
+                Http.body(ctx, limits.maxBody(caller.principal(), settings.maxRequestBytes())));
+        Exports.Prepared prepared = jobs.exports().prepare(parsed.request(), caller.principal());
+        limits.rows(caller.principal(), prepared);
+        // A person wants a number beyond sync_max_rows too; past ESTIMATE_CAP "more" is all the count says.
+        Estimate estimate = estimate(prepared, Math.max(settings.syncMaxRows(), ESTIMATE_CAP));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("estimated_rows", estimate.rows().isPresent() ? estimate.rows().getAsLong() : null);
+        body.put("delivery", (parsed.delivery() == Delivery.AUTO ? estimate.delivery() : parsed.delivery()).wireName());
+        body.put("format", prepared.format().id());
+        body.put("sync_max_rows", settings.syncMaxRows());
+        Http.json(ctx, 200, body);
     }
 
     private static ExportRequest withFormat(ExportRequest r, String format) {

@@ -14,6 +14,7 @@ final class OpenApi {
     private static final String DELETED = "The job was deleted (`deleted`)";
 
     private static final String PROBLEM = "application/problem+json";
+    private static final String CSRF = "X-CSRF-Token";
     private static volatile byte[] document;
 
     private OpenApi() {
@@ -33,11 +34,13 @@ final class OpenApi {
                         + "streamed at once (sync) or as background jobs (async). Errors are RFC 9457 problem+json "
                         + "with a stable `code`."));
         doc.put("servers", List.of(map("url", "/")));
-        doc.put("security", List.of(map("bearer", List.of())));
+        doc.put("security", List.of(map("bearer", List.of()), map("session", List.of())));
         Map<String, Object> paths = map();
         doc.put("paths", paths);
 
         String api = FreightServer.API;
+        paths.put("/", map("get", op("The web UI's page (static assets under /ui/); needs no credentials",
+                "webUi", List.of(), null, responses(200, content("HTML", "text/html", map("type", "string"))), true)));
         paths.put("/health/live", map("get", op("Liveness: the process answers", "healthLive", List.of(), null,
                 responses(200, json("Alive", ref("Health"))), true)));
         paths.put("/health/ready", map("get", op("Readiness: the job store answers", "healthReady", List.of(), null,
@@ -59,6 +62,43 @@ final class OpenApi {
                 null, withAuth(responses(200, json("Rows", ref("Preview")), 400, problem("Invalid limit"),
                         403, problem("The caller lacks an attribute the role's row filter needs (`missing_attribute`)"),
                         404, problem("Unknown dataset, or one the caller's role may not see"))), false)));
+
+        Map<String, Object> session = map();
+        session.put("post", op("Sign in to the web UI with an API key: sets the HttpOnly, SameSite=Strict cookie "
+                        + "freight_session (Secure behind an https public_url) for server.session_ttl. Needs no "
+                        + "credentials and no CSRF token.", "signIn", List.of(),
+                map("required", true, "content", map("application/json", map("schema", object(List.of("api_key"),
+                        "api_key", map("type", "string", "description", "An API key, e.g. frt_…"))))),
+                responses(200, map("description", "Signed in",
+                                "headers", map("Set-Cookie", header("freight_session=…; Path=/; Max-Age=…; HttpOnly; "
+                                        + "SameSite=Strict")),
+                                "content", map("application/json", map("schema", ref("Session")))),
+                        400, problem("Malformed body (`malformed_json`, `unknown_field`, `invalid_type`)"),
+                        401, problem("Invalid API key (`unauthorized`)"),
+                        404, problem("This server has no session store"),
+                        413, problem("Request body too large")), true));
+        session.put("get", op("The session of the cookie, with its CSRF token", "getSession", List.of(), null,
+                withAuth(responses(200, json("The session", ref("Session")))), false));
+        session.put("delete", op("Sign out: ends the session on every node and clears the cookie; needs the "
+                        + "X-CSRF-Token header", "signOut", List.of(header(CSRF, "The session's csrf_token")), null,
+                withAuth(responses(204, map("description", "Signed out"),
+                        403, problem("Missing or wrong X-CSRF-Token (`csrf_failed`)"))), false));
+        paths.put(api + "/session", session);
+
+        paths.put(api + "/export/estimate", map("post", op("Estimate an export before creating it: the body of "
+                        + "POST /export/jobs, validated exactly as there; answers the estimated rows (counted up to "
+                        + "a million; null beyond, or when the count is too slow) and the delivery the create would "
+                        + "use. Nothing runs or is stored; not audited, not rate-limited.", "estimateExport", List.of(),
+                map("required", true, "content", map("application/json", map("schema", ref("ExportRequest")))),
+                withAuth(responses(200, json("The estimate", object(List.of("estimated_rows", "delivery", "format"),
+                                "estimated_rows", nullable("integer"),
+                                "delivery", map("type", "string", "enum", List.of("sync", "async")),
+                                "format", str(),
+                                "sync_max_rows", map("type", "integer", "description", "auto delivers sync up to "
+                                        + "this many rows"))),
+                        400, problem("As for POST /export/jobs"),
+                        403, problem("The caller lacks an attribute the role's row filter needs (`missing_attribute`)"),
+                        413, problem("Request body too large (`payload_too_large`)"))), false)));
 
         Map<String, Object> jobs = map();
         jobs.put("post", op("Create an export. `delivery` sync streams the file in this response (200), async "
@@ -210,7 +250,7 @@ final class OpenApi {
                         + "gone, no_file, range_not_satisfiable, already_finished, not_retryable, forbidden, invalid_action, "
                         + "invalid_time, internal_error, rate_limited, too_many_jobs, too_many_rows, file_too_large, "
                         + "invalid_link, link_expired, not_ready, invalid_expires_in, unknown_dataset, masked_column, "
-                        + "missing_attribute"),
+                        + "missing_attribute, csrf_failed"),
                 "field", map("type", "string", "description", "The request field at fault, e.g. filters[1].value"),
                 "instance", str(), "request_id", str()));
         schemas.put("Filter", object(List.of("column", "op"),
@@ -274,6 +314,11 @@ final class OpenApi {
                 "columns", map("type", "array", "items", object(List.of("name", "type"), "name", str(), "type", str())),
                 "limit", map("type", "integer"),
                 "rows", map("type", "array", "items", map("type", "object"))));
+        schemas.put("Session", object(List.of("principal", "role", "admin", "csrf_token", "expires_at"),
+                "principal", str(), "role", str(), "admin", map("type", "boolean"),
+                "csrf_token", map("type", "string", "description", "Send it as X-CSRF-Token with every POST, PUT, "
+                        + "PATCH and DELETE made with the cookie"),
+                "expires_at", map("type", "string", "format", "date-time")));
         schemas.put("Health", object(List.of("status"), "status", str()));
         schemas.put("AuditEvent", object(List.of("id", "at", "action"),
                 "id", map("type", "integer"), "at", map("type", "string", "format", "date-time"),
@@ -290,7 +335,10 @@ final class OpenApi {
                 "events", map("type", "array", "items", ref("AuditEvent")), "next_cursor", nullable("string")));
         return map("schemas", schemas,
                 "securitySchemes", map("bearer", map("type", "http", "scheme", "bearer",
-                        "description", "API key: Authorization: Bearer <key>")));
+                        "description", "API key: Authorization: Bearer <key>"),
+                        "session", map("type", "apiKey", "in", "cookie", "name", "freight_session",
+                                "description", "Web UI session (POST /api/v1/session); requests other than GET and "
+                                        + "HEAD also need X-CSRF-Token. Authorization wins when both are sent.")));
     }
 
     private static List<String> statuses() {
@@ -309,7 +357,7 @@ final class OpenApi {
     }
 
     private static Map<String, Object> withAuth(Map<String, Object> responses) {
-        responses.put("401", problem("Missing or invalid API key (WWW-Authenticate: Bearer)"));
+        responses.put("401", problem("Missing or invalid API key (WWW-Authenticate: Bearer) or session"));
         responses.put("500", responses.getOrDefault("500", problem("Unexpected error (logged with the request id)")));
         return responses;
     }

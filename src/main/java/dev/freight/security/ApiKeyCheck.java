@@ -9,14 +9,35 @@ public interface ApiKeyCheck {
     /** The principal the token belongs to; empty for an unknown token. Must not leak timing about near misses. */
     Optional<Principal> authenticate(String bearerToken);
 
+    /**
+     * The principal of the key whose SHA-256 this is: how a browser session, which keeps only the hash of the key
+     * it was opened with, is checked again on each request (a revoked key then ends the session). Checks that
+     * cannot look keys up by hash know none.
+     */
+    default Optional<Principal> authenticateHash(byte[] sha256) {
+        return Optional.empty();
+    }
+
     /** Tries each check in turn: the first that knows the token wins. */
     static ApiKeyCheck firstOf(ApiKeyCheck... checks) {
-        return token -> {
-            for (ApiKeyCheck c : checks) {
-                Optional<Principal> p = c.authenticate(token);
-                if (p.isPresent()) return p;
+        return new ApiKeyCheck() {
+            @Override
+            public Optional<Principal> authenticate(String token) {
+                for (ApiKeyCheck c : checks) {
+                    Optional<Principal> p = c.authenticate(token);
+                    if (p.isPresent()) return p;
+                }
+                return Optional.empty();
             }
-            return Optional.empty();
+
+            @Override
+            public Optional<Principal> authenticateHash(byte[] sha256) {
+                for (ApiKeyCheck c : checks) {
+                    Optional<Principal> p = c.authenticateHash(sha256);
+                    if (p.isPresent()) return p;
+                }
+                return Optional.empty();
+            }
         };
     }
 }

@@ -79,7 +79,12 @@ public final class ApiKeys implements ApiKeyCheck {
     @Override
     public Optional<Principal> authenticate(String token) {
         if (token == null || token.isEmpty()) return Optional.empty();
-        byte[] hash = AdminKey.sha256(token);
+        return authenticateHash(AdminKey.sha256(token));
+    }
+
+    @Override
+    public Optional<Principal> authenticateHash(byte[] hash) {
+        if (hash == null || hash.length != 32) return Optional.empty();
         // Every config key is compared, in constant time each: how far the loop got says nothing about the token.
         Principal match = null;
         for (ConfigKey k : configKeys) {

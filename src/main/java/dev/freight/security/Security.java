@@ -4,9 +4,11 @@ import java.util.Objects;
 
 /**
  * Everything the API and the workers need to decide who may do what: authentication, permissions, limits, signed
- * links and the audit log, built once from the config and handed to the server and the worker pool.
+ * links, the audit log and the web UI's sessions, built once from the config and handed to the server and the
+ * worker pool.
  */
-public record Security(ApiKeyCheck keys, AccessPolicy access, Limits limits, LinkSigner links, AuditLog audit) {
+public record Security(ApiKeyCheck keys, AccessPolicy access, Limits limits, LinkSigner links, AuditLog audit,
+                       Sessions sessions) {
 
     public Security {
         Objects.requireNonNull(keys, "keys");
@@ -14,6 +16,12 @@ public record Security(ApiKeyCheck keys, AccessPolicy access, Limits limits, Lin
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(links, "links");
         Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(sessions, "sessions");
+    }
+
+    /** Without browser sessions: only API keys and signed links get in. */
+    public Security(ApiKeyCheck keys, AccessPolicy access, Limits limits, LinkSigner links, AuditLog audit) {
+        this(keys, access, limits, links, audit, Sessions.disabled());
     }
 
     /** Only authentication: no roles, no limits, no links, nothing audited. */
@@ -22,14 +30,18 @@ public record Security(ApiKeyCheck keys, AccessPolicy access, Limits limits, Lin
     }
 
     public Security withKeys(ApiKeyCheck k) {
-        return new Security(k, access, limits, links, audit);
+        return new Security(k, access, limits, links, audit, sessions);
     }
 
     public Security withAudit(AuditLog a) {
-        return new Security(keys, access, limits, links, a);
+        return new Security(keys, access, limits, links, a, sessions);
     }
 
     public Security withAccess(AccessPolicy a) {
-        return new Security(keys, a, limits, links, audit);
+        return new Security(keys, a, limits, links, audit, sessions);
+    }
+
+    public Security withSessions(Sessions s) {
+        return new Security(keys, access, limits, links, audit, s);
     }
 }
