@@ -296,7 +296,6 @@ async function copyLink(id) {
 async function cancelJob(job) {
   try {
     await post(jobPath(job.id, '/cancel'));
-    toast({ title: 'Cancelling…', text: `${job.dataset} · ${job.format.toUpperCase()}` });
     watch({ ...job, status: job.status });
   } catch (e) {
     toast({ title: 'Cannot cancel', text: e.message, kind: 'error' });

@@ -38,12 +38,13 @@ const OPTION_LABELS = {
 };
 
 export async function openNewExport({ datasets, formats, preset = {}, onCreated }) {
-  const old = $('#new-export');
+  const old = $('#nx-dialog');
   if (old) old.remove();
   const st = {
     ds: null, cols: [], filters: [], sorts: [], optionValues: {}, idempotencyKey: randomId(), estimateSeq: 0,
     busy: false,
   };
+  let timer = null;
 
   // ---- dataset
   const dsSearch = h('input#nx-dataset-search', { type: 'search', placeholder: 'Search datasets', 'aria-label': 'Search datasets' });
@@ -89,7 +90,7 @@ export async function openNewExport({ datasets, formats, preset = {}, onCreated 
     ` ${v}`));
   const autoDownload = h('input#nx-auto-download', { type: 'checkbox' });
 
-  const estimate = h('div#nx-estimate.estimate', { 'aria-live': 'polite' }, h('span.muted', 'Choose a dataset.'));
+  const estimate = h('div#nx-estimate.estimate', { 'aria-live': 'polite' }, h('span.muted', 'Estimating…'));
   const formError = h('div#nx-error.form-error', { role: 'alert' });
   const progress = h('div#nx-progress.sync-progress', { hidden: true });
   const submit = h('button#nx-submit.btn.primary', { type: 'submit' }, 'Export');
@@ -119,7 +120,7 @@ export async function openNewExport({ datasets, formats, preset = {}, onCreated 
           h('label.check', autoDownload, ' Download when ready'),
           h('p.field-error')))),
     h('footer.dialog-foot', estimate, formError, progress, h('div.spacer'), cancel, submit));
-  const dlg = h('dialog#new-export.modal.wide', form);
+  const dlg = h('dialog#nx-dialog.modal.wide', form);
   dlg.addEventListener('close', () => dlg.remove());
   dlg.addEventListener('cancel', (e) => { if (st.busy) e.preventDefault(); });
   form.addEventListener('submit', (e) => { e.preventDefault(); doSubmit(); });
@@ -312,7 +313,7 @@ export async function openNewExport({ datasets, formats, preset = {}, onCreated 
       if (o.description) control.title = o.description;
       const label = OPTION_LABELS[o.name] || o.name;
       const field = control.type === 'checkbox'
-        ? h('div.field.opt', h('label.check', { for: id }, control, ` ${label}`), h('p.field-error'))
+        ? h('div.field.opt.opt-check', h('label.check', { for: id }, control, ` ${label}`), h('p.field-error'))
         : h('div.field.opt', h('label', { for: id }, label), control, h('p.field-error'));
       (PRIMARY_OPTIONS.includes(o.name) ? optionBox : moreBox).append(field);
     }
@@ -426,7 +427,7 @@ export async function openNewExport({ datasets, formats, preset = {}, onCreated 
       if (control.matches('input, select')) control.setAttribute('aria-invalid', 'true');
       else { const inner = $('input, select', control); if (inner) inner.setAttribute('aria-invalid', 'true'); }
       field.scrollIntoView({ block: 'nearest' });
-      formError.textContent = 'Please fix the highlighted field.';
+      clear(estimate).append(h('span.warn', 'Cannot export as set: see the highlighted field.'));
     } else {
       formError.textContent = message;
     }
@@ -434,7 +435,6 @@ export async function openNewExport({ datasets, formats, preset = {}, onCreated 
 
   // ------------------------------------------------------------ estimate
 
-  let timer = null;
   function changed() {
     clearTimeout(timer);
     timer = setTimeout(runEstimate, 350);
@@ -462,7 +462,6 @@ export async function openNewExport({ datasets, formats, preset = {}, onCreated 
     } catch (e) {
       if (seq !== st.estimateSeq) return;
       if (e.status === 404 || e.status === 405) { clear(estimate).append(h('span.muted', 'No estimate available.')); return; }
-      clear(estimate).append(h('span.warn', 'Cannot export as set: see the highlighted field.'));
       showError(e);
     }
   }
@@ -475,6 +474,7 @@ export async function openNewExport({ datasets, formats, preset = {}, onCreated 
     if (!st.ds) { showError({ field: 'dataset', message: 'Choose a dataset.' }); return; }
     if (!st.cols.some(c => c.checked)) { showError({ field: 'columns', message: 'Choose at least one column.' }); return; }
     const body = build();
+    delete form.dataset.lastSubmit;
     st.busy = true;
     st.estimateSeq++;
     submit.disabled = true;
@@ -483,6 +483,7 @@ export async function openNewExport({ datasets, formats, preset = {}, onCreated 
       const res = await request('POST', `${API}/export/jobs`, body, { 'Idempotency-Key': st.idempotencyKey });
       if (!res.ok) {
         st.idempotencyKey = randomId();
+        form.dataset.lastSubmit = 'refused';
         showError(await problemOf(res));
         return;
       }
@@ -499,6 +500,7 @@ export async function openNewExport({ datasets, formats, preset = {}, onCreated 
       onCreated(job);
     } catch (e) {
       st.idempotencyKey = randomId();
+      form.dataset.lastSubmit = 'refused';
       showError(e);
     } finally {
       st.busy = false;

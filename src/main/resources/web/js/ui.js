@@ -16,6 +16,8 @@ export function toast({ title, text, kind = 'info', actions = [], timeout = 8000
         : h('button.btn.small', { type: 'button', onclick: () => { a.onClick(); close(); } }, a.label))) : null),
     h('button.toast-close', { type: 'button', 'aria-label': 'Dismiss', onclick: close }, '×'));
   box.append(el);
+  // A few at a time: a pile of old notices would cover the page.
+  while (box.children.length > 3) box.firstElementChild.remove();
   if (timeout) setTimeout(close, timeout);
   return el;
 }
