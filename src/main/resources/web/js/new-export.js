@@ -495,7 +495,7 @@ export async function openNewExport({ datasets, formats, preset = {}, onCreated 
       const job = await res.json();
       rememberMine(job, autoDownload.checked);
       toast({ title: 'Export queued', text: `${job.dataset} · ${job.format.toUpperCase()} — you will be notified when it is ready.`,
-        kind: 'ok', actions: [{ label: 'Details', href: `#/jobs/${job.id}` }] });
+        kind: 'ok', timeout: 5000, actions: [{ label: 'Details', href: `#/jobs/${job.id}` }] });
       dlg.close();
       onCreated(job);
     } catch (e) {
