@@ -249,8 +249,8 @@ function jobRow(job) {
       h('div.sub.progress-text', h('span.rows', rowsText(job)), ' ', h('span.pct', pctText(job)))),
     td('Size', 'num', fmtBytes(job.file_size_bytes)),
     td('Duration', 'num', duration),
-    td('Expires', null, expires),
-    td('Created', null, h('span', { dataset: { ago: job.created_at }, title: fmtTime(job.created_at) }, fmtAgo(job.created_at))),
+    td('Expires', 'nowrap', expires),
+    td('Created', 'nowrap', h('span', { dataset: { ago: job.created_at }, title: fmtTime(job.created_at) }, fmtAgo(job.created_at))),
     admin ? td('Owner', null, job.owner) : null,
     td('Actions', 'actions', jobActions(job)));
 }
@@ -500,14 +500,14 @@ async function showDatasets(name) {
       h('p.muted.small', masked ? `${masked} column${masked > 1 ? 's are' : ' is'} masked for your role. ` : '',
         'Columns your role may not see are not listed here and cannot be exported.'),
       h('div.table-wrap', h('table.columns#dataset-columns',
-        h('thead', h('tr', h('th', 'Column'), h('th', 'Type'), h('th', 'SQL type'), h('th', 'Null'), h('th', 'For you'))),
+        h('thead', h('tr', h('th', 'Column'), h('th', 'Type'), h('th.c-sql', 'SQL type'), h('th.c-null', 'Null'), h('th', 'For you'))),
         h('tbody', current.columns.map(c => h('tr', { dataset: { column: c.name } },
           h('td', { dataset: { label: 'Column' } }, h('code', c.name),
             (current.primary_key || []).includes(c.name) ? h('span.chip.small', 'key') : null,
             current.time_column === c.name ? h('span.chip.small', 'time') : null),
           h('td', { dataset: { label: 'Type' } }, h('span.type', c.type)),
-          h('td', { dataset: { label: 'SQL type' } }, h('span.muted', c.sql_type || '')),
-          h('td', { dataset: { label: 'Null' } }, c.nullable ? 'yes' : 'no'),
+          h('td.c-sql', h('span.muted', c.sql_type || '')),
+          h('td.c-null', c.nullable ? 'yes' : 'no'),
           h('td', { dataset: { label: 'For you' } }, c.masked
             ? h('span.chip.chip-masked', { title: 'exported masked; cannot be filtered or sorted' }, `masked: ${c.masked}`)
             : h('span.chip.chip-ok', 'visible')))))))),

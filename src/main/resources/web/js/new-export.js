@@ -81,6 +81,7 @@ export async function openNewExport({ datasets, formats, preset = {}, onCreated 
   const compress = h('input#nx-compress', { type: 'checkbox', 'data-field': 'compress' });
   const compressLabel = h('label.check', compress, ' gzip');
   const optionBox = h('div#nx-options.options-grid');
+  const checkBox = h('div.options-checks');
   const moreBox = h('div.options-grid');
   const moreDetails = h('details.more-options', h('summary', 'More format options'), moreBox);
 
@@ -113,7 +114,7 @@ export async function openNewExport({ datasets, formats, preset = {}, onCreated 
         h('fieldset.field', h('legend', 'Format'),
           h('div.inline-field', formatSelect, compressLabel),
           h('p.field-error'),
-          optionBox, moreDetails),
+          optionBox, checkBox, moreDetails),
         h('fieldset.field', h('legend', 'Delivery'),
           h('div.radio-row', deliveryRadios),
           h('p.muted.small', 'auto streams small exports straight to you and queues large ones as background jobs.'),
@@ -233,7 +234,7 @@ export async function openNewExport({ datasets, formats, preset = {}, onCreated 
           }
         }
       }
-      const remove = h('button.icon-btn.small', { type: 'button', 'aria-label': `Remove filter ${i + 1}`,
+      const remove = h('button.icon-btn.small.f-remove', { type: 'button', 'aria-label': `Remove filter ${i + 1}`,
         onclick: () => { st.filters.splice(i, 1); renderFilters(); changed(); } }, '×');
       filterBox.append(h('div.field.filter-row', { dataset: { index: String(i) }, 'data-field-scope': `filters[${i}]` },
         h('div.row-controls', colSel, opSel, values, remove), h('p.field-error')));
@@ -285,6 +286,7 @@ export async function openNewExport({ datasets, formats, preset = {}, onCreated 
     // Keep what was typed, so switching CSV → TSV → CSV loses nothing.
     $$('[data-option]', form).forEach(el => { st.optionValues[el.dataset.option] = el.type === 'checkbox' ? el.checked : el.value; });
     clear(optionBox);
+    clear(checkBox);
     clear(moreBox);
     const f = currentFormat();
     compressLabel.hidden = !f.compressible;
@@ -313,9 +315,10 @@ export async function openNewExport({ datasets, formats, preset = {}, onCreated 
       if (o.description) control.title = o.description;
       const label = OPTION_LABELS[o.name] || o.name;
       const field = control.type === 'checkbox'
-        ? h('div.field.opt.opt-check', h('label.check', { for: id }, control, ` ${label}`), h('p.field-error'))
+        ? h('div.field.opt-check', h('label.check', { for: id }, control, ` ${label}`), h('p.field-error'))
         : h('div.field.opt', h('label', { for: id }, label), control, h('p.field-error'));
-      (PRIMARY_OPTIONS.includes(o.name) ? optionBox : moreBox).append(field);
+      const primary = PRIMARY_OPTIONS.includes(o.name);
+      (control.type === 'checkbox' ? (primary ? checkBox : moreBox) : (primary ? optionBox : moreBox)).append(field);
     }
     moreDetails.hidden = !moreBox.children.length;
     changed();

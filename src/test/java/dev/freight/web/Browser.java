@@ -134,6 +134,11 @@ final class Browser implements AutoCloseable {
         return ((JavascriptExecutor) driver).executeScript(script, args);
     }
 
+    /** Removes the notifications, so that a screenshot shows the page under them. */
+    void dismissToasts() {
+        js("document.querySelectorAll('.toast').forEach(t => t.remove())");
+    }
+
     /** Saves the visible page as target/ui-screenshots/&lt;prefix&gt;-&lt;name&gt;.png. */
     Path screenshot(String name) {
         try {

@@ -217,6 +217,7 @@ class WebUiBrowserTest {
         String id = topJobOtherThan(Set.of());
         browser.await(Duration.ofSeconds(30), d -> "running".equals(status(id)) ? true : null);
         browser.await(d -> !rowText(id, ".rows").startsWith("0 "));
+        browser.dismissToasts();
         browser.screenshot("05-xlsx-running");
         browser.await(Duration.ofSeconds(90), d -> "completed".equals(status(id)) ? true : null);
         assertThat(browser.js("return window.__sameDocument === true")).as("no reload").isEqualTo(true);
@@ -271,6 +272,7 @@ class WebUiBrowserTest {
         assertThat(text).contains("orders", "CSV", "id, status, quantity", "status in", "paid, shipped", "quantity gte", "Attempts");
         List<String> actions = browser.findAll("table.audit tbody tr").stream().map(r -> r.getAttribute("data-action")).toList();
         assertThat(actions).contains("export_created", "export_completed", "export_downloaded");
+        browser.dismissToasts();
         browser.screenshotFullPage("08-job-details");
     }
 
@@ -281,6 +283,7 @@ class WebUiBrowserTest {
         browser.await(d -> browser.findAll("table.preview tbody tr").size() == 50 ? true : null);
         assertThat(browser.findAll("#dataset-columns tbody tr")).hasSize(10);
         assertThat(browser.findAll("#dataset-columns .chip-masked")).isEmpty();
+        browser.dismissToasts();
         browser.screenshotFullPage("09-datasets");
     }
 
@@ -298,6 +301,7 @@ class WebUiBrowserTest {
         clickInRow(id, "[data-action='cancel']");
         browser.await(Duration.ofSeconds(10), d -> "cancelled".equals(status(id)) ? true : null);
         assertThat(json(call("GET", "/api/v1/export/jobs/" + id, adminKey, null)).get("status").asText()).isEqualTo("cancelled");
+        browser.dismissToasts();
         browser.screenshot("10-cancelled");
 
         clickInRow(id, "[data-action='retry']");
@@ -323,18 +327,21 @@ class WebUiBrowserTest {
         assertThat(browser.find("#who-name").getText()).isEqualTo("uma");
         browser.awaitVisible("#jobs-empty");
         assertThat(browser.findAll("#job-rows tr")).isEmpty();
+        browser.dismissToasts();
         browser.screenshot("12-user-exports");
 
         browser.open("/#/jobs/" + csvJob);
         browser.awaitVisible("#job-missing");
         assertThat(browser.find("#job-missing").getText()).contains("Export not found");
         assertThat(browser.page()).doesNotContain("paid, shipped");
+        browser.dismissToasts();
         browser.screenshot("13-user-admin-job-hidden");
 
         browser.open("/#/datasets/orders");
         browser.await(d -> browser.findAll("table.preview tbody tr").size() == 50 ? true : null);
         assertThat(browser.findAll("#dataset-columns tr[data-column='description']")).isEmpty();
         assertThat(browser.find("#dataset-columns tr[data-column='customer_id'] .chip-masked").getText()).isEqualTo("masked: hash");
+        browser.dismissToasts();
         browser.screenshotFullPage("14-user-dataset-masked");
     }
 
