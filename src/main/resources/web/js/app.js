@@ -1,5 +1,5 @@
 // Freight's admin UI: hash routes #/exports, #/jobs/<id>, #/datasets[/<name>]; sign-in when there is no session.
-import { API, api, get, post, del, setCsrf, jobPath } from './api.js';
+import { API, api, get, post, del, setCsrf, jobPath, request, problemOf } from './api.js';
 import { h, $, $$, clear, fmtInt, fmtBytes, fmtDuration, fmtCountdown, fmtAgo, fmtTime, cellText } from './dom.js';
 import { STATUSES, TERMINAL, toast, badge, progressBar, rowsText, pctText, confirmDialog, showText } from './ui.js';
 import { watch, onJob, stopAll, resumeMine, rememberMine } from './jobs.js';
@@ -513,17 +513,30 @@ async function showDatasets(name) {
             : h('span.chip.chip-ok', 'visible')))))))),
     h('section.card', h('h2', 'Preview ', h('span.muted.small', 'first 50 rows')), h('div#preview', h('p.muted', 'Loading…'))));
   try {
-    const p = await get(`${API}/export/tables/${encodeURIComponent(current.name)}/preview?limit=50`);
+    const p = await previewOf(current.name);
     clear($('#preview')).append(h('div.table-wrap.preview-wrap', h('table.preview',
       h('thead', h('tr', p.columns.map(c => h('th', { title: c.type }, c.name, c.masked ? h('span.chip.small.chip-masked', c.masked) : null)))),
       h('tbody', p.rows.map(r => h('tr', p.columns.map(c => {
         const v = r[c.name];
-        return h('td', { class: v === null ? 'null' : (typeof v === 'number' ? 'num' : null) }, v === null ? 'NULL' : cellText(v));
+        const numeric = ['integer', 'decimal', 'float'].includes(c.type) && !c.masked;
+        return h('td', { class: v === null ? 'null' : (numeric ? 'num' : null) }, v === null ? 'NULL' : cellText(v));
       })))))),
     h('p.muted.small', `${p.rows.length} row${p.rows.length === 1 ? '' : 's'}`));
   } catch (e) {
     clear($('#preview')).append(h('p.field-error', e.message));
   }
+}
+
+/**
+ * The preview with numbers kept as the server wrote them: JSON.parse would turn 13116.50 into 13116.5 and round
+ * big integers, and the preview must show exactly what an export contains.
+ */
+async function previewOf(dataset) {
+  const res = await request('GET', `${API}/export/tables/${encodeURIComponent(dataset)}/preview?limit=50`);
+  if (!res.ok) throw await problemOf(res);
+  const text = await res.text();
+  return JSON.parse(text, (key, value, context) =>
+    (typeof value === 'number' && context && typeof context.source === 'string' ? context.source : value));
 }
 
 boot();
