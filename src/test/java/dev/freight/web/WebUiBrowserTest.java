@@ -320,6 +320,45 @@ class WebUiBrowserTest {
 
     @Test
     @Order(8)
+    void syncExportSavesTheResponseAndSignedLinksAndStatusFilterWork() throws Exception {
+        browser.clearDownloads();
+        openNewExport(browser, "customers");
+        browser.find("#nx-row-limit").sendKeys("25");
+        new Select(browser.find("#nx-format")).selectByValue("tsv");
+        browser.find("#nx-delivery-sync").click();
+        browser.await(d -> browser.findAll("#nx-estimate-delivery[data-delivery='sync']").isEmpty() ? null : true);
+        int jobsBefore = json(call("GET", "/api/v1/export/jobs?limit=100", adminKey, null)).get("jobs").size();
+        browser.find("#nx-submit").click();
+        Path file = browser.awaitDownload(Duration.ofSeconds(20), ".tsv");
+        browser.await(d -> browser.findAll("#nx-dialog").isEmpty());
+        assertThat(file.getFileName().toString()).startsWith("customers-");
+        HttpResponse<byte[]> viaApi = call("POST", "/api/v1/export/jobs", adminKey,
+                "{\"dataset\": \"customers\", \"format\": \"tsv\", \"row_limit\": 25, \"delivery\": \"sync\"}");
+        assertThat(Files.readAllBytes(file)).isEqualTo(viaApi.body());
+        assertThat(json(call("GET", "/api/v1/export/jobs?limit=100", adminKey, null)).get("jobs").size())
+                .as("a sync export makes no job").isEqualTo(jobsBefore);
+
+        clickInRow(csvJob, "[data-action='link']");
+        String url = browser.awaitVisible("#shown-text").getAttribute("value");
+        assertThat(url).startsWith(base + "/api/v1/export/jobs/" + csvJob + "/download?token=");
+        HttpResponse<byte[]> linked = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(linked.statusCode()).isEqualTo(200);
+        assertThat(csv(new String(linked.body(), StandardCharsets.UTF_8)).get(0)).containsExactly("id", "status", "quantity");
+        browser.dismissToasts();
+        browser.screenshot("12-signed-link");
+        browser.find("#text-dialog button[type=submit]").click();
+
+        new Select(browser.find("#status-filter")).selectByValue("cancelled");
+        browser.await(d -> browser.findAll("#job-rows tr").stream()
+                .allMatch(r -> "cancelled".equals(r.getAttribute("data-status"))) && !browser.findAll("#job-rows tr").isEmpty()
+                ? true : null);
+        new Select(browser.find("#status-filter")).selectByValue("");
+        browser.await(d -> browser.findAll(rowSelector(csvJob)).isEmpty() ? null : true);
+    }
+
+    @Test
+    @Order(9)
     void aUserSeesNeitherAnAdminsJobNorHiddenColumns() {
         browser.find("#sign-out").click();
         browser.awaitVisible("#api-key");
@@ -328,25 +367,25 @@ class WebUiBrowserTest {
         browser.awaitVisible("#jobs-empty");
         assertThat(browser.findAll("#job-rows tr")).isEmpty();
         browser.dismissToasts();
-        browser.screenshot("12-user-exports");
+        browser.screenshot("13-user-exports");
 
         browser.open("/#/jobs/" + csvJob);
         browser.awaitVisible("#job-missing");
         assertThat(browser.find("#job-missing").getText()).contains("Export not found");
         assertThat(browser.page()).doesNotContain("paid, shipped");
         browser.dismissToasts();
-        browser.screenshot("13-user-admin-job-hidden");
+        browser.screenshot("14-user-admin-job-hidden");
 
         browser.open("/#/datasets/orders");
         browser.await(d -> browser.findAll("table.preview tbody tr").size() == 50 ? true : null);
         assertThat(browser.findAll("#dataset-columns tr[data-column='description']")).isEmpty();
         assertThat(browser.find("#dataset-columns tr[data-column='customer_id'] .chip-masked").getText()).isEqualTo("masked: hash");
         browser.dismissToasts();
-        browser.screenshotFullPage("14-user-dataset-masked");
+        browser.screenshotFullPage("15-user-dataset-masked");
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void mainPagesAtA390PixelWidth() {
         try (Browser phone = Browser.start(base, 390, 844, "phone")) {
             phone.open("/");
