@@ -76,7 +76,8 @@ final class OpenApi {
                         400, problem("Malformed body (`malformed_json`, `unknown_field`, `invalid_type`)"),
                         401, problem("Invalid API key (`unauthorized`)"),
                         404, problem("This server has no session store"),
-                        413, problem("Request body too large")), true));
+                        413, problem("Request body too large"),
+                        415, problem("Not Content-Type: application/json (`unsupported_media_type`)")), true));
         session.put("get", op("The session of the cookie, with its CSRF token", "getSession", List.of(), null,
                 withAuth(responses(200, json("The session", ref("Session")))), false));
         session.put("delete", op("Sign out: ends the session on every node and clears the cookie; needs the "

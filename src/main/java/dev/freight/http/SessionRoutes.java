@@ -44,6 +44,13 @@ final class SessionRoutes {
     /** POST /session {"api_key": "..."}: opens a session for a valid key. Needs no credentials and no CSRF token. */
     void signIn(Context ctx) throws IOException {
         requireEnabled();
+        // A form of another site can POST text/plain but not JSON (that needs a CORS preflight, never granted):
+        // no page elsewhere can sign a visitor's browser in, not even into an account of its own.
+        String type = ctx.contentType();
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith(Http.JSON)) {
+            throw new ApiProblem(415, "unsupported_media_type", null, "send the body as Content-Type: "
+                    + Http.JSON);
+        }
         String key = apiKey(Http.body(ctx, settings.maxRequestBytes()));
         Optional<Principal> principal = keys.authenticate(key);
         if (principal.isEmpty()) throw FreightServer.unauthorized("invalid API key", true);

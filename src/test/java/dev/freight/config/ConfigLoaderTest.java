@@ -317,6 +317,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theSessionTtlIsAPositiveDurationOfTwelveHoursByDefault() {
+        assertThat(FreightConfig.defaults().server().sessionTtl()).isEqualTo(Duration.ofHours(12));
+        assertThat(configs.load("server:\n  session_ttl: 30m\n").server().sessionTtl()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(configs.message("server:\n  session_ttl: 0s\n")).startsWith("freight.yml: server.session_ttl: ");
+    }
+
+    @Test
     void aSourceUrlMustBeASupportedJdbcUrlAndIsShownWithoutItsPassword() {
         assertThat(configs.message("sources:\n  shop:\n    url: jdbc:oracle:thin:@db?password=pw\n"))
                 .isEqualTo("freight.yml: sources.shop.url: expected a JDBC URL starting with jdbc:postgresql:,"

@@ -235,6 +235,10 @@ abstract class SessionHttpContract {
         assertProblem(anonymous.post(SESSION, "{\"api_key\": 42}"), 400, "invalid_type");
         assertProblem(anonymous.post(SESSION, "{\"key\": \"" + ALICE + "\"}"), 400, "unknown_field");
         assertProblem(anonymous.post(SESSION, "not json"), 400, "malformed_json");
+        HttpResponse<byte[]> form = anonymous.send(anonymous.request(SESSION).header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"api_key\": \"" + ALICE + "\"}")).build());
+        assertProblem(form, 415, "unsupported_media_type");
+        assertThat(ApiClient.header(form, "Set-Cookie")).isNull();
         assertProblem(anonymous.post(SESSION, "{\"api_key\": \"" + "x".repeat(2 << 20) + "\"}"), 413,
                 "payload_too_large");
     }

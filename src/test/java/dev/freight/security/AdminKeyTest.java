@@ -47,6 +47,9 @@ class AdminKeyTest {
         assertThat(key.authenticate("")).isEmpty();
         assertThat(key.authenticate(null)).isEmpty();
         assertThat(key.authenticate(plaintext).orElseThrow().isAdmin()).isTrue();
+        assertThat(key.authenticateHash(AdminKey.sha256(plaintext)).orElseThrow().isAdmin()).isTrue();
+        assertThat(key.authenticateHash(AdminKey.sha256(plaintext + "x"))).isEmpty();
+        assertThat(key.authenticateHash(null)).isEmpty();
     }
 
     @Test

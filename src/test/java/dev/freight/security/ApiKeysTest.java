@@ -64,6 +64,11 @@ class ApiKeysTest {
         assertThat(keys.authenticate(ALICE_KEY)).contains(new Principal("alice", "analyst", Map.of("tenant_id", "042")));
         assertThat(keys.authenticate(ALICE_KEY + "x")).isEmpty();
         assertThat(keys.authenticate("")).isEmpty();
+        assertThat(keys.authenticateHash(AdminKey.sha256(ALICE_KEY))).contains(keys.authenticate(ALICE_KEY).orElseThrow());
+        assertThat(keys.authenticateHash(AdminKey.sha256(ALICE_KEY + "x"))).isEmpty();
+        assertThat(keys.authenticateHash(new byte[3])).isEmpty();
+        assertThat(ApiKeyCheck.firstOf(t -> Optional.empty(), keys).authenticateHash(AdminKey.sha256(ALICE_KEY)))
+                .isPresent();
     }
 
     @Test
@@ -134,9 +139,12 @@ class ApiKeysTest {
         stored.create(new Principal("carol", "analyst", Map.of("tenant_id", "7")), ApiKeys.sha256Hex(key));
 
         assertThat(keys.authenticate(key)).contains(new Principal("carol", "analyst", Map.of("tenant_id", "7")));
+        // A browser session keeps only the key's hash and is checked by it: revocation must reach it too.
+        byte[] hash = AdminKey.sha256(key);
+        assertThat(keys.authenticateHash(hash)).contains(new Principal("carol", "analyst", Map.of("tenant_id", "7")));
         assertThat(stored.revoke("carol")).isEqualTo(1);
         long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        while (keys.authenticate(key).isPresent()) {
+        while (keys.authenticate(key).isPresent() || keys.authenticateHash(hash).isPresent()) {
             assertThat(System.nanoTime()).as("still accepted after revocation").isLessThan(deadline);
             Thread.onSpinWait();
         }
