@@ -1,0 +1,191 @@
+// Live job state: one EventSource per active job (a few at most: browsers allow ~6 connections per host over
+// HTTP/1.1, and the page still needs some for its own requests), polling for the rest. Every change is
+// published to subscribers, and the jobs this browser started are followed to the end for the notification
+// and the automatic download.
+import { get, jobPath } from './api.js';
+import { TERMINAL, toast } from './ui.js';
+
+const MAX_STREAMS = 3;
+const POLL_MS = 2000;
+const known = new Map();
+const streams = new Map();
+const polled = new Set();
+const listeners = new Set();
+let pollTimer = null;
+
+export function onJob(fn) {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+function publish(update) {
+  const merged = { ...(known.get(update.id) || {}), ...update };
+  known.set(update.id, merged);
+  for (const fn of listeners) {
+    try { fn(merged); } catch (e) { console.error(e); }
+  }
+  if (TERMINAL.has(merged.status) || merged.deleted) finished(merged);
+  return merged;
+}
+
+/** Follow a job until it ends (no-op for ended or already followed jobs). */
+export function watch(job) {
+  known.set(job.id, { ...(known.get(job.id) || {}), ...job });
+  if (TERMINAL.has(job.status) || streams.has(job.id) || polled.has(job.id)) return;
+  if (streams.size < MAX_STREAMS) openStream(job.id);
+  else {
+    polled.add(job.id);
+    schedulePoll();
+  }
+}
+
+export function stopAll() {
+  for (const es of streams.values()) es.close();
+  streams.clear();
+  polled.clear();
+  known.clear();
+}
+
+function openStream(id) {
+  const es = new EventSource(jobPath(id, '/events'));
+  streams.set(id, es);
+  const data = (e) => { try { return JSON.parse(e.data); } catch (x) { return null; } };
+  es.addEventListener('status', e => {
+    const job = data(e);
+    if (!job) return;
+    // completed: the server sends file_ready next and ends the stream; the others end it now.
+    publish(job.status === 'completed' ? { ...job, file_pending: true } : job);
+    if (TERMINAL.has(job.status) && job.status !== 'completed') closeStream(id);
+  });
+  es.addEventListener('progress', e => {
+    const p = data(e);
+    if (p) publish(p);
+  });
+  es.addEventListener('file_ready', e => {
+    const f = data(e);
+    if (f) publish({ ...f, status: 'completed', file_pending: false });
+    closeStream(id);
+  });
+  es.addEventListener('deleted', () => {
+    publish({ id, deleted: true });
+    closeStream(id);
+  });
+  es.addEventListener('error', () => {
+    const last = known.get(id);
+    // EventSource reconnects by itself; a stream that ended after a terminal state must not be reopened.
+    if (es.readyState === EventSource.CLOSED || (last && TERMINAL.has(last.status))) {
+      closeStream(id);
+      if (last && last.status === 'completed' && last.file_pending) publish({ id, file_pending: false });
+      else if (!last || !TERMINAL.has(last.status)) { polled.add(id); schedulePoll(); }
+    }
+  });
+}
+
+function closeStream(id) {
+  const es = streams.get(id);
+  if (es) es.close();
+  streams.delete(id);
+  // Give a waiting job the free connection.
+  for (const next of polled) {
+    if (streams.size >= MAX_STREAMS) break;
+    polled.delete(next);
+    openStream(next);
+  }
+}
+
+function schedulePoll() {
+  if (pollTimer) return;
+  pollTimer = setTimeout(async () => {
+    pollTimer = null;
+    for (const id of Array.from(polled)) {
+      try {
+        const job = await get(jobPath(id));
+        publish(job);
+        if (TERMINAL.has(job.status)) polled.delete(id);
+      } catch (e) {
+        if (e.status === 404 || e.status === 410) { polled.delete(id); publish({ id, deleted: true }); }
+      }
+    }
+    if (polled.size) schedulePoll();
+  }, POLL_MS);
+}
+
+// ---- jobs started from this browser: notification and optional automatic download
+
+const MINE_KEY = 'freight.mine';
+
+function mine() {
+  try { return JSON.parse(sessionStorage.getItem(MINE_KEY) || '{}'); } catch (e) { return {}; }
+}
+
+function saveMine(m) {
+  sessionStorage.setItem(MINE_KEY, JSON.stringify(m));
+}
+
+export function rememberMine(job, autoDownload) {
+  const m = mine();
+  m[job.id] = { auto: !!autoDownload, dataset: job.dataset, format: job.format };
+  saveMine(m);
+  watch(job);
+}
+
+/** Jobs started here but not seen to finish (e.g. the page was reloaded): follow them again. */
+export function resumeMine() {
+  for (const id of Object.keys(mine())) {
+    get(jobPath(id)).then(watch).then(() => {
+      const j = known.get(id);
+      if (j && TERMINAL.has(j.status)) finished(j);
+    }).catch(() => forget(id));
+  }
+}
+
+function forget(id) {
+  const m = mine();
+  delete m[id];
+  saveMine(m);
+}
+
+function finished(job) {
+  const m = mine();
+  const entry = m[job.id];
+  if (!entry) return;
+  if (job.status === 'completed' && job.file_pending) return;
+  forget(job.id);
+  const what = `${job.dataset || entry.dataset} · ${(job.format || entry.format || '').toUpperCase()}`;
+  if (job.deleted) return;
+  if (job.status === 'completed') {
+    const url = jobPath(job.id, '/download');
+    toast({ title: 'Export ready', text: `${what} — ${job.file_name || ''}`, kind: 'ok', timeout: 15000,
+      actions: [{ label: 'Download', href: url, download: true }, { label: 'Details', href: `#/jobs/${job.id}` }] });
+    if (entry.auto) startDownload(url);
+    systemNotification('Export ready', `${what} is ready${entry.auto ? ' and downloading' : ''}.`);
+  } else if (job.status === 'failed') {
+    toast({ title: 'Export failed', text: `${what}: ${job.error_message || job.error_code || 'failed'}`, kind: 'error',
+      timeout: 15000, actions: [{ label: 'Details', href: `#/jobs/${job.id}` }] });
+    systemNotification('Export failed', `${what}: ${job.error_message || 'failed'}`);
+  } else if (job.status === 'cancelled') {
+    toast({ title: 'Export cancelled', text: what });
+  }
+}
+
+export function startDownload(url) {
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = '';
+  a.rel = 'noopener';
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
+function systemNotification(title, body) {
+  // Only when the user allowed it earlier (asked from the new-export dialog); the toast is the main signal.
+  if (!('Notification' in window) || Notification.permission !== 'granted' || document.visibilityState === 'visible') return;
+  try { new Notification(title, { body }); } catch (e) { /* some browsers need a service worker */ }
+}
+
+export function askNotificationPermission() {
+  if ('Notification' in window && Notification.permission === 'default') {
+    Notification.requestPermission().catch(() => {});
+  }
+}
