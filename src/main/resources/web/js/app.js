@@ -416,6 +416,11 @@ function jobBody(job) {
           ['Columns', (job.columns || []).length ? h('span.mono', job.columns.join(', ')) : h('span.muted', 'all')],
           ['Filters', filters],
           ['Sort', sort],
+          ['Date range', job.date_from || job.date_to
+            ? h('span.mono', `${job.date_from || '…'} to ${job.date_to || '…'}`) : h('span.muted', 'none')],
+          ['Ids', !(job.ids || []).length ? h('span.muted', 'none')
+            : h('span.mono', job.ids.length > 20 ? `${fmtInt(job.ids.length)} ids: ${job.ids.slice(0, 20).join(', ')}, …`
+              : job.ids.join(', '))],
           ['Row limit', job.row_limit ? fmtInt(job.row_limit) : h('span.muted', 'none')],
           ['Gzip', job.compress ? 'yes' : 'no'],
           ['Options', opts],

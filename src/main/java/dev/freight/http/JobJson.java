@@ -26,6 +26,9 @@ final class JobJson {
         m.put("filters", filters(r.filters()));
         m.put("sort", sort(r.sort()));
         m.put("row_limit", r.rowLimit());
+        m.put("ids", r.ids());
+        m.put("date_from", r.dateFrom());
+        m.put("date_to", r.dateTo());
         m.put("compress", r.compress());
         m.put("options", r.options());
         m.put("owner", job.owner());

@@ -81,7 +81,9 @@ final class JobRoutes {
             return;
         }
         JobStore.Created created = jobs.submit(caller.principal(), idempotencyKey, prepared, request);
-        if (created.created()) audit.record(event.withJob(created.job().id()));
+        // Dated when the job was created: a worker may finish it before this line runs, and the trail must still
+        // read created → completed.
+        if (created.created()) audit.record(event.withJob(created.job().id()).at(created.job().createdAt()));
         ctx.header("Location", JobJson.location(created.job().id()));
         // 202 for a new job; 200 for the job an earlier request with the same Idempotency-Key created.
         Http.json(ctx, created.created() ? 202 : 200, JobJson.of(created.job()));
@@ -207,7 +209,8 @@ final class JobRoutes {
         limits.admit(owner);
         JobStore.Created created = jobs.retry(job, owner);
         audit.record(AuditEvent.of(AuditEvent.EXPORT_CREATED, caller.principal(), created.job().request())
-                .withJob(created.job().id()).from(ctx.ip()).withDetail("retry of " + job.id()));
+                .withJob(created.job().id()).at(created.job().createdAt()).from(ctx.ip())
+                .withDetail("retry of " + job.id()));
         ctx.header("Location", JobJson.location(created.job().id()));
         Http.json(ctx, 202, JobJson.of(created.job()));
     }

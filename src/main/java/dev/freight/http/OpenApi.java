@@ -283,6 +283,8 @@ final class OpenApi {
                 "filters", map("type", "array", "items", ref("Filter")),
                 "sort", map("type", "array", "items", ref("SortKey")),
                 "row_limit", nullable("integer"), "compress", map("type", "boolean"),
+                "ids", map("type", "array", "items", map()), "date_from", nullable("string"),
+                "date_to", nullable("string"),
                 "options", map("type", "object"), "owner", str(),
                 "total_rows", nullable("integer"), "processed_rows", map("type", "integer"),
                 "progress", map("type", List.of("number", "null"), "minimum", 0, "maximum", 1),
