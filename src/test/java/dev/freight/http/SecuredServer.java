@@ -1,5 +1,7 @@
 package dev.freight.http;
 
+import dev.freight.testing.ManualClock;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.freight.config.ConfigLoader;
 import dev.freight.config.FreightConfig;
@@ -30,8 +32,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +55,7 @@ final class SecuredServer implements AutoCloseable {
     final JobService jobs;
     final FreightServer server;
     final String adminKey;
-    final TestClock clock = new TestClock(Instant.parse("2030-01-01T00:00:00Z"));
+    final ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
 
     SecuredServer(String yaml, FreightServer.Settings settings) {
         this(yaml, settings, null);
@@ -157,31 +157,4 @@ final class SecuredServer implements AutoCloseable {
         TestSources.deleteTree(dir);
     }
 
-    /** A clock the test moves by hand. */
-    static final class TestClock extends Clock {
-        private volatile Instant now;
-
-        TestClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
 }

@@ -1,5 +1,7 @@
 package dev.freight.security;
 
+import dev.freight.testing.ManualClock;
+
 import dev.freight.job.JdbcJobStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -10,8 +12,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +20,7 @@ class SessionsTest {
     @TempDir
     Path dir;
     JdbcJobStore store;
-    final MovingClock clock = new MovingClock();
+    final ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
     Sessions sessions;
 
     @BeforeEach
@@ -69,26 +69,4 @@ class SessionsTest {
         assertThat(Sessions.disabled().find(c.cookie())).isEmpty();
     }
 
-    static final class MovingClock extends Clock {
-        private volatile Instant now = Instant.parse("2030-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
 }
