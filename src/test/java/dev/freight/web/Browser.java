@@ -112,7 +112,9 @@ final class Browser implements AutoCloseable {
     }
 
     <T> T await(Duration timeout, ExpectedCondition<T> condition) {
-        return new WebDriverWait(driver, timeout, Duration.ofMillis(50)).until(condition);
+        // The page re-renders rows as jobs change: an element read mid-render is stale, and the next poll reads anew.
+        return new WebDriverWait(driver, timeout, Duration.ofMillis(50))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
     }
 
     <T> T await(ExpectedCondition<T> condition) {

@@ -165,10 +165,13 @@ class WebUiBrowserTest {
         browser.js("window.__sameDocument = true");
         List<Double> seen = new ArrayList<>();
         browser.await(Duration.ofSeconds(60), d -> {
+            // Status first, then the bar: the page updates both in one task, so a completed status read first
+            // guarantees the bar read after it is the final one.
+            boolean completed = "completed".equals(status(csvJob));
             String now = (String) browser.js("const e = document.querySelector(arguments[0]); "
                     + "return e ? e.getAttribute('aria-valuenow') : null;", rowSelector(csvJob) + " .progress");
             if (now != null) seen.add(Double.parseDouble(now));
-            return "completed".equals(status(csvJob)) ? true : null;
+            return completed ? true : null;
         });
         assertThat(browser.js("return window.__sameDocument === true")).isEqualTo(true);
         assertThat(seen).last().isEqualTo(100.0);
