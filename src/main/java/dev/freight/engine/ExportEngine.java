@@ -24,10 +24,23 @@ public final class ExportEngine {
     private static final int GZIP_BUFFER = 64 * 1024;
 
     /** What to export and how; {@code options} are already validated for {@code format}. */
+    /**
+     * {@code maxRows}: the caller's max_rows; an export reaching one row more fails with {@code too_many_rows}
+     * (the up-front estimate may not know, or the data may have grown since).
+     */
     public record Job(JdbcSource source, QueryPlan plan, ExportFormat format, FormatOptions options, boolean gzip,
-                      long pdfMaxRows) {
+                      long pdfMaxRows, long maxRows) {
         public Job(JdbcSource source, QueryPlan plan, ExportFormat format, FormatOptions options, boolean gzip) {
             this(source, plan, format, options, gzip, Exports.DEFAULT_PDF_MAX_ROWS);
+        }
+
+        public Job(JdbcSource source, QueryPlan plan, ExportFormat format, FormatOptions options, boolean gzip,
+                   long pdfMaxRows) {
+            this(source, plan, format, options, gzip, pdfMaxRows, Long.MAX_VALUE);
+        }
+
+        public Job withMaxRows(long n) {
+            return new Job(source, plan, format, options, gzip, pdfMaxRows, n);
         }
 
         public Job {
@@ -53,7 +66,7 @@ public final class ExportEngine {
                 };
                 out = gzip;
             }
-            Tracker tracker = new Tracker(counted, listener, cancel, start);
+            Tracker tracker = new Tracker(counted, listener, cancel, start, job.maxRows());
             long rows;
             boolean fastPath = PostgresCopyExport.applies(job);
             if (fastPath) {
@@ -98,25 +111,34 @@ public final class ExportEngine {
         private final ExportListener listener;
         private final CancellationToken cancel;
         private final long start;
+        private final long maxRows;
         private long rows;
         private long lastReport;
 
-        Tracker(CountingOutputStream bytes, ExportListener listener, CancellationToken cancel, long start) {
+        Tracker(CountingOutputStream bytes, ExportListener listener, CancellationToken cancel, long start, long maxRows) {
             this.bytes = bytes;
             this.listener = listener;
             this.cancel = cancel;
             this.start = start;
+            this.maxRows = maxRows;
             this.lastReport = start;
         }
 
         void rowWritten() {
             if (++rows % CHECK_EVERY_ROWS == 0) checkpoint();
+            if (rows > maxRows) throw tooManyRows();
         }
 
         void rowsWritten(long n) {
             long before = rows;
             rows += n;
             if (before / CHECK_EVERY_ROWS != rows / CHECK_EVERY_ROWS) checkpoint();
+            if (rows > maxRows) throw tooManyRows();
+        }
+
+        private ExportFailedException tooManyRows() {
+            return new ExportFailedException("too_many_rows", "the export passed the max_rows limit of " + maxRows
+                    + " rows; narrow it with filters or a date range, or set row_limit to at most " + maxRows, false, null);
         }
 
         void checkpoint() {

@@ -71,6 +71,11 @@ public final class Exports {
             return job.format();
         }
 
+        /** The same export, stopped with {@code too_many_rows} past {@code n} rows. */
+        public Prepared withMaxRows(long n) {
+            return new Prepared(dataset, job.withMaxRows(n));
+        }
+
         public String contentType() {
             return job.gzip() ? "application/gzip" : job.format().contentType();
         }

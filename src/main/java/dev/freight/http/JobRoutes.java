@@ -76,7 +76,8 @@ final class JobRoutes {
         if (delivery == Delivery.SYNC) {
             audit.record(event.withDetail("sync"));
             try (var inFlight = limits.startSync(caller.principal())) {
-                new SyncExport(metrics, audit).stream(ctx, prepared, event, limits.caps(caller.principal()).maxFileBytes());
+                new SyncExport(metrics, audit).stream(ctx, prepared.withMaxRows(limits.caps(caller.principal()).maxRows()),
+                        event, limits.caps(caller.principal()).maxFileBytes());
             }
             return;
         }

@@ -76,7 +76,8 @@ final class JobRunner {
         long start = System.nanoTime();
         try {
             // Today's permissions of the owner's role: a job queued before they tightened runs by the new rules.
-            Exports.Prepared prepared = exports.prepare(job.request(), job.principal());
+            Exports.Prepared prepared = exports.prepare(job.request(), job.principal())
+                    .withMaxRows(security.limits().of(job.principal()).maxRows());
             try (FileStore.Upload upload = files.create(job.storageKey())) {
                 FileSizeCap capped = new FileSizeCap(upload.stream(), security.limits().of(job.principal()).maxFileBytes());
                 ExportResult result;

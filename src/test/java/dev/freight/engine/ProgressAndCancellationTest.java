@@ -77,6 +77,33 @@ class ProgressAndCancellationTest {
     }
 
     @Test
+    void theCopyFastPathStopsOneRowPastMaxRows() {
+        assertThatThrownBy(() -> new ExportEngine().export(job(ExportRequest.of("progress_rows", "csv")).withMaxRows(1_000),
+                OutputStream.nullOutputStream(), ExportListener.NONE, new CancellationToken()))
+                .isInstanceOfSatisfying(ExportFailedException.class, e -> {
+                    assertThat(e.code()).isEqualTo("too_many_rows");
+                    assertThat(e.isTransient()).isFalse();
+                    assertThat(e.getMessage()).contains("max_rows limit of 1000 rows");
+                });
+    }
+
+    @Test
+    void theCursorPathStopsOneRowPastMaxRows() {
+        ExportEngine.Job job = job(ExportRequest.of("progress_rows", "ndjson")
+                .withFilters(List.of(new Filter("id", "gt", 0)))).withMaxRows(5_000);
+        assertThatThrownBy(() -> new ExportEngine().export(job, OutputStream.nullOutputStream(), ExportListener.NONE,
+                new CancellationToken())).isInstanceOfSatisfying(ExportFailedException.class,
+                e -> assertThat(e.code()).isEqualTo("too_many_rows"));
+    }
+
+    @Test
+    void anExportOfExactlyMaxRowsCompletes() {
+        ExportResult r = new ExportEngine().export(job(ExportRequest.of("progress_rows", "csv").withRowLimit(2_000L))
+                .withMaxRows(2_000), OutputStream.nullOutputStream(), ExportListener.NONE, new CancellationToken());
+        assertThat(r.rows()).isEqualTo(2_000);
+    }
+
+    @Test
     void cancellingStopsTheCopyFastPath() {
         CancellationToken cancel = new CancellationToken();
         // Cancelled as the first bytes arrive (a progress report comes only after 250 ms, and a fast machine may

@@ -156,6 +156,31 @@ class LimitsHttpTest {
         assertThat(filtered.statusCode()).as(ApiClient.text(filtered)).isEqualTo(200);
     }
 
+    /**
+     * The up-front check believes PostgreSQL's statistics (10 rows, from before the table grew); the rows
+     * themselves stop the job one past max_rows, and its partial file goes.
+     */
+    @Test
+    void aJobThatTurnsOutLargerThanMaxRowsFailsWithTooManyRowsAndLeavesNoFile() throws IOException {
+        String url = dev.freight.testing.TestDatabases.postgres().replaceAll("currentSchema=[^&]*",
+                "currentSchema=" + dev.freight.testing.TestDatabases.runId() + "_http");
+        dev.freight.testing.TestDatabases.execute(url, "DROP TABLE IF EXISTS grown",
+                "CREATE TABLE grown (id bigint PRIMARY KEY) WITH (autovacuum_enabled = false)",
+                "INSERT INTO grown SELECT g FROM generate_series(1, 10) g", "ANALYZE grown",
+                "INSERT INTO grown SELECT g FROM generate_series(11, 5000) g");
+        ApiClient c = s.client("rows-d@small");
+        String id = submit(c, "{\"dataset\": \"pg.grown\", \"delivery\": \"async\"}").get("id").asText();
+
+        JsonNode failed = awaitStatus(c, id, "failed");
+
+        assertThat(failed.get("error_code").asText()).isEqualTo("too_many_rows");
+        assertThat(failed.get("error_message").asText()).contains("max_rows limit of 1000 rows");
+        assertThat(failed.get("attempts").asInt()).isEqualTo(1);
+        try (Stream<java.nio.file.Path> left = Files.list(s.files.root())) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(name -> name.startsWith(id));
+        }
+    }
+
     @Test
     void aJobWhoseFileGrowsPastMaxFileBytesFailsAndLeavesNoFile() throws IOException {
         ApiClient c = s.client("files-a@tiny_files");
