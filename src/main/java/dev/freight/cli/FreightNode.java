@@ -4,10 +4,12 @@ import dev.freight.config.FreightConfig;
 import dev.freight.http.FreightServer;
 import dev.freight.security.AdminKey;
 import dev.freight.security.ApiKeyCheck;
+import dev.freight.security.LinkSigner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -65,7 +67,9 @@ public final class FreightNode implements AutoCloseable {
                     .withMaxRequestBytes(config.server().maxRequestBytes())
                     .withPublicUrl(config.server().publicUrl().map(Object::toString).orElse(null));
             FreightServer server = new FreightServer(runtime.registry, runtime.service, runtime.sweeper, runtime.metrics,
-                    runtime.security.withKeys(ApiKeyCheck.firstOf(admin, runtime.security.keys())), settings).start();
+                    runtime.security.withKeys(ApiKeyCheck.firstOf(admin, runtime.security.keys()))
+                            .withLinks(LinkSigner.fromConfig(config.server().signedLinks(), config.dataDir(),
+                                    Clock.systemUTC())), settings).start();
             return new FreightNode(config, runtime, server, admin);
         } catch (RuntimeException e) {
             runtime.close();

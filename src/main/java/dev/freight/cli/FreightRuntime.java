@@ -134,12 +134,14 @@ final class FreightRuntime implements AutoCloseable {
         return new SourceRegistry(sources, definitions);
     }
 
-    /** Authentication (beyond the admin key), permissions, limits, links, audit and UI sessions, from the config. */
+    /**
+     * Authentication (beyond the admin key), permissions, limits, audit and UI sessions, from the config. Links are
+     * signed only by a node serving the API ({@link FreightNode}): workers never sign, so they create no node key.
+     */
     static Security security(FreightConfig config, JdbcJobStore store) {
         Limits limits = Limits.fromConfig(config.limits(), config.roles(), config.server().maxRequestBytes());
-        LinkSigner links = LinkSigner.fromConfig(config.server().signedLinks(), config.dataDir(), Clock.systemUTC());
         return new Security(ApiKeys.load(config, new StoredApiKeys(store.dataSource())),
-                AccessPolicy.fromConfig(config.roles()), limits, links, new JdbcAuditLog(store.dataSource()),
+                AccessPolicy.fromConfig(config.roles()), limits, LinkSigner.disabled(), new JdbcAuditLog(store.dataSource()),
                 new Sessions(store.dataSource(), Clock.systemUTC(), config.server().sessionTtl()));
     }
 

@@ -33,6 +33,10 @@ public record Security(ApiKeyCheck keys, AccessPolicy access, Limits limits, Lin
         return new Security(k, access, limits, links, audit, sessions);
     }
 
+    public Security withLinks(LinkSigner l) {
+        return new Security(keys, access, limits, l, audit, sessions);
+    }
+
     public Security withAudit(AuditLog a) {
         return new Security(keys, access, limits, links, a, sessions);
     }

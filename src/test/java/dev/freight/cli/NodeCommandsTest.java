@@ -109,6 +109,8 @@ class NodeCommandsTest {
         Output run = freight("worker", "--once", "--config", config.toString());
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.err()).contains("Ran 2 job(s)");
+        // Workers never sign links: no node key appears in the data directory.
+        assertThat(dir.resolve("link-key")).doesNotExist();
 
         Job sqlDone = job(sql.id());
         assertThat(sqlDone.status()).isEqualTo(JobStatus.COMPLETED);
