@@ -38,4 +38,24 @@ final class Cli {
         }
         return new Run(exit, captured.toString(StandardCharsets.UTF_8));
     }
+
+    /** A run with standard output and standard error captured apart. */
+    record Output(int exit, String out, String err) {
+    }
+
+    static synchronized Output capture(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+        try {
+            int exit = Main.run(args);
+            return new Output(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
 }

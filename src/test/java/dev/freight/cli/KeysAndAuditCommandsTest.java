@@ -13,8 +13,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,8 +40,6 @@ class KeysAndAuditCommandsTest {
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final ObjectMapper JSON = new ObjectMapper();
 
-    record Output(int exit, String out, String err) {
-    }
 
     @BeforeAll
     static void serve() throws Exception {
@@ -78,24 +74,12 @@ class KeysAndAuditCommandsTest {
         if (runtime != null) runtime.close();
     }
 
-    static synchronized Output freight(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            int exit = Main.run(args);
-            return new Output(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    static Cli.Output freight(String... args) {
+        return Cli.capture(args);
     }
 
-    static Output ok(String... args) {
-        Output o = freight(args);
+    static Cli.Output ok(String... args) {
+        Cli.Output o = freight(args);
         assertThat(o.exit()).as(o.err()).isZero();
         return o;
     }
@@ -112,7 +96,7 @@ class KeysAndAuditCommandsTest {
         List<String> args = new java.util.ArrayList<>(List.of("keys", "create", "--config", config.toString(),
                 "--name", name));
         args.addAll(List.of(more));
-        Output o = ok(args.toArray(String[]::new));
+        Cli.Output o = ok(args.toArray(String[]::new));
         assertThat(o.out().lines().toList()).as("stdout holds only the key").hasSize(1);
         assertThat(o.err()).contains("shown only now");
         return o.out().strip();
@@ -128,7 +112,7 @@ class KeysAndAuditCommandsTest {
         assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
         assertThat(JSON.readTree(created.body()).get("owner").asText()).isEqualTo("nora");
 
-        Output list = ok("keys", "list", "--config", config.toString());
+        Cli.Output list = ok("keys", "list", "--config", config.toString());
         assertThat(list.out()).containsPattern("nora\\s+analyst\\s+region=eu,tenant_id=42\\s+\\d{4}-");
         assertThat(list.out()).doesNotContain(ApiKeys.sha256Hex(key)).doesNotContain(key);
     }
@@ -138,7 +122,7 @@ class KeysAndAuditCommandsTest {
         String key = createKey("otto", "--role", "user");
         assertThat(http("GET", "/api/v1/export/tables", key, null).statusCode()).isEqualTo(200);
 
-        Output revoke = ok("keys", "revoke", "otto", "--config", config.toString());
+        Cli.Output revoke = ok("keys", "revoke", "otto", "--config", config.toString());
         assertThat(revoke.err()).contains("Revoked 1 key(s)");
         long deadline = System.nanoTime() + ApiKeys.CACHE_TTL.plusSeconds(2).toNanos();
         HttpResponse<String> r = http("GET", "/api/v1/export/tables", key, null);
@@ -150,20 +134,20 @@ class KeysAndAuditCommandsTest {
         assertThat(r.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> v.startsWith("Bearer"));
         assertThat(ok("keys", "list", "--config", config.toString()).out())
                 .containsPattern("otto\\s+user\\s+-\\s+\\S+\\s+\\d{4}-");
-        Output again = freight("keys", "revoke", "otto", "--config", config.toString());
+        Cli.Output again = freight("keys", "revoke", "otto", "--config", config.toString());
         assertThat(again.exit()).isEqualTo(2);
         assertThat(again.err()).startsWith("freight: error: no active key");
     }
 
     @Test
     void anUnknownRoleIsRefusedListingTheRolesAndNothingIsStored() {
-        Output o = freight("keys", "create", "--config", config.toString(), "--name", "pat", "--role", "auditor");
+        Cli.Output o = freight("keys", "create", "--config", config.toString(), "--name", "pat", "--role", "auditor");
         assertThat(o.exit()).isEqualTo(2);
         assertThat(o.out()).isEmpty();
         assertThat(o.err().strip()).isEqualTo("freight: error: unknown role 'auditor'; roles: admin, user, analyst");
         assertThat(ok("keys", "list", "--config", config.toString()).out()).doesNotContain("pat");
 
-        Output badAttr = freight("keys", "create", "--config", config.toString(), "--name", "pat", "--role", "user",
+        Cli.Output badAttr = freight("keys", "create", "--config", config.toString(), "--name", "pat", "--role", "user",
                 "--attr", "tenant_id");
         assertThat(badAttr.exit()).isEqualTo(2);
         assertThat(badAttr.err()).contains("--attr expects name=value");
@@ -173,7 +157,7 @@ class KeysAndAuditCommandsTest {
     void hashPrintsTheSha256AndPrintConfigGivesAnEntryTheConfigAccepts() throws Exception {
         assertThat(ok("keys", "hash", "frt_abc").out().strip()).isEqualTo(ApiKeys.sha256Hex("frt_abc"));
 
-        Output printed = ok("keys", "create", "--config", config.toString(), "--name", "quinn", "--role", "analyst",
+        Cli.Output printed = ok("keys", "create", "--config", config.toString(), "--name", "quinn", "--role", "analyst",
                 "--attr", "tenant_id=042", "--print-config");
         List<String> lines = printed.out().lines().toList();
         String key = lines.get(0);
@@ -195,7 +179,7 @@ class KeysAndAuditCommandsTest {
                     sha256: not-a-hash
                     role: analyst
                 """);
-        Output o = freight("keys", "list", "--config", broken.toString());
+        Cli.Output o = freight("keys", "list", "--config", broken.toString());
         assertThat(o.exit()).isEqualTo(2);
         assertThat(o.err().lines().toList()).singleElement().asString()
                 .startsWith("freight: error: configuration: api_keys[0].sha256: expected the SHA-256");
@@ -205,7 +189,7 @@ class KeysAndAuditCommandsTest {
                     sha256: %s
                     role: auditor
                 """.formatted(ApiKeys.sha256Hex("x")));
-        Output role = freight("worker", "--once", "--config", broken.toString());
+        Cli.Output role = freight("worker", "--once", "--config", broken.toString());
         assertThat(role.exit()).isEqualTo(2);
         assertThat(role.err()).contains("api_keys[0].role: unknown role 'auditor'; roles: admin, user, analyst");
     }
@@ -217,14 +201,14 @@ class KeysAndAuditCommandsTest {
                 "{\"dataset\": \"orders\", \"row_limit\": 7, \"delivery\": \"sync\"}");
         assertThat(sync.statusCode()).isEqualTo(200);
 
-        Output table = ok("audit", "--config", config.toString(), "--principal", "sam");
+        Cli.Output table = ok("audit", "--config", config.toString(), "--principal", "sam");
         List<String> lines = table.out().lines().toList();
         assertThat(lines.get(0)).startsWith("AT").contains("ACTION", "PRINCIPAL", "ROWS", "BYTES");
         assertThat(lines).hasSize(3);
         assertThat(lines.get(1)).contains("export_completed", "sam", "orders", " 7 ");
         assertThat(lines.get(2)).contains("export_created", "sam");
 
-        Output json = ok("audit", "--config", config.toString(), "--principal", "sam", "--action", "export_completed",
+        Cli.Output json = ok("audit", "--config", config.toString(), "--principal", "sam", "--action", "export_completed",
                 "--since", "1h", "--json");
         JsonNode event = JSON.readTree(json.out().lines().findFirst().orElseThrow());
         assertThat(event.get("row_count").asLong()).isEqualTo(7);
@@ -232,7 +216,7 @@ class KeysAndAuditCommandsTest {
         assertThat(ok("audit", "--config", config.toString(), "--principal", "sam", "--since",
                 "2999-01-01T00:00:00Z").out().lines()).hasSize(1);
 
-        Output bad = freight("audit", "--config", config.toString(), "--action", "export_stolen");
+        Cli.Output bad = freight("audit", "--config", config.toString(), "--action", "export_stolen");
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains("unknown action 'export_stolen'; actions: export_created");
     }

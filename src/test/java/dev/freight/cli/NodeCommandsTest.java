@@ -13,8 +13,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,8 +30,6 @@ class NodeCommandsTest {
     static Path dir;
     static Path config;
 
-    record Output(int exit, String out, String err) {
-    }
 
     @BeforeAll
     static void configure() throws Exception {
@@ -73,20 +69,8 @@ class NodeCommandsTest {
         }
     }
 
-    static synchronized Output freight(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            int exit = Main.run(args);
-            return new Output(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    static Cli.Output freight(String... args) {
+        return Cli.capture(args);
     }
 
     private static Job submit(ExportRequest request) {
@@ -106,7 +90,7 @@ class NodeCommandsTest {
         Job sql = submit(ExportRequest.of("big_orders", "csv"));
         Job alias = submit(ExportRequest.of("sales", "ndjson").withIds(List.of(1, 2, 3)));
 
-        Output run = freight("worker", "--once", "--config", config.toString());
+        Cli.Output run = freight("worker", "--once", "--config", config.toString());
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.err()).contains("Ran 2 job(s)");
         // Workers never sign links: no node key appears in the data directory.
@@ -187,7 +171,7 @@ class NodeCommandsTest {
     void queueStatusCountsJobsByStatus() {
         submit(ExportRequest.of("orders", "csv"));
         submit(ExportRequest.of("orders", "csv"));
-        Output out = freight("queue", "status", "--config", config.toString());
+        Cli.Output out = freight("queue", "status", "--config", config.toString());
         assertThat(out.exit()).isZero();
         assertThat(out.out()).contains("pending    2").contains("running    0").contains("oldest pending: ");
         assertThat(out.out()).doesNotContain("oldest pending: none");
@@ -196,14 +180,14 @@ class NodeCommandsTest {
     @Test
     void jobsListShowAndCancel() {
         Job job = submit(ExportRequest.of("orders", "tsv"));
-        Output list = freight("jobs", "list", "--config", config.toString());
+        Cli.Output list = freight("jobs", "list", "--config", config.toString());
         assertThat(list.out()).contains(job.id()).contains("pending").contains("orders").contains("tsv");
 
-        Output show = freight("jobs", "show", job.id(), "--config", config.toString());
+        Cli.Output show = freight("jobs", "show", job.id(), "--config", config.toString());
         assertThat(show.exit()).isZero();
         assertThat(show.out()).contains("status:        pending").contains("\"dataset\":\"orders\"");
 
-        Output cancel = freight("jobs", "cancel", job.id(), "--config", config.toString());
+        Cli.Output cancel = freight("jobs", "cancel", job.id(), "--config", config.toString());
         assertThat(cancel.exit()).isZero();
         assertThat(job(job.id()).status()).isEqualTo(JobStatus.CANCELLED);
         assertThat(freight("jobs", "cancel", job.id(), "--config", config.toString()).exit()).isEqualTo(Main.EXIT_BAD_INPUT);
@@ -215,7 +199,7 @@ class NodeCommandsTest {
     @Test
     void exportTakesAConfiguredDatasetOneShot() throws Exception {
         Path out = dir.resolve("big_orders.csv");
-        Output run = freight("export", "--config", config.toString(), "--table", "big_orders", "--where", "status eq paid",
+        Cli.Output run = freight("export", "--config", config.toString(), "--table", "big_orders", "--where", "status eq paid",
                 "-o", out.toString());
         assertThat(run.exit()).as(run.err()).isZero();
         List<String> lines = Files.readAllLines(out);
@@ -249,7 +233,7 @@ class NodeCommandsTest {
 
     @Test
     void cleanupReportsWhatItSwept() {
-        Output out = freight("cleanup", "--config", config.toString());
+        Cli.Output out = freight("cleanup", "--config", config.toString());
         assertThat(out.exit()).isZero();
         assertThat(out.err()).startsWith("Expired 0 file(s), purged 0 job record(s)");
     }
@@ -258,7 +242,7 @@ class NodeCommandsTest {
     void aConfigErrorIsOneLineAndExitTwo() throws Exception {
         Path bad = dir.resolve("bad.yml");
         Files.writeString(bad, "exports:\n  sync_max_rows: ten\n");
-        Output out = freight("queue", "status", "--config", bad.toString());
+        Cli.Output out = freight("queue", "status", "--config", bad.toString());
         assertThat(out.exit()).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(out.err().strip()).startsWith("freight: error: ").contains("exports.sync_max_rows").doesNotContain("\n");
     }
