@@ -1,7 +1,9 @@
 package dev.freight.cli;
 
 import dev.freight.config.FreightConfig;
+import dev.freight.config.ServerConfig;
 import dev.freight.http.FreightServer;
+import dev.freight.http.ManagementServer;
 import dev.freight.security.AdminKey;
 import dev.freight.security.ApiKeyCheck;
 import dev.freight.security.LinkSigner;
@@ -27,13 +29,17 @@ public final class FreightNode implements AutoCloseable {
     final FreightRuntime runtime;
     final FreightServer server;
     final AdminKey admin;
+    /** The metrics and health listener, when {@code server.management_port} is set. */
+    final Optional<ManagementServer> management;
     private final ScheduledExecutorService sweeps;
 
-    private FreightNode(FreightConfig config, FreightRuntime runtime, FreightServer server, AdminKey admin) {
+    private FreightNode(FreightConfig config, FreightRuntime runtime, FreightServer server, AdminKey admin,
+                        Optional<ManagementServer> management) {
         this.config = config;
         this.runtime = runtime;
         this.server = server;
         this.admin = admin;
+        this.management = management;
         this.sweeps = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "freight-sweeper");
             t.setDaemon(true);
@@ -58,6 +64,7 @@ public final class FreightNode implements AutoCloseable {
     /** {@code host}/{@code port}: null takes the configured value; port 0 picks a free port. */
     public static FreightNode start(FreightConfig config, boolean demo, String host, Integer port) {
         FreightRuntime runtime = FreightRuntime.full(config, demo, true);
+        FreightServer server = null;
         try {
             AdminKey admin = AdminKey.loadOrCreate(config.dataDir());
             FreightServer.Settings settings = FreightServer.Settings.defaults()
@@ -66,12 +73,19 @@ public final class FreightNode implements AutoCloseable {
                     .withSyncMaxRows(config.exports().syncMaxRows())
                     .withMaxRequestBytes(config.server().maxRequestBytes())
                     .withPublicUrl(config.server().publicUrl().map(Object::toString).orElse(null));
-            FreightServer server = new FreightServer(runtime.registry, runtime.service, runtime.sweeper, runtime.metrics,
+            server = new FreightServer(runtime.registry, runtime.service, runtime.sweeper, runtime.metrics,
                     runtime.security.withKeys(ApiKeyCheck.firstOf(admin, runtime.security.keys()))
                             .withLinks(LinkSigner.fromConfig(config.server().signedLinks(), config.dataDir(),
                                     Clock.systemUTC())), settings).start();
-            return new FreightNode(config, runtime, server, admin);
+            ServerConfig.Management m = config.server().management();
+            Optional<ManagementServer> management = Optional.empty();
+            if (m.port().isPresent()) {
+                management = Optional.of(ManagementServer.start(m.host(), m.port().getAsInt(), runtime.metrics,
+                        runtime.service.store()));
+            }
+            return new FreightNode(config, runtime, server, admin, management);
         } catch (RuntimeException e) {
+            if (server != null) server.close();
             runtime.close();
             throw e;
         }
@@ -79,6 +93,11 @@ public final class FreightNode implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The management listener's port, when there is one. */
+    public java.util.OptionalInt managementPort() {
+        return management.map(m -> java.util.OptionalInt.of(m.port())).orElse(java.util.OptionalInt.empty());
     }
 
     /** The admin key, in plain text only on the start that generated it. */
@@ -93,6 +112,7 @@ public final class FreightNode implements AutoCloseable {
 
     @Override
     public void close() {
+        management.ifPresent(ManagementServer::close);
         server.close();
         sweeps.shutdownNow();
         runtime.close();

@@ -22,6 +22,7 @@ public final class Main implements Runnable {
 
     public static int run(String... args) {
         quietLibraryLogging();
+        dev.freight.source.EmbeddedH2.confineToLoopback();
         CommandLine cli = new CommandLine(new Main());
         cli.setParameterExceptionHandler(Main::badUsage);
         return cli.execute(args);

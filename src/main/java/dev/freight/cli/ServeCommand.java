@@ -38,6 +38,8 @@ final class ServeCommand extends NodeCommand {
         String base = config.server().publicUrl().map(Object::toString).orElse("http://" + host + ":" + server.port());
         System.out.println("Freight is serving " + runtime.registry.datasetNames().size() + " dataset(s) at " + base);
         System.out.println("  API:     " + base + "/api/v1   (OpenAPI: " + base + "/api/v1/openapi.json)");
+        running.managementPort().ifPresent(p -> System.out.println("  Metrics: http://"
+                + config.server().management().host() + ":" + p + "/metrics   (management listener, no key)"));
         System.out.println("  Workers: " + runtime.settings.concurrency() + "; job store: "
                 + dev.freight.source.JdbcSource.redact(config.jobStore().url()));
         admin.newKey().ifPresentOrElse(

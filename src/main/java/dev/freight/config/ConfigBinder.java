@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -42,9 +43,13 @@ import java.util.stream.Collectors;
  */
 final class ConfigBinder {
     static final List<String> TOP_LEVEL_KEYS = List.of("data_dir", "server", "job_store", "storage", "sources",
-            "datasets", "exports", "limits", "roles", "api_keys", "webhooks");
+            "datasets", "exports", "limits", "roles", "api_keys");
     static final List<String> SERVER_KEYS = List.of("host", "port", "max_request_bytes", "public_url", "signed_links",
-            "session_ttl");
+            "session_ttl", "management_port", "management_host");
+    /** Sections named by the design but not built yet: refused when set, rather than silently doing nothing. */
+    static final Map<String, String> NOT_IMPLEMENTED = Map.of("webhooks",
+            "webhooks are not implemented yet: remove the section (finished jobs can be followed with "
+                    + "GET /api/v1/export/jobs/{id}/events)");
     static final List<String> SIGNED_LINKS_KEYS = List.of("key", "previous_keys", "default_ttl", "max_ttl");
     /** HMAC-SHA256 keys shorter than its block of 32 bytes weaken it; a random one is generated when none is set. */
     static final int MIN_LINK_KEY_BYTES = 32;
@@ -77,7 +82,9 @@ final class ConfigBinder {
 
     FreightConfig bind(ObjectNode root) {
         Section top = new Section("", root, fileOrigin());
-        top.allow(TOP_LEVEL_KEYS);
+        List<String> known = new ArrayList<>(TOP_LEVEL_KEYS);
+        known.addAll(NOT_IMPLEMENTED.keySet());
+        top.allow(known);
         Path dataDir = top.get("data_dir").path(Path.of("freight-data"));
         ServerConfig server = server(top.section("server", SERVER_KEYS));
         JobStoreConfig jobStore = jobStore(top.section("job_store", JOB_STORE_KEYS), dataDir);
@@ -88,10 +95,12 @@ final class ConfigBinder {
         RawSection limits = raw(top, "limits");
         RawSection roles = raw(top, "roles");
         RawSection apiKeys = raw(top, "api_keys");
-        RawSection webhooks = raw(top, "webhooks");
+        NOT_IMPLEMENTED.forEach((key, why) -> {
+            if (!raw(top, key).isEmpty()) throw new ConfigException(fileOrigin(), key, why);
+        });
         rejectMisspeltVariables();
         return new FreightConfig(dataDir, server, jobStore, storage, sources, datasets, exports, limits, roles,
-                apiKeys, webhooks);
+                apiKeys);
     }
 
     // ---- sections ------------------------------------------------------------------------------------------
@@ -107,7 +116,20 @@ final class ConfigBinder {
         Optional<URI> publicUrl = s.get("public_url").httpUrl();
         SignedLinksConfig signedLinks = signedLinks(s.section("signed_links", SIGNED_LINKS_KEYS));
         Duration sessionTtl = s.get("session_ttl").duration(ServerConfig.DEFAULT_SESSION_TTL, false);
-        return new ServerConfig(host, port, maxRequestBytes, publicUrl, signedLinks, sessionTtl);
+        Value managementHostValue = s.get("management_host");
+        String managementHost = managementHostValue.string("127.0.0.1");
+        if (managementHost.contains("://") || managementHost.contains("/")
+                || managementHost.chars().anyMatch(Character::isWhitespace)) {
+            throw managementHostValue.invalid("expected a host name or IP address to listen on");
+        }
+        Value managementPortValue = s.get("management_port");
+        OptionalInt managementPort = managementPortValue.isSet()
+                ? OptionalInt.of(managementPortValue.integer(0, 0, 65535)) : OptionalInt.empty();
+        if (managementPort.isPresent() && managementPort.getAsInt() != 0 && managementPort.getAsInt() == port) {
+            throw managementPortValue.invalid("must differ from server.port (" + port + ")");
+        }
+        return new ServerConfig(host, port, maxRequestBytes, publicUrl, signedLinks, sessionTtl,
+                new ServerConfig.Management(managementHost, managementPort));
     }
 
     private SignedLinksConfig signedLinks(Section s) {
@@ -131,9 +153,8 @@ final class ConfigBinder {
     }
 
     private JobStoreConfig jobStore(Section s, Path dataDir) {
-        // Absolute: H2 refuses a path implicitly relative to the working directory. AUTO_SERVER lets a second
-        // process (a CLI command beside the server) open the same file.
-        String fallback = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("jobs") + ";AUTO_SERVER=TRUE";
+        // Shared with a second process on this machine (a CLI command beside the server), never beyond it.
+        String fallback = dev.freight.source.EmbeddedH2.fileUrl(dataDir.resolve("jobs"));
         Value urlValue = s.get("url");
         String url = urlValue.string(fallback);
         Dialect dialect = urlValue.dialect(url);

@@ -13,8 +13,7 @@ import java.util.Optional;
  */
 public record FreightConfig(Path dataDir, ServerConfig server, JobStoreConfig jobStore, StorageConfig storage,
                             Map<String, SourceConfig> sources, Map<String, DatasetConfig> datasets,
-                            ExportsConfig exports, RawSection limits, RawSection roles, RawSection apiKeys,
-                            RawSection webhooks) {
+                            ExportsConfig exports, RawSection limits, RawSection roles, RawSection apiKeys) {
 
     /** The built-in demo database's source name; {@code --demo} adds it, so the config cannot define it. */
     public static final String DEMO_SOURCE = "demo";
@@ -28,7 +27,6 @@ public record FreightConfig(Path dataDir, ServerConfig server, JobStoreConfig jo
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(roles, "roles");
         Objects.requireNonNull(apiKeys, "apiKeys");
-        Objects.requireNonNull(webhooks, "webhooks");
         sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
         datasets = Collections.unmodifiableMap(new LinkedHashMap<>(datasets));
     }

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A section whose keys are not defined yet ({@code limits}, {@code roles}, {@code api_keys}, {@code webhooks}: the
+ * A section whose keys are not defined yet ({@code limits}, {@code roles}, {@code api_keys}: the
  * security work gives them meaning). It is kept as read, a mapping or a list, with environment overrides and
  * {@code ${env:NAME}} references already applied. Every scalar is kept as its text exactly as written (YAML 1.1
  * would read {@code yes} as true and {@code 0123} as octal; Freight does not guess), and an empty or null value

@@ -4,12 +4,10 @@ import dev.freight.format.ExportFormat;
 import dev.freight.format.PdfFormatWriter;
 import dev.freight.query.InvalidRequestException;
 
-import java.util.OptionalLong;
-
 /**
- * Refuses a PDF export above the row cap before anything runs: a bounded COUNT ({@link RowEstimator}) that stops
- * one row past the cap. "Unknown" (more rows than the cap, or a count that timed out) is refused too: a PDF of
- * that size would be refused by the writer part-way anyway.
+ * Refuses a PDF export known to be above the row cap before anything runs: a bounded COUNT ({@link RowEstimator})
+ * that stops one row past the cap. A count that found nothing (timed out, pool busy, database error) refuses
+ * nothing: the PDF writer stops at the cap while streaming, so an unknown size is checked there instead.
  */
 final class PdfRowCap {
     private PdfRowCap() {
@@ -17,8 +15,7 @@ final class PdfRowCap {
 
     static void check(ExportEngine.Job job, long cap) {
         if (job.format() != ExportFormat.PDF) return;
-        OptionalLong rows = RowEstimator.estimate(job.source(), job.plan(), cap);
-        if (rows.isEmpty() || rows.getAsLong() > cap) {
+        if (RowEstimator.count(job.source(), job.plan(), cap).exceeds(cap)) {
             throw new InvalidRequestException("too_many_rows_for_pdf", "format", PdfFormatWriter.tooManyRows(cap));
         }
     }

@@ -3,44 +3,65 @@ package dev.freight.engine;
 import dev.freight.query.QueryPlan;
 import dev.freight.source.Dialect;
 import dev.freight.source.JdbcSource;
+import dev.freight.source.StatementDeadline;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
 
 /**
  * Estimates how many rows a plan will export, cheaply: PostgreSQL's planner statistics for an unfiltered table,
- * otherwise a COUNT that stops at {@code cap} rows and gives up after a few seconds. Unknown is a valid answer.
+ * otherwise a COUNT that stops at {@code cap} rows and gives up after a few seconds. Unknown is a valid answer,
+ * and never the same as "too many".
  */
 public final class RowEstimator {
     public static final long DEFAULT_CAP = 10_000_000L;
-    private static final int TIMEOUT_SECONDS = 5;
+    static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private RowEstimator() {
     }
 
-    public static OptionalLong estimate(JdbcSource source, QueryPlan plan, long cap) {
-        try (Connection c = source.connection()) {
-            c.setReadOnly(source.dialect() != Dialect.SQLITE);
-            OptionalLong estimate = source.dialect() == Dialect.POSTGRESQL && !plan.filtered() && plan.table().sql() == null
-                    ? postgresStatistics(c, plan) : OptionalLong.empty();
-            Long rowLimit = plan.rowLimit();
-            if (estimate.isEmpty()) {
-                // Counting past row_limit is wasted work: "more rows than the limit" means exactly the limit.
-                boolean limitWithinCap = rowLimit != null && rowLimit <= cap;
-                estimate = boundedCount(c, source.dialect(), plan, limitWithinCap ? rowLimit : cap);
-                if (estimate.isEmpty() && limitWithinCap) return OptionalLong.of(rowLimit);
-            }
-            if (estimate.isPresent() && rowLimit != null) {
-                return OptionalLong.of(Math.min(estimate.getAsLong(), rowLimit));
-            }
-            return estimate;
+    /** The plan's rows: known, more than {@code cap}, or unknown. */
+    public static RowCount count(JdbcSource source, QueryPlan plan, long cap) {
+        return count(source, plan, cap, TIMEOUT);
+    }
+
+    static RowCount count(JdbcSource source, QueryPlan plan, long cap, Duration timeout) {
+        Long rowLimit = plan.rowLimit();
+        RowCount counted = measure(source, plan, cap, timeout);
+        if (rowLimit == null) return counted;
+        return switch (counted.kind()) {
+            case KNOWN -> RowCount.known(Math.min(counted.rows(), rowLimit));
+            // "More rows than the limit" means exactly the limit; without a count, the limit is still a bound.
+            case MORE_THAN, UNKNOWN -> rowLimit <= cap ? RowCount.known(rowLimit) : counted;
+        };
+    }
+
+    private static RowCount measure(JdbcSource source, QueryPlan plan, long cap, Duration timeout) {
+        Long rowLimit = plan.rowLimit();
+        // Counting past row_limit is wasted work.
+        long countCap = rowLimit != null && rowLimit <= cap ? rowLimit : cap;
+        // An estimate is optional: it never queues behind the exports that hold every connection.
+        if (source.saturated()) return RowCount.unknown();
+        try {
+            return onReadOnlyConnection(source, c -> {
+                OptionalLong statistics = statistics(c, source, plan);
+                if (statistics.isPresent()) return RowCount.known(statistics.getAsLong());
+                long n = countUpTo(source, c, plan, countCap + 1, timeout);
+                return n > countCap ? RowCount.moreThan(countCap) : RowCount.known(n);
+            });
         } catch (SQLException | RuntimeException e) {
-            return OptionalLong.empty();
+            return RowCount.unknown();
         }
+    }
+
+    /** The rows when known and within {@code cap}; empty when there are more or they are unknown. */
+    public static OptionalLong estimate(JdbcSource source, QueryPlan plan, long cap) {
+        return count(source, plan, cap).value();
     }
 
     /**
@@ -50,18 +71,35 @@ public final class RowEstimator {
     public static boolean exceeds(JdbcSource source, QueryPlan plan, long max) {
         Long rowLimit = plan.rowLimit();
         if (rowLimit != null && rowLimit <= max) return false;
-        try (Connection c = source.connection()) {
+        return measure(source, plan, max, TIMEOUT).exceeds(max);
+    }
+
+    private interface Work<T> {
+        T on(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} on a pooled connection of the source. A connection on which a statement was cancelled
+     * (a deadline fired, a failure midway) is evicted rather than pooled, so nothing of this count can reach a later
+     * export on the same connection.
+     */
+    private static <T> T onReadOnlyConnection(JdbcSource source, Work<T> work) throws SQLException {
+        Connection c = source.connection();
+        boolean reusable = false;
+        try {
             c.setReadOnly(source.dialect() != Dialect.SQLITE);
-            OptionalLong statistics = source.dialect() == Dialect.POSTGRESQL && !plan.filtered() && plan.table().sql() == null
-                    ? postgresStatistics(c, plan) : OptionalLong.empty();
-            if (statistics.isPresent()) return statistics.getAsLong() > max;
-            return countUpTo(c, source.dialect(), plan, max + 1) > max;
-        } catch (SQLException | RuntimeException e) {
-            return false;
+            T result = work.on(c);
+            reusable = true;
+            return result;
+        } finally {
+            source.release(c, reusable);
         }
     }
 
-    private static OptionalLong postgresStatistics(Connection c, QueryPlan plan) throws SQLException {
+    private static OptionalLong statistics(Connection c, JdbcSource source, QueryPlan plan) throws SQLException {
+        if (source.dialect() != Dialect.POSTGRESQL || plan.filtered() || plan.table().sql() != null) {
+            return OptionalLong.empty();
+        }
         try (PreparedStatement s = c.prepareStatement("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(?)")) {
             s.setString(1, Dialect.POSTGRESQL.qualifiedName(plan.table()));
             try (ResultSet rs = s.executeQuery()) {
@@ -72,23 +110,31 @@ public final class RowEstimator {
         return OptionalLong.empty();
     }
 
-    private static OptionalLong boundedCount(Connection c, Dialect dialect, QueryPlan plan, long cap) throws SQLException {
-        long n = countUpTo(c, dialect, plan, cap + 1);
-        return n > cap ? OptionalLong.empty() : OptionalLong.of(n);
-    }
-
-    /** The plan's rows, counting no further than {@code limit}. */
-    private static long countUpTo(Connection c, Dialect dialect, QueryPlan plan, long limit) throws SQLException {
+    /** The plan's rows, counting no further than {@code limit}; {@link TimedOut} when the count ran out of time. */
+    private static long countUpTo(JdbcSource source, Connection c, QueryPlan plan, long limit, Duration timeout)
+            throws SQLException {
+        Dialect dialect = source.dialect();
         String sql = "SELECT COUNT(*) FROM (SELECT 1 AS one" + plan.fromAndWhere() + " LIMIT ?) capped";
         try (PreparedStatement s = c.prepareStatement(sql)) {
-            s.setQueryTimeout(TIMEOUT_SECONDS);
             List<Object> params = plan.whereParameters();
             for (int i = 0; i < params.size(); i++) dialect.bind(s, i + 1, params.get(i));
             s.setLong(params.size() + 1, limit);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
+            try (StatementDeadline deadline = StatementDeadline.start(s, timeout)) {
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                } finally {
+                    // Also when the count came back just as the deadline fired: the cancel may be on its way.
+                    if (deadline.fired()) throw new TimedOut();
+                }
             }
+        }
+    }
+
+    /** The count's deadline fired: the connection may still receive the cancel, so it must not be reused. */
+    private static final class TimedOut extends RuntimeException {
+        TimedOut() {
+            super("row count timed out", null, false, false);
         }
     }
 }

@@ -45,6 +45,7 @@ import java.util.regex.Pattern;
  */
 public final class FreightServer implements AutoCloseable {
     static final String API = "/api/v1";
+    static final String OPENAPI = API + "/openapi.json";
     private static final Logger LOG = LoggerFactory.getLogger(FreightServer.class);
     private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -122,7 +123,7 @@ public final class FreightServer implements AutoCloseable {
             r.get("/health/live", health::live);
             r.get("/health/ready", health::ready);
             r.get("/metrics", health::metrics);
-            r.get(API + "/openapi.json", ctx -> ctx.contentType(Http.JSON).result(OpenApi.document()));
+            r.get(OPENAPI, ctx -> ctx.contentType(Http.JSON).result(OpenApi.document()));
             r.get(API + "/export/formats", catalog::formats);
             r.get(API + "/export/tables", catalog::tables);
             r.get(API + "/export/tables/{dataset}/preview", catalog::preview);
@@ -199,6 +200,8 @@ public final class FreightServer implements AutoCloseable {
         WebUi.securityHeaders(ctx);
         if (ctx.path().startsWith("/health/")) return;
         if (WebUi.isPublic(ctx)) return;
+        // The API's description holds no data, and the banner points people at it.
+        if (ctx.path().equals(OPENAPI) && isRead(ctx)) return;
         // Sign-in needs no credentials; the current session and sign-out check the cookie themselves.
         if (ctx.path().equals(SessionRoutes.PATH) || ctx.path().equals(SessionRoutes.PATH + "/")) return;
         // A signed link stands in for the API key, for the download of its one job only.

@@ -34,7 +34,15 @@ final class Health {
         Http.json(ctx, 200, Map.of("status", "ready"));
     }
 
+    /**
+     * Job counts of every principal: for admins only. A scraper without a key uses the management listener
+     * ({@code server.management_port}) instead.
+     */
     void metrics(Context ctx) {
+        if (!Http.caller(ctx).admin()) {
+            throw new ApiProblem(403, "forbidden", null, "metrics are for admin keys; a Prometheus scraper without a "
+                    + "key reads them from the management listener (server.management_port)");
+        }
         ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
     }
 }

@@ -5,6 +5,7 @@ import dev.freight.job.Job;
 import dev.freight.job.JobMetrics;
 import dev.freight.job.JobService;
 import dev.freight.job.JobStatus;
+import dev.freight.job.IdempotencyKeyReusedException;
 import dev.freight.job.JobStore;
 import dev.freight.query.ExportRequest;
 import dev.freight.query.InvalidRequestException;
@@ -81,7 +82,13 @@ final class JobRoutes {
             }
             return;
         }
-        JobStore.Created created = jobs.submit(caller.principal(), idempotencyKey, prepared, request);
+        JobStore.Created created;
+        try {
+            created = jobs.submit(caller.principal(), idempotencyKey, prepared, request);
+        } catch (IdempotencyKeyReusedException e) {
+            refused(ctx, caller, parsed, "idempotency_key_reused", e.getMessage());
+            throw new ApiProblem(422, "idempotency_key_reused", "Idempotency-Key", e.getMessage());
+        }
         // Dated when the job was created: a worker may finish it before this line runs, and the trail must still
         // read created → completed.
         if (created.created()) audit.record(event.withJob(created.job().id()).at(created.job().createdAt()));

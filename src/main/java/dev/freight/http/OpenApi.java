@@ -45,11 +45,12 @@ final class OpenApi {
                 responses(200, json("Alive", ref("Health"))), true)));
         paths.put("/health/ready", map("get", op("Readiness: the job store answers", "healthReady", List.of(), null,
                 responses(200, json("Ready", ref("Health")), 503, problem("The job store does not answer")), true)));
-        paths.put("/metrics", map("get", op("Prometheus metrics (text exposition format)", "metrics", List.of(), null,
-                withAuth(responses(200, content("Metrics", "text/plain", map("type", "string")))), false)));
-        paths.put(api + "/openapi.json", map("get", op("This document", "openapi", List.of(), null,
-                withAuth(responses(200, content("OpenAPI 3.1 document", "application/json", map("type", "object")))),
-                false)));
+        paths.put("/metrics", map("get", op("Prometheus metrics (text exposition format); admin keys only. A scraper "
+                        + "without a key reads the same on the management listener (server.management_port)", "metrics",
+                List.of(), null, withAuth(responses(200, content("Metrics", "text/plain", map("type", "string")),
+                        403, problem("Not an admin key"))), false)));
+        paths.put(api + "/openapi.json", map("get", op("This document; needs no credentials", "openapi", List.of(), null,
+                responses(200, content("OpenAPI 3.1 document", "application/json", map("type", "object"))), true)));
         paths.put(api + "/export/formats", map("get", op("Formats with their options, content types and extensions",
                 "listFormats", List.of(), null, withAuth(responses(200, json("Formats", ref("FormatList")))), false)));
         paths.put(api + "/export/tables", map("get", op("Datasets the caller may export, with their columns",
@@ -105,7 +106,7 @@ final class OpenApi {
         jobs.put("post", op("Create an export. `delivery` sync streams the file in this response (200), async "
                         + "queues a job (202 with Location), auto (default) chooses by the estimated row count "
                         + "against sync_max_rows. With an Idempotency-Key header a repeated request returns the "
-                        + "existing job with 200.", "createExport",
+                        + "existing job with 200; a different request under the same key is 422.", "createExport",
                 List.of(header("Idempotency-Key", "At most one job is created per key and caller")),
                 map("required", true, "content", map("application/json", map("schema", ref("ExportRequest")))),
                 withAuth(responses(
@@ -124,6 +125,7 @@ final class OpenApi {
                                 + "`masked_column`, more rows than limits.max_rows `too_many_rows`"),
                         403, problem("The caller lacks an attribute the role's row filter needs (`missing_attribute`)"),
                         413, problem("Request body too large (`payload_too_large`; limits.max_request_bytes)"),
+                        422, problem("The Idempotency-Key names a job of a different request (`idempotency_key_reused`)"),
                         429, map("description", "A limit: exports_per_hour used up (`rate_limited`) or "
                                 + "concurrent_jobs reached (`too_many_jobs`)",
                                 "headers", map("Retry-After", header("Seconds to wait")),

@@ -86,7 +86,7 @@ public final class JdbcJobStore implements JobStore {
     public Created create(NewJob n) {
         if (n.idempotencyKey() != null) {
             Optional<Job> existing = byIdempotencyKey(n.owner().name(), n.idempotencyKey());
-            if (existing.isPresent()) return new Created(existing.get(), false);
+            if (existing.isPresent()) return repeated(existing.get(), n);
         }
         String id = JobIds.next();
         Instant now = now();
@@ -111,11 +111,19 @@ public final class JdbcJobStore implements JobStore {
         } catch (SQLException e) {
             // Two requests with the same key raced: the unique constraint let one win; return the winner's job.
             if (n.idempotencyKey() != null && isUniqueViolation(e)) {
-                return new Created(byIdempotencyKey(n.owner().name(), n.idempotencyKey()).orElseThrow(() -> failure(e)), false);
+                return repeated(byIdempotencyKey(n.owner().name(), n.idempotencyKey()).orElseThrow(() -> failure(e)), n);
             }
             throw failure(e);
         }
         return new Created(get(id).orElseThrow(), true);
+    }
+
+    /** The job an earlier request with the same key created, if this request is the same one. */
+    private static Created repeated(Job existing, NewJob n) {
+        if (!ExportRequestJson.sameRequest(existing.request(), n.request())) {
+            throw new IdempotencyKeyReusedException(n.idempotencyKey(), existing.id());
+        }
+        return new Created(existing, false);
     }
 
     private static boolean isUniqueViolation(SQLException e) {

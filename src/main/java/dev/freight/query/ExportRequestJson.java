@@ -25,6 +25,18 @@ public final class ExportRequestJson {
         }
     }
 
+    /**
+     * Whether two requests ask for the same export, as stored: compared as JSON trees of their stored form, so a
+     * value that went through the job store (1 vs 1L, a list vs an immutable list) still compares equal.
+     */
+    public static boolean sameRequest(ExportRequest a, ExportRequest b) {
+        try {
+            return MAPPER.readTree(write(a)).equals(MAPPER.readTree(write(b)));
+        } catch (JsonProcessingException e) {
+            return false;
+        }
+    }
+
     public static ExportRequest read(String json) {
         try {
             return MAPPER.readValue(json, ExportRequest.class);

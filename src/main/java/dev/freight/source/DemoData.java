@@ -106,8 +106,8 @@ public final class DemoData {
     }
 
     static String h2Url(Path base) {
-        // AUTO_SERVER: `freight serve --demo` and a `freight export --demo` beside it can both open the demo.
-        return "jdbc:h2:file:" + base.toAbsolutePath() + ";AUTO_SERVER=TRUE";
+        // Shared: `freight serve --demo` and a `freight export --demo` beside it can both open the demo.
+        return EmbeddedH2.fileUrl(base);
     }
 
     /**

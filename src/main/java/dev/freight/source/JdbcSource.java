@@ -82,6 +82,15 @@ public final class JdbcSource implements AutoCloseable {
     }
 
     /**
+     * Whether every connection the pool may hold is in use, so {@link #connection()} would wait. Work that may be
+     * skipped (a row estimate) checks this first rather than queue behind exports.
+     */
+    public boolean saturated() {
+        var stats = pool.getHikariPoolMXBean();
+        return stats != null && stats.getActiveConnections() >= pool.getMaximumPoolSize();
+    }
+
+    /**
      * Returns a connection to the pool, or, when it is not {@code reusable}, closes it for good. After a cancelled
      * or failed export the session may still receive a late cancel request or be mid-protocol; reusing it could
      * break the next export.

@@ -45,7 +45,8 @@ class ConfigLoaderTest {
         assertThat(c.exports()).isEqualTo(new ExportsConfig(10_000, Duration.ofHours(24), Duration.ofDays(30), 3,
                 Duration.ofSeconds(5), false, Math.max(2, 2 * processors), Duration.ofSeconds(30),
                 Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1), ExportFormat.CSV, 100_000));
-        assertThat(List.of(c.limits(), c.roles(), c.apiKeys(), c.webhooks())).allMatch(RawSection::isEmpty);
+        assertThat(List.of(c.limits(), c.roles(), c.apiKeys())).allMatch(RawSection::isEmpty);
+        assertThat(c.server().management()).isEqualTo(ServerConfig.Management.OFF);
     }
 
     @Test
@@ -144,9 +145,6 @@ class ConfigLoaderTest {
                 api_keys:
                   - name: ci
                     hash: ${env:CI_KEY_HASH}
-                webhooks:
-                  done:
-                    url: https://hooks.example.com/x
                 """, Map.of("JOBS_PASSWORD", "j0bs", "PG_PASSWORD", "pg-secret", "CI_KEY_HASH", "sha256:abc"));
 
         assertThat(c.dataDir()).isEqualTo(Path.of("/var/lib/freight"));
@@ -173,7 +171,6 @@ class ConfigLoaderTest {
         assertThat(c.limits().node().get("exports_per_hour").asText()).isEqualTo("60");
         assertThat(c.roles().node().at("/analyst/datasets/0").asText()).isEqualTo("orders2024");
         assertThat(c.apiKeys().node().at("/0/hash").asText()).isEqualTo("sha256:abc");
-        assertThat(c.webhooks().node().at("/done/url").asText()).isEqualTo("https://hooks.example.com/x");
     }
 
     @Test
@@ -363,6 +360,22 @@ class ConfigLoaderTest {
         assertThat(configs.message("exports:\n  heartbeat: 1m\n"))
                 .startsWith("freight.yml: exports.heartbeat: exports.heartbeat (1m) must be shorter than exports.lease"
                         + " (30s)");
+    }
+
+    @Test
+    void anUnimplementedSectionIsRefusedRatherThanIgnored() {
+        assertThat(configs.message("webhooks:\n  done:\n    url: https://hooks.example.com/x\n"))
+                .isEqualTo("freight.yml: webhooks: webhooks are not implemented yet: remove the section (finished jobs"
+                        + " can be followed with GET /api/v1/export/jobs/{id}/events)");
+        assertThat(configs.load("webhooks:\n")).isEqualTo(FreightConfig.defaults());
+    }
+
+    @Test
+    void theManagementListenerIsOffUntilItsPortIsSetAndThenOnLoopback() {
+        ServerConfig.Management m = configs.load("server:\n  management_port: 9091\n").server().management();
+        assertThat(m).isEqualTo(new ServerConfig.Management("127.0.0.1", java.util.OptionalInt.of(9091)));
+        assertThat(configs.message("server:\n  port: 9090\n  management_port: 9090\n"))
+                .isEqualTo("freight.yml: server.management_port: must differ from server.port (9090), got \"9090\"");
     }
 
     @Test

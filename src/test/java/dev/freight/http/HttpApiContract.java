@@ -418,6 +418,36 @@ abstract class HttpApiContract {
     }
 
     @Test
+    void anIdempotencyKeyReusedWithADifferentRequestIs422AndCreatesNothing() {
+        ApiClient c = client("idem-reuse");
+        HttpResponse<byte[]> first = c.post(JOBS, "{\"dataset\": \"demo.customers\", \"format\": \"csv\", "
+                + "\"delivery\": \"async\"}", "Idempotency-Key", "reused-key");
+        assertThat(first.statusCode()).isEqualTo(202);
+        int jobsBefore = ApiClient.json(c.get(JOBS)).get("jobs").size();
+
+        HttpResponse<byte[]> json = c.post(JOBS, "{\"dataset\": \"demo.customers\", \"format\": \"json\", "
+                + "\"delivery\": \"async\"}", "Idempotency-Key", "reused-key");
+
+        assertProblem(json, 422, "idempotency_key_reused");
+        assertThat(ApiClient.json(json).get("detail").asText()).contains("'reused-key'")
+                .contains(ApiClient.json(first).get("id").asText());
+        assertThat(ApiClient.json(json).get("field").asText()).isEqualTo("Idempotency-Key");
+        assertThat(ApiClient.json(c.get(JOBS)).get("jobs").size()).isEqualTo(jobsBefore);
+    }
+
+    @Test
+    void anIdempotencyKeyRepeatedWithTheSameRequestInAnotherSpellingReturnsTheSameJob() {
+        ApiClient c = client("idem-spelling");
+        HttpResponse<byte[]> first = c.post(JOBS, "{\"dataset\": \"demo.orders\", \"delivery\": \"async\", "
+                + "\"filters\": [{\"column\": \"quantity\", \"op\": \"gte\", \"value\": 2}]}", "Idempotency-Key", "k-2");
+        HttpResponse<byte[]> second = c.post(JOBS, "{\"filters\": [{\"op\": \"gte\", \"column\": \"quantity\", "
+                + "\"value\": 2}], \"format\": \"csv\", \"dataset\": \"demo.orders\", \"delivery\": \"async\"}",
+                "Idempotency-Key", "k-2");
+        assertThat(second.statusCode()).as(new String(second.body())).isEqualTo(200);
+        assertThat(ApiClient.json(second).get("id").asText()).isEqualTo(ApiClient.json(first).get("id").asText());
+    }
+
+    @Test
     void theSameIdempotencyKeyFromTwoCallersCreatesTwoJobs() {
         String body = "{\"dataset\": \"demo.customers\", \"delivery\": \"async\"}";
         HttpResponse<byte[]> alice = client("idem-alice").post(JOBS, body, "Idempotency-Key", "shared-key");
@@ -1040,12 +1070,20 @@ abstract class HttpApiContract {
     }
 
     @Test
-    void metricsNeedAKeyAndShowJobsByStatus() {
+    void metricsNeedAnAdminKeyAndShowJobsByStatus() {
         assertProblem(admin.as(null).get("/metrics"), 401, "unauthorized");
+        assertProblem(client("metrics-reader").get("/metrics"), 403, "forbidden");
         HttpResponse<byte[]> r = admin.get("/metrics");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(ApiClient.header(r, "Content-Type")).startsWith("text/plain");
         assertThat(ApiClient.text(r)).contains("freight_jobs{status=\"completed\"}");
+    }
+
+    @Test
+    void theOpenApiDocumentNeedsNoKey() {
+        HttpResponse<byte[]> r = admin.as(null).get("/api/v1/openapi.json");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(ApiClient.json(r).get("openapi").asText()).isEqualTo("3.1.0");
     }
 
     @Test
