@@ -71,6 +71,14 @@ public final class Exports {
             return job.format();
         }
 
+        /**
+         * The request as it runs: values converted to their columns' types and the format resolved. This, never
+         * the raw request, is what a job stores and the audit log records: it always serialises and reads back.
+         */
+        public ExportRequest request() {
+            return job.plan().request().withFormat(job.format().id());
+        }
+
         /** The same export, stopped with {@code too_many_rows} past {@code n} rows. */
         public Prepared withMaxRows(long n) {
             return new Prepared(dataset, job.withMaxRows(n));

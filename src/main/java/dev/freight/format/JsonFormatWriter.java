@@ -22,7 +22,6 @@ import java.util.function.Function;
 final class JsonFormatWriter implements FormatWriter {
     private static final JsonFactory FACTORY = new com.fasterxml.jackson.core.JsonFactoryBuilder()
             .rootValueSeparator((String) null)
-            .enable(com.fasterxml.jackson.core.StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
             .disable(com.fasterxml.jackson.core.StreamWriteFeature.AUTO_CLOSE_TARGET)
             .build();
 
@@ -68,7 +67,7 @@ final class JsonFormatWriter implements FormatWriter {
             switch (types[i]) {
                 // Numbers and booleans keep their JSON types; number_locale and bool_text are for text formats.
                 case INTEGER -> json.writeNumber((Long) v);
-                case DECIMAL -> json.writeNumber((BigDecimal) v);
+                case DECIMAL -> JsonDecimals.write(json, (BigDecimal) v);
                 case FLOAT -> writeFloating((Number) v);
                 case BOOLEAN -> json.writeBoolean((Boolean) v);
                 default -> json.writeString(text[i].apply(v));

@@ -69,8 +69,8 @@ final class JobRoutes {
             refused(ctx, caller, parsed, e.code(), e.getMessage());
             throw e;
         }
-        // Stored with the format resolved (null → csv), so the job shows what it will produce.
-        ExportRequest request = withFormat(parsed.request(), prepared.format().id());
+        // What runs (format resolved, values converted to their columns' types) is what is stored and audited.
+        ExportRequest request = prepared.request();
         ctx.header("X-Freight-Delivery", delivery.wireName());
         AuditEvent event = AuditEvent.of(AuditEvent.EXPORT_CREATED, caller.principal(), request).from(ctx.ip())
                 .withColumns(prepared.columnNames());
@@ -84,7 +84,7 @@ final class JobRoutes {
         }
         JobStore.Created created;
         try {
-            created = jobs.submit(caller.principal(), idempotencyKey, prepared, request);
+            created = jobs.submit(caller.principal(), idempotencyKey, prepared);
         } catch (IdempotencyKeyReusedException e) {
             refused(ctx, caller, parsed, "idempotency_key_reused", e.getMessage());
             throw new ApiProblem(422, "idempotency_key_reused", "Idempotency-Key", e.getMessage());
@@ -137,11 +137,6 @@ final class JobRoutes {
         body.put("format", prepared.format().id());
         body.put("sync_max_rows", settings.syncMaxRows());
         Http.json(ctx, 200, body);
-    }
-
-    private static ExportRequest withFormat(ExportRequest r, String format) {
-        return new ExportRequest(r.dataset(), format, r.columns(), r.filters(), r.sort(), r.rowLimit(), r.ids(),
-                r.dateFrom(), r.dateTo(), r.compress(), r.options());
     }
 
     private static String idempotencyKey(Context ctx) {

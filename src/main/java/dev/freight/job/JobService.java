@@ -49,14 +49,14 @@ public final class JobService {
 
     /** Validates, estimates and queues; an existing job is returned for a repeated idempotency key. */
     public JobStore.Created submit(Principal owner, String idempotencyKey, ExportRequest request) {
-        return submit(owner, idempotencyKey, exports.prepare(request, owner), request);
+        return submit(owner, idempotencyKey, exports.prepare(request, owner));
     }
 
-    public JobStore.Created submit(Principal owner, String idempotencyKey, Exports.Prepared prepared, ExportRequest request) {
+    public JobStore.Created submit(Principal owner, String idempotencyKey, Exports.Prepared prepared) {
         OptionalLong estimate = exports.estimate(prepared, ESTIMATE_CAP);
-        // The job records the format it runs in, also when the request left it to exports.default_format.
-        ExportRequest stored = request.format() == null || request.format().isBlank()
-                ? request.withFormat(prepared.format().id()) : request;
+        // The job records what runs: the format resolved (also when left to exports.default_format) and every
+        // value converted to its column's type, so a stored job always serialises.
+        ExportRequest stored = prepared.request();
         JobStore.Created created = store.create(new JobStore.NewJob(owner, idempotencyKey, stored,
                 estimate.isPresent() ? estimate.getAsLong() : null, settings.maxAttempts()));
         if (created.created() && workers != null) workers.wake();

@@ -15,11 +15,13 @@ import java.util.Map;
  * the plan's parts, for estimates and for dialect-specific ways of running the same query. {@code filtersInWords}
  * says what the request selects, for people (the PDF report's header). {@code masks}: the columns the caller may only
  * see masked; {@code columns} are read as the catalog types them and the engine masks each row before the writer,
- * which sees {@link #outputColumns()}.
+ * which sees {@link #outputColumns()}. {@code request}: the request planned, with every filter value and id converted to
+ * its column's type (what runs, and what a job stores and the audit log records); null for hand-made plans.
  */
 public record QueryPlan(Dialect dialect, Table table, List<Column> columns, List<String> labels, String sql,
                         List<Object> parameters, String fromAndWhere, List<Object> whereParameters,
-                        String orderBy, boolean filtered, Long rowLimit, String filtersInWords, Map<String, Mask> masks) {
+                        String orderBy, boolean filtered, Long rowLimit, String filtersInWords, Map<String, Mask> masks,
+                        ExportRequest request) {
 
     public QueryPlan {
         columns = List.copyOf(columns);
@@ -33,7 +35,7 @@ public record QueryPlan(Dialect dialect, Table table, List<Column> columns, List
                      List<Object> parameters, String fromAndWhere, List<Object> whereParameters,
                      String orderBy, boolean filtered, Long rowLimit, String filtersInWords) {
         this(dialect, table, columns, labels, sql, parameters, fromAndWhere, whereParameters, orderBy, filtered, rowLimit,
-                filtersInWords, Map.of());
+                filtersInWords, Map.of(), null);
     }
 
     /** The columns as written: a masked column is text, except under the {@code null} mask. */

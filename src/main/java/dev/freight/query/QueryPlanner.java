@@ -79,10 +79,12 @@ public final class QueryPlanner {
             throw new InvalidRequestException("too_many_filters", "filters", "at most " + MAX_FILTERS
                     + " filters are allowed, got " + request.filters().size());
         }
+        List<Filter> normalizedFilters = new ArrayList<>();
         for (int i = 0; i < request.filters().size(); i++) {
-            conditions.add(condition(table, masks, request.filters().get(i), "filters[" + i + "]", params));
+            conditions.add(condition(table, masks, request.filters().get(i), "filters[" + i + "]", params,
+                    normalizedFilters));
         }
-        addIds(table, masks, request.ids(), conditions, params);
+        List<Object> normalizedIds = addIds(table, masks, request.ids(), conditions, params);
         addDateRange(fullTable, table, masks, request.dateFrom(), request.dateTo(), conditions, params);
 
         StringBuilder fromWhere = new StringBuilder(" FROM ").append(dialect.fromItem(table));
@@ -103,8 +105,10 @@ public final class QueryPlanner {
         }
         Map<String, Mask> selectedMasks = new LinkedHashMap<>();
         for (Column c : columns) if (masks.containsKey(c.name())) selectedMasks.put(c.name(), masks.get(c.name()));
+        // What ran, as it is stored with a job and audited: every value converted to its column's type.
+        ExportRequest normalized = request.withFilters(normalizedFilters).withIds(normalizedIds);
         return new QueryPlan(dialect, table, columns, labels, sql.toString(), params, fromWhere.toString(), whereParams,
-                orderBy, !conditions.isEmpty(), limit, inWords(table, request, limit), selectedMasks);
+                orderBy, !conditions.isEmpty(), limit, inWords(table, request, limit), selectedMasks, normalized);
     }
 
     /** A principal attribute: text, typed by the statement (see {@link Dialect.UntypedText}). */
@@ -227,7 +231,8 @@ public final class QueryPlanner {
         return labels;
     }
 
-    private String condition(Table table, Map<String, Mask> masks, Filter filter, String field, List<Object> params) {
+    private String condition(Table table, Map<String, Mask> masks, Filter filter, String field, List<Object> params,
+                             List<Filter> normalized) {
         if (filter == null) throw new InvalidRequestException("invalid_filter", field, "filter must not be null");
         Column column = column(table, filter.column(), field + ".column");
         checkNotMasked(masks, column, field + ".column", "filter");
@@ -244,10 +249,12 @@ public final class QueryPlanner {
                     throw new InvalidRequestException("invalid_value", valueField, "operator " + op.wireName()
                             + " takes no value");
                 }
+                normalized.add(new Filter(column.name(), op.wireName(), null));
                 yield col + (op == FilterOp.IS_NULL ? " IS NULL" : " IS NOT NULL");
             }
             case ONE -> {
                 Object v = coerce(value, column, valueField);
+                normalized.add(new Filter(column.name(), op.wireName(), ValueCoercer.canonical(v)));
                 switch (op) {
                     case CONTAINS -> params.add("%" + escapeLike((String) v) + "%");
                     case STARTS_WITH -> params.add(escapeLike((String) v) + "%");
@@ -270,8 +277,12 @@ public final class QueryPlanner {
                     throw new InvalidRequestException("invalid_value", valueField, "operator between takes exactly two"
                             + " values [low, high], got " + pair.size());
                 }
-                params.add(coerce(pair.get(0), column, valueField + "[0]"));
-                params.add(coerce(pair.get(1), column, valueField + "[1]"));
+                Object low = coerce(pair.get(0), column, valueField + "[0]");
+                Object high = coerce(pair.get(1), column, valueField + "[1]");
+                params.add(low);
+                params.add(high);
+                normalized.add(new Filter(column.name(), op.wireName(),
+                        List.of(ValueCoercer.canonical(low), ValueCoercer.canonical(high))));
                 yield col + " BETWEEN ? AND ?";
             }
             case MANY -> {
@@ -280,9 +291,13 @@ public final class QueryPlanner {
                     throw new InvalidRequestException("invalid_value", valueField, "operator " + op.wireName()
                             + " takes 1 to " + MAX_LIST_VALUES + " values, got " + values.size());
                 }
+                List<Object> canonical = new ArrayList<>(values.size());
                 for (int i = 0; i < values.size(); i++) {
-                    params.add(coerce(values.get(i), column, valueField + "[" + i + "]"));
+                    Object v = coerce(values.get(i), column, valueField + "[" + i + "]");
+                    params.add(v);
+                    canonical.add(ValueCoercer.canonical(v));
                 }
+                normalized.add(new Filter(column.name(), op.wireName(), canonical));
                 String marks = String.join(", ", java.util.Collections.nCopies(values.size(), "?"));
                 yield op == FilterOp.IN ? col + " IN (" + marks + ")"
                         : "(" + col + " NOT IN (" + marks + ") OR " + col + " IS NULL)";
@@ -337,9 +352,10 @@ public final class QueryPlanner {
         return b.toString();
     }
 
-    private void addIds(Table table, Map<String, Mask> masks, List<Object> ids, List<String> conditions,
-                        List<Object> params) {
-        if (ids.isEmpty()) return;
+    /** Adds the ids condition; returns the ids converted to the key's type. */
+    private List<Object> addIds(Table table, Map<String, Mask> masks, List<Object> ids, List<String> conditions,
+                                List<Object> params) {
+        if (ids.isEmpty()) return List.of();
         if (table.primaryKey().size() != 1) {
             throw new InvalidRequestException("ids_not_supported", "ids", "dataset '" + table.name()
                     + "' has no single-column key, so rows cannot be selected by id");
@@ -353,8 +369,14 @@ public final class QueryPlanner {
                 "unknown_column", "ids", "dataset '" + table.name() + "' has no visible key column, so rows cannot be "
                 + "selected by id; columns: " + columnChoices(table)));
         checkNotMasked(masks, key, "ids", "select rows by id");
-        for (int i = 0; i < ids.size(); i++) params.add(coerce(ids.get(i), key, "ids[" + i + "]"));
+        List<Object> canonical = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            Object id = coerce(ids.get(i), key, "ids[" + i + "]");
+            params.add(id);
+            canonical.add(ValueCoercer.canonical(id));
+        }
         conditions.add(dialect.quote(key.name()) + " IN (" + String.join(", ", java.util.Collections.nCopies(ids.size(), "?")) + ")");
+        return canonical;
     }
 
     private void addDateRange(Table fullTable, Table table, Map<String, Mask> masks, String from, String to,

@@ -29,14 +29,14 @@ final class ValueCoercer {
         try {
             return switch (column.type()) {
                 case INTEGER -> integer(raw, text, column, field);
-                case DECIMAL -> new BigDecimal(text.trim());
-                case FLOAT -> Double.valueOf(text.trim());
+                case DECIMAL -> decimal(raw, text, column, field);
+                case FLOAT -> floating(raw, text, column, field);
                 case BOOLEAN -> bool(raw, text, column, field);
                 case STRING, TEXT_LIKE -> text;
-                case DATE -> LocalDate.parse(text.trim());
+                case DATE -> inRange(LocalDate.parse(text.trim()), raw, column, field);
                 case TIME -> LocalTime.parse(text.trim());
-                case TIMESTAMP -> localDateTime(text.trim());
-                case TIMESTAMP_TZ -> offsetDateTime(text.trim());
+                case TIMESTAMP -> inRange(localDateTime(text.trim()), raw, column, field);
+                case TIMESTAMP_TZ -> inRange(offsetDateTime(text.trim()), raw, column, field);
                 case BINARY -> throw new InvalidRequestException("invalid_operator", field, "column '" + column.name()
                         + "' is binary; only is_null and not_null apply to it");
             };
@@ -55,6 +55,46 @@ final class ValueCoercer {
             }
         }
         return Long.valueOf(text.trim());
+    }
+
+    /**
+     * Decimals beyond {@value #MAX_DECIMAL_DIGITS} digits or with an exponent past that are no real filter value;
+     * a database refuses them mid-export ("value overflows numeric format") and they cannot even be written back
+     * as plain JSON.
+     */
+    private static BigDecimal decimal(Object raw, String text, Column column, String field) {
+        BigDecimal d = new BigDecimal(text.trim());
+        long integerDigits = (long) d.precision() - d.scale();
+        if (d.precision() > MAX_DECIMAL_DIGITS || Math.abs(integerDigits) > MAX_DECIMAL_DIGITS
+                || Math.abs((long) d.scale()) > MAX_DECIMAL_DIGITS) {
+            throw invalid(raw, column, field, "a number of at most " + MAX_DECIMAL_DIGITS + " digits");
+        }
+        return d;
+    }
+
+    /** NaN and infinities parse as doubles but compare with nothing a database stores. */
+    private static Double floating(Object raw, String text, Column column, String field) {
+        double d = Double.parseDouble(text.trim());
+        if (!Double.isFinite(d)) throw invalid(raw, column, field, "a finite number");
+        return d;
+    }
+
+    /** Years 1 to 9999: the range every supported database stores (MariaDB's DATETIME ends at 9999). */
+    private static <T extends java.time.temporal.Temporal> T inRange(T value, Object raw, Column column, String field) {
+        int year = value.get(java.time.temporal.ChronoField.YEAR);
+        if (year < 1 || year > 9999) throw invalid(raw, column, field, "a date between the years 1 and 9999");
+        return value;
+    }
+
+    static final int MAX_DECIMAL_DIGITS = 1000;
+
+    /**
+     * The coerced value as it is stored with a job and shown back: numbers, booleans and text as themselves, dates
+     * and times in ISO form, which {@link #coerce} reads back to the same value.
+     */
+    static Object canonical(Object coerced) {
+        if (coerced instanceof java.time.temporal.TemporalAccessor) return coerced.toString();
+        return coerced;
     }
 
     private static Boolean bool(Object raw, String text, Column column, String field) {

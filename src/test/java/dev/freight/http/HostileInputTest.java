@@ -300,7 +300,17 @@ class HostileInputTest {
                 refused("delivery with a statement", "{\"dataset\": \"accounts\", \"delivery\": \"sync; DROP TABLE canary\"}", "invalid_delivery"),
                 refused("malformed JSON", "{\"dataset\": \"accounts\"", "malformed_json"),
                 refused("a JSON array instead of a request", "[\"accounts\"]", "invalid_type"),
-                refused("JSON nested a thousand deep", "{\"dataset\": " + "[".repeat(1000) + "]".repeat(1000) + "}", "malformed_json"));
+                refused("JSON nested a thousand deep", "{\"dataset\": " + "[".repeat(1000) + "]".repeat(1000) + "}", "malformed_json"),
+                refused("a decimal with an extreme exponent", filter("\"amount\"", "\"gt\"", "1e99999"), "invalid_value"),
+                refused("a decimal with an extreme negative exponent", filter("\"amount\"", "\"lt\"", "1e-99999"), "invalid_value"),
+                refused("a decimal of two thousand digits (past the JSON reader's number limit)", filter("\"amount\"", "\"eq\"", "9".repeat(2000)), "malformed_json"),
+                refused("a decimal of 1,001 digits", filter("\"amount\"", "\"eq\"", "\"" + "9".repeat(1001) + "\""), "invalid_value"),
+                refused("an integer with an extreme exponent", filter("\"tenant_id\"", "\"eq\"", "1e99999"), "invalid_value"),
+                refused("an id beyond 64 bits", "{\"dataset\": \"accounts\", \"ids\": [1" + "0".repeat(30) + "]}", "invalid_value"),
+                refused("a timestamp beyond the year 9999", filter("\"created_at\"", "\"gte\"", "\"+300000-01-01T00:00:00Z\""), "invalid_value"),
+                refused("a timestamp before the year 1", filter("\"created_at\"", "\"lt\"", "\"-4713-01-01T00:00:00Z\""), "invalid_value"),
+                refused("a date_from beyond the year 9999", "{\"dataset\": \"accounts\", \"date_from\": \"+20000-01-01\"}", "invalid_value"),
+                refused("a between of extreme decimals", filter("\"amount\"", "\"between\"", "[1e-99999, 1e99999]"), "invalid_value"));
     }
 
     static String filter(String column, String op, String value) {
@@ -319,6 +329,39 @@ class HostileInputTest {
         World before = world();
         assertProblem(alice.post(JOBS, body), 400, code);
         assertRefusedAndAudited(before, "alice", code);
+    }
+
+    // ---------------------------------------------------------------- extreme numbers are stored as they ran
+
+    /**
+     * A JSON number with an extreme exponent on a text column is text: the job stores and shows the text that ran
+     * ("1E+99999"), and every listing of jobs still answers (it once answered 500 for the owner and every admin).
+     */
+    @Test
+    @Order(2)
+    void anExtremeNumberOnATextColumnIsStoredAsTheTextThatRanAndEveryListingStillAnswers() {
+        HttpResponse<byte[]> created = alice.post(JOBS, "{\"dataset\": \"accounts\", \"delivery\": \"async\", "
+                + "\"filters\": [{\"column\": \"owner_name\", \"op\": \"eq\", \"value\": 1e99999}]}");
+        assertThat(created.statusCode()).as(ApiClient.text(created)).isEqualTo(202);
+        String id = ApiClient.json(created).get("id").asText();
+        JsonNode filter = ApiClient.json(created).get("filters").get(0);
+        assertThat(filter.get("value").isTextual()).as(filter.toString()).isTrue();
+        assertThat(filter.get("value").asText()).isEqualTo("1E+99999");
+
+        for (ApiClient caller : List.of(alice, admin)) {
+            HttpResponse<byte[]> list = caller.get(JOBS);
+            assertThat(list.statusCode()).as(ApiClient.text(list)).isEqualTo(200);
+            assertThat(caller.get(JOBS + "/" + id).statusCode()).isEqualTo(200);
+        }
+        awaitStatus(id, "completed");
+        JsonNode audited = lastAuditOfJob(id, "export_created");
+        assertThat(audited.toString()).contains("1E+99999");
+    }
+
+    JsonNode lastAuditOfJob(String jobId, String action) {
+        JsonNode events = ApiClient.json(admin.get("/api/v1/audit?action=" + action + "&job_id=" + jobId)).get("events");
+        assertThat(events.size()).as("an audit event " + action + " of " + jobId).isEqualTo(1);
+        return events.get(0);
     }
 
     // ---------------------------------------------------------------- values are data, never SQL
