@@ -47,6 +47,8 @@ public final class FreightServer implements AutoCloseable {
     static final String API = "/api/v1";
     static final String OPENAPI = API + "/openapi.json";
     private static final Logger LOG = LoggerFactory.getLogger(FreightServer.class);
+    private static final List<String> METHOD_OVERRIDES = List.of("X-HTTP-Method-Override", "X-HTTP-Method",
+            "X-Method-Override");
     private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     /**
@@ -198,6 +200,14 @@ public final class FreightServer implements AutoCloseable {
         ctx.attribute(Http.REQUEST_ID, id);
         ctx.header("X-Request-Id", id);
         WebUi.securityHeaders(ctx);
+        // Javalin routes a GET carrying X-HTTP-Method-Override: POST as a POST: a cross-site GET with the session
+        // cookie would pass as a read (no CSRF token) and still create, link and delete. One method per request.
+        for (String header : METHOD_OVERRIDES) {
+            if (ctx.header(header) != null) {
+                throw new ApiProblem(400, "method_override_refused", null, header + " is not supported: send the "
+                        + "request with its real HTTP method");
+            }
+        }
         if (ctx.path().startsWith("/health/")) return;
         if (WebUi.isPublic(ctx)) return;
         // The API's description holds no data, and the banner points people at it.
@@ -229,9 +239,12 @@ public final class FreightServer implements AutoCloseable {
         ctx.attribute(Http.CALLER, new Http.Caller(principal.get()));
     }
 
-    /** GET, HEAD and OPTIONS change nothing; every other method is a write and needs the CSRF token. */
+    /**
+     * GET, HEAD and OPTIONS change nothing; every other method is a write and needs the CSRF token. The method is
+     * the one routing used, so the check and the handler can never see two different methods.
+     */
     private static boolean isRead(Context ctx) {
-        String m = ctx.req().getMethod();
+        String m = ctx.method().name();
         return m.equals("GET") || m.equals("HEAD") || m.equals("OPTIONS");
     }
 

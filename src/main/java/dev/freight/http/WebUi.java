@@ -43,7 +43,7 @@ final class WebUi {
 
     /** The page and its assets: served to anyone, signed in or not. */
     static boolean isPublic(Context ctx) {
-        String method = ctx.req().getMethod();
+        String method = ctx.method().name();
         if (!method.equals("GET") && !method.equals("HEAD")) return false;
         String path = ctx.path();
         return path.equals("/") || path.equals(ASSETS) || path.startsWith(ASSETS + "/");

@@ -727,6 +727,31 @@ class HostileInputTest {
         assertNothingHappened(before);
     }
 
+    static Stream<Arguments> methodOverrides() {
+        return Stream.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override")
+                .flatMap(h -> Stream.of(Arguments.of(h, "POST", JOBS), Arguments.of(h, "DELETE", JOBS + "/{alice}"),
+                        Arguments.of(h, "POST", JOBS + "/{alice}/link"), Arguments.of(h, "PUT", JOBS)));
+    }
+
+    /** A cross-site GET with the cookie and a method override once created jobs, minted links and deleted jobs. */
+    @ParameterizedTest(name = "{0}: {1} {2}")
+    @MethodSource("methodOverrides")
+    @Order(7)
+    void aGetOverriddenToAWriteIsRefusedAndChangesNothing(String header, String method, String path) throws IOException {
+        String[] session = signIn(ALICE);
+        World before = world();
+        long links = auditCount("link_created");
+        String target = path.replace("{alice}", alicesJob);
+        HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + target))
+                .header("Cookie", session[0]).header(header, method).GET().build();
+        assertProblem(alice.send(get), 400, "method_override_refused");
+        HttpRequest withKey = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + target))
+                .header("Authorization", "Bearer " + ALICE).header(header, method).GET().build();
+        assertProblem(alice.send(withKey), 400, "method_override_refused");
+        assertNothingHappened(before);
+        assertThat(auditCount("link_created")).isEqualTo(links);
+    }
+
     @Test
     @Order(7)
     void aBrowserSessionSeesOnlyItsOwnJobsAndEndsAtSignOut() throws IOException {
