@@ -7,7 +7,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code freight serve}: the REST API, the workers and the sweeper in one process. On SIGTERM it stops accepting
@@ -28,6 +27,7 @@ final class ServeCommand extends NodeCommand {
 
     @Override
     int execute() throws Exception {
+        StopSignal stop = StopSignal.install();
         FreightConfig config = node.load();
         FreightNode running = FreightNode.start(config, node.demo, host, port);
         FreightRuntime runtime = running.runtime;
@@ -49,12 +49,8 @@ final class ServeCommand extends NodeCommand {
                         + config.dataDir().resolve(AdminKey.FILE_NAME) + " to make a new one)"));
         System.out.flush();
 
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            running.close();
-            stopped.countDown();
-        }, "freight-shutdown"));
-        stopped.await();
+        stop.await();
+        running.close();
         return Main.EXIT_OK;
     }
 }

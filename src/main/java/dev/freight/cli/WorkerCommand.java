@@ -4,7 +4,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.concurrent.CountDownLatch;
 
 /** {@code freight worker}: runs export workers only (no HTTP), against the configured job store. */
 @Command(name = "worker", mixinStandardHelpOptions = true,
@@ -18,6 +17,8 @@ final class WorkerCommand extends NodeCommand {
 
     @Override
     int execute() throws Exception {
+        // --once is interrupted as any command is; a long-running worker stops cleanly and exits 0.
+        StopSignal stop = once ? null : StopSignal.install();
         try (FreightRuntime runtime = FreightRuntime.full(node.load(), node.demo, !once)) {
             if (once) {
                 int ran = runtime.workers.drain();
@@ -27,13 +28,8 @@ final class WorkerCommand extends NodeCommand {
             System.err.println("Freight worker " + runtime.workers.nodeId() + " running " + runtime.settings.concurrency()
                     + " workers; stop with Ctrl-C (running jobs get " + runtime.settings.shutdownGrace().toSeconds()
                     + " s to finish, the rest are released)");
-            CountDownLatch stopped = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                runtime.close();
-                stopped.countDown();
-            }, "freight-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            stopped.await();
+            // try-with-resources closes the runtime: running jobs finish within the grace, the rest are released.
+            stop.await();
             return Main.EXIT_OK;
         }
     }

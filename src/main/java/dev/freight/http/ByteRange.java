@@ -34,23 +34,28 @@ record ByteRange(long start, long end) {
         if (dash < 0) return new Whole();
         String first = spec.substring(0, dash).trim();
         String last = spec.substring(dash + 1).trim();
+        if (first.isEmpty()) {
+            // Suffix: the last n bytes; a suffix longer than the file (however many digits) is the whole file.
+            if (last.isEmpty() || !digits(last)) return new Whole();
+            long n = position(last);
+            if (n == 0 || size == 0) return new Unsatisfiable();
+            return new Part(new ByteRange(Math.max(0, size - n), size - 1));
+        }
+        if (!digits(first) || (!last.isEmpty() && !digits(last))) return new Whole();
+        long start = position(first);
+        long end = last.isEmpty() ? Long.MAX_VALUE : position(last);
+        if (end < start) return new Whole(); // invalid: ignored, per RFC
+        if (start >= size) return new Unsatisfiable();
+        // A last position past the end (also one past 2^63) means "to the end" (RFC 9110 §14.1.2).
+        return new Part(new ByteRange(start, Math.min(end, size - 1)));
+    }
+
+    /** A byte position; more digits than a long holds is a position no file reaches, so it saturates. */
+    private static long position(String digits) {
         try {
-            if (first.isEmpty()) {
-                // Suffix: the last n bytes.
-                if (last.isEmpty() || !digits(last)) return new Whole();
-                long n = Long.parseLong(last);
-                if (n == 0 || size == 0) return new Unsatisfiable();
-                return new Part(new ByteRange(Math.max(0, size - n), size - 1));
-            }
-            if (!digits(first) || (!last.isEmpty() && !digits(last))) return new Whole();
-            long start = Long.parseLong(first);
-            if (!last.isEmpty() && Long.parseLong(last) < start) return new Whole(); // invalid: ignored, per RFC
-            if (start >= size) return new Unsatisfiable();
-            long end = last.isEmpty() ? size - 1 : Long.parseLong(last);
-            return new Part(new ByteRange(start, Math.min(end, size - 1)));
-        } catch (NumberFormatException tooLong) {
-            // More digits than a long holds: a position no file reaches.
-            return new Unsatisfiable();
+            return Long.parseLong(digits);
+        } catch (NumberFormatException beyondLong) {
+            return Long.MAX_VALUE;
         }
     }
 

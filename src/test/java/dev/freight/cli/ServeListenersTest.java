@@ -60,4 +60,14 @@ class ServeListenersTest {
             assertThat(scrape.body()).contains("freight_jobs");
         }
     }
+
+    /** systemd and other service managers count exit 143 (the JVM's answer to SIGTERM) as a failed stop. */
+    @Test
+    void serveStoppedWithSigtermExitsZero(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("freight.yml"), "data_dir: " + dir.resolve("data") + "\nserver:\n  port: 0\n");
+        try (ForkedNode node = ForkedNode.start("serve", "--demo", "--config", config.toString())) {
+            node.await(SERVING, Duration.ofSeconds(60));
+            assertThat(node.stop(Duration.ofSeconds(40))).as(node.output()).isZero();
+        }
+    }
 }

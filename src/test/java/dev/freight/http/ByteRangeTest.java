@@ -46,6 +46,17 @@ class ByteRangeTest {
     }
 
     @Test
+    void aLastPositionBeyondTwoToTheSixtyThirdMeansToTheEnd() {
+        assertThat(parse("bytes=0-9999999999999999999")).isEqualTo(parse("bytes=0-"));
+        assertThat(parse("bytes=10-99999999999999999999999999")).isEqualTo(parse("bytes=10-"));
+    }
+
+    @Test
+    void aSuffixBeyondTwoToTheSixtyThirdIsTheWholeFile() {
+        assertThat(parse("bytes=-9999999999999999999")).isEqualTo(parse("bytes=-1000"));
+    }
+
+    @Test
     void anEmptySuffixIsUnsatisfiable() {
         assertThat(parse("bytes=-0")).isInstanceOf(ByteRange.Unsatisfiable.class);
     }
