@@ -141,7 +141,7 @@ final class FreightRuntime implements AutoCloseable {
     static Security security(FreightConfig config, JdbcJobStore store) {
         Limits limits = Limits.fromConfig(config.limits(), config.roles(), config.server().maxRequestBytes());
         return new Security(ApiKeys.load(config, new StoredApiKeys(store.dataSource())),
-                AccessPolicy.fromConfig(config.roles()), limits, LinkSigner.disabled(), new JdbcAuditLog(store.dataSource()),
+                AccessPolicy.fromConfig(config.roles(), AccessPolicy.hashKey(config.server().maskKey(), config.dataDir())), limits, LinkSigner.disabled(), new JdbcAuditLog(store.dataSource()),
                 new Sessions(store.dataSource(), Clock.systemUTC(), config.server().sessionTtl()));
     }
 

@@ -45,7 +45,7 @@ final class ConfigBinder {
     static final List<String> TOP_LEVEL_KEYS = List.of("data_dir", "server", "job_store", "storage", "sources",
             "datasets", "exports", "limits", "roles", "api_keys");
     static final List<String> SERVER_KEYS = List.of("host", "port", "max_request_bytes", "public_url", "signed_links",
-            "session_ttl", "management_port", "management_host");
+            "session_ttl", "management_port", "management_host", "mask_key");
     /** Sections named by the design but not built yet: refused when set, rather than silently doing nothing. */
     static final Map<String, String> NOT_IMPLEMENTED = Map.of("webhooks",
             "webhooks are not implemented yet: remove the section (finished jobs can be followed with "
@@ -128,8 +128,11 @@ final class ConfigBinder {
         if (managementPort.isPresent() && managementPort.getAsInt() != 0 && managementPort.getAsInt() == port) {
             throw managementPortValue.invalid("must differ from server.port (" + port + ")");
         }
+        Value maskKeyValue = s.get("mask_key");
+        Optional<Secret> maskKey = maskKeyValue.secret();
+        maskKey.ifPresent(maskKeyValue::checkKeyLength);
         return new ServerConfig(host, port, maxRequestBytes, publicUrl, signedLinks, sessionTtl,
-                new ServerConfig.Management(managementHost, managementPort));
+                new ServerConfig.Management(managementHost, managementPort), maskKey);
     }
 
     private SignedLinksConfig signedLinks(Section s) {
@@ -593,7 +596,7 @@ final class ConfigBinder {
         void checkKeyLength(Secret key) {
             int bytes = key.reveal().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
             if (bytes < MIN_LINK_KEY_BYTES) {
-                throw new ConfigException(origin, path, "a signing key must be at least " + MIN_LINK_KEY_BYTES
+                throw new ConfigException(origin, path, "a key must be at least " + MIN_LINK_KEY_BYTES
                         + " bytes long, got " + bytes + " (e.g. openssl rand -base64 48)");
             }
         }

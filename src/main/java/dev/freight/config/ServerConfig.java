@@ -9,10 +9,12 @@ import java.util.OptionalInt;
 /**
  * The HTTP server: where it listens ({@code port} 0 picks a free port), the largest request body it reads, the
  * public base URL used to build absolute links (without a trailing slash) when Freight sits behind a proxy, and
- * how download links are signed, how long a web UI session lasts after sign-in, and the management listener.
+ * how download links are signed, how long a web UI session lasts after sign-in, the management listener, and the
+ * key of the {@code hash} mask (empty: the node's generated key).
  */
 public record ServerConfig(String host, int port, long maxRequestBytes, Optional<URI> publicUrl,
-                           SignedLinksConfig signedLinks, Duration sessionTtl, Management management) {
+                           SignedLinksConfig signedLinks, Duration sessionTtl, Management management,
+                           Optional<Secret> maskKey) {
     public static final Duration DEFAULT_SESSION_TTL = Duration.ofHours(12);
 
     /**
@@ -30,6 +32,7 @@ public record ServerConfig(String host, int port, long maxRequestBytes, Optional
 
     public ServerConfig {
         Objects.requireNonNull(management, "management");
+        Objects.requireNonNull(maskKey, "maskKey");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(publicUrl, "publicUrl");
         Objects.requireNonNull(signedLinks, "signedLinks");
@@ -38,7 +41,7 @@ public record ServerConfig(String host, int port, long maxRequestBytes, Optional
 
     public ServerConfig(String host, int port, long maxRequestBytes, Optional<URI> publicUrl,
                         SignedLinksConfig signedLinks) {
-        this(host, port, maxRequestBytes, publicUrl, signedLinks, DEFAULT_SESSION_TTL, Management.OFF);
+        this(host, port, maxRequestBytes, publicUrl, signedLinks, DEFAULT_SESSION_TTL, Management.OFF, Optional.empty());
     }
 
     public ServerConfig(String host, int port, long maxRequestBytes, Optional<URI> publicUrl) {

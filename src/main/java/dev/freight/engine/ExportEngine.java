@@ -77,9 +77,10 @@ public final class ExportEngine {
                 writer.begin();
                 // Masked here, between reading and writing: no writer ever sees a value the caller may not read.
                 dev.freight.query.Mask[] masks = job.plan().maskArray();
+                byte[] hashKey = job.plan().hashKey();
                 rows = new JdbcRowSource(job.source(), job.plan(), cancel).stream(row -> {
                     if (masks != null) {
-                        for (int i = 0; i < masks.length; i++) if (masks[i] != null) row[i] = masks[i].apply(row[i]);
+                        for (int i = 0; i < masks.length; i++) if (masks[i] != null) row[i] = masks[i].apply(row[i], hashKey);
                     }
                     writer.writeRow(row);
                     tracker.rowWritten();

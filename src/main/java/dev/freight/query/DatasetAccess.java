@@ -15,19 +15,26 @@ import java.util.Set;
  * What one principal may see of one dataset, already resolved from their role and attributes: the visible columns
  * (null: all), masks by column, and a row filter whose {@code ?} are bound to {@code rowFilterParameters} in order.
  * {@code missingAttribute} names an attribute the row filter needs and the principal lacks: planning is refused.
- * The planner is the one place this is applied.
+ * The planner is the one place this is applied. {@code hashKey}: the secret of the {@code hash} mask.
  */
 public record DatasetAccess(Set<String> visibleColumns, Map<String, Mask> masks, String rowFilter,
-                            List<Object> rowFilterParameters, String missingAttribute) {
+                            List<Object> rowFilterParameters, String missingAttribute, byte[] hashKey) {
 
     /** Everything, unfiltered. */
-    public static final DatasetAccess FULL = new DatasetAccess(null, Map.of(), null, List.of(), null);
+    public static final DatasetAccess FULL = new DatasetAccess(null, Map.of(), null, List.of(), null, null);
+
+    public DatasetAccess(Set<String> visibleColumns, Map<String, Mask> masks, String rowFilter,
+                         List<Object> rowFilterParameters, String missingAttribute) {
+        this(visibleColumns, masks, rowFilter, rowFilterParameters, missingAttribute, null);
+    }
 
     public DatasetAccess {
         visibleColumns = visibleColumns == null ? null : Collections.unmodifiableSet(new LinkedHashSet<>(visibleColumns));
         masks = masks == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(masks));
         if (rowFilter != null && rowFilter.isBlank()) rowFilter = null;
         rowFilterParameters = rowFilterParameters == null ? List.of() : List.copyOf(rowFilterParameters);
+        // Only the hash mask uses the key: without one, two accesses that grant the same are equal.
+        if (!masks.containsValue(Mask.HASH)) hashKey = null;
     }
 
     public boolean isFull() {

@@ -5,8 +5,6 @@ import dev.freight.source.ColumnType;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Types;
 import java.util.Arrays;
 import java.util.Base64;
@@ -25,7 +23,10 @@ public enum Mask {
     EMAIL("email"),
     /** {@code 4111111111111111} → {@code ************1111}; four characters or fewer are starred completely. */
     LAST4("last4"),
-    /** The hex SHA-256 of the text: rows can still be joined and counted by it, the value cannot be read. */
+    /**
+     * The hex HMAC-SHA256 of the text under the node's mask key ({@code server.mask_key}): rows can still be joined
+     * and counted by it, and without the key no dictionary of candidate values finds the value again.
+     */
     HASH("hash"),
     /** Always NULL; the column keeps its type. */
     NULL("null");
@@ -50,13 +51,19 @@ public enum Mask {
         return Arrays.stream(values()).map(Mask::wireName).collect(Collectors.joining(", "));
     }
 
+    /** A mask that needs no key ({@code hash} does: see {@link #apply(Object, byte[])}). */
     public Object apply(Object value) {
+        return apply(value, null);
+    }
+
+    /** {@code hashKey}: the secret of the {@code hash} mask; the other masks need none. */
+    public Object apply(Object value, byte[] hashKey) {
         if (value == null || this == NULL) return null;
         String text = text(value);
         return switch (this) {
             case EMAIL -> email(text);
             case LAST4 -> last4(text);
-            case HASH -> sha256(text);
+            case HASH -> hmac(text, hashKey);
             case NULL -> null;
         };
     }
@@ -97,11 +104,15 @@ public enum Mask {
         return b.toString();
     }
 
-    private static String sha256(String s) {
+    private static String hmac(String s, byte[] key) {
+        // Never an unkeyed digest: a plain SHA-256 of a price or a name is reversed by hashing every candidate.
+        if (key == null || key.length == 0) throw new IllegalStateException("the hash mask needs a key (server.mask_key)");
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
         }
     }
 }

@@ -17,11 +17,12 @@ import java.util.Map;
  * see masked; {@code columns} are read as the catalog types them and the engine masks each row before the writer,
  * which sees {@link #outputColumns()}. {@code request}: the request planned, with every filter value and id converted to
  * its column's type (what runs, and what a job stores and the audit log records); null for hand-made plans.
+ * {@code hashKey}: the secret of the {@code hash} mask (from the caller's {@link DatasetAccess}).
  */
 public record QueryPlan(Dialect dialect, Table table, List<Column> columns, List<String> labels, String sql,
                         List<Object> parameters, String fromAndWhere, List<Object> whereParameters,
                         String orderBy, boolean filtered, Long rowLimit, String filtersInWords, Map<String, Mask> masks,
-                        ExportRequest request) {
+                        ExportRequest request, byte[] hashKey) {
 
     public QueryPlan {
         columns = List.copyOf(columns);
@@ -35,7 +36,7 @@ public record QueryPlan(Dialect dialect, Table table, List<Column> columns, List
                      List<Object> parameters, String fromAndWhere, List<Object> whereParameters,
                      String orderBy, boolean filtered, Long rowLimit, String filtersInWords) {
         this(dialect, table, columns, labels, sql, parameters, fromAndWhere, whereParameters, orderBy, filtered, rowLimit,
-                filtersInWords, Map.of(), null);
+                filtersInWords, Map.of(), null, null);
     }
 
     /** The columns as written: a masked column is text, except under the {@code null} mask. */

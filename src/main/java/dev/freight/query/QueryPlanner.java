@@ -108,7 +108,8 @@ public final class QueryPlanner {
         // What ran, as it is stored with a job and audited: every value converted to its column's type.
         ExportRequest normalized = request.withFilters(normalizedFilters).withIds(normalizedIds);
         return new QueryPlan(dialect, table, columns, labels, sql.toString(), params, fromWhere.toString(), whereParams,
-                orderBy, !conditions.isEmpty(), limit, inWords(table, request, limit), selectedMasks, normalized);
+                orderBy, !conditions.isEmpty(), limit, inWords(table, request, limit), selectedMasks, normalized,
+                access.hashKey());
     }
 
     /** A principal attribute: text, typed by the statement (see {@link Dialect.UntypedText}). */

@@ -41,7 +41,7 @@ public final class AccessPolicy {
     private static final Set<String> ROLE_KEYS = Set.of("datasets", "limits");
     private static final Set<String> RULE_KEYS = Set.of("columns_allowed", "columns_denied", "columns_masked", "row_filter");
     private static final Pattern ROLE_NAME = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
-    private static final AccessPolicy UNRESTRICTED = new AccessPolicy(Map.of());
+    private static final AccessPolicy UNRESTRICTED = new AccessPolicy(Map.of(), null);
 
     /** A role's rules for the datasets one pattern matches; column names as written in the config. */
     record Rule(String pattern, String key, Pattern glob, List<String> allowed, List<String> denied,
@@ -53,9 +53,12 @@ public final class AccessPolicy {
     }
 
     private final Map<String, List<Rule>> roles;
+    /** The secret of the {@code hash} mask, shared by every node ({@code server.mask_key}). */
+    private final byte[] hashKey;
 
-    private AccessPolicy(Map<String, List<Rule>> roles) {
+    private AccessPolicy(Map<String, List<Rule>> roles, byte[] hashKey) {
         this.roles = roles;
+        this.hashKey = hashKey;
     }
 
     /** No roles configured: only the built-in roles, which may export every dataset, whole. */
@@ -63,8 +66,22 @@ public final class AccessPolicy {
         return UNRESTRICTED;
     }
 
-    /** Parses and checks the {@code roles} section on its own; {@link #validate} checks it against the datasets. */
-    public static AccessPolicy fromConfig(RawSection section) {
+    public static final String MASK_KEY_FILE = "mask-key";
+
+    /**
+     * The key of the {@code hash} mask: {@code server.mask_key}, else the node's own generated key in
+     * {@code dataDir} (good for one node only: nodes with different keys hash the same value differently).
+     */
+    public static byte[] hashKey(java.util.Optional<dev.freight.config.Secret> configured, java.nio.file.Path dataDir) {
+        return configured.map(k -> k.reveal().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .orElseGet(() -> SecretFiles.loadOrCreateKey(dataDir, MASK_KEY_FILE, 32, "mask key"));
+    }
+
+    /**
+     * Parses and checks the {@code roles} section on its own; {@link #validate} checks it against the datasets.
+     * {@code hashKey} keys the {@code hash} mask (HMAC-SHA256).
+     */
+    public static AccessPolicy fromConfig(RawSection section, byte[] hashKey) {
         JsonNode node = section == null ? null : section.node();
         if (node == null || node.isEmpty()) return UNRESTRICTED;
         if (!node.isObject()) throw new ConfigException(ORIGIN, "roles", "expected a mapping of role names to their rules");
@@ -83,7 +100,7 @@ public final class AccessPolicy {
             }
             roles.put(name, role(key, e.getValue()));
         }
-        return new AccessPolicy(Collections.unmodifiableMap(roles));
+        return new AccessPolicy(Collections.unmodifiableMap(roles), hashKey.clone());
     }
 
     private static List<Rule> role(String key, JsonNode node) {
@@ -365,20 +382,22 @@ public final class AccessPolicy {
             return Access.ALL;
         }
         List<Rule> rules = roles.get(principal.role());
-        return rules == null ? Access.NOTHING : new Access(rules, principal.attributes());
+        return rules == null ? Access.NOTHING : new Access(rules, principal.attributes(), hashKey);
     }
 
     /** One principal's view of the datasets. */
     public static final class Access {
-        static final Access ALL = new Access(null, Map.of());
-        static final Access NOTHING = new Access(List.of(), Map.of());
+        static final Access ALL = new Access(null, Map.of(), null);
+        static final Access NOTHING = new Access(List.of(), Map.of(), null);
 
         private final List<Rule> rules;
         private final Map<String, String> attributes;
+        private final byte[] hashKey;
 
-        private Access(List<Rule> rules, Map<String, String> attributes) {
+        private Access(List<Rule> rules, Map<String, String> attributes, byte[] hashKey) {
             this.rules = rules;
             this.attributes = attributes;
+            this.hashKey = hashKey;
         }
 
         /** Everything, whole: admin, user, or no principal at all (the local operator's CLI). */
@@ -416,7 +435,7 @@ public final class AccessPolicy {
                 params.add(value == null ? "" : value);
             }
             return Optional.of(new DatasetAccess(visible, masks, rule.rowFilterSql(), missing == null ? params : List.of(),
-                    missing));
+                    missing, hashKey));
         }
 
         /**

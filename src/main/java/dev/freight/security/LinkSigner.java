@@ -93,27 +93,7 @@ public final class LinkSigner {
      * behind a load balancer every node must share {@code server.signed_links.key}.
      */
     static byte[] loadOrCreateKey(Path dataDir) {
-        Path file = dataDir.resolve(KEY_FILE);
-        try {
-            Files.createDirectories(dataDir);
-            if (Files.exists(file)) return read(file);
-            byte[] secret = new byte[48];
-            RANDOM.nextBytes(secret);
-            String encoded = B64.encodeToString(secret);
-            if (!SecretFiles.createOwnerOnly(file, encoded + "\n")) return read(file);
-            return encoded.getBytes(StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create the link key file " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static byte[] read(Path file) throws IOException {
-        byte[] key = Files.readString(file, StandardCharsets.US_ASCII).trim().getBytes(StandardCharsets.US_ASCII);
-        if (key.length < MIN_KEY_BYTES) {
-            throw new IllegalStateException("link key file " + file + " holds fewer than " + MIN_KEY_BYTES
-                    + " bytes; delete it to generate a new key (links handed out so far stop working)");
-        }
-        return key;
+        return SecretFiles.loadOrCreateKey(dataDir, KEY_FILE, MIN_KEY_BYTES, "link key");
     }
 
     public boolean enabled() {

@@ -31,4 +31,33 @@ final class SecretFiles {
         Files.writeString(file, content, StandardCharsets.US_ASCII);
         return true;
     }
+
+    /**
+     * A node's generated secret key in {@code dataDir/fileName}, created at first use (48 random bytes, base64url)
+     * with owner-only permissions; read back when it exists (another process on the same data_dir may have made it).
+     * {@code what} names it in errors ("link key").
+     */
+    static byte[] loadOrCreateKey(Path dataDir, String fileName, int minBytes, String what) {
+        Path file = dataDir.resolve(fileName);
+        try {
+            Files.createDirectories(dataDir);
+            if (!Files.exists(file)) {
+                byte[] secret = new byte[48];
+                RANDOM.nextBytes(secret);
+                String encoded = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+                if (createOwnerOnly(file, encoded + "\n")) return encoded.getBytes(StandardCharsets.US_ASCII);
+            }
+            byte[] key = Files.readString(file, StandardCharsets.US_ASCII).trim().getBytes(StandardCharsets.US_ASCII);
+            if (key.length < minBytes) {
+                throw new IllegalStateException(what + " file " + file + " holds fewer than " + minBytes
+                        + " bytes; delete it to generate a new key");
+            }
+            return key;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read or create the " + what + " file " + file + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 }

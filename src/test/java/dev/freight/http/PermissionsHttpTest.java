@@ -140,6 +140,8 @@ class PermissionsHttpTest {
         if (dir != null) TestSources.deleteTree(dir);
     }
 
+    static final byte[] HASH_KEY = "permissions-http-hash-key-0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
     static Principal analyst(String name, String customerId) {
         return new Principal(name, "analyst", Map.of("customer_id", customerId));
     }
@@ -147,7 +149,7 @@ class PermissionsHttpTest {
     AccessPolicy policy(String yaml) {
         try {
             Path file = Files.writeString(Files.createTempFile(dir, "roles", ".yml"), yaml);
-            AccessPolicy policy = AccessPolicy.fromConfig(ConfigLoader.load(Optional.of(file), Map.of()).roles());
+            AccessPolicy policy = AccessPolicy.fromConfig(ConfigLoader.load(Optional.of(file), Map.of()).roles(), HASH_KEY);
             policy.validate(sources);
             return policy;
         } catch (IOException e) {
@@ -201,7 +203,7 @@ class PermissionsHttpTest {
             List<String> db = expected.get(Long.parseLong(row.get(0)));
             assertThat(row.get(1)).isEqualTo("7");
             assertThat(row.get(2)).isEqualTo(Mask.LAST4.apply(db.get(0))).isNotEqualTo(db.get(0));
-            assertThat(row.get(3)).isEqualTo(db.get(1) == null ? "" : Mask.HASH.apply(db.get(1)));
+            assertThat(row.get(3)).isEqualTo(db.get(1) == null ? "" : Mask.HASH.apply(db.get(1), HASH_KEY));
             assertThat(row.get(5)).isEqualTo(db.get(2));
         }
     }

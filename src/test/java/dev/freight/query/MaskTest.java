@@ -67,14 +67,44 @@ class MaskTest {
         assertThat(Mask.LAST4.apply(new BigDecimal("1E+3"))).as("plain digits: 1000").isEqualTo("****");
     }
 
+    private static final byte[] KEY = "mask-test-key-0123456789abcdefghijklmnop".getBytes(StandardCharsets.UTF_8);
+
     @Test
-    void hashIsTheStableHexSha256OfTheText() throws Exception {
-        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                .digest("123-45-6789".getBytes(StandardCharsets.UTF_8)));
-        assertThat(Mask.HASH.apply("123-45-6789")).isEqualTo(expected).isEqualTo(Mask.HASH.apply("123-45-6789"));
-        assertThat((String) Mask.HASH.apply("")).hasSize(64).matches("[0-9a-f]{64}");
-        assertThat(Mask.HASH.apply(42L)).isEqualTo(Mask.HASH.apply("42"));
-        assertThat(Mask.HASH.apply(LocalDate.of(2024, 1, 2))).isEqualTo(Mask.HASH.apply("2024-01-02"));
+    void hashIsTheStableHexHmacSha256OfTheTextUnderTheKey() throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(KEY, "HmacSHA256"));
+        String expected = HexFormat.of().formatHex(mac.doFinal("123-45-6789".getBytes(StandardCharsets.UTF_8)));
+        assertThat(Mask.HASH.apply("123-45-6789", KEY)).isEqualTo(expected).isEqualTo(Mask.HASH.apply("123-45-6789", KEY));
+        assertThat((String) Mask.HASH.apply("", KEY)).hasSize(64).matches("[0-9a-f]{64}");
+        assertThat(Mask.HASH.apply(42L, KEY)).isEqualTo(Mask.HASH.apply("42", KEY));
+        assertThat(Mask.HASH.apply(LocalDate.of(2024, 1, 2), KEY)).isEqualTo(Mask.HASH.apply("2024-01-02", KEY));
+    }
+
+    /**
+     * The attack the unkeyed hash fell to: hash every price in ±5,000.00 and look the masked values up. Without the
+     * key, no candidate's SHA-256 (nor its HMAC under another key) matches a single masked value.
+     */
+    @Test
+    void aDictionaryOfEveryCandidateValueRecoversNothingWithoutTheKey() throws Exception {
+        java.util.Set<String> masked = new java.util.HashSet<>();
+        for (int cents = -500_000; cents <= 500_000; cents += 997) {
+            masked.add((String) Mask.HASH.apply(BigDecimal.valueOf(cents, 2), KEY));
+        }
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        byte[] guessedKey = "a-guessed-key-0123456789abcdefghijklmnopq".getBytes(StandardCharsets.UTF_8);
+        int recovered = 0;
+        for (int cents = -500_000; cents <= 500_000; cents++) {
+            String candidate = BigDecimal.valueOf(cents, 2).toPlainString();
+            if (masked.contains(HexFormat.of().formatHex(sha.digest(candidate.getBytes(StandardCharsets.UTF_8))))) recovered++;
+            if (masked.contains(Mask.HASH.apply(candidate, guessedKey))) recovered++;
+        }
+        assertThat(recovered).isZero();
+    }
+
+    @Test
+    void theHashMaskRefusesToRunWithoutAKey() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Mask.HASH.apply("x"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("server.mask_key");
     }
 
     @Test

@@ -56,8 +56,10 @@ class AccessPolicyConfigTest {
         registry.close();
     }
 
+    private static final byte[] KEY = "access-policy-config-test-key-0123456789".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
     private AccessPolicy policy(String rolesYaml) {
-        return AccessPolicy.fromConfig(roles(rolesYaml));
+        return AccessPolicy.fromConfig(roles(rolesYaml), KEY);
     }
 
     private RawSection roles(String rolesYaml) {
@@ -92,7 +94,7 @@ class AccessPolicyConfigTest {
 
     @Test
     void noRolesMeansEveryPrincipalOfABuiltInRoleSeesEverything() {
-        AccessPolicy p = AccessPolicy.fromConfig(new RawSection(null));
+        AccessPolicy p = AccessPolicy.fromConfig(new RawSection(null), KEY);
         assertThat(p.forPrincipal(Principal.user("u")).dataset("orders", table("orders"))).contains(DatasetAccess.FULL);
         assertThat(p.forPrincipal(Principal.admin("a")).sees("anything")).isTrue();
     }
@@ -266,7 +268,7 @@ class AccessPolicyConfigTest {
                 .collect(Collectors.joining("\n", "", "\n"));
         Path file = Files.writeString(dir.resolve("example.yml"), uncommented);
         AccessPolicy p = AccessPolicy.fromConfig(ConfigLoader.load(Optional.of(file),
-                Map.of("PG_PASSWORD", "pg", "CRM_DB_PASSWORD", "crm")).roles());
+                Map.of("PG_PASSWORD", "pg", "CRM_DB_PASSWORD", "crm")).roles(), KEY);
         assertThat(p.roles()).isNotEmpty();
         List<String> roles = List.copyOf(p.roles());
         assertThat(roles).doesNotContain(Principal.ADMIN, Principal.USER);
