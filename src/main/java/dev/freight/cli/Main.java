@@ -33,6 +33,10 @@ public final class Main implements Runnable {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        // MariaDB's driver logs every error the server answers at WARN, before throwing it; the CLI reports each one
+        // itself, in one line, so the driver's would be a second, differently worded line for the same error.
+        String mariadbErrors = "org.slf4j.simpleLogger.log.org.mariadb.jdbc.message.server.ErrorPacket";
+        if (System.getProperty(mariadbErrors) == null) System.setProperty(mariadbErrors, "error");
     }
 
     /** Usage mistakes are errors like any other: one line, the same prefix, and where to read more. */
