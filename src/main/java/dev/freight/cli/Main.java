@@ -24,6 +24,7 @@ public final class Main implements Runnable {
         quietLibraryLogging();
         CommandLine cli = new CommandLine(new Main());
         cli.setParameterExceptionHandler(Main::badUsage);
+        cli.setExecutionExceptionHandler(Main::uncaught);
         return cli.execute(args);
     }
 
@@ -44,6 +45,19 @@ public final class Main implements Runnable {
         System.err.println("freight: error: " + e.getMessage() + " (see '"
                 + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
         return EXIT_BAD_INPUT;
+    }
+
+    /**
+     * What a command did not catch itself: without this picocli prints the whole stack trace. Same line, same exit
+     * codes as the commands that catch their errors (NodeCommand, ExportCommand).
+     */
+    private static int uncaught(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        System.err.println("freight: error: " + message.strip().replaceAll("\\s*\\R\\s*", "; "));
+        if (e instanceof dev.freight.query.InvalidRequestException || e instanceof dev.freight.config.ConfigException) {
+            return EXIT_BAD_INPUT;
+        }
+        return e instanceof dev.freight.source.SourceUnavailableException ? EXIT_SOURCE_UNREACHABLE : EXIT_FAILURE;
     }
 
     @Override

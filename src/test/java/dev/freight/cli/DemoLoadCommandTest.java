@@ -140,6 +140,17 @@ class DemoLoadCommandTest {
                 .endsWith("ask an administrator to run: CREATE DATABASE \"" + database + "\" OWNER \"" + role + "\";");
     }
 
+    @Test
+    void aDemoDirectoryThatCannotBeMadeIsOneErrorLineNotAStackTrace(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Path file = java.nio.file.Files.writeString(dir.resolve("not-a-directory"), "");
+
+        Cli.Output run = Cli.capture("demo", "load", "--data-dir", file.resolve("demo").toString());
+
+        assertThat(run.exit()).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(run.err().lines()).as(run.err()).singleElement().asString()
+                .startsWith("freight: error: cannot create the demo database in " + file.resolve("demo"));
+    }
+
     /** In a JVM of its own, as users run it: the driver's logger is made once per JVM, maybe first by another test. */
     @Test
     void aMariaDbUserWhoMayNotCreateDatabasesIsToldWhatToRunInOneLine() throws Exception {
