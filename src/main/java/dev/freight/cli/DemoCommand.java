@@ -1,5 +1,6 @@
 package dev.freight.cli;
 
+import dev.freight.source.DatabaseCreator;
 import dev.freight.source.DemoData;
 import dev.freight.source.Dialect;
 import dev.freight.source.JdbcSource;
@@ -9,6 +10,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.concurrent.Callable;
 
 /** {@code freight demo load}: fills a database with the demo dataset, for trying Freight out and for benchmarks. */
@@ -21,7 +23,8 @@ final class DemoCommand implements Runnable {
     }
 
     @Command(name = "load", mixinStandardHelpOptions = true,
-            description = "Create and fill the demo tables orders and customers in a database (or the embedded demo).")
+            description = "Create and fill the demo tables orders and customers in a database (or the embedded demo). "
+                    + "A PostgreSQL or MariaDB database that does not exist yet is created when the user may.")
     static final class Load implements Callable<Integer> {
         @Option(names = "--target", paramLabel = "<jdbc-url>", description = "Database to fill (default: the embedded demo).")
         String target;
@@ -56,16 +59,27 @@ final class DemoCommand implements Runnable {
                 System.err.println("freight: error: " + e.getMessage());
                 return Main.EXIT_BAD_INPUT;
             }
-            try (JdbcSource source = JdbcSource.open("target", target, user, System.getenv(passwordEnv), 1);
-                 Connection c = source.connection()) {
-                long start = System.nanoTime();
-                boolean wrote = DemoData.load(c, dialect, rows);
-                System.err.printf("%s %,d demo orders in %s (%.1f s)%n", wrote ? "Loaded" : "Already had", rows,
-                        JdbcSource.redact(target), (System.nanoTime() - start) / 1e9);
-                return Main.EXIT_OK;
+            String password = System.getenv(passwordEnv);
+            try {
+                if (DatabaseCreator.ensureExists(target, user, password) == DatabaseCreator.Outcome.CREATED) {
+                    System.err.println("Created database " + JdbcSource.redact(target));
+                }
+                try (JdbcSource source = JdbcSource.open("target", target, user, password, 1);
+                     Connection c = source.connection()) {
+                    long start = System.nanoTime();
+                    boolean wrote = DemoData.load(c, dialect, rows);
+                    System.err.printf("%s %,d demo orders in %s (%.1f s)%n", wrote ? "Loaded" : "Already had", rows,
+                            JdbcSource.redact(target), (System.nanoTime() - start) / 1e9);
+                    return Main.EXIT_OK;
+                }
             } catch (SourceUnavailableException e) {
-                System.err.println("freight: error: " + e.getMessage());
+                System.err.println("freight: error: " + DatabaseCreator.explain(target, e));
                 return Main.EXIT_SOURCE_UNREACHABLE;
+            } catch (SQLException e) {
+                // Without this picocli would print the stack trace: an error is one line.
+                System.err.println("freight: error: cannot load the demo data into " + JdbcSource.redact(target) + ": "
+                        + String.valueOf(e.getMessage()).strip().replaceAll("\\s*\\R\\s*", "; "));
+                return Main.EXIT_FAILURE;
             }
         }
     }

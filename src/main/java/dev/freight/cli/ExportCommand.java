@@ -1,5 +1,6 @@
 package dev.freight.cli;
 
+import dev.freight.config.ConfigException;
 import dev.freight.engine.CancellationToken;
 import dev.freight.engine.ExportCancelledException;
 import dev.freight.engine.ExportEngine;
@@ -106,6 +107,9 @@ final class ExportCommand implements Callable<Integer> {
         try {
             return export(err);
         } catch (InvalidRequestException e) {
+            return fail(err, e, CliWording.message(e), Main.EXIT_BAD_INPUT);
+        } catch (ConfigException e) {
+            // As for every other command that reads a config (NodeCommand): a broken or missing --config is bad input.
             return fail(err, e, Main.EXIT_BAD_INPUT);
         } catch (SourceUnavailableException e) {
             return fail(err, e, Main.EXIT_SOURCE_UNREACHABLE);
@@ -119,8 +123,12 @@ final class ExportCommand implements Callable<Integer> {
     }
 
     private int fail(PrintStream err, Exception e, int code) {
+        return fail(err, e, e.getMessage(), code);
+    }
+
+    private int fail(PrintStream err, Exception e, String message, int code) {
         // Database messages can run over several lines (PostgreSQL's Detail/Hint/Where); an error is one line.
-        err.println("freight: error: " + String.valueOf(e.getMessage()).strip().replaceAll("\\s*\\R\\s*", "; "));
+        err.println("freight: error: " + String.valueOf(message).strip().replaceAll("\\s*\\R\\s*", "; "));
         if (verbose) e.printStackTrace(err);
         return code;
     }
@@ -225,21 +233,30 @@ final class ExportCommand implements Callable<Integer> {
             throw new InvalidRequestException("invalid_output", "output", "output '" + target + "' is a directory");
         }
         if (absolute.getParent() != null && !Files.isDirectory(absolute.getParent())) {
-            throw new InvalidRequestException("invalid_output", "output", "cannot write '" + target
-                    + "': its directory does not exist");
+            throw cannotWrite(target, "its directory does not exist");
         }
     }
 
-    /** The JDK's message for a missing directory is just the path, and of the .part file the user never named. */
-    private static OutputStream create(Path part, Path target) throws IOException {
+    /**
+     * The JDK's message for a missing directory is just the path, and of the .part file the user never named. The
+     * directory may also go between {@link #checkOutput} and here (the source can take a while to open): the same
+     * error then, with the same exit code.
+     */
+    static OutputStream create(Path part, Path target) {
         try {
             return Files.newOutputStream(part);
         } catch (java.nio.file.FileSystemException e) {
             String why = e instanceof java.nio.file.NoSuchFileException ? "its directory does not exist"
                     : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
                     : e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
-            throw new IOException("cannot write '" + target + "': " + why, e);
+            throw cannotWrite(target, why);
+        } catch (IOException e) {
+            throw cannotWrite(target, String.valueOf(e.getMessage()));
         }
+    }
+
+    private static InvalidRequestException cannotWrite(Path target, String why) {
+        return new InvalidRequestException("invalid_output", "output", "cannot write '" + target + "': " + why);
     }
 
     /** {@code col op value}; the value is the rest of the text, optionally in single or double quotes. */

@@ -2,6 +2,7 @@ package dev.freight.cli;
 
 import dev.freight.config.FreightConfig;
 import dev.freight.query.InvalidRequestException;
+import dev.freight.security.AdminKey;
 import dev.freight.security.ApiKeys;
 import dev.freight.security.Principal;
 import dev.freight.security.StoredApiKeys;
@@ -113,7 +114,7 @@ final class KeysCommand implements Runnable {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "The keys of the config and of the job store (never their hashes).")
+            description = "The node's admin key (of data_dir), the keys of the config and of the job store (never their hashes).")
     static final class ListKeys extends NodeCommand {
         @Mixin
         NodeOptions node;
@@ -124,6 +125,9 @@ final class KeysCommand implements Runnable {
             ApiKeys configKeys = ApiKeys.load(config, null);
             String format = "%-20s  %-20s  %-10s  %-30s  %-20s  %s%n";
             System.out.printf(format, "ID", "NAME", "ROLE", "ATTRIBUTES", "CREATED", "REVOKED");
+            // The key serve printed at this node's first start: easily forgotten, and as good as any other.
+            AdminKey.createdAt(config.dataDir()).ifPresent(created -> System.out.printf(format, "(node admin)",
+                    AdminKey.PRINCIPAL, Principal.ADMIN, "-", time(created), "-"));
             for (Principal p : configKeys.configPrincipals()) {
                 System.out.printf(format, "(config)", p.name(), p.role(), attributes(p), "-", "-");
             }

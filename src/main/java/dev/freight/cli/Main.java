@@ -25,6 +25,7 @@ public final class Main implements Runnable {
         dev.freight.source.EmbeddedH2.confineToLoopback();
         CommandLine cli = new CommandLine(new Main());
         cli.setParameterExceptionHandler(Main::badUsage);
+        cli.setExecutionExceptionHandler(Main::uncaught);
         return cli.execute(args);
     }
 
@@ -34,6 +35,10 @@ public final class Main implements Runnable {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        // MariaDB's driver logs every error the server answers at WARN, before throwing it; the CLI reports each one
+        // itself, in one line, so the driver's would be a second, differently worded line for the same error.
+        String mariadbErrors = "org.slf4j.simpleLogger.log.org.mariadb.jdbc.message.server.ErrorPacket";
+        if (System.getProperty(mariadbErrors) == null) System.setProperty(mariadbErrors, "error");
     }
 
     /** Usage mistakes are errors like any other: one line, the same prefix, and where to read more. */
@@ -41,6 +46,19 @@ public final class Main implements Runnable {
         System.err.println("freight: error: " + e.getMessage() + " (see '"
                 + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
         return EXIT_BAD_INPUT;
+    }
+
+    /**
+     * What a command did not catch itself: without this picocli prints the whole stack trace. Same line, same exit
+     * codes as the commands that catch their errors (NodeCommand, ExportCommand).
+     */
+    private static int uncaught(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        System.err.println("freight: error: " + message.strip().replaceAll("\\s*\\R\\s*", "; "));
+        if (e instanceof dev.freight.query.InvalidRequestException || e instanceof dev.freight.config.ConfigException) {
+            return EXIT_BAD_INPUT;
+        }
+        return e instanceof dev.freight.source.SourceUnavailableException ? EXIT_SOURCE_UNREACHABLE : EXIT_FAILURE;
     }
 
     @Override

@@ -40,7 +40,11 @@ final class ValueCoercer {
                 case BINARY -> throw new InvalidRequestException("invalid_operator", field, "column '" + column.name()
                         + "' is binary; only is_null and not_null apply to it");
             };
-        } catch (NumberFormatException | DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
+            // "2024-02-30" has the right shape: saying it should look like 2024-03-31 would not help.
+            String impossible = column.type() == ColumnType.TIME ? null : impossibleDate(text.trim());
+            throw invalid(raw, column, field, impossible != null ? "a valid date: " + impossible : expected(column.type()));
+        } catch (NumberFormatException e) {
             throw invalid(raw, column, field, expected(column.type()));
         }
     }
@@ -120,6 +124,24 @@ final class ValueCoercer {
         } catch (DateTimeParseException e) {
             return LocalDateTime.parse(t).atOffset(ZoneOffset.UTC);
         }
+    }
+
+    private static final java.util.regex.Pattern DATE_PART = java.util.regex.Pattern.compile("^(\\d{4})-(\\d{2})-(\\d{2})(?:[T ].*)?$");
+
+    /** Why a well-formed yyyy-MM-dd is no day of the calendar ("February 2024 has 29 days"), or null. */
+    private static String impossibleDate(String text) {
+        java.util.regex.Matcher m = DATE_PART.matcher(text);
+        if (!m.matches()) return null;
+        int year = Integer.parseInt(m.group(1));
+        int month = Integer.parseInt(m.group(2));
+        int day = Integer.parseInt(m.group(3));
+        if (month < 1 || month > 12) return "there is no month " + month;
+        java.time.YearMonth ym = java.time.YearMonth.of(year, month);
+        if (day < 1 || day > ym.lengthOfMonth()) {
+            return ym.getMonth().getDisplayName(java.time.format.TextStyle.FULL, Locale.ENGLISH) + " " + year + " has "
+                    + ym.lengthOfMonth() + " days";
+        }
+        return null;
     }
 
     private static String expected(ColumnType type) {

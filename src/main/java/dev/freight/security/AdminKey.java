@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -56,6 +57,18 @@ public final class AdminKey implements ApiKeyCheck {
                     + "generate a new admin key");
         }
         return HexFormat.of().parseHex(text);
+    }
+
+    /**
+     * When the admin key of the node with this data directory was made, if it was. The file is written once, when
+     * the key is generated, and never again, so its modification time is that moment.
+     */
+    public static Optional<Instant> createdAt(Path dataDir) {
+        try {
+            return Optional.of(Files.getLastModifiedTime(dataDir.resolve(FILE_NAME)).toInstant());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /** The plaintext key, only on the start that generated it. */

@@ -48,7 +48,7 @@ public final class JdbcSource implements AutoCloseable {
     }
 
     /** Driver options that keep memory flat: lazy H2 results, no client-side result buffering. */
-    private static String withStreamingDefaults(Dialect dialect, String url) {
+    static String withStreamingDefaults(Dialect dialect, String url) {
         String lower = url.toLowerCase(java.util.Locale.ROOT);
         if (dialect == Dialect.H2 && !lower.contains("lazy_query_execution")) {
             return url + ";LAZY_QUERY_EXECUTION=TRUE";

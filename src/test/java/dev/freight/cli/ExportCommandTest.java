@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
+import dev.freight.query.InvalidRequestException;
 import dev.freight.source.DemoData;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -295,7 +296,7 @@ class ExportCommandTest {
                         "exactly two values"),
                 Arguments.of("bad sort direction", List.of("--table", "orders", "--sort", "id:sideways"), "'sideways'"),
                 Arguments.of("unknown sort column", List.of("--table", "orders", "--sort", "nope:desc"), "unknown column 'nope'"),
-                Arguments.of("limit 0", List.of("--table", "orders", "--limit", "0"), "row_limit must be between 1 and"),
+                Arguments.of("limit 0", List.of("--table", "orders", "--limit", "0"), "--limit must be between 1 and"),
                 Arguments.of("limit -1", List.of("--table", "orders", "--limit", "-1"), "got -1"),
                 Arguments.of("limit not a number", List.of("--table", "orders", "--limit", "lots"), "'lots'"),
                 Arguments.of("unknown format", List.of("--table", "orders", "--format", "xml"),
@@ -324,6 +325,54 @@ class ExportCommandTest {
         assertThat(run.stderr()).doesNotContain("at dev.freight").doesNotContain("Exception");
         assertThat(out).doesNotExist();
         assertNoPartFiles();
+    }
+
+    /** The planner refuses by API field (row_limit, filters[0].value, options.delimiter); the user typed a flag. */
+    static Stream<Arguments> flagsAtFault() {
+        return Stream.of(
+                Arguments.of(List.of("--limit", "0"), "--limit must be between 1 and 1000000000, got 0"),
+                Arguments.of(List.of("--gzip", "-f", "xlsx"), "format xlsx is already compressed; --gzip does not apply"),
+                Arguments.of(List.of("--columns", "id,nope"), "--columns: unknown column 'nope' in dataset 'orders'"),
+                Arguments.of(List.of("--where", "quantity eq ten"), "--where: value 'ten' for column 'quantity' (integer) is not an integer"),
+                Arguments.of(List.of("--where", "quantity between 5"), "--where: operator between takes exactly two values low,high, got 1"),
+                Arguments.of(List.of("--where", "status equals paid"), "--where: unknown operator 'equals'"),
+                Arguments.of(List.of("--sort", "id:sideways"), "--sort: sort direction 'sideways' is not asc or desc"),
+                Arguments.of(List.of("--from", "yesterday"), "--from: value 'yesterday' for column 'created_at'"),
+                Arguments.of(List.of("--to", "soon"), "--to: value 'soon' for column 'created_at'"),
+                Arguments.of(List.of("--ids", "1,two"), "--ids: value 'two' for column 'id' (integer) is not an integer"),
+                Arguments.of(List.of("-O", "delimiter=;;"), "-O delimiter: delimiter must be one character"),
+                Arguments.of(List.of("-O", "delimeter=;"), "-O delimeter: unknown option 'delimeter'"),
+                Arguments.of(List.of("--format", "xml"), "--format: unknown format 'xml'"),
+                Arguments.of(List.of("--label", "nope=Nope"), "--label: unknown column 'nope'"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("flagsAtFault")
+    void errorsNameTheFlagNotTheApiField(List<String> args, String expected) {
+        List<String> all = new ArrayList<>(List.of("--table", "orders"));
+        all.addAll(args);
+        all.addAll(List.of("-o", dir.resolve("o.csv").toString()));
+        Cli.Run run = export(all.toArray(String[]::new));
+        assertThat(run.exit()).as(run.toString()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(run.lines()).as(run.toString()).singleElement().asString().startsWith("freight: error: ").contains(expected)
+                .doesNotContainPattern("row_limit|\\bcompress\\b|filters\\[|columns\\[|sort\\[|ids\\[|date_from|date_to|options\\.");
+    }
+
+    @Test
+    void anImpossibleDateIsCalledInvalid() {
+        Cli.Run run = export("--table", "orders", "--from", "2024-02-30", "-o", dir.resolve("o.csv").toString());
+        assertThat(run.exit()).as(run.toString()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(run.lines()).singleElement().asString().isEqualTo("freight: error: --from: value '2024-02-30' for "
+                + "column 'created_at' (timestamptz) is not a valid date: February 2024 has 29 days");
+    }
+
+    @Test
+    void aConfigFileThatDoesNotExistIsBadInputAsForTheOtherCommands() {
+        Path missing = dir.resolve("nope.yml");
+        Cli.Run run = Cli.freight("export", "--config", missing.toString(), "--table", "orders", "-o", dir.resolve("o.csv").toString());
+        assertThat(run.exit()).as(run.toString()).isEqualTo(Main.EXIT_BAD_INPUT)
+                .isEqualTo(Cli.freight("queue", "status", "--config", missing.toString()).exit());
+        assertThat(run.lines()).singleElement().asString().isEqualTo("freight: error: " + missing + ": no such file (named by --config)");
     }
 
     @Test
@@ -359,11 +408,21 @@ class ExportCommandTest {
         assertThat(out.getParent()).doesNotExist();
     }
 
+    /** The directory can go while the source opens, after the check: the same error, the same exit code. */
+    @Test
+    void anOutputDirectoryThatVanishesBeforeTheFileIsOpenedIsStillBadInput() {
+        Path out = dir.resolve("gone").resolve("o.csv");
+        InvalidRequestException e = org.junit.jupiter.api.Assertions.assertThrows(InvalidRequestException.class,
+                () -> ExportCommand.create(out.resolveSibling("o.csv.part"), out));
+        assertThat(e.getMessage()).isEqualTo("cannot write '" + out + "': its directory does not exist");
+        assertThat(CliWording.message(e)).isEqualTo(e.getMessage());
+    }
+
     @Test
     void verbosePrintsTheStackTraceAfterTheErrorLine() {
         Cli.Run run = export("--table", "orders", "--columns", "nope", "--verbose", "-o", dir.resolve("o.csv").toString());
         assertThat(run.exit()).isEqualTo(Main.EXIT_BAD_INPUT);
-        assertThat(run.lines().get(0)).startsWith("freight: error: unknown column 'nope'");
+        assertThat(run.lines().get(0)).startsWith("freight: error: --columns: unknown column 'nope'");
         assertThat(run.stderr()).contains("InvalidRequestException").contains("at dev.freight.query.QueryPlanner");
     }
 }

@@ -118,6 +118,16 @@ class KeysAndAuditCommandsTest {
     }
 
     @Test
+    void theNodesAdminKeyIsListedAsNodeAdminWithItsCreationTime() throws Exception {
+        String created = Files.getLastModifiedTime(dir.resolve(AdminKey.FILE_NAME)).toInstant().toString().substring(0, 19);
+
+        Cli.Output list = ok("keys", "list", "--config", config.toString());
+
+        assertThat(list.out()).containsPattern("(?m)^\\(node admin\\)\\s+admin\\s+admin\\s+-\\s+"
+                + java.util.regex.Pattern.quote(created) + "\\s+-$");
+    }
+
+    @Test
     void aRevokedKeyIsRefusedWithin401InTheCacheTime() throws Exception {
         String key = createKey("otto", "--role", "user");
         assertThat(http("GET", "/api/v1/export/tables", key, null).statusCode()).isEqualTo(200);

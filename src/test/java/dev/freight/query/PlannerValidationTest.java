@@ -185,7 +185,7 @@ class PlannerValidationTest {
                 Arguments.of("discount", "lots", "float", "a number"),
                 Arguments.of("shipped", "maybe", "boolean", "true or false"),
                 Arguments.of("created_at", "yesterday", "timestamptz", "a timestamp like 2024-03-31T13:45:00Z"),
-                Arguments.of("created_at", "2024-13-45", "timestamptz", "a timestamp like"),
+                Arguments.of("created_at", "2024-13-45", "timestamptz", "is not a valid date: there is no month 13"),
                 Arguments.of("quantity", List.of(1, 2), "integer", "a single value"));
     }
 
