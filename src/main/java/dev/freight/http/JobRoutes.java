@@ -53,6 +53,7 @@ final class JobRoutes {
         Exports.Prepared prepared;
         String idempotencyKey;
         Delivery delivery;
+        LimitGuard.Admission admission;
         // Every refusal past authentication is audited, whatever refused it: request, permissions or limits.
         try {
             idempotencyKey = idempotencyKey(ctx);
@@ -61,7 +62,7 @@ final class JobRoutes {
             limits.rows(caller.principal(), prepared);
             delivery = parsed.delivery();
             if (delivery == Delivery.AUTO) delivery = chooseByEstimate(prepared);
-            limits.admit(caller.principal());
+            admission = limits.admit(caller.principal());
         } catch (InvalidRequestException e) {
             refused(ctx, caller, parsed, e.code(), e.getMessage());
             throw e;
@@ -76,18 +77,23 @@ final class JobRoutes {
                 .withColumns(prepared.columnNames());
         if (delivery == Delivery.SYNC) {
             audit.record(event.withDetail("sync"));
-            try (var inFlight = limits.startSync(caller.principal())) {
+            try (admission) {
                 new SyncExport(metrics, audit).stream(ctx, prepared.withMaxRows(limits.caps(caller.principal()).maxRows()),
                         event, limits.caps(caller.principal()).maxFileBytes());
             }
             return;
         }
         JobStore.Created created;
-        try {
-            created = jobs.submit(caller.principal(), idempotencyKey, prepared);
+        try (admission) {
+            created = jobs.submit(caller.principal(), idempotencyKey, prepared, admission.maxActive(),
+                    admission.othersInFlight());
         } catch (IdempotencyKeyReusedException e) {
             refused(ctx, caller, parsed, "idempotency_key_reused", e.getMessage());
             throw new ApiProblem(422, "idempotency_key_reused", "Idempotency-Key", e.getMessage());
+        } catch (JobStore.TooManyJobsException e) {
+            ApiProblem problem = admission.refusedByStore(e);
+            refused(ctx, caller, parsed, problem.code(), problem.getMessage());
+            throw problem;
         }
         // Dated when the job was created: a worker may finish it before this line runs, and the trail must still
         // read created → completed.
@@ -209,8 +215,14 @@ final class JobRoutes {
         // against that owner's limits.
         Principal owner = job.owner().equals(caller.name()) ? caller.principal() : job.principal();
         limits.rows(owner, jobs.exports().prepare(job.request(), owner));
-        limits.admit(owner);
-        JobStore.Created created = jobs.retry(job, owner);
+        JobStore.Created created;
+        try (LimitGuard.Admission admission = limits.admit(owner)) {
+            try {
+                created = jobs.retry(job, owner, admission.maxActive(), admission.othersInFlight());
+            } catch (JobStore.TooManyJobsException e) {
+                throw admission.refusedByStore(e);
+            }
+        }
         audit.record(AuditEvent.of(AuditEvent.EXPORT_CREATED, caller.principal(), created.job().request())
                 .withJob(created.job().id()).at(created.job().createdAt()).from(ctx.ip())
                 .withDetail("retry of " + job.id()));

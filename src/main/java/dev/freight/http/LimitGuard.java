@@ -50,31 +50,71 @@ final class LimitGuard {
     }
 
     /**
-     * 429 {@code too_many_jobs} when the principal already has concurrent_jobs pending or running (sync exports
-     * in flight on this node included), else 429 {@code rate_limited} when the hourly budget is spent; otherwise
-     * one export is taken from that budget. Concurrency first: a request refused for it uses no budget.
+     * A place among the principal's concurrent exports, taken before they are counted: a sync export holds it while
+     * it streams, an async one until its job is stored (then the job row counts). The job store checks again when it
+     * inserts, atomically and for every node ({@link #maxActive}, {@link #othersInFlight}).
      */
-    void admit(Principal p) {
-        Limits.Caps caps = limits.of(p);
-        if (caps.concurrentJobs() != Integer.MAX_VALUE) {
-            long active = jobs.store().countActive(p.name()) + limits.syncInFlight(p);
-            if (active >= caps.concurrentJobs()) {
-                throw new ApiProblem(429, "too_many_jobs", null, "you have " + active + " exports pending or running;"
-                        + " the concurrent_jobs limit is " + caps.concurrentJobs() + ": wait for one to finish or"
-                        + " cancel one").withHeader("Retry-After", JOBS_RETRY_AFTER);
-            }
+    final class Admission implements AutoCloseable {
+        private final Principal principal;
+        private final Limits.SyncSlot slot;
+
+        private Admission(Principal principal, Limits.SyncSlot slot) {
+            this.principal = principal;
+            this.slot = slot;
         }
-        Optional<Duration> wait = limits.tryStartExport(p);
-        if (wait.isPresent()) {
-            long seconds = Math.max(1, (wait.get().toNanos() + 999_999_999L) / 1_000_000_000L);
-            throw new ApiProblem(429, "rate_limited", null, "the exports_per_hour limit of " + caps.exportsPerHour()
-                    + " is used up; the next export can start in " + seconds + " s")
-                    .withHeader("Retry-After", Long.toString(seconds));
+
+        int maxActive() {
+            return limits.of(principal).concurrentJobs();
+        }
+
+        /** This node's other exports in flight of the principal (this one's place excluded). */
+        int othersInFlight() {
+            return Math.max(0, limits.syncInFlight(principal) - 1);
+        }
+
+        /** The job store refused after all: the hourly export taken for this request is given back. */
+        ApiProblem refusedByStore(dev.freight.job.JobStore.TooManyJobsException e) {
+            limits.refundExport(principal);
+            return tooManyJobs(e.active(), e.max());
+        }
+
+        @Override
+        public void close() {
+            slot.close();
         }
     }
 
-    /** Counts a sync export toward concurrent_jobs while it streams. */
-    Limits.SyncSlot startSync(Principal p) {
-        return limits.startSync(p);
+    /**
+     * 429 {@code too_many_jobs} when the principal already has concurrent_jobs pending or running (exports in flight
+     * on this node included), else 429 {@code rate_limited} when the hourly budget is spent; otherwise one export is
+     * taken from that budget and the caller holds an {@link Admission}. Concurrency first: a request refused for it
+     * uses no budget. The place is taken before counting, so parallel requests cannot all pass one count.
+     */
+    Admission admit(Principal p) {
+        Limits.Caps caps = limits.of(p);
+        Limits.SyncSlot slot = limits.startSync(p);
+        try {
+            if (caps.concurrentJobs() != Integer.MAX_VALUE) {
+                long active = jobs.store().countActive(p.name()) + limits.syncInFlight(p) - 1;
+                if (active >= caps.concurrentJobs()) throw tooManyJobs(active, caps.concurrentJobs());
+            }
+            Optional<Duration> wait = limits.tryStartExport(p);
+            if (wait.isPresent()) {
+                long seconds = Math.max(1, (wait.get().toNanos() + 999_999_999L) / 1_000_000_000L);
+                throw new ApiProblem(429, "rate_limited", null, "the exports_per_hour limit of " + caps.exportsPerHour()
+                        + " is used up; the next export can start in " + seconds + " s")
+                        .withHeader("Retry-After", Long.toString(seconds));
+            }
+            return new Admission(p, slot);
+        } catch (RuntimeException e) {
+            slot.close();
+            throw e;
+        }
+    }
+
+    private static ApiProblem tooManyJobs(long active, int max) {
+        return new ApiProblem(429, "too_many_jobs", null, "you have " + active + " exports pending or running;"
+                + " the concurrent_jobs limit is " + max + ": wait for one to finish or cancel one")
+                .withHeader("Retry-After", JOBS_RETRY_AFTER);
     }
 }

@@ -38,9 +38,13 @@ public final class JdbcJobStore implements JobStore {
     private final HikariDataSource pool;
     private final Clock clock;
 
-    private JdbcJobStore(HikariDataSource pool, Clock clock) {
+    private final boolean postgres;
+    private final java.util.concurrent.locks.ReentrantLock localAdmission = new java.util.concurrent.locks.ReentrantLock();
+
+    private JdbcJobStore(HikariDataSource pool, Clock clock, boolean postgres) {
         this.pool = pool;
         this.clock = clock;
+        this.postgres = postgres;
     }
 
     public static JdbcJobStore open(String url, String user, String password, int poolSize, Clock clock) {
@@ -63,7 +67,7 @@ public final class JdbcJobStore implements JobStore {
             pool.close();
             throw e;
         }
-        return new JdbcJobStore(pool, clock);
+        return new JdbcJobStore(pool, clock, dialect == Dialect.POSTGRESQL);
     }
 
     /**
@@ -93,29 +97,85 @@ public final class JdbcJobStore implements JobStore {
         String sql = "INSERT INTO export_job (id, owner, idempotency_key, request, dataset, format, status, total_rows, "
                 + "max_attempts, created_at, run_after, updated_at, owner_role, owner_attributes) "
                 + "VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)";
-        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, id);
-            s.setString(2, n.owner().name());
-            s.setString(3, n.idempotencyKey());
-            s.setString(4, ExportRequestJson.write(n.request()));
-            s.setString(5, n.request().dataset());
-            s.setString(6, n.request().format());
-            s.setObject(7, n.totalRows());
-            s.setInt(8, n.maxAttempts());
-            s.setObject(9, ts(now));
-            s.setObject(10, ts(now));
-            s.setObject(11, ts(now));
-            s.setString(12, n.owner().role());
-            s.setString(13, n.owner().attributesJson());
-            s.executeUpdate();
+        boolean limited = n.maxActive() != Integer.MAX_VALUE;
+        // H2 serves one node: a lock of this process orders one store's creates (see admit for PostgreSQL).
+        boolean locallyLocked = limited && !postgres;
+        if (locallyLocked) localAdmission.lock();
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                if (limited) admit(c, n);
+                try (PreparedStatement s = c.prepareStatement(sql)) {
+                    s.setString(1, id);
+                    s.setString(2, n.owner().name());
+                    s.setString(3, n.idempotencyKey());
+                    s.setString(4, ExportRequestJson.write(n.request()));
+                    s.setString(5, n.request().dataset());
+                    s.setString(6, n.request().format());
+                    s.setObject(7, n.totalRows());
+                    s.setInt(8, n.maxAttempts());
+                    s.setObject(9, ts(now));
+                    s.setObject(10, ts(now));
+                    s.setObject(11, ts(now));
+                    s.setString(12, n.owner().role());
+                    s.setString(13, n.owner().attributesJson());
+                    s.executeUpdate();
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
         } catch (SQLException e) {
             // Two requests with the same key raced: the unique constraint let one win; return the winner's job.
             if (n.idempotencyKey() != null && isUniqueViolation(e)) {
                 return repeated(byIdempotencyKey(n.owner().name(), n.idempotencyKey()).orElseThrow(() -> failure(e)), n);
             }
             throw failure(e);
+        } finally {
+            if (locallyLocked) localAdmission.unlock();
         }
         return new Created(get(id).orElseThrow(), true);
+    }
+
+    /**
+     * concurrent_jobs, counted and taken in the inserting transaction: one owner's creates queue behind a lock
+     * (PostgreSQL: a transaction-scoped advisory lock, so every node of the cluster takes the same one; H2 serves
+     * one node, so a lock of this process does), and twenty parallel creates with a limit of two admit two.
+     */
+    private void admit(Connection c, NewJob n) throws SQLException {
+        if (postgres) {
+            try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                lock.setLong(1, admissionLockKey(n.owner().name()));
+                lock.executeQuery().close();
+            }
+        }
+        checkActive(c, n);
+    }
+
+    private static void checkActive(Connection c, NewJob n) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT COUNT(*) FROM export_job WHERE owner = ? AND status IN ('pending', 'running')")) {
+            s.setString(1, n.owner().name());
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                long active = rs.getLong(1) + n.alsoActive();
+                if (active >= n.maxActive()) throw new TooManyJobsException(active, n.maxActive());
+            }
+        }
+    }
+
+    /** A 64-bit advisory lock key per owner. */
+    private static long admissionLockKey(String owner) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(("freight-admission:" + owner).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.nio.ByteBuffer.wrap(d).getLong();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The job an earlier request with the same key created, if this request is the same one. */

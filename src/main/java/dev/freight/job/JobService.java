@@ -53,12 +53,22 @@ public final class JobService {
     }
 
     public JobStore.Created submit(Principal owner, String idempotencyKey, Exports.Prepared prepared) {
+        return submit(owner, idempotencyKey, prepared, Integer.MAX_VALUE, 0);
+    }
+
+    /**
+     * Queues under the owner's concurrent_jobs ({@code maxActive}), counted atomically with the insert, with
+     * {@code alsoActive} exports this node runs for the owner outside the store; {@link JobStore.TooManyJobsException}
+     * when it is reached (nothing is stored).
+     */
+    public JobStore.Created submit(Principal owner, String idempotencyKey, Exports.Prepared prepared, int maxActive,
+                                   int alsoActive) {
         OptionalLong estimate = exports.estimate(prepared, ESTIMATE_CAP);
         // The job records what runs: the format resolved (also when left to exports.default_format) and every
         // value converted to its column's type, so a stored job always serialises.
         ExportRequest stored = prepared.request();
         JobStore.Created created = store.create(new JobStore.NewJob(owner, idempotencyKey, stored,
-                estimate.isPresent() ? estimate.getAsLong() : null, settings.maxAttempts()));
+                estimate.isPresent() ? estimate.getAsLong() : null, settings.maxAttempts(), maxActive, alsoActive));
         if (created.created() && workers != null) workers.wake();
         return created;
     }
@@ -72,6 +82,11 @@ public final class JobService {
     /** A new job with the same request, validated again against today's catalog and the owner's permissions. */
     public JobStore.Created retry(Job old, Principal owner) {
         return submit(owner, null, old.request());
+    }
+
+    /** {@link #retry}, under the owner's concurrent_jobs as in {@link #submit(Principal, String, Exports.Prepared, int, int)}. */
+    public JobStore.Created retry(Job old, Principal owner, int maxActive, int alsoActive) {
+        return submit(owner, null, exports.prepare(old.request(), owner), maxActive, alsoActive);
     }
 
     /** Stops the job if it runs, then removes its file and its record. */

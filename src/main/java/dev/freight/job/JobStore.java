@@ -16,7 +16,36 @@ import java.util.Optional;
  */
 public interface JobStore extends AutoCloseable {
 
-    record NewJob(Principal owner, String idempotencyKey, ExportRequest request, Long totalRows, int maxAttempts) {
+    /**
+     * {@code maxActive}: the owner's concurrent_jobs (Integer.MAX_VALUE: none); {@code alsoActive}: the owner's
+     * exports this node runs outside the store (sync exports in flight). The store counts and inserts atomically.
+     */
+    record NewJob(Principal owner, String idempotencyKey, ExportRequest request, Long totalRows, int maxAttempts,
+                  int maxActive, int alsoActive) {
+        public NewJob(Principal owner, String idempotencyKey, ExportRequest request, Long totalRows, int maxAttempts) {
+            this(owner, idempotencyKey, request, totalRows, maxAttempts, Integer.MAX_VALUE, 0);
+        }
+    }
+
+    /** The owner already has {@code active} exports pending or running, {@code max} or more. */
+    final class TooManyJobsException extends RuntimeException {
+        private final long active;
+        private final int max;
+
+        public TooManyJobsException(long active, int max) {
+            super("you have " + active + " exports pending or running; the concurrent_jobs limit is " + max
+                    + ": wait for one to finish or cancel one", null, false, false);
+            this.active = active;
+            this.max = max;
+        }
+
+        public long active() {
+            return active;
+        }
+
+        public int max() {
+            return max;
+        }
     }
 
     /** The job, and whether this call created it (false: an earlier request with the same idempotency key did). */

@@ -191,6 +191,12 @@ public final class Limits {
         return probe.isConsumed() ? Optional.empty() : Optional.of(Duration.ofNanos(probe.getNanosToWaitForRefill()));
     }
 
+    /** Gives back an export taken by {@link #tryStartExport} for a request refused after all (nothing was created). */
+    public void refundExport(Principal principal) {
+        Budget budget = budgets.get(principal.name());
+        if (budget != null) budget.bucket().addTokens(1);
+    }
+
     private Budget newBudget(long capacity, long now) {
         TimeMeter meter = new TimeMeter() {
             @Override
@@ -233,15 +239,16 @@ public final class Limits {
     }
 
     /**
-     * Counts a sync export in flight for the principal until the returned handle is closed; such exports count
-     * toward {@code concurrent_jobs} on this node like pending and running jobs do.
+     * Counts an export in flight for the principal until the returned handle is closed: a sync export while it
+     * streams, an async one from admission until its job is stored. They count toward {@code concurrent_jobs} on
+     * this node like pending and running jobs do, so two requests admitted at once both see each other.
      */
     public SyncSlot startSync(Principal principal) {
         syncInFlight.merge(principal.name(), 1, Integer::sum);
         return new SyncSlot(principal.name());
     }
 
-    /** Sync exports of the principal running on this node right now. */
+    /** Exports of the principal in flight on this node right now (see {@link #startSync}). */
     public int syncInFlight(Principal principal) {
         return syncInFlight.getOrDefault(principal.name(), 0);
     }

@@ -42,6 +42,8 @@ class LimitsHttpTest {
                     limits: { exports_per_hour: 2 }
                   single:
                     limits: { concurrent_jobs: 1 }
+                  pair:
+                    limits: { concurrent_jobs: 2 }
                   small:
                     limits: { max_rows: 1000 }
                   tiny_files:
@@ -99,6 +101,40 @@ class LimitsHttpTest {
 
         assertProblem(c.post(JOBS + "/" + failed + "/retry", ""), 429, "rate_limited");
         assertThat(jobIds(c)).hasSize(2);
+    }
+
+    /** Admission is atomic: twenty creates at once with concurrent_jobs 2 queue exactly two jobs. */
+    @Test
+    void twentyParallelCreatesWithALimitOfTwoAdmitAtMostTwo() throws Exception {
+        ApiClient c = s.client("conc-parallel@pair");
+        String slowAsync = "{\"dataset\": \"pg.big\", \"delivery\": \"async\"}";
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(20);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<HttpResponse<byte[]>>> answers = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                String body = slowAsync;
+                answers.add(threads.submit(() -> {
+                    go.await();
+                    return c.post(JOBS, body);
+                }));
+            }
+            go.countDown();
+            int admitted = 0;
+            for (var a : answers) {
+                HttpResponse<byte[]> r = a.get(120, java.util.concurrent.TimeUnit.SECONDS);
+                if (r.statusCode() == 200 || r.statusCode() == 202) {
+                    admitted++;
+                } else {
+                    assertProblem(r, 429, "too_many_jobs");
+                }
+            }
+            assertThat(admitted).isEqualTo(2);
+            assertThat(jobIds(c)).hasSize(2);
+        } finally {
+            threads.shutdownNow();
+            for (String id : jobIds(c)) c.post(JOBS + "/" + id + "/cancel", "");
+        }
     }
 
     @Test

@@ -32,6 +32,7 @@ import java.util.concurrent.Future;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The job table as a queue, with real workers exporting from a real PostgreSQL source into real files. Runs once
@@ -251,6 +252,47 @@ abstract class JobQueueContract {
         } catch (Exception e) {
             return false;
         }
+    }
+
+    /**
+     * concurrent_jobs is counted and taken in the inserting transaction: twenty creates at once under a limit of
+     * two (each on its own connection, as separate nodes would be) store exactly two jobs.
+     */
+    @Test
+    void twentyParallelCreatesUnderALimitOfTwoStoreExactlyTwo() throws Exception {
+        Principal owner = Principal.user("parallel-" + System.nanoTime());
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(20);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                results.add(threads.submit(() -> {
+                    go.await();
+                    try {
+                        store.create(new JobStore.NewJob(owner, null, ExportRequest.of("queue_rows", "csv"), null, 3, 2, 0));
+                        return true;
+                    } catch (JobStore.TooManyJobsException refused) {
+                        return false;
+                    }
+                }));
+            }
+            go.countDown();
+            long created = 0;
+            for (var r : results) if (r.get(30, java.util.concurrent.TimeUnit.SECONDS)) created++;
+            assertThat(created).isEqualTo(2);
+            assertThat(store.countActive(owner.name())).isEqualTo(2);
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void exportsInFlightOutsideTheStoreCountTowardTheLimit() {
+        Principal owner = Principal.user("in-flight-" + System.nanoTime());
+        store.create(new JobStore.NewJob(owner, null, ExportRequest.of("queue_rows", "csv"), null, 3, 2, 0));
+        assertThatThrownBy(() -> store.create(new JobStore.NewJob(owner, null, ExportRequest.of("queue_rows", "csv"),
+                null, 3, 2, 1))).isInstanceOf(JobStore.TooManyJobsException.class).hasMessageContaining("concurrent_jobs");
+        assertThat(store.countActive(owner.name())).isEqualTo(1);
     }
 
     @Test
