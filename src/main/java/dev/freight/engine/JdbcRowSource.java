@@ -228,6 +228,6 @@ public final class JdbcRowSource implements RowSource {
 
     private ExportFailedException failure(SQLException e) {
         return new ExportFailedException(JdbcSourceErrors.code(e), "source '" + source.name() + "' failed: "
-                + e.getMessage(), JdbcSourceErrors.isTransient(e), e);
+                + JdbcSourceErrors.describe(e), JdbcSourceErrors.isTransient(e), e);
     }
 }

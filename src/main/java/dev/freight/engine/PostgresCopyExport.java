@@ -83,7 +83,7 @@ final class PostgresCopyExport {
         } catch (SQLException e) {
             if (cancel.isCancelled()) throw new ExportCancelledException();
             throw new ExportFailedException(JdbcSourceErrors.code(e), "source '" + job.source().name() + "' failed: "
-                    + e.getMessage(), JdbcSourceErrors.isTransient(e), e);
+                    + JdbcSourceErrors.describe(e), JdbcSourceErrors.isTransient(e), e);
         } finally {
             job.source().release(connection, reusable);
         }

@@ -154,7 +154,9 @@ public final class FreightServer implements AutoCloseable {
                     problem(ctx, new ApiProblem(503, "source_unavailable", null, e.getMessage())
                             .withHeader("Retry-After", "5")));
             r.exception(ExportFailedException.class, (e, ctx) -> {
-                LOG.warn("[{}] export failed before the first byte: {}", Http.requestId(ctx), e.getMessage());
+                // The caller reads a stable message; the log keeps the driver's whole text for the operator.
+                LOG.warn("[{}] export failed before the first byte: {}{}", Http.requestId(ctx), e.getMessage(),
+                        e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")");
                 problem(ctx, new ApiProblem(e.isTransient() ? 503 : 500, e.code(), null, e.getMessage()));
             });
             r.exception(JobStoreException.class, (e, ctx) -> {

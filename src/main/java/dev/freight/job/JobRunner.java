@@ -129,8 +129,8 @@ final class JobRunner {
             failOrRetry(job, workerId, "storage_error", "writing the export file failed: " + e.getMessage(), true);
         } catch (RuntimeException e) {
             LOG.error("job {} failed unexpectedly", job.id(), e);
-            failed(job, workerId, "internal_error", "internal error: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            // The details are in the log line above; the job keeps a stable message that names no internals.
+            failed(job, workerId, "internal_error", "internal error; the server log has the details (job " + job.id() + ")");
         } finally {
             heartbeat.cancel(false);
         }
