@@ -56,41 +56,62 @@ public final class FreightServer implements AutoCloseable {
      * base of absolute links such as signed download links.
      */
     public record Settings(String host, int port, long syncMaxRows, long maxRequestBytes, Duration eventPollInterval,
-                           String publicUrl) {
+                           String publicUrl, int maxEventStreams, int maxEventStreamsPerPrincipal) {
+        /**
+         * Each Server-Sent Events stream holds a server thread while it lasts: these caps keep subscribers from
+         * taking the threads every other request needs (the web UI opens at most 3).
+         */
+        public static final int MAX_EVENT_STREAMS = 100;
+        public static final int MAX_EVENT_STREAMS_PER_PRINCIPAL = 10;
+
         public Settings {
             Objects.requireNonNull(host, "host");
             if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535, got " + port);
             if (syncMaxRows < 0) throw new IllegalArgumentException("sync_max_rows must not be negative");
             if (maxRequestBytes < 1) throw new IllegalArgumentException("max request bytes must be positive");
+            if (maxEventStreams < 1 || maxEventStreamsPerPrincipal < 1) {
+                throw new IllegalArgumentException("event stream caps must be positive");
+            }
         }
 
         public static Settings defaults() {
-            return new Settings("127.0.0.1", 8080, 10_000, 1024 * 1024, Duration.ofMillis(250), null);
+            return new Settings("127.0.0.1", 8080, 10_000, 1024 * 1024, Duration.ofMillis(250), null,
+                    MAX_EVENT_STREAMS, MAX_EVENT_STREAMS_PER_PRINCIPAL);
         }
 
         public Settings withHost(String h) {
-            return new Settings(h, port, syncMaxRows, maxRequestBytes, eventPollInterval, publicUrl);
+            return new Settings(h, port, syncMaxRows, maxRequestBytes, eventPollInterval, publicUrl, maxEventStreams,
+                    maxEventStreamsPerPrincipal);
         }
 
         public Settings withPort(int p) {
-            return new Settings(host, p, syncMaxRows, maxRequestBytes, eventPollInterval, publicUrl);
+            return new Settings(host, p, syncMaxRows, maxRequestBytes, eventPollInterval, publicUrl, maxEventStreams,
+                    maxEventStreamsPerPrincipal);
         }
 
         public Settings withSyncMaxRows(long n) {
-            return new Settings(host, port, n, maxRequestBytes, eventPollInterval, publicUrl);
+            return new Settings(host, port, n, maxRequestBytes, eventPollInterval, publicUrl, maxEventStreams,
+                    maxEventStreamsPerPrincipal);
         }
 
         public Settings withMaxRequestBytes(long n) {
-            return new Settings(host, port, syncMaxRows, n, eventPollInterval, publicUrl);
+            return new Settings(host, port, syncMaxRows, n, eventPollInterval, publicUrl, maxEventStreams,
+                    maxEventStreamsPerPrincipal);
         }
 
         public Settings withEventPollInterval(Duration d) {
-            return new Settings(host, port, syncMaxRows, maxRequestBytes, d, publicUrl);
+            return new Settings(host, port, syncMaxRows, maxRequestBytes, d, publicUrl, maxEventStreams,
+                    maxEventStreamsPerPrincipal);
         }
 
         /** {@code url}: e.g. https://freight.example.com, without a trailing slash; null for relative links. */
         public Settings withPublicUrl(String url) {
-            return new Settings(host, port, syncMaxRows, maxRequestBytes, eventPollInterval, url);
+            return new Settings(host, port, syncMaxRows, maxRequestBytes, eventPollInterval, url, maxEventStreams,
+                    maxEventStreamsPerPrincipal);
+        }
+
+        public Settings withEventStreamCaps(int total, int perPrincipal) {
+            return new Settings(host, port, syncMaxRows, maxRequestBytes, eventPollInterval, publicUrl, total, perPrincipal);
         }
     }
 
@@ -114,7 +135,8 @@ public final class FreightServer implements AutoCloseable {
         LinkRoute links = new LinkRoute(jobs, security.links(), settings, limits, security.audit());
         DownloadRoute download = new DownloadRoute(jobs, sweeper, security.audit());
         AuditRoutes auditRoutes = new AuditRoutes(jobs, security.audit());
-        this.events = new JobEvents(jobs, settings.eventPollInterval());
+        this.events = new JobEvents(jobs, settings.eventPollInterval(), settings.maxEventStreams(),
+                settings.maxEventStreamsPerPrincipal());
         Health health = new Health(jobs, registry);
         SessionRoutes sessions = new SessionRoutes(security.sessions(), security.keys(), settings);
         this.app = Javalin.create(config -> {

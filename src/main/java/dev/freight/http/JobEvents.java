@@ -30,11 +30,48 @@ final class JobEvents {
 
     private final JobService jobs;
     private final Duration pollInterval;
+    private final int maxStreams;
+    private final int maxStreamsPerPrincipal;
+    private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> openByPrincipal = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean stopping;
 
-    JobEvents(JobService jobs, Duration pollInterval) {
+    JobEvents(JobService jobs, Duration pollInterval, int maxStreams, int maxStreamsPerPrincipal) {
         this.jobs = jobs;
         this.pollInterval = pollInterval;
+        this.maxStreams = maxStreams;
+        this.maxStreamsPerPrincipal = maxStreamsPerPrincipal;
+    }
+
+    /**
+     * A stream holds a server thread while it lasts: past the caps a subscriber is told to come back (429) rather
+     * than take the threads every other request needs. Taken before anything is written; given back in
+     * {@link #release}.
+     */
+    private void acquire(String principal) {
+        boolean[] taken = {false};
+        openByPrincipal.compute(principal, (p, n) -> {
+            int mine = n == null ? 0 : n;
+            if (mine >= maxStreamsPerPrincipal) return n;
+            if (open.incrementAndGet() > maxStreams) {
+                open.decrementAndGet();
+                return n;
+            }
+            taken[0] = true;
+            return mine + 1;
+        });
+        if (taken[0]) return;
+        boolean mineFull = openByPrincipal.getOrDefault(principal, 0) >= maxStreamsPerPrincipal;
+        throw new ApiProblem(429, "too_many_streams", null, mineFull
+                ? "you have " + maxStreamsPerPrincipal + " event streams open, the most one caller may; close one, or "
+                + "poll GET /api/v1/export/jobs/{id}"
+                : "the server has " + maxStreams + " event streams open, the most it serves; poll GET "
+                + "/api/v1/export/jobs/{id} or try again shortly").withHeader("Retry-After", "5");
+    }
+
+    private void release(String principal) {
+        openByPrincipal.computeIfPresent(principal, (p, n) -> n <= 1 ? null : n - 1);
+        open.decrementAndGet();
     }
 
     void stop() {
@@ -43,6 +80,16 @@ final class JobEvents {
 
     void stream(Context ctx) {
         Job job = Http.visibleJob(ctx, jobs);
+        String principal = Http.caller(ctx).name();
+        acquire(principal);
+        try {
+            follow(ctx, job);
+        } finally {
+            release(principal);
+        }
+    }
+
+    private void follow(Context ctx, Job job) {
         HttpServletResponse res = ctx.res();
         res.setStatus(200);
         res.setHeader("Content-Type", "text/event-stream; charset=utf-8");

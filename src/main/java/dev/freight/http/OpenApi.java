@@ -157,7 +157,9 @@ final class OpenApi {
                         + "file_size_bytes, content_type, row_count, expires_at, download_url}) when completed, and "
                         + "`deleted` if the job is deleted. The stream ends after a terminal status.", "jobEvents", id,
                 null, withAuth(responses(200, content("Event stream", "text/event-stream", map("type", "string")),
-                        404, problem("Unknown job"), 410, problem(DELETED))), false)));
+                        404, problem("Unknown job"), 410, problem(DELETED),
+                        429, problem("Too many event streams open, the caller's (10) or the server's (100): "
+                                + "`too_many_streams`, Retry-After 5"))), false)));
 
         Map<String, Object> download = map();
         paths.put(api + "/export/jobs/{id}/download", download);

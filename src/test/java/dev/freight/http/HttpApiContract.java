@@ -1054,6 +1054,53 @@ abstract class HttpApiContract {
         assertThat(ApiClient.json(ready).get("status").asText()).isEqualTo("ready");
     }
 
+    /**
+     * Each event stream holds a server thread: past the per-caller and the server's caps a subscriber gets 429
+     * too_many_streams (350 subscribers once left the rest of the API waiting).
+     */
+    @Test
+    void eventStreamsPastTheCallersOrTheServersCapAre429() throws Exception {
+        // No workers: the job stays pending, so its streams stay open.
+        JobService idle = new JobService(store, files, jobs.exports(), settings, null);
+        try (FreightServer node = new FreightServer(sources, idle, sweeper, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                Security.of(t -> t.startsWith("key-") ? Optional.of(Principal.user(t.substring(4))) : Optional.empty()),
+                serverSettings().withEventStreamCaps(3, 2)).start()) {
+            ApiClient alice = new ApiClient(node.port(), "key-streams-alice");
+            String job = ApiClient.json(alice.post(JOBS, "{\"dataset\": \"demo.customers\", \"delivery\": \"async\"}"))
+                    .get("id").asText();
+            String events = JOBS + "/" + job + "/events";
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.util.function.Function<String, java.net.http.HttpRequest> subscribe = key -> java.net.http.HttpRequest
+                    .newBuilder(java.net.URI.create("http://127.0.0.1:" + node.port() + events))
+                    .header("Authorization", "Bearer " + key).build();
+            List<HttpResponse<java.io.InputStream>> open = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 2; i++) {
+                    open.add(http.send(subscribe.apply("key-streams-alice"), HttpResponse.BodyHandlers.ofInputStream()));
+                    assertThat(open.get(i).statusCode()).isEqualTo(200);
+                }
+                HttpResponse<byte[]> third = alice.get(events);
+                assertProblem(third, 429, "too_many_streams");
+                assertThat(ApiClient.header(third, "Retry-After")).isEqualTo("5");
+
+                // Bob follows a job of his own: within the server's cap, then the server is full for everyone.
+                ApiClient bob = new ApiClient(node.port(), "key-streams-bob");
+                String bobsJob = ApiClient.json(bob.post(JOBS, "{\"dataset\": \"demo.customers\", \"delivery\": \"async\"}"))
+                        .get("id").asText();
+                java.net.http.HttpRequest bobs = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + node.port() + JOBS + "/" + bobsJob + "/events"))
+                        .header("Authorization", "Bearer key-streams-bob").build();
+                open.add(http.send(bobs, HttpResponse.BodyHandlers.ofInputStream()));
+                assertThat(open.get(2).statusCode()).as("another caller, within the server's cap").isEqualTo(200);
+                assertProblem(bob.get(JOBS + "/" + bobsJob + "/events"), 429, "too_many_streams");
+                bob.delete(JOBS + "/" + bobsJob);
+            } finally {
+                for (HttpResponse<java.io.InputStream> r : open) r.body().close();
+                alice.delete(JOBS + "/" + job);
+            }
+        }
+    }
+
     @Test
     void readinessIs503WhenTheJobStoreDoesNotAnswer() throws IOException {
         Path other = Files.createTempDirectory(dir, "down");
