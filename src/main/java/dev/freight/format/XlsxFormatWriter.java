@@ -9,6 +9,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -89,7 +90,7 @@ final class XlsxFormatWriter implements FormatWriter {
         this.sheetBase = XlsxOptions.sheetName(options, context);
         this.widths = new double[columns.size()];
         // FastExcel's Workbook.finish() ends the zip but the stream belongs to the engine: never let it be closed.
-        this.workbook = new Workbook(new FilterOutputStream(out) {
+        OutputStream unclosable = new FilterOutputStream(out) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 out.write(b, off, len);
@@ -99,9 +100,24 @@ final class XlsxFormatWriter implements FormatWriter {
             public void close() throws IOException {
                 flush();
             }
-        }, "Freight", null);
+        };
+        this.workbook = new Workbook(unclosable, "Freight", null);
+        Instant generated = context == null ? Instant.now() : context.generatedAt();
+        if (!XlsxZipStream.install(workbook,
+                new XlsxZipStream(unclosable, LocalDateTime.ofInstant(generated, options.timeZone())))) {
+            warnOnce();
+        }
         // Deflate dominates the cost of a streamed workbook; level 1 makes files ~15% larger and the export much faster.
         workbook.setCompressionLevel(java.util.zip.Deflater.BEST_SPEED);
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean WARNED = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private static void warnOnce() {
+        if (WARNED.compareAndSet(false, true)) {
+            org.slf4j.LoggerFactory.getLogger(XlsxFormatWriter.class).warn("this FastExcel version cannot take Freight's"
+                    + " zip stream: XLSX files keep FastExcel's own (undated entries, <dimension ref=\"A1\"/>)");
+        }
     }
 
     @Override

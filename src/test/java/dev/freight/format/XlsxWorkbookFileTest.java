@@ -113,6 +113,71 @@ class XlsxWorkbookFileTest {
         }
     }
 
+    // ------------------------------------------------------------------------------------------ sheet XML
+
+    /**
+     * Readers that trust {@code <dimension>} (openpyxl in read-only mode, the mode its documentation recommends for
+     * large files) read only the range it declares: it must cover every row and column written, or be absent.
+     */
+    @Test
+    void noSheetDeclaresADimensionSmallerThanItsData() throws IOException {
+        List<Object[]> rows = new ArrayList<>();
+        for (long i = 1; i <= 2_500; i++) rows.add(new Object[]{i, "label " + i, "note " + i});
+        byte[] xlsx = write(Map.of(), labels("id", "label", "note"), rows, 1_000);
+
+        try (XSSFWorkbook wb = read(xlsx)) {
+            assertThat(wb.getNumberOfSheets()).isEqualTo(3);
+            for (int s = 0; s < wb.getNumberOfSheets(); s++) {
+                XSSFSheet sheet = wb.getSheetAt(s);
+                int lastRow = sheet.getLastRowNum();
+                assertThat(lastRow).isGreaterThan(0);
+                if (sheet.getCTWorksheet().isSetDimension()) {
+                    CellRangeAddress declared = CellRangeAddress.valueOf(sheet.getCTWorksheet().getDimension().getRef());
+                    assertThat(declared.getFirstRow()).as("sheet %d", s + 1).isZero();
+                    assertThat(declared.getLastRow()).as("sheet %d", s + 1).isEqualTo(lastRow);
+                    assertThat(declared.getLastColumn()).as("sheet %d", s + 1).isEqualTo(COLUMNS.size() - 1);
+                }
+            }
+        }
+        for (int s = 1; s <= 3; s++) assertThat(sheetXml(xlsx, s)).doesNotContain("<dimension ref=\"A1\"/>");
+    }
+
+    // ------------------------------------------------------------------------------------------ zip package
+
+    /** A streaming reader trusts the local headers and data descriptors; it must read what the central directory lists. */
+    @Test
+    void aStreamingZipReaderReadsEveryEntryTheCentralDirectoryLists() throws IOException {
+        byte[] xlsx = write(Map.of(), labels("id", "label", "note"), rowsWithLabels(Collections.nCopies(3_000, "text")));
+        Map<String, Long> listed = centralDirectory(xlsx);
+
+        Map<String, Long> streamed = new LinkedHashMap<>();
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(xlsx))) {
+            for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                streamed.put(e.getName(), zip.transferTo(OutputStream.nullOutputStream()));
+            }
+        }
+
+        assertThat(streamed).isEqualTo(listed);
+        assertThat(listed).containsKey("xl/worksheets/sheet1.xml");
+    }
+
+    @Test
+    void entriesAreDatedWithTheExportTimeInItsTimeZone() throws IOException {
+        byte[] xlsx = write(Map.of("time_zone", "Europe/Paris"), labels("id", "label", "note"),
+                rowsWithLabels(List.of("x")));
+        LocalDateTime expected = LocalDateTime.ofInstant(GENERATED, ZoneId.of("Europe/Paris"));
+
+        Path file = Files.write(dir.resolve("dated.xlsx"), xlsx);
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            assertThat(zip.stream().map(ZipEntry::getTimeLocal)).isNotEmpty().containsOnly(expected);
+        }
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(xlsx))) {
+            for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                assertThat(e.getTimeLocal()).as(e.getName()).isEqualTo(expected);
+            }
+        }
+    }
+
     // ------------------------------------------------------------------------------------------ helpers
 
     private static List<String> labels(String... labels) {
