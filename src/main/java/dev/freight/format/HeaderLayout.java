@@ -11,16 +11,16 @@ import java.util.List;
  * Column widths and header font size of the PDF table, chosen so that no header breaks inside a word
  * ({@code customer_i} / {@code d}). In order of preference:
  * <ol>
- *   <li>every header word and every word of the first rows fits on a line at the body size (a data word counts
- *   up to a quarter of the page: a long URL may still wrap);</li>
  *   <li>every header word (text between spaces; {@code customer_id} is one word) fits on a line, at the body size
  *   or down to {@value #WHOLE_WORD_SHRINK} of it;</li>
  *   <li>headers wrap at underscores and hyphens too ({@code quarterly_} / {@code revenue_}), down to
  *   {@value #MIN_SIZE} pt;</li>
  *   <li>at {@value #MIN_SIZE} pt, pieces still too wide for their column are abbreviated with "…".</li>
  * </ol>
- * Columns get their share of the page by type weight, never less than their header needs. CJK text may break
- * between any two characters, as it does in print.
+ * Columns get their share of the page by type weight, never less than their header needs and, when the page has
+ * room for it, never less than the smaller of that share and the widest word of their first rows: headers take
+ * room from columns that have some to spare, not from values that fitted before. CJK text may break between any
+ * two characters, as it does in print.
  */
 record HeaderLayout(float[] widths, float fontSize, String[] headers) {
     /** Left and right cell padding, in points. */
@@ -48,20 +48,15 @@ record HeaderLayout(float[] widths, float fontSize, String[] headers) {
         float width(String text, float size);
     }
 
-    /** {@code dataWords}: per column, the widest word of the first rows, in points at {@code size}. */
+    /** {@code dataWords}: per column, the widest word of its first rows, in points at the body {@code size}. */
     static HeaderLayout of(String[] headers, float[] weights, float[] dataWords, float available, float size,
                            Measure measure) {
         int n = headers.length;
         float pad = 2 * PADDING + SLACK;
-        float[] both = new float[n];
-        float total = 0;
-        for (int i = 0; i < n; i++) {
-            float header = 0;
-            for (String piece : pieces(headers[i], false)) header = Math.max(header, width(piece, size, measure));
-            both[i] = Math.max(header, Math.min(dataWords[i], available / 4)) + pad;
-            total += both[i];
-        }
-        if (total <= available) return new HeaderLayout(share(weights, both, available), size, headers.clone());
+        float weightSum = 0;
+        for (float w : weights) weightSum += w;
+        float[] data = new float[n];
+        for (int i = 0; i < n; i++) data[i] = Math.min(dataWords[i] + pad, available * weights[i] / weightSum);
         float smallest = Math.min(size, MIN_SIZE);
         float[] floors = {Math.max(smallest, size * WHOLE_WORD_SHRINK), smallest};
         for (int level = 0; level < 2; level++) {
@@ -70,22 +65,33 @@ record HeaderLayout(float[] widths, float fontSize, String[] headers) {
             float[] unit = new float[n];
             float sum = 0;
             for (int i = 0; i < n; i++) {
-                for (String piece : pieces(headers[i], atUnderscores)) unit[i] = Math.max(unit[i], width(piece, 1f, measure));
+                for (String piece : pieces(headers[i], atUnderscores)) {
+                    unit[i] = Math.max(unit[i], width(piece, 1f, measure));
+                }
                 sum += unit[i];
             }
             float fits = sum == 0 ? size : (available - n * pad) / sum;
             float s = Math.min(size, fits);
             if (s >= floors[level]) {
                 float[] mins = new float[n];
-                for (int i = 0; i < n; i++) mins[i] = unit[i] * s + pad;
-                return new HeaderLayout(share(weights, mins, available), s, headers.clone());
+                float[] withData = new float[n];
+                float total = 0;
+                for (int i = 0; i < n; i++) {
+                    mins[i] = unit[i] * s + pad;
+                    withData[i] = Math.max(mins[i], data[i]);
+                    total += withData[i];
+                }
+                return new HeaderLayout(share(weights, total <= available ? withData : mins, available), s,
+                        headers.clone());
             }
         }
         // Too many columns for their names even so: columns in proportion to their needs, pieces abbreviated.
         float[] mins = new float[n];
         float sum = 0;
         for (int i = 0; i < n; i++) {
-            for (String piece : pieces(headers[i], true)) mins[i] = Math.max(mins[i], width(piece, smallest, measure));
+            for (String piece : pieces(headers[i], true)) {
+                mins[i] = Math.max(mins[i], width(piece, smallest, measure));
+            }
             mins[i] += pad;
             sum += mins[i];
         }
@@ -93,7 +99,9 @@ record HeaderLayout(float[] widths, float fontSize, String[] headers) {
         for (int i = 0; i < n; i++) {
             mins[i] *= available / sum;
             StringBuilder b = new StringBuilder();
-            for (String piece : pieces(headers[i], true)) b.append(abbreviated(piece, mins[i] - pad, smallest, measure));
+            for (String piece : pieces(headers[i], true)) {
+                b.append(abbreviated(piece, mins[i] - pad, smallest, measure));
+            }
             shown[i] = b.toString();
         }
         return new HeaderLayout(mins, smallest, shown);
