@@ -52,6 +52,11 @@ public enum ExportFormat {
         return optionNames;
     }
 
+    /** Whether a request may carry {@code key}: one of {@link #optionNames()}, or one kept only for old requests. */
+    public boolean accepts(String key) {
+        return optionNames.contains(key) || this == XLSX && XlsxOptions.RETIRED.contains(key);
+    }
+
     public static ExportFormat fromId(String id) {
         if (id == null || id.isBlank()) return CSV;
         String wanted = id.trim().toLowerCase(Locale.ROOT);

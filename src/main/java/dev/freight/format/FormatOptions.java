@@ -49,7 +49,7 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
 
     public static FormatOptions parse(ExportFormat format, Map<String, Object> raw) {
         for (String key : raw.keySet()) {
-            if (!format.optionNames().contains(key)) {
+            if (!format.accepts(key)) {
                 throw new InvalidRequestException("invalid_option", "options." + key, "unknown option '"
                         + shorten(key) + "' for format " + format.id() + "; options: "
                         + String.join(", ", new TreeSet<>(format.optionNames())));

@@ -1,5 +1,6 @@
 package dev.freight.format;
 
+import com.lowagie.text.Chunk;
 import com.lowagie.text.Document;
 import com.lowagie.text.DocumentException;
 import com.lowagie.text.Element;
@@ -9,6 +10,7 @@ import com.lowagie.text.Paragraph;
 import com.lowagie.text.Phrase;
 import com.lowagie.text.Rectangle;
 import com.lowagie.text.pdf.BaseFont;
+import com.lowagie.text.pdf.ColumnText;
 import com.lowagie.text.pdf.PdfContentByte;
 import com.lowagie.text.pdf.PdfPCell;
 import com.lowagie.text.pdf.PdfPTable;
@@ -26,7 +28,9 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -39,12 +43,17 @@ import java.util.function.Function;
  * and drops the rows ({@code LargeElement}). The total page count is unknown until the end, so "of m" is one
  * {@link PdfTemplate} shared by every footer and filled in when the document closes — a single pass.
  *
- * <p>Font: Liberation Sans, which OpenPDF ships inside its own jar, embedded as a subset with Identity-H, so
- * Latin (é, ß, ø …), Greek and Cyrillic render the same on every machine. Characters it lacks (CJK) are set in
- * Adobe's STSong-Light (a standard Asian font the viewer supplies, not embedded); anything neither covers is
- * shown as {@code ?}. Should the bundled font fail to load, the report falls back to Helvetica (WinAnsi) with the
- * same replacement. Cells are cut at {@value #MAX_CELL_CHARS} characters (marked with …) so one huge value
- * cannot blow up a page.
+ * <p>Fonts: every font is embedded as a subset (Identity-H), so the report looks the same on every machine and
+ * holds only the glyphs it uses. Liberation Sans, which OpenPDF ships inside its own jar, sets Latin (é, ß, ø …),
+ * Greek and Cyrillic; a character it lacks is set in the first fallback that has it, both shipped in Freight's
+ * jar and loaded only when a report needs them: Droid Sans Fallback (CJK ideographs, Hangul, kana) and a subset of
+ * Symbola (symbols, dingbats, emoji, in black and white). Invisible format characters (zero-width joiner,
+ * variation selectors) are dropped; a character no font has is shown as {@code ?}. Should Liberation Sans fail to
+ * load, the report falls back to Helvetica (WinAnsi). Cells are cut at {@value #MAX_CELL_CHARS} characters
+ * (marked with …) so one huge value cannot blow up a page.
+ *
+ * <p>Header cells never break inside a word: columns are sized so that each header's words fit (see
+ * {@link HeaderLayout}).
  *
  * <p>Defence in depth: the request is refused up front above the PDF row cap (engine {@code Exports}); the
  * writer also refuses to go past {@link #maxRows}.
@@ -53,8 +62,16 @@ public final class PdfFormatWriter implements FormatWriter {
     /** The default row cap for PDF reports; {@code Exports} refuses larger requests up front. */
     public static final long DEFAULT_MAX_ROWS = 100_000;
     static final int FLUSH_ROWS = 500;
+    /** Column widths also consider the words of this many first rows. */
+    static final int SAMPLE_ROWS = 100;
     static final int MAX_CELL_CHARS = 4_000;
     private static final String BUNDLED_FONT = "font-fallback/LiberationSans-Regular.ttf";
+    /** Tried in this order for characters Liberation Sans lacks; files in Freight's jar (scripts/make-pdf-fonts.sh). */
+    private static final String[] FALLBACK_FONTS = {"dev/freight/format/fonts/DroidSansFallback.ttf",
+            "dev/freight/format/fonts/Symbola-symbols.ttf"};
+    private static final byte[][] FALLBACK_BYTES = new byte[FALLBACK_FONTS.length][];
+    /** What {@link #fontFor} answers for a character to leave out, and for one to show as '?'. */
+    private static final int DROP = -2, REPLACE = -1;
     private static final Color ZEBRA = new Color(0xF0, 0xF3, 0xF7);
     private static final Color HEADER = new Color(0xD9, 0xE1, 0xEA);
     private static final Color GRID = new Color(0xB8, 0xC2, 0xCC);
@@ -72,12 +89,18 @@ public final class PdfFormatWriter implements FormatWriter {
     private final boolean[] rightAligned;
 
     private Document document;
+    /** Made at the first flush (see {@link #newTable}); the cells of the rows before it wait in {@link #early}. */
     private PdfPTable table;
+    private final List<PdfPCell> early = new ArrayList<>();
+    /** Per column, the widest word (points, body size) of the first {@value #SAMPLE_ROWS} rows. */
+    private float[] dataWords;
     private BaseFont base;
-    private BaseFont cjk;
-    private boolean cjkTried;
+    /** Fallback fonts by index into {@link #FALLBACK_FONTS}, loaded on first need; null until then or if unusable. */
+    private final BaseFont[] fallbacks = new BaseFont[FALLBACK_FONTS.length];
+    private final boolean[] fallbackTried = new boolean[FALLBACK_FONTS.length];
     private Font body;
-    private Font bodyCjk;
+    /** {@link #body} in each fallback font, made on first use. */
+    private final Font[] bodyFallback = new Font[FALLBACK_FONTS.length];
     private long rows;
     private int pending;
 
@@ -118,12 +141,12 @@ public final class PdfFormatWriter implements FormatWriter {
             PdfWriter writer = PdfWriter.getInstance(document, out);
             writer.setCloseStream(false);
             writer.setFullCompression();
-            writer.setPageEvent(new Footer(footerFont(), title()));
+            writer.setPageEvent(new Footer(footerFont(), this::phrase, title()));
             document.addTitle(title());
             document.addCreator("Freight");
             document.open();
             titleBlock();
-            table = newTable();
+            dataWords = new float[columns.size()];
         } catch (DocumentException e) {
             throw new IOException("cannot start the PDF: " + e.getMessage(), e);
         }
@@ -142,7 +165,14 @@ public final class PdfFormatWriter implements FormatWriter {
             cell.setHorizontalAlignment(rightAligned[i] ? Element.ALIGN_RIGHT : Element.ALIGN_LEFT);
             if (shade != null) cell.setBackgroundColor(shade);
             style(cell);
-            table.addCell(cell);
+            if (table != null) {
+                table.addCell(cell);
+            } else {
+                // Widths are fixed when the table is made, at the first flush: until then the first rows can still
+                // shape them (so a column is not made too narrow for its values' words).
+                early.add(cell);
+                if (rows <= SAMPLE_ROWS) measureWords(i, s);
+            }
         }
         if (++pending >= FLUSH_ROWS) flush();
     }
@@ -150,6 +180,7 @@ public final class PdfFormatWriter implements FormatWriter {
     @Override
     public void finish() throws IOException {
         try {
+            if (table == null) table = newTable();
             if (rows == 0) {
                 // A table with nothing but header rows is not drawn: the header becomes its only row.
                 table.setHeaderRows(0);
@@ -180,6 +211,7 @@ public final class PdfFormatWriter implements FormatWriter {
     private void flush() throws IOException {
         pending = 0;
         try {
+            if (table == null) table = newTable();
             // An incomplete table is a LargeElement: the document lays out these rows, writes the pages they
             // fill, and deletes them from the table (which then skips its first header on the next add).
             document.add(table);
@@ -215,24 +247,52 @@ public final class PdfFormatWriter implements FormatWriter {
     private PdfPTable newTable() throws DocumentException {
         PdfPTable t = new PdfPTable(columns.size());
         t.setWidthPercentage(100f);
-        float[] widths = new float[columns.size()];
-        for (int i = 0; i < widths.length; i++) widths[i] = weight(columns.get(i).type());
-        t.setWidths(widths);
+        String[] headers = new String[columns.size()];
+        float[] weights = new float[columns.size()];
+        for (int i = 0; i < headers.length; i++) {
+            headers[i] = labels != null && i < labels.size() && labels.get(i) != null ? labels.get(i) : columns.get(i).name();
+            weights[i] = weight(columns.get(i).type());
+        }
+        HeaderLayout layout = HeaderLayout.of(headers, weights, dataWords, document.right() - document.left(),
+                pdf.fontSize(), this::width);
+        t.setWidths(layout.widths());
         t.setHeaderRows(1);
         t.setComplete(false);
         // A row that does not fit moves to the next page whole; only a row taller than a page is split.
         t.setSplitLate(true);
         t.setSplitRows(true);
-        Font bold = new Font(base, pdf.fontSize(), Font.BOLD);
+        Font bold = new Font(base, layout.fontSize(), Font.BOLD);
         for (int i = 0; i < columns.size(); i++) {
-            String label = labels != null && i < labels.size() && labels.get(i) != null ? labels.get(i) : columns.get(i).name();
-            PdfPCell cell = new PdfPCell(phrase(label, bold));
+            Phrase label = phrase(layout.headers()[i], bold);
+            for (Object chunk : label.getChunks()) ((Chunk) chunk).setSplitCharacter(HeaderLayout.SPLIT);
+            PdfPCell cell = new PdfPCell(label);
             cell.setBackgroundColor(HEADER);
             cell.setHorizontalAlignment(rightAligned[i] ? Element.ALIGN_RIGHT : Element.ALIGN_LEFT);
             style(cell);
             t.addCell(cell);
         }
+        for (PdfPCell cell : early) t.addCell(cell);
+        early.clear();
         return t;
+    }
+
+    private void measureWords(int column, String s) {
+        for (String word : HeaderLayout.pieces(s, false)) {
+            dataWords[column] = Math.max(dataWords[column], width(word.strip(), body.getSize()));
+        }
+    }
+
+    /** Width in points of {@code s} as {@link #phrase} sets it (fallback fonts, replacements) at {@code size}. */
+    private float width(String s, float size) {
+        float w = 0;
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            i += Character.charCount(cp);
+            int f = fontFor(cp);
+            if (f == DROP) continue;
+            w += f == REPLACE ? base.getWidthPoint('?', size) : (f == 0 ? base : fallbacks[f - 1]).getWidthPoint(cp, size);
+        }
+        return w;
     }
 
     private static float weight(ColumnType type) {
@@ -251,46 +311,57 @@ public final class PdfFormatWriter implements FormatWriter {
         cell.setBorderWidth(0.4f);
         cell.setPaddingTop(1.5f);
         cell.setPaddingBottom(3f);
-        cell.setPaddingLeft(3f);
-        cell.setPaddingRight(3f);
+        cell.setPaddingLeft(HeaderLayout.PADDING);
+        cell.setPaddingRight(HeaderLayout.PADDING);
     }
 
     private String title() {
         return pdf.title() != null ? pdf.title() : context.dataset();
     }
 
-    /** The text as a phrase in {@code font}, with characters the font lacks set in the CJK font or replaced. */
+    /**
+     * The text as a phrase in {@code font}, each character the font lacks set in the first fallback font that has
+     * it, or dropped, or replaced (see {@link #fontFor}). Text the base font covers, nearly all, takes one scan.
+     */
     private Phrase phrase(String s, Font font) {
         if (s.length() > MAX_CELL_CHARS) s = s.substring(0, MAX_CELL_CHARS) + "…";
         if (covered(s)) return new Phrase(s, font);
         Phrase p = new Phrase();
         StringBuilder run = new StringBuilder();
-        boolean runCjk = false;
+        int runFont = 0;
         for (int i = 0; i < s.length(); ) {
             int cp = s.codePointAt(i);
             i += Character.charCount(cp);
-            boolean useCjk = false;
-            if (cp == '\n') {
-                // kept: a line break inside a cell
-            } else if (Character.isISOControl(cp)) {
-                cp = ' ';
-            } else if (!base.charExists(cp)) {
-                BaseFont c = cjkFont();
-                if (c != null && c.charExists(cp)) {
-                    useCjk = true;
-                } else {
-                    cp = '?';
-                }
+            int f = fontFor(cp);
+            if (f == DROP) continue;
+            if (f == REPLACE) {
+                cp = '?';
+                f = 0;
             }
-            if (useCjk != runCjk && run.length() > 0) {
-                p.add(new Phrase(run.toString(), runCjk ? cjkVariant(font) : font));
+            if (f != runFont && run.length() > 0) {
+                p.add(new Phrase(run.toString(), variant(font, runFont)));
                 run.setLength(0);
             }
-            runCjk = useCjk;
-            run.appendCodePoint(cp);
+            runFont = f;
+            run.appendCodePoint(cp == '\n' || !Character.isISOControl(cp) ? cp : ' ');
         }
-        if (run.length() > 0) p.add(new Phrase(run.toString(), runCjk ? cjkVariant(font) : font));
+        if (run.length() > 0) p.add(new Phrase(run.toString(), variant(font, runFont)));
         return p;
+    }
+
+    /**
+     * Which font sets {@code cp}: 0 for the base font, 1 + n for fallback n, or {@link #DROP} (invisible format
+     * characters: joiners, variation selectors, which no font draws) or {@link #REPLACE} (shown as '?').
+     */
+    private int fontFor(int cp) {
+        if (cp == '\n' || Character.isISOControl(cp) || base.charExists(cp)) return 0;
+        int type = Character.getType(cp);
+        if (type == Character.FORMAT || cp >= 0xFE00 && cp <= 0xFE0F || cp >= 0xE0100 && cp <= 0xE01EF) return DROP;
+        for (int f = 0; f < FALLBACK_FONTS.length; f++) {
+            BaseFont fallback = fallback(f);
+            if (fallback != null && fallback.charExists(cp)) return f + 1;
+        }
+        return REPLACE;
     }
 
     private boolean covered(String s) {
@@ -303,24 +374,40 @@ public final class PdfFormatWriter implements FormatWriter {
         return true;
     }
 
-    private Font cjkVariant(Font font) {
+    /** {@code font} set in font {@code f} (see {@link #fontFor}); the body's variants are made once. */
+    private Font variant(Font font, int f) {
+        if (f == 0) return font;
         if (font == body) {
-            if (bodyCjk == null) bodyCjk = new Font(cjk, font.getSize(), font.getStyle());
-            return bodyCjk;
+            if (bodyFallback[f - 1] == null) bodyFallback[f - 1] = new Font(fallbacks[f - 1], font.getSize(), font.getStyle());
+            return bodyFallback[f - 1];
         }
-        return new Font(cjk, font.getSize(), font.getStyle(), font.getColor());
+        return new Font(fallbacks[f - 1], font.getSize(), font.getStyle(), font.getColor());
     }
 
-    private BaseFont cjkFont() {
-        if (!cjkTried) {
-            cjkTried = true;
+    /** Fallback font {@code f}, loaded on first need (a new BaseFont per document: subset state is per document). */
+    private BaseFont fallback(int f) {
+        if (!fallbackTried[f]) {
+            fallbackTried[f] = true;
             try {
-                cjk = BaseFont.createFont("STSong-Light", "UniGB-UCS2-H", BaseFont.NOT_EMBEDDED);
+                fallbacks[f] = BaseFont.createFont(FALLBACK_FONTS[f].substring(FALLBACK_FONTS[f].lastIndexOf('/') + 1),
+                        BaseFont.IDENTITY_H, BaseFont.EMBEDDED, false, fallbackBytes(f), null);
             } catch (IOException | RuntimeException e) {
-                cjk = null;
+                fallbacks[f] = null;
             }
         }
-        return cjk;
+        return fallbacks[f];
+    }
+
+    private static byte[] fallbackBytes(int f) throws IOException {
+        synchronized (FALLBACK_BYTES) {
+            if (FALLBACK_BYTES[f] == null) {
+                try (InputStream in = PdfFormatWriter.class.getClassLoader().getResourceAsStream(FALLBACK_FONTS[f])) {
+                    if (in == null) throw new IOException("no " + FALLBACK_FONTS[f] + " on the class path");
+                    FALLBACK_BYTES[f] = in.readAllBytes();
+                }
+            }
+            return FALLBACK_BYTES[f];
+        }
     }
 
     /** Liberation Sans from OpenPDF's jar (a new BaseFont per document: a font's subset state is per document). */
@@ -352,12 +439,14 @@ public final class PdfFormatWriter implements FormatWriter {
     /** "title — page n of m" at the foot of every page; m is a template filled in when the document closes. */
     private static final class Footer extends PdfPageEventHelper {
         private final Font font;
-        private final String title;
+        private final Phrase title;
         private PdfTemplate total;
 
-        Footer(Font font, String title) {
+        Footer(Font font, BiFunction<String, Font, Phrase> phrase, String title) {
             this.font = font;
-            this.title = title.length() > 120 ? title.substring(0, 117) + "..." : title;
+            // Cut by code point, so that a character outside the BMP is never split in two.
+            this.title = phrase.apply(title.codePointCount(0, title.length()) > 120
+                    ? title.substring(0, title.offsetByCodePoints(0, 117)) + "..." : title, font);
         }
 
         @Override
@@ -375,12 +464,12 @@ public final class PdfFormatWriter implements FormatWriter {
             float labelWidth = bf.getWidthPoint(label, size);
             float right = document.right();
             float reserve = bf.getWidthPoint("00000", size);
+            // The title may need fallback fonts, which the phrase carries; the page label is plain digits.
+            ColumnText.showTextAligned(cb, Element.ALIGN_LEFT, title, document.left(), y, 0);
             cb.saveState();
             cb.setColorFill(font.getColor());
             cb.beginText();
             cb.setFontAndSize(bf, size);
-            cb.setTextMatrix(document.left(), y);
-            cb.showText(printable(title, bf));
             cb.setTextMatrix(right - reserve - labelWidth, y);
             cb.showText(label);
             cb.endText();
@@ -396,12 +485,6 @@ public final class PdfFormatWriter implements FormatWriter {
             total.setTextMatrix(0, 0);
             total.showText(String.valueOf(writer.getPageNumber() - 1));
             total.endText();
-        }
-
-        private static String printable(String s, BaseFont bf) {
-            StringBuilder b = new StringBuilder(s.length());
-            s.codePoints().forEach(cp -> b.appendCodePoint(bf.charExists(cp) && !Character.isISOControl(cp) ? cp : '?'));
-            return b.toString();
         }
     }
 }

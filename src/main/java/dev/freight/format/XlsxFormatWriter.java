@@ -9,6 +9,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -25,8 +26,8 @@ import java.util.function.Function;
  * <p>
  * Cells are typed: integers and decimals are numbers (a decimal gets a number format with its own scale, so 0.10
  * shows as 0.10), dates and timestamps are Excel dates with an ISO-like display format, booleans are booleans, and
- * everything else is text, never a formula. Where a typed cell would not be exact, exactness wins and the cell is
- * the canonical text instead (see {@link #writeCell}).
+ * everything else is text, written verbatim and never a formula. Where a typed cell would not be exact, exactness
+ * wins and the cell is the canonical text instead (see {@link #writeCell}).
  * <p>
  * A sheet holds at most 1,048,576 rows: after {@value #MAX_DATA_ROWS} data rows the export continues on
  * "name (2)", "name (3)" … with the header repeated, where other tools simply fail.
@@ -89,7 +90,7 @@ final class XlsxFormatWriter implements FormatWriter {
         this.sheetBase = XlsxOptions.sheetName(options, context);
         this.widths = new double[columns.size()];
         // FastExcel's Workbook.finish() ends the zip but the stream belongs to the engine: never let it be closed.
-        this.workbook = new Workbook(new FilterOutputStream(out) {
+        OutputStream unclosable = new FilterOutputStream(out) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 out.write(b, off, len);
@@ -99,9 +100,24 @@ final class XlsxFormatWriter implements FormatWriter {
             public void close() throws IOException {
                 flush();
             }
-        }, "Freight", null);
+        };
+        this.workbook = new Workbook(unclosable, "Freight", null);
+        Instant generated = context == null ? Instant.now() : context.generatedAt();
+        if (!XlsxZipStream.install(workbook,
+                new XlsxZipStream(unclosable, LocalDateTime.ofInstant(generated, options.timeZone())))) {
+            warnOnce();
+        }
         // Deflate dominates the cost of a streamed workbook; level 1 makes files ~15% larger and the export much faster.
         workbook.setCompressionLevel(java.util.zip.Deflater.BEST_SPEED);
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean WARNED = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private static void warnOnce() {
+        if (WARNED.compareAndSet(false, true)) {
+            org.slf4j.LoggerFactory.getLogger(XlsxFormatWriter.class).warn("this FastExcel version cannot take Freight's"
+                    + " zip stream: XLSX files keep FastExcel's own (undated entries, <dimension ref=\"A1\"/>)");
+        }
     }
 
     @Override
@@ -120,11 +136,7 @@ final class XlsxFormatWriter implements FormatWriter {
         dataRowsInSheet = 0;
         if (widthsApplied) applyWidths();
         if (options.header() && !labels.isEmpty()) {
-            for (int c = 0; c < labels.size(); c++) {
-                // Labels are user text too: a header cell must not become a formula any more than a data cell.
-                String label = labels.get(c);
-                sheet.inlineString(0, c, options.sanitizeFormulas() ? FormulaGuard.neutralise(label) : label);
-            }
+            for (int c = 0; c < labels.size(); c++) sheet.inlineString(0, c, ooxmlText(labels.get(c)));
             sheet.range(0, 0, 0, labels.size() - 1).style().bold().set();
             sheet.freezePane(0, 1);
             nextRow = 1;
@@ -195,18 +207,17 @@ final class XlsxFormatWriter implements FormatWriter {
      *   export's {@code time_zone} (UTC by default).</li>
      *   <li>Dates before 1900-03-01 (Excel's calendar starts in 1900 and gets February 1900 wrong) or after 9999
      *   are written as ISO text.</li>
-     *   <li>Binary is base64 text; JSON, arrays, UUIDs … (TEXT_LIKE) are text. Text is neutralised like in CSV
-     *   ({@code '} before = + - @ tab CR) unless {@code sanitize_formulas: false}, and is an inline string either
-     *   way: this writer never writes a formula. Characters XML 1.0 cannot carry (other control characters) are
-     *   dropped by FastExcel.</li>
+     *   <li>Binary is base64 text; JSON, arrays, UUIDs … (TEXT_LIKE) are text. Text is written verbatim as an
+     *   inline string, which Excel never evaluates, so {@code =SUM(A1)} or {@code @support} stay the user's data;
+     *   CSV needs neutralising ({@link FormulaGuard}) because a CSV field has no type, XLSX does not. Only the
+     *   encoding escapes OOXML itself requires are applied (see {@link #ooxmlText}).</li>
      * </ul>
      * Number and date cells are never affected by {@code number_locale} or {@code bool_text}, which change text.
      */
     private int writeCell(int r, int c, Object v, boolean measure) {
         if (v == null) {
             if (options.nullText().isEmpty()) return 0;
-            sheet.inlineString(r, c, options.nullText());
-            return options.nullText().length();
+            return text(r, c, options.nullText());
         }
         switch (types[c]) {
             case INTEGER -> {
@@ -258,8 +269,7 @@ final class XlsxFormatWriter implements FormatWriter {
                 return text(r, c, Base64.getEncoder().encodeToString((byte[]) v));
             }
             default -> {
-                String s = v.toString();
-                return text(r, c, options.sanitizeFormulas() ? FormulaGuard.neutralise(s) : s);
+                return text(r, c, v.toString());
             }
         }
     }
@@ -274,8 +284,53 @@ final class XlsxFormatWriter implements FormatWriter {
     }
 
     private int text(int r, int c, String s) {
-        sheet.inlineString(r, c, s);
+        sheet.inlineString(r, c, ooxmlText(s));
         return s.length();
+    }
+
+    /**
+     * The text as OOXML must carry it to read back unchanged. A reader (Excel, POI) decodes {@code _xHHHH_} inside
+     * a string as U+HHHH (ECMA-376 ST_Xstring), so an underscore that starts such a pattern is itself escaped as
+     * {@code _x005F_}; and control characters XML 1.0 cannot hold (FastExcel would drop them) are written with that
+     * escape too. Tab, LF and CR pass (FastExcel writes them as character references). Text needing neither, nearly
+     * all of it, is returned as is after one scan.
+     */
+    static String ooxmlText(String s) {
+        int n = s.length();
+        int i = 0;
+        while (i < n && !needsEscape(s, i)) i++;
+        if (i == n) return s;
+        StringBuilder b = new StringBuilder(n + 16).append(s, 0, i);
+        for (; i < n; i++) {
+            char ch = s.charAt(i);
+            if (!needsEscape(s, i)) {
+                b.append(ch);
+            } else {
+                b.append("_x").append(HEX[ch >> 12 & 0xF]).append(HEX[ch >> 8 & 0xF]).append(HEX[ch >> 4 & 0xF])
+                        .append(HEX[ch & 0xF]).append('_');
+            }
+        }
+        return b.toString();
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    private static boolean needsEscape(String s, int i) {
+        char ch = s.charAt(i);
+        if (ch < 0x20) return ch != '\t' && ch != '\n' && ch != '\r';
+        if (ch == '_') return looksLikeEscape(s, i);
+        return ch == 0xFFFE || ch == 0xFFFF;
+    }
+
+    /** {@code _xHHHH_} at {@code i}, with either case of x and hex digits: escaping a few too many is harmless. */
+    private static boolean looksLikeEscape(String s, int i) {
+        if (i + 6 >= s.length() || s.charAt(i + 6) != '_') return false;
+        char x = s.charAt(i + 1);
+        if (x != 'x' && x != 'X') return false;
+        for (int k = i + 2; k < i + 6; k++) {
+            if (Character.digit(s.charAt(k), 16) < 0) return false;
+        }
+        return true;
     }
 
     private static final String[] DECIMAL_FORMATS = new String[31];

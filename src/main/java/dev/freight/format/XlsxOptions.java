@@ -6,21 +6,25 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The options of the XLSX format: the common ones, {@code header} and {@code sanitize_formulas} (parsed by
- * {@link FormatOptions} like for CSV), and {@code sheet_name}. Also the sheet-name rules Excel enforces: at most 31
- * characters, none of {@code [ ] : * ? / \}, not starting or ending with an apostrophe, not blank, not "History".
+ * The options of the XLSX format: the common ones, {@code header} (parsed by {@link FormatOptions} like for CSV),
+ * and {@code sheet_name}. Also the sheet-name rules Excel enforces: at most 31 characters, none of
+ * {@code [ ] : * ? / \}, not starting or ending with an apostrophe, not blank, not "History".
  */
 final class XlsxOptions {
     static final String SHEET_NAME = "sheet_name";
-    static final Set<String> NAMES = FormatOptions.union(FormatOptions.COMMON,
-            Set.of("header", "sanitize_formulas", SHEET_NAME));
+    static final Set<String> NAMES = FormatOptions.union(FormatOptions.COMMON, Set.of("header", SHEET_NAME));
+    /**
+     * Accepted (and still validated) but without effect: an XLSX text cell is never a formula, so there is nothing
+     * to neutralise. Not advertised; kept so that requests, schedules and retries made before still run.
+     */
+    static final Set<String> RETIRED = Set.of("sanitize_formulas");
     static final int MAX_SHEET_NAME = 31;
     private static final String FORBIDDEN = "[]:*?/\\";
 
     private XlsxOptions() {
     }
 
-    /** Validates {@code sheet_name} up front; {@code header} and {@code sanitize_formulas} are checked by the parser. */
+    /** Validates {@code sheet_name} up front; {@code header} is checked by the parser. */
     static void check(FormatOptions options) {
         Object value = options.option(SHEET_NAME);
         if (value == null) return;

@@ -57,7 +57,8 @@ import static org.assertj.core.api.Assertions.within;
  * Expected cells, written out here independently of the writer: integers within ±(2^53-1) and decimals with at
  * most 15 significant digits are NUMERIC (decimals with a "0.00…" format of their scale), beyond that exact text;
  * dates and timestamps are date-formatted numbers (instants as wall-clock time in the export zone); booleans are
- * BOOLEAN; text is STRING (neutralised unless sanitize_formulas is false); binary is base64; NULL is blank.
+ * BOOLEAN; text is STRING holding exactly the database's text (never neutralised: an XLSX text cell is never a
+ * formula); binary is base64; NULL is blank.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class XlsxGoldenValuesContract {
@@ -93,7 +94,7 @@ abstract class XlsxGoldenValuesContract {
         try (XSSFWorkbook wb = read(out)) {
             assertThat(wb.getNumberOfSheets()).isEqualTo(1);
             assertThat(wb.getSheetName(0)).isEqualTo("golden");
-            assertMatchesDatabase(wb.getSheetAt(0), true, ZoneOffset.UTC);
+            assertMatchesDatabase(wb.getSheetAt(0), ZoneOffset.UTC);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -103,17 +104,16 @@ abstract class XlsxGoldenValuesContract {
     @ValueSource(strings = {"Europe/Paris", "America/New_York"})
     void instantsAreTheWallClockTimeInTheExportTimeZone(String zone) {
         try (XSSFWorkbook wb = read(export(Map.of("time_zone", zone)))) {
-            assertMatchesDatabase(wb.getSheetAt(0), true, ZoneId.of(zone));
+            assertMatchesDatabase(wb.getSheetAt(0), ZoneId.of(zone));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     @Test
-    void withoutNeutralisationFormulaTextIsStillAStringNeverAFormula() {
-        try (XSSFWorkbook wb = read(export(Map.of("sanitize_formulas", false)))) {
+    void formulaLookingTextIsTheDatabaseTextInAStringCellNeverAFormula() {
+        try (XSSFWorkbook wb = read(export(Map.of()))) {
             XSSFSheet sheet = wb.getSheetAt(0);
-            assertMatchesDatabase(sheet, false, ZoneOffset.UTC);
             Cell label = cell(sheet, EQUALS, "label");
             assertThat(label.getCellType()).isEqualTo(CellType.STRING);
             assertThat(label.getStringCellValue()).isEqualTo("=SUM(A1:A2)");
@@ -129,7 +129,7 @@ abstract class XlsxGoldenValuesContract {
         Map<String, Object> options = Map.of("number_locale", "de-DE", "bool_text", "ja,nein",
                 "date_format", "dd.MM.yyyy", "timestamp_format", "dd.MM.yyyy HH:mm");
         try (XSSFWorkbook wb = read(export(options))) {
-            assertMatchesDatabase(wb.getSheetAt(0), true, ZoneOffset.UTC);
+            assertMatchesDatabase(wb.getSheetAt(0), ZoneOffset.UTC);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -153,10 +153,11 @@ abstract class XlsxGoldenValuesContract {
             assertThat(amount.getNumericCellValue()).isEqualTo(12345678.90);
             assertThat(amount.getCellStyle().getDataFormatString()).isEqualTo("0.00");
             assertThat(cell(sheet, PLAIN, "fine").getCellStyle().getDataFormatString()).isEqualTo("0.0000000000");
-            // A negative number stays a number; the same characters as text are neutralised.
+            // A negative number stays a number; the same characters as text stay that text.
             assertThat(cell(sheet, MINUS, "amount").getNumericCellValue()).isEqualTo(-5.25);
-            assertThat(cell(sheet, MINUS, "label").getStringCellValue()).isEqualTo("'-5.25");
-            assertThat(cell(sheet, EQUALS, "label").getStringCellValue()).isEqualTo("'=SUM(A1:A2)");
+            assertThat(cell(sheet, MINUS, "label").getCellType()).isEqualTo(CellType.STRING);
+            assertThat(cell(sheet, MINUS, "label").getStringCellValue()).isEqualTo("-5.25");
+            assertThat(cell(sheet, EQUALS, "label").getStringCellValue()).isEqualTo("=SUM(A1:A2)");
             // Dates with an ISO-like display format.
             XSSFCell day = cell(sheet, PLAIN, "day");
             assertThat(DateUtil.isCellDateFormatted(day)).isTrue();
@@ -242,7 +243,7 @@ abstract class XlsxGoldenValuesContract {
 
     // ------------------------------------------------------------------------------------------ comparison
 
-    private void assertMatchesDatabase(XSSFSheet sheet, boolean sanitize, ZoneId zone) {
+    private void assertMatchesDatabase(XSSFSheet sheet, ZoneId zone) {
         List<Kind> kinds = golden.kinds();
         assertThat(sheet.getLastRowNum()).as("last row (header + data)").isEqualTo(databaseRows.size());
         Row header = sheet.getRow(0);
@@ -258,13 +259,12 @@ abstract class XlsxGoldenValuesContract {
             assertThat(row).as("row for id=%s", expected[0]).isNotNull();
             for (int c = 0; c < COLUMNS.size(); c++) {
                 String where = "row id=" + expected[0] + ", column " + COLUMNS.get(c);
-                assertCell((XSSFCell) row.getCell(c), kinds.get(c), expected[c], sanitize, zone, where);
+                assertCell((XSSFCell) row.getCell(c), kinds.get(c), expected[c], zone, where);
             }
         }
     }
 
-    private static void assertCell(XSSFCell cell, Kind kind, Object value, boolean sanitize, ZoneId zone,
-                                   String where) {
+    private static void assertCell(XSSFCell cell, Kind kind, Object value, ZoneId zone, String where) {
         if (value == null) {
             assertThat(cell == null || cell.getCellType() == CellType.BLANK).as(where + " is blank, got " + cell).isTrue();
             return;
@@ -300,8 +300,7 @@ abstract class XlsxGoldenValuesContract {
                 assertThat(cell.getCellType()).as(where).isEqualTo(CellType.BOOLEAN);
                 assertThat(cell.getBooleanCellValue()).as(where).isEqualTo(value);
             }
-            case TEXT -> assertString(cell, sanitize ? GoldenValuesContract.neutralised((String) value) : (String) value,
-                    where);
+            case TEXT -> assertString(cell, (String) value, where);
             case DATE -> {
                 assertDateCell(cell, "yyyy-mm-dd", where);
                 assertThat(cell.getLocalDateTimeCellValue()).as(where).isEqualTo(((LocalDate) value).atStartOfDay());
