@@ -114,7 +114,9 @@ final class ExportCommand implements Callable<Integer> {
         } catch (SourceUnavailableException e) {
             return fail(err, e, Main.EXIT_SOURCE_UNREACHABLE);
         } catch (ExportFailedException e) {
-            return fail(err, e, "source_unavailable".equals(e.code()) ? Main.EXIT_SOURCE_UNREACHABLE : Main.EXIT_FAILURE);
+            // The local operator reads the database's whole text, which API callers do not.
+            return fail(err, e, e.operatorMessage(),
+                    "source_unavailable".equals(e.code()) ? Main.EXIT_SOURCE_UNREACHABLE : Main.EXIT_FAILURE);
         } catch (ExportCancelledException e) {
             return fail(err, e, Main.EXIT_FAILURE);
         } catch (RuntimeException | IOException e) {

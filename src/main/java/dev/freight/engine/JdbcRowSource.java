@@ -228,6 +228,7 @@ public final class JdbcRowSource implements RowSource {
 
     private ExportFailedException failure(SQLException e) {
         return new ExportFailedException(JdbcSourceErrors.code(e), "source '" + source.name() + "' failed: "
-                + JdbcSourceErrors.describe(e), JdbcSourceErrors.isTransient(e), e);
+                + JdbcSourceErrors.describe(e), JdbcSourceErrors.isTransient(e), e,
+                "source '" + source.name() + "' failed: " + e.getMessage());
     }
 }

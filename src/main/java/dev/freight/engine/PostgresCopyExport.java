@@ -83,7 +83,8 @@ final class PostgresCopyExport {
         } catch (SQLException e) {
             if (cancel.isCancelled()) throw new ExportCancelledException();
             throw new ExportFailedException(JdbcSourceErrors.code(e), "source '" + job.source().name() + "' failed: "
-                    + JdbcSourceErrors.describe(e), JdbcSourceErrors.isTransient(e), e);
+                    + JdbcSourceErrors.describe(e), JdbcSourceErrors.isTransient(e), e,
+                    "source '" + job.source().name() + "' failed: " + e.getMessage());
         } finally {
             job.source().release(connection, reusable);
         }

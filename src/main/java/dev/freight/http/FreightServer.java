@@ -177,8 +177,7 @@ public final class FreightServer implements AutoCloseable {
                             .withHeader("Retry-After", "5")));
             r.exception(ExportFailedException.class, (e, ctx) -> {
                 // The caller reads a stable message; the log keeps the driver's whole text for the operator.
-                LOG.warn("[{}] export failed before the first byte: {}{}", Http.requestId(ctx), e.getMessage(),
-                        e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")");
+                LOG.warn("[{}] export failed before the first byte: {}", Http.requestId(ctx), e.operatorMessage());
                 problem(ctx, new ApiProblem(e.isTransient() ? 503 : 500, e.code(), null, e.getMessage()));
             });
             r.exception(JobStoreException.class, (e, ctx) -> {
