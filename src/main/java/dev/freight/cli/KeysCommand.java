@@ -53,11 +53,13 @@ final class KeysCommand implements Runnable {
         int execute() {
             FreightConfig config = node.load();
             // The config's own keys are checked too: a broken api_keys section should not go unnoticed until serve.
-            ApiKeys.load(config, null);
+            ApiKeys configKeys = ApiKeys.load(config, null);
             Principal principal = ApiKeys.principal(name, role, attributes(attributes), ApiKeys.roleNames(config.roles()));
             String key = ApiKeys.newKey();
             String hash = ApiKeys.sha256Hex(key);
             if (printConfig) {
+                // Only the config is checked: printing an entry must not need (or create) the job store.
+                refuseTakenName(configKeys, principal);
                 System.out.println(key);
                 System.out.println();
                 System.out.println("api_keys:");
@@ -74,7 +76,9 @@ final class KeysCommand implements Runnable {
                 return Main.EXIT_OK;
             }
             try (FreightRuntime runtime = FreightRuntime.storesOnly(config)) {
-                StoredApiKeys.Entry entry = new StoredApiKeys(runtime.store.dataSource()).create(principal, hash);
+                StoredApiKeys stored = new StoredApiKeys(runtime.store.dataSource());
+                refuseTakenName(ApiKeys.load(config, stored), principal);
+                StoredApiKeys.Entry entry = stored.create(principal, hash);
                 System.out.println(key);
                 System.out.flush();
                 System.err.println("Created API key " + entry.id() + " for " + principal.name() + " (role "
@@ -82,6 +86,15 @@ final class KeysCommand implements Runnable {
                         + "revoke " + entry.id());
                 return Main.EXIT_OK;
             }
+        }
+
+        /** Jobs belong to a name: a second principal of the same name would own the first one's jobs. */
+        private static void refuseTakenName(ApiKeys keys, Principal principal) {
+            keys.nameHolder(principal).ifPresent(holder -> {
+                throw new InvalidRequestException("name_taken", "name", "the name '" + principal.name()
+                        + "' is held by " + holder + "; keys of one name own the same jobs, so a new key of that "
+                        + "name needs the same role and attributes: choose another name");
+            });
         }
 
         private static Map<String, String> attributes(List<String> pairs) {

@@ -41,8 +41,8 @@ public final class ApiKeys implements ApiKeyCheck {
     private static final Set<String> ENTRY_KEYS = Set.of("name", "sha256", "role", "attributes");
     private static final String ORIGIN = "configuration";
 
-    /** A key of the config: the principal it stands for and its hash. */
-    record ConfigKey(Principal principal, byte[] hash) {
+    /** A key of the config: the principal it stands for, its hash and where it is ({@code api_keys[2]}). */
+    record ConfigKey(Principal principal, byte[] hash, String at) {
     }
 
     private record Cached(Principal principal, long expiresAtNanos) {
@@ -106,6 +106,14 @@ public final class ApiKeys implements ApiKeyCheck {
                     entry.get().id(), p.name(), p.role());
             return Optional.empty();
         }
+        // Jobs belong to a name: a key whose name another principal holds (stored before names were checked, made
+        // by two racing `keys create`, or a config edited since) would own that principal's jobs.
+        Optional<String> holder = nameHolder(p);
+        if (holder.isPresent()) {
+            LOG.warn("API key {} ({}, {}) refused: its name is held by {}; revoke it (freight keys revoke {})",
+                    entry.get().id(), p.name(), describe(p), holder.get(), entry.get().id());
+            return Optional.empty();
+        }
         if (cache.size() >= CACHE_MAX) {
             cache.values().removeIf(c -> now - c.expiresAtNanos() >= 0);
             if (cache.size() >= CACHE_MAX) cache.clear();
@@ -117,6 +125,34 @@ public final class ApiKeys implements ApiKeyCheck {
             LOG.debug("last_used_at of API key {} not updated: {}", entry.get().id(), e.getMessage());
         }
         return Optional.of(p);
+    }
+
+    // ---- one name, one principal ------------------------------------------------------------------------------
+
+    /**
+     * Who else holds {@code p}'s name with another role or other attributes, if anyone: jobs, limits and idempotency
+     * keys belong to a name, so every key of one name must stand for the same principal. The built-in admin holds
+     * {@value AdminKey#PRINCIPAL}; then the config's keys hold their names; then the oldest active stored key.
+     */
+    public Optional<String> nameHolder(Principal p) {
+        if (p.name().equals(AdminKey.PRINCIPAL)) return Optional.of("the node's built-in admin key");
+        for (ConfigKey k : configKeys) {
+            if (k.principal().name().equals(p.name())) {
+                return k.principal().equals(p) ? Optional.empty()
+                        : Optional.of("the config's " + k.at() + " (" + describe(k.principal()) + ")");
+            }
+        }
+        if (store == null) return Optional.empty();
+        List<StoredApiKeys.Entry> named = store.activeNamed(p.name());
+        if (named.isEmpty() || named.get(0).principal().equals(p)) return Optional.empty();
+        return Optional.of("key " + named.get(0).id() + " (" + describe(named.get(0).principal()) + ")");
+    }
+
+    /** "role analyst, attributes tenant_id=42" or "role user, no attributes". */
+    public static String describe(Principal p) {
+        return "role " + p.role() + ", " + (p.attributes().isEmpty() ? "no attributes" : "attributes "
+                + p.attributes().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(java.util.stream.Collectors.joining(",")));
     }
 
     // ---- keys, hashes, roles ----------------------------------------------------------------------------------
@@ -165,6 +201,10 @@ public final class ApiKeys implements ApiKeyCheck {
 
     private static String nameProblem(String name) {
         if (name == null || name.isBlank()) return "a key needs a name (the principal that owns its jobs)";
+        if (name.equals(AdminKey.PRINCIPAL)) {
+            return "'" + AdminKey.PRINCIPAL + "' is the name of the node's built-in admin key, and jobs belong to a "
+                    + "name: choose another (a key of role admin may have any other name)";
+        }
         if (name.length() > 200) return "name is longer than 200 characters";
         if (name.chars().anyMatch(Character::isISOControl)) return "name must not contain control characters";
         if (!name.equals(name.strip())) return "name must not begin or end with spaces";
@@ -181,6 +221,7 @@ public final class ApiKeys implements ApiKeyCheck {
         }
         List<ConfigKey> keys = new ArrayList<>();
         Map<String, String> seenHashes = new LinkedHashMap<>();
+        Map<String, ConfigKey> seenNames = new LinkedHashMap<>();
         for (int i = 0; i < node.size(); i++) {
             String at = "api_keys[" + i + "]";
             JsonNode entry = node.get(i);
@@ -231,7 +272,14 @@ public final class ApiKeys implements ApiKeyCheck {
                     attributes.put(a.getKey(), a.getValue().textValue());
                 }
             }
-            keys.add(new ConfigKey(new Principal(name, role, attributes), HexFormat.of().parseHex(sha)));
+            Principal principal = new Principal(name, role, attributes);
+            ConfigKey same = seenNames.putIfAbsent(name, new ConfigKey(principal, HexFormat.of().parseHex(sha), at));
+            if (same != null && !same.principal().equals(principal)) {
+                throw new ConfigException(ORIGIN, at + ".name", "'" + name + "' is also the name of " + same.at()
+                        + " (" + describe(same.principal()) + "): keys of one name own the same jobs, so they need "
+                        + "the same role and attributes, or another name");
+            }
+            keys.add(new ConfigKey(principal, HexFormat.of().parseHex(sha), at));
         }
         return keys;
     }

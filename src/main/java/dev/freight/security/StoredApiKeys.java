@@ -71,6 +71,12 @@ public final class StoredApiKeys {
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
     }
 
+    /** The active keys of this name, oldest first (the oldest holds the name). */
+    public List<Entry> activeNamed(String name) {
+        return query("SELECT id, name, role, attributes, created_at, revoked_at, last_used_at FROM api_key "
+                + "WHERE name = ? AND revoked_at IS NULL ORDER BY created_at, id", name);
+    }
+
     /** Every stored key, revoked ones included, oldest first. */
     public List<Entry> list() {
         return query("SELECT id, name, role, attributes, created_at, revoked_at, last_used_at FROM api_key "

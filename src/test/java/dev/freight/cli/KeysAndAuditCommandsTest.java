@@ -164,6 +164,61 @@ class KeysAndAuditCommandsTest {
     }
 
     @Test
+    void keysCreateRefusesTheBuiltInAdminsName() {
+        for (String role : List.of("user", "admin")) {
+            Cli.Output o = freight("keys", "create", "--config", config.toString(), "--name", "admin", "--role", role);
+
+            assertThat(o.exit()).isEqualTo(2);
+            assertThat(o.out()).isEmpty();
+            assertThat(o.err()).startsWith("freight: error: 'admin' is the name of the node's built-in admin key");
+        }
+        assertThat(ok("keys", "list", "--config", config.toString()).out())
+                .doesNotContainPattern("(?m)^key_\\S+\\s+admin\\s");
+    }
+
+    @Test
+    void keysCreateRefusesANameAnActiveStoredKeyHoldsWithAnotherRoleOrAttributes() {
+        createKey("uma", "--role", "analyst", "--attr", "tenant_id=1");
+        String held = ok("keys", "list", "--config", config.toString()).out().lines()
+                .filter(l -> l.contains(" uma ")).findFirst().orElseThrow().split("\\s+")[0];
+
+        for (List<String> other : List.of(List.of("--role", "user"), List.of("--role", "analyst", "--attr", "tenant_id=2"),
+                List.of("--role", "analyst"))) {
+            List<String> args = new java.util.ArrayList<>(List.of("keys", "create", "--config", config.toString(),
+                    "--name", "uma"));
+            args.addAll(other);
+            Cli.Output o = freight(args.toArray(String[]::new));
+            assertThat(o.exit()).as(String.join(" ", other)).isEqualTo(2);
+            assertThat(o.out()).isEmpty();
+            assertThat(o.err()).contains("the name 'uma' is held by key " + held
+                    + " (role analyst, attributes tenant_id=1)");
+        }
+        assertThat(ok("keys", "list", "--config", config.toString()).out().lines().filter(l -> l.contains(" uma ")))
+                .hasSize(1);
+        // The same principal again is a second key of it, as when rotating.
+        createKey("uma", "--role", "analyst", "--attr", "tenant_id=1");
+    }
+
+    @Test
+    void keysCreateRefusesANameAConfigKeyHoldsWithAnotherRole() throws Exception {
+        Path withVic = dir.resolve("with-vic.yml");
+        Files.writeString(withVic, Files.readString(config) + """
+                api_keys:
+                  - { name: vic, sha256: %s, role: analyst }
+                """.formatted(ApiKeys.sha256Hex("frt_vic")));
+
+        for (String printConfig : List.of("", "--print-config")) {
+            List<String> args = new java.util.ArrayList<>(List.of("keys", "create", "--config", withVic.toString(),
+                    "--name", "vic", "--role", "user"));
+            if (!printConfig.isEmpty()) args.add(printConfig);
+            Cli.Output o = freight(args.toArray(String[]::new));
+            assertThat(o.exit()).isEqualTo(2);
+            assertThat(o.out()).isEmpty();
+            assertThat(o.err()).contains("the name 'vic' is held by the config's api_keys[0] (role analyst, no attributes)");
+        }
+    }
+
+    @Test
     void hashPrintsTheSha256AndPrintConfigGivesAnEntryTheConfigAccepts() throws Exception {
         assertThat(ok("keys", "hash", "frt_abc").out().strip()).isEqualTo(ApiKeys.sha256Hex("frt_abc"));
 
