@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  * it owns only the HTTP server: closing it stops serving, and the caller closes the job service, sources and
  * stores it passed in. Wiring, e.g. in {@code serve}:
  * <pre>{@code
- * AdminKey admin = AdminKey.loadOrCreate(dataDir);
+ * AdminKey admin = AdminKey.loadOrCreate(jobStore.dataSource(), dataDir);
  * admin.newKey().ifPresent(k -> out.println("admin API key (shown once): " + k));
  * FreightServer server = new FreightServer(sources, jobService, sweeper, prometheus, runtime.security.withKeys(admin),
  *         FreightServer.Settings.defaults().withHost(host).withPort(port).withSyncMaxRows(syncMaxRows)).start();

@@ -77,7 +77,7 @@ final class SecuredServer implements AutoCloseable {
         Limits limits = Limits.fromConfig(config.limits(), config.roles(), s.maxRequestBytes());
         LinkSigner signer = links != null ? links
                 : LinkSigner.fromConfig(config.server().signedLinks(), config.dataDir(), clock);
-        AdminKey admin = AdminKey.loadOrCreate(dir);
+        AdminKey admin = AdminKey.loadOrCreate(store.dataSource(), dir);
         adminKey = admin.newKey().orElseThrow();
         Security security = new Security(ApiKeyCheck.firstOf(admin, SecuredServer::principal),
                 AccessPolicy.unrestricted(), limits, signer, AuditLog.NONE);

@@ -386,6 +386,24 @@ abstract class SessionHttpContract {
         }
     }
 
+    /** The README promised that every node accepts a session; each node once made its own admin key instead. */
+    @Test
+    void aSecondNodeOnTheJobStoreSharesTheAdminKeyAndAcceptsTheAdminsSession() throws Exception {
+        Browser b = new Browser(adminKey());
+        try (FreightNode second = startNode(dir.resolve("node3"), null)) {
+            assertThat(second.newAdminKey()).as("a second node prints no key of its own").isEmpty();
+
+            HttpResponse<byte[]> byKey = new ApiClient(second.port(), adminKey()).get("/api/v1/audit?limit=1");
+            assertThat(byKey.statusCode()).as(ApiClient.text(byKey)).isEqualTo(200);
+            HttpResponse<byte[]> bySession = new ApiClient(second.port(), null).get(SESSION, "Cookie", b.cookie);
+            assertThat(bySession.statusCode()).as(ApiClient.text(bySession)).isEqualTo(200);
+            assertThat(ApiClient.json(bySession).get("principal").asText()).isEqualTo("admin");
+            assertThat(ApiClient.json(bySession).get("admin").asBoolean()).isTrue();
+            assertThat(new ApiClient(second.port(), null).get("/api/v1/audit?limit=1", "Cookie", b.cookie)
+                    .statusCode()).isEqualTo(200);
+        }
+    }
+
     // ---------------------------------------------------------------- the UI's files
 
     @Test
