@@ -111,7 +111,7 @@ public final class FreightServer implements AutoCloseable {
         CatalogRoutes catalog = new CatalogRoutes(sources, jobs.exports());
         LimitGuard limits = new LimitGuard(security.limits(), jobs);
         JobRoutes jobRoutes = new JobRoutes(jobs, metrics, settings, limits, security.audit());
-        LinkRoute links = new LinkRoute(jobs, security.links(), settings, limits, security.audit());
+        LinkRoute links = new LinkRoute(jobs, security.links(), security.keys(), settings, limits, security.audit());
         DownloadRoute download = new DownloadRoute(jobs, sweeper, security.audit());
         AuditRoutes auditRoutes = new AuditRoutes(jobs, security.audit());
         this.events = new JobEvents(jobs, settings.eventPollInterval());
@@ -223,7 +223,7 @@ public final class FreightServer implements AutoCloseable {
         if ((authorization == null || authorization.isBlank()) && sessions.hasCookie(ctx)) {
             SessionRoutes.Resolved session = sessions.resolve(ctx).orElseThrow(sessions::noSession);
             if (!isRead(ctx)) SessionRoutes.requireCsrf(ctx, session.session());
-            ctx.attribute(Http.CALLER, new Http.Caller(session.principal()));
+            ctx.attribute(Http.CALLER, new Http.Caller(session.principal(), session.session().keySha256()));
             return;
         }
         if (authorization == null || authorization.isBlank()) {
@@ -236,7 +236,7 @@ public final class FreightServer implements AutoCloseable {
         String token = auth.substring(7).trim();
         Optional<Principal> principal = keys.authenticate(token);
         if (principal.isEmpty()) throw unauthorized("invalid API key", true);
-        ctx.attribute(Http.CALLER, new Http.Caller(principal.get()));
+        ctx.attribute(Http.CALLER, new Http.Caller(principal.get(), dev.freight.security.ApiKeys.sha256Hex(token)));
     }
 
     /**

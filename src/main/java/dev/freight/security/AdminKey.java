@@ -206,6 +206,14 @@ public final class AdminKey implements ApiKeyCheck {
                 ? Optional.of(Principal.admin(PRINCIPAL)) : Optional.empty();
     }
 
+    @Override
+    public Optional<Principal> authenticateFingerprint(String fingerprint) {
+        if (fingerprint == null) return Optional.empty();
+        Optional<byte[]> hash = hash();
+        return hash.isPresent() && ApiKeys.fingerprint(HexFormat.of().formatHex(hash.get())).equals(fingerprint)
+                ? Optional.of(Principal.admin(PRINCIPAL)) : Optional.empty();
+    }
+
     private Optional<byte[]> hash() {
         Read read = current;
         Instant now = clock.instant();

@@ -9,7 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -18,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,28 +40,37 @@ public final class ApiKeys implements ApiKeyCheck {
     static final int CACHE_MAX = 10_000;
     public static final String PREFIX = "frt_";
     private static final Pattern HEX64 = Pattern.compile("[0-9a-fA-F]{64}");
+    private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{32}");
     private static final Pattern ATTRIBUTE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
     private static final Set<String> ENTRY_KEYS = Set.of("name", "sha256", "role", "attributes");
     private static final String ORIGIN = "configuration";
 
     /** A key of the config: the principal it stands for, its hash and where it is ({@code api_keys[2]}). */
     record ConfigKey(Principal principal, byte[] hash, String at) {
+        String fingerprint() {
+            return ApiKeys.fingerprint(HexFormat.of().formatHex(hash));
+        }
     }
 
-    private record Cached(Principal principal, long expiresAtNanos) {
+    private record Cached(Principal principal, Instant expiresAt) {
     }
 
     private final List<ConfigKey> configKeys;
+    private final List<String> configFingerprints;
     private final StoredApiKeys store;
     private final Set<String> roles;
-    private final long ttlNanos;
+    private final Duration ttl;
+    private final Clock clock;
+    /** Keyed by "sha256:" + hash or "fingerprint:" + fingerprint (hex): a link's check is cached as a key's is. */
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    ApiKeys(List<ConfigKey> configKeys, StoredApiKeys store, Set<String> roles, Duration cacheTtl) {
+    ApiKeys(List<ConfigKey> configKeys, StoredApiKeys store, Set<String> roles, Duration cacheTtl, Clock clock) {
         this.configKeys = List.copyOf(configKeys);
+        this.configFingerprints = configKeys.stream().map(ConfigKey::fingerprint).toList();
         this.store = store;
         this.roles = Set.copyOf(roles);
-        this.ttlNanos = cacheTtl.toNanos();
+        this.ttl = Objects.requireNonNull(cacheTtl, "cacheTtl");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /** The config's keys (validated: a problem is a {@link ConfigException}) and, when given, the job store's. */
@@ -67,8 +79,13 @@ public final class ApiKeys implements ApiKeyCheck {
     }
 
     public static ApiKeys load(FreightConfig config, StoredApiKeys store, Duration cacheTtl) {
+        return load(config, store, cacheTtl, Clock.systemUTC());
+    }
+
+    /** {@code clock}: what the cache's {@code cacheTtl} is measured on. */
+    public static ApiKeys load(FreightConfig config, StoredApiKeys store, Duration cacheTtl, Clock clock) {
         Set<String> roles = roleNames(config.roles());
-        return new ApiKeys(parse(config.apiKeys(), roles), store, roles, cacheTtl);
+        return new ApiKeys(parse(config.apiKeys(), roles), store, roles, cacheTtl, clock);
     }
 
     /** The principals of the config's keys, in file order (for {@code keys list}). */
@@ -91,14 +108,28 @@ public final class ApiKeys implements ApiKeyCheck {
             if (MessageDigest.isEqual(hash, k.hash()) && match == null) match = k.principal();
         }
         if (match != null) return Optional.of(match);
-        if (store == null) return Optional.empty();
         String hex = HexFormat.of().formatHex(hash);
-        long now = System.nanoTime();
-        Cached cached = cache.get(hex);
-        if (cached != null && now - cached.expiresAtNanos() < 0) return Optional.of(cached.principal());
-        if (cached != null) cache.remove(hex, cached);
         // The store is looked up by hash (unique index): the database compares digests, never the key itself.
-        Optional<StoredApiKeys.Entry> entry = store.findActive(hex);
+        return stored("sha256:" + hex, () -> store.findActive(hex));
+    }
+
+    @Override
+    public Optional<Principal> authenticateFingerprint(String fingerprint) {
+        if (fingerprint == null || !FINGERPRINT.matcher(fingerprint).matches()) return Optional.empty();
+        for (int i = 0; i < configKeys.size(); i++) {
+            if (configFingerprints.get(i).equals(fingerprint)) return Optional.of(configKeys.get(i).principal());
+        }
+        return stored("fingerprint:" + fingerprint, () -> store.findActiveByFingerprint(fingerprint));
+    }
+
+    /** The principal of the active stored key {@code find} finds, if it may be used; found ones are cached. */
+    private Optional<Principal> stored(String cacheKey, java.util.function.Supplier<Optional<StoredApiKeys.Entry>> find) {
+        if (store == null) return Optional.empty();
+        Instant now = clock.instant();
+        Cached cached = cache.get(cacheKey);
+        if (cached != null && now.isBefore(cached.expiresAt())) return Optional.of(cached.principal());
+        if (cached != null) cache.remove(cacheKey, cached);
+        Optional<StoredApiKeys.Entry> entry = find.get();
         if (entry.isEmpty()) return Optional.empty();
         Principal p = entry.get().principal();
         if (!roles.contains(p.role())) {
@@ -115,16 +146,27 @@ public final class ApiKeys implements ApiKeyCheck {
             return Optional.empty();
         }
         if (cache.size() >= CACHE_MAX) {
-            cache.values().removeIf(c -> now - c.expiresAtNanos() >= 0);
+            cache.values().removeIf(c -> !now.isBefore(c.expiresAt()));
             if (cache.size() >= CACHE_MAX) cache.clear();
         }
-        cache.put(hex, new Cached(p, now + ttlNanos));
+        cache.put(cacheKey, new Cached(p, now.plus(ttl)));
         try {
             store.touch(entry.get().id());
         } catch (RuntimeException e) {
             LOG.debug("last_used_at of API key {} not updated: {}", entry.get().id(), e.getMessage());
         }
         return Optional.of(p);
+    }
+
+    /**
+     * What names a key in a shared URL (a signed link) without being usable for anything else: the first 16 bytes
+     * of the SHA-256 of the key's lower-case SHA-256 hex, as 32 hex characters. Neither the key nor its hash (which
+     * signs in a session check) can be had from it; the job store keeps it beside the hash (migration V8), which
+     * is also why it hashes the hex text: the migration computes it in SQL from the stored hex.
+     */
+    public static String fingerprint(String sha256Hex) {
+        byte[] digest = AdminKey.sha256(sha256Hex.toLowerCase(java.util.Locale.ROOT));
+        return HexFormat.of().formatHex(digest, 0, 16);
     }
 
     // ---- one name, one principal ------------------------------------------------------------------------------

@@ -50,13 +50,15 @@ public final class StoredApiKeys {
         String id = "key_" + HexFormat.of().formatHex(randomBytes(8));
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(
-                "INSERT INTO api_key (id, name, role, attributes, key_sha256, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO api_key (id, name, role, attributes, key_sha256, key_fingerprint, created_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             s.setString(1, id);
             s.setString(2, principal.name());
             s.setString(3, principal.role());
             s.setString(4, principal.attributesJson());
             s.setString(5, sha256Hex);
-            s.setObject(6, now.atOffset(ZoneOffset.UTC));
+            s.setString(6, ApiKeys.fingerprint(sha256Hex));
+            s.setObject(7, now.atOffset(ZoneOffset.UTC));
             s.executeUpdate();
         } catch (SQLException e) {
             throw failure(e);
@@ -68,6 +70,13 @@ public final class StoredApiKeys {
     public Optional<Entry> findActive(String sha256Hex) {
         List<Entry> found = query("SELECT id, name, role, attributes, created_at, revoked_at, last_used_at FROM api_key "
                 + "WHERE key_sha256 = ? AND revoked_at IS NULL", sha256Hex);
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    /** The active key with this {@link ApiKeys#fingerprint fingerprint} (the key a signed link names). */
+    public Optional<Entry> findActiveByFingerprint(String fingerprint) {
+        List<Entry> found = query("SELECT id, name, role, attributes, created_at, revoked_at, last_used_at FROM api_key "
+                + "WHERE key_fingerprint = ? AND revoked_at IS NULL", fingerprint);
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
     }
 

@@ -886,6 +886,47 @@ class HostileInputTest {
         assertProblem(client(null).get(path), 410, "link_expired");
     }
 
+    /** A link once outlived the revocation of the key that made it, for up to max_ttl (24 h). */
+    @Test
+    @Order(8)
+    void aLinkOfARevokedKeyIsRefusedAndServesNothing() {
+        String key = ApiKeys.newKey();
+        storedKeys().create(new Principal("rita", "analyst", Map.of("tenant_id", "1")), ApiKeys.sha256Hex(key));
+        ApiClient rita = client(key);
+        String path = link(rita, completed(rita, "{\"dataset\": \"accounts\", \"delivery\": \"async\"}"), "");
+        assertThat(storedKeys().revoke("rita")).isEqualTo(1);
+        long deadline = System.nanoTime() + ApiKeys.CACHE_TTL.plusSeconds(2).toNanos();
+        while (client(null).get(path).statusCode() == 200) {
+            assertThat(System.nanoTime()).as("the link still works after the revocation").isLessThan(deadline);
+            sleep(200);
+        }
+        World before = world();
+        long downloads = auditCount("export_downloaded");
+
+        HttpResponse<byte[]> r = client(null).get(path);
+
+        assertProblem(r, 403, "link_revoked");
+        assertNothingHappened(before);
+        assertThat(auditCount("export_downloaded")).isEqualTo(downloads);
+        assertThat(client(null).get(link(alice, alicesJob, "")).statusCode()).as("a key still active").isEqualTo(200);
+    }
+
+    /** Version 1 links named no key: accepted, they would outlive a revocation too. */
+    @Test
+    @Order(8)
+    void aGenuineLinkOfTheEarlierFormatIsRefused() throws Exception {
+        String payload = "v1\n" + alicesJob + "\nalice\n" + (System.currentTimeMillis() / 1000 + 300);
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(LINK_KEY.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        String token = b64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "."
+                + b64.encodeToString(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+        World before = world();
+
+        assertProblem(client(null).get(JOBS + "/" + alicesJob + "/download?token=" + token), 403, "invalid_link");
+        assertNothingHappened(before);
+    }
+
     @Test
     @Order(8)
     void aLinkLongerThanTheMaximumIsRefused() {

@@ -376,6 +376,30 @@ abstract class SessionHttpContract {
     }
 
     @Test
+    void aLinkMadeInABrowserSessionEndsWhenTheSessionsKeyIsRevoked() throws Exception {
+        StoredApiKeys keys = new StoredApiKeys(store.dataSource());
+        String key = ApiKeys.newKey();
+        keys.create(Principal.user("dora"), ApiKeys.sha256Hex(key));
+        Browser b = new Browser(key);
+        String id = ApiClient.json(b.post(JOBS, ASYNC_JOB, b.csrf)).get("id").asText();
+        assertThat(ApiClient.text(b.get(JOBS + "/" + id + "/events"))).contains("\"completed\"");
+        HttpResponse<byte[]> created = b.post(JOBS + "/" + id + "/link", "", b.csrf);
+        assertThat(created.statusCode()).as(ApiClient.text(created)).isEqualTo(201);
+        String url = ApiClient.json(created).get("url").asText();
+
+        assertThat(keys.revoke("dora")).isEqualTo(1);
+
+        ApiClient anonymous = admin.as(null);
+        long deadline = System.nanoTime() + ApiKeys.CACHE_TTL.plusSeconds(5).toNanos();
+        HttpResponse<byte[]> r = anonymous.get(url);
+        while (r.statusCode() == 200 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            r = anonymous.get(url);
+        }
+        assertProblem(r, 403, "link_revoked");
+    }
+
+    @Test
     void anyNodeOnTheJobStoreAcceptsTheSessionAndHttpsMakesTheCookieSecure() throws Exception {
         Browser b = new Browser(ALICE);
         try (FreightNode second = startNode(dir.resolve("node2"), "https://freight.example.com")) {
