@@ -186,7 +186,8 @@ final class KeysCommand implements Runnable {
                             : "no active key with the id or name '" + nameOrId + "' (see freight keys list)");
                 }
                 System.err.println("Revoked " + revoked + " key(s) of '" + nameOrId + "'; nodes refuse "
-                        + (revoked == 1 ? "it" : "them") + " within " + ApiKeys.CACHE_TTL.toSeconds() + " seconds");
+                        + (revoked == 1 ? "it" : "them") + ", and the browser sessions and signed links made with "
+                        + (revoked == 1 ? "it" : "them") + ", within " + ApiKeys.CACHE_TTL.toSeconds() + " seconds");
                 return Main.EXIT_OK;
             }
         }

@@ -31,7 +31,9 @@ import java.util.regex.Pattern;
  * those created at run time with {@code freight keys create} (in the job store).
  *
  * <p>A stored key that was found is remembered for {@link #CACHE_TTL} so that not every request reads the job
- * store; revoking a key therefore takes effect on every node within that time. Unknown tokens are never cached (a
+ * store; revoking a key therefore takes effect on every node within that time, for requests with the key, the
+ * browser sessions opened with it (checked by its hash) and the signed links it made (checked by its
+ * {@link #fingerprint}). Unknown tokens are never cached (a
  * key created a moment ago works at once), and the cache is bounded, so random tokens cannot fill memory.
  */
 public final class ApiKeys implements ApiKeyCheck {
