@@ -33,8 +33,8 @@ import java.util.regex.Pattern;
  * <p>A stored key that was found is remembered for {@link #CACHE_TTL} so that not every request reads the job
  * store; revoking a key therefore takes effect on every node within that time, for requests with the key, the
  * browser sessions opened with it (checked by its hash) and the signed links it made (checked by its
- * {@link #fingerprint}). Unknown tokens are never cached (a
- * key created a moment ago works at once), and the cache is bounded, so random tokens cannot fill memory.
+ * {@link #fingerprint}). Unknown tokens are never cached (a key created a moment ago works at once), and the cache
+ * is bounded, so random tokens cannot fill memory.
  */
 public final class ApiKeys implements ApiKeyCheck {
     private static final Logger LOG = LoggerFactory.getLogger(ApiKeys.class);
@@ -118,6 +118,7 @@ public final class ApiKeys implements ApiKeyCheck {
     @Override
     public Optional<Principal> authenticateFingerprint(String fingerprint) {
         if (fingerprint == null || !FINGERPRINT.matcher(fingerprint).matches()) return Optional.empty();
+        // Plain comparisons: a fingerprint travels in URLs and is no secret, so timing tells nothing worth having.
         for (int i = 0; i < configKeys.size(); i++) {
             if (configFingerprints.get(i).equals(fingerprint)) return Optional.of(configKeys.get(i).principal());
         }

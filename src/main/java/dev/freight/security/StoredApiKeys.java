@@ -20,8 +20,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * API keys created at run time, in the job store's {@code api_key} table (migration V4): only their SHA-256 hex is
- * stored. Every node sharing the job store knows them; revoking one marks it, it is never deleted.
+ * API keys created at run time, in the job store's {@code api_key} table (migrations V4, V8): only their SHA-256 hex
+ * (and the {@link ApiKeys#fingerprint fingerprint} signed links name them by) is stored. Every node sharing the job
+ * store knows them; revoking one marks it, it is never deleted.
  */
 public final class StoredApiKeys {
     private static final SecureRandom RANDOM = new SecureRandom();
