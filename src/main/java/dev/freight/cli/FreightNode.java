@@ -66,7 +66,7 @@ public final class FreightNode implements AutoCloseable {
         FreightRuntime runtime = FreightRuntime.full(config, demo, true);
         FreightServer server = null;
         try {
-            AdminKey admin = AdminKey.loadOrCreate(config.dataDir());
+            AdminKey admin = AdminKey.loadOrCreate(runtime.store.dataSource(), config.dataDir());
             FreightServer.Settings settings = FreightServer.Settings.defaults()
                     .withHost(host != null ? host : config.server().host())
                     .withPort(port != null ? port : config.server().port())

@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
  * at once), or printed as a config entry. A key is shown once, when created; only its SHA-256 is kept.
  */
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "Create, list, revoke and hash API keys.",
-        subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class, KeysCommand.Hash.class})
+        subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class,
+                KeysCommand.RotateAdmin.class, KeysCommand.Hash.class})
 final class KeysCommand implements Runnable {
     @Override
     public void run() {
@@ -53,11 +54,13 @@ final class KeysCommand implements Runnable {
         int execute() {
             FreightConfig config = node.load();
             // The config's own keys are checked too: a broken api_keys section should not go unnoticed until serve.
-            ApiKeys.load(config, null);
+            ApiKeys configKeys = ApiKeys.load(config, null);
             Principal principal = ApiKeys.principal(name, role, attributes(attributes), ApiKeys.roleNames(config.roles()));
             String key = ApiKeys.newKey();
             String hash = ApiKeys.sha256Hex(key);
             if (printConfig) {
+                // Only the config is checked: printing an entry must not need (or create) the job store.
+                refuseTakenName(configKeys, principal);
                 System.out.println(key);
                 System.out.println();
                 System.out.println("api_keys:");
@@ -74,7 +77,9 @@ final class KeysCommand implements Runnable {
                 return Main.EXIT_OK;
             }
             try (FreightRuntime runtime = FreightRuntime.storesOnly(config)) {
-                StoredApiKeys.Entry entry = new StoredApiKeys(runtime.store.dataSource()).create(principal, hash);
+                StoredApiKeys stored = new StoredApiKeys(runtime.store.dataSource());
+                refuseTakenName(ApiKeys.load(config, stored), principal);
+                StoredApiKeys.Entry entry = stored.create(principal, hash);
                 System.out.println(key);
                 System.out.flush();
                 System.err.println("Created API key " + entry.id() + " for " + principal.name() + " (role "
@@ -82,6 +87,15 @@ final class KeysCommand implements Runnable {
                         + "revoke " + entry.id());
                 return Main.EXIT_OK;
             }
+        }
+
+        /** Jobs belong to a name: a second principal of the same name would own the first one's jobs. */
+        private static void refuseTakenName(ApiKeys keys, Principal principal) {
+            keys.nameHolder(principal).ifPresent(holder -> {
+                throw new InvalidRequestException("name_taken", "name", "the name '" + principal.name()
+                        + "' is held by " + holder + "; keys of one name own the same jobs, so a new key of that "
+                        + "name needs the same role and attributes: choose another name");
+            });
         }
 
         private static Map<String, String> attributes(List<String> pairs) {
@@ -114,7 +128,7 @@ final class KeysCommand implements Runnable {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "The node's admin key (of data_dir), the keys of the config and of the job store (never their hashes).")
+            description = "The nodes' admin key, the keys of the config and of the job store (never their hashes).")
     static final class ListKeys extends NodeCommand {
         @Mixin
         NodeOptions node;
@@ -125,13 +139,13 @@ final class KeysCommand implements Runnable {
             ApiKeys configKeys = ApiKeys.load(config, null);
             String format = "%-20s  %-20s  %-10s  %-30s  %-20s  %s%n";
             System.out.printf(format, "ID", "NAME", "ROLE", "ATTRIBUTES", "CREATED", "REVOKED");
-            // The key serve printed at this node's first start: easily forgotten, and as good as any other.
-            AdminKey.createdAt(config.dataDir()).ifPresent(created -> System.out.printf(format, "(node admin)",
-                    AdminKey.PRINCIPAL, Principal.ADMIN, "-", time(created), "-"));
-            for (Principal p : configKeys.configPrincipals()) {
-                System.out.printf(format, "(config)", p.name(), p.role(), attributes(p), "-", "-");
-            }
             try (FreightRuntime runtime = FreightRuntime.storesOnly(config)) {
+                // The key serve printed when the job store was first used: easily forgotten, and as good as any other.
+                AdminKey.stored(runtime.store.dataSource()).ifPresent(admin -> System.out.printf(format,
+                        "(node admin)", AdminKey.PRINCIPAL, Principal.ADMIN, "-", time(admin.createdAt()), "-"));
+                for (Principal p : configKeys.configPrincipals()) {
+                    System.out.printf(format, "(config)", p.name(), p.role(), attributes(p), "-", "-");
+                }
                 for (StoredApiKeys.Entry e : new StoredApiKeys(runtime.store.dataSource()).list()) {
                     System.out.printf(format, e.id(), e.principal().name(), e.principal().role(), attributes(e.principal()),
                             time(e.createdAt()), e.revokedAt() == null ? "-" : time(e.revokedAt()));
@@ -172,7 +186,30 @@ final class KeysCommand implements Runnable {
                             : "no active key with the id or name '" + nameOrId + "' (see freight keys list)");
                 }
                 System.err.println("Revoked " + revoked + " key(s) of '" + nameOrId + "'; nodes refuse "
-                        + (revoked == 1 ? "it" : "them") + " within " + ApiKeys.CACHE_TTL.toSeconds() + " seconds");
+                        + (revoked == 1 ? "it" : "them") + ", and the browser sessions and signed links made with "
+                        + (revoked == 1 ? "it" : "them") + ", within " + ApiKeys.CACHE_TTL.toSeconds() + " seconds");
+                return Main.EXIT_OK;
+            }
+        }
+    }
+
+    @Command(name = "rotate-admin", mixinStandardHelpOptions = true,
+            description = "Replace the admin key that every node on the job store shares, and print the new one once "
+                    + "(stdout: only the key). Nodes refuse the old key, its sessions and its links within seconds.")
+    static final class RotateAdmin extends NodeCommand {
+        @Mixin
+        NodeOptions node;
+
+        @Override
+        int execute() {
+            FreightConfig config = node.load();
+            try (FreightRuntime runtime = FreightRuntime.storesOnly(config)) {
+                String key = AdminKey.rotate(runtime.store.dataSource(), java.time.Clock.systemUTC());
+                System.out.println(key);
+                System.out.flush();
+                System.err.println("Replaced the admin key of every node on this job store. It is shown only now and "
+                        + "stored hashed; nodes refuse the old one, its browser sessions and its signed links within "
+                        + ApiKeys.CACHE_TTL.toSeconds() + " seconds");
                 return Main.EXIT_OK;
             }
         }

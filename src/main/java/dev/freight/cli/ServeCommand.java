@@ -42,15 +42,19 @@ final class ServeCommand extends NodeCommand {
                 + config.server().management().host() + ":" + p + "/metrics   (management listener, no key)"));
         System.out.println("  Workers: " + runtime.settings.concurrency() + "; job store: "
                 + dev.freight.source.JdbcSource.redact(config.jobStore().url()));
-        admin.newKey().ifPresentOrElse(
-                key -> System.out.println("  Admin API key (shown once, stored hashed): " + key
-                        + "\n  Use it as: curl -H 'Authorization: Bearer " + key + "' " + base + "/api/v1/export/tables"),
-                () -> System.out.println("  Admin API key: the one shown at first start (delete "
-                        + config.dataDir().resolve(AdminKey.FILE_NAME) + " to make a new one)"));
+        System.out.println(adminKeyLine(admin, base));
         System.out.flush();
 
         stop.await();
         running.close();
         return Main.EXIT_OK;
+    }
+
+    /** The banner's word on the admin key: the key itself on the start that made it, else how to get a new one. */
+    static String adminKeyLine(AdminKey admin, String base) {
+        return admin.newKey().map(key -> "  Admin API key (shown once, stored hashed): " + key
+                        + "\n  Use it as: curl -H 'Authorization: Bearer " + key + "' " + base + "/api/v1/export/tables")
+                .orElse("  Admin API key: the one shown when this job store was first used; the same on every node "
+                        + "of it (freight keys rotate-admin makes a new one)");
     }
 }

@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  * it owns only the HTTP server: closing it stops serving, and the caller closes the job service, sources and
  * stores it passed in. Wiring, e.g. in {@code serve}:
  * <pre>{@code
- * AdminKey admin = AdminKey.loadOrCreate(dataDir);
+ * AdminKey admin = AdminKey.loadOrCreate(jobStore.dataSource(), dataDir);
  * admin.newKey().ifPresent(k -> out.println("admin API key (shown once): " + k));
  * FreightServer server = new FreightServer(sources, jobService, sweeper, prometheus, runtime.security.withKeys(admin),
  *         FreightServer.Settings.defaults().withHost(host).withPort(port).withSyncMaxRows(syncMaxRows)).start();
@@ -132,7 +132,7 @@ public final class FreightServer implements AutoCloseable {
         CatalogRoutes catalog = new CatalogRoutes(sources, jobs.exports());
         LimitGuard limits = new LimitGuard(security.limits(), jobs);
         JobRoutes jobRoutes = new JobRoutes(jobs, metrics, settings, limits, security.audit());
-        LinkRoute links = new LinkRoute(jobs, security.links(), settings, limits, security.audit());
+        LinkRoute links = new LinkRoute(jobs, security.links(), security.keys(), settings, limits, security.audit());
         DownloadRoute download = new DownloadRoute(jobs, sweeper, security.audit());
         AuditRoutes auditRoutes = new AuditRoutes(jobs, security.audit());
         this.events = new JobEvents(jobs, settings.eventPollInterval(), settings.maxEventStreams(),
@@ -246,7 +246,7 @@ public final class FreightServer implements AutoCloseable {
         if ((authorization == null || authorization.isBlank()) && sessions.hasCookie(ctx)) {
             SessionRoutes.Resolved session = sessions.resolve(ctx).orElseThrow(sessions::noSession);
             if (!isRead(ctx)) SessionRoutes.requireCsrf(ctx, session.session());
-            ctx.attribute(Http.CALLER, new Http.Caller(session.principal()));
+            ctx.attribute(Http.CALLER, new Http.Caller(session.principal(), session.session().keySha256()));
             return;
         }
         if (authorization == null || authorization.isBlank()) {
@@ -259,7 +259,7 @@ public final class FreightServer implements AutoCloseable {
         String token = auth.substring(7).trim();
         Optional<Principal> principal = keys.authenticate(token);
         if (principal.isEmpty()) throw unauthorized("invalid API key", true);
-        ctx.attribute(Http.CALLER, new Http.Caller(principal.get()));
+        ctx.attribute(Http.CALLER, new Http.Caller(principal.get(), dev.freight.security.ApiKeys.sha256Hex(token)));
     }
 
     /**

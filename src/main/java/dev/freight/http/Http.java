@@ -16,8 +16,11 @@ final class Http {
     static final String CALLER = "freight.caller";
     static final String REQUEST_ID = "freight.request_id";
 
-    /** Who is calling; set by the authentication filter before any handler runs. */
-    record Caller(Principal principal) {
+    /**
+     * Who is calling; set by the authentication filter before any handler runs. {@code keySha256}: the hex SHA-256 of
+     * the API key the request came with, directly or through a browser session; null for a signed link.
+     */
+    record Caller(Principal principal, String keySha256) {
         String name() {
             return principal.name();
         }

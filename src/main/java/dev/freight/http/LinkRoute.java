@@ -6,6 +6,8 @@ import dev.freight.job.Job;
 import dev.freight.job.JobIds;
 import dev.freight.job.JobService;
 import dev.freight.job.JobStatus;
+import dev.freight.security.ApiKeyCheck;
+import dev.freight.security.ApiKeys;
 import dev.freight.security.AuditEvent;
 import dev.freight.security.AuditLog;
 import dev.freight.security.LinkSigner;
@@ -35,13 +37,16 @@ final class LinkRoute {
 
     private final JobService jobs;
     private final LinkSigner signer;
+    private final ApiKeyCheck keys;
     private final FreightServer.Settings settings;
     private final LimitGuard limits;
     private final AuditLog audit;
 
-    LinkRoute(JobService jobs, LinkSigner signer, FreightServer.Settings settings, LimitGuard limits, AuditLog audit) {
+    LinkRoute(JobService jobs, LinkSigner signer, ApiKeyCheck keys, FreightServer.Settings settings, LimitGuard limits,
+              AuditLog audit) {
         this.jobs = jobs;
         this.signer = signer;
+        this.keys = keys;
         this.settings = settings;
         this.limits = limits;
         this.audit = audit;
@@ -60,7 +65,9 @@ final class LinkRoute {
 
     /**
      * The caller a valid token acts as: the job's owner, whose job the download route then finds as usual.
-     * 403 {@code invalid_link} for a forged, damaged or another job's token; 410 {@code link_expired} once expired.
+     * 403 {@code invalid_link} for a forged, damaged, outdated or another job's token; 410 {@code link_expired} once
+     * expired; 403 {@code link_revoked} once the API key that made it is revoked (or gone from the config), as seen
+     * through the same cache as requests with that key.
      */
     Http.Caller callerOf(Context ctx) {
         Matcher m = DOWNLOAD.matcher(ctx.path());
@@ -70,13 +77,20 @@ final class LinkRoute {
         switch (v.status()) {
             case INVALID -> throw new ApiProblem(403, "invalid_link", "token", "this download link is not valid "
                     + "(damaged, or not for this job); ask for a new one with POST " + JobJson.location(id) + "/link");
+            case OUTDATED -> throw new ApiProblem(403, "invalid_link", "token", "this download link was made by an "
+                    + "earlier version of Freight, whose links did not name their API key; ask for a new one with POST "
+                    + JobJson.location(id) + "/link");
             case EXPIRED -> throw ApiProblem.gone("link_expired", "this download link expired at " + v.expiresAt()
                     + "; ask for a new one with POST " + JobJson.location(id) + "/link");
             case VALID -> { }
         }
+        if (keys.authenticateFingerprint(v.keyFingerprint()).isEmpty()) {
+            throw new ApiProblem(403, "link_revoked", "token", "the API key that made this download link was revoked "
+                    + "(or removed); ask for a new one with POST " + JobJson.location(id) + "/link");
+        }
         ctx.attribute(SIGNED_BY, v.principal());
         Optional<Job> job = jobs.get(id);
-        if (job.isPresent()) return new Http.Caller(job.get().principal());
+        if (job.isPresent()) return new Http.Caller(job.get().principal(), null);
         if (jobs.store().deletedOwner(id).isPresent()) {
             throw ApiProblem.gone("deleted", "export job '" + id + "' was deleted");
         }
@@ -96,7 +110,10 @@ final class LinkRoute {
         if (!signer.enabled()) {
             throw new ApiProblem(503, "links_disabled", null, "signed links are not configured on this server");
         }
-        LinkSigner.Link link = signer.sign(job.id(), caller.name(), ttl);
+        if (caller.keySha256() == null) {
+            throw new ApiProblem(403, "forbidden", null, "links are made with an API key or a browser session");
+        }
+        LinkSigner.Link link = signer.sign(job.id(), caller.name(), ApiKeys.fingerprint(caller.keySha256()), ttl);
         String path = JobJson.location(job.id()) + "/download?token=" + link.token();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("url", settings.publicUrl() == null ? path : settings.publicUrl() + path);

@@ -183,7 +183,9 @@ final class OpenApi {
                         200, file("The whole file"),
                         206, file("The requested range (Content-Range: bytes a-b/size)"),
                         304, map("description", "Not modified"),
-                        403, problem("The link's token is invalid, tampered with or for another job (`invalid_link`)"),
+                        403, problem("The link's token is invalid, tampered with, of an earlier version or for "
+                                + "another job (`invalid_link`), or the API key that made it was revoked "
+                                + "(`link_revoked`)"),
                         404, problem("Unknown job"),
                         409, problem("Job not finished yet (`not_finished`)"),
                         410, problem("File expired or missing (`gone`), job deleted (`deleted`), job "
@@ -254,7 +256,7 @@ final class OpenApi {
                         + "invalid_type, malformed_json, payload_too_large, unauthorized, not_found, not_finished, "
                         + "gone, no_file, range_not_satisfiable, already_finished, not_retryable, forbidden, invalid_action, "
                         + "invalid_time, internal_error, rate_limited, too_many_jobs, too_many_rows, file_too_large, "
-                        + "invalid_link, link_expired, not_ready, invalid_expires_in, unknown_dataset, masked_column, "
+                        + "invalid_link, link_expired, link_revoked, not_ready, invalid_expires_in, unknown_dataset, masked_column, "
                         + "missing_attribute, csrf_failed"),
                 "field", map("type", "string", "description", "The request field at fault, e.g. filters[1].value"),
                 "instance", str(), "request_id", str()));

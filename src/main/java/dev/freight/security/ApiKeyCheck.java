@@ -18,6 +18,15 @@ public interface ApiKeyCheck {
         return Optional.empty();
     }
 
+    /**
+     * The principal of the active key with this {@link ApiKeys#fingerprint fingerprint}: how a signed link, which
+     * names the key that made it, is checked on each use (a revoked key ends its links). Checks that cannot look
+     * keys up by fingerprint know none.
+     */
+    default Optional<Principal> authenticateFingerprint(String fingerprint) {
+        return Optional.empty();
+    }
+
     /** Tries each check in turn: the first that knows the token wins. */
     static ApiKeyCheck firstOf(ApiKeyCheck... checks) {
         return new ApiKeyCheck() {
@@ -34,6 +43,15 @@ public interface ApiKeyCheck {
             public Optional<Principal> authenticateHash(byte[] sha256) {
                 for (ApiKeyCheck c : checks) {
                     Optional<Principal> p = c.authenticateHash(sha256);
+                    if (p.isPresent()) return p;
+                }
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<Principal> authenticateFingerprint(String fingerprint) {
+                for (ApiKeyCheck c : checks) {
+                    Optional<Principal> p = c.authenticateFingerprint(fingerprint);
                     if (p.isPresent()) return p;
                 }
                 return Optional.empty();

@@ -9,7 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -18,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,8 +31,10 @@ import java.util.regex.Pattern;
  * those created at run time with {@code freight keys create} (in the job store).
  *
  * <p>A stored key that was found is remembered for {@link #CACHE_TTL} so that not every request reads the job
- * store; revoking a key therefore takes effect on every node within that time. Unknown tokens are never cached (a
- * key created a moment ago works at once), and the cache is bounded, so random tokens cannot fill memory.
+ * store; revoking a key therefore takes effect on every node within that time, for requests with the key, the
+ * browser sessions opened with it (checked by its hash) and the signed links it made (checked by its
+ * {@link #fingerprint}). Unknown tokens are never cached (a key created a moment ago works at once), and the cache
+ * is bounded, so random tokens cannot fill memory.
  */
 public final class ApiKeys implements ApiKeyCheck {
     private static final Logger LOG = LoggerFactory.getLogger(ApiKeys.class);
@@ -37,28 +42,37 @@ public final class ApiKeys implements ApiKeyCheck {
     static final int CACHE_MAX = 10_000;
     public static final String PREFIX = "frt_";
     private static final Pattern HEX64 = Pattern.compile("[0-9a-fA-F]{64}");
+    private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{32}");
     private static final Pattern ATTRIBUTE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
     private static final Set<String> ENTRY_KEYS = Set.of("name", "sha256", "role", "attributes");
     private static final String ORIGIN = "configuration";
 
-    /** A key of the config: the principal it stands for and its hash. */
-    record ConfigKey(Principal principal, byte[] hash) {
+    /** A key of the config: the principal it stands for, its hash and where it is ({@code api_keys[2]}). */
+    record ConfigKey(Principal principal, byte[] hash, String at) {
+        String fingerprint() {
+            return ApiKeys.fingerprint(HexFormat.of().formatHex(hash));
+        }
     }
 
-    private record Cached(Principal principal, long expiresAtNanos) {
+    private record Cached(Principal principal, Instant expiresAt) {
     }
 
     private final List<ConfigKey> configKeys;
+    private final List<String> configFingerprints;
     private final StoredApiKeys store;
     private final Set<String> roles;
-    private final long ttlNanos;
+    private final Duration ttl;
+    private final Clock clock;
+    /** Keyed by "sha256:" + hash or "fingerprint:" + fingerprint (hex): a link's check is cached as a key's is. */
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    ApiKeys(List<ConfigKey> configKeys, StoredApiKeys store, Set<String> roles, Duration cacheTtl) {
+    ApiKeys(List<ConfigKey> configKeys, StoredApiKeys store, Set<String> roles, Duration cacheTtl, Clock clock) {
         this.configKeys = List.copyOf(configKeys);
+        this.configFingerprints = configKeys.stream().map(ConfigKey::fingerprint).toList();
         this.store = store;
         this.roles = Set.copyOf(roles);
-        this.ttlNanos = cacheTtl.toNanos();
+        this.ttl = Objects.requireNonNull(cacheTtl, "cacheTtl");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /** The config's keys (validated: a problem is a {@link ConfigException}) and, when given, the job store's. */
@@ -67,8 +81,13 @@ public final class ApiKeys implements ApiKeyCheck {
     }
 
     public static ApiKeys load(FreightConfig config, StoredApiKeys store, Duration cacheTtl) {
+        return load(config, store, cacheTtl, Clock.systemUTC());
+    }
+
+    /** {@code clock}: what the cache's {@code cacheTtl} is measured on. */
+    public static ApiKeys load(FreightConfig config, StoredApiKeys store, Duration cacheTtl, Clock clock) {
         Set<String> roles = roleNames(config.roles());
-        return new ApiKeys(parse(config.apiKeys(), roles), store, roles, cacheTtl);
+        return new ApiKeys(parse(config.apiKeys(), roles), store, roles, cacheTtl, clock);
     }
 
     /** The principals of the config's keys, in file order (for {@code keys list}). */
@@ -91,14 +110,29 @@ public final class ApiKeys implements ApiKeyCheck {
             if (MessageDigest.isEqual(hash, k.hash()) && match == null) match = k.principal();
         }
         if (match != null) return Optional.of(match);
-        if (store == null) return Optional.empty();
         String hex = HexFormat.of().formatHex(hash);
-        long now = System.nanoTime();
-        Cached cached = cache.get(hex);
-        if (cached != null && now - cached.expiresAtNanos() < 0) return Optional.of(cached.principal());
-        if (cached != null) cache.remove(hex, cached);
         // The store is looked up by hash (unique index): the database compares digests, never the key itself.
-        Optional<StoredApiKeys.Entry> entry = store.findActive(hex);
+        return stored("sha256:" + hex, () -> store.findActive(hex));
+    }
+
+    @Override
+    public Optional<Principal> authenticateFingerprint(String fingerprint) {
+        if (fingerprint == null || !FINGERPRINT.matcher(fingerprint).matches()) return Optional.empty();
+        // Plain comparisons: a fingerprint travels in URLs and is no secret, so timing tells nothing worth having.
+        for (int i = 0; i < configKeys.size(); i++) {
+            if (configFingerprints.get(i).equals(fingerprint)) return Optional.of(configKeys.get(i).principal());
+        }
+        return stored("fingerprint:" + fingerprint, () -> store.findActiveByFingerprint(fingerprint));
+    }
+
+    /** The principal of the active stored key {@code find} finds, if it may be used; found ones are cached. */
+    private Optional<Principal> stored(String cacheKey, java.util.function.Supplier<Optional<StoredApiKeys.Entry>> find) {
+        if (store == null) return Optional.empty();
+        Instant now = clock.instant();
+        Cached cached = cache.get(cacheKey);
+        if (cached != null && now.isBefore(cached.expiresAt())) return Optional.of(cached.principal());
+        if (cached != null) cache.remove(cacheKey, cached);
+        Optional<StoredApiKeys.Entry> entry = find.get();
         if (entry.isEmpty()) return Optional.empty();
         Principal p = entry.get().principal();
         if (!roles.contains(p.role())) {
@@ -106,17 +140,64 @@ public final class ApiKeys implements ApiKeyCheck {
                     entry.get().id(), p.name(), p.role());
             return Optional.empty();
         }
+        // Jobs belong to a name: a key whose name another principal holds (stored before names were checked, made
+        // by two racing `keys create`, or a config edited since) would own that principal's jobs.
+        Optional<String> holder = nameHolder(p);
+        if (holder.isPresent()) {
+            LOG.warn("API key {} ({}, {}) refused: its name is held by {}; revoke it (freight keys revoke {})",
+                    entry.get().id(), p.name(), describe(p), holder.get(), entry.get().id());
+            return Optional.empty();
+        }
         if (cache.size() >= CACHE_MAX) {
-            cache.values().removeIf(c -> now - c.expiresAtNanos() >= 0);
+            cache.values().removeIf(c -> !now.isBefore(c.expiresAt()));
             if (cache.size() >= CACHE_MAX) cache.clear();
         }
-        cache.put(hex, new Cached(p, now + ttlNanos));
+        cache.put(cacheKey, new Cached(p, now.plus(ttl)));
         try {
             store.touch(entry.get().id());
         } catch (RuntimeException e) {
             LOG.debug("last_used_at of API key {} not updated: {}", entry.get().id(), e.getMessage());
         }
         return Optional.of(p);
+    }
+
+    /**
+     * What names a key in a shared URL (a signed link) without being usable for anything else: the first 16 bytes
+     * of the SHA-256 of the key's lower-case SHA-256 hex, as 32 hex characters. Neither the key nor its hash (which
+     * signs in a session check) can be had from it; the job store keeps it beside the hash (migration V8), which
+     * is also why it hashes the hex text: the migration computes it in SQL from the stored hex.
+     */
+    public static String fingerprint(String sha256Hex) {
+        byte[] digest = AdminKey.sha256(sha256Hex.toLowerCase(java.util.Locale.ROOT));
+        return HexFormat.of().formatHex(digest, 0, 16);
+    }
+
+    // ---- one name, one principal ------------------------------------------------------------------------------
+
+    /**
+     * Who else holds {@code p}'s name with another role or other attributes, if anyone: jobs, limits and idempotency
+     * keys belong to a name, so every key of one name must stand for the same principal. The built-in admin holds
+     * {@value AdminKey#PRINCIPAL}; then the config's keys hold their names; then the oldest active stored key.
+     */
+    public Optional<String> nameHolder(Principal p) {
+        if (p.name().equals(AdminKey.PRINCIPAL)) return Optional.of("the node's built-in admin key");
+        for (ConfigKey k : configKeys) {
+            if (k.principal().name().equals(p.name())) {
+                return k.principal().equals(p) ? Optional.empty()
+                        : Optional.of("the config's " + k.at() + " (" + describe(k.principal()) + ")");
+            }
+        }
+        if (store == null) return Optional.empty();
+        List<StoredApiKeys.Entry> named = store.activeNamed(p.name());
+        if (named.isEmpty() || named.get(0).principal().equals(p)) return Optional.empty();
+        return Optional.of("key " + named.get(0).id() + " (" + describe(named.get(0).principal()) + ")");
+    }
+
+    /** "role analyst, attributes tenant_id=42" or "role user, no attributes". */
+    public static String describe(Principal p) {
+        return "role " + p.role() + ", " + (p.attributes().isEmpty() ? "no attributes" : "attributes "
+                + p.attributes().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(java.util.stream.Collectors.joining(",")));
     }
 
     // ---- keys, hashes, roles ----------------------------------------------------------------------------------
@@ -165,6 +246,10 @@ public final class ApiKeys implements ApiKeyCheck {
 
     private static String nameProblem(String name) {
         if (name == null || name.isBlank()) return "a key needs a name (the principal that owns its jobs)";
+        if (name.equals(AdminKey.PRINCIPAL)) {
+            return "'" + AdminKey.PRINCIPAL + "' is the name of the node's built-in admin key, and jobs belong to a "
+                    + "name: choose another (a key of role admin may have any other name)";
+        }
         if (name.length() > 200) return "name is longer than 200 characters";
         if (name.chars().anyMatch(Character::isISOControl)) return "name must not contain control characters";
         if (!name.equals(name.strip())) return "name must not begin or end with spaces";
@@ -181,6 +266,7 @@ public final class ApiKeys implements ApiKeyCheck {
         }
         List<ConfigKey> keys = new ArrayList<>();
         Map<String, String> seenHashes = new LinkedHashMap<>();
+        Map<String, ConfigKey> seenNames = new LinkedHashMap<>();
         for (int i = 0; i < node.size(); i++) {
             String at = "api_keys[" + i + "]";
             JsonNode entry = node.get(i);
@@ -231,7 +317,14 @@ public final class ApiKeys implements ApiKeyCheck {
                     attributes.put(a.getKey(), a.getValue().textValue());
                 }
             }
-            keys.add(new ConfigKey(new Principal(name, role, attributes), HexFormat.of().parseHex(sha)));
+            Principal principal = new Principal(name, role, attributes);
+            ConfigKey same = seenNames.putIfAbsent(name, new ConfigKey(principal, HexFormat.of().parseHex(sha), at));
+            if (same != null && !same.principal().equals(principal)) {
+                throw new ConfigException(ORIGIN, at + ".name", "'" + name + "' is also the name of " + same.at()
+                        + " (" + describe(same.principal()) + "): keys of one name own the same jobs, so they need "
+                        + "the same role and attributes, or another name");
+            }
+            keys.add(new ConfigKey(principal, HexFormat.of().parseHex(sha), at));
         }
         return keys;
     }

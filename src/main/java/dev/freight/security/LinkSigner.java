@@ -23,14 +23,20 @@ import java.util.Objects;
 
 /**
  * Signs and verifies short-lived download links. A token is {@code base64url(payload) "." base64url(mac)}: the
- * payload names the token version, the job, the principal who asked for the link and the expiry (epoch seconds);
- * the mac is HMAC-SHA256 over the payload's bytes. The current key signs; the current and the previous keys verify,
- * so a key can be rotated without breaking the links already handed out.
+ * payload names the token version, the job, the principal who asked for the link, the {@link ApiKeys#fingerprint
+ * fingerprint} of the API key that asked (so that the download can refuse a link whose key was revoked since) and
+ * the expiry (epoch seconds); the mac is HMAC-SHA256 over the payload's bytes. The current key signs; the current
+ * and the previous keys verify, so a signing key can be rotated without breaking the links already handed out.
+ *
+ * <p>Version 1 tokens, which named no API key, are {@link Status#OUTDATED}: accepting them would let a revoked key's
+ * links work until they expire, and they expire within {@code max_ttl} (24 h at most) anyway.
  */
 public final class LinkSigner {
     public static final String KEY_FILE = "link-key";
     public static final int MIN_KEY_BYTES = 32;
-    private static final String VERSION = "v1";
+    private static final String VERSION = "v2";
+    private static final String VERSION_WITHOUT_KEY = "v1";
+    private static final java.util.regex.Pattern FINGERPRINT = java.util.regex.Pattern.compile("[0-9a-f]{32}");
     private static final String ALGORITHM = "HmacSHA256";
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
@@ -45,11 +51,16 @@ public final class LinkSigner {
     public record Link(String token, Instant expiresAt) {
     }
 
-    public enum Status { VALID, INVALID, EXPIRED }
+    /** OUTDATED: genuine, but of a version that names no API key (refused, see above). */
+    public enum Status { VALID, INVALID, EXPIRED, OUTDATED }
 
-    /** What a token says, once checked: {@code principal} and {@code expiresAt} only for a genuine token. */
-    public record Verification(Status status, String principal, Instant expiresAt) {
-        static final Verification INVALID = new Verification(Status.INVALID, null, null);
+    /**
+     * What a token says, once checked: {@code principal}, {@code keyFingerprint} and {@code expiresAt} only for a
+     * genuine token of this version.
+     */
+    public record Verification(Status status, String principal, String keyFingerprint, Instant expiresAt) {
+        static final Verification INVALID = new Verification(Status.INVALID, null, null, null);
+        static final Verification OUTDATED = new Verification(Status.OUTDATED, null, null, null);
     }
 
     private final List<byte[]> keys;
@@ -108,18 +119,24 @@ public final class LinkSigner {
         return maxTtl;
     }
 
-    /** A link to the job's file for {@code principal}, valid for {@code ttl} (at most {@link #maxTtl()}). */
-    public Link sign(String jobId, String principal, Duration ttl) {
+    /**
+     * A link to the job's file for {@code principal}, asked for with the API key of this {@link ApiKeys#fingerprint
+     * fingerprint}, valid for {@code ttl} (at most {@link #maxTtl()}).
+     */
+    public Link sign(String jobId, String principal, String keyFingerprint, Duration ttl) {
         if (!enabled()) throw new IllegalStateException("signed links are disabled: no key");
         if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(maxTtl) > 0) {
             throw new IllegalArgumentException("ttl must be positive and at most " + maxTtl);
         }
         checkField(jobId);
         checkField(principal);
+        if (keyFingerprint == null || !FINGERPRINT.matcher(keyFingerprint).matches()) {
+            throw new IllegalArgumentException("the key fingerprint must be 32 lower-case hex characters");
+        }
         // Whole seconds, never later than asked.
         Instant expiresAt = clock.instant().plus(ttl).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        byte[] payload = String.join("\n", VERSION, jobId, principal, Long.toString(expiresAt.getEpochSecond()))
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] payload = String.join("\n", VERSION, jobId, principal, keyFingerprint,
+                Long.toString(expiresAt.getEpochSecond())).getBytes(StandardCharsets.UTF_8);
         return new Link(B64.encodeToString(payload) + "." + B64.encodeToString(mac(keys.get(0), payload)), expiresAt);
     }
 
@@ -131,8 +148,9 @@ public final class LinkSigner {
 
     /**
      * Checks a token for {@code jobId}: INVALID when it is malformed, not signed by any key here, or for another
-     * job; EXPIRED when genuine but past its expiry. The signature is checked before anything the token says is
-     * believed, and in constant time.
+     * job; OUTDATED when genuine but of version 1; EXPIRED when genuine but past its expiry. The signature is checked
+     * before anything the token says is believed, and in constant time. Whether the key it names is still active is
+     * for the caller to check.
      */
     public Verification verify(String token, String jobId) {
         if (token == null || token.length() > MAX_TOKEN_CHARS || keys.isEmpty()) return Verification.INVALID;
@@ -159,15 +177,21 @@ public final class LinkSigner {
         }
         if (!genuine) return Verification.INVALID;
         String[] fields = new String(payload, StandardCharsets.UTF_8).split("\n", -1);
-        if (fields.length != 4 || !fields[0].equals(VERSION) || !fields[1].equals(jobId)) return Verification.INVALID;
+        if (fields[0].equals(VERSION_WITHOUT_KEY) && fields.length == 4 && fields[1].equals(jobId)) {
+            return Verification.OUTDATED;
+        }
+        if (fields.length != 5 || !fields[0].equals(VERSION) || !fields[1].equals(jobId)
+                || !FINGERPRINT.matcher(fields[3]).matches()) {
+            return Verification.INVALID;
+        }
         Instant expiresAt;
         try {
-            expiresAt = Instant.ofEpochSecond(Long.parseLong(fields[3]));
+            expiresAt = Instant.ofEpochSecond(Long.parseLong(fields[4]));
         } catch (NumberFormatException | java.time.DateTimeException e) {
             return Verification.INVALID;
         }
         Status status = clock.instant().isBefore(expiresAt) ? Status.VALID : Status.EXPIRED;
-        return new Verification(status, fields[2], expiresAt);
+        return new Verification(status, fields[2], fields[3], expiresAt);
     }
 
     private static byte[] mac(byte[] key, byte[] payload) {

@@ -20,8 +20,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * API keys created at run time, in the job store's {@code api_key} table (migration V4): only their SHA-256 hex is
- * stored. Every node sharing the job store knows them; revoking one marks it, it is never deleted.
+ * API keys created at run time, in the job store's {@code api_key} table (migrations V4, V8): only their SHA-256 hex
+ * (and the {@link ApiKeys#fingerprint fingerprint} signed links name them by) is stored. Every node sharing the job
+ * store knows them; revoking one marks it, it is never deleted.
  */
 public final class StoredApiKeys {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -50,13 +51,15 @@ public final class StoredApiKeys {
         String id = "key_" + HexFormat.of().formatHex(randomBytes(8));
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(
-                "INSERT INTO api_key (id, name, role, attributes, key_sha256, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO api_key (id, name, role, attributes, key_sha256, key_fingerprint, created_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             s.setString(1, id);
             s.setString(2, principal.name());
             s.setString(3, principal.role());
             s.setString(4, principal.attributesJson());
             s.setString(5, sha256Hex);
-            s.setObject(6, now.atOffset(ZoneOffset.UTC));
+            s.setString(6, ApiKeys.fingerprint(sha256Hex));
+            s.setObject(7, now.atOffset(ZoneOffset.UTC));
             s.executeUpdate();
         } catch (SQLException e) {
             throw failure(e);
@@ -69,6 +72,19 @@ public final class StoredApiKeys {
         List<Entry> found = query("SELECT id, name, role, attributes, created_at, revoked_at, last_used_at FROM api_key "
                 + "WHERE key_sha256 = ? AND revoked_at IS NULL", sha256Hex);
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    /** The active key with this {@link ApiKeys#fingerprint fingerprint} (the key a signed link names). */
+    public Optional<Entry> findActiveByFingerprint(String fingerprint) {
+        List<Entry> found = query("SELECT id, name, role, attributes, created_at, revoked_at, last_used_at FROM api_key "
+                + "WHERE key_fingerprint = ? AND revoked_at IS NULL", fingerprint);
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    /** The active keys of this name, oldest first (the oldest holds the name). */
+    public List<Entry> activeNamed(String name) {
+        return query("SELECT id, name, role, attributes, created_at, revoked_at, last_used_at FROM api_key "
+                + "WHERE name = ? AND revoked_at IS NULL ORDER BY created_at, id", name);
     }
 
     /** Every stored key, revoked ones included, oldest first. */

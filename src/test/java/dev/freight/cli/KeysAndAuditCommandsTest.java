@@ -39,6 +39,9 @@ class KeysAndAuditCommandsTest {
     static FreightServer server;
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final ObjectMapper JSON = new ObjectMapper();
+    /** The server re-reads the admin key this often (nodes: every 5 s), so a rotation shows without a long wait. */
+    static final Duration ADMIN_CACHE = Duration.ofMillis(300);
+    static String adminKey;
 
 
     @BeforeAll
@@ -62,7 +65,8 @@ class KeysAndAuditCommandsTest {
                   analyst: { datasets: { "*": {} } }
                 """.formatted(dir, dir.resolve("jobs"), dir.resolve("exports"), shop));
         runtime = FreightRuntime.full(FreightRuntime.loadConfig(config), false, true);
-        AdminKey admin = AdminKey.loadOrCreate(dir);
+        AdminKey admin = AdminKey.loadOrCreate(runtime.store.dataSource(), dir, java.time.Clock.systemUTC(), ADMIN_CACHE);
+        adminKey = admin.newKey().orElseThrow();
         server = new FreightServer(runtime.registry, runtime.service, runtime.sweeper, runtime.metrics,
                 runtime.security.withKeys(ApiKeyCheck.firstOf(admin, runtime.security.keys())),
                 FreightServer.Settings.defaults().withPort(0)).start();
@@ -118,13 +122,41 @@ class KeysAndAuditCommandsTest {
     }
 
     @Test
-    void theNodesAdminKeyIsListedAsNodeAdminWithItsCreationTime() throws Exception {
-        String created = Files.getLastModifiedTime(dir.resolve(AdminKey.FILE_NAME)).toInstant().toString().substring(0, 19);
+    void theNodesAdminKeyIsListedAsNodeAdminWithItsCreationTimeFromTheJobStore() throws Exception {
+        String created = adminKeyCreatedAt();
 
         Cli.Output list = ok("keys", "list", "--config", config.toString());
 
         assertThat(list.out()).containsPattern("(?m)^\\(node admin\\)\\s+admin\\s+admin\\s+-\\s+"
                 + java.util.regex.Pattern.quote(created) + "\\s+-$");
+    }
+
+    static String adminKeyCreatedAt() throws Exception {
+        try (Connection c = runtime.store.dataSource().getConnection();
+             java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT created_at FROM node_admin_key")) {
+            assertThat(rs.next()).as("an admin key in the job store").isTrue();
+            return rs.getObject(1, java.time.OffsetDateTime.class).toInstant().toString().substring(0, 19);
+        }
+    }
+
+    @Test
+    void rotateAdminPrintsANewAdminKeyAndTheOldOneStopsWorking() throws Exception {
+        String old = adminKey;
+        assertThat(http("GET", "/api/v1/audit", old, null).statusCode()).isEqualTo(200);
+
+        Cli.Output rotated = ok("keys", "rotate-admin", "--config", config.toString());
+        String key = rotated.out().strip();
+        adminKey = key;
+
+        assertThat(rotated.out().lines().toList()).as("stdout holds only the key").hasSize(1);
+        assertThat(key).matches("frt_[A-Za-z0-9_-]{43}").isNotEqualTo(old);
+        assertThat(rotated.err()).contains("shown only now");
+        Thread.sleep(ADMIN_CACHE.toMillis() + 100);
+        assertThat(http("GET", "/api/v1/audit", key, null).statusCode()).isEqualTo(200);
+        assertThat(http("GET", "/api/v1/audit", old, null).statusCode()).isEqualTo(401);
+        assertThat(ok("keys", "list", "--config", config.toString()).out()).contains(adminKeyCreatedAt())
+                .doesNotContain(key).doesNotContain(ApiKeys.sha256Hex(key));
     }
 
     @Test
@@ -161,6 +193,61 @@ class KeysAndAuditCommandsTest {
                 "--attr", "tenant_id");
         assertThat(badAttr.exit()).isEqualTo(2);
         assertThat(badAttr.err()).contains("--attr expects name=value");
+    }
+
+    @Test
+    void keysCreateRefusesTheBuiltInAdminsName() {
+        for (String role : List.of("user", "admin")) {
+            Cli.Output o = freight("keys", "create", "--config", config.toString(), "--name", "admin", "--role", role);
+
+            assertThat(o.exit()).isEqualTo(2);
+            assertThat(o.out()).isEmpty();
+            assertThat(o.err()).startsWith("freight: error: 'admin' is the name of the node's built-in admin key");
+        }
+        assertThat(ok("keys", "list", "--config", config.toString()).out())
+                .doesNotContainPattern("(?m)^key_\\S+\\s+admin\\s");
+    }
+
+    @Test
+    void keysCreateRefusesANameAnActiveStoredKeyHoldsWithAnotherRoleOrAttributes() {
+        createKey("uma", "--role", "analyst", "--attr", "tenant_id=1");
+        String held = ok("keys", "list", "--config", config.toString()).out().lines()
+                .filter(l -> l.contains(" uma ")).findFirst().orElseThrow().split("\\s+")[0];
+
+        for (List<String> other : List.of(List.of("--role", "user"), List.of("--role", "analyst", "--attr", "tenant_id=2"),
+                List.of("--role", "analyst"))) {
+            List<String> args = new java.util.ArrayList<>(List.of("keys", "create", "--config", config.toString(),
+                    "--name", "uma"));
+            args.addAll(other);
+            Cli.Output o = freight(args.toArray(String[]::new));
+            assertThat(o.exit()).as(String.join(" ", other)).isEqualTo(2);
+            assertThat(o.out()).isEmpty();
+            assertThat(o.err()).contains("the name 'uma' is held by key " + held
+                    + " (role analyst, attributes tenant_id=1)");
+        }
+        assertThat(ok("keys", "list", "--config", config.toString()).out().lines().filter(l -> l.contains(" uma ")))
+                .hasSize(1);
+        // The same principal again is a second key of it, as when rotating.
+        createKey("uma", "--role", "analyst", "--attr", "tenant_id=1");
+    }
+
+    @Test
+    void keysCreateRefusesANameAConfigKeyHoldsWithAnotherRole() throws Exception {
+        Path withVic = dir.resolve("with-vic.yml");
+        Files.writeString(withVic, Files.readString(config) + """
+                api_keys:
+                  - { name: vic, sha256: %s, role: analyst }
+                """.formatted(ApiKeys.sha256Hex("frt_vic")));
+
+        for (String printConfig : List.of("", "--print-config")) {
+            List<String> args = new java.util.ArrayList<>(List.of("keys", "create", "--config", withVic.toString(),
+                    "--name", "vic", "--role", "user"));
+            if (!printConfig.isEmpty()) args.add(printConfig);
+            Cli.Output o = freight(args.toArray(String[]::new));
+            assertThat(o.exit()).isEqualTo(2);
+            assertThat(o.out()).isEmpty();
+            assertThat(o.err()).contains("the name 'vic' is held by the config's api_keys[0] (role analyst, no attributes)");
+        }
     }
 
     @Test

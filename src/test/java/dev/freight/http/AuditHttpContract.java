@@ -80,7 +80,7 @@ abstract class AuditHttpContract {
         LocalFileStore files = new LocalFileStore(dir.resolve("files"));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Exports exports = new Exports(sources);
-        AdminKey adminCheck = AdminKey.loadOrCreate(dir);
+        AdminKey adminCheck = AdminKey.loadOrCreate(store.dataSource(), dir);
         ApiKeyCheck users = token -> token.startsWith("key-") && token.length() > 4
                 ? Optional.of(Principal.user(token.substring(4))) : Optional.empty();
         Security security = Security.of(ApiKeyCheck.firstOf(adminCheck, users))

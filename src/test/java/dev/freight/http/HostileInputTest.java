@@ -6,7 +6,11 @@ import de.siegmar.fastcsv.reader.CsvRecord;
 import dev.freight.cli.FreightNode;
 import dev.freight.config.ConfigLoader;
 import dev.freight.config.FreightConfig;
+import dev.freight.job.JdbcJobStore;
 import dev.freight.security.AdminKey;
+import dev.freight.security.ApiKeys;
+import dev.freight.security.Principal;
+import dev.freight.security.StoredApiKeys;
 import dev.freight.testing.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,6 +36,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -167,7 +172,18 @@ class HostileInputTest {
         Path file = dir.resolve("freight.yml");
         Files.writeString(file, yaml);
         FreightConfig config = ConfigLoader.load(Optional.of(file), Map.of("HOSTILE_LINK_KEY", LINK_KEY));
-        return FreightNode.start(config, false, "127.0.0.1", 0);
+        FreightNode started = FreightNode.start(config, false, "127.0.0.1", 0);
+        if (jobStore == null) {
+            jobStore = JdbcJobStore.open(config.jobStore().url(), null, null, 2, Clock.systemUTC());
+        }
+        return started;
+    }
+
+    /** The node's job store, opened beside it, as `freight keys` would. */
+    JdbcJobStore jobStore;
+
+    StoredApiKeys storedKeys() {
+        return new StoredApiKeys(jobStore.dataSource());
     }
 
     static String sha(String key) {
@@ -181,6 +197,7 @@ class HostileInputTest {
     @AfterAll
     void stop() {
         if (node != null) node.close();
+        if (jobStore != null) jobStore.close();
         TestDatabases.execute(TestDatabases.postgres(), "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
         if (dir != null) TestSources.deleteTree(dir);
     }
@@ -572,6 +589,26 @@ class HostileInputTest {
         assertThat(ApiClient.text(r)).doesNotContain("bob");
     }
 
+    /** Jobs belong to a name: a user key named admin, stored before names were checked, owned the admin's jobs. */
+    @Test
+    @Order(4)
+    void aStoredUserKeyNamedAdminReachesNoneOfTheAdminsJobs() {
+        String adminsJob = completed(admin, "{\"dataset\": \"accounts\", \"delivery\": \"async\"}");
+        String key = ApiKeys.newKey();
+        storedKeys().create(Principal.user(AdminKey.PRINCIPAL), ApiKeys.sha256Hex(key));
+        ApiClient impostor = client(key);
+        World before = world();
+
+        assertProblem(impostor.get(JOBS + "/" + adminsJob), 401, "unauthorized");
+        assertProblem(impostor.get(JOBS + "/" + adminsJob + "/download"), 401, "unauthorized");
+        assertProblem(impostor.get(JOBS), 401, "unauthorized");
+        assertProblem(impostor.post(JOBS + "/" + adminsJob + "/link", ""), 401, "unauthorized");
+        assertProblem(impostor.delete(JOBS + "/" + adminsJob), 401, "unauthorized");
+        assertProblem(client(null).post("/api/v1/session", "{\"api_key\": \"" + key + "\"}"), 401, "unauthorized");
+        assertNothingHappened(before);
+        assertThat(ApiClient.json(admin.get(JOBS + "/" + adminsJob)).get("status").asText()).isEqualTo("completed");
+    }
+
     // ---------------------------------------------------------------- path traversal in ids and names
 
     static Stream<Arguments> traversals() {
@@ -847,6 +884,47 @@ class HostileInputTest {
         String path = link(alice, alicesJob, "{\"expires_in\": 1}");
         sleep(2_100);
         assertProblem(client(null).get(path), 410, "link_expired");
+    }
+
+    /** A link once outlived the revocation of the key that made it, for up to max_ttl (24 h). */
+    @Test
+    @Order(8)
+    void aLinkOfARevokedKeyIsRefusedAndServesNothing() {
+        String key = ApiKeys.newKey();
+        storedKeys().create(new Principal("rita", "analyst", Map.of("tenant_id", "1")), ApiKeys.sha256Hex(key));
+        ApiClient rita = client(key);
+        String path = link(rita, completed(rita, "{\"dataset\": \"accounts\", \"delivery\": \"async\"}"), "");
+        assertThat(storedKeys().revoke("rita")).isEqualTo(1);
+        long deadline = System.nanoTime() + ApiKeys.CACHE_TTL.plusSeconds(2).toNanos();
+        while (client(null).get(path).statusCode() == 200) {
+            assertThat(System.nanoTime()).as("the link still works after the revocation").isLessThan(deadline);
+            sleep(200);
+        }
+        World before = world();
+        long downloads = auditCount("export_downloaded");
+
+        HttpResponse<byte[]> r = client(null).get(path);
+
+        assertProblem(r, 403, "link_revoked");
+        assertNothingHappened(before);
+        assertThat(auditCount("export_downloaded")).isEqualTo(downloads);
+        assertThat(client(null).get(link(alice, alicesJob, "")).statusCode()).as("a key still active").isEqualTo(200);
+    }
+
+    /** Version 1 links named no key: accepted, they would outlive a revocation too. */
+    @Test
+    @Order(8)
+    void aGenuineLinkOfTheEarlierFormatIsRefused() throws Exception {
+        String payload = "v1\n" + alicesJob + "\nalice\n" + (System.currentTimeMillis() / 1000 + 300);
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(LINK_KEY.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        String token = b64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "."
+                + b64.encodeToString(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+        World before = world();
+
+        assertProblem(client(null).get(JOBS + "/" + alicesJob + "/download?token=" + token), 403, "invalid_link");
+        assertNothingHappened(before);
     }
 
     @Test

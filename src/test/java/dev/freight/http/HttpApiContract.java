@@ -94,7 +94,7 @@ abstract class HttpApiContract {
         workers.start();
         jobs = new JobService(store, files, exports, settings, workers);
         sweeper = new Sweeper(store, files, settings, Clock.systemUTC());
-        AdminKey adminCheck = AdminKey.loadOrCreate(dir);
+        AdminKey adminCheck = AdminKey.loadOrCreate(store.dataSource(), dir);
         adminKey = adminCheck.newKey().orElseThrow();
         server = new FreightServer(sources, jobs, sweeper, registry, Security.of(keys(adminCheck)), serverSettings()).start();
         admin = new ApiClient(server.port(), adminKey);
@@ -937,7 +937,7 @@ abstract class HttpApiContract {
         JobSettings deleting = settings(true);
         JobService apiOnly = new JobService(store, files, jobs.exports(), deleting, null);
         Sweeper sweeping = new Sweeper(store, files, deleting, Clock.systemUTC());
-        try (FreightServer node = new FreightServer(sources, apiOnly, sweeping, registry, Security.of(keys(AdminKey.loadOrCreate(dir))),
+        try (FreightServer node = new FreightServer(sources, apiOnly, sweeping, registry, Security.of(keys(AdminKey.loadOrCreate(store.dataSource(), dir))),
                 serverSettings()).start()) {
             ApiClient c = new ApiClient(node.port(), "key-once");
             String id = submit(c, "{\"dataset\": \"maria.orders\", \"delivery\": \"async\"}").get("id").asText();

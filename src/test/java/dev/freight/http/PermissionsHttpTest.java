@@ -118,7 +118,7 @@ class PermissionsHttpTest {
         workers = new WorkerPool(store, files, exports, settings, Clock.systemUTC(), new JobMetrics(registry));
         workers.start();
         JobService jobs = new JobService(store, files, exports, settings, workers);
-        AdminKey adminCheck = AdminKey.loadOrCreate(dir);
+        AdminKey adminCheck = AdminKey.loadOrCreate(store.dataSource(), dir);
         ApiKeyCheck keys = ApiKeyCheck.firstOf(adminCheck, token -> switch (token) {
             case "key-alice" -> Optional.of(analyst("alice", "7"));
             case "key-nobody" -> Optional.of(new Principal("nobody", "analyst", Map.of()));

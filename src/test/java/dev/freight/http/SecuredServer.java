@@ -15,11 +15,13 @@ import dev.freight.job.WorkerPool;
 import dev.freight.security.AccessPolicy;
 import dev.freight.security.AdminKey;
 import dev.freight.security.ApiKeyCheck;
+import dev.freight.security.ApiKeys;
 import dev.freight.security.AuditLog;
 import dev.freight.security.Limits;
 import dev.freight.security.LinkSigner;
 import dev.freight.security.Principal;
 import dev.freight.security.Security;
+import dev.freight.security.StoredApiKeys;
 import dev.freight.storage.LocalFileStore;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -42,7 +44,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A real server (H2 job store, local files, workers, the shared test sources) whose limits and signed links come
  * from a freight.yml the test writes. Callers: {@code key-<name>} is principal {@code name} of role user,
- * {@code key-<name>@<role>} the same with that role; the admin uses {@link #adminKey}.
+ * {@code key-<name>@<role>} the same with that role; the admin uses {@link #adminKey}; keys stored in the job store
+ * ({@link #storedKeys}) work too. The admin key and stored keys are re-read on the test's {@link #clock}.
  */
 final class SecuredServer implements AutoCloseable {
     static final String JOBS = "/api/v1/export/jobs";
@@ -55,6 +58,7 @@ final class SecuredServer implements AutoCloseable {
     final JobService jobs;
     final FreightServer server;
     final String adminKey;
+    final StoredApiKeys storedKeys;
     final ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
 
     SecuredServer(String yaml, FreightServer.Settings settings) {
@@ -77,9 +81,11 @@ final class SecuredServer implements AutoCloseable {
         Limits limits = Limits.fromConfig(config.limits(), config.roles(), s.maxRequestBytes());
         LinkSigner signer = links != null ? links
                 : LinkSigner.fromConfig(config.server().signedLinks(), config.dataDir(), clock);
-        AdminKey admin = AdminKey.loadOrCreate(dir);
+        AdminKey admin = AdminKey.loadOrCreate(store.dataSource(), dir, clock, ApiKeys.CACHE_TTL);
         adminKey = admin.newKey().orElseThrow();
-        Security security = new Security(ApiKeyCheck.firstOf(admin, SecuredServer::principal),
+        storedKeys = new StoredApiKeys(store.dataSource());
+        ApiKeys stored = ApiKeys.load(config, storedKeys, ApiKeys.CACHE_TTL, clock);
+        Security security = new Security(ApiKeyCheck.firstOf(admin, stored, new TestKeys()),
                 AccessPolicy.unrestricted(), limits, signer, AuditLog.NONE);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         JobSettings jobSettings = new JobSettings(2, Duration.ofSeconds(10), Duration.ofMillis(200),
@@ -98,11 +104,31 @@ final class SecuredServer implements AutoCloseable {
                 .withEventPollInterval(Duration.ofMillis(100));
     }
 
-    private static Optional<Principal> principal(String token) {
-        if (!token.startsWith("key-") || token.length() <= 4) return Optional.empty();
-        String spec = token.substring(4);
-        int at = spec.indexOf('@');
-        return Optional.of(at < 0 ? Principal.user(spec) : new Principal(spec.substring(0, at), spec.substring(at + 1), Map.of()));
+    /** The {@code key-<name>[@<role>]} keys; a link names its key by fingerprint, so those of keys seen are known. */
+    private static final class TestKeys implements ApiKeyCheck {
+        private final Map<String, Principal> byFingerprint = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public Optional<Principal> authenticate(String token) {
+            if (!token.startsWith("key-") || token.length() <= 4) return Optional.empty();
+            String spec = token.substring(4);
+            int at = spec.indexOf('@');
+            Principal p = at < 0 ? Principal.user(spec) : new Principal(spec.substring(0, at), spec.substring(at + 1), Map.of());
+            byFingerprint.put(ApiKeys.fingerprint(ApiKeys.sha256Hex(token)), p);
+            return Optional.of(p);
+        }
+
+        @Override
+        public Optional<Principal> authenticateFingerprint(String fingerprint) {
+            return Optional.ofNullable(byFingerprint.get(fingerprint));
+        }
+    }
+
+    /** A client with a new key stored in the job store for {@code principal}. */
+    ApiClient storedClient(Principal principal) {
+        String key = ApiKeys.newKey();
+        storedKeys.create(principal, ApiKeys.sha256Hex(key));
+        return new ApiClient(server.port(), key);
     }
 
     ApiClient client(String principal) {

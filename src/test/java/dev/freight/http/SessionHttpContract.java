@@ -376,6 +376,30 @@ abstract class SessionHttpContract {
     }
 
     @Test
+    void aLinkMadeInABrowserSessionEndsWhenTheSessionsKeyIsRevoked() throws Exception {
+        StoredApiKeys keys = new StoredApiKeys(store.dataSource());
+        String key = ApiKeys.newKey();
+        keys.create(Principal.user("dora"), ApiKeys.sha256Hex(key));
+        Browser b = new Browser(key);
+        String id = ApiClient.json(b.post(JOBS, ASYNC_JOB, b.csrf)).get("id").asText();
+        assertThat(ApiClient.text(b.get(JOBS + "/" + id + "/events"))).contains("\"completed\"");
+        HttpResponse<byte[]> created = b.post(JOBS + "/" + id + "/link", "", b.csrf);
+        assertThat(created.statusCode()).as(ApiClient.text(created)).isEqualTo(201);
+        String url = ApiClient.json(created).get("url").asText();
+
+        assertThat(keys.revoke("dora")).isEqualTo(1);
+
+        ApiClient anonymous = admin.as(null);
+        long deadline = System.nanoTime() + ApiKeys.CACHE_TTL.plusSeconds(5).toNanos();
+        HttpResponse<byte[]> r = anonymous.get(url);
+        while (r.statusCode() == 200 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            r = anonymous.get(url);
+        }
+        assertProblem(r, 403, "link_revoked");
+    }
+
+    @Test
     void anyNodeOnTheJobStoreAcceptsTheSessionAndHttpsMakesTheCookieSecure() throws Exception {
         Browser b = new Browser(ALICE);
         try (FreightNode second = startNode(dir.resolve("node2"), "https://freight.example.com")) {
@@ -383,6 +407,24 @@ abstract class SessionHttpContract {
             assertThat(r.statusCode()).as(ApiClient.text(r)).isEqualTo(200);
             Browser there = new Browser(second.port(), ALICE);
             assertThat(ApiClient.header(there.signIn, "Set-Cookie")).endsWith("; Secure");
+        }
+    }
+
+    /** The README promised that every node accepts a session; each node once made its own admin key instead. */
+    @Test
+    void aSecondNodeOnTheJobStoreSharesTheAdminKeyAndAcceptsTheAdminsSession() throws Exception {
+        Browser b = new Browser(adminKey());
+        try (FreightNode second = startNode(dir.resolve("node3"), null)) {
+            assertThat(second.newAdminKey()).as("a second node prints no key of its own").isEmpty();
+
+            HttpResponse<byte[]> byKey = new ApiClient(second.port(), adminKey()).get("/api/v1/audit?limit=1");
+            assertThat(byKey.statusCode()).as(ApiClient.text(byKey)).isEqualTo(200);
+            HttpResponse<byte[]> bySession = new ApiClient(second.port(), null).get(SESSION, "Cookie", b.cookie);
+            assertThat(bySession.statusCode()).as(ApiClient.text(bySession)).isEqualTo(200);
+            assertThat(ApiClient.json(bySession).get("principal").asText()).isEqualTo("admin");
+            assertThat(ApiClient.json(bySession).get("admin").asBoolean()).isTrue();
+            assertThat(new ApiClient(second.port(), null).get("/api/v1/audit?limit=1", "Cookie", b.cookie)
+                    .statusCode()).isEqualTo(200);
         }
     }
 

@@ -1,7 +1,10 @@
 package dev.freight.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.freight.security.AdminKey;
+import dev.freight.security.ApiKeys;
 import dev.freight.security.LinkSigner;
+import dev.freight.security.Principal;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -211,7 +214,7 @@ class SignedLinksHttpTest {
     void linksSignedWithThePreviousKeyStillWork() {
         LinkSigner old = new LinkSigner(List.of("o".repeat(40).getBytes(StandardCharsets.UTF_8)), Duration.ofMinutes(5),
                 Duration.ofHours(1), s.clock);
-        LinkSigner.Link link = old.sign(done, "alice", Duration.ofMinutes(5));
+        LinkSigner.Link link = old.sign(done, "alice", ALICES_KEY, Duration.ofMinutes(5));
 
         HttpResponse<byte[]> r = s.anonymous().get(JOBS + "/" + done + "/download?token=" + link.token());
         assertThat(r.statusCode()).as(ApiClient.text(r)).isEqualTo(200);
@@ -219,7 +222,84 @@ class SignedLinksHttpTest {
         LinkSigner stranger = new LinkSigner(List.of("s".repeat(40).getBytes(StandardCharsets.UTF_8)),
                 Duration.ofMinutes(5), Duration.ofHours(1), s.clock);
         assertProblem(s.anonymous().get(JOBS + "/" + done + "/download?token="
-                + stranger.sign(done, "alice", Duration.ofMinutes(5)).token()), 403, "invalid_link");
+                + stranger.sign(done, "alice", ALICES_KEY, Duration.ofMinutes(5)).token()), 403, "invalid_link");
+    }
+
+    /** The fingerprint of alice's API key, which her links name. */
+    private static final String ALICES_KEY = ApiKeys.fingerprint(ApiKeys.sha256Hex("key-alice"));
+
+    // ---------------------------------------------------------------- links end with the key that made them
+
+    private String completedJob(ApiClient c) {
+        return awaitStatus(c, submit(c, "{\"dataset\": \"demo.orders\", \"row_limit\": 4, \"delivery\": \"async\"}")
+                .get("id").asText(), "completed").get("id").asText();
+    }
+
+    @Test
+    void aLinkStopsWorkingWithinTheCacheTimeOnceTheKeyThatMadeItIsRevoked() {
+        ApiClient sven = s.storedClient(Principal.user("sven"));
+        String path = path(link(sven, completedJob(sven), ""));
+        assertThat(s.anonymous().get(path).statusCode()).isEqualTo(200);
+
+        assertThat(s.storedKeys.revoke("sven")).isEqualTo(1);
+        s.clock.advance(ApiKeys.CACHE_TTL);
+
+        HttpResponse<byte[]> r = s.anonymous().get(path);
+        assertProblem(r, 403, "link_revoked");
+        assertThat(ApiClient.json(r).get("detail").asText()).contains("revoked").contains("/link");
+        assertThat(ApiClient.text(r)).doesNotContain(new String(file, StandardCharsets.UTF_8).lines().findFirst().orElseThrow());
+    }
+
+    @Test
+    void aLinkNamesTheKeyThatMadeItNotItsPrincipal() {
+        String old = ApiKeys.newKey();
+        String oldKeyId = s.storedKeys.create(Principal.user("tess"), ApiKeys.sha256Hex(old)).id();
+        ApiClient oldKey = new ApiClient(s.server.port(), old);
+        ApiClient newKey = s.storedClient(Principal.user("tess"));
+        String job = completedJob(oldKey);
+        String byOldKey = path(link(oldKey, job, ""));
+        String byNewKey = path(link(newKey, job, ""));
+
+        assertThat(s.storedKeys.revoke(oldKeyId)).isEqualTo(1);
+        s.clock.advance(ApiKeys.CACHE_TTL);
+
+        assertProblem(s.anonymous().get(byOldKey), 403, "link_revoked");
+        HttpResponse<byte[]> r = s.anonymous().get(byNewKey);
+        assertThat(r.statusCode()).as(ApiClient.text(r)).isEqualTo(200);
+    }
+
+    @Test
+    void aLinkOfTheAdminKeyEndsWhenTheAdminKeyIsRotated() {
+        try (SecuredServer own = new SecuredServer("", SecuredServer.defaults())) {
+            ApiClient carol = own.client("carol");
+            String id = awaitStatus(carol, submit(carol, "{\"dataset\": \"demo.orders\", \"row_limit\": 3, "
+                    + "\"delivery\": \"async\"}").get("id").asText(), "completed").get("id").asText();
+            HttpResponse<byte[]> created = own.admin().post(JOBS + "/" + id + "/link", "");
+            assertThat(created.statusCode()).as(ApiClient.text(created)).isEqualTo(201);
+            String url = ApiClient.json(created).get("url").asText();
+            assertThat(own.anonymous().get(url).statusCode()).isEqualTo(200);
+
+            AdminKey.rotate(own.store.dataSource(), own.clock);
+            own.clock.advance(ApiKeys.CACHE_TTL);
+
+            assertProblem(own.anonymous().get(url), 403, "link_revoked");
+        }
+    }
+
+    /** Version 1 tokens named no key: accepted, a revoked key's links would work until they expire. */
+    @Test
+    void aGenuineLinkOfTheEarlierFormatIsRefusedAsInvalid() throws Exception {
+        String payload = "v1\n" + done + "\nalice\n" + s.clock.instant().plusSeconds(300).getEpochSecond();
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec("k".repeat(40).getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String token = b64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "."
+                + b64.encodeToString(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+
+        HttpResponse<byte[]> r = s.anonymous().get(JOBS + "/" + done + "/download?token=" + token);
+
+        assertProblem(r, 403, "invalid_link");
+        assertThat(ApiClient.json(r).get("detail").asText()).contains("earlier version").contains("/link");
     }
 
     @Test

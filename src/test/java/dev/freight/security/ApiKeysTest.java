@@ -4,6 +4,7 @@ import dev.freight.config.ConfigException;
 import dev.freight.config.ConfigLoader;
 import dev.freight.config.FreightConfig;
 import dev.freight.job.JdbcJobStore;
+import dev.freight.testing.ManualClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
@@ -158,5 +160,100 @@ class ApiKeysTest {
         stored.create(new Principal("dave", "temporary", Map.of()), ApiKeys.sha256Hex(key));
         assertThat(ApiKeys.load(config("roles:\n  temporary: {}\n"), stored).authenticate(key)).isPresent();
         assertThat(ApiKeys.load(config("roles:\n  analyst: {}\n"), stored).authenticate(key)).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- one name, one principal
+
+    @Test
+    void aConfigKeyNamedAdminIsAOneLineConfigErrorNamingTheEntry() {
+        assertThatThrownBy(() -> ApiKeys.load(config(withKeys("""
+                  - name: alice
+                    sha256: %s
+                    role: analyst
+                  - name: admin
+                    sha256: %s
+                    role: user
+                """.formatted(ApiKeys.sha256Hex("a"), ApiKeys.sha256Hex("b")))), null))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("api_keys[1].name")
+                .hasMessageContaining("built-in admin")
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void twoConfigKeysOfOneNameWithDifferentRolesAreAConfigError() {
+        assertThatThrownBy(() -> ApiKeys.load(config(withKeys("""
+                  - name: alice
+                    sha256: %s
+                    role: analyst
+                  - name: alice
+                    sha256: %s
+                    role: user
+                """.formatted(ApiKeys.sha256Hex("a"), ApiKeys.sha256Hex("b")))), null))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("api_keys[1].name: 'alice' is also the name of api_keys[0] (role analyst");
+    }
+
+    @Test
+    void twoConfigKeysOfOneNameWithDifferentAttributesAreAConfigError() {
+        assertThatThrownBy(() -> ApiKeys.load(config(withKeys("""
+                  - { name: alice, sha256: %s, role: analyst, attributes: { tenant_id: "1" } }
+                  - { name: alice, sha256: %s, role: analyst, attributes: { tenant_id: "2" } }
+                """.formatted(ApiKeys.sha256Hex("a"), ApiKeys.sha256Hex("b")))), null))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("api_keys[1].name")
+                .hasMessageContaining("tenant_id=1");
+    }
+
+    @Test
+    void twoConfigKeysOfOnePrincipalAreFineForRotation() {
+        ApiKeys keys = ApiKeys.load(config(withKeys("""
+                  - { name: alice, sha256: %s, role: analyst, attributes: { tenant_id: "1" } }
+                  - { name: alice, sha256: %s, role: analyst, attributes: { tenant_id: "1" } }
+                """.formatted(ApiKeys.sha256Hex("old"), ApiKeys.sha256Hex("new")))), null);
+
+        assertThat(keys.authenticate("old")).isEqualTo(keys.authenticate("new")).isPresent();
+    }
+
+    @Test
+    void aStoredKeyNamedAdminFromBeforeIsRefused() {
+        String key = ApiKeys.newKey();
+        stored.create(Principal.user(AdminKey.PRINCIPAL), ApiKeys.sha256Hex(key));
+
+        ApiKeys keys = ApiKeys.load(config("roles:\n  analyst: {}\n"), stored);
+
+        assertThat(keys.authenticate(key)).isEmpty();
+        assertThat(keys.authenticateHash(AdminKey.sha256(key))).isEmpty();
+    }
+
+    @Test
+    void aStoredKeyWhoseNameAConfigKeyHoldsWithAnotherRoleIsRefused() {
+        String key = ApiKeys.newKey();
+        stored.create(Principal.user("erin"), ApiKeys.sha256Hex(key));
+        ApiKeys keys = ApiKeys.load(config(withKeys("""
+                  - { name: erin, sha256: %s, role: analyst, attributes: { tenant_id: "1" } }
+                """.formatted(ApiKeys.sha256Hex("erin-config")))), stored);
+
+        assertThat(keys.authenticate(key)).isEmpty();
+        assertThat(keys.authenticate("erin-config")).contains(new Principal("erin", "analyst", Map.of("tenant_id", "1")));
+    }
+
+    @Test
+    void ofTwoStoredKeysOfOneNameWithDifferentPrincipalsOnlyTheOlderIsAccepted() {
+        String older = ApiKeys.newKey();
+        String newer = ApiKeys.newKey();
+        String sameAsOlder = ApiKeys.newKey();
+        ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
+        StoredApiKeys minted = new StoredApiKeys(jobStore.dataSource(), clock);
+        minted.create(new Principal("fay", "analyst", Map.of("tenant_id", "7")), ApiKeys.sha256Hex(older));
+        clock.advance(Duration.ofMinutes(1));
+        minted.create(new Principal("fay", "analyst", Map.of("tenant_id", "8")), ApiKeys.sha256Hex(newer));
+        clock.advance(Duration.ofMinutes(1));
+        minted.create(new Principal("fay", "analyst", Map.of("tenant_id", "7")), ApiKeys.sha256Hex(sameAsOlder));
+        ApiKeys keys = ApiKeys.load(config("roles:\n  analyst: {}\n"), stored);
+
+        assertThat(keys.authenticate(older)).contains(new Principal("fay", "analyst", Map.of("tenant_id", "7")));
+        assertThat(keys.authenticate(newer)).isEmpty();
+        assertThat(keys.authenticate(sameAsOlder)).contains(new Principal("fay", "analyst", Map.of("tenant_id", "7")));
     }
 }
