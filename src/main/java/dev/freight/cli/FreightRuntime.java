@@ -141,8 +141,23 @@ final class FreightRuntime implements AutoCloseable {
     static Security security(FreightConfig config, JdbcJobStore store) {
         Limits limits = Limits.fromConfig(config.limits(), config.roles(), config.server().maxRequestBytes());
         return new Security(ApiKeys.load(config, new StoredApiKeys(store.dataSource())),
-                AccessPolicy.fromConfig(config.roles(), AccessPolicy.hashKey(config.server().maskKey(), config.dataDir())), limits, LinkSigner.disabled(), new JdbcAuditLog(store.dataSource()),
+                access(config), limits, LinkSigner.disabled(), new JdbcAuditLog(store.dataSource()),
                 new Sessions(store.dataSource(), Clock.systemUTC(), config.server().sessionTtl()));
+    }
+
+    /**
+     * The roles, with the hash mask's key. Nodes sharing a PostgreSQL job store must hash alike, so there the key
+     * must be configured: a key generated per node would make the same value hash differently on each.
+     */
+    static AccessPolicy access(FreightConfig config) {
+        AccessPolicy roles = AccessPolicy.fromConfig(config.roles(), new byte[0]);
+        boolean shared = dev.freight.source.Dialect.fromJdbcUrl(config.jobStore().url()) == dev.freight.source.Dialect.POSTGRESQL;
+        if (roles.usesHashMask() && shared && config.server().maskKey().isEmpty()) {
+            throw new dev.freight.config.ConfigException("configuration", "server.mask_key", "roles mask columns with "
+                    + "hash and the job store is PostgreSQL, shared by every node: set server.mask_key (${env:NAME}, "
+                    + "at least 32 bytes) so that all nodes hash a value alike");
+        }
+        return AccessPolicy.fromConfig(config.roles(), AccessPolicy.hashKey(config.server().maskKey(), config.dataDir()));
     }
 
     static JobSettings settings(ExportsConfig e) {

@@ -375,6 +375,11 @@ public final class AccessPolicy {
         return Optional.empty();
     }
 
+    /** Whether any role masks a column with {@code hash} (whose key every node must share). */
+    public boolean usesHashMask() {
+        return roles.values().stream().flatMap(List::stream).anyMatch(r -> r.masked().containsValue(Mask.HASH));
+    }
+
     /** What {@code principal} may see; built-in roles see everything, undefined roles nothing. */
     public Access forPrincipal(Principal principal) {
         // Without a roles section nothing is restricted, whatever role a key names (limits may still use it).
