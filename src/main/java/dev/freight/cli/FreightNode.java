@@ -76,7 +76,7 @@ public final class FreightNode implements AutoCloseable {
             server = new FreightServer(runtime.registry, runtime.service, runtime.sweeper, runtime.metrics,
                     runtime.security.withKeys(ApiKeyCheck.firstOf(admin, runtime.security.keys()))
                             .withLinks(LinkSigner.fromConfig(config.server().signedLinks(), config.dataDir(),
-                                    Clock.systemUTC())), settings).start();
+                                    runtime.store.clock())), settings).start();
             ServerConfig.Management m = config.server().management();
             Optional<ManagementServer> management = Optional.empty();
             if (m.port().isPresent()) {

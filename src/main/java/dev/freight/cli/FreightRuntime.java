@@ -70,7 +70,8 @@ final class FreightRuntime implements AutoCloseable {
             store.close();
             throw new UncheckedIOException("cannot use storage.path " + config.storage().path() + ": " + e.getMessage(), e);
         }
-        this.sweeper = new Sweeper(store, files, settings, Clock.systemUTC());
+        // The job store's clock, not this node's: expiry and purges compare times other nodes wrote.
+        this.sweeper = new Sweeper(store, files, settings, store.clock());
     }
 
     static FreightConfig loadConfig(Path file) {
@@ -94,7 +95,7 @@ final class FreightRuntime implements AutoCloseable {
             runtime.exports = new Exports(runtime.registry, config.exports().pdfMaxRows(), config.exports().defaultFormat(),
                     runtime.security.access());
             runtime.workers = new WorkerPool(runtime.store, runtime.files, runtime.exports, runtime.settings,
-                    Clock.systemUTC(), new JobMetrics(runtime.metrics), runtime.security);
+                    runtime.store.clock(), new JobMetrics(runtime.metrics), runtime.security);
             runtime.service = new JobService(runtime.store, runtime.files, runtime.exports, runtime.settings, runtime.workers);
             if (startWorkers) runtime.workers.start();
             return runtime;
@@ -140,9 +141,10 @@ final class FreightRuntime implements AutoCloseable {
      */
     static Security security(FreightConfig config, JdbcJobStore store) {
         Limits limits = Limits.fromConfig(config.limits(), config.roles(), config.server().maxRequestBytes());
-        return new Security(ApiKeys.load(config, new StoredApiKeys(store.dataSource())),
-                access(config), limits, LinkSigner.disabled(), new JdbcAuditLog(store.dataSource()),
-                new Sessions(store.dataSource(), Clock.systemUTC(), config.server().sessionTtl()));
+        // Times other nodes read (session expiry, key and audit times) come from the job store's clock.
+        return new Security(ApiKeys.load(config, new StoredApiKeys(store.dataSource(), store.clock())),
+                access(config), limits, LinkSigner.disabled(), new JdbcAuditLog(store.dataSource(), store.clock()),
+                new Sessions(store.dataSource(), store.clock(), config.server().sessionTtl()));
     }
 
     /**

@@ -41,13 +41,14 @@ public final class JdbcJobStore implements JobStore {
     private final boolean postgres;
     private final java.util.concurrent.locks.ReentrantLock localAdmission = new java.util.concurrent.locks.ReentrantLock();
 
-    private JdbcJobStore(HikariDataSource pool, Clock clock, boolean postgres) {
+    private JdbcJobStore(HikariDataSource pool, Clock localClock, boolean postgres) {
         this.pool = pool;
-        this.clock = clock;
+        this.clock = new DatabaseClock(pool, localClock);
         this.postgres = postgres;
     }
 
-    public static JdbcJobStore open(String url, String user, String password, int poolSize, Clock clock) {
+    /** {@code localClock}: the node's own clock, only compared with the job store's to warn of a skew. */
+    public static JdbcJobStore open(String url, String user, String password, int poolSize, Clock localClock) {
         Dialect dialect = Dialect.fromJdbcUrl(url);
         if (dialect != Dialect.H2 && dialect != Dialect.POSTGRESQL) {
             throw new IllegalArgumentException("job_store.url must be an H2 or PostgreSQL JDBC URL, got " + dialect.id());
@@ -67,7 +68,7 @@ public final class JdbcJobStore implements JobStore {
             pool.close();
             throw e;
         }
-        return new JdbcJobStore(pool, clock, dialect == Dialect.POSTGRESQL);
+        return new JdbcJobStore(pool, localClock, dialect == Dialect.POSTGRESQL);
     }
 
     /**
@@ -76,6 +77,14 @@ public final class JdbcJobStore implements JobStore {
      */
     public javax.sql.DataSource dataSource() {
         return pool;
+    }
+
+    /**
+     * The job store's clock ({@link DatabaseClock}): every time the store writes or compares comes from it, and the
+     * workers and the sweeper of a node use it for the times they hand the store (run_after, expires_at).
+     */
+    public Clock clock() {
+        return clock;
     }
 
     private Instant now() {

@@ -255,6 +255,36 @@ abstract class JobQueueContract {
     }
 
     /**
+     * Leases are the job store's time: a node whose own clock runs a minute ahead neither takes a running job from a
+     * healthy node at its claim nor fails it as lost in its sweep.
+     */
+    @Test
+    void aNodeWhoseClockRunsAMinuteAheadTakesNoRunningJobAndFailsNone() {
+        // One job that could be taken over (attempts left) and one that could only be failed as lost (none left).
+        Job job = store.create(new JobStore.NewJob(Principal.user("tester"), null, ExportRequest.of("queue_rows", "csv"),
+                null, 3)).job();
+        Job lastAttempt = store.create(new JobStore.NewJob(Principal.user("tester"), null,
+                ExportRequest.of("queue_rows", "csv"), null, 1)).job();
+        store.claim("healthy-node", Duration.ofSeconds(30)).orElseThrow();
+        store.claim("healthy-node", Duration.ofSeconds(30)).orElseThrow();
+
+        try (JdbcJobStore ahead = JdbcJobStore.open(jobStoreUrl(dir), null, null, 2,
+                Clock.offset(Clock.systemUTC(), Duration.ofSeconds(60)))) {
+            assertThat(ahead.clock().instant()).isBetween(java.time.Instant.now().minusSeconds(5),
+                    java.time.Instant.now().plusSeconds(5));
+            assertThat(ahead.claim("fast-clock-node", Duration.ofSeconds(30))).isEmpty();
+            assertThat(ahead.failExhaustedLeases()).isZero();
+            new Sweeper(ahead, files, FAST, ahead.clock()).sweepOnce();
+        }
+        for (Job j : List.of(job, lastAttempt)) {
+            Job after = store.get(j.id()).orElseThrow();
+            assertThat(after.status()).isEqualTo(JobStatus.RUNNING);
+            assertThat(after.lockedBy()).isEqualTo("healthy-node");
+            assertThat(after.attempts()).isEqualTo(1);
+        }
+    }
+
+    /**
      * concurrent_jobs is counted and taken in the inserting transaction: twenty creates at once under a limit of
      * two (each on its own connection, as separate nodes would be) store exactly two jobs.
      */
