@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Housekeeping, safe to run on every node at once: fails jobs whose worker died on its last attempt, deletes
@@ -47,8 +48,34 @@ public final class Sweeper {
             deleteFile(id);
             purged++;
         }
-        if (lost + expired + purged > 0) LOG.info("sweep: {} worker-lost, {} expired, {} purged", lost, expired, purged);
+        int parts = removeAbandonedParts(now);
+        if (lost + expired + purged + parts > 0) {
+            LOG.info("sweep: {} worker-lost, {} expired, {} purged, {} abandoned partial files removed", lost, expired,
+                    purged, parts);
+        }
         return new Report(lost, expired, purged);
+    }
+
+    /**
+     * Partial files whose job no longer runs on a live lease: left by a crashed or killed worker (a crash-looping
+     * node would otherwise leak up to max_file_bytes per crash). A part of a job running on a live lease is kept:
+     * it may be the one being written.
+     */
+    int removeAbandonedParts(Instant now) {
+        int removed = 0;
+        try {
+            for (FileStore.Part part : files.parts()) {
+                Optional<Job> job = store.get(part.key());
+                boolean live = job.isPresent() && job.get().status() == JobStatus.RUNNING
+                        && job.get().lockedUntil() != null && job.get().lockedUntil().isAfter(now);
+                if (live) continue;
+                files.deletePart(part);
+                removed++;
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("sweep: partial files not checked: {}", e.getMessage());
+        }
+        return removed;
     }
 
     /** After a complete download, when {@code delete_after_download} is on. */

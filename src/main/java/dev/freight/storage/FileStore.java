@@ -35,4 +35,14 @@ public interface FileStore {
     InputStream open(String key, long offset) throws IOException;
 
     boolean delete(String key) throws IOException;
+
+    /** An upload not published (yet): of a running export, or left by one that crashed. */
+    record Part(String key, String name) {
+    }
+
+    /** Every unpublished upload in the store. */
+    java.util.List<Part> parts() throws IOException;
+
+    /** Removes an unpublished upload (a no-op when it was published or removed meanwhile). */
+    void deletePart(Part part) throws IOException;
 }

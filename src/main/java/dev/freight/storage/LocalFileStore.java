@@ -112,6 +112,23 @@ public final class LocalFileStore implements FileStore {
         return Files.deleteIfExists(path(key));
     }
 
+    @Override
+    public java.util.List<Part> parts() throws IOException {
+        try (var files = Files.list(root)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".part"))
+                    .map(n -> new Part(n.substring(0, Math.max(0, n.indexOf('.'))), n)).toList();
+        }
+    }
+
+    @Override
+    public void deletePart(Part part) throws IOException {
+        // Only names this store made: key, a dot, hex, ".part".
+        if (!part.name().matches("[a-z0-9]{1,64}\\.[0-9a-f]{1,16}\\.part")) {
+            throw new IllegalArgumentException("not an upload part: " + part.name());
+        }
+        Files.deleteIfExists(root.resolve(part.name()));
+    }
+
     public Path root() {
         return root;
     }

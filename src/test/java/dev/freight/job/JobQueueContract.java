@@ -255,6 +255,32 @@ abstract class JobQueueContract {
     }
 
     /**
+     * A crashed worker's partial file goes at the next sweep once its job no longer runs on a live lease; the part
+     * of a job running on a live lease stays (it may be the one being written).
+     */
+    @Test
+    void theSweeperRemovesPartialFilesOfJobsNotRunningOnALiveLease() throws Exception {
+        Job live = submit(ExportRequest.of("queue_rows", "csv"));
+        store.claim("writer", Duration.ofMinutes(5)).orElseThrow();
+        Job lapsed = submit(ExportRequest.of("queue_rows", "csv"));
+        store.claim("crashed", Duration.ofMillis(1)).orElseThrow();
+        Job queued = submit(ExportRequest.of("queue_rows", "csv"));
+        List<dev.freight.storage.FileStore.Upload> crashed = new java.util.ArrayList<>();
+        for (String key : List.of(live.id(), lapsed.id(), queued.id(), "nojobwiththisid")) {
+            dev.freight.storage.FileStore.Upload u = files.create(key);
+            u.stream().write(new byte[100_000]);
+            u.stream().flush();
+            crashed.add(u);
+        }
+        Thread.sleep(50);
+
+        new Sweeper(store, files, FAST, store.clock()).sweepOnce();
+
+        assertThat(files.parts()).extracting(dev.freight.storage.FileStore.Part::key).containsExactly(live.id());
+        crashed.forEach(dev.freight.storage.FileStore.Upload::close);
+    }
+
+    /**
      * Leases are the job store's time: a node whose own clock runs a minute ahead neither takes a running job from a
      * healthy node at its claim nor fails it as lost in its sweep.
      */
@@ -402,6 +428,12 @@ abstract class JobQueueContract {
 
             @Override
             public boolean delete(String key) throws java.io.IOException { return real.delete(key); }
+
+            @Override
+            public List<Part> parts() throws java.io.IOException { return real.parts(); }
+
+            @Override
+            public void deletePart(Part part) throws java.io.IOException { real.deletePart(part); }
         };
     }
 
