@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -94,8 +95,11 @@ final class JobRunner {
                 heartbeat.cancel(false);
                 if (running.stop.get() != Stop.NONE) throw new ExportCancelledException();
                 long size = upload.publish();
-                boolean recorded = store.complete(job.id(), workerId, result.rows(), prepared.fileName(job.createdAt(), job.id()),
-                        size, prepared.contentType(), clock.instant().plus(settings.fileTtl()));
+                Optional<Boolean> outcome = throughOutage(job, () -> store.complete(job.id(), workerId, result.rows(),
+                        prepared.fileName(job.createdAt(), job.id()), size, prepared.contentType(),
+                        clock.instant().plus(settings.fileTtl())));
+                if (outcome.isEmpty()) return;
+                boolean recorded = outcome.get();
                 if (!recorded) {
                     // Deleted while running: remove the file. Otherwise our lease lapsed and another worker owns the
                     // job; the file it publishes is the one that counts.
@@ -133,6 +137,35 @@ final class JobRunner {
             failed(job, workerId, "internal_error", "internal error; the server log has the details (job " + job.id() + ")");
         } finally {
             heartbeat.cancel(false);
+        }
+    }
+
+    /**
+     * Records a finished job through a job-store outage: the file is published, and failing the job for a lost
+     * connection would orphan it. Retries with backoff for one lease; past that another worker may own the job, so
+     * it is left to the queue (the lapsed lease hands it to a worker, which replaces the file). Empty then.
+     */
+    private Optional<Boolean> throughOutage(Job job, java.util.function.BooleanSupplier write) {
+        long deadline = System.nanoTime() + settings.lease().toNanos();
+        long waitMillis = 100;
+        while (true) {
+            try {
+                return Optional.of(write.getAsBoolean());
+            } catch (JobStoreException e) {
+                if (System.nanoTime() + waitMillis * 1_000_000L > deadline) {
+                    LOG.warn("job {}: its file is ready but the job store could not record it ({}); the job goes back "
+                            + "to the queue when its lease lapses", job.id(), e.getMessage());
+                    return Optional.empty();
+                }
+                LOG.info("job {}: recording it failed ({}), trying again in {} ms", job.id(), e.getMessage(), waitMillis);
+                try {
+                    Thread.sleep(waitMillis);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return Optional.empty();
+                }
+                waitMillis = Math.min(waitMillis * 2, 5_000);
+            }
         }
     }
 

@@ -437,6 +437,36 @@ abstract class JobQueueContract {
         };
     }
 
+    /** The job store, losing its connection for the first {@code failures} attempts to record a finished job. */
+    static JobStore losingConnectionAtCompletion(JobStore real, int failures) {
+        java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(failures);
+        return (JobStore) java.lang.reflect.Proxy.newProxyInstance(JobStore.class.getClassLoader(),
+                new Class<?>[]{JobStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("complete") && left.getAndDecrement() > 0) {
+                        throw new JobStoreException("connection lost", new java.sql.SQLException("I/O error", "08006"));
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    /** A finished file is never lost to a bookkeeping failure: recording completion retries through an outage. */
+    @Test
+    void aJobStoreOutageWhileAFinishedJobIsRecordedDelaysItAndLosesNothing() throws Exception {
+        WorkerPool pool = new WorkerPool(losingConnectionAtCompletion(store, 3), files, new Exports(registry), FAST,
+                Clock.systemUTC(), JobMetrics.none());
+        pools.add(pool);
+        pool.start();
+        Job job = submit(ExportRequest.of("queue_rows", "csv"));
+        Job done = awaitStatus(job.id(), JobStatus.COMPLETED);
+        assertThat(done.attempts()).isEqualTo(1);
+        assertThat(done.errorCode()).isNull();
+        assertThat(files.size(job.storageKey())).hasValue(done.fileSizeBytes());
+    }
+
     @Test
     void aFullDiskFailsTheJobCleanlyAfterItsRetriesAndLeavesNoPartialFile() throws Exception {
         WorkerPool pool = new WorkerPool(store, fillingUp(files, 100_000), new Exports(registry), FAST, Clock.systemUTC(),
