@@ -1060,9 +1060,12 @@ abstract class HttpApiContract {
      */
     @Test
     void eventStreamsPastTheCallersOrTheServersCapAre429() throws Exception {
-        // No workers: the job stays pending, so its streams stay open.
-        JobService idle = new JobService(store, files, jobs.exports(), settings, null);
-        try (FreightServer node = new FreightServer(sources, idle, sweeper, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+        // A job store of its own and no workers: the jobs stay pending, so their streams stay open.
+        JdbcJobStore quiet = JdbcJobStore.open("jdbc:h2:file:" + Files.createTempDirectory(dir, "streams").resolve("jobs"),
+                "sa", "", 2, Clock.systemUTC());
+        JobService idle = new JobService(quiet, files, jobs.exports(), settings, null);
+        try (quiet; FreightServer node = new FreightServer(sources, idle, new Sweeper(quiet, files, settings, quiet.clock()),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 Security.of(t -> t.startsWith("key-") ? Optional.of(Principal.user(t.substring(4))) : Optional.empty()),
                 serverSettings().withEventStreamCaps(3, 2)).start()) {
             ApiClient alice = new ApiClient(node.port(), "key-streams-alice");
