@@ -1,5 +1,6 @@
 package dev.freight.engine;
 
+import dev.freight.format.FormulaGuard;
 import dev.freight.source.Column;
 
 import java.io.IOException;
@@ -11,7 +12,9 @@ import java.util.List;
  * server only has to render plain columns (computing ISO timestamps and neutralised text in SQL cost PostgreSQL
  * 75% more time than the COPY itself). Per column it:
  * <ul>
- *   <li>text: prefixes {@code '} to a value starting with = + - @ tab or CR (formula neutralisation);</li>
+ *   <li>text: formula neutralisation by {@link FormulaGuard}'s byte rules, as the CSV writer applies its string
+ *   rules: a {@code '} before a dangerous value (inside its quotes if it has them), quotes around an unquoted
+ *   value hiding a formula behind {@code , ; tab};</li>
  *   <li>boolean: {@code t}/{@code f} → {@code true}/{@code false};</li>
  *   <li>timestamps (DateStyle ISO): the space between date and time becomes {@code T}; a whole-hour offset
  *   {@code +02} becomes {@code +02:00};</li>
@@ -33,7 +36,7 @@ final class CopyCsvRewriter {
     private int used;
 
     private boolean quoted;
-    private boolean firstInsideQuotes;
+    private boolean fieldQuoted;
     private boolean fieldStart = true;
     private boolean closeQuote;
     private int fieldStartPos;
@@ -57,7 +60,8 @@ final class CopyCsvRewriter {
 
     /** Rewrites one chunk; returns how many rows it completed. Output is buffered until {@link #flush}. */
     long rewrite(byte[] chunk, OutputStream sink) throws IOException {
-        // Worst case growth: a one-byte boolean becomes five bytes, plus CR per row and ":00" per timestamp.
+        // Worst case growth: a one-byte boolean becomes five bytes, plus CR per row and ":00" per timestamp; a
+        // text value grows by at most three bytes ("'…") and only when it has two bytes or more.
         int worst = chunk.length * 5 + 16;
         if (used + worst > out.length) {
             flush(sink);
@@ -66,13 +70,7 @@ final class CopyCsvRewriter {
         long before = rows;
         for (byte b : chunk) {
             if (quoted) {
-                if (b == '"') {
-                    quoted = false;
-                    firstInsideQuotes = false;
-                } else if (firstInsideQuotes) {
-                    firstInsideQuotes = false;
-                    if (actions[field] == Action.TEXT && isFormulaStart(b)) out[used++] = '\'';
-                }
+                if (b == '"') quoted = false;
                 out[used++] = b;
                 continue;
             }
@@ -90,7 +88,7 @@ final class CopyCsvRewriter {
                 startField();
             } else if (b == '"') {
                 quoted = true;
-                firstInsideQuotes = fieldStart;
+                fieldQuoted |= fieldStart;
                 fieldStart = false;
                 out[used++] = b;
             } else {
@@ -101,8 +99,6 @@ final class CopyCsvRewriter {
                         // Unquoted, so it holds no quote, delimiter or line break: wrapping it is enough.
                         out[used++] = '"';
                         closeQuote = true;
-                    } else if (action == Action.TEXT && isFormulaStart(b)) {
-                        out[used++] = '\'';
                     }
                 }
                 switch (action) {
@@ -123,11 +119,13 @@ final class CopyCsvRewriter {
 
     private void startField() {
         fieldStart = true;
+        fieldQuoted = false;
         fieldStartPos = used;
     }
 
     /** PostgreSQL writes whole-hour offsets as {@code +02}; ISO-8601 with offset wants {@code +02:00}. */
     private void endField() {
+        if (actions[field] == Action.TEXT) neutralise();
         if (closeQuote) {
             out[used++] = '"';
             closeQuote = false;
@@ -141,6 +139,26 @@ final class CopyCsvRewriter {
                 out[used++] = '0';
             }
         }
+    }
+
+    /**
+     * The value's bytes are all in {@code out} by now: a value never spans two chunks. A value wrapped for its
+     * leading {@code #} is quoted already, so only the apostrophe can apply to it.
+     */
+    private void neutralise() {
+        boolean inQuotes = fieldQuoted || closeQuote;
+        int from = fieldStartPos + (inQuotes ? 1 : 0);
+        int to = used - (fieldQuoted ? 1 : 0);
+        boolean apostrophe = FormulaGuard.isDangerous(out, from, to);
+        boolean quote = !inQuotes && FormulaGuard.hidesFormulaAfterSplit(out, from, to);
+        if (!apostrophe && !quote) return;
+        int shift = (apostrophe ? 1 : 0) + (quote ? 1 : 0);
+        System.arraycopy(out, from, out, from + shift, used - from);
+        used += shift;
+        int at = from;
+        if (quote) out[at++] = '"';
+        if (apostrophe) out[at] = '\'';
+        if (quote) out[used++] = '"';
     }
 
     private void writeBoolean(byte b) {
@@ -158,9 +176,5 @@ final class CopyCsvRewriter {
         } else {
             out[used++] = b;
         }
-    }
-
-    private static boolean isFormulaStart(byte b) {
-        return b == '=' || b == '+' || b == '-' || b == '@' || b == '\t' || b == '\r';
     }
 }

@@ -2,7 +2,7 @@ package dev.freight.format;
 
 import de.siegmar.fastcsv.writer.CsvWriter;
 import de.siegmar.fastcsv.writer.LineDelimiter;
-import de.siegmar.fastcsv.writer.QuoteStrategies;
+import de.siegmar.fastcsv.writer.QuoteStrategy;
 import dev.freight.source.Column;
 
 import java.io.IOException;
@@ -26,6 +26,7 @@ final class CsvFormatWriter implements FormatWriter {
     private final CsvWriter csv;
     /** FastCSV leaves a null field unquoted and quotes "", which keeps NULL and empty text apart. */
     private final String nullField;
+    private boolean writingHeader;
 
     @SuppressWarnings("unchecked")
     CsvFormatWriter(OutputStream out, List<Column> columns, List<String> labels, FormatOptions options) {
@@ -41,7 +42,19 @@ final class CsvFormatWriter implements FormatWriter {
         this.nullField = options.nullText().isEmpty() ? null : options.nullText();
         this.csv = CsvWriter.builder()
                 .fieldSeparator(options.delimiter())
-                .quoteStrategy(QuoteStrategies.EMPTY)
+                // Beyond RFC 4180: quotes keep a cell whole in importers that also split at , ; or tab.
+                .quoteStrategy(new QuoteStrategy() {
+                    @Override
+                    public boolean quoteEmpty(int lineNo, int fieldIdx) {
+                        return true;
+                    }
+
+                    @Override
+                    public boolean quoteValue(int lineNo, int fieldIdx, String value) {
+                        return options.sanitizeFormulas() && (writingHeader || textCell[fieldIdx])
+                                && FormulaGuard.hidesFormulaAfterSplit(value);
+                    }
+                })
                 .lineDelimiter(options.lineEnding().equals("\n") ? LineDelimiter.LF : LineDelimiter.CRLF)
                 .bufferSize(64 * 1024)
                 .build(out, StandardCharsets.UTF_8);
@@ -50,7 +63,11 @@ final class CsvFormatWriter implements FormatWriter {
     @Override
     public void begin() throws IOException {
         if (options.bom()) out.write(UTF8_BOM);
-        if (options.header()) csv.writeRecord(header(labels, options));
+        if (options.header()) {
+            writingHeader = true;
+            csv.writeRecord(header(labels, options));
+            writingHeader = false;
+        }
     }
 
     /** Labels are user text too: a header cell must not become a formula any more than a data cell. */

@@ -40,7 +40,8 @@ final class CatalogRoutes {
             Map.entry("bom", new OptionDoc(false, false, "start with a UTF-8 byte order mark (helps Excel)")),
             Map.entry("line_ending", new OptionDoc("crlf", "crlf", "crlf (RFC 4180) or lf")),
             Map.entry("sanitize_formulas", new OptionDoc(true, true,
-                    "prefix text starting with = + - @ tab or CR with ' (CSV injection protection)")),
+                    "prefix ' to text starting with tab, CR, or = + - @ (or ＝ ＋ － ＠) after any blanks; quote text"
+                            + " with one behind , ; or tab (CSV injection protection)")),
             Map.entry("time_zone", new OptionDoc("UTC", "UTC", "zone timestamps are shown in: IANA name or offset")),
             Map.entry("date_format", new OptionDoc(null, null, "java.time pattern for dates, e.g. dd/MM/yyyy (text only)")),
             Map.entry("timestamp_format", new OptionDoc(null, null,

@@ -770,9 +770,14 @@ abstract class GoldenValuesContract {
         return text + "." + fraction;
     }
 
-    /** OWASP: a cell starting with = + - @ tab or CR is a formula to a spreadsheet. */
+    /**
+     * OWASP's tab or CR first, or = + - @ (or their full-width forms) as the first character that is not blank
+     * (Unicode White_Space, zero-width space, BOM): a formula to some spreadsheet.
+     */
     static String neutralised(String text) {
-        return !text.isEmpty() && "=+-@\t\r".indexOf(text.charAt(0)) >= 0 ? "'" + text : text;
+        boolean formula = text.matches("(?s)[\t\r].*|[\\s\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]*"
+                + "[=+\\-@\uff1d\uff0b\uff0d\uff20].*");
+        return formula ? "'" + text : text;
     }
 
     /** The cell of one row and column as FastCSV reads it; null for NULL (an empty, unquoted field). */

@@ -3,13 +3,21 @@ package dev.freight.format;
 import dev.freight.query.ExportRequest;
 import dev.freight.query.Filter;
 import dev.freight.testing.ExportRunner;
+import dev.freight.query.SortKey;
+import dev.freight.testing.FormulaCandidates;
 import dev.freight.testing.TestDatabases;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -149,6 +157,58 @@ class PostgresGoldenValuesTest extends GoldenValuesContract {
         assertThat(copy.result().copyFastPath()).isTrue();
         assertThat(copy.text()).contains("\"#hashtag\"");
         assertThat(copy.text()).isEqualTo(jdbc.text());
+    }
+
+    @BeforeAll
+    void createFormulaCandidates() throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl()); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS formula_candidates");
+            s.execute("CREATE TABLE formula_candidates (id bigint PRIMARY KEY, cell text, amount numeric(6, 2))");
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO formula_candidates VALUES (?, ?, -5.25)")) {
+                for (int i = 0; i < FormulaCandidates.ALL.size(); i++) {
+                    insert.setLong(1, i + 1);
+                    insert.setString(2, FormulaCandidates.ALL.get(i));
+                    insert.executeUpdate();
+                }
+            }
+        }
+    }
+
+    static Stream<Arguments> candidateExports() {
+        List<Arguments> all = new ArrayList<>();
+        for (boolean sanitize : List.of(true, false)) {
+            all.add(Arguments.of("csv", ",", sanitize));
+            all.add(Arguments.of("csv", ";", sanitize));
+            all.add(Arguments.of("csv", "|", sanitize));
+            all.add(Arguments.of("tsv", "tab", sanitize));
+        }
+        return all.stream();
+    }
+
+    /** Issue 11.14: every formula candidate, as the evidence script has LibreOffice import them, on both paths. */
+    @ParameterizedTest(name = "{0} delimiter={1} sanitize_formulas={2}")
+    @MethodSource("candidateExports")
+    void copyFastPathAndJdbcPathWriteEveryFormulaCandidateIdentically(String format, String delimiter, boolean sanitize) {
+        ExportRequest request = ExportRequest.of("formula_candidates", format)
+                .withSort(List.of(new SortKey("id", "asc")))
+                .withOptions(Map.of("delimiter", delimiter, "sanitize_formulas", sanitize));
+
+        ExportRunner.Output copy = run(request);
+        ExportRunner.Output jdbc = run(request.withRowLimit(1_000L));
+
+        assertThat(copy.result().copyFastPath()).isTrue();
+        assertThat(jdbc.result().copyFastPath()).isFalse();
+        assertThat(copy.text()).isEqualTo(jdbc.text());
+        assertThat(copy.bytes()).isEqualTo(jdbc.bytes());
+        if (delimiter.equals(",")) {
+            StringBuilder expected = new StringBuilder("id,cell,amount\r\n");
+            for (int i = 0; i < FormulaCandidates.ALL.size(); i++) {
+                String cell = FormulaCandidates.ALL.get(i);
+                expected.append(i + 1).append(',').append(sanitize ? FormulaCandidates.CSV_FIELD.get(cell)
+                        : FormulaCandidates.copyField(cell, ',')).append(",-5.25\r\n");
+            }
+            assertThat(copy.text()).isEqualTo(expected.toString());
+        }
     }
 
     private ExportRunner.Output run(ExportRequest request) {
