@@ -17,7 +17,7 @@ log="$PWD/target/formula-evidence.log"
 rm -f "$out"
 status=0
 # jansi.noreset: see ./freight (Debian's jansi writes a colour reset at exit otherwise).
-MAVEN_OPTS="${MAVEN_OPTS:-} -Djansi.noreset=true" mvn -B -q "$@" test -Dtest=LibreOfficeFormulaEvidenceTest \
+FREIGHT_FORMULA_EVIDENCE=1 MAVEN_OPTS="${MAVEN_OPTS:-} -Djansi.noreset=true" mvn -B -q "$@" test -Dtest=LibreOfficeFormulaEvidenceTest \
   -Dsurefire.failIfNoSpecifiedTests=false -Dformula.evidence.out="$out" </dev/null >"$log" 2>&1 || status=$?
 [ -f "$out" ] && cat "$out"
 if [ "$status" -ne 0 ]; then
