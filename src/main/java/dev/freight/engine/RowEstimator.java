@@ -82,12 +82,18 @@ public final class RowEstimator {
         String sql = "SELECT COUNT(*) FROM (SELECT 1 AS one" + plan.fromAndWhere() + " LIMIT ?) capped";
         try (PreparedStatement s = c.prepareStatement(sql)) {
             s.setQueryTimeout(TIMEOUT_SECONDS);
-            List<Object> params = plan.whereParameters();
-            for (int i = 0; i < params.size(); i++) dialect.bind(s, i + 1, params.get(i));
-            s.setLong(params.size() + 1, limit);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
+            try {
+                List<Object> params = plan.whereParameters();
+                for (int i = 0; i < params.size(); i++) dialect.bind(s, i + 1, params.get(i));
+                s.setLong(params.size() + 1, limit);
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            } finally {
+                // H2 keeps a statement's timeout for the whole session (SET QUERY_TIMEOUT): left on the pooled
+                // connection, it would cut off the next export that borrows it a few seconds into its query.
+                s.setQueryTimeout(0);
             }
         }
     }
