@@ -35,8 +35,9 @@ import java.util.function.Function;
  * with "Page n of m" on every page.
  *
  * <p>Memory stays bounded: rows go into a {@link PdfPTable} marked incomplete, which is handed to the document
- * every {@value #FLUSH_ROWS} rows; OpenPDF lays those rows out onto pages, writes finished pages to the stream
- * and drops the rows ({@code LargeElement}). The total page count is unknown until the end, so "of m" is one
+ * every {@value #FLUSH_ROWS} rows (sooner when they hold {@value #FLUSH_CHARS} characters); OpenPDF lays those rows
+ * out onto pages, writes finished pages to the stream and drops the rows ({@code LargeElement}). The total page
+ * count is unknown until the end, so "of m" is one
  * {@link PdfTemplate} shared by every footer and filled in when the document closes — a single pass.
  *
  * <p>Font: Liberation Sans, which OpenPDF ships inside its own jar, embedded as a subset with Identity-H, so
@@ -53,6 +54,12 @@ public final class PdfFormatWriter implements FormatWriter {
     /** The default row cap for PDF reports; {@code Exports} refuses larger requests up front. */
     public static final long DEFAULT_MAX_ROWS = 100_000;
     static final int FLUSH_ROWS = 500;
+    /**
+     * OpenPDF measures every row it is handed before it writes the first page, and nothing can stop it in between:
+     * 500 rows of long text took over a second on a cold JVM, longer than a cancel may take. Bounding the text
+     * per hand-over bounds that; rows of ordinary width never reach it.
+     */
+    static final int FLUSH_CHARS = 100_000;
     static final int MAX_CELL_CHARS = 4_000;
     private static final String BUNDLED_FONT = "font-fallback/LiberationSans-Regular.ttf";
     private static final Color ZEBRA = new Color(0xF0, 0xF3, 0xF7);
@@ -80,6 +87,7 @@ public final class PdfFormatWriter implements FormatWriter {
     private Font bodyCjk;
     private long rows;
     private int pending;
+    private int pendingChars;
 
     public PdfFormatWriter(OutputStream out, List<Column> columns, List<String> labels, FormatOptions options,
                            WriterContext context) {
@@ -138,13 +146,14 @@ public final class PdfFormatWriter implements FormatWriter {
         for (int i = 0; i < text.length; i++) {
             Object v = row[i];
             String s = v == null ? options.nullText() : text[i].apply(v);
+            pendingChars += Math.min(s.length(), MAX_CELL_CHARS);
             PdfPCell cell = new PdfPCell(phrase(s, body));
             cell.setHorizontalAlignment(rightAligned[i] ? Element.ALIGN_RIGHT : Element.ALIGN_LEFT);
             if (shade != null) cell.setBackgroundColor(shade);
             style(cell);
             table.addCell(cell);
         }
-        if (++pending >= FLUSH_ROWS) flush();
+        if (++pending >= FLUSH_ROWS || pendingChars >= FLUSH_CHARS) flush();
     }
 
     @Override
@@ -179,6 +188,7 @@ public final class PdfFormatWriter implements FormatWriter {
 
     private void flush() throws IOException {
         pending = 0;
+        pendingChars = 0;
         try {
             // An incomplete table is a LargeElement: the document lays out these rows, writes the pages they
             // fill, and deletes them from the table (which then skips its first header on the next add).
