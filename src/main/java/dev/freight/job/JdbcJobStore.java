@@ -19,10 +19,14 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The job store on H2 (embedded default) or PostgreSQL (scale-out), created by Flyway migrations. Claims use
@@ -293,6 +297,24 @@ public final class JdbcJobStore implements JobStore {
             return CancelOutcome.CANCEL_REQUESTED;
         }
         return get(id).isPresent() ? CancelOutcome.ALREADY_FINISHED : CancelOutcome.NOT_FOUND;
+    }
+
+    @Override
+    public Set<String> cancelRequested(Collection<String> ids) {
+        if (ids.isEmpty()) return Set.of();
+        String sql = "SELECT id FROM export_job WHERE cancel_requested = TRUE AND status = 'running' AND id IN ("
+                + String.join(", ", Collections.nCopies(ids.size(), "?")) + ")";
+        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            int i = 1;
+            for (String id : ids) s.setString(i++, id);
+            Set<String> requested = new HashSet<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) requested.add(rs.getString(1));
+            }
+            return requested;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
     }
 
     @Override

@@ -5,9 +5,11 @@ import dev.freight.security.Principal;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Durable export jobs, which are also the work queue. Every state change a worker makes is conditional on it
@@ -57,6 +59,9 @@ public interface JobStore extends AutoCloseable {
     boolean release(String id, String workerId);
 
     CancelOutcome requestCancel(String id);
+
+    /** Which of these running jobs have a cancel request: one cheap look for all the jobs a node runs. */
+    Set<String> cancelRequested(Collection<String> ids);
 
     void markDownloaded(String id);
 

@@ -8,6 +8,8 @@ import org.slf4j.LoggerFactory;
 
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -24,6 +26,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class WorkerPool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
+    /**
+     * How often the node asks the store whether any of its running jobs was cancelled on another node. The
+     * heartbeat (every second by default) would notice too, but a second plus the time to stop breaks the promise
+     * that a cancel takes effect within a second.
+     */
+    static final Duration CANCEL_WATCH = Duration.ofMillis(250);
 
     private final JobStore store;
     private final JobSettings settings;
@@ -48,6 +56,20 @@ public final class WorkerPool implements AutoCloseable {
         this.heartbeats = Executors.newScheduledThreadPool(1, r -> daemon(r, "freight-heartbeat"));
         this.runner = new JobRunner(store, files, exports, settings, heartbeats, clock, metrics, security);
         this.workers = Executors.newFixedThreadPool(settings.concurrency(), r -> daemon(r, "freight-worker"));
+        heartbeats.scheduleWithFixedDelay(this::watchCancels, CANCEL_WATCH.toMillis(), CANCEL_WATCH.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void watchCancels() {
+        if (running.isEmpty()) return;
+        try {
+            for (String id : store.cancelRequested(List.copyOf(running.keySet()))) {
+                JobRunner.Running r = running.get(id);
+                if (r != null) r.stop(JobRunner.Stop.CANCELLED);
+            }
+        } catch (RuntimeException e) {
+            // The store is unreachable for a moment: the heartbeat reports that; an exception here would end the watch.
+        }
     }
 
     private static Thread daemon(Runnable r, String name) {

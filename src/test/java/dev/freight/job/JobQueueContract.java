@@ -65,6 +65,10 @@ abstract class JobQueueContract {
                 // or break a running job, short enough to finish quickly.
                 "CREATE OR REPLACE VIEW queue_slow_rows AS SELECT g AS id, md5(g::text) AS label, "
                         + "CASE WHEN g % 20 = 0 THEN pg_sleep(0.005)::text END AS nap "
+                        + "FROM generate_series(1, " + SLOW_ROWS + ") g",
+                // Ten times slower (about 15 s): outlasts a heartbeat of several seconds.
+                "CREATE OR REPLACE VIEW queue_slower_rows AS SELECT g AS id, md5(g::text) AS label, "
+                        + "CASE WHEN g % 20 = 0 THEN pg_sleep(0.05)::text END AS nap "
                         + "FROM generate_series(1, " + SLOW_ROWS + ") g");
         if (source == null) {
             source = JdbcSource.open("pg", url, null, null, 8);
@@ -202,6 +206,20 @@ abstract class JobQueueContract {
         Instant asked = Instant.now();
         awaitStatus(job.id(), JobStatus.CANCELLED);
         assertThat(Duration.between(asked, Instant.now())).isLessThan(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aCancelRequestedOnAnotherNodeStopsTheJobWithinASecondWhateverTheHeartbeat() throws Exception {
+        // A heartbeat every 5 s: only a look at cancel requests of its own can stop the job within a second.
+        pool(new JobSettings(1, Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMillis(100),
+                Duration.ofMillis(200), 3, Duration.ofHours(1), Duration.ofDays(30), false, Duration.ofSeconds(5)));
+        Job job = submit(ExportRequest.of("queue_slower_rows", "ndjson"));
+        awaitStatus(job.id(), JobStatus.RUNNING);
+        Thread.sleep(300);
+        Instant asked = Instant.now();
+        assertThat(store.requestCancel(job.id())).isEqualTo(JobStore.CancelOutcome.CANCEL_REQUESTED);
+        Job cancelled = awaitStatus(job.id(), JobStatus.CANCELLED);
+        assertThat(Duration.between(asked, cancelled.completedAt())).isLessThan(Duration.ofSeconds(1));
     }
 
     @Test
