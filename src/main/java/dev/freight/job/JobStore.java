@@ -70,8 +70,11 @@ public interface JobStore extends AutoCloseable {
 
     boolean markExpired(String id);
 
-    /** Running jobs whose lease lapsed and whose attempts are used up: they are failed instead of reclaimed. */
-    int failExhaustedLeases();
+    /**
+     * Running jobs whose lease lapsed and whose attempts are used up: they are failed ({@code worker_lost}) instead
+     * of reclaimed. Returns them as they were, with the worker that held them.
+     */
+    List<Job> failExhaustedLeases();
 
     /** Deletes job records in a terminal state created before {@code cutoff}, and tombstones older than it; returns the jobs' ids. */
     List<String> purge(Instant cutoff, int limit);

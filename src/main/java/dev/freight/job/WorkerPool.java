@@ -1,5 +1,6 @@
 package dev.freight.job;
 
+import dev.freight.config.Units;
 import dev.freight.engine.Exports;
 import dev.freight.security.Security;
 import dev.freight.storage.FileStore;
@@ -9,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,6 +44,7 @@ public final class WorkerPool implements AutoCloseable {
     private final Map<String, JobRunner.Running> running = new ConcurrentHashMap<>();
     private final Object wakeUp = new Object();
     private volatile boolean claiming = true;
+    private volatile boolean started;
 
     public WorkerPool(JobStore store, FileStore files, Exports exports, JobSettings settings, Clock clock, JobMetrics metrics) {
         this(store, files, exports, settings, clock, metrics, Security.of(token -> Optional.empty()));
@@ -83,6 +86,7 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     public void start() {
+        started = true;
         for (int i = 0; i < settings.concurrency(); i++) {
             String workerId = nodeId + "/" + i;
             workers.submit(() -> loop(workerId));
@@ -164,18 +168,51 @@ public final class WorkerPool implements AutoCloseable {
         claiming = false;
         wake();
         workers.shutdown();
+        String grace = Units.format(settings.shutdownGrace());
+        List<String> busy = ids(running.values());
+        if (started) {
+            if (busy.isEmpty()) {
+                LOG.info("stopping workers: no job running");
+            } else {
+                LOG.info("stopping workers: no new jobs are claimed; {} job(s) running, waiting up to {} (shutdown_grace) "
+                        + "for them to finish: {}", busy.size(), grace, busy);
+            }
+        }
+        List<JobRunner.Running> stopped = List.of();
+        boolean waited = true;
         try {
             if (!workers.awaitTermination(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.info("shutdown grace over: releasing {} running job(s)", running.size());
-                for (JobRunner.Running r : running.values()) r.stop(JobRunner.Stop.SHUTDOWN);
-                if (!workers.awaitTermination(10, TimeUnit.SECONDS)) workers.shutdownNow();
+                stopped = List.copyOf(running.values());
+                LOG.info("shutdown_grace of {} over: stopping {} job(s) still running: {}", grace, stopped.size(),
+                        ids(stopped));
+                for (JobRunner.Running r : stopped) r.stop(JobRunner.Stop.SHUTDOWN);
+                if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
+                    LOG.warn("{} job(s) still not stopped 10s after the release: interrupting their workers",
+                            running.size());
+                    workers.shutdownNow();
+                }
+            } else if (!busy.isEmpty()) {
+                LOG.info("workers stopped: every running job finished within shutdown_grace");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            for (JobRunner.Running r : running.values()) r.stop(JobRunner.Stop.SHUTDOWN);
+            waited = false;
+            stopped = List.copyOf(running.values());
+            LOG.info("interrupted while waiting for running jobs: stopping {} job(s): {}", stopped.size(), ids(stopped));
+            for (JobRunner.Running r : stopped) r.stop(JobRunner.Stop.SHUTDOWN);
         } finally {
             heartbeats.shutdownNow();
         }
+        // Without the wait the runners may not have released their jobs yet; each logs its own release.
+        if (waited && !stopped.isEmpty()) {
+            List<String> released = stopped.stream().filter(r -> r.released).map(r -> r.jobId).toList();
+            LOG.info("released {} job(s) back to the queue, for another node or the next start: {}", released.size(),
+                    released);
+        }
+    }
+
+    private static List<String> ids(Collection<JobRunner.Running> jobs) {
+        return jobs.stream().map(r -> r.jobId).toList();
     }
 
     private static void sleep(long millis) {

@@ -3,10 +3,12 @@ package dev.freight.cli;
 import dev.freight.security.Principal;
 import dev.freight.job.Job;
 import dev.freight.job.JobStatus;
+import dev.freight.job.JobStore;
 import dev.freight.query.ExportRequest;
 import dev.freight.query.Filter;
 import dev.freight.source.DemoData;
 import dev.freight.source.Dialect;
+import dev.freight.testing.ForkedCli;
 import dev.freight.testing.TestDatabases;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -236,6 +239,26 @@ class NodeCommandsTest {
         Cli.Output out = freight("cleanup", "--config", config.toString());
         assertThat(out.exit()).isZero();
         assertThat(out.err()).startsWith("Expired 0 file(s), purged 0 job record(s)");
+    }
+
+    // ---------------------------------------------------------------- a node's log: its standard error, in a JVM of its own
+
+    /** slf4j-simple's line as a node writes it: time, thread, level, logger, message. */
+    private static final String LOG_PREFIX = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) \\[[^]]+\\] ";
+
+    @Test
+    void aWorkerLogsAFailedJobAtWarnWithItsIdCodeAndMessage() throws Exception {
+        Job bad;
+        try (FreightRuntime runtime = FreightRuntime.storesOnly(FreightRuntime.loadConfig(config))) {
+            // Straight into the job table: valid when it was queued, but the column has been dropped since.
+            bad = runtime.store.create(new JobStore.NewJob(Principal.user("cli-test"), null,
+                    ExportRequest.of("orders", "csv").withColumns(List.of("no_such_column")), null, 3)).job();
+        }
+        String log = ForkedCli.run("256m", Duration.ofMinutes(2), "worker", "--once", "--config", config.toString());
+        assertThat(log.lines()).as(log).anySatisfy(line -> assertThat(line).matches(LOG_PREFIX
+                + "WARN dev\\.freight\\.job\\.JobRunner - job " + bad.id()
+                + " failed on attempt 1 of 3: unknown_column: .*no_such_column.*\\(dataset orders, format csv, owner cli-test\\)"));
+        assertThat(job(bad.id()).status()).isEqualTo(JobStatus.FAILED);
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.freight.query.ExportRequest;
 import dev.freight.source.JdbcSource;
 import dev.freight.source.SourceRegistry;
 import dev.freight.storage.LocalFileStore;
+import dev.freight.testing.LogCapture;
 import dev.freight.testing.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -365,6 +366,108 @@ abstract class JobQueueContract {
         try (var left = Files.list(files.root())) {
             assertThat(left.toList()).isEmpty();
         }
+    }
+
+    // ---------------------------------------------------------------- the node's log
+
+    static final Duration LOG_WAIT = Duration.ofSeconds(30);
+    static final String RUNNER = "dev.freight.job.JobRunner";
+
+    @Test
+    void aFailedJobIsLoggedAtWarnWithItsAttemptCodeAndMessage() throws Exception {
+        try (LogCapture log = LogCapture.start()) {
+            Job bad = store.create(new JobStore.NewJob(Principal.user("tester"), null,
+                    ExportRequest.of("queue_rows", "csv").withColumns(List.of("no_such_column")), null, 3)).job();
+            pool(FAST);
+            String line = log.await("WARN", RUNNER, "job " + bad.id() + " failed", LOG_WAIT);
+            assertThat(line).startsWith("job " + bad.id() + " failed on attempt 1 of 3: unknown_column: ")
+                    .contains("no_such_column").endsWith("(dataset queue_rows, format csv, owner tester)");
+        }
+    }
+
+    @Test
+    void eachRetryIsLoggedWithTheAttemptTheErrorAndWhenTheJobRunsAgain() throws Exception {
+        try (LogCapture log = LogCapture.start()) {
+            WorkerPool pool = new WorkerPool(store, fillingUp(files, 100_000), new Exports(registry), FAST,
+                    Clock.systemUTC(), JobMetrics.none());
+            pools.add(pool);
+            pool.start();
+            Job job = submit(slow("csv"));
+            String first = log.await("WARN", RUNNER, "job " + job.id() + " attempt 1 of 3 failed", LOG_WAIT);
+            assertThat(first).contains(": write_failed: ").contains("No space left on device")
+                    .containsPattern("; retrying in 200ms, at \\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z \\(dataset queue_slow_rows");
+            assertThat(log.await("WARN", RUNNER, "job " + job.id() + " attempt 2 of 3 failed", LOG_WAIT))
+                    .contains("; retrying in 400ms, at ");
+            assertThat(log.await("WARN", RUNNER, "job " + job.id() + " failed on attempt 3 of 3", LOG_WAIT))
+                    .contains(": write_failed: ");
+        }
+    }
+
+    @Test
+    void aCancelIsLoggedWhereItIsRequestedAndWhereTheJobStops() throws Exception {
+        try (LogCapture log = LogCapture.start()) {
+            pool(FAST);
+            Job job = submit(slow("ndjson"));
+            awaitStatus(job.id(), JobStatus.RUNNING);
+            service.cancel(job.id());
+            Job cancelled = awaitStatus(job.id(), JobStatus.CANCELLED);
+            assertThat(log.await("INFO", "dev.freight.job.JobService", "job " + job.id(), LOG_WAIT))
+                    .isEqualTo("job " + job.id() + " cancel requested while running: the node running it stops it within a second");
+            assertThat(log.await("INFO", RUNNER, "job " + job.id() + " cancelled", LOG_WAIT))
+                    .matches("job " + job.id() + " cancelled while running, after \\d+ rows \\(attempt 1 of 3\\)");
+            assertThat(cancelled.status()).isEqualTo(JobStatus.CANCELLED);
+        }
+    }
+
+    @Test
+    void shutdownLogsTheRunningJobsTheWaitAndTheJobsItReleased() throws Exception {
+        WorkerPool pool = new WorkerPool(store, files, new Exports(registry), new JobSettings(1, Duration.ofSeconds(30),
+                Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofMillis(200), 3, Duration.ofHours(1),
+                Duration.ofDays(30), false, Duration.ofMillis(100)), Clock.systemUTC(), JobMetrics.none());
+        pool.start();
+        Job job = submit(slow("ndjson"));
+        awaitStatus(job.id(), JobStatus.RUNNING);
+        List<String> lines;
+        try (LogCapture log = LogCapture.start()) {
+            pool.close();
+            lines = log.at("INFO", "dev.freight.job.WorkerPool");
+        }
+        assertThat(lines).containsExactly(
+                "stopping workers: no new jobs are claimed; 1 job(s) running, waiting up to 100ms (shutdown_grace) for "
+                        + "them to finish: [" + job.id() + "]",
+                "shutdown_grace of 100ms over: stopping 1 job(s) still running: [" + job.id() + "]",
+                "released 1 job(s) back to the queue, for another node or the next start: [" + job.id() + "]");
+        assertThat(store.get(job.id()).orElseThrow().status()).isEqualTo(JobStatus.PENDING);
+    }
+
+    @Test
+    void aJobTakenOverFromALostWorkerIsLoggedWithBothWorkers() throws Exception {
+        try (LogCapture log = LogCapture.start()) {
+            WorkerPool doomed = pool(FAST.withConcurrency(1));
+            Job job = submit(slow("csv"));
+            String lostWorker = awaitStatus(job.id(), JobStatus.RUNNING).lockedBy();
+            doomed.kill();
+            WorkerPool heir = pool(FAST.withConcurrency(1));
+            String line = log.await("WARN", "dev.freight.job.JdbcJobStore", "job " + job.id() + " taken over", LOG_WAIT);
+            assertThat(line).startsWith("job " + job.id() + " taken over by worker " + heir.nodeId() + "/0: worker "
+                    + lostWorker + " stopped renewing its lease, which lapsed at ").endsWith("; attempt 2 of 3 starts");
+        }
+    }
+
+    @Test
+    void theSweeperLogsAJobItFailsBecauseItsWorkerWasLostOnTheLastAttempt() throws Exception {
+        Job job = store.create(new JobStore.NewJob(Principal.user("tester"), null, ExportRequest.of("queue_rows", "csv"),
+                null, 1)).job();
+        store.claim("node-a/0", Duration.ofMillis(1)).orElseThrow();
+        Thread.sleep(20);
+        try (LogCapture log = LogCapture.start()) {
+            assertThat(new Sweeper(store, files, FAST, Clock.systemUTC()).sweepOnce().workerLost()).isEqualTo(1);
+            assertThat(log.at("WARN", "dev.freight.job.Sweeper")).singleElement().asString()
+                    .startsWith("job " + job.id() + " failed on attempt 1 of 1: worker_lost: worker node-a/0 stopped "
+                            + "renewing its lease, which lapsed at ")
+                    .endsWith("; no attempts left (dataset queue_rows, format csv, owner tester)");
+        }
+        assertThat(store.get(job.id()).orElseThrow().errorCode()).isEqualTo("worker_lost");
     }
 
     @Test
