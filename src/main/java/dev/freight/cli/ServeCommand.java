@@ -48,10 +48,10 @@ final class ServeCommand extends NodeCommand {
         System.out.flush();
 
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Termination.onSignal(() -> {
             running.close();
             stopped.countDown();
-        }, "freight-shutdown"));
+        });
         stopped.await();
         return Main.EXIT_OK;
     }

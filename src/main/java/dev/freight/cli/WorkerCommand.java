@@ -28,11 +28,10 @@ final class WorkerCommand extends NodeCommand {
                     + " workers; stop with Ctrl-C (running jobs get " + runtime.settings.shutdownGrace().toSeconds()
                     + " s to finish, the rest are released)");
             CountDownLatch stopped = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
+            Termination.onSignal(() -> {
                 runtime.close();
                 stopped.countDown();
-            }, "freight-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
+            });
             stopped.await();
             return Main.EXIT_OK;
         }

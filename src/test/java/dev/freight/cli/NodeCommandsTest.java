@@ -10,15 +10,21 @@ import dev.freight.source.DemoData;
 import dev.freight.source.Dialect;
 import dev.freight.testing.ForkedCli;
 import dev.freight.testing.TestDatabases;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 
@@ -259,6 +265,63 @@ class NodeCommandsTest {
                 + "WARN dev\\.freight\\.job\\.JobRunner - job " + bad.id()
                 + " failed on attempt 1 of 3: unknown_column: .*no_such_column.*\\(dataset orders, format csv, owner cli-test\\)"));
         assertThat(job(bad.id()).status()).isEqualTo(JobStatus.FAILED);
+    }
+
+    @Test
+    void onSigtermServeLogsItsShutdownAndTheJobsItReleased() throws Exception {
+        TestDatabases.execute(TestDatabases.postgres(), "DROP TABLE IF EXISTS serve_locked",
+                "CREATE TABLE serve_locked AS SELECT g AS id FROM generate_series(1, 1000) g", "ANALYZE serve_locked");
+        Path serveConfig = Files.writeString(dir.resolve("freight-serve.yml"), """
+                data_dir: %s
+                exports:
+                  shutdown_grace: 1s
+                sources:
+                  shop:
+                    url: "%s"
+                    include: ["serve_locked"]
+                """.formatted(dir.resolve("serve-node"), TestDatabases.postgres()));
+        String id;
+        String log;
+        try (Connection locker = TestDatabases.connect(TestDatabases.postgres());
+             ForkedCli.Node node = ForkedCli.start("256m", "serve", "--config", serveConfig.toString(), "--port", "0")) {
+            String base = node.awaitStdout("Freight is serving \\d+ dataset\\(s\\) at (http://\\S+)", Duration.ofMinutes(2));
+            String key = node.awaitStdout("Admin API key \\(shown once, stored hashed\\): (\\S+)", Duration.ofSeconds(10));
+            // Another session holds the table: the job runs, waiting for it, until the node stops.
+            locker.setAutoCommit(false);
+            try (Statement s = locker.createStatement()) {
+                s.execute("LOCK TABLE serve_locked IN ACCESS EXCLUSIVE MODE");
+            }
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/export/jobs"))
+                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"dataset\": \"serve_locked\", \"delivery\": \"async\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+            id = new ObjectMapper().readTree(created.body()).get("id").asText();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/export/jobs/" + id))
+                    .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString()).body()
+                    .contains("\"status\":\"running\"")) {
+                assertThat(System.nanoTime()).as("job running").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            log = node.stop(Duration.ofSeconds(30));
+            locker.rollback();
+        }
+        assertThat(log.lines().filter(l -> l.matches(LOG_PREFIX + "INFO dev\\.freight\\.job\\.(WorkerPool|JobRunner) - .*"))
+                .map(l -> l.substring(l.indexOf("] INFO ") + 2)).toList()).as(log).containsSubsequence(
+                "INFO dev.freight.job.WorkerPool - stopping workers: no new jobs are claimed; 1 job(s) running, "
+                        + "waiting up to 1s (shutdown_grace) for them to finish: [" + id + "]",
+                "INFO dev.freight.job.WorkerPool - shutdown_grace of 1s over: stopping 1 job(s) still running: [" + id + "]",
+                "INFO dev.freight.job.JobRunner - job " + id + " released at shutdown after 0 rows: pending again, "
+                        + "this attempt not counted",
+                "INFO dev.freight.job.WorkerPool - released 1 job(s) back to the queue, for another node or the next "
+                        + "start: [" + id + "]");
+        try (FreightRuntime runtime = FreightRuntime.storesOnly(FreightRuntime.loadConfig(serveConfig))) {
+            Job released = runtime.store.get(id).orElseThrow();
+            assertThat(released.status()).isEqualTo(JobStatus.PENDING);
+            assertThat(released.attempts()).isZero();
+        }
     }
 
     @Test
