@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A node's workers: each loops claim → run → claim. {@link #wake()} lets a node start on a job it just queued
@@ -45,6 +46,7 @@ public final class WorkerPool implements AutoCloseable {
     private final Object wakeUp = new Object();
     private volatile boolean claiming = true;
     private volatile boolean started;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     public WorkerPool(JobStore store, FileStore files, Exports exports, JobSettings settings, Clock clock, JobMetrics metrics) {
         this(store, files, exports, settings, clock, metrics, Security.of(token -> Optional.empty()));
@@ -165,6 +167,8 @@ public final class WorkerPool implements AutoCloseable {
 
     @Override
     public void close() {
+        // A node closes its pool from the signal that stops it and again on its way out: report the shutdown once.
+        if (closed.getAndSet(true)) return;
         claiming = false;
         wake();
         workers.shutdown();
