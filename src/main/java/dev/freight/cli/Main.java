@@ -26,6 +26,11 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.setParameterExceptionHandler(Main::badUsage);
         cli.setExecutionExceptionHandler(Main::uncaught);
+        cli.setExecutionStrategy(parsed -> {
+            // Decided once the command is known and before anything logs: slf4j-simple reads its settings once.
+            if (isNode(parsed)) nodeLogging();
+            return new CommandLine.RunLast().execute(parsed);
+        });
         return cli.execute(args);
     }
 
@@ -39,6 +44,26 @@ public final class Main implements Runnable {
         // itself, in one line, so the driver's would be a second, differently worded line for the same error.
         String mariadbErrors = "org.slf4j.simpleLogger.log.org.mariadb.jdbc.message.server.ErrorPacket";
         if (System.getProperty(mariadbErrors) == null) System.setProperty(mariadbErrors, "error");
+    }
+
+    private static boolean isNode(CommandLine.ParseResult parsed) {
+        CommandLine.ParseResult sub = parsed.subcommand();
+        return sub != null && (sub.commandSpec().userObject() instanceof ServeCommand
+                || sub.commandSpec().userObject() instanceof WorkerCommand);
+    }
+
+    /**
+     * A node's standard error is its server log: Freight's own INFO lines (jobs cancelled, released at shutdown,
+     * shutdown progress) and a time on every line. Libraries stay at WARN; one-shot commands print their own summaries.
+     */
+    private static void nodeLogging() {
+        setUnlessGiven("org.slf4j.simpleLogger.log.dev.freight", "info");
+        setUnlessGiven("org.slf4j.simpleLogger.showDateTime", "true");
+        setUnlessGiven("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+    }
+
+    private static void setUnlessGiven(String property, String value) {
+        if (System.getProperty(property) == null) System.setProperty(property, value);
     }
 
     /** Usage mistakes are errors like any other: one line, the same prefix, and where to read more. */

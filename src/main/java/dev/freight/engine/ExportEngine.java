@@ -19,8 +19,11 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class ExportEngine {
     public static final long PROGRESS_INTERVAL_NANOS = 250_000_000L;
-    /** Rows between two looks at the clock and the cancellation flag: cheap, yet far below a second of work. */
-    private static final int CHECK_EVERY_ROWS = 1024;
+    /**
+     * Rows between two looks at the clock for a progress report: cheap (a nanoTime per 64 rows), and frequent
+     * enough for slow formats too, where a row may take milliseconds.
+     */
+    private static final int CHECK_EVERY_ROWS = 64;
     private static final int GZIP_BUFFER = 64 * 1024;
 
     /** What to export and how; {@code options} are already validated for {@code format}. */
@@ -53,7 +56,7 @@ public final class ExportEngine {
 
     public ExportResult export(Job job, OutputStream destination, ExportListener listener, CancellationToken cancel) {
         long start = System.nanoTime();
-        CountingOutputStream counted = new CountingOutputStream(destination);
+        CountingOutputStream counted = new CountingOutputStream(new CancellableOutputStream(destination, cancel));
         try {
             OutputStream out = counted;
             GZIPOutputStream gzip = null;
@@ -93,11 +96,20 @@ public final class ExportEngine {
             long elapsed = System.nanoTime() - start;
             listener.onProgress(new ExportProgress(rows, counted.count(), elapsed));
             return new ExportResult(rows, counted.count(), elapsed, fastPath);
-        } catch (IOException e) {
-            throw new ExportFailedException("write_failed", "writing the export failed: " + e.getMessage(), true, e);
-        } catch (UncheckedIOException e) {
-            throw new ExportFailedException("write_failed", "writing the export failed: " + e.getCause().getMessage(),
-                    true, e.getCause());
+        } catch (ExportCancelledException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // A write refused after a cancel may reach us wrapped by a library (OpenPDF's ExceptionConverter, an
+            // I/O error of a writer): once cancelled, whatever stopped the export is the cancellation.
+            if (cancel.isCancelled()) throw new ExportCancelledException();
+            if (e instanceof IOException io) {
+                throw new ExportFailedException("write_failed", "writing the export failed: " + io.getMessage(), true, io);
+            }
+            if (e instanceof UncheckedIOException u) {
+                throw new ExportFailedException("write_failed", "writing the export failed: " + u.getCause().getMessage(),
+                        true, u.getCause());
+            }
+            throw (RuntimeException) e;
         }
     }
 
@@ -106,7 +118,7 @@ public final class ExportEngine {
                 java.time.Instant.now(), null, job.pdfMaxRows());
     }
 
-    /** Counts rows, reports progress on a clock, and turns a cancellation into an exception between batches. */
+    /** Counts rows, reports progress on a clock, and turns a cancellation into an exception between rows. */
     static final class Tracker {
         private final CountingOutputStream bytes;
         private final ExportListener listener;
@@ -126,14 +138,18 @@ public final class ExportEngine {
         }
 
         void rowWritten() {
-            if (++rows % CHECK_EVERY_ROWS == 0) checkpoint();
+            // The flag on every row (a volatile read): a row costs anything from a microsecond (CSV) to milliseconds
+            // (a PDF page layout on a cold JIT), so a row count between looks is no bound on the time between them.
+            if (cancel.isCancelled()) throw new ExportCancelledException();
+            if (++rows % CHECK_EVERY_ROWS == 0) report();
             if (rows > maxRows) throw tooManyRows();
         }
 
         void rowsWritten(long n) {
+            if (cancel.isCancelled()) throw new ExportCancelledException();
             long before = rows;
             rows += n;
-            if (before / CHECK_EVERY_ROWS != rows / CHECK_EVERY_ROWS) checkpoint();
+            if (before / CHECK_EVERY_ROWS != rows / CHECK_EVERY_ROWS) report();
             if (rows > maxRows) throw tooManyRows();
         }
 
@@ -142,8 +158,7 @@ public final class ExportEngine {
                     + " rows; narrow it with filters or a date range, or set row_limit to at most " + maxRows, false, null);
         }
 
-        void checkpoint() {
-            if (cancel.isCancelled()) throw new ExportCancelledException();
+        private void report() {
             long now = System.nanoTime();
             if (now - lastReport >= PROGRESS_INTERVAL_NANOS) {
                 lastReport = now;

@@ -39,8 +39,9 @@ import java.util.function.Function;
  * with "Page n of m" on every page.
  *
  * <p>Memory stays bounded: rows go into a {@link PdfPTable} marked incomplete, which is handed to the document
- * every {@value #FLUSH_ROWS} rows; OpenPDF lays those rows out onto pages, writes finished pages to the stream
- * and drops the rows ({@code LargeElement}). The total page count is unknown until the end, so "of m" is one
+ * every {@value #FLUSH_ROWS} rows (sooner when they hold {@value #FLUSH_CHARS} characters); OpenPDF lays those rows
+ * out onto pages, writes finished pages to the stream and drops the rows ({@code LargeElement}). The total page
+ * count is unknown until the end, so "of m" is one
  * {@link PdfTemplate} shared by every footer and filled in when the document closes — a single pass.
  *
  * <p>Fonts: every font is embedded as a subset (Identity-H), so the report looks the same on every machine and
@@ -64,6 +65,12 @@ public final class PdfFormatWriter implements FormatWriter {
     static final int FLUSH_ROWS = 500;
     /** Column widths also consider the words of this many first rows. */
     static final int SAMPLE_ROWS = 100;
+    /**
+     * OpenPDF measures every row it is handed before it writes the first page, and nothing can stop it in between:
+     * 500 rows of long text took over a second on a cold JVM, longer than a cancel may take. Bounding the text
+     * per hand-over bounds that; rows of ordinary width never reach it.
+     */
+    static final int FLUSH_CHARS = 100_000;
     static final int MAX_CELL_CHARS = 4_000;
     private static final String BUNDLED_FONT = "font-fallback/LiberationSans-Regular.ttf";
     /** Tried in this order for characters Liberation Sans lacks; files in Freight's jar (scripts/make-pdf-fonts.sh). */
@@ -103,6 +110,7 @@ public final class PdfFormatWriter implements FormatWriter {
     private final Font[] bodyFallback = new Font[FALLBACK_FONTS.length];
     private long rows;
     private int pending;
+    private int pendingChars;
 
     public PdfFormatWriter(OutputStream out, List<Column> columns, List<String> labels, FormatOptions options,
                            WriterContext context) {
@@ -161,6 +169,7 @@ public final class PdfFormatWriter implements FormatWriter {
         for (int i = 0; i < text.length; i++) {
             Object v = row[i];
             String s = v == null ? options.nullText() : text[i].apply(v);
+            pendingChars += Math.min(s.length(), MAX_CELL_CHARS);
             PdfPCell cell = new PdfPCell(phrase(s, body));
             cell.setHorizontalAlignment(rightAligned[i] ? Element.ALIGN_RIGHT : Element.ALIGN_LEFT);
             if (shade != null) cell.setBackgroundColor(shade);
@@ -174,7 +183,7 @@ public final class PdfFormatWriter implements FormatWriter {
                 if (rows <= SAMPLE_ROWS) measureWords(i, s);
             }
         }
-        if (++pending >= FLUSH_ROWS) flush();
+        if (++pending >= FLUSH_ROWS || pendingChars >= FLUSH_CHARS) flush();
     }
 
     @Override
@@ -210,6 +219,7 @@ public final class PdfFormatWriter implements FormatWriter {
 
     private void flush() throws IOException {
         pending = 0;
+        pendingChars = 0;
         try {
             if (table == null) table = newTable();
             // An incomplete table is a LargeElement: the document lays out these rows, writes the pages they

@@ -6,6 +6,8 @@ import dev.freight.query.ExportRequestJson;
 import dev.freight.security.Principal;
 import dev.freight.source.Dialect;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -19,10 +21,14 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The job store on H2 (embedded default) or PostgreSQL (scale-out), created by Flyway migrations. Claims use
@@ -34,6 +40,10 @@ public final class JdbcJobStore implements JobStore {
             + "row_count, file_name, file_size_bytes, content_type, error_code, error_message, attempts, max_attempts, "
             + "cancel_requested, downloaded, created_at, started_at, completed_at, expires_at, run_after, locked_by, "
             + "locked_until, owner_role, owner_attributes";
+
+    static final String WORKER_LOST = "worker_lost";
+    static final String WORKER_LOST_MESSAGE = "the worker running this job stopped responding and no attempts are left";
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcJobStore.class);
 
     private final HikariDataSource pool;
     private final Clock clock;
@@ -263,18 +273,14 @@ public final class JdbcJobStore implements JobStore {
     @Override
     public Optional<Job> claim(String workerId, Duration lease) {
         Instant now = now();
-        return inTransaction(c -> {
-            String id = null;
-            try (PreparedStatement s = c.prepareStatement("SELECT id FROM export_job WHERE "
+        Job[] before = new Job[1];
+        Optional<Job> claimed = inTransaction(c -> {
+            Optional<Job> due = queryOne(c, "SELECT " + COLUMNS + " FROM export_job WHERE "
                     + "(status = 'pending' AND run_after <= ?) OR (status = 'running' AND locked_until < ? AND attempts < max_attempts) "
-                    + "ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED")) {
-                s.setObject(1, ts(now));
-                s.setObject(2, ts(now));
-                try (ResultSet rs = s.executeQuery()) {
-                    if (rs.next()) id = rs.getString(1);
-                }
-            }
-            if (id == null) return Optional.empty();
+                    + "ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED", ts(now), ts(now));
+            if (due.isEmpty()) return Optional.empty();
+            before[0] = due.get();
+            String id = due.get().id();
             try (PreparedStatement s = c.prepareStatement("UPDATE export_job SET status = 'running', locked_by = ?, "
                     + "locked_until = ?, attempts = attempts + 1, started_at = COALESCE(started_at, ?), processed_rows = 0, "
                     + "updated_at = ? WHERE id = ?")) {
@@ -288,6 +294,14 @@ public final class JdbcJobStore implements JobStore {
             // Read back on the same connection: borrowing a second one while holding this could exhaust the pool.
             return queryOne(c, "SELECT " + COLUMNS + " FROM export_job WHERE id = ?", id);
         });
+        if (claimed.isPresent() && before[0].status() == JobStatus.RUNNING) {
+            // Only the claim still knows the worker that died: the update replaced it.
+            Job lost = before[0];
+            LOG.warn("job {} taken over by worker {}: worker {} stopped renewing its lease, which lapsed at {}; attempt {} "
+                    + "of {} starts", lost.id(), workerId, lost.lockedBy(), lost.lockedUntil(), claimed.get().attempts(),
+                    lost.maxAttempts());
+        }
+        return claimed;
     }
 
     @FunctionalInterface
@@ -373,6 +387,24 @@ public final class JdbcJobStore implements JobStore {
     }
 
     @Override
+    public Set<String> cancelRequested(Collection<String> ids) {
+        if (ids.isEmpty()) return Set.of();
+        String sql = "SELECT id FROM export_job WHERE cancel_requested = TRUE AND status = 'running' AND id IN ("
+                + String.join(", ", Collections.nCopies(ids.size(), "?")) + ")";
+        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            int i = 1;
+            for (String id : ids) s.setString(i++, id);
+            Set<String> requested = new HashSet<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) requested.add(rs.getString(1));
+            }
+            return requested;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
     public void markDownloaded(String id) {
         update("UPDATE export_job SET downloaded = TRUE, updated_at = ? WHERE id = ?", ts(now()), id);
     }
@@ -390,12 +422,24 @@ public final class JdbcJobStore implements JobStore {
     }
 
     @Override
-    public int failExhaustedLeases() {
+    public List<Job> failExhaustedLeases() {
         Instant now = now();
-        return update("UPDATE export_job SET status = 'failed', error_code = 'worker_lost', error_message = "
-                + "'the worker running this job stopped responding and no attempts are left', completed_at = ?, "
-                + "locked_by = NULL, locked_until = NULL, updated_at = ? "
-                + "WHERE status = 'running' AND locked_until < ? AND attempts >= max_attempts", ts(now), ts(now), ts(now));
+        return inTransaction(c -> {
+            List<Job> lost = query(c, "SELECT " + COLUMNS + " FROM export_job "
+                    + "WHERE status = 'running' AND locked_until < ? AND attempts >= max_attempts FOR UPDATE SKIP LOCKED", ts(now));
+            for (Job job : lost) {
+                try (PreparedStatement s = c.prepareStatement("UPDATE export_job SET status = 'failed', error_code = ?, "
+                        + "error_message = ?, completed_at = ?, locked_by = NULL, locked_until = NULL, updated_at = ? WHERE id = ?")) {
+                    s.setString(1, WORKER_LOST);
+                    s.setString(2, WORKER_LOST_MESSAGE);
+                    s.setObject(3, ts(now));
+                    s.setObject(4, ts(now));
+                    s.setString(5, job.id());
+                    s.executeUpdate();
+                }
+            }
+            return lost;
+        });
     }
 
     @Override

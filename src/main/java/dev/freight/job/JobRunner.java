@@ -1,5 +1,6 @@
 package dev.freight.job;
 
+import dev.freight.config.Units;
 import dev.freight.engine.CancellationToken;
 import dev.freight.engine.ExportCancelledException;
 import dev.freight.engine.ExportEngine;
@@ -17,6 +18,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -59,6 +62,8 @@ final class JobRunner {
         final String jobId;
         final CancellationToken cancel = new CancellationToken();
         final AtomicReference<Stop> stop = new AtomicReference<>(Stop.NONE);
+        /** Set once a shutdown stop has put the job back in the queue, for the pool's shutdown report. */
+        volatile boolean released;
 
         Running(String jobId) {
             this.jobId = jobId;
@@ -89,6 +94,7 @@ final class JobRunner {
                     // The same export would grow as large again: fail for good, and keep no part of the file.
                     upload.abort();
                     store.fail(job.id(), workerId, "file_too_large", capped.message());
+                    logFailure(job, "file_too_large", capped.message());
                     metrics.failed();
                     return;
                 }
@@ -115,11 +121,19 @@ final class JobRunner {
             switch (running.stop.get()) {
                 case CANCELLED -> {
                     if (store.markCancelled(job.id(), workerId)) {
+                        LOG.info("job {} cancelled while running, after {} rows (attempt {} of {})", job.id(), rows.get(),
+                                job.attempts(), job.maxAttempts());
                         security.audit().record(event(job, AuditEvent.EXPORT_CANCELLED).withResult(rows.get(), null)
                                 .withDetail("stopped by a cancel request after " + rows.get() + " rows"));
                     }
                 }
-                case SHUTDOWN -> store.release(job.id(), workerId);
+                case SHUTDOWN -> {
+                    if (store.release(job.id(), workerId)) {
+                        running.released = true;
+                        LOG.info("job {} released at shutdown after {} rows: pending again, this attempt not counted",
+                                job.id(), rows.get());
+                    }
+                }
                 default -> LOG.warn("job {} stopped: lease lost to another worker", job.id());
             }
         } catch (InvalidRequestException e) {
@@ -171,8 +185,12 @@ final class JobRunner {
 
     private void failOrRetry(Job job, String workerId, String code, String message, boolean transientFailure) {
         if (transientFailure && job.attempts() < job.maxAttempts()) {
-            LOG.info("job {} attempt {} failed ({}), retrying: {}", job.id(), job.attempts(), code, message);
-            store.retryLater(job.id(), workerId, code, message, clock.instant().plus(settings.backoffAfter(job.attempts())));
+            Duration backoff = settings.backoffAfter(job.attempts());
+            Instant runAfter = clock.instant().plus(backoff);
+            // WARN although it may still succeed: a source or a disk that keeps failing shows here first.
+            LOG.warn("job {} attempt {} of {} failed: {}: {}; retrying in {}, at {} ({})", job.id(), job.attempts(),
+                    job.maxAttempts(), code, message, Units.format(backoff), runAfter, about(job));
+            store.retryLater(job.id(), workerId, code, message, runAfter);
             metrics.retried();
         } else {
             failed(job, workerId, code, message);
@@ -181,8 +199,19 @@ final class JobRunner {
 
     private void failed(Job job, String workerId, String code, String message) {
         boolean recorded = store.fail(job.id(), workerId, code, message);
+        logFailure(job, code, message);
         metrics.failed();
         if (recorded) security.audit().record(event(job, AuditEvent.EXPORT_FAILED).withProblem(code, message));
+    }
+
+    private static void logFailure(Job job, String code, String message) {
+        LOG.warn("job {} failed on attempt {} of {}: {}: {} ({})", job.id(), job.attempts(), job.maxAttempts(), code,
+                message, about(job));
+    }
+
+    /** What an operator reading the log needs to find the job's owner and what it exported. */
+    static String about(Job job) {
+        return "dataset " + job.request().dataset() + ", format " + job.request().format() + ", owner " + job.owner();
     }
 
     /** An event about the job, on behalf of its owner (the worker acts for them). */

@@ -4,6 +4,8 @@ import dev.freight.engine.Exports;
 import dev.freight.query.ExportRequest;
 import dev.freight.security.Principal;
 import dev.freight.storage.FileStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.Optional;
@@ -14,6 +16,7 @@ import java.util.OptionalLong;
  * is accepted can only fail for reasons that arise while it runs.
  */
 public final class JobService {
+    private static final Logger LOG = LoggerFactory.getLogger(JobService.class);
     /** Estimates stop counting here: enough to choose the delivery and to show progress. */
     public static final long ESTIMATE_CAP = 10_000_000L;
 
@@ -75,7 +78,16 @@ public final class JobService {
 
     public JobStore.CancelOutcome cancel(String id) {
         JobStore.CancelOutcome outcome = store.requestCancel(id);
-        if (outcome == JobStore.CancelOutcome.CANCEL_REQUESTED && workers != null) workers.cancelLocally(id);
+        switch (outcome) {
+            case CANCELLED -> LOG.info("job {} cancelled before it ran", id);
+            case CANCEL_REQUESTED -> {
+                boolean here = workers != null && workers.cancelLocally(id);
+                // The worker logs when the job has stopped; this says where the request went.
+                LOG.info("job {} cancel requested while running: {}", id, here ? "stopping it on this node"
+                        : "the node running it stops it within a second");
+            }
+            default -> { }
+        }
         return outcome;
     }
 

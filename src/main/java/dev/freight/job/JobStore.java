@@ -5,9 +5,11 @@ import dev.freight.security.Principal;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Durable export jobs, which are also the work queue. Every state change a worker makes is conditional on it
@@ -87,6 +89,9 @@ public interface JobStore extends AutoCloseable {
 
     CancelOutcome requestCancel(String id);
 
+    /** Which of these running jobs have a cancel request: one cheap look for all the jobs a node runs. */
+    Set<String> cancelRequested(Collection<String> ids);
+
     void markDownloaded(String id);
 
     /** Completed jobs whose file is past its expiry. */
@@ -94,8 +99,11 @@ public interface JobStore extends AutoCloseable {
 
     boolean markExpired(String id);
 
-    /** Running jobs whose lease lapsed and whose attempts are used up: they are failed instead of reclaimed. */
-    int failExhaustedLeases();
+    /**
+     * Running jobs whose lease lapsed and whose attempts are used up: they are failed ({@code worker_lost}) instead
+     * of reclaimed. Returns them as they were, with the worker that held them.
+     */
+    List<Job> failExhaustedLeases();
 
     /** Deletes job records in a terminal state created before {@code cutoff}, and tombstones older than it; returns the jobs' ids. */
     List<String> purge(Instant cutoff, int limit);

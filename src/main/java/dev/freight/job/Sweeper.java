@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -33,7 +34,13 @@ public final class Sweeper {
     }
 
     public Report sweepOnce() {
-        int lost = store.failExhaustedLeases();
+        List<Job> lostJobs = store.failExhaustedLeases();
+        for (Job job : lostJobs) {
+            LOG.warn("job {} failed on attempt {} of {}: {}: worker {} stopped renewing its lease, which lapsed at {}; "
+                            + "no attempts left ({})", job.id(), job.attempts(), job.maxAttempts(), JdbcJobStore.WORKER_LOST,
+                    job.lockedBy(), job.lockedUntil(), JobRunner.about(job));
+        }
+        int lost = lostJobs.size();
         int expired = 0;
         Instant now = clock.instant();
         for (Job job : store.dueForExpiry(now, BATCH)) {

@@ -1,5 +1,6 @@
 package dev.freight.job;
 
+import dev.freight.config.Units;
 import dev.freight.engine.Exports;
 import dev.freight.security.Security;
 import dev.freight.storage.FileStore;
@@ -8,6 +9,9 @@ import org.slf4j.LoggerFactory;
 
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -16,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A node's workers: each loops claim → run → claim. {@link #wake()} lets a node start on a job it just queued
@@ -24,6 +29,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class WorkerPool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
+    /**
+     * How often the node asks the store whether any of its running jobs was cancelled on another node. The
+     * heartbeat (every second by default) would notice too, but a second plus the time to stop breaks the promise
+     * that a cancel takes effect within a second.
+     */
+    static final Duration CANCEL_WATCH = Duration.ofMillis(250);
 
     private final JobStore store;
     private final JobSettings settings;
@@ -34,6 +45,8 @@ public final class WorkerPool implements AutoCloseable {
     private final Map<String, JobRunner.Running> running = new ConcurrentHashMap<>();
     private final Object wakeUp = new Object();
     private volatile boolean claiming = true;
+    private volatile boolean started;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     public WorkerPool(JobStore store, FileStore files, Exports exports, JobSettings settings, Clock clock, JobMetrics metrics) {
         this(store, files, exports, settings, clock, metrics, Security.of(token -> Optional.empty()));
@@ -48,6 +61,20 @@ public final class WorkerPool implements AutoCloseable {
         this.heartbeats = Executors.newScheduledThreadPool(1, r -> daemon(r, "freight-heartbeat"));
         this.runner = new JobRunner(store, files, exports, settings, heartbeats, clock, metrics, security);
         this.workers = Executors.newFixedThreadPool(settings.concurrency(), r -> daemon(r, "freight-worker"));
+        heartbeats.scheduleWithFixedDelay(this::watchCancels, CANCEL_WATCH.toMillis(), CANCEL_WATCH.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void watchCancels() {
+        if (running.isEmpty()) return;
+        try {
+            for (String id : store.cancelRequested(List.copyOf(running.keySet()))) {
+                JobRunner.Running r = running.get(id);
+                if (r != null) r.stop(JobRunner.Stop.CANCELLED);
+            }
+        } catch (RuntimeException e) {
+            // The store is unreachable for a moment: the heartbeat reports that; an exception here would end the watch.
+        }
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -61,6 +88,7 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     public void start() {
+        started = true;
         for (int i = 0; i < settings.concurrency(); i++) {
             String workerId = nodeId + "/" + i;
             workers.submit(() -> loop(workerId));
@@ -139,21 +167,56 @@ public final class WorkerPool implements AutoCloseable {
 
     @Override
     public void close() {
+        // A node closes its pool from the signal that stops it and again on its way out: report the shutdown once.
+        if (closed.getAndSet(true)) return;
         claiming = false;
         wake();
         workers.shutdown();
+        String grace = Units.format(settings.shutdownGrace());
+        List<String> busy = ids(running.values());
+        if (started) {
+            if (busy.isEmpty()) {
+                LOG.info("stopping workers: no job running");
+            } else {
+                LOG.info("stopping workers: no new jobs are claimed; {} job(s) running, waiting up to {} (shutdown_grace) "
+                        + "for them to finish: {}", busy.size(), grace, busy);
+            }
+        }
+        List<JobRunner.Running> stopped = List.of();
+        boolean waited = true;
         try {
             if (!workers.awaitTermination(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.info("shutdown grace over: releasing {} running job(s)", running.size());
-                for (JobRunner.Running r : running.values()) r.stop(JobRunner.Stop.SHUTDOWN);
-                if (!workers.awaitTermination(10, TimeUnit.SECONDS)) workers.shutdownNow();
+                stopped = List.copyOf(running.values());
+                LOG.info("shutdown_grace of {} over: stopping {} job(s) still running: {}", grace, stopped.size(),
+                        ids(stopped));
+                for (JobRunner.Running r : stopped) r.stop(JobRunner.Stop.SHUTDOWN);
+                if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
+                    LOG.warn("{} job(s) still not stopped 10s after the release: interrupting their workers",
+                            running.size());
+                    workers.shutdownNow();
+                }
+            } else if (!busy.isEmpty()) {
+                LOG.info("workers stopped: every running job finished within shutdown_grace");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            for (JobRunner.Running r : running.values()) r.stop(JobRunner.Stop.SHUTDOWN);
+            waited = false;
+            stopped = List.copyOf(running.values());
+            LOG.info("interrupted while waiting for running jobs: stopping {} job(s): {}", stopped.size(), ids(stopped));
+            for (JobRunner.Running r : stopped) r.stop(JobRunner.Stop.SHUTDOWN);
         } finally {
             heartbeats.shutdownNow();
         }
+        // Without the wait the runners may not have released their jobs yet; each logs its own release.
+        if (waited && !stopped.isEmpty()) {
+            List<String> released = stopped.stream().filter(r -> r.released).map(r -> r.jobId).toList();
+            LOG.info("released {} job(s) back to the queue, for another node or the next start: {}", released.size(),
+                    released);
+        }
+    }
+
+    private static List<String> ids(Collection<JobRunner.Running> jobs) {
+        return jobs.stream().map(r -> r.jobId).toList();
     }
 
     private static void sleep(long millis) {

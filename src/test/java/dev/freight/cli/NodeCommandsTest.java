@@ -3,20 +3,29 @@ package dev.freight.cli;
 import dev.freight.security.Principal;
 import dev.freight.job.Job;
 import dev.freight.job.JobStatus;
+import dev.freight.job.JobStore;
 import dev.freight.query.ExportRequest;
 import dev.freight.query.Filter;
 import dev.freight.source.DemoData;
 import dev.freight.source.Dialect;
+import dev.freight.testing.ForkedCli;
 import dev.freight.testing.TestDatabases;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -236,6 +245,83 @@ class NodeCommandsTest {
         Cli.Output out = freight("cleanup", "--config", config.toString());
         assertThat(out.exit()).isZero();
         assertThat(out.err()).startsWith("Expired 0 file(s), purged 0 job record(s)");
+    }
+
+    // ---------------------------------------------------------------- a node's log: its standard error, in a JVM of its own
+
+    /** slf4j-simple's line as a node writes it: time, thread, level, logger, message. */
+    private static final String LOG_PREFIX = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) \\[[^]]+\\] ";
+
+    @Test
+    void aWorkerLogsAFailedJobAtWarnWithItsIdCodeAndMessage() throws Exception {
+        Job bad;
+        try (FreightRuntime runtime = FreightRuntime.storesOnly(FreightRuntime.loadConfig(config))) {
+            // Straight into the job table: valid when it was queued, but the column has been dropped since.
+            bad = runtime.store.create(new JobStore.NewJob(Principal.user("cli-test"), null,
+                    ExportRequest.of("orders", "csv").withColumns(List.of("no_such_column")), null, 3)).job();
+        }
+        String log = ForkedCli.run("256m", Duration.ofMinutes(2), "worker", "--once", "--config", config.toString());
+        assertThat(log.lines()).as(log).anySatisfy(line -> assertThat(line).matches(LOG_PREFIX
+                + "WARN dev\\.freight\\.job\\.JobRunner - job " + bad.id()
+                + " failed on attempt 1 of 3: unknown_column: .*no_such_column.*\\(dataset orders, format csv, owner cli-test\\)"));
+        assertThat(job(bad.id()).status()).isEqualTo(JobStatus.FAILED);
+    }
+
+    @Test
+    void onSigtermServeLogsItsShutdownAndTheJobsItReleased() throws Exception {
+        TestDatabases.execute(TestDatabases.postgres(), "DROP TABLE IF EXISTS serve_locked",
+                "CREATE TABLE serve_locked AS SELECT g AS id FROM generate_series(1, 1000) g", "ANALYZE serve_locked");
+        Path serveConfig = Files.writeString(dir.resolve("freight-serve.yml"), """
+                data_dir: %s
+                exports:
+                  shutdown_grace: 1s
+                sources:
+                  shop:
+                    url: "%s"
+                    include: ["serve_locked"]
+                """.formatted(dir.resolve("serve-node"), TestDatabases.postgres()));
+        String id;
+        String log;
+        try (Connection locker = TestDatabases.connect(TestDatabases.postgres());
+             ForkedCli.Node node = ForkedCli.start("256m", "serve", "--config", serveConfig.toString(), "--port", "0")) {
+            String base = node.awaitStdout("Freight is serving \\d+ dataset\\(s\\) at (http://\\S+)", Duration.ofMinutes(2));
+            String key = node.awaitStdout("Admin API key \\(shown once, stored hashed\\): (\\S+)", Duration.ofSeconds(10));
+            // Another session holds the table: the job runs, waiting for it, until the node stops.
+            locker.setAutoCommit(false);
+            try (Statement s = locker.createStatement()) {
+                s.execute("LOCK TABLE serve_locked IN ACCESS EXCLUSIVE MODE");
+            }
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/export/jobs"))
+                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"dataset\": \"serve_locked\", \"delivery\": \"async\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+            id = new ObjectMapper().readTree(created.body()).get("id").asText();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/export/jobs/" + id))
+                    .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString()).body()
+                    .contains("\"status\":\"running\"")) {
+                assertThat(System.nanoTime()).as("job running").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            log = node.stop(Duration.ofSeconds(30));
+            locker.rollback();
+        }
+        assertThat(log.lines().filter(l -> l.matches(LOG_PREFIX + "INFO dev\\.freight\\.job\\.(WorkerPool|JobRunner) - .*"))
+                .map(l -> l.substring(l.indexOf("] INFO ") + 2)).toList()).as(log).containsSubsequence(
+                "INFO dev.freight.job.WorkerPool - stopping workers: no new jobs are claimed; 1 job(s) running, "
+                        + "waiting up to 1s (shutdown_grace) for them to finish: [" + id + "]",
+                "INFO dev.freight.job.WorkerPool - shutdown_grace of 1s over: stopping 1 job(s) still running: [" + id + "]",
+                "INFO dev.freight.job.JobRunner - job " + id + " released at shutdown after 0 rows: pending again, "
+                        + "this attempt not counted",
+                "INFO dev.freight.job.WorkerPool - released 1 job(s) back to the queue, for another node or the next "
+                        + "start: [" + id + "]");
+        try (FreightRuntime runtime = FreightRuntime.storesOnly(FreightRuntime.loadConfig(serveConfig))) {
+            Job released = runtime.store.get(id).orElseThrow();
+            assertThat(released.status()).isEqualTo(JobStatus.PENDING);
+            assertThat(released.attempts()).isZero();
+        }
     }
 
     @Test

@@ -12,10 +12,13 @@ import dev.freight.testing.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.OutputStream;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -121,6 +124,32 @@ class ProgressAndCancellationTest {
         };
         assertThatThrownBy(() -> new ExportEngine().export(job(ExportRequest.of("progress_rows", "csv")),
                 cancelsOnFirstWrite, ExportListener.NONE, cancel)).isInstanceOf(ExportCancelledException.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ndjson", "csv", "xlsx", "parquet", "pdf"})
+    void onceCancelledNotAnotherWriteReachesTheDestination(String format) {
+        CancellationToken cancel = new CancellationToken();
+        AtomicInteger writesAfterCancel = new AtomicInteger();
+        // Cancelled by the writer's first write; a writer busy inside one call (a PDF page layout) writes again
+        // before it returns to the row loop.
+        OutputStream cancelsOnFirstWrite = new OutputStream() {
+            @Override
+            public void write(int b) {
+                write(new byte[]{(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                if (cancel.isCancelled()) writesAfterCancel.incrementAndGet();
+                cancel.cancel();
+            }
+        };
+        ExportRequest request = ExportRequest.of("progress_rows", format).withRowLimit(20_000L)
+                .withFilters(List.of(new Filter("id", "gt", 0)));
+        assertThatThrownBy(() -> new ExportEngine().export(job(request), cancelsOnFirstWrite, ExportListener.NONE, cancel))
+                .isInstanceOf(ExportCancelledException.class);
+        assertThat(writesAfterCancel).as("writes after the cancel").hasValue(0);
     }
 
     @Test

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -56,5 +58,18 @@ class RowEstimatorTest {
     @Test
     void withoutARowLimitATableBiggerThanTheCapIsUnknown() {
         assertThat(estimate(ExportRequest.of("T", "csv"), 1000)).isEmpty();
+    }
+
+    @Test
+    void anEstimateLeavesNoQueryTimeoutOnThePooledConnectionForTheExportThatFollows() throws Exception {
+        // One connection: the export after the estimate borrows the very connection the estimate counted on.
+        try (JdbcSource single = JdbcSource.open("single", URL, null, null, 1)) {
+            QueryPlan plan = new QueryPlanner(single.catalog(), single.dialect()).plan(ExportRequest.of("T", "csv")
+                    .withFilters(List.of(new Filter("ID", "gt", 10))));
+            assertThat(RowEstimator.estimate(single, plan, 10_000)).isEqualTo(OptionalLong.of(4990));
+            try (Connection c = single.connection(); Statement s = c.createStatement()) {
+                assertThat(s.getQueryTimeout()).as("seconds an export on this connection may run").isZero();
+            }
+        }
     }
 }

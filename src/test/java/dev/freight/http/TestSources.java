@@ -21,7 +21,9 @@ import java.util.Map;
  *   <li>{@code demo}: the embedded H2 demo (100,000 orders);</li>
  *   <li>{@code pg}: PostgreSQL with {@value #PG_ORDERS} demo orders, {@code big} ({@value #BIG_ROWS} rows, for jobs
  *   that run for seconds) and two views that fail on purpose: {@code boom_early} on its first row and
- *   {@code boom_late} after {@value #BOOM_AFTER} rows;</li>
+ *   {@code boom_late} after {@value #BOOM_AFTER} rows; {@code long_text}, whose rows of 2,000 characters each
+ *   fill a good part of a PDF page; and {@value #LOCKABLE}, analysed (its estimate comes from the statistics
+ *   without touching it), for a test that locks it to make an export's query wait;</li>
  *   <li>{@code maria}: MariaDB with {@value #MARIA_ORDERS} demo orders.</li>
  * </ul>
  */
@@ -30,8 +32,10 @@ final class TestSources {
     static final long MARIA_ORDERS = 2_000;
     static final long BIG_ROWS = 2_000_000;
     static final long BOOM_AFTER = 200_000;
+    static final String LOCKABLE = "lockable";
 
     private static SourceRegistry registry;
+    private static String pgUrl;
 
     private TestSources() {
     }
@@ -53,7 +57,7 @@ final class TestSources {
                     // the server may be gone already
                 }
             }));
-            String pgUrl = TestDatabases.postgres().replaceAll("currentSchema=[^&]*", "currentSchema=" + schema);
+            pgUrl = TestDatabases.postgres().replaceAll("currentSchema=[^&]*", "currentSchema=" + schema);
             try (Connection c = TestDatabases.connect(pgUrl)) {
                 DemoData.load(c, Dialect.POSTGRESQL, PG_ORDERS);
             }
@@ -64,7 +68,13 @@ final class TestSources {
                     "ANALYZE big",
                     "CREATE OR REPLACE VIEW boom_early AS SELECT g AS id, 1 / (g - 1) AS x FROM generate_series(1, 1000) g",
                     "CREATE OR REPLACE VIEW boom_late AS SELECT g AS id, 'row ' || g AS label, 1 / (g - " + BOOM_AFTER
-                            + ") AS x FROM generate_series(1, " + (BOOM_AFTER + 1000) + ") g");
+                            + ") AS x FROM generate_series(1, " + (BOOM_AFTER + 1000) + ") g",
+                    "DROP TABLE IF EXISTS long_text",
+                    "CREATE TABLE long_text AS SELECT g AS id, repeat(md5(g::text) || ' ', 60) AS body "
+                            + "FROM generate_series(1, 10000) g",
+                    "DROP TABLE IF EXISTS " + LOCKABLE,
+                    "CREATE TABLE " + LOCKABLE + " AS SELECT g AS id FROM generate_series(1, 1000) g",
+                    "ANALYZE " + LOCKABLE);
             JdbcSource pg = JdbcSource.open("pg", pgUrl, null, null, 4);
 
             String mariaUrl = TestDatabases.mariadb();
@@ -84,6 +94,12 @@ final class TestSources {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The PostgreSQL schema behind source {@code pg}. */
+    static String pgUrl() {
+        registry();
+        return pgUrl;
     }
 
     static void deleteTree(Path dir) {

@@ -6,6 +6,7 @@ import dev.freight.query.ExportRequest;
 import dev.freight.source.JdbcSource;
 import dev.freight.source.SourceRegistry;
 import dev.freight.storage.LocalFileStore;
+import dev.freight.testing.LogCapture;
 import dev.freight.testing.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,6 +67,10 @@ abstract class JobQueueContract {
                 // or break a running job, short enough to finish quickly.
                 "CREATE OR REPLACE VIEW queue_slow_rows AS SELECT g AS id, md5(g::text) AS label, "
                         + "CASE WHEN g % 20 = 0 THEN pg_sleep(0.005)::text END AS nap "
+                        + "FROM generate_series(1, " + SLOW_ROWS + ") g",
+                // Ten times slower (about 15 s): outlasts a heartbeat of several seconds.
+                "CREATE OR REPLACE VIEW queue_slower_rows AS SELECT g AS id, md5(g::text) AS label, "
+                        + "CASE WHEN g % 20 = 0 THEN pg_sleep(0.05)::text END AS nap "
                         + "FROM generate_series(1, " + SLOW_ROWS + ") g");
         if (source == null) {
             source = JdbcSource.open("pg", url, null, null, 8);
@@ -206,6 +211,20 @@ abstract class JobQueueContract {
     }
 
     @Test
+    void aCancelRequestedOnAnotherNodeStopsTheJobWithinASecondWhateverTheHeartbeat() throws Exception {
+        // A heartbeat every 5 s: only a look at cancel requests of its own can stop the job within a second.
+        pool(new JobSettings(1, Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMillis(100),
+                Duration.ofMillis(200), 3, Duration.ofHours(1), Duration.ofDays(30), false, Duration.ofSeconds(5)));
+        Job job = submit(ExportRequest.of("queue_slower_rows", "ndjson"));
+        awaitStatus(job.id(), JobStatus.RUNNING);
+        Thread.sleep(300);
+        Instant asked = Instant.now();
+        assertThat(store.requestCancel(job.id())).isEqualTo(JobStore.CancelOutcome.CANCEL_REQUESTED);
+        Job cancelled = awaitStatus(job.id(), JobStatus.CANCELLED);
+        assertThat(Duration.between(asked, cancelled.completedAt())).isLessThan(Duration.ofSeconds(1));
+    }
+
+    @Test
     void aPendingJobIsCancelledAtOnce() {
         Job job = submit(ExportRequest.of("queue_rows", "csv"));
         assertThat(service.cancel(job.id())).isEqualTo(JobStore.CancelOutcome.CANCELLED);
@@ -299,7 +318,7 @@ abstract class JobQueueContract {
             assertThat(ahead.clock().instant()).isBetween(java.time.Instant.now().minusSeconds(5),
                     java.time.Instant.now().plusSeconds(5));
             assertThat(ahead.claim("fast-clock-node", Duration.ofSeconds(30))).isEmpty();
-            assertThat(ahead.failExhaustedLeases()).isZero();
+            assertThat(ahead.failExhaustedLeases()).isEmpty();
             new Sweeper(ahead, files, FAST, ahead.clock()).sweepOnce();
         }
         for (Job j : List.of(job, lastAttempt)) {
@@ -481,6 +500,108 @@ abstract class JobQueueContract {
         try (var left = Files.list(files.root())) {
             assertThat(left.toList()).isEmpty();
         }
+    }
+
+    // ---------------------------------------------------------------- the node's log
+
+    static final Duration LOG_WAIT = Duration.ofSeconds(30);
+    static final String RUNNER = "dev.freight.job.JobRunner";
+
+    @Test
+    void aFailedJobIsLoggedAtWarnWithItsAttemptCodeAndMessage() throws Exception {
+        try (LogCapture log = LogCapture.start()) {
+            Job bad = store.create(new JobStore.NewJob(Principal.user("tester"), null,
+                    ExportRequest.of("queue_rows", "csv").withColumns(List.of("no_such_column")), null, 3)).job();
+            pool(FAST);
+            String line = log.await("WARN", RUNNER, "job " + bad.id() + " failed", LOG_WAIT);
+            assertThat(line).startsWith("job " + bad.id() + " failed on attempt 1 of 3: unknown_column: ")
+                    .contains("no_such_column").endsWith("(dataset queue_rows, format csv, owner tester)");
+        }
+    }
+
+    @Test
+    void eachRetryIsLoggedWithTheAttemptTheErrorAndWhenTheJobRunsAgain() throws Exception {
+        try (LogCapture log = LogCapture.start()) {
+            WorkerPool pool = new WorkerPool(store, fillingUp(files, 100_000), new Exports(registry), FAST,
+                    Clock.systemUTC(), JobMetrics.none());
+            pools.add(pool);
+            pool.start();
+            Job job = submit(slow("csv"));
+            String first = log.await("WARN", RUNNER, "job " + job.id() + " attempt 1 of 3 failed", LOG_WAIT);
+            assertThat(first).contains(": write_failed: ").contains("No space left on device")
+                    .containsPattern("; retrying in 200ms, at \\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z \\(dataset queue_slow_rows");
+            assertThat(log.await("WARN", RUNNER, "job " + job.id() + " attempt 2 of 3 failed", LOG_WAIT))
+                    .contains("; retrying in 400ms, at ");
+            assertThat(log.await("WARN", RUNNER, "job " + job.id() + " failed on attempt 3 of 3", LOG_WAIT))
+                    .contains(": write_failed: ");
+        }
+    }
+
+    @Test
+    void aCancelIsLoggedWhereItIsRequestedAndWhereTheJobStops() throws Exception {
+        try (LogCapture log = LogCapture.start()) {
+            pool(FAST);
+            Job job = submit(slow("ndjson"));
+            awaitStatus(job.id(), JobStatus.RUNNING);
+            service.cancel(job.id());
+            Job cancelled = awaitStatus(job.id(), JobStatus.CANCELLED);
+            assertThat(log.await("INFO", "dev.freight.job.JobService", "job " + job.id(), LOG_WAIT))
+                    .isEqualTo("job " + job.id() + " cancel requested while running: the node running it stops it within a second");
+            assertThat(log.await("INFO", RUNNER, "job " + job.id() + " cancelled", LOG_WAIT))
+                    .matches("job " + job.id() + " cancelled while running, after \\d+ rows \\(attempt 1 of 3\\)");
+            assertThat(cancelled.status()).isEqualTo(JobStatus.CANCELLED);
+        }
+    }
+
+    @Test
+    void shutdownLogsTheRunningJobsTheWaitAndTheJobsItReleased() throws Exception {
+        WorkerPool pool = new WorkerPool(store, files, new Exports(registry), new JobSettings(1, Duration.ofSeconds(30),
+                Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofMillis(200), 3, Duration.ofHours(1),
+                Duration.ofDays(30), false, Duration.ofMillis(100)), Clock.systemUTC(), JobMetrics.none());
+        pool.start();
+        Job job = submit(slow("ndjson"));
+        awaitStatus(job.id(), JobStatus.RUNNING);
+        List<String> lines;
+        try (LogCapture log = LogCapture.start()) {
+            pool.close();
+            lines = log.at("INFO", "dev.freight.job.WorkerPool");
+        }
+        assertThat(lines).containsExactly(
+                "stopping workers: no new jobs are claimed; 1 job(s) running, waiting up to 100ms (shutdown_grace) for "
+                        + "them to finish: [" + job.id() + "]",
+                "shutdown_grace of 100ms over: stopping 1 job(s) still running: [" + job.id() + "]",
+                "released 1 job(s) back to the queue, for another node or the next start: [" + job.id() + "]");
+        assertThat(store.get(job.id()).orElseThrow().status()).isEqualTo(JobStatus.PENDING);
+    }
+
+    @Test
+    void aJobTakenOverFromALostWorkerIsLoggedWithBothWorkers() throws Exception {
+        try (LogCapture log = LogCapture.start()) {
+            WorkerPool doomed = pool(FAST.withConcurrency(1));
+            Job job = submit(slow("csv"));
+            String lostWorker = awaitStatus(job.id(), JobStatus.RUNNING).lockedBy();
+            doomed.kill();
+            WorkerPool heir = pool(FAST.withConcurrency(1));
+            String line = log.await("WARN", "dev.freight.job.JdbcJobStore", "job " + job.id() + " taken over", LOG_WAIT);
+            assertThat(line).startsWith("job " + job.id() + " taken over by worker " + heir.nodeId() + "/0: worker "
+                    + lostWorker + " stopped renewing its lease, which lapsed at ").endsWith("; attempt 2 of 3 starts");
+        }
+    }
+
+    @Test
+    void theSweeperLogsAJobItFailsBecauseItsWorkerWasLostOnTheLastAttempt() throws Exception {
+        Job job = store.create(new JobStore.NewJob(Principal.user("tester"), null, ExportRequest.of("queue_rows", "csv"),
+                null, 1)).job();
+        store.claim("node-a/0", Duration.ofMillis(1)).orElseThrow();
+        Thread.sleep(20);
+        try (LogCapture log = LogCapture.start()) {
+            assertThat(new Sweeper(store, files, FAST, Clock.systemUTC()).sweepOnce().workerLost()).isEqualTo(1);
+            assertThat(log.at("WARN", "dev.freight.job.Sweeper")).singleElement().asString()
+                    .startsWith("job " + job.id() + " failed on attempt 1 of 1: worker_lost: worker node-a/0 stopped "
+                            + "renewing its lease, which lapsed at ")
+                    .endsWith("; no attempts left (dataset queue_rows, format csv, owner tester)");
+        }
+        assertThat(store.get(job.id()).orElseThrow().errorCode()).isEqualTo("worker_lost");
     }
 
     @Test
