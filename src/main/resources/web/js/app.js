@@ -97,6 +97,7 @@ function showSignIn(message) {
 // ---------------------------------------------------------------- routing
 
 let unsubscribe = null;
+let routes = 0;
 
 function route() {
   if (!state.session) return;
@@ -105,9 +106,62 @@ function route() {
   const [page, ...rest] = hash.split('/');
   const arg = rest.length ? decodeURIComponent(rest.join('/')) : null;
   $$('[data-nav]').forEach(a => a.classList.toggle('active', a.dataset.nav === (page === 'jobs' ? 'exports' : page)));
-  if (page === 'jobs' && arg) return showJob(arg);
-  if (page === 'datasets') return showDatasets(arg);
-  return showExports();
+  const { revisit, y } = enterHistoryEntry();
+  const current = ++routes;
+  // A page opened by a link starts at the top. Back and Forward return to where the page was left, once it has
+  // been rebuilt (its content arrives asynchronously, so the browser's own restoration would find it empty).
+  window.scrollTo(0, 0);
+  let shown;
+  if (page === 'jobs' && arg) shown = showJob(arg);
+  else if (page === 'datasets') shown = showDatasets(arg);
+  else shown = showExports();
+  if (revisit && y > 0) restoreScroll(y, shown, current);
+}
+
+// ---------------------------------------------------------------- scroll position per history entry
+
+history.scrollRestoration = 'manual';
+const SCROLL_KEY = 'freight.scroll';
+const scrolls = new Map(Object.entries(readJson(sessionStorage.getItem(SCROLL_KEY)) || {}));
+let entry = null;
+let saveTimer = null;
+
+function readJson(text) {
+  try { return JSON.parse(text); } catch (e) { return null; }
+}
+
+/** Tags a new history entry with an id (its scroll position is kept under it); a tagged one is being revisited. */
+function enterHistoryEntry() {
+  const known = history.state && history.state.freightEntry;
+  entry = known || `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  if (!known) history.replaceState({ ...(history.state || {}), freightEntry: entry }, '');
+  return { revisit: !!known, y: scrolls.get(entry) || 0 };
+}
+
+window.addEventListener('scroll', () => {
+  if (!entry) return;
+  scrolls.set(entry, Math.round(window.scrollY));
+  // Kept for a reload too; written when scrolling pauses, and only for the latest entries.
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(() => {
+    const latest = Array.from(scrolls.entries()).slice(-50);
+    sessionStorage.setItem(SCROLL_KEY, JSON.stringify(Object.fromEntries(latest)));
+  }, 250);
+}, { passive: true });
+
+async function restoreScroll(y, shown, current) {
+  let page;
+  try {
+    page = await shown;
+  } catch (e) {
+    return;
+  }
+  const room = () => document.documentElement.scrollHeight - window.innerHeight;
+  // The list had been scrolled through more pages than the first: load them again to get back to the same row.
+  for (let i = 0; i < 20 && current === routes && room() < y && page && page.more; i++) {
+    if (!(await page.more())) break;
+  }
+  if (current === routes) window.scrollTo(0, y);
 }
 
 export async function datasets() {
@@ -170,10 +224,12 @@ function showExports() {
   clear(main()).append(page);
 
   let cursor = null;
-  let loading = false;
-  async function load(reset) {
-    if (loading) return;
-    loading = true;
+  let loading = null;
+  function load(reset) {
+    if (!loading) loading = fetchPage(reset).finally(() => { loading = null; });
+    return loading;
+  }
+  async function fetchPage(reset) {
     try {
       const q = new URLSearchParams({ limit: '25' });
       if (filter.value) q.set('status', filter.value);
@@ -189,8 +245,6 @@ function showExports() {
       updateEmpty();
     } catch (e) {
       toast({ title: 'Cannot load exports', text: e.message, kind: 'error' });
-    } finally {
-      loading = false;
     }
   }
   filter.addEventListener('change', () => { cursor = null; load(true); });
@@ -205,7 +259,8 @@ function showExports() {
     if (job.deleted) { tr.remove(); updateEmpty(); return; }
     tr.replaceWith(jobRow(job));
   });
-  load(true);
+  // Shown once the first page is in; more() loads the next one, false when there is none.
+  return load(true).then(() => ({ more: async () => (cursor ? (await load(false), true) : false) }));
 }
 
 function updateEmpty() {
@@ -353,7 +408,7 @@ async function showJob(id) {
       h('div.toolbar', h('a.back', { href: '#/exports' }, '← Exports')),
       h('div.empty-state', { id: 'job-missing' },
         h('h1', e.status === 410 ? 'Export deleted' : 'Export not found'),
-        h('p', e.status === 404 ? 'No export with this id exists for you (exports of other users are not visible).' : e.message)));
+        h('p', e.status === 404 ? notFound() : e.message)));
     return;
   }
   const audit = h('div#audit', h('p.muted', 'Loading the audit trail…'));
@@ -365,7 +420,7 @@ async function showJob(id) {
   clear(page).append(h('div.toolbar', h('a.back', { href: '#/exports' }, '← Exports')));
   render(job);
   page.append(h('section.card', h('h2', 'Audit trail'), audit));
-  loadAudit(id, audit);
+  const auditShown = loadAudit(id, audit);
   unsubscribe = onJob(j => {
     if (j.id !== id) return;
     if (j.deleted) { location.hash = '#/exports'; return; }
@@ -375,6 +430,15 @@ async function showJob(id) {
     if (!wasTerminal && TERMINAL.has(j.status) && !j.file_pending) loadAudit(id, audit);
   });
   watch(job);
+  return auditShown;
+}
+
+/** Admins see every export, so for them a 404 can only mean the id is wrong or the record is gone. */
+function notFound() {
+  return state.session.admin
+    ? 'No export with this id exists: the id is wrong, or the export was deleted and its record purged.'
+    : 'No export with this id exists for you: the id is wrong, the export was deleted, or it belongs to another user '
+      + '(exports of other users are not visible).';
 }
 
 function jobBody(job) {
@@ -487,8 +551,11 @@ async function showDatasets(name) {
     h('div.split', h('aside.card.dataset-aside', search, items), detail));
   const current = list.find(d => d.name === name) || (name ? null : list[0]);
   if (!current) {
-    detail.append(h('div.empty-state', h('h2', name ? 'Dataset not found' : 'No datasets'),
-      h('p', name ? `“${name}” does not exist or your role may not see it.` : 'Your role may not export any dataset.')));
+    // Admins see every dataset: for them nothing is hidden by a role.
+    const admin = state.session.admin;
+    detail.append(h('div.empty-state', { id: 'dataset-missing' }, h('h2', name ? 'Dataset not found' : 'No datasets'),
+      h('p', name ? `“${name}” does not exist${admin ? '.' : ' or your role may not see it.'}`
+        : (admin ? 'No source has a table to export and no query is configured.' : 'Your role may not export any dataset.'))));
     return;
   }
   if (!name) $(`a[data-dataset="${CSS.escape(current.name)}"]`, items).classList.add('active');

@@ -4,22 +4,73 @@ import { h, $, fmtInt } from './dom.js';
 export const STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled', 'expired'];
 export const TERMINAL = new Set(['completed', 'failed', 'cancelled', 'expired']);
 
-export function toast({ title, text, kind = 'info', actions = [], timeout = 8000 }) {
+// Toasts stack newest first. Only the newest few show (one on a phone, where each is clamped to two lines); the
+// rest wait behind a "+N more" button, each until its own timeout. The same notice again is counted, not repeated.
+const VISIBLE = 3;
+const VISIBLE_NARROW = 1;
+const KEPT = 20;
+const narrow = window.matchMedia('(max-width: 720px)');
+let parts = null;
+
+function toastParts() {
+  if (parts && parts.box.isConnected) return parts;
   const box = $('#toasts');
+  const list = h('div.toast-list');
+  const more = h('button.toast-more', { type: 'button', hidden: true, onclick: () => {
+    box.classList.toggle('expanded');
+    layoutToasts();
+  } });
+  box.append(list, more);
+  parts = { box, list, more };
+  // Toasts leave by their close button, their timer, an action, or anything else that removes them: re-count then.
+  new MutationObserver(layoutToasts).observe(list, { childList: true });
+  narrow.addEventListener('change', layoutToasts);
+  return parts;
+}
+
+function layoutToasts() {
+  const { box, list, more } = toastParts();
+  const toasts = Array.from(list.children);
+  const limit = narrow.matches ? VISIBLE_NARROW : VISIBLE;
+  if (toasts.length <= limit) box.classList.remove('expanded');
+  const expanded = box.classList.contains('expanded');
+  toasts.forEach((t, i) => { t.hidden = !expanded && i >= limit; });
+  more.hidden = toasts.length <= limit;
+  more.textContent = expanded ? 'Show fewer' : `+${toasts.length - limit} more`;
+  more.setAttribute('aria-expanded', String(expanded));
+}
+
+export function toast({ title, text, kind = 'info', actions = [], timeout = 8000 }) {
+  const { list } = toastParts();
+  const key = JSON.stringify([kind, title, text || '', actions.map(a => [a.label, a.href || ''])]);
+  const same = Array.from(list.children).find(t => t.dataset.key === key);
+  if (same) {
+    const count = Number(same.dataset.count) + 1;
+    same.dataset.count = String(count);
+    $('.toast-count', same).textContent = `×${count}`;
+    list.prepend(same);
+    restartTimer(same, timeout);
+    return same;
+  }
   const close = () => el.remove();
-  const el = h('div.toast', { class: `toast-${kind}` },
+  const el = h('div.toast', { class: `toast-${kind}`, dataset: { key, count: '1' } },
     h('div.toast-body',
-      h('strong.toast-title', title),
-      text ? h('div.toast-text', text) : null,
+      h('div.toast-lines',
+        h('strong.toast-title', title, h('span.toast-count')),
+        text ? [' ', h('span.toast-text', text)] : null),
       actions.length ? h('div.toast-actions', actions.map(a => a.href
         ? h('a.btn.small', { href: a.href, download: a.download ? '' : null, onclick: () => setTimeout(close, 200) }, a.label)
         : h('button.btn.small', { type: 'button', onclick: () => { a.onClick(); close(); } }, a.label))) : null),
     h('button.toast-close', { type: 'button', 'aria-label': 'Dismiss', onclick: close }, '×'));
-  box.append(el);
-  // A few at a time: a pile of old notices would cover the page.
-  while (box.children.length > 3) box.firstElementChild.remove();
-  if (timeout) setTimeout(close, timeout);
+  list.prepend(el);
+  while (list.children.length > KEPT) list.lastElementChild.remove();
+  restartTimer(el, timeout);
   return el;
+}
+
+function restartTimer(el, timeout) {
+  clearTimeout(el.toastTimer);
+  if (timeout) el.toastTimer = setTimeout(() => el.remove(), timeout);
 }
 
 export function badge(status) {

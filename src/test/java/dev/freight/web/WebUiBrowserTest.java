@@ -46,8 +46,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The web UI end to end in a real headless Chromium against a whole node (demo data, a slow named query, an
  * analyst role with masks): sign-in, a CSV export with filters whose downloaded file is checked row by row, an
  * XLSX job followed live to its automatic download, API validation errors next to the field, another user's job
- * invisible, cancel/retry/delete, and the main pages again at a phone's 390 px. Every scenario leaves a PNG in
- * target/ui-screenshots/.
+ * invisible, cancel/retry/delete, and the main pages again at a phone's 390 px; then, on their own browsers:
+ * not-found pages worded for an admin, pages opening at the top and Back returning to the same row, and toasts
+ * that stay small on a phone. Every scenario leaves a PNG in target/ui-screenshots/.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -68,10 +69,14 @@ class WebUiBrowserTest {
         Browser.requireInstalled();
         dir = Files.createTempDirectory("freight-ui");
         Path file = dir.resolve("freight.yml");
+        // order_lines: many columns, a page taller than a phone's screen before its preview arrives.
         // slow_orders: a cross join, 10^10 rows streaming lazily from H2; row_limit makes it as long as needed.
         Files.writeString(file, """
                 data_dir: %s
                 datasets:
+                  order_lines:
+                    source: demo
+                    sql: 'SELECT o."id", o."customer_id", o."sku", o."description", o."quantity", o."unit_price", o."discount", o."status", o."created_at", o."shipped", c."name", c."email", c."country", c."created_at" AS "customer_since" FROM "orders" o JOIN "customers" c ON c."id" = o."customer_id"'
                   slow_orders:
                     source: demo
                     sql: 'SELECT a."id", a."status", a."quantity", b."sku" FROM "orders" a CROSS JOIN "orders" b'
@@ -387,7 +392,7 @@ class WebUiBrowserTest {
 
         browser.open("/#/jobs/" + csvJob);
         browser.awaitVisible("#job-missing");
-        assertThat(browser.find("#job-missing").getText()).contains("Export not found");
+        assertThat(browser.find("#job-missing").getText()).contains("Export not found").contains("belongs to another user");
         assertThat(browser.page()).doesNotContain("paid, shipped");
         browser.dismissToasts();
         browser.screenshot("14-user-admin-job-hidden");
@@ -433,7 +438,136 @@ class WebUiBrowserTest {
         }
     }
 
+    @Test
+    @Order(11)
+    void anAdminIsToldThatAMissingExportDoesNotExistNotThatItMayBeSomeoneElses() {
+        try (Browser admin = Browser.start(base, 1280, 800, "admin")) {
+            admin.open("/");
+            signInAs(admin, adminKey);
+            admin.open("/#/jobs/" + "c".repeat(26));
+            String text = admin.awaitVisible("#job-missing").getText();
+            assertThat(text).contains("Export not found", "No export with this id exists: the id is wrong, or the export "
+                    + "was deleted and its record purged.").doesNotContain("other user").doesNotContain("for you");
+            admin.screenshot("01-missing-export");
+        }
+    }
+
+    @Test
+    @Order(12)
+    void anAdminIsToldThatAMissingDatasetDoesNotExistNotThatTheirRoleMayNotSeeIt() {
+        try (Browser admin = Browser.start(base, 1280, 800, "admin")) {
+            admin.open("/");
+            signInAs(admin, adminKey);
+            admin.open("/#/datasets/no_such_table");
+            assertThat(admin.awaitVisible("#dataset-missing").getText()).contains("Dataset not found",
+                    "“no_such_table” does not exist.").doesNotContain("role");
+            admin.screenshot("02-missing-dataset");
+        }
+    }
+
+    @Test
+    @Order(13)
+    void aPageOpenedFromTheMenuStartsAtTheTopNotWhereTheListWasScrolledTo() {
+        try (Browser phone = Browser.start(base, 390, 844, "phone")) {
+            phone.open("/");
+            signInAs(phone, adminKey);
+            // Datasets seen once are kept, and then the page appears at once, without a moment of "Loading…";
+            // the first one, order_lines, has 14 columns: its page is taller than the screen straight away.
+            phone.find("a[data-nav='datasets']").click();
+            phone.await(d -> phone.findAll("table.preview tbody tr").size() == 50 ? true : null);
+            assertThat(phone.find(".dataset-detail h2").getText()).isEqualTo("order_lines");
+            phone.find("a[data-nav='exports']").click();
+            phone.await(d -> phone.findAll("#job-rows tr").size() >= 25 ? true : null);
+            phone.js("window.scrollTo(0, 3000)");
+            assertThat(scrollY(phone)).as("scrolled down the list").isEqualTo(3000);
+            phone.find("a[data-nav='datasets']").click();
+            phone.await(d -> phone.findAll("table.preview tbody tr").size() == 50 ? true : null);
+            assertThat(scrollY(phone)).as("the datasets page opens at its top").isZero();
+            phone.screenshot("07-datasets-opened-from-a-scrolled-list");
+        }
+    }
+
+    @Test
+    @Order(14)
+    void backFromAnExportsDetailsReturnsToItsRowInTheList() {
+        try (Browser phone = Browser.start(base, 390, 844, "phone")) {
+            phone.open("/");
+            signInAs(phone, adminKey);
+            // The CSV export is older than the first page of 25: scrolling to the end loads the next page, as for a user.
+            phone.await(d -> {
+                if (!phone.findAll(rowSelector(csvJob)).isEmpty()) return true;
+                phone.js("window.scrollTo(0, document.documentElement.scrollHeight)");
+                return null;
+            });
+            phone.js("document.querySelector(arguments[0]).scrollIntoView({block: 'center'})", rowSelector(csvJob));
+            long inList = scrollY(phone);
+            assertThat(inList).as("scrolled down the list").isGreaterThan(2000);
+
+            phone.find(rowSelector(csvJob) + " a.job-link").click();
+            phone.await(d -> phone.findAll("table.audit tbody tr").size() >= 3 ? true : null);
+            assertThat(scrollY(phone)).as("the details page opens at its top").isZero();
+
+            phone.driver.navigate().back();
+            phone.await(d -> scrollY(phone) == inList ? true : null);
+            Number rowTop = (Number) phone.js("return document.querySelector(arguments[0]).getBoundingClientRect().top",
+                    rowSelector(csvJob));
+            assertThat(rowTop.doubleValue()).as("the row followed, back in view").isBetween(0.0, 844.0);
+            phone.screenshot("08-back-in-the-list");
+        }
+    }
+
+    @Test
+    @Order(15)
+    void onAPhoneOnlyTheNewestToastShowsAndTheOthersAreCounted() {
+        try (Browser phone = Browser.start(base, 390, 844, "phone")) {
+            phone.open("/");
+            signInAs(phone, adminKey);
+            phone.await(d -> phone.findAll("#job-rows tr").size() >= 3 ? true : null);
+            phone.dismissToasts();
+            // Five exports finishing together, announced as the page announces them.
+            phone.js("return import('/ui/js/ui.js').then(ui => { for (let i = 1; i <= 5; i++) ui.toast({ "
+                    + "title: 'Export ready', text: `orders · CSV — orders-20250101-12000${i}-export${i}.csv`, kind: 'ok', "
+                    + "timeout: 60000, actions: [{ label: 'Download', href: `#/d${i}` }, { label: 'Details', href: `#/jobs/x${i}` }] "
+                    + "}); return true; })");
+            List<WebElement> shown = phone.findAll("#toasts .toast").stream().filter(WebElement::isDisplayed).toList();
+            assertThat(shown).singleElement().extracting(WebElement::getText).asString().contains("export5.csv");
+            assertThat(phone.find("#toasts .toast-more").getText()).isEqualTo("+4 more");
+            Number area = (Number) phone.js("return document.querySelector('#toasts').getBoundingClientRect().height");
+            assertThat(area.doubleValue()).as("height of the notifications, px of 844").isLessThanOrEqualTo(844 / 8.0);
+            Number lines = (Number) phone.js("const t = document.querySelector('#toasts .toast:not([hidden]) .toast-lines'); "
+                    + "return t.getBoundingClientRect().height / parseFloat(getComputedStyle(t).lineHeight)");
+            assertThat(lines.doubleValue()).as("lines of text").isLessThanOrEqualTo(2.05);
+            phone.screenshot("09-toasts");
+
+            phone.find("#toasts .toast-more").click();
+            assertThat(phone.findAll("#toasts .toast").stream().filter(WebElement::isDisplayed)).hasSize(5);
+            assertThat(phone.find("#toasts .toast-more").getText()).isEqualTo("Show fewer");
+            phone.screenshot("10-toasts-expanded");
+        }
+    }
+
+    @Test
+    @Order(16)
+    void theSameNoticeAgainIsCountedOnItsToastInsteadOfStackingAnother() {
+        try (Browser desk = Browser.start(base, 1280, 800, "desktop-toasts")) {
+            desk.open("/");
+            signInAs(desk, adminKey);
+            desk.await(d -> desk.findAll("#job-rows tr").size() >= 3 ? true : null);
+            desk.dismissToasts();
+            desk.js("return import('/ui/js/ui.js').then(ui => { for (let i = 0; i < 3; i++) ui.toast({ "
+                    + "title: 'Cannot load exports', text: 'Failed to fetch', kind: 'error' }); return true; })");
+            assertThat(desk.findAll("#toasts .toast")).singleElement().extracting(WebElement::getText).asString()
+                    .contains("Cannot load exports", "×3", "Failed to fetch");
+            assertThat(desk.find("#toasts .toast-more").isDisplayed()).isFalse();
+            desk.screenshot("01-toast-counted");
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    static long scrollY(Browser b) {
+        return ((Number) b.js("return Math.round(window.scrollY)")).longValue();
+    }
 
     static void signInAs(Browser b, String key) {
         b.awaitVisible("#api-key").sendKeys(key);
