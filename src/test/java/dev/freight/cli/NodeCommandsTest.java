@@ -9,6 +9,7 @@ import dev.freight.query.Filter;
 import dev.freight.source.DemoData;
 import dev.freight.source.Dialect;
 import dev.freight.testing.ForkedCli;
+import dev.freight.testing.ForkedNode;
 import dev.freight.testing.TestDatabases;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
@@ -283,9 +284,11 @@ class NodeCommandsTest {
         String id;
         String log;
         try (Connection locker = TestDatabases.connect(TestDatabases.postgres());
-             ForkedCli.Node node = ForkedCli.start("256m", "serve", "--config", serveConfig.toString(), "--port", "0")) {
-            String base = node.awaitStdout("Freight is serving \\d+ dataset\\(s\\) at (http://\\S+)", Duration.ofMinutes(2));
-            String key = node.awaitStdout("Admin API key \\(shown once, stored hashed\\): (\\S+)", Duration.ofSeconds(10));
+             ForkedNode node = ForkedNode.start("serve", "--config", serveConfig.toString(), "--port", "0")) {
+            String base = node.await(java.util.regex.Pattern.compile("Freight is serving \\d+ dataset\\(s\\) at (http://\\S+)"),
+                    Duration.ofMinutes(2)).group(1);
+            String key = node.await(java.util.regex.Pattern.compile("Admin API key \\(shown once, stored hashed\\): (\\S+)"),
+                    Duration.ofSeconds(10)).group(1);
             // Another session holds the table: the job runs, waiting for it, until the node stops.
             locker.setAutoCommit(false);
             try (Statement s = locker.createStatement()) {
@@ -305,7 +308,8 @@ class NodeCommandsTest {
                 assertThat(System.nanoTime()).as("job running").isLessThan(deadline);
                 Thread.sleep(50);
             }
-            log = node.stop(Duration.ofSeconds(30));
+            assertThat(node.stop(Duration.ofSeconds(30))).as("a clean stop").isZero();
+            log = node.output();
             locker.rollback();
         }
         assertThat(log.lines().filter(l -> l.matches(LOG_PREFIX + "INFO dev\\.freight\\.job\\.(WorkerPool|JobRunner) - .*"))

@@ -23,10 +23,11 @@ import java.util.regex.Pattern;
 public final class ForkedNode implements AutoCloseable {
     private final Process process;
     private final List<String> lines = new ArrayList<>();
+    private final Thread reader;
 
     private ForkedNode(Process process) {
         this.process = process;
-        Thread reader = new Thread(() -> {
+        this.reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = in.readLine()) != null; ) {
                     synchronized (lines) {
@@ -120,13 +121,18 @@ public final class ForkedNode implements AutoCloseable {
                 || (hex.startsWith("0000000000000000FFFF0000") && hex.endsWith("7F"));
     }
 
-    /** Stops the process as a service manager would (SIGTERM), waiting for it to exit; returns its exit code. */
+    /**
+     * Stops the process as a service manager would (SIGTERM), waiting for it to exit and for all it wrote while
+     * stopping (its shutdown log is in {@link #output()}); returns its exit code.
+     */
     public int stop(Duration timeout) throws InterruptedException {
-        process.destroy();
+        // Process.destroy() would also close our end of its pipe, losing what it logs while it stops.
+        process.toHandle().destroy();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly().waitFor();
             throw new AssertionError("did not stop within " + timeout + " after SIGTERM; output:\n" + output());
         }
+        reader.join(timeout.toMillis());
         return process.exitValue();
     }
 
