@@ -73,6 +73,11 @@ public final class FreightNode implements AutoCloseable {
                     .withSyncMaxRows(config.exports().syncMaxRows())
                     .withMaxRequestBytes(config.server().maxRequestBytes())
                     .withPublicUrl(config.server().publicUrl().map(Object::toString).orElse(null));
+            if (config.server().signedLinks().key().isEmpty() && dev.freight.source.Dialect.fromJdbcUrl(
+                    config.jobStore().url()) == dev.freight.source.Dialect.POSTGRESQL) {
+                LOG.warn("server.signed_links.key is not set: this node signs links with its own generated key, so a "
+                        + "link it makes opens nothing on the other nodes of this job store; give every node one key");
+            }
             server = new FreightServer(runtime.registry, runtime.service, runtime.sweeper, runtime.metrics,
                     runtime.security.withKeys(ApiKeyCheck.firstOf(admin, runtime.security.keys()))
                             .withLinks(LinkSigner.fromConfig(config.server().signedLinks(), config.dataDir(),
