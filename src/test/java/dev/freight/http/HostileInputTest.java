@@ -156,7 +156,7 @@ class HostileInputTest {
                   single:
                     datasets:
                       slow: {}
-                      accounts: { row_filter: "tenant_id = :tenant_id" }
+                      accounts: { row_filter: "tenant_id = :tenant_id", columns_masked: { amount: hash } }
                     limits: { concurrent_jobs: 1 }
                 api_keys:
                   - { name: alice, sha256: "%s", role: analyst, attributes: { tenant_id: "1" } }
@@ -379,6 +379,33 @@ class HostileInputTest {
         JsonNode events = ApiClient.json(admin.get("/api/v1/audit?action=" + action + "&job_id=" + jobId)).get("events");
         assertThat(events.size()).as("an audit event " + action + " of " + jobId).isEqualTo(1);
         return events.get(0);
+    }
+
+    // ---------------------------------------------------------------- masks that cannot be read back
+
+    /**
+     * The attack the unkeyed hash mask fell to: amounts are few and known in range, so hashing every candidate in
+     * ±5,000.00 finds them. Keyed, the masked column still groups equal values but a dictionary finds none.
+     */
+    @Test
+    @Order(3)
+    void aDictionaryOfEveryCandidateAmountRecoversNoHashMaskedValue() throws Exception {
+        HttpResponse<byte[]> r = client(TINA).post(JOBS, "{\"dataset\": \"accounts\", \"delivery\": \"sync\", "
+                + "\"columns\": [\"id\", \"amount\"]}");
+        assertThat(r.statusCode()).as(ApiClient.text(r)).isEqualTo(200);
+        List<CsvRecord> rows = csv(r);
+        java.util.Set<String> masked = new java.util.HashSet<>();
+        for (CsvRecord row : rows.subList(1, rows.size())) masked.add(row.getField(1));
+        assertThat(masked).hasSize(rows.size() - 1).allMatch(v -> v.matches("[0-9a-f]{64}"));
+
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        long found = 0;
+        for (int cents = -500_000; cents <= 500_000; cents++) {
+            String candidate = java.math.BigDecimal.valueOf(cents, 2).toPlainString();
+            String guess = java.util.HexFormat.of().formatHex(sha.digest(candidate.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            if (masked.contains(guess)) found++;
+        }
+        assertThat(found).as("masked amounts a dictionary recovers").isZero();
     }
 
     // ---------------------------------------------------------------- values are data, never SQL
