@@ -159,7 +159,7 @@ final class FreightRuntime implements AutoCloseable {
                     + "hash and the job store is PostgreSQL, shared by every node: set server.mask_key (${env:NAME}, "
                     + "at least 32 bytes) so that all nodes hash a value alike");
         }
-        return AccessPolicy.fromConfig(config.roles(), AccessPolicy.hashKey(config.server().maskKey(), config.dataDir()));
+        return roles.withHashKey(AccessPolicy.hashKey(config.server().maskKey(), config.dataDir()));
     }
 
     static JobSettings settings(ExportsConfig e) {

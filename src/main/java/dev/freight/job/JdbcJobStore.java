@@ -175,13 +175,17 @@ public final class JdbcJobStore implements JobStore {
     }
 
     private static void checkActive(Connection c, NewJob n) throws SQLException {
+        long active = countActive(c, n.owner().name()) + n.alsoActive();
+        if (active >= n.maxActive()) throw new TooManyJobsException(active, n.maxActive());
+    }
+
+    private static long countActive(Connection c, String owner) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
                 "SELECT COUNT(*) FROM export_job WHERE owner = ? AND status IN ('pending', 'running')")) {
-            s.setString(1, n.owner().name());
+            s.setString(1, owner);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
-                long active = rs.getLong(1) + n.alsoActive();
-                if (active >= n.maxActive()) throw new TooManyJobsException(active, n.maxActive());
+                return rs.getLong(1);
             }
         }
     }
@@ -507,13 +511,8 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public long countActive(String owner) {
-        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT COUNT(*) FROM export_job WHERE owner = ? AND status IN ('pending', 'running')")) {
-            s.setString(1, owner);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
+        try (Connection c = pool.getConnection()) {
+            return countActive(c, owner);
         } catch (SQLException e) {
             throw failure(e);
         }

@@ -375,6 +375,11 @@ public final class AccessPolicy {
         return Optional.empty();
     }
 
+    /** The same roles, with {@code hashKey} keying the {@code hash} mask. */
+    public AccessPolicy withHashKey(byte[] key) {
+        return this == UNRESTRICTED ? this : new AccessPolicy(roles, key.clone());
+    }
+
     /** Whether any role masks a column with {@code hash} (whose key every node must share). */
     public boolean usesHashMask() {
         return roles.values().stream().flatMap(List::stream).anyMatch(r -> r.masked().containsValue(Mask.HASH));
