@@ -101,10 +101,21 @@ public final class JdbcSource implements AutoCloseable {
             if (reusable) {
                 connection.close();
             } else {
+                // Cut the session now: a graceful close of a connection broken mid-stream can wait on the server,
+                // and the pool's own close would then wait 10 s for it.
+                abortQuietly(connection);
                 pool.evictConnection(connection);
             }
         } catch (SQLException | RuntimeException ignored) {
             // already broken: the pool replaces it
+        }
+    }
+
+    private static void abortQuietly(Connection connection) {
+        try {
+            connection.unwrap(Connection.class).abort(Runnable::run);
+        } catch (SQLException | RuntimeException | AbstractMethodError notSupported) {
+            // the driver cannot abort (SQLite): the pool closes it as usual
         }
     }
 
