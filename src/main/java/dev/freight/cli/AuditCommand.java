@@ -2,10 +2,10 @@ package dev.freight.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.freight.query.InvalidRequestException;
-import dev.freight.security.AuditEvent;
-import dev.freight.security.AuditLog;
-import dev.freight.security.JdbcAuditLog;
+import dev.freight.error.InvalidRequestException;
+import dev.freight.audit.AuditEvent;
+import dev.freight.audit.AuditLog;
+import dev.freight.audit.JdbcAuditLog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,6 +1,6 @@
 package dev.freight.cli;
 
-import dev.freight.query.InvalidRequestException;
+import dev.freight.error.InvalidRequestException;
 
 import java.util.Map;
 import java.util.regex.Matcher;

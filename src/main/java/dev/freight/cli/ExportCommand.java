@@ -13,7 +13,7 @@ import dev.freight.format.ExportFormat;
 import dev.freight.format.FormatOptions;
 import dev.freight.query.ExportRequest;
 import dev.freight.query.Filter;
-import dev.freight.query.InvalidRequestException;
+import dev.freight.error.InvalidRequestException;
 import dev.freight.query.SortKey;
 import dev.freight.source.SourceRegistry;
 import dev.freight.source.SourceUnavailableException;

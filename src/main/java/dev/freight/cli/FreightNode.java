@@ -4,9 +4,9 @@ import dev.freight.config.FreightConfig;
 import dev.freight.config.ServerConfig;
 import dev.freight.http.FreightServer;
 import dev.freight.http.ManagementServer;
-import dev.freight.security.AdminKey;
-import dev.freight.security.ApiKeyCheck;
-import dev.freight.security.LinkSigner;
+import dev.freight.auth.AdminKey;
+import dev.freight.auth.ApiKeyCheck;
+import dev.freight.auth.LinkSigner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

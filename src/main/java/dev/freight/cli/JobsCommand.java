@@ -4,7 +4,7 @@ import dev.freight.job.Job;
 import dev.freight.job.JobIds;
 import dev.freight.job.JobStatus;
 import dev.freight.job.JobStore;
-import dev.freight.query.InvalidRequestException;
+import dev.freight.error.InvalidRequestException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,11 +1,11 @@
 package dev.freight.cli;
 
 import dev.freight.config.FreightConfig;
-import dev.freight.query.InvalidRequestException;
-import dev.freight.security.AdminKey;
-import dev.freight.security.ApiKeys;
-import dev.freight.security.Principal;
-import dev.freight.security.StoredApiKeys;
+import dev.freight.error.InvalidRequestException;
+import dev.freight.auth.AdminKey;
+import dev.freight.auth.ApiKeys;
+import dev.freight.auth.Principal;
+import dev.freight.auth.StoredApiKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -80,7 +80,7 @@ public final class Main implements Runnable {
     private static int uncaught(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         System.err.println("freight: error: " + message.strip().replaceAll("\\s*\\R\\s*", "; "));
-        if (e instanceof dev.freight.query.InvalidRequestException || e instanceof dev.freight.config.ConfigException) {
+        if (e instanceof dev.freight.error.InvalidRequestException || e instanceof dev.freight.config.ConfigException) {
             return EXIT_BAD_INPUT;
         }
         return e instanceof dev.freight.source.SourceUnavailableException ? EXIT_SOURCE_UNREACHABLE : EXIT_FAILURE;

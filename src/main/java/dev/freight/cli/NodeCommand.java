@@ -1,7 +1,7 @@
 package dev.freight.cli;
 
 import dev.freight.config.ConfigException;
-import dev.freight.query.InvalidRequestException;
+import dev.freight.error.InvalidRequestException;
 import dev.freight.source.SourceUnavailableException;
 
 import java.util.concurrent.Callable;

@@ -2,7 +2,7 @@ package dev.freight.cli;
 
 import dev.freight.config.FreightConfig;
 import dev.freight.http.FreightServer;
-import dev.freight.security.AdminKey;
+import dev.freight.auth.AdminKey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -3,7 +3,7 @@ package dev.freight.engine;
 import dev.freight.format.ExportFormat;
 import dev.freight.format.FormatOptions;
 import dev.freight.format.FormatWriter;
-import dev.freight.query.InvalidRequestException;
+import dev.freight.error.InvalidRequestException;
 import dev.freight.query.QueryPlan;
 import dev.freight.source.JdbcSource;
 

@@ -4,11 +4,11 @@ import dev.freight.format.ExportFormat;
 import dev.freight.format.FormatOptions;
 import dev.freight.query.DatasetAccess;
 import dev.freight.query.ExportRequest;
-import dev.freight.query.InvalidRequestException;
+import dev.freight.error.InvalidRequestException;
 import dev.freight.query.QueryPlan;
 import dev.freight.query.QueryPlanner;
-import dev.freight.security.AccessPolicy;
-import dev.freight.security.Principal;
+import dev.freight.access.AccessPolicy;
+import dev.freight.auth.Principal;
 import dev.freight.source.SourceRegistry;
 
 import java.time.Instant;

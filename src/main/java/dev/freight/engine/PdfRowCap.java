@@ -2,7 +2,7 @@ package dev.freight.engine;
 
 import dev.freight.format.ExportFormat;
 import dev.freight.format.PdfFormatWriter;
-import dev.freight.query.InvalidRequestException;
+import dev.freight.error.InvalidRequestException;
 
 /**
  * Refuses a PDF export known to be above the row cap before anything runs: a bounded COUNT ({@link RowEstimator})

@@ -1,6 +1,6 @@
 package dev.freight.format;
 
-import dev.freight.query.InvalidRequestException;
+import dev.freight.error.InvalidRequestException;
 
 import java.time.DateTimeException;
 import java.time.ZoneId;

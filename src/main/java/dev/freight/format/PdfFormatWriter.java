@@ -17,7 +17,7 @@ import com.lowagie.text.pdf.PdfPTable;
 import com.lowagie.text.pdf.PdfPageEventHelper;
 import com.lowagie.text.pdf.PdfTemplate;
 import com.lowagie.text.pdf.PdfWriter;
-import dev.freight.query.InvalidRequestException;
+import dev.freight.error.InvalidRequestException;
 import dev.freight.source.Column;
 import dev.freight.source.ColumnType;
 

@@ -1,6 +1,6 @@
 package dev.freight.format;
 
-import dev.freight.query.InvalidRequestException;
+import dev.freight.error.InvalidRequestException;
 
 import java.util.Locale;
 import java.util.Set;

@@ -2,8 +2,8 @@ package dev.freight.http;
 
 import dev.freight.job.JobIds;
 import dev.freight.job.JobService;
-import dev.freight.security.AuditEvent;
-import dev.freight.security.AuditLog;
+import dev.freight.audit.AuditEvent;
+import dev.freight.audit.AuditLog;
 import io.javalin.http.Context;
 
 import java.time.Instant;

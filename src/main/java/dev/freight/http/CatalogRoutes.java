@@ -136,7 +136,7 @@ final class CatalogRoutes {
         Exports.Prepared prepared;
         try {
             prepared = exports.prepare(request, Http.caller(ctx).principal());
-        } catch (dev.freight.query.InvalidRequestException e) {
+        } catch (dev.freight.error.InvalidRequestException e) {
             if ("unknown_dataset".equals(e.code())) throw new ApiProblem(404, "unknown_dataset", "dataset", e.getMessage());
             throw e;
         }

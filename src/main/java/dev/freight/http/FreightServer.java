@@ -3,12 +3,12 @@ package dev.freight.http;
 import dev.freight.engine.ExportFailedException;
 import dev.freight.job.JobMetrics;
 import dev.freight.job.JobService;
-import dev.freight.job.JobStoreException;
+import dev.freight.store.StoreException;
 import dev.freight.job.Sweeper;
-import dev.freight.query.InvalidRequestException;
-import dev.freight.security.ApiKeyCheck;
-import dev.freight.security.Principal;
-import dev.freight.security.Security;
+import dev.freight.error.InvalidRequestException;
+import dev.freight.auth.ApiKeyCheck;
+import dev.freight.auth.Principal;
+import dev.freight.export.Security;
 import dev.freight.source.SourceRegistry;
 import dev.freight.source.SourceUnavailableException;
 import io.javalin.Javalin;
@@ -170,7 +170,7 @@ public final class FreightServer implements AutoCloseable {
             r.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
             r.exception(InvalidRequestException.class, (e, ctx) ->
                     problem(ctx, new ApiProblem(400, e.code(), e.field(), e.getMessage())));
-            r.exception(dev.freight.query.ForbiddenRequestException.class, (e, ctx) ->
+            r.exception(dev.freight.error.ForbiddenRequestException.class, (e, ctx) ->
                     problem(ctx, new ApiProblem(403, e.code(), e.field(), e.getMessage())));
             r.exception(SourceUnavailableException.class, (e, ctx) ->
                     problem(ctx, new ApiProblem(503, "source_unavailable", null, e.getMessage())
@@ -180,7 +180,7 @@ public final class FreightServer implements AutoCloseable {
                 LOG.warn("[{}] export failed before the first byte: {}", Http.requestId(ctx), e.operatorMessage());
                 problem(ctx, new ApiProblem(e.isTransient() ? 503 : 500, e.code(), null, e.getMessage()));
             });
-            r.exception(JobStoreException.class, (e, ctx) -> {
+            r.exception(StoreException.class, (e, ctx) -> {
                 LOG.error("[{}] job store unavailable: {}", Http.requestId(ctx), e.getMessage());
                 problem(ctx, new ApiProblem(503, "job_store_unavailable", null,
                         "the job store is not reachable; try again shortly").withHeader("Retry-After", "5"));
@@ -259,7 +259,7 @@ public final class FreightServer implements AutoCloseable {
         String token = auth.substring(7).trim();
         Optional<Principal> principal = keys.authenticate(token);
         if (principal.isEmpty()) throw unauthorized("invalid API key", true);
-        ctx.attribute(Http.CALLER, new Http.Caller(principal.get(), dev.freight.security.ApiKeys.sha256Hex(token)));
+        ctx.attribute(Http.CALLER, new Http.Caller(principal.get(), dev.freight.auth.ApiKeys.sha256Hex(token)));
     }
 
     /**

@@ -2,7 +2,7 @@ package dev.freight.http;
 
 import dev.freight.job.Job;
 import dev.freight.job.JobService;
-import dev.freight.security.Principal;
+import dev.freight.auth.Principal;
 import io.javalin.http.Context;
 
 import java.io.IOException;

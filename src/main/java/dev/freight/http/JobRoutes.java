@@ -5,13 +5,13 @@ import dev.freight.job.Job;
 import dev.freight.job.JobMetrics;
 import dev.freight.job.JobService;
 import dev.freight.job.JobStatus;
-import dev.freight.job.IdempotencyKeyReusedException;
+import dev.freight.error.IdempotencyKeyReusedException;
 import dev.freight.job.JobStore;
 import dev.freight.query.ExportRequest;
-import dev.freight.query.InvalidRequestException;
-import dev.freight.security.AuditEvent;
-import dev.freight.security.AuditLog;
-import dev.freight.security.Principal;
+import dev.freight.error.InvalidRequestException;
+import dev.freight.audit.AuditEvent;
+import dev.freight.audit.AuditLog;
+import dev.freight.auth.Principal;
 import io.javalin.http.Context;
 
 import java.io.IOException;

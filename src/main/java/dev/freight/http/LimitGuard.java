@@ -2,8 +2,8 @@ package dev.freight.http;
 
 import dev.freight.engine.Exports;
 import dev.freight.job.JobService;
-import dev.freight.security.Limits;
-import dev.freight.security.Principal;
+import dev.freight.access.Limits;
+import dev.freight.auth.Principal;
 
 import java.time.Duration;
 import java.util.Optional;

@@ -6,11 +6,11 @@ import dev.freight.job.Job;
 import dev.freight.job.JobIds;
 import dev.freight.job.JobService;
 import dev.freight.job.JobStatus;
-import dev.freight.security.ApiKeyCheck;
-import dev.freight.security.ApiKeys;
-import dev.freight.security.AuditEvent;
-import dev.freight.security.AuditLog;
-import dev.freight.security.LinkSigner;
+import dev.freight.auth.ApiKeyCheck;
+import dev.freight.auth.ApiKeys;
+import dev.freight.audit.AuditEvent;
+import dev.freight.audit.AuditLog;
+import dev.freight.auth.LinkSigner;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 

@@ -215,7 +215,7 @@ final class OpenApi {
                         + "bytes and client address. Admins read every event; other callers only the events of one of "
                         + "their own jobs (job_id required, 403 without it, 404 for another's job).", "listAudit",
                 List.of(queryParam("principal", str(), "Only events of this principal"),
-                        queryParam("action", map("type", "string", "enum", dev.freight.security.AuditEvent.ACTIONS),
+                        queryParam("action", map("type", "string", "enum", dev.freight.audit.AuditEvent.ACTIONS),
                                 "Only this action"),
                         queryParam("dataset", str(), "Only events about this dataset"),
                         queryParam("job_id", str(), "Only events about this job"),
@@ -331,7 +331,7 @@ final class OpenApi {
         schemas.put("Health", object(List.of("status"), "status", str()));
         schemas.put("AuditEvent", object(List.of("id", "at", "action"),
                 "id", map("type", "integer"), "at", map("type", "string", "format", "date-time"),
-                "action", map("type", "string", "enum", dev.freight.security.AuditEvent.ACTIONS),
+                "action", map("type", "string", "enum", dev.freight.audit.AuditEvent.ACTIONS),
                 "principal", nullable("string"), "role", nullable("string"), "job_id", nullable("string"),
                 "dataset", nullable("string"), "format", nullable("string"),
                 "columns", map("type", "array", "items", str()),

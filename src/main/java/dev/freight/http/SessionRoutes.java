@@ -1,10 +1,10 @@
 package dev.freight.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.freight.security.ApiKeyCheck;
-import dev.freight.security.ApiKeys;
-import dev.freight.security.Principal;
-import dev.freight.security.Sessions;
+import dev.freight.auth.ApiKeyCheck;
+import dev.freight.auth.ApiKeys;
+import dev.freight.auth.Principal;
+import dev.freight.auth.Sessions;
 import io.javalin.http.Context;
 
 import java.io.IOException;

@@ -1,9 +1,12 @@
 package dev.freight.job;
 
+import dev.freight.error.IdempotencyKeyReusedException;
+import dev.freight.store.StoreException;
+import dev.freight.store.DatabaseClock;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.freight.query.ExportRequestJson;
-import dev.freight.security.Principal;
+import dev.freight.auth.Principal;
 import dev.freight.source.Dialect;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -597,7 +600,7 @@ public final class JdbcJobStore implements JobStore {
         try {
             return Principal.attributesFromJson(json);
         } catch (IllegalArgumentException e) {
-            throw new JobStoreException("job store: owner_attributes: " + e.getMessage(), e);
+            throw new StoreException("job store: owner_attributes: " + e.getMessage(), e);
         }
     }
 
@@ -611,8 +614,8 @@ public final class JdbcJobStore implements JobStore {
         return t == null ? null : t.toInstant();
     }
 
-    private static JobStoreException failure(SQLException e) {
-        return new JobStoreException("job store: " + e.getMessage(), e);
+    private static StoreException failure(SQLException e) {
+        return new StoreException("job store: " + e.getMessage(), e);
     }
 
 }

@@ -1,5 +1,6 @@
 package dev.freight.job;
 
+import dev.freight.store.StoreException;
 import dev.freight.config.Units;
 import dev.freight.engine.CancellationToken;
 import dev.freight.engine.ExportCancelledException;
@@ -7,10 +8,10 @@ import dev.freight.engine.ExportEngine;
 import dev.freight.engine.ExportFailedException;
 import dev.freight.engine.ExportResult;
 import dev.freight.engine.Exports;
-import dev.freight.query.InvalidRequestException;
-import dev.freight.security.AuditEvent;
-import dev.freight.security.FileSizeCap;
-import dev.freight.security.Security;
+import dev.freight.error.InvalidRequestException;
+import dev.freight.audit.AuditEvent;
+import dev.freight.export.FileSizeCap;
+import dev.freight.export.Security;
 import dev.freight.source.SourceUnavailableException;
 import dev.freight.storage.FileStore;
 import org.slf4j.Logger;
@@ -165,7 +166,7 @@ final class JobRunner {
         while (true) {
             try {
                 return Optional.of(write.getAsBoolean());
-            } catch (JobStoreException e) {
+            } catch (StoreException e) {
                 if (System.nanoTime() + waitMillis * 1_000_000L > deadline) {
                     LOG.warn("job {}: its file is ready but the job store could not record it ({}); the job goes back "
                             + "to the queue when its lease lapses", job.id(), e.getMessage());

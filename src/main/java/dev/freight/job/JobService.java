@@ -2,7 +2,7 @@ package dev.freight.job;
 
 import dev.freight.engine.Exports;
 import dev.freight.query.ExportRequest;
-import dev.freight.security.Principal;
+import dev.freight.auth.Principal;
 import dev.freight.storage.FileStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

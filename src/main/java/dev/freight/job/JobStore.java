@@ -1,7 +1,7 @@
 package dev.freight.job;
 
 import dev.freight.query.ExportRequest;
-import dev.freight.security.Principal;
+import dev.freight.auth.Principal;
 
 import java.time.Duration;
 import java.time.Instant;

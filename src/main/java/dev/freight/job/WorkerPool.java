@@ -2,7 +2,7 @@ package dev.freight.job;
 
 import dev.freight.config.Units;
 import dev.freight.engine.Exports;
-import dev.freight.security.Security;
+import dev.freight.export.Security;
 import dev.freight.storage.FileStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,5 +1,7 @@
 package dev.freight.query;
 
+import dev.freight.error.InvalidRequestException;
+import dev.freight.error.ForbiddenRequestException;
 import dev.freight.source.Catalog;
 import dev.freight.source.Column;
 import dev.freight.source.ColumnType;

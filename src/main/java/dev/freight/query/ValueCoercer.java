@@ -1,5 +1,6 @@
 package dev.freight.query;
 
+import dev.freight.error.InvalidRequestException;
 import dev.freight.source.Column;
 import dev.freight.source.ColumnType;
 

@@ -1,6 +1,6 @@
 package dev.freight.source;
 
-import dev.freight.query.InvalidRequestException;
+import dev.freight.error.InvalidRequestException;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package dev.freight.cli;
 
-import dev.freight.query.InvalidRequestException;
+import dev.freight.error.InvalidRequestException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,6 +1,6 @@
 package dev.freight.cli;
 
-import dev.freight.security.Principal;
+import dev.freight.auth.Principal;
 import dev.freight.job.Job;
 import dev.freight.job.JobStatus;
 import dev.freight.job.JobStore;
@@ -137,7 +137,7 @@ class NodeCommandsTest {
     void tablesOutsideTheIncludePatternsAreNotDatasets() {
         try (FreightRuntime runtime = FreightRuntime.full(FreightRuntime.loadConfig(config), false, false)) {
             assertThat(runtime.registry.datasetNames()).contains("orders", "big_orders", "sales").doesNotContain("customers");
-            assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(dev.freight.query.InvalidRequestException.class,
+            assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(dev.freight.error.InvalidRequestException.class,
                     () -> runtime.service.submit(Principal.user("x"), null, ExportRequest.of("customers", "csv"))).code())
                     .isEqualTo("unknown_dataset");
         }
@@ -159,7 +159,7 @@ class NodeCommandsTest {
             assertThat(runtime.exports.datasetNames(analyst)).containsExactly("sales");
             assertThat(runtime.exports.prepare(ExportRequest.of("sales", "csv"), analyst).job().plan().columns())
                     .extracting(c -> c.name()).containsExactly("id", "status");
-            assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(dev.freight.query.InvalidRequestException.class,
+            assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(dev.freight.error.InvalidRequestException.class,
                     () -> runtime.service.submit(analyst, null, ExportRequest.of("orders", "csv"))).code())
                     .isEqualTo("unknown_dataset");
         }
@@ -221,7 +221,7 @@ class NodeCommandsTest {
 
     @Test
     void theConfiguredPdfRowCapIsEnforcedUpFrontAndByTheWriter() throws Exception {
-        assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(dev.freight.query.InvalidRequestException.class,
+        assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(dev.freight.error.InvalidRequestException.class,
                 () -> submit(ExportRequest.of("orders", "pdf"))).code()).isEqualTo("too_many_rows_for_pdf");
         Job fits = submit(ExportRequest.of("orders", "pdf").withRowLimit(50L));
         assertThat(freight("worker", "--once", "--config", config.toString()).exit()).isZero();

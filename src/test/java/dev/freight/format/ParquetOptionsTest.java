@@ -1,7 +1,7 @@
 package dev.freight.format;
 
 import dev.freight.engine.ExportEngine;
-import dev.freight.query.InvalidRequestException;
+import dev.freight.error.InvalidRequestException;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

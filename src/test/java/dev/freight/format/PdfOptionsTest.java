@@ -1,7 +1,7 @@
 package dev.freight.format;
 
 import dev.freight.engine.ExportEngine;
-import dev.freight.query.InvalidRequestException;
+import dev.freight.error.InvalidRequestException;
 import dev.freight.source.Column;
 import dev.freight.source.ColumnType;
 import org.junit.jupiter.api.Test;

@@ -6,7 +6,7 @@ import dev.freight.engine.ExportListener;
 import dev.freight.engine.Exports;
 import dev.freight.query.ExportRequest;
 import dev.freight.query.Filter;
-import dev.freight.query.InvalidRequestException;
+import dev.freight.error.InvalidRequestException;
 import dev.freight.source.DemoData;
 import dev.freight.source.Dialect;
 import dev.freight.source.JdbcSource;

@@ -3,7 +3,7 @@ package dev.freight.format;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.freight.query.ExportRequest;
-import dev.freight.query.InvalidRequestException;
+import dev.freight.error.InvalidRequestException;
 import dev.freight.source.JdbcSource;
 import dev.freight.testing.ExportRunner;
 import dev.freight.testing.TestDatabases;

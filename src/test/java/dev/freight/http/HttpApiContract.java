@@ -1,9 +1,9 @@
 package dev.freight.http;
 
-import dev.freight.security.AdminKey;
-import dev.freight.security.ApiKeyCheck;
-import dev.freight.security.Principal;
-import dev.freight.security.Security;
+import dev.freight.auth.AdminKey;
+import dev.freight.auth.ApiKeyCheck;
+import dev.freight.auth.Principal;
+import dev.freight.export.Security;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.freight.engine.Exports;

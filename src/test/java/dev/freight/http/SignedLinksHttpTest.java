@@ -1,10 +1,10 @@
 package dev.freight.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.freight.security.AdminKey;
-import dev.freight.security.ApiKeys;
-import dev.freight.security.LinkSigner;
-import dev.freight.security.Principal;
+import dev.freight.auth.AdminKey;
+import dev.freight.auth.ApiKeys;
+import dev.freight.auth.LinkSigner;
+import dev.freight.auth.Principal;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,7 @@
 package dev.freight.job;
 
-import dev.freight.security.Principal;
+import dev.freight.store.StoreException;
+import dev.freight.auth.Principal;
 import dev.freight.engine.Exports;
 import dev.freight.query.ExportRequest;
 import dev.freight.source.JdbcSource;
@@ -462,7 +463,7 @@ abstract class JobQueueContract {
         return (JobStore) java.lang.reflect.Proxy.newProxyInstance(JobStore.class.getClassLoader(),
                 new Class<?>[]{JobStore.class}, (proxy, method, args) -> {
                     if (method.getName().equals("complete") && left.getAndDecrement() > 0) {
-                        throw new JobStoreException("connection lost", new java.sql.SQLException("I/O error", "08006"));
+                        throw new StoreException("connection lost", new java.sql.SQLException("I/O error", "08006"));
                     }
                     try {
                         return method.invoke(real, args);

@@ -1,5 +1,6 @@
 package dev.freight.query;
 
+import dev.freight.error.InvalidRequestException;
 import dev.freight.engine.RowEstimator;
 import dev.freight.source.JdbcSource;
 import dev.freight.testing.ExportRunner;

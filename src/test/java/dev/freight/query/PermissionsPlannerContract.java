@@ -1,5 +1,7 @@
 package dev.freight.query;
 
+import dev.freight.error.InvalidRequestException;
+import dev.freight.error.ForbiddenRequestException;
 import dev.freight.engine.CancellationToken;
 import dev.freight.engine.ExportEngine;
 import dev.freight.engine.ExportListener;

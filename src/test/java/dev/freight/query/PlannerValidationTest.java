@@ -1,5 +1,6 @@
 package dev.freight.query;
 
+import dev.freight.error.InvalidRequestException;
 import dev.freight.format.ExportFormat;
 import dev.freight.format.FormatOptions;
 import dev.freight.source.JdbcSource;

@@ -1,5 +1,6 @@
 package dev.freight.query;
 
+import dev.freight.error.InvalidRequestException;
 import dev.freight.testing.ExportRunner;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;

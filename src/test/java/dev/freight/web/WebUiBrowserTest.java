@@ -7,7 +7,7 @@ import de.siegmar.fastcsv.reader.CsvRecord;
 import dev.freight.cli.FreightNode;
 import dev.freight.config.ConfigLoader;
 import dev.freight.config.FreightConfig;
-import dev.freight.security.AdminKey;
+import dev.freight.auth.AdminKey;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
