@@ -3,12 +3,13 @@ package dev.freight.cli;
 import dev.freight.config.ConfigException;
 import dev.freight.engine.CancellationToken;
 import dev.freight.engine.ExportCancelledException;
-import dev.freight.engine.ExportEngine;
 import dev.freight.engine.ExportFailedException;
 import dev.freight.engine.ExportListener;
 import dev.freight.engine.ExportResult;
-import dev.freight.engine.Exports;
-import dev.freight.engine.RowEstimator;
+import dev.freight.export.ExportService;
+import dev.freight.export.ExportSink;
+import dev.freight.export.PreparedExport;
+import dev.freight.export.Sinks;
 import dev.freight.format.ExportFormat;
 import dev.freight.format.FormatOptions;
 import dev.freight.query.ExportRequest;
@@ -159,10 +160,9 @@ final class ExportCommand implements Callable<Integer> {
 
         if (!"-".equals(output)) checkOutput(Path.of(output));
         try (SourceRegistry registry = sourceOptions.registry()) {
-            Exports exports = new Exports(registry);
-            Exports.Prepared prepared = exports.prepare(request);
-            ExportEngine.Job job = prepared.job();
-            OptionalLong total = showProgress ? exports.estimate(prepared, RowEstimator.DEFAULT_CAP) : OptionalLong.empty();
+            ExportService exports = ExportService.unrestricted(registry);
+            PreparedExport prepared = exports.prepare(request, ExportService.OPERATOR);
+            OptionalLong total = showProgress ? prepared.rowCount().value() : OptionalLong.empty();
             ProgressBar bar = showProgress ? new ProgressBar(err, total) : null;
             ExportListener listener = bar == null ? ExportListener.NONE : bar::update;
             CancellationToken cancel = new CancellationToken();
@@ -180,7 +180,9 @@ final class ExportCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(onInterrupt);
             ExportResult result;
             try {
-                result = "-".equals(output) ? toStdout(job, listener, cancel) : toFile(job, Path.of(output), listener, cancel);
+                ExportSink sink = "-".equals(output) ? Sinks.stream(new FileOutputStream(java.io.FileDescriptor.out))
+                        : Sinks.file(Path.of(output));
+                result = exports.run(prepared, sink, listener, cancel);
             } finally {
                 if (bar != null) bar.clear();
                 cleanedUp.countDown();
@@ -195,39 +197,6 @@ final class ExportCommand implements Callable<Integer> {
         }
     }
 
-    private static ExportResult toStdout(ExportEngine.Job job, ExportListener listener, CancellationToken cancel) throws IOException {
-        OutputStream out = new BufferedOutputStream(new FileOutputStream(java.io.FileDescriptor.out), 64 * 1024);
-        ExportResult result = new ExportEngine().export(job, out, listener, cancel);
-        out.flush();
-        return result;
-    }
-
-    /**
-     * Writes to {@code FILE.part} and renames it when complete, so a failed or interrupted export never leaves a
-     * file that looks finished.
-     */
-    private static ExportResult toFile(ExportEngine.Job job, Path target, ExportListener listener, CancellationToken cancel)
-            throws IOException {
-        Path absolute = target.toAbsolutePath();
-        if (Files.exists(absolute) && !Files.isRegularFile(absolute)) {
-            // /dev/null, a named pipe, /dev/stdout: write straight through; renaming over them would replace them.
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(absolute), 64 * 1024)) {
-                return new ExportEngine().export(job, out, listener, cancel);
-            }
-        }
-        Path part = absolute.resolveSibling(absolute.getFileName() + ".part");
-        boolean done = false;
-        try (OutputStream out = create(part, target)) {
-            ExportResult result = new ExportEngine().export(job, out, listener, cancel);
-            out.close();
-            Files.move(part, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            done = true;
-            return result;
-        } finally {
-            if (!done) Files.deleteIfExists(part);
-        }
-    }
-
     /** Refused before the source is even opened: a bad -o is bad input, and nothing should run for it. */
     private static void checkOutput(Path target) {
         Path absolute = target.toAbsolutePath();
@@ -235,30 +204,8 @@ final class ExportCommand implements Callable<Integer> {
             throw new InvalidRequestException("invalid_output", "output", "output '" + target + "' is a directory");
         }
         if (absolute.getParent() != null && !Files.isDirectory(absolute.getParent())) {
-            throw cannotWrite(target, "its directory does not exist");
+            throw Sinks.cannotWrite(target, "its directory does not exist");
         }
-    }
-
-    /**
-     * The JDK's message for a missing directory is just the path, and of the .part file the user never named. The
-     * directory may also go between {@link #checkOutput} and here (the source can take a while to open): the same
-     * error then, with the same exit code.
-     */
-    static OutputStream create(Path part, Path target) {
-        try {
-            return Files.newOutputStream(part);
-        } catch (java.nio.file.FileSystemException e) {
-            String why = e instanceof java.nio.file.NoSuchFileException ? "its directory does not exist"
-                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-                    : e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
-            throw cannotWrite(target, why);
-        } catch (IOException e) {
-            throw cannotWrite(target, String.valueOf(e.getMessage()));
-        }
-    }
-
-    private static InvalidRequestException cannotWrite(Path target, String why) {
-        return new InvalidRequestException("invalid_output", "output", "cannot write '" + target + "': " + why);
     }
 
     /** {@code col op value}; the value is the rest of the text, optionally in single or double quotes. */

@@ -53,7 +53,7 @@ public final class FreightNode implements AutoCloseable {
                 LOG.warn("sweep failed: {}", e.getMessage());
             }
             try {
-                int ended = runtime.security.sessions().purgeExpired();
+                int ended = runtime.auth.sessions().purgeExpired();
                 if (ended > 0) LOG.info("sweep: {} expired UI sessions deleted", ended);
             } catch (RuntimeException e) {
                 LOG.warn("session purge failed: {}", e.getMessage());
@@ -79,7 +79,7 @@ public final class FreightNode implements AutoCloseable {
                         + "link it makes opens nothing on the other nodes of this job store; give every node one key");
             }
             server = new FreightServer(runtime.registry, runtime.service, runtime.sweeper, runtime.metrics,
-                    runtime.security.withKeys(ApiKeyCheck.firstOf(admin, runtime.security.keys()))
+                    runtime.auth.withKeys(ApiKeyCheck.firstOf(admin, runtime.auth.keys()))
                             .withLinks(LinkSigner.fromConfig(config.server().signedLinks(), config.dataDir(),
                                     runtime.store.clock())), settings).start();
             ServerConfig.Management m = config.server().management();

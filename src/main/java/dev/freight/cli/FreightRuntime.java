@@ -9,9 +9,7 @@ import dev.freight.config.Secret;
 import dev.freight.config.SourceConfig;
 import dev.freight.config.SqlDataset;
 import dev.freight.config.TableDataset;
-import dev.freight.engine.Exports;
 import dev.freight.job.JdbcJobStore;
-import dev.freight.job.JobMetrics;
 import dev.freight.job.JobService;
 import dev.freight.job.JobSettings;
 import dev.freight.job.Sweeper;
@@ -21,7 +19,9 @@ import dev.freight.auth.ApiKeys;
 import dev.freight.audit.JdbcAuditLog;
 import dev.freight.access.Limits;
 import dev.freight.auth.LinkSigner;
-import dev.freight.export.Security;
+import dev.freight.auth.Authentication;
+import dev.freight.export.ExportMetrics;
+import dev.freight.export.ExportService;
 import dev.freight.auth.Sessions;
 import dev.freight.auth.StoredApiKeys;
 import dev.freight.source.DemoData;
@@ -53,11 +53,11 @@ final class FreightRuntime implements AutoCloseable {
     final JobSettings settings;
     final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     SourceRegistry registry;
-    Exports exports;
+    ExportService exports;
     WorkerPool workers;
     JobService service;
     Sweeper sweeper;
-    Security security;
+    Authentication auth;
 
     private FreightRuntime(FreightConfig config) {
         this.config = config;
@@ -90,12 +90,10 @@ final class FreightRuntime implements AutoCloseable {
         try {
             runtime.registry = registry(config, demo);
             runtime.registry.validate();
-            runtime.security = security(config, runtime.store);
-            runtime.security.access().validate(runtime.registry);
-            runtime.exports = new Exports(runtime.registry, config.exports().pdfMaxRows(), config.exports().defaultFormat(),
-                    runtime.security.access());
+            runtime.auth = authentication(config, runtime.store);
+            runtime.exports = exports(config, runtime.registry, runtime.store, runtime.metrics);
             runtime.workers = new WorkerPool(runtime.store, runtime.files, runtime.exports, runtime.settings,
-                    runtime.store.clock(), new JobMetrics(runtime.metrics), runtime.security);
+                    runtime.store.clock());
             runtime.service = new JobService(runtime.store, runtime.files, runtime.exports, runtime.settings, runtime.workers);
             if (startWorkers) runtime.workers.start();
             return runtime;
@@ -136,15 +134,24 @@ final class FreightRuntime implements AutoCloseable {
     }
 
     /**
-     * Authentication (beyond the admin key), permissions, limits, audit and UI sessions, from the config. Links are
-     * signed only by a node serving the API ({@link FreightNode}): workers never sign, so they create no node key.
+     * Authentication (beyond the admin key) and UI sessions, from the config. Links are signed only by a node serving
+     * the API ({@link FreightNode}): workers never sign, so they create no node key.
      */
-    static Security security(FreightConfig config, JdbcJobStore store) {
+    static Authentication authentication(FreightConfig config, JdbcJobStore store) {
+        // Times other nodes read (session expiry, key times) come from the job store's clock.
+        return new Authentication(ApiKeys.load(config, new StoredApiKeys(store.dataSource(), store.clock())),
+                LinkSigner.disabled(), new Sessions(store.dataSource(), store.clock(), config.server().sessionTtl()));
+    }
+
+    /** Permissions, limits, audit and metrics of every export this node runs or serves, from the config. */
+    static ExportService exports(FreightConfig config, SourceRegistry registry, JdbcJobStore store,
+                                 PrometheusMeterRegistry metrics) {
         Limits limits = Limits.fromConfig(config.limits(), config.roles(), config.server().maxRequestBytes());
-        // Times other nodes read (session expiry, key and audit times) come from the job store's clock.
-        return new Security(ApiKeys.load(config, new StoredApiKeys(store.dataSource(), store.clock())),
-                access(config), limits, LinkSigner.disabled(), new JdbcAuditLog(store.dataSource(), store.clock()),
-                new Sessions(store.dataSource(), store.clock(), config.server().sessionTtl()));
+        AccessPolicy access = access(config);
+        access.validate(registry);
+        return new ExportService(registry, access, limits, new JdbcAuditLog(store.dataSource(), store.clock()),
+                new ExportMetrics(metrics), new ExportService.Settings(config.exports().defaultFormat(),
+                config.exports().pdfMaxRows()));
     }
 
     /**

@@ -5,10 +5,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /** Counts bytes on their way to the destination; not thread-safe, read from the exporting thread only. */
-final class CountingOutputStream extends FilterOutputStream {
+public final class CountingOutputStream extends FilterOutputStream {
     private long count;
 
-    CountingOutputStream(OutputStream out) {
+    public CountingOutputStream(OutputStream out) {
         super(out);
     }
 
@@ -24,7 +24,7 @@ final class CountingOutputStream extends FilterOutputStream {
         count += len;
     }
 
-    long count() {
+    public long count() {
         return count;
     }
 }

@@ -3,7 +3,6 @@ package dev.freight.engine;
 import dev.freight.format.ExportFormat;
 import dev.freight.format.FormatOptions;
 import dev.freight.format.FormatWriter;
-import dev.freight.error.InvalidRequestException;
 import dev.freight.query.QueryPlan;
 import dev.freight.source.JdbcSource;
 
@@ -26,35 +25,7 @@ public final class ExportEngine {
     private static final int CHECK_EVERY_ROWS = 64;
     private static final int GZIP_BUFFER = 64 * 1024;
 
-    /** What to export and how; {@code options} are already validated for {@code format}. */
-    /**
-     * {@code maxRows}: the caller's max_rows; an export reaching one row more fails with {@code too_many_rows}
-     * (the up-front estimate may not know, or the data may have grown since).
-     */
-    public record Job(JdbcSource source, QueryPlan plan, ExportFormat format, FormatOptions options, boolean gzip,
-                      long pdfMaxRows, long maxRows) {
-        public Job(JdbcSource source, QueryPlan plan, ExportFormat format, FormatOptions options, boolean gzip) {
-            this(source, plan, format, options, gzip, Exports.DEFAULT_PDF_MAX_ROWS);
-        }
-
-        public Job(JdbcSource source, QueryPlan plan, ExportFormat format, FormatOptions options, boolean gzip,
-                   long pdfMaxRows) {
-            this(source, plan, format, options, gzip, pdfMaxRows, Long.MAX_VALUE);
-        }
-
-        public Job withMaxRows(long n) {
-            return new Job(source, plan, format, options, gzip, pdfMaxRows, n);
-        }
-
-        public Job {
-            if (gzip && !format.compressible()) {
-                throw new InvalidRequestException("invalid_option", "compress", "format " + format.id()
-                        + " is already compressed; compress: true does not apply");
-            }
-        }
-    }
-
-    public ExportResult export(Job job, OutputStream destination, ExportListener listener, CancellationToken cancel) {
+    public ExportResult export(ExportPlan job, OutputStream destination, ExportListener listener, CancellationToken cancel) {
         long start = System.nanoTime();
         CountingOutputStream counted = new CountingOutputStream(new CancellableOutputStream(destination, cancel));
         try {
@@ -113,7 +84,7 @@ public final class ExportEngine {
         }
     }
 
-    static dev.freight.format.WriterContext context(Job job) {
+    static dev.freight.format.WriterContext context(ExportPlan job) {
         return new dev.freight.format.WriterContext(job.plan().table().name(), job.plan().filtersInWords(),
                 java.time.Instant.now(), null, job.pdfMaxRows());
     }

@@ -29,15 +29,15 @@ import java.util.stream.Collectors;
 final class PostgresCopyExport {
     private static final Map<Character, String> DELIMITERS = Map.of(',', "','", '\t', "E'\\t'", ';', "';'", '|', "'|'");
 
-    private final ExportEngine.Job job;
+    private final ExportPlan job;
     private final CancellationToken cancel;
 
-    PostgresCopyExport(ExportEngine.Job job, CancellationToken cancel) {
+    PostgresCopyExport(ExportPlan job, CancellationToken cancel) {
         this.job = job;
         this.cancel = cancel;
     }
 
-    static boolean applies(ExportEngine.Job job) {
+    static boolean applies(ExportPlan job) {
         FormatOptions o = job.options();
         return job.source().dialect() == Dialect.POSTGRESQL
                 && (job.format() == ExportFormat.CSV || job.format() == ExportFormat.TSV)

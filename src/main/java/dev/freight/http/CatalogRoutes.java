@@ -2,9 +2,10 @@ package dev.freight.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.freight.engine.CancellationToken;
-import dev.freight.engine.ExportEngine;
 import dev.freight.engine.ExportListener;
-import dev.freight.engine.Exports;
+import dev.freight.export.ExportService;
+import dev.freight.export.PreparedExport;
+import dev.freight.export.Sinks;
 import dev.freight.format.ExportFormat;
 import dev.freight.query.DatasetAccess;
 import dev.freight.query.ExportRequest;
@@ -58,11 +59,9 @@ final class CatalogRoutes {
             Map.entry("row_group_size", new OptionDoc(16 * 1024 * 1024, 16 * 1024 * 1024,
                     "bytes buffered per row group, 1 MiB to 128 MiB")));
 
-    private final SourceRegistry sources;
-    private final Exports exports;
+    private final ExportService exports;
 
-    CatalogRoutes(SourceRegistry sources, Exports exports) {
-        this.sources = sources;
+    CatalogRoutes(ExportService exports) {
         this.exports = exports;
     }
 
@@ -94,7 +93,7 @@ final class CatalogRoutes {
     /** The datasets the caller may see, each with only the columns they may see; masked ones say how. */
     void tables(Context ctx) {
         List<Map<String, Object>> datasets = new ArrayList<>();
-        for (Exports.Visible v : exports.visibleDatasets(Http.caller(ctx).principal())) {
+        for (ExportService.Visible v : exports.visibleDatasets(Http.caller(ctx).principal())) {
             datasets.add(describe(v.dataset(), v.access()));
         }
         Http.json(ctx, 200, Map.of("datasets", datasets));
@@ -132,23 +131,25 @@ final class CatalogRoutes {
     void preview(Context ctx) throws IOException {
         int limit = Http.intParam(ctx, "limit", PREVIEW_DEFAULT, PREVIEW_MAX);
         String dataset = ctx.pathParam("dataset");
-        ExportRequest request = ExportRequest.of(dataset, ExportFormat.JSON.id()).withRowLimit((long) limit);
-        Exports.Prepared prepared;
+        // A preview never asks for more rows than the caller may export.
+        long rows = Math.min(limit, exports.limits().of(Http.caller(ctx).principal()).maxRows());
+        ExportRequest request = ExportRequest.of(dataset, ExportFormat.JSON.id()).withRowLimit(rows);
+        PreparedExport prepared;
         try {
-            prepared = exports.prepare(request, Http.caller(ctx).principal());
+            prepared = exports.prepare(request, Http.caller(ctx).principal()).unaudited();
         } catch (dev.freight.error.InvalidRequestException e) {
             if ("unknown_dataset".equals(e.code())) throw new ApiProblem(404, "unknown_dataset", "dataset", e.getMessage());
             throw e;
         }
-        ByteArrayOutputStream rows = new ByteArrayOutputStream();
-        new ExportEngine().export(prepared.job(), rows, ExportListener.NONE, new CancellationToken());
-        ByteArrayOutputStream body = new ByteArrayOutputStream(rows.size() + 1024);
+        Sinks.Buffer firstRows = new Sinks.Buffer();
+        exports.run(prepared, firstRows, ExportListener.NONE, new CancellationToken());
+        ByteArrayOutputStream body = new ByteArrayOutputStream(1024);
         try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(body)) {
             g.writeStartObject();
             g.writeStringField("dataset", prepared.dataset());
             g.writeFieldName("columns");
-            Map<String, Mask> masks = prepared.job().plan().masks();
-            g.writeObject(prepared.job().plan().outputColumns().stream().map(c -> {
+            Map<String, Mask> masks = prepared.plan().plan().masks();
+            g.writeObject(prepared.plan().plan().outputColumns().stream().map(c -> {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("name", c.name());
                 m.put("type", c.type().wireName());
@@ -158,7 +159,7 @@ final class CatalogRoutes {
             g.writeNumberField("limit", limit);
             g.writeFieldName("rows");
             // The engine's JSON, unchanged: numbers digit for digit as the export writes them.
-            g.writeRawValue(rows.toString(java.nio.charset.StandardCharsets.UTF_8));
+            g.writeRawValue(new String(firstRows.toByteArray(), java.nio.charset.StandardCharsets.UTF_8));
             g.writeEndObject();
         }
         ctx.status(200).contentType(Http.JSON).result(body.toByteArray());

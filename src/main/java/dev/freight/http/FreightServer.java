@@ -1,14 +1,15 @@
 package dev.freight.http;
 
 import dev.freight.engine.ExportFailedException;
-import dev.freight.job.JobMetrics;
 import dev.freight.job.JobService;
 import dev.freight.store.StoreException;
 import dev.freight.job.Sweeper;
 import dev.freight.error.InvalidRequestException;
 import dev.freight.auth.ApiKeyCheck;
 import dev.freight.auth.Principal;
-import dev.freight.export.Security;
+import dev.freight.audit.AuditLog;
+import dev.freight.auth.Authentication;
+import dev.freight.job.JobGauges;
 import dev.freight.source.SourceRegistry;
 import dev.freight.source.SourceUnavailableException;
 import io.javalin.Javalin;
@@ -37,7 +38,7 @@ import java.util.regex.Pattern;
  * <pre>{@code
  * AdminKey admin = AdminKey.loadOrCreate(jobStore.dataSource(), dataDir);
  * admin.newKey().ifPresent(k -> out.println("admin API key (shown once): " + k));
- * FreightServer server = new FreightServer(sources, jobService, sweeper, prometheus, runtime.security.withKeys(admin),
+ * FreightServer server = new FreightServer(sources, jobService, sweeper, prometheus, runtime.auth.withKeys(admin),
  *         FreightServer.Settings.defaults().withHost(host).withPort(port).withSyncMaxRows(syncMaxRows)).start();
  * }</pre>
  * The constructor binds the job-store gauges ({@code freight_jobs}, {@code freight_queue_depth}) to the registry;
@@ -125,24 +126,24 @@ public final class FreightServer implements AutoCloseable {
     private volatile boolean started;
 
     public FreightServer(SourceRegistry sources, JobService jobs, Sweeper sweeper, PrometheusMeterRegistry registry,
-                         Security security, Settings settings) {
+                         Authentication auth, Settings settings) {
         this.settings = settings;
-        JobMetrics.bindStore(registry, jobs.store());
-        JobMetrics metrics = new JobMetrics(registry);
-        CatalogRoutes catalog = new CatalogRoutes(sources, jobs.exports());
-        LimitGuard limits = new LimitGuard(security.limits(), jobs);
-        JobRoutes jobRoutes = new JobRoutes(jobs, metrics, settings, limits, security.audit());
-        LinkRoute links = new LinkRoute(jobs, security.links(), security.keys(), settings, limits, security.audit());
-        DownloadRoute download = new DownloadRoute(jobs, sweeper, security.audit());
-        AuditRoutes auditRoutes = new AuditRoutes(jobs, security.audit());
+        JobGauges.bind(registry, jobs.store());
+        AuditLog audit = jobs.exports().audit();
+        CatalogRoutes catalog = new CatalogRoutes(jobs.exports());
+        LimitGuard limits = new LimitGuard(jobs.exports().limits(), jobs);
+        JobRoutes jobRoutes = new JobRoutes(jobs, settings, limits);
+        LinkRoute links = new LinkRoute(jobs, auth.links(), auth.keys(), settings, limits, audit);
+        DownloadRoute download = new DownloadRoute(jobs, sweeper, audit);
+        AuditRoutes auditRoutes = new AuditRoutes(jobs, audit);
         this.events = new JobEvents(jobs, settings.eventPollInterval(), settings.maxEventStreams(),
                 settings.maxEventStreamsPerPrincipal());
         Health health = new Health(jobs, registry);
-        SessionRoutes sessions = new SessionRoutes(security.sessions(), security.keys(), settings);
+        SessionRoutes sessions = new SessionRoutes(auth.sessions(), auth.keys(), settings);
         this.app = Javalin.create(config -> {
             configure(config, settings);
             var r = config.routes;
-            r.before(ctx -> begin(ctx, security.keys(), links, sessions));
+            r.before(ctx -> begin(ctx, auth.keys(), links, sessions));
             r.get("/", WebUi::index);
             r.get("/health/live", health::live);
             r.get("/health/ready", health::ready);

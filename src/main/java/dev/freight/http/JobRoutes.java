@@ -1,13 +1,11 @@
 package dev.freight.http;
 
-import dev.freight.engine.Exports;
+import dev.freight.export.PreparedExport;
 import dev.freight.job.Job;
-import dev.freight.job.JobMetrics;
 import dev.freight.job.JobService;
 import dev.freight.job.JobStatus;
 import dev.freight.error.IdempotencyKeyReusedException;
 import dev.freight.job.JobStore;
-import dev.freight.query.ExportRequest;
 import dev.freight.error.InvalidRequestException;
 import dev.freight.audit.AuditEvent;
 import dev.freight.audit.AuditLog;
@@ -24,22 +22,20 @@ import java.util.regex.Pattern;
 final class JobRoutes {
     static final int LIST_DEFAULT = 50;
     static final int LIST_MAX = 500;
-    /** How far the estimate route counts: enough to tell a person the size, cheap enough to ask while typing. */
-    static final long ESTIMATE_CAP = 1_000_000;
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,200}");
 
     private final JobService jobs;
-    private final JobMetrics metrics;
     private final FreightServer.Settings settings;
     private final AuditLog audit;
     private final LimitGuard limits;
+    private final SyncExport sync;
 
-    JobRoutes(JobService jobs, JobMetrics metrics, FreightServer.Settings settings, LimitGuard limits, AuditLog audit) {
+    JobRoutes(JobService jobs, FreightServer.Settings settings, LimitGuard limits) {
         this.jobs = jobs;
-        this.metrics = metrics;
         this.settings = settings;
         this.limits = limits;
-        this.audit = audit;
+        this.audit = jobs.exports().audit();
+        this.sync = new SyncExport(jobs.exports());
     }
 
     /**
@@ -50,7 +46,7 @@ final class JobRoutes {
     void create(Context ctx) throws IOException {
         Http.Caller caller = Http.caller(ctx);
         ExportRequestParser.Parsed parsed = null;
-        Exports.Prepared prepared;
+        PreparedExport prepared;
         String idempotencyKey;
         Delivery delivery;
         LimitGuard.Admission admission;
@@ -59,7 +55,6 @@ final class JobRoutes {
             idempotencyKey = idempotencyKey(ctx);
             parsed = ExportRequestParser.parse(Http.body(ctx, limits.maxBody(caller.principal(), settings.maxRequestBytes())));
             prepared = jobs.exports().prepare(parsed.request(), caller.principal());
-            limits.rows(caller.principal(), prepared);
             delivery = parsed.delivery();
             if (delivery == Delivery.AUTO) delivery = chooseByEstimate(prepared);
             admission = limits.admit(caller.principal());
@@ -71,18 +66,16 @@ final class JobRoutes {
             throw e;
         }
         // What runs (format resolved, values converted to their columns' types) is what is stored and audited.
-        ExportRequest request = prepared.request();
         ctx.header("X-Freight-Delivery", delivery.wireName());
-        AuditEvent event = AuditEvent.of(AuditEvent.EXPORT_CREATED, caller.principal(), request).from(ctx.ip())
-                .withColumns(prepared.columnNames());
         if (delivery == Delivery.SYNC) {
-            audit.record(event.withDetail("sync"));
+            PreparedExport sent = prepared.audited(e -> e.from(ctx.ip()).withDetail("sync"));
+            audit.record(sent.auditEvent());
             try (admission) {
-                new SyncExport(metrics, audit).stream(ctx, prepared.withMaxRows(limits.caps(caller.principal()).maxRows()),
-                        event, limits.caps(caller.principal()).maxFileBytes());
+                sync.stream(ctx, sent);
             }
             return;
         }
+        AuditEvent event = prepared.auditEvent().from(ctx.ip());
         JobStore.Created created;
         try (admission) {
             created = jobs.submit(caller.principal(), idempotencyKey, prepared, admission.maxActive(),
@@ -109,14 +102,13 @@ final class JobRoutes {
                 .withProblem(code, message).from(ctx.ip()));
     }
 
-    private Delivery chooseByEstimate(Exports.Prepared prepared) {
-        // Counting stops just past the threshold: beyond it only "more" matters, and more is async.
-        return estimate(prepared, settings.syncMaxRows()).delivery();
+    private Delivery chooseByEstimate(PreparedExport prepared) {
+        return estimate(prepared).delivery();
     }
 
-    /** The row estimate (counting no further than {@code cap}) and the delivery auto would choose by it. */
-    private Estimate estimate(Exports.Prepared prepared, long cap) {
-        OptionalLong rows = jobs.exports().estimate(prepared, cap);
+    /** The export's one row count, and the delivery auto would choose by it. */
+    private Estimate estimate(PreparedExport prepared) {
+        OptionalLong rows = prepared.rowCount().value();
         return new Estimate(rows, rows.isPresent() && rows.getAsLong() <= settings.syncMaxRows()
                 ? Delivery.SYNC : Delivery.ASYNC);
     }
@@ -133,10 +125,8 @@ final class JobRoutes {
         Http.Caller caller = Http.caller(ctx);
         ExportRequestParser.Parsed parsed = ExportRequestParser.parse(
                 Http.body(ctx, limits.maxBody(caller.principal(), settings.maxRequestBytes())));
-        Exports.Prepared prepared = jobs.exports().prepare(parsed.request(), caller.principal());
-        limits.rows(caller.principal(), prepared);
-        // A person wants a number beyond sync_max_rows too; past ESTIMATE_CAP "more" is all the count says.
-        Estimate estimate = estimate(prepared, Math.max(settings.syncMaxRows(), ESTIMATE_CAP));
+        PreparedExport prepared = jobs.exports().prepare(parsed.request(), caller.principal());
+        Estimate estimate = estimate(prepared);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("estimated_rows", estimate.rows().isPresent() ? estimate.rows().getAsLong() : null);
         body.put("delivery", (parsed.delivery() == Delivery.AUTO ? estimate.delivery() : parsed.delivery()).wireName());
@@ -214,11 +204,12 @@ final class JobRoutes {
         // The new job belongs to the owner of the old one, also when an admin retries it for them, and counts
         // against that owner's limits.
         Principal owner = job.owner().equals(caller.name()) ? caller.principal() : job.principal();
-        limits.rows(owner, jobs.exports().prepare(job.request(), owner));
+        // Validated again against today's catalog and the owner's permissions.
+        PreparedExport prepared = jobs.exports().prepare(job.request(), owner);
         JobStore.Created created;
         try (LimitGuard.Admission admission = limits.admit(owner)) {
             try {
-                created = jobs.retry(job, owner, admission.maxActive(), admission.othersInFlight());
+                created = jobs.submit(owner, null, prepared, admission.maxActive(), admission.othersInFlight());
             } catch (JobStore.TooManyJobsException e) {
                 throw admission.refusedByStore(e);
             }

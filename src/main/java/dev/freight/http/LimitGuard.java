@@ -1,6 +1,5 @@
 package dev.freight.http;
 
-import dev.freight.engine.Exports;
 import dev.freight.job.JobService;
 import dev.freight.access.Limits;
 import dev.freight.auth.Principal;
@@ -9,8 +8,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The limits checked when an export is created (sync, async or retry), after the request is validated and before
- * anything runs or is stored, so that a refused request leaves nothing behind.
+ * The rate and concurrency limits checked when an export is created (sync, async or retry), after the request is
+ * validated (max_rows is the export service's) and before anything runs or is stored, so that a refused request
+ * leaves nothing behind.
  */
 final class LimitGuard {
     /** Jobs usually finish or progress within seconds; a client told to wait longer would wait for nothing. */
@@ -24,29 +24,9 @@ final class LimitGuard {
         this.jobs = jobs;
     }
 
-    Limits.Caps caps(Principal p) {
-        return limits.of(p);
-    }
-
     /** The largest body the principal may send: the server's cap or the role's, whichever is smaller. */
     long maxBody(Principal p, long serverMax) {
         return Math.min(serverMax, limits.of(p).maxRequestBytes());
-    }
-
-    /** 400 {@code too_many_rows} for a row_limit above max_rows, or an export known to have more rows. */
-    void rows(Principal p, Exports.Prepared prepared) {
-        long max = limits.of(p).maxRows();
-        if (max == Long.MAX_VALUE) return;
-        Long rowLimit = prepared.job().plan().rowLimit();
-        if (rowLimit != null && rowLimit > max) {
-            throw ApiProblem.badRequest("too_many_rows", "row_limit", "row_limit " + rowLimit + " is above the "
-                    + "max_rows limit of " + max + " rows; ask for at most " + max + " rows");
-        }
-        if (rowLimit == null && jobs.exports().exceeds(prepared, max)) {
-            throw ApiProblem.badRequest("too_many_rows", null, "this export would have more than the max_rows "
-                    + "limit of " + max + " rows; narrow it with filters or a date range, or set row_limit to at most "
-                    + max);
-        }
     }
 
     /**

@@ -89,7 +89,7 @@ final class OpenApi {
 
         paths.put(api + "/export/estimate", map("post", op("Estimate an export before creating it: the body of "
                         + "POST /export/jobs, validated exactly as there; answers the estimated rows (counted up to "
-                        + "a million; null beyond, or when the count is too slow) and the delivery the create would "
+                        + "10,000,000; null beyond, or when the count is too slow) and the delivery the create would "
                         + "use. Nothing runs or is stored; not audited, not rate-limited.", "estimateExport", List.of(),
                 map("required", true, "content", map("application/json", map("schema", ref("ExportRequest")))),
                 withAuth(responses(200, json("The estimate", object(List.of("estimated_rows", "delivery", "format"),

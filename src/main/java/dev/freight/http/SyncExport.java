@@ -1,17 +1,12 @@
 package dev.freight.http;
 
 import dev.freight.engine.CancellationToken;
-import dev.freight.engine.ExportEngine;
 import dev.freight.engine.ExportFailedException;
 import dev.freight.engine.ExportListener;
 import dev.freight.engine.ExportResult;
-import dev.freight.engine.Exports;
-import dev.freight.job.JobMetrics;
-import dev.freight.error.InvalidRequestException;
-import dev.freight.audit.AuditEvent;
-import dev.freight.audit.AuditLog;
-import dev.freight.source.SourceUnavailableException;
-import dev.freight.export.FileSizeCap;
+import dev.freight.export.ExportService;
+import dev.freight.export.ExportSink;
+import dev.freight.export.PreparedExport;
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
@@ -31,61 +26,81 @@ import java.time.Instant;
 final class SyncExport {
     private static final Logger LOG = LoggerFactory.getLogger(SyncExport.class);
 
-    private final JobMetrics metrics;
-    private final AuditLog audit;
+    private final ExportService exports;
 
-    SyncExport(JobMetrics metrics, AuditLog audit) {
-        this.metrics = metrics;
-        this.audit = audit;
+    SyncExport(ExportService exports) {
+        this.exports = exports;
     }
 
-    /**
-     * {@code created} is the audit event of the request; its outcome is recorded as completed or failed.
-     * {@code maxFileBytes}: the caller's max_file_bytes; a longer export is cut off like a late failure.
-     */
-    void stream(Context ctx, Exports.Prepared prepared, AuditEvent created, long maxFileBytes) throws IOException {
+    /** Streams {@code prepared} as the response; the export service limits, audits and measures it. */
+    void stream(Context ctx, PreparedExport prepared) throws IOException {
         HttpServletResponse res = ctx.res();
         res.setStatus(200);
         res.setHeader("Content-Type", prepared.contentType());
         res.setHeader("Content-Disposition", ContentDisposition.attachment(prepared.fileName(Instant.now(), null)));
         res.setHeader("Cache-Control", "no-store");
         res.setHeader("X-Content-Type-Options", "nosniff");
-        ClientStream out = new ClientStream(res.getOutputStream());
-        FileSizeCap capped = new FileSizeCap(out, maxFileBytes);
-        CancellationToken cancel = new CancellationToken();
+        ResponseSink sink = new ResponseSink(res);
         try {
-            ExportResult result = new ExportEngine().export(prepared.job(), capped, ExportListener.NONE, cancel);
-            out.flushNow();
-            metrics.streamed(result.rows(), result.bytes(), result.elapsedNanos());
-            audit.record(created.withAction(AuditEvent.EXPORT_COMPLETED).withResult(result.rows(), out.written).withDetail("sync"));
+            exports.run(prepared, sink, ExportListener.NONE, new CancellationToken());
         } catch (RuntimeException e) {
-            audit.record(created.withAction(AuditEvent.EXPORT_FAILED).withResult(null, out.written)
-                    .withProblem(out.clientFailure != null ? "client_disconnected" : failureCode(e), e.getMessage()));
-            if (out.clientFailure != null) {
+            if (sink.clientFailure != null) {
                 // The client went away; there is nobody to tell. The engine already stopped reading rows.
                 LOG.info("[{}] sync export of {} stopped: client disconnected after {} bytes", Http.requestId(ctx),
-                        prepared.dataset(), out.written);
-                abort(ctx, out.clientFailure);
+                        prepared.dataset(), sink.written());
+                abort(ctx, sink.clientFailure);
                 return;
             }
             if (!res.isCommitted()) {
                 // Nothing reached the client yet: drop the buffered bytes and headers, answer with a problem.
                 res.reset();
                 res.setHeader("X-Request-Id", Http.requestId(ctx));
-                if (capped.exceeded()) throw ApiProblem.badRequest("file_too_large", null, capped.message());
+                if (e instanceof ExportFailedException f && "file_too_large".equals(f.code())) {
+                    throw ApiProblem.badRequest(f.code(), null, f.getMessage());
+                }
                 throw e;
             }
             LOG.warn("[{}] sync export of {} failed after {} bytes were sent; aborting the response: {}",
-                    Http.requestId(ctx), prepared.dataset(), out.written, e.getMessage());
+                    Http.requestId(ctx), prepared.dataset(), sink.written(), e.getMessage());
             abort(ctx, e);
         }
     }
 
-    private static String failureCode(RuntimeException e) {
-        if (e instanceof ExportFailedException f) return f.code();
-        if (e instanceof InvalidRequestException i) return i.code();
-        if (e instanceof SourceUnavailableException) return "source_unavailable";
-        return "internal_error";
+    /** The response body as an export's destination; a write that fails is the client's failure, not the export's. */
+    private static final class ResponseSink implements ExportSink {
+        private final HttpServletResponse res;
+        private ClientStream out;
+        private IOException clientFailure;
+
+        ResponseSink(HttpServletResponse res) {
+            this.res = res;
+        }
+
+        @Override
+        public OutputStream open() throws IOException {
+            out = new ClientStream(res.getOutputStream(), this);
+            return out;
+        }
+
+        @Override
+        public boolean commit(ExportResult result) throws IOException {
+            out.flushNow();
+            return true;
+        }
+
+        @Override
+        public void discard() {
+            // Bytes sent cannot be taken back: the caller resets an uncommitted response or aborts the connection.
+        }
+
+        long written() {
+            return out == null ? 0 : out.written;
+        }
+
+        @Override
+        public boolean destinationFailed() {
+            return clientFailure != null;
+        }
     }
 
     /**
@@ -107,12 +122,13 @@ final class SyncExport {
     private static final class ClientStream extends FilterOutputStream {
         private static final long HOLD_NANOS = 1_000_000_000L;
         private final long started = System.nanoTime();
+        private final ResponseSink sink;
         private boolean holding = true;
         long written;
-        IOException clientFailure;
 
-        ClientStream(OutputStream out) {
+        ClientStream(OutputStream out, ResponseSink sink) {
             super(out);
+            this.sink = sink;
         }
 
         @Override
@@ -130,7 +146,7 @@ final class SyncExport {
                     out.flush();
                 }
             } catch (IOException e) {
-                clientFailure = e;
+                sink.clientFailure = e;
                 throw e;
             }
         }
@@ -144,7 +160,7 @@ final class SyncExport {
             try {
                 out.flush();
             } catch (IOException e) {
-                clientFailure = e;
+                sink.clientFailure = e;
                 throw e;
             }
         }

@@ -2,17 +2,15 @@ package dev.freight.job;
 
 import dev.freight.store.StoreException;
 import dev.freight.config.Units;
-import dev.freight.engine.CancellationToken;
-import dev.freight.engine.ExportCancelledException;
-import dev.freight.engine.ExportEngine;
-import dev.freight.engine.ExportFailedException;
-import dev.freight.engine.ExportResult;
-import dev.freight.engine.Exports;
 import dev.freight.error.InvalidRequestException;
 import dev.freight.audit.AuditEvent;
-import dev.freight.export.FileSizeCap;
-import dev.freight.export.Security;
-import dev.freight.source.SourceUnavailableException;
+import dev.freight.engine.CancellationToken;
+import dev.freight.engine.ExportCancelledException;
+import dev.freight.engine.ExportResult;
+import dev.freight.export.ExportMetrics;
+import dev.freight.export.ExportService;
+import dev.freight.export.PreparedExport;
+import dev.freight.export.Sinks;
 import dev.freight.storage.FileStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,15 +37,14 @@ final class JobRunner {
 
     private final JobStore store;
     private final FileStore files;
-    private final Exports exports;
+    private final ExportService exports;
     private final JobSettings settings;
     private final ScheduledExecutorService heartbeats;
     private final Clock clock;
-    private final JobMetrics metrics;
-    private final Security security;
+    private final ExportMetrics metrics;
 
-    JobRunner(JobStore store, FileStore files, Exports exports, JobSettings settings, ScheduledExecutorService heartbeats,
-              Clock clock, JobMetrics metrics, Security security) {
+    JobRunner(JobStore store, FileStore files, ExportService exports, JobSettings settings,
+              ScheduledExecutorService heartbeats, Clock clock, ExportMetrics metrics) {
         this.store = store;
         this.files = files;
         this.exports = exports;
@@ -55,7 +52,6 @@ final class JobRunner {
         this.heartbeats = heartbeats;
         this.clock = clock;
         this.metrics = metrics;
-        this.security = security;
     }
 
     /** A running job as seen from outside: its id, why it should stop, and the token that stops it. */
@@ -80,51 +76,24 @@ final class JobRunner {
         AtomicLong rows = new AtomicLong();
         ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> beat(job, workerId, rows, running),
                 settings.progressInterval().toMillis(), settings.progressInterval().toMillis(), TimeUnit.MILLISECONDS);
-        long start = System.nanoTime();
+        PreparedExport prepared = null;
         try {
             // Today's permissions of the owner's role: a job queued before they tightened runs by the new rules.
-            Exports.Prepared prepared = exports.prepare(job.request(), job.principal())
-                    .withMaxRows(security.limits().of(job.principal()).maxRows());
-            try (FileStore.Upload upload = files.create(job.storageKey())) {
-                FileSizeCap capped = new FileSizeCap(upload.stream(), security.limits().of(job.principal()).maxFileBytes());
-                ExportResult result;
-                try {
-                    result = new ExportEngine().export(prepared.job(), capped, p -> rows.set(p.rows()), running.cancel);
-                } catch (RuntimeException e) {
-                    if (!capped.exceeded()) throw e;
-                    // The same export would grow as large again: fail for good, and keep no part of the file.
-                    upload.abort();
-                    store.fail(job.id(), workerId, "file_too_large", capped.message());
-                    logFailure(job, "file_too_large", capped.message());
-                    metrics.failed();
-                    return;
-                }
+            prepared = exports.prepareAccepted(job.request(), job.principal())
+                    .forJob(job.id(), job.attempts() < job.maxAttempts());
+            PreparedExport toRun = prepared;
+            exports.run(prepared, Sinks.fileStore(files, job.storageKey(), (result, upload) -> {
                 heartbeat.cancel(false);
                 if (running.stop.get() != Stop.NONE) throw new ExportCancelledException();
-                long size = upload.publish();
-                Optional<Boolean> outcome = throughOutage(job, () -> store.complete(job.id(), workerId, result.rows(),
-                        prepared.fileName(job.createdAt(), job.id()), size, prepared.contentType(),
-                        clock.instant().plus(settings.fileTtl())));
-                if (outcome.isEmpty()) return;
-                boolean recorded = outcome.get();
-                if (!recorded) {
-                    // Deleted while running: remove the file. Otherwise our lease lapsed and another worker owns the
-                    // job; the file it publishes is the one that counts.
-                    if (store.get(job.id()).isEmpty()) files.delete(job.storageKey());
-                    LOG.warn("job {} finished after it was deleted or its lease was lost", job.id());
-                    return;
-                }
-                metrics.completed(result.rows(), size, System.nanoTime() - start);
-                security.audit().record(event(job, AuditEvent.EXPORT_COMPLETED).withColumns(prepared.columnNames())
-                        .withResult(result.rows(), size));
-            }
+                return record(job, workerId, toRun, result, upload.publish());
+            }), p -> rows.set(p.rows()), running.cancel);
         } catch (ExportCancelledException e) {
             switch (running.stop.get()) {
                 case CANCELLED -> {
                     if (store.markCancelled(job.id(), workerId)) {
                         LOG.info("job {} cancelled while running, after {} rows (attempt {} of {})", job.id(), rows.get(),
                                 job.attempts(), job.maxAttempts());
-                        security.audit().record(event(job, AuditEvent.EXPORT_CANCELLED).withResult(rows.get(), null)
+                        exports.audit().record(event(job, AuditEvent.EXPORT_CANCELLED).withResult(rows.get(), null)
                                 .withDetail("stopped by a cancel request after " + rows.get() + " rows"));
                     }
                 }
@@ -139,20 +108,38 @@ final class JobRunner {
             }
         } catch (InvalidRequestException e) {
             // The request was valid when accepted; the catalog or the permissions changed since. Retrying won't help.
+            if (prepared == null) exports.failedBeforeRun(event(job, AuditEvent.EXPORT_FAILED), e.code(), e.getMessage());
             failed(job, workerId, e.code(), e.getMessage());
-        } catch (ExportFailedException e) {
-            failOrRetry(job, workerId, e.code(), e.getMessage(), e.isTransient());
-        } catch (SourceUnavailableException e) {
-            failOrRetry(job, workerId, "source_unavailable", e.getMessage(), true);
-        } catch (IOException e) {
-            failOrRetry(job, workerId, "storage_error", "writing the export file failed: " + e.getMessage(), true);
         } catch (RuntimeException e) {
-            LOG.error("job {} failed unexpectedly", job.id(), e);
-            // The details are in the log line above; the job keeps a stable message that names no internals.
-            failed(job, workerId, "internal_error", "internal error; the server log has the details (job " + job.id() + ")");
+            String code = ExportService.code(e);
+            if ("internal_error".equals(code)) {
+                LOG.error("job {} failed unexpectedly", job.id(), e);
+                // The details are in the log line above; the job keeps a stable message that names no internals.
+                failed(job, workerId, code, "internal error; the server log has the details (job " + job.id() + ")");
+            } else {
+                failOrRetry(job, workerId, code, e.getMessage(), ExportService.isTransient(e));
+            }
         } finally {
             heartbeat.cancel(false);
         }
+    }
+
+    /**
+     * The published file counts when the job store records it. Deleted while running: the file goes. Otherwise our
+     * lease lapsed and another worker owns the job; the file it publishes is the one that counts.
+     */
+    private boolean record(Job job, String workerId, PreparedExport prepared, ExportResult result, long size)
+            throws IOException {
+        Optional<Boolean> outcome = throughOutage(job, () -> store.complete(job.id(), workerId, result.rows(),
+                prepared.fileName(job.createdAt(), job.id()), size, prepared.contentType(),
+                clock.instant().plus(settings.fileTtl())));
+        if (outcome.isEmpty()) return false;
+        if (!outcome.get()) {
+            if (store.get(job.id()).isEmpty()) files.delete(job.storageKey());
+            LOG.warn("job {} finished after it was deleted or its lease was lost", job.id());
+            return false;
+        }
+        return true;
     }
 
     /**
@@ -198,11 +185,11 @@ final class JobRunner {
         }
     }
 
+    /** Audited by the export service, which saw the failure; here the job's record, log and count. */
     private void failed(Job job, String workerId, String code, String message) {
-        boolean recorded = store.fail(job.id(), workerId, code, message);
+        store.fail(job.id(), workerId, code, message);
         logFailure(job, code, message);
         metrics.failed();
-        if (recorded) security.audit().record(event(job, AuditEvent.EXPORT_FAILED).withProblem(code, message));
     }
 
     private static void logFailure(Job job, String code, String message) {

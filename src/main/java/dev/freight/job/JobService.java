@@ -1,6 +1,7 @@
 package dev.freight.job;
 
-import dev.freight.engine.Exports;
+import dev.freight.export.ExportService;
+import dev.freight.export.PreparedExport;
 import dev.freight.query.ExportRequest;
 import dev.freight.auth.Principal;
 import dev.freight.storage.FileStore;
@@ -17,16 +18,14 @@ import java.util.OptionalLong;
  */
 public final class JobService {
     private static final Logger LOG = LoggerFactory.getLogger(JobService.class);
-    /** Estimates stop counting here: enough to choose the delivery and to show progress. */
-    public static final long ESTIMATE_CAP = 10_000_000L;
 
     private final JobStore store;
     private final FileStore files;
-    private final Exports exports;
+    private final ExportService exports;
     private final JobSettings settings;
     private final WorkerPool workers;
 
-    public JobService(JobStore store, FileStore files, Exports exports, JobSettings settings, WorkerPool workers) {
+    public JobService(JobStore store, FileStore files, ExportService exports, JobSettings settings, WorkerPool workers) {
         this.store = store;
         this.files = files;
         this.exports = exports;
@@ -34,7 +33,7 @@ public final class JobService {
         this.workers = workers;
     }
 
-    public Exports exports() {
+    public ExportService exports() {
         return exports;
     }
 
@@ -55,7 +54,7 @@ public final class JobService {
         return submit(owner, idempotencyKey, exports.prepare(request, owner));
     }
 
-    public JobStore.Created submit(Principal owner, String idempotencyKey, Exports.Prepared prepared) {
+    public JobStore.Created submit(Principal owner, String idempotencyKey, PreparedExport prepared) {
         return submit(owner, idempotencyKey, prepared, Integer.MAX_VALUE, 0);
     }
 
@@ -64,9 +63,10 @@ public final class JobService {
      * {@code alsoActive} exports this node runs for the owner outside the store; {@link JobStore.TooManyJobsException}
      * when it is reached (nothing is stored).
      */
-    public JobStore.Created submit(Principal owner, String idempotencyKey, Exports.Prepared prepared, int maxActive,
+    public JobStore.Created submit(Principal owner, String idempotencyKey, PreparedExport prepared, int maxActive,
                                    int alsoActive) {
-        OptionalLong estimate = exports.estimate(prepared, ESTIMATE_CAP);
+        // The count prepare may have made already for the limits: one per request.
+        OptionalLong estimate = prepared.rowCount().value();
         // The job records what runs: the format resolved (also when left to exports.default_format) and every
         // value converted to its column's type, so a stored job always serialises.
         ExportRequest stored = prepared.request();
@@ -89,16 +89,6 @@ public final class JobService {
             default -> { }
         }
         return outcome;
-    }
-
-    /** A new job with the same request, validated again against today's catalog and the owner's permissions. */
-    public JobStore.Created retry(Job old, Principal owner) {
-        return submit(owner, null, old.request());
-    }
-
-    /** {@link #retry}, under the owner's concurrent_jobs as in {@link #submit(Principal, String, Exports.Prepared, int, int)}. */
-    public JobStore.Created retry(Job old, Principal owner, int maxActive, int alsoActive) {
-        return submit(owner, null, exports.prepare(old.request(), owner), maxActive, alsoActive);
     }
 
     /** Stops the job if it runs, then removes its file and its record. */

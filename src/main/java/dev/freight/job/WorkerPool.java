@@ -1,8 +1,7 @@
 package dev.freight.job;
 
 import dev.freight.config.Units;
-import dev.freight.engine.Exports;
-import dev.freight.export.Security;
+import dev.freight.export.ExportService;
 import dev.freight.storage.FileStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,18 +47,13 @@ public final class WorkerPool implements AutoCloseable {
     private volatile boolean started;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    public WorkerPool(JobStore store, FileStore files, Exports exports, JobSettings settings, Clock clock, JobMetrics metrics) {
-        this(store, files, exports, settings, clock, metrics, Security.of(token -> Optional.empty()));
-    }
-
-    /** {@code security}: the limits and audit log the jobs run under (authentication plays no part here). */
-    public WorkerPool(JobStore store, FileStore files, Exports exports, JobSettings settings, Clock clock, JobMetrics metrics,
-                      Security security) {
+    /** {@code exports}: runs each job under its owner's permissions and limits, and audits and measures it. */
+    public WorkerPool(JobStore store, FileStore files, ExportService exports, JobSettings settings, Clock clock) {
         this.store = store;
         this.settings = settings;
         this.nodeId = ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.heartbeats = Executors.newScheduledThreadPool(1, r -> daemon(r, "freight-heartbeat"));
-        this.runner = new JobRunner(store, files, exports, settings, heartbeats, clock, metrics, security);
+        this.runner = new JobRunner(store, files, exports, settings, heartbeats, clock, exports.metrics());
         this.workers = Executors.newFixedThreadPool(settings.concurrency(), r -> daemon(r, "freight-worker"));
         heartbeats.scheduleWithFixedDelay(this::watchCancels, CANCEL_WATCH.toMillis(), CANCEL_WATCH.toMillis(),
                 TimeUnit.MILLISECONDS);

@@ -1,5 +1,6 @@
 package dev.freight.cli;
 
+import dev.freight.export.Sinks;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -413,7 +414,7 @@ class ExportCommandTest {
     void anOutputDirectoryThatVanishesBeforeTheFileIsOpenedIsStillBadInput() {
         Path out = dir.resolve("gone").resolve("o.csv");
         InvalidRequestException e = org.junit.jupiter.api.Assertions.assertThrows(InvalidRequestException.class,
-                () -> ExportCommand.create(out.resolveSibling("o.csv.part"), out));
+                () -> Sinks.createPart(out.resolveSibling("o.csv.part"), out));
         assertThat(e.getMessage()).isEqualTo("cannot write '" + out + "': its directory does not exist");
         assertThat(CliWording.message(e)).isEqualTo(e.getMessage());
     }

@@ -68,7 +68,7 @@ class KeysAndAuditCommandsTest {
         AdminKey admin = AdminKey.loadOrCreate(runtime.store.dataSource(), dir, java.time.Clock.systemUTC(), ADMIN_CACHE);
         adminKey = admin.newKey().orElseThrow();
         server = new FreightServer(runtime.registry, runtime.service, runtime.sweeper, runtime.metrics,
-                runtime.security.withKeys(ApiKeyCheck.firstOf(admin, runtime.security.keys())),
+                runtime.auth.withKeys(ApiKeyCheck.firstOf(admin, runtime.auth.keys())),
                 FreightServer.Settings.defaults().withPort(0)).start();
     }
 

@@ -157,7 +157,7 @@ class NodeCommandsTest {
         try (FreightRuntime runtime = FreightRuntime.full(FreightRuntime.loadConfig(withRoles), false, false)) {
             Principal analyst = new Principal("ann", "analyst", java.util.Map.of("status", "paid"));
             assertThat(runtime.exports.datasetNames(analyst)).containsExactly("sales");
-            assertThat(runtime.exports.prepare(ExportRequest.of("sales", "csv"), analyst).job().plan().columns())
+            assertThat(runtime.exports.prepare(ExportRequest.of("sales", "csv"), analyst).plan().plan().columns())
                     .extracting(c -> c.name()).containsExactly("id", "status");
             assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(dev.freight.error.InvalidRequestException.class,
                     () -> runtime.service.submit(analyst, null, ExportRequest.of("orders", "csv"))).code())

@@ -49,7 +49,7 @@ class PooledSessionSettingsTest {
         QueryPlan plan = plan(ExportRequest.of("orders", "csv"));
         assertThat(RowEstimator.count(demo, plan, 1_000_000)).isEqualTo(RowCount.known(DemoData.DEFAULT_ORDER_ROWS));
 
-        ExportEngine.Job job = new ExportEngine.Job(demo, plan, ExportFormat.CSV,
+        ExportPlan job = new ExportPlan(demo, plan, ExportFormat.CSV,
                 FormatOptions.parse(ExportFormat.CSV, java.util.Map.of()), false);
         long started = System.nanoTime();
         ExportResult result = new ExportEngine().export(job, new SlowClient(Duration.ofSeconds(20), 12_000_000),
@@ -69,7 +69,7 @@ class PooledSessionSettingsTest {
                 plan.orderBy(), true, plan.rowLimit(), plan.filtersInWords());
 
         assertThat(RowEstimator.count(demo, slow, 1_000_000_000_000L, Duration.ofMillis(100))).isEqualTo(RowCount.unknown());
-        assertThat(new ExportEngine().export(new ExportEngine.Job(demo, plan, ExportFormat.CSV,
+        assertThat(new ExportEngine().export(new ExportPlan(demo, plan, ExportFormat.CSV,
                 FormatOptions.parse(ExportFormat.CSV, java.util.Map.of()), false), OutputStream.nullOutputStream(),
                 ExportListener.NONE, new CancellationToken()).rows()).isEqualTo(DemoData.DEFAULT_ORDER_ROWS);
     }

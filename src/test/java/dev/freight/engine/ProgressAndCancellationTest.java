@@ -41,10 +41,10 @@ class ProgressAndCancellationTest {
         source.close();
     }
 
-    private static ExportEngine.Job job(ExportRequest request) {
+    private static ExportPlan job(ExportRequest request) {
         QueryPlan plan = new QueryPlanner(source.catalog(), source.dialect()).plan(request);
         ExportFormat format = ExportFormat.fromId(request.format());
-        return new ExportEngine.Job(source, plan, format, FormatOptions.defaults(format), false);
+        return new ExportPlan(source, plan, format, FormatOptions.defaults(format), false);
     }
 
     @Test
@@ -92,7 +92,7 @@ class ProgressAndCancellationTest {
 
     @Test
     void theCursorPathStopsOneRowPastMaxRows() {
-        ExportEngine.Job job = job(ExportRequest.of("progress_rows", "ndjson")
+        ExportPlan job = job(ExportRequest.of("progress_rows", "ndjson")
                 .withFilters(List.of(new Filter("id", "gt", 0)))).withMaxRows(5_000);
         assertThatThrownBy(() -> new ExportEngine().export(job, OutputStream.nullOutputStream(), ExportListener.NONE,
                 new CancellationToken())).isInstanceOfSatisfying(ExportFailedException.class,
@@ -164,7 +164,7 @@ class ProgressAndCancellationTest {
 
     private void assertCancelledQuickly(ExportRequest request) throws Exception {
         CancellationToken cancel = new CancellationToken();
-        ExportEngine.Job job = job(request);
+        ExportPlan job = job(request);
         Thread canceller = new Thread(() -> {
             try {
                 Thread.sleep(500);

@@ -1,5 +1,6 @@
 package dev.freight.format;
 
+import dev.freight.engine.ExportPlan;
 import dev.freight.engine.ExportEngine;
 import dev.freight.error.InvalidRequestException;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
@@ -97,7 +98,7 @@ class ParquetOptionsTest {
     void compressTrueIsRefusedBecauseParquetIsAlreadyCompressed() {
         FormatOptions options = FormatOptions.defaults(ExportFormat.PARQUET);
 
-        assertThatThrownBy(() -> new ExportEngine.Job(null, null, ExportFormat.PARQUET, options, true))
+        assertThatThrownBy(() -> new ExportPlan(null, null, ExportFormat.PARQUET, options, true))
                 .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
                     assertThat(e.code()).isEqualTo("invalid_option");
                     assertThat(e.field()).isEqualTo("compress");

@@ -1,5 +1,6 @@
 package dev.freight.format;
 
+import dev.freight.engine.ExportPlan;
 import dev.freight.engine.ExportEngine;
 import dev.freight.error.InvalidRequestException;
 import dev.freight.source.Column;
@@ -58,7 +59,7 @@ class PdfOptionsTest {
 
     @Test
     void compressIsRefusedForPdf() {
-        assertThatThrownBy(() -> new ExportEngine.Job(null, null, ExportFormat.PDF,
+        assertThatThrownBy(() -> new ExportPlan(null, null, ExportFormat.PDF,
                 FormatOptions.defaults(ExportFormat.PDF), true))
                 .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
                     assertThat(e.code()).isEqualTo("invalid_option");

@@ -1,9 +1,11 @@
 package dev.freight.format;
 
+import dev.freight.format.ExportFormat;
+import dev.freight.export.Sinks;
+import dev.freight.export.ExportService;
 import dev.freight.engine.CancellationToken;
 import dev.freight.engine.ExportEngine;
 import dev.freight.engine.ExportListener;
-import dev.freight.engine.Exports;
 import dev.freight.query.ExportRequest;
 import dev.freight.query.Filter;
 import dev.freight.error.InvalidRequestException;
@@ -66,15 +68,14 @@ abstract class PdfReportContract {
         registry.close();
     }
 
-    private byte[] export(Exports exports, ExportRequest request) {
-        Exports.Prepared prepared = exports.prepare(request);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new ExportEngine().export(prepared.job(), out, ExportListener.NONE, new CancellationToken());
+    private byte[] export(ExportService exports, ExportRequest request) {
+        Sinks.Buffer out = new Sinks.Buffer();
+        exports.run(exports.prepare(request, ExportService.OPERATOR), out, ExportListener.NONE, new CancellationToken());
         return out.toByteArray();
     }
 
     private byte[] export(ExportRequest request) {
-        return export(new Exports(registry), request);
+        return export(ExportService.unrestricted(registry), request);
     }
 
     private static String text(PDDocument doc, int from, int to) throws IOException {
@@ -89,7 +90,7 @@ abstract class PdfReportContract {
         ExportRequest request = ExportRequest.of("orders", "pdf")
                 .withFilters(List.of(new Filter("id", "lte", 1500)))
                 .withOptions(Map.of("title", "Quarterly orders"));
-        String words = new Exports(registry).prepare(request).job().plan().filtersInWords();
+        String words = ExportService.unrestricted(registry).prepare(request, ExportService.OPERATOR).plan().plan().filtersInWords();
         byte[] pdf = export(request);
 
         assertThat(new String(pdf, 0, 5, java.nio.charset.StandardCharsets.ISO_8859_1)).isEqualTo("%PDF-");
@@ -181,19 +182,19 @@ abstract class PdfReportContract {
 
     @Test
     void aRequestAboveTheRowCapIsRefusedUpFront() {
-        Exports capped = new Exports(registry, 100);
+        ExportService capped = ExportService.unrestricted(registry, new ExportService.Settings(ExportFormat.CSV, 100));
         ExportRequest all = ExportRequest.of("orders", "pdf");
-        assertThatThrownBy(() -> capped.prepare(all))
+        assertThatThrownBy(() -> capped.prepare(all, ExportService.OPERATOR))
                 .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
                     assertThat(e.code()).isEqualTo("too_many_rows_for_pdf");
                     assertThat(e.field()).isEqualTo("format");
                     assertThat(e.getMessage()).contains("100 rows").contains("CSV").contains("XLSX").contains("filters");
                 });
         // A filter under the cap, or a row limit, makes it acceptable; other formats are not capped.
-        assertThat(capped.prepare(all.withFilters(List.of(new Filter("id", "lte", 100))))).isNotNull();
-        assertThat(capped.prepare(all.withRowLimit(100L))).isNotNull();
-        assertThat(capped.prepare(ExportRequest.of("orders", "csv"))).isNotNull();
-        assertThatThrownBy(() -> capped.prepare(all.withFilters(List.of(new Filter("id", "lte", 101)))))
+        assertThat(capped.prepare(all.withFilters(List.of(new Filter("id", "lte", 100))), ExportService.OPERATOR)).isNotNull();
+        assertThat(capped.prepare(all.withRowLimit(100L), ExportService.OPERATOR)).isNotNull();
+        assertThat(capped.prepare(ExportRequest.of("orders", "csv"), ExportService.OPERATOR)).isNotNull();
+        assertThatThrownBy(() -> capped.prepare(all.withFilters(List.of(new Filter("id", "lte", 101))), ExportService.OPERATOR))
                 .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.code()).isEqualTo("too_many_rows_for_pdf"));
     }
 }

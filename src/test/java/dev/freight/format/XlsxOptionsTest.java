@@ -1,5 +1,6 @@
 package dev.freight.format;
 
+import dev.freight.engine.ExportPlan;
 import dev.freight.engine.ExportEngine;
 import dev.freight.error.InvalidRequestException;
 import dev.freight.source.Column;
@@ -38,7 +39,7 @@ class XlsxOptionsTest {
 
     @Test
     void compressIsRefused() {
-        InvalidRequestException e = catchThrowableOfType(InvalidRequestException.class, () -> new ExportEngine.Job(
+        InvalidRequestException e = catchThrowableOfType(InvalidRequestException.class, () -> new ExportPlan(
                 null, null, ExportFormat.XLSX, FormatOptions.defaults(ExportFormat.XLSX), true));
         assertThat(e.code()).isEqualTo("invalid_option");
         assertThat(e.field()).isEqualTo("compress");

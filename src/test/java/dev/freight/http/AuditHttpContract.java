@@ -1,9 +1,12 @@
 package dev.freight.http;
 
+import dev.freight.auth.Authentication;
+import dev.freight.access.Limits;
+import dev.freight.access.AccessPolicy;
+import dev.freight.export.ExportMetrics;
+import dev.freight.export.ExportService;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.freight.engine.Exports;
 import dev.freight.job.JdbcJobStore;
-import dev.freight.job.JobMetrics;
 import dev.freight.job.JobService;
 import dev.freight.job.Sweeper;
 import dev.freight.job.WorkerPool;
@@ -11,7 +14,6 @@ import dev.freight.auth.AdminKey;
 import dev.freight.auth.ApiKeyCheck;
 import dev.freight.audit.JdbcAuditLog;
 import dev.freight.auth.Principal;
-import dev.freight.export.Security;
 import dev.freight.source.DemoData;
 import dev.freight.source.Dialect;
 import dev.freight.source.JdbcSource;
@@ -79,18 +81,16 @@ abstract class AuditHttpContract {
         store = openStore(dir);
         LocalFileStore files = new LocalFileStore(dir.resolve("files"));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Exports exports = new Exports(sources);
         AdminKey adminCheck = AdminKey.loadOrCreate(store.dataSource(), dir);
         ApiKeyCheck users = token -> token.startsWith("key-") && token.length() > 4
                 ? Optional.of(Principal.user(token.substring(4))) : Optional.empty();
-        Security security = Security.of(ApiKeyCheck.firstOf(adminCheck, users))
-                .withAudit(new JdbcAuditLog(store.dataSource()));
+        ExportService exports = new ExportService(sources, AccessPolicy.unrestricted(), Limits.unlimited(), new JdbcAuditLog(store.dataSource()), new ExportMetrics(registry), ExportService.Settings.DEFAULTS);
         var settings = HttpApiContract.settings(false);
-        workers = new WorkerPool(store, files, exports, settings, Clock.systemUTC(), new JobMetrics(registry), security);
+        workers = new WorkerPool(store, files, exports, settings, Clock.systemUTC());
         workers.start();
         JobService jobs = new JobService(store, files, exports, settings, workers);
         server = new FreightServer(sources, jobs, new Sweeper(store, files, settings, Clock.systemUTC()), registry,
-                security, HttpApiContract.serverSettings()).start();
+                Authentication.of(ApiKeyCheck.firstOf(adminCheck, users)), HttpApiContract.serverSettings()).start();
         admin = new ApiClient(server.port(), adminCheck.newKey().orElseThrow());
     }
 

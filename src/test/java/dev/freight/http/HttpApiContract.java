@@ -1,14 +1,17 @@
 package dev.freight.http;
 
+import dev.freight.auth.Authentication;
+import dev.freight.audit.AuditLog;
+import dev.freight.access.Limits;
+import dev.freight.access.AccessPolicy;
+import dev.freight.export.ExportMetrics;
+import dev.freight.export.ExportService;
 import dev.freight.auth.AdminKey;
 import dev.freight.auth.ApiKeyCheck;
 import dev.freight.auth.Principal;
-import dev.freight.export.Security;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.freight.engine.Exports;
 import dev.freight.job.JdbcJobStore;
-import dev.freight.job.JobMetrics;
 import dev.freight.job.JobService;
 import dev.freight.job.JobSettings;
 import dev.freight.job.Sweeper;
@@ -95,14 +98,14 @@ abstract class HttpApiContract {
         files = new LocalFileStore(dir.resolve("files"));
         settings = settings(false);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Exports exports = new Exports(sources);
-        workers = new WorkerPool(store, files, exports, settings, Clock.systemUTC(), new JobMetrics(registry));
+        ExportService exports = new ExportService(sources, AccessPolicy.unrestricted(), Limits.unlimited(), AuditLog.NONE, new ExportMetrics(registry), ExportService.Settings.DEFAULTS);
+        workers = new WorkerPool(store, files, exports, settings, Clock.systemUTC());
         workers.start();
         jobs = new JobService(store, files, exports, settings, workers);
         sweeper = new Sweeper(store, files, settings, Clock.systemUTC());
         AdminKey adminCheck = AdminKey.loadOrCreate(store.dataSource(), dir);
         adminKey = adminCheck.newKey().orElseThrow();
-        server = new FreightServer(sources, jobs, sweeper, registry, Security.of(keys(adminCheck)), serverSettings()).start();
+        server = new FreightServer(sources, jobs, sweeper, registry, Authentication.of(keys(adminCheck)), serverSettings()).start();
         admin = new ApiClient(server.port(), adminKey);
         finished = awaitStatus(admin, submit(client("downloader"),
                 "{\"dataset\": \"demo.orders\", \"row_limit\": 5000, \"delivery\": \"async\"}").get("id").asText(),
@@ -943,7 +946,7 @@ abstract class HttpApiContract {
         JobSettings deleting = settings(true);
         JobService apiOnly = new JobService(store, files, jobs.exports(), deleting, null);
         Sweeper sweeping = new Sweeper(store, files, deleting, Clock.systemUTC());
-        try (FreightServer node = new FreightServer(sources, apiOnly, sweeping, registry, Security.of(keys(AdminKey.loadOrCreate(store.dataSource(), dir))),
+        try (FreightServer node = new FreightServer(sources, apiOnly, sweeping, registry, Authentication.of(keys(AdminKey.loadOrCreate(store.dataSource(), dir))),
                 serverSettings()).start()) {
             ApiClient c = new ApiClient(node.port(), "key-once");
             String id = submit(c, "{\"dataset\": \"maria.orders\", \"delivery\": \"async\"}").get("id").asText();
@@ -1118,7 +1121,7 @@ abstract class HttpApiContract {
         JobService idle = new JobService(quiet, files, jobs.exports(), settings, null);
         try (quiet; FreightServer node = new FreightServer(sources, idle, new Sweeper(quiet, files, settings, quiet.clock()),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                Security.of(t -> t.startsWith("key-") ? Optional.of(Principal.user(t.substring(4))) : Optional.empty()),
+                Authentication.of(t -> t.startsWith("key-") ? Optional.of(Principal.user(t.substring(4))) : Optional.empty()),
                 serverSettings().withEventStreamCaps(3, 2)).start()) {
             ApiClient alice = new ApiClient(node.port(), "key-streams-alice");
             String job = ApiClient.json(alice.post(JOBS, "{\"dataset\": \"demo.customers\", \"delivery\": \"async\"}"))
@@ -1162,7 +1165,7 @@ abstract class HttpApiContract {
         JdbcJobStore down = JdbcJobStore.open("jdbc:h2:file:" + other.resolve("jobs"), "sa", "", 2, Clock.systemUTC());
         JobService service = new JobService(down, files, jobs.exports(), settings, null);
         try (FreightServer node = new FreightServer(sources, service, new Sweeper(down, files, settings, Clock.systemUTC()),
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Security.of(t -> Optional.empty()), serverSettings()).start()) {
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Authentication.of(t -> Optional.empty()), serverSettings()).start()) {
             ApiClient anonymous = new ApiClient(node.port(), null);
             assertThat(anonymous.get("/health/ready").statusCode()).isEqualTo(200);
             down.close();

@@ -1,14 +1,17 @@
 package dev.freight.http;
 
+import dev.freight.auth.Authentication;
+import dev.freight.audit.AuditLog;
+import dev.freight.access.Limits;
+import dev.freight.export.ExportMetrics;
+import dev.freight.export.ExportService;
 import com.fasterxml.jackson.databind.JsonNode;
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
 import dev.freight.config.ConfigLoader;
-import dev.freight.engine.Exports;
 import dev.freight.format.ExportFormat;
 import dev.freight.job.JdbcJobStore;
 import dev.freight.job.Job;
-import dev.freight.job.JobMetrics;
 import dev.freight.job.JobService;
 import dev.freight.job.JobSettings;
 import dev.freight.job.Sweeper;
@@ -19,7 +22,6 @@ import dev.freight.access.AccessPolicy;
 import dev.freight.auth.AdminKey;
 import dev.freight.auth.ApiKeyCheck;
 import dev.freight.auth.Principal;
-import dev.freight.export.Security;
 import dev.freight.source.SourceRegistry;
 import dev.freight.storage.LocalFileStore;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -114,8 +116,8 @@ class PermissionsHttpTest {
 
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         AccessPolicy policy = policy(ROLES);
-        Exports exports = new Exports(sources, Exports.DEFAULT_PDF_MAX_ROWS, ExportFormat.CSV, policy);
-        workers = new WorkerPool(store, files, exports, settings, Clock.systemUTC(), new JobMetrics(registry));
+        ExportService exports = new ExportService(sources, policy, Limits.unlimited(), AuditLog.NONE, new ExportMetrics(registry), ExportService.Settings.DEFAULTS);
+        workers = new WorkerPool(store, files, exports, settings, Clock.systemUTC());
         workers.start();
         JobService jobs = new JobService(store, files, exports, settings, workers);
         AdminKey adminCheck = AdminKey.loadOrCreate(store.dataSource(), dir);
@@ -127,7 +129,7 @@ class PermissionsHttpTest {
             default -> Optional.empty();
         });
         server = new FreightServer(sources, jobs, new Sweeper(store, files, settings, Clock.systemUTC()), registry,
-                Security.of(keys).withAccess(policy), HttpApiContract.serverSettings()).start();
+                Authentication.of(keys), HttpApiContract.serverSettings()).start();
         alice = new ApiClient(server.port(), "key-alice");
         admin = new ApiClient(server.port(), adminCheck.newKey().orElseThrow());
     }
@@ -157,8 +159,9 @@ class PermissionsHttpTest {
         }
     }
 
-    Exports exports(String rolesYaml) {
-        return new Exports(sources, Exports.DEFAULT_PDF_MAX_ROWS, ExportFormat.CSV, policy(rolesYaml));
+    ExportService exports(String rolesYaml) {
+        return new ExportService(sources, policy(rolesYaml), Limits.unlimited(), AuditLog.NONE, ExportMetrics.none(),
+                ExportService.Settings.DEFAULTS);
     }
 
     ApiClient as(String principal) {

@@ -1,13 +1,15 @@
 package dev.freight.http;
 
+import dev.freight.auth.Sessions;
+import dev.freight.auth.Authentication;
+import dev.freight.export.ExportMetrics;
+import dev.freight.export.ExportService;
 import dev.freight.testing.ManualClock;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.freight.config.ConfigLoader;
 import dev.freight.config.FreightConfig;
-import dev.freight.engine.Exports;
 import dev.freight.job.JdbcJobStore;
-import dev.freight.job.JobMetrics;
 import dev.freight.job.JobService;
 import dev.freight.job.JobSettings;
 import dev.freight.job.Sweeper;
@@ -20,7 +22,6 @@ import dev.freight.audit.AuditLog;
 import dev.freight.access.Limits;
 import dev.freight.auth.LinkSigner;
 import dev.freight.auth.Principal;
-import dev.freight.export.Security;
 import dev.freight.auth.StoredApiKeys;
 import dev.freight.storage.LocalFileStore;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -85,18 +86,17 @@ final class SecuredServer implements AutoCloseable {
         adminKey = admin.newKey().orElseThrow();
         storedKeys = new StoredApiKeys(store.dataSource());
         ApiKeys stored = ApiKeys.load(config, storedKeys, ApiKeys.CACHE_TTL, clock);
-        Security security = new Security(ApiKeyCheck.firstOf(admin, stored, new TestKeys()),
-                AccessPolicy.unrestricted(), limits, signer, AuditLog.NONE);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         JobSettings jobSettings = new JobSettings(2, Duration.ofSeconds(10), Duration.ofMillis(200),
                 Duration.ofMillis(100), Duration.ofMillis(200), 3, Duration.ofHours(1), Duration.ofDays(1), false,
                 Duration.ofSeconds(2));
-        Exports exports = new Exports(TestSources.registry());
-        workers = new WorkerPool(store, files, exports, jobSettings, Clock.systemUTC(), new JobMetrics(registry), security);
+        ExportService exports = new ExportService(TestSources.registry(), AccessPolicy.unrestricted(), limits, AuditLog.NONE, new ExportMetrics(registry), ExportService.Settings.DEFAULTS);
+        workers = new WorkerPool(store, files, exports, jobSettings, Clock.systemUTC());
         workers.start();
         jobs = new JobService(store, files, exports, jobSettings, workers);
         server = new FreightServer(TestSources.registry(), jobs, new Sweeper(store, files, jobSettings, Clock.systemUTC()),
-                registry, security, s).start();
+                registry, new Authentication(ApiKeyCheck.firstOf(admin, stored, new TestKeys()), signer,
+                Sessions.disabled()), s).start();
     }
 
     static FreightServer.Settings defaults() {

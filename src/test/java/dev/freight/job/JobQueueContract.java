@@ -1,8 +1,8 @@
 package dev.freight.job;
 
+import dev.freight.export.ExportService;
 import dev.freight.store.StoreException;
 import dev.freight.auth.Principal;
-import dev.freight.engine.Exports;
 import dev.freight.query.ExportRequest;
 import dev.freight.source.JdbcSource;
 import dev.freight.source.SourceRegistry;
@@ -83,7 +83,7 @@ abstract class JobQueueContract {
     void open() throws Exception {
         store = JdbcJobStore.open(jobStoreUrl(dir), null, null, 4, Clock.systemUTC());
         files = new LocalFileStore(dir.resolve("exports"));
-        service = new JobService(store, files, new Exports(registry), FAST, null);
+        service = new JobService(store, files, ExportService.unrestricted(registry), FAST, null);
     }
 
     @AfterEach
@@ -94,7 +94,7 @@ abstract class JobQueueContract {
     }
 
     WorkerPool pool(JobSettings settings) {
-        WorkerPool pool = new WorkerPool(store, files, new Exports(registry), settings, Clock.systemUTC(), JobMetrics.none());
+        WorkerPool pool = new WorkerPool(store, files, ExportService.unrestricted(registry), settings, Clock.systemUTC());
         pools.add(pool);
         pool.start();
         return pool;
@@ -385,9 +385,9 @@ abstract class JobQueueContract {
 
     @Test
     void gracefulShutdownReleasesRunningJobsWithoutCountingTheAttempt() throws Exception {
-        WorkerPool pool = new WorkerPool(store, files, new Exports(registry), new JobSettings(1, Duration.ofSeconds(30),
+        WorkerPool pool = new WorkerPool(store, files, ExportService.unrestricted(registry), new JobSettings(1, Duration.ofSeconds(30),
                 Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofMillis(200), 3, Duration.ofHours(1),
-                Duration.ofDays(30), false, Duration.ofMillis(100)), Clock.systemUTC(), JobMetrics.none());
+                Duration.ofDays(30), false, Duration.ofMillis(100)), Clock.systemUTC());
         pool.start();
         Job job = submit(slow("ndjson"));
         awaitStatus(job.id(), JobStatus.RUNNING);
@@ -476,8 +476,8 @@ abstract class JobQueueContract {
     /** A finished file is never lost to a bookkeeping failure: recording completion retries through an outage. */
     @Test
     void aJobStoreOutageWhileAFinishedJobIsRecordedDelaysItAndLosesNothing() throws Exception {
-        WorkerPool pool = new WorkerPool(losingConnectionAtCompletion(store, 3), files, new Exports(registry), FAST,
-                Clock.systemUTC(), JobMetrics.none());
+        WorkerPool pool = new WorkerPool(losingConnectionAtCompletion(store, 3), files, ExportService.unrestricted(registry), FAST,
+                Clock.systemUTC());
         pools.add(pool);
         pool.start();
         Job job = submit(ExportRequest.of("queue_rows", "csv"));
@@ -489,8 +489,7 @@ abstract class JobQueueContract {
 
     @Test
     void aFullDiskFailsTheJobCleanlyAfterItsRetriesAndLeavesNoPartialFile() throws Exception {
-        WorkerPool pool = new WorkerPool(store, fillingUp(files, 100_000), new Exports(registry), FAST, Clock.systemUTC(),
-                JobMetrics.none());
+        WorkerPool pool = new WorkerPool(store, fillingUp(files, 100_000), ExportService.unrestricted(registry), FAST, Clock.systemUTC());
         pools.add(pool);
         pool.start();
         Job job = submit(slow("csv"));
@@ -523,8 +522,8 @@ abstract class JobQueueContract {
     @Test
     void eachRetryIsLoggedWithTheAttemptTheErrorAndWhenTheJobRunsAgain() throws Exception {
         try (LogCapture log = LogCapture.start()) {
-            WorkerPool pool = new WorkerPool(store, fillingUp(files, 100_000), new Exports(registry), FAST,
-                    Clock.systemUTC(), JobMetrics.none());
+            WorkerPool pool = new WorkerPool(store, fillingUp(files, 100_000), ExportService.unrestricted(registry), FAST,
+                    Clock.systemUTC());
             pools.add(pool);
             pool.start();
             Job job = submit(slow("csv"));
@@ -556,9 +555,9 @@ abstract class JobQueueContract {
 
     @Test
     void shutdownLogsTheRunningJobsTheWaitAndTheJobsItReleased() throws Exception {
-        WorkerPool pool = new WorkerPool(store, files, new Exports(registry), new JobSettings(1, Duration.ofSeconds(30),
+        WorkerPool pool = new WorkerPool(store, files, ExportService.unrestricted(registry), new JobSettings(1, Duration.ofSeconds(30),
                 Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofMillis(200), 3, Duration.ofHours(1),
-                Duration.ofDays(30), false, Duration.ofMillis(100)), Clock.systemUTC(), JobMetrics.none());
+                Duration.ofDays(30), false, Duration.ofMillis(100)), Clock.systemUTC());
         pool.start();
         Job job = submit(slow("ndjson"));
         awaitStatus(job.id(), JobStatus.RUNNING);

@@ -1,5 +1,6 @@
 package dev.freight.query;
 
+import dev.freight.engine.ExportPlan;
 import dev.freight.error.InvalidRequestException;
 import dev.freight.error.ForbiddenRequestException;
 import dev.freight.engine.CancellationToken;
@@ -95,7 +96,7 @@ abstract class PermissionsPlannerContract {
     Run export(Table table, ExportRequest request, DatasetAccess access) {
         QueryPlan plan = new QueryPlanner(source.catalog(), source.dialect()).plan(table, request, access);
         ExportFormat format = ExportFormat.fromId(request.format());
-        ExportEngine.Job job = new ExportEngine.Job(source, plan, format, FormatOptions.parse(format, request.options()),
+        ExportPlan job = new ExportPlan(source, plan, format, FormatOptions.parse(format, request.options()),
                 false);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ExportResult result = new ExportEngine().export(job, out, ExportListener.NONE, new CancellationToken());

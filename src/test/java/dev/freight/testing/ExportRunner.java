@@ -1,5 +1,6 @@
 package dev.freight.testing;
 
+import dev.freight.engine.ExportPlan;
 import dev.freight.engine.CancellationToken;
 import dev.freight.engine.ExportEngine;
 import dev.freight.engine.ExportListener;
@@ -27,7 +28,7 @@ public final class ExportRunner {
     public static Output export(JdbcSource source, ExportRequest request) {
         QueryPlan plan = new QueryPlanner(source.catalog(), source.dialect()).plan(request);
         ExportFormat format = ExportFormat.fromId(request.format());
-        ExportEngine.Job job = new ExportEngine.Job(source, plan, format, FormatOptions.parse(format, request.options()),
+        ExportPlan job = new ExportPlan(source, plan, format, FormatOptions.parse(format, request.options()),
                 request.compress());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ExportResult result = new ExportEngine().export(job, out, ExportListener.NONE, new CancellationToken());

@@ -1,11 +1,13 @@
-package dev.freight.engine;
+package dev.freight.export;
 
-import dev.freight.format.ExportFormat;
-import dev.freight.format.FormatOptions;
-import dev.freight.query.ExportRequest;
+import dev.freight.engine.CancellationToken;
+import dev.freight.engine.ExportListener;
 import dev.freight.error.InvalidRequestException;
+import dev.freight.format.ExportFormat;
+import dev.freight.query.ExportRequest;
 import dev.freight.source.DemoData;
 import dev.freight.source.JdbcSource;
+import dev.freight.source.SourceRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -27,33 +30,35 @@ class PdfRowCapTest {
     @TempDir
     static Path dataDir;
     private static JdbcSource demo;
+    private static SourceRegistry registry;
 
     @BeforeAll
     static void openDemoWithOneConnection() {
         demo = JdbcSource.open("demo", DemoData.ensureEmbedded(dataDir), "sa", "", 1);
+        registry = SourceRegistry.of(Map.of("demo", demo));
     }
 
     @AfterAll
     static void close() {
-        demo.close();
+        registry.close();
     }
 
-    private static ExportEngine.Job pdf(long cap) {
-        ExportRequest request = ExportRequest.of("orders", "pdf");
-        return new ExportEngine.Job(demo, new dev.freight.query.QueryPlanner(demo.catalog(), demo.dialect()).plan(request),
-                ExportFormat.PDF, FormatOptions.parse(ExportFormat.PDF, java.util.Map.of()), false, cap);
+    private static ExportService cappedAt(long cap) {
+        return ExportService.unrestricted(registry, new ExportService.Settings(ExportFormat.CSV, cap));
+    }
+
+    private static PreparedExport pdf(long cap) {
+        return cappedAt(cap).prepare(ExportRequest.of("orders", "pdf"), ExportService.OPERATOR);
     }
 
     @Test
     void aTableOfExactlyTheCapIsAccepted() {
-        assertThatCode(() -> PdfRowCap.check(pdf(DemoData.DEFAULT_ORDER_ROWS), DemoData.DEFAULT_ORDER_ROWS))
-                .doesNotThrowAnyException();
+        assertThatCode(() -> pdf(DemoData.DEFAULT_ORDER_ROWS)).doesNotThrowAnyException();
     }
 
     @Test
     void aTableKnownToBeOverTheCapIsRefusedUpFront() {
-        long cap = DemoData.DEFAULT_ORDER_ROWS - 1;
-        assertThatThrownBy(() -> PdfRowCap.check(pdf(cap), cap))
+        assertThatThrownBy(() -> pdf(DemoData.DEFAULT_ORDER_ROWS - 1))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasFieldOrPropertyWithValue("code", "too_many_rows_for_pdf");
     }
@@ -62,18 +67,19 @@ class PdfRowCapTest {
     void aTableOfExactlyTheCapIsAcceptedWhileEveryConnectionIsBusy() throws Exception {
         try (Connection busy = demo.connection()) {
             assertThat(demo.saturated()).isTrue();
-            assertThatCode(() -> PdfRowCap.check(pdf(DemoData.DEFAULT_ORDER_ROWS), DemoData.DEFAULT_ORDER_ROWS))
-                    .doesNotThrowAnyException();
+            assertThatCode(() -> pdf(DemoData.DEFAULT_ORDER_ROWS)).doesNotThrowAnyException();
         }
     }
 
     @Test
     void anUncountedExportOverTheCapIsStoppedByTheWriterWhileStreaming() throws Exception {
         long cap = 1_000;
+        PreparedExport uncounted;
         try (Connection busy = demo.connection()) {
-            PdfRowCap.check(pdf(cap), cap);
+            uncounted = pdf(cap);
         }
-        assertThatThrownBy(() -> new ExportEngine().export(pdf(cap), OutputStream.nullOutputStream(),
+        ExportService service = cappedAt(cap);
+        assertThatThrownBy(() -> service.run(uncounted, Sinks.stream(OutputStream.nullOutputStream()),
                 ExportListener.NONE, new CancellationToken()))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasFieldOrPropertyWithValue("code", "too_many_rows_for_pdf");

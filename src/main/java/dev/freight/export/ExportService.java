@@ -1,0 +1,269 @@
+package dev.freight.export;
+
+import dev.freight.access.AccessPolicy;
+import dev.freight.access.Limits;
+import dev.freight.audit.AuditEvent;
+import dev.freight.audit.AuditLog;
+import dev.freight.auth.Principal;
+import dev.freight.engine.CancellationToken;
+import dev.freight.engine.CountingOutputStream;
+import dev.freight.engine.ExportCancelledException;
+import dev.freight.engine.ExportEngine;
+import dev.freight.engine.ExportFailedException;
+import dev.freight.engine.ExportListener;
+import dev.freight.engine.ExportPlan;
+import dev.freight.engine.ExportResult;
+import dev.freight.error.InvalidRequestException;
+import dev.freight.format.ExportFormat;
+import dev.freight.format.FormatOptions;
+import dev.freight.format.PdfFormatWriter;
+import dev.freight.query.DatasetAccess;
+import dev.freight.query.ExportRequest;
+import dev.freight.query.QueryPlan;
+import dev.freight.query.QueryPlanner;
+import dev.freight.source.SourceRegistry;
+import dev.freight.source.SourceUnavailableException;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The one way to run an export for a principal under their limits. {@link #prepare} validates the whole request
+ * (dataset, permissions, columns, filters, format, options) and refuses what is known to pass max_rows or the PDF
+ * cap; {@link #run} streams it into a sink under max_rows and max_file_bytes and records its outcome in the audit
+ * log and the metrics, exactly once. The sync route, the job workers, the CLI and the preview all go through here,
+ * so they accept, refuse, limit and record exports alike.
+ */
+public final class ExportService {
+    /** Who runs a CLI export: the local operator, whom no role restricts. */
+    public static final Principal OPERATOR = Principal.admin("operator");
+
+    /** {@code defaultFormat}: of requests that name none; {@code pdfMaxRows}: the most rows of a PDF report. */
+    public record Settings(ExportFormat defaultFormat, long pdfMaxRows) {
+        public static final Settings DEFAULTS = new Settings(ExportFormat.CSV, ExportPlan.DEFAULT_PDF_MAX_ROWS);
+    }
+
+    /** A dataset as one principal may see it. */
+    public record Visible(SourceRegistry.Dataset dataset, DatasetAccess access) {
+    }
+
+    private final SourceRegistry registry;
+    private final AccessPolicy access;
+    private final Limits limits;
+    private final AuditLog audit;
+    private final ExportMetrics metrics;
+    private final Settings settings;
+    private final ExportEngine engine = new ExportEngine();
+
+    public ExportService(SourceRegistry registry, AccessPolicy access, Limits limits, AuditLog audit,
+                         ExportMetrics metrics, Settings settings) {
+        this.registry = registry;
+        this.access = access;
+        this.limits = limits;
+        this.audit = audit;
+        this.metrics = metrics;
+        this.settings = settings;
+    }
+
+    /** No roles, no limits, nothing audited: the local operator's CLI, and tests of what an export writes. */
+    public static ExportService unrestricted(SourceRegistry registry) {
+        return unrestricted(registry, Settings.DEFAULTS);
+    }
+
+    public static ExportService unrestricted(SourceRegistry registry, Settings settings) {
+        return new ExportService(registry, AccessPolicy.unrestricted(), Limits.unlimited(), AuditLog.NONE,
+                ExportMetrics.none(), settings);
+    }
+
+    public SourceRegistry registry() {
+        return registry;
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    public AuditLog audit() {
+        return audit;
+    }
+
+    public ExportMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Validates what {@code principal} may export of the request and plans it under their max_rows. A dataset they
+     * cannot see is refused exactly like one that does not exist. Refuses up front ({@code too_many_rows},
+     * {@code too_many_rows_for_pdf}) only an export known to be too big: a row_limit above the cap, or the one
+     * bounded count of {@link PreparedExport#rowCount()}; an unknown count refuses nothing, the engine stops at the
+     * cap while streaming.
+     */
+    public PreparedExport prepare(ExportRequest request, Principal principal) {
+        PreparedExport prepared = plan(request, principal);
+        refuseKnownExcess(prepared);
+        return prepared;
+    }
+
+    /**
+     * {@link #prepare} for a job accepted earlier, about to run: validated again against today's catalog and
+     * permissions, but not counted again; the limits are enforced while it streams.
+     */
+    public PreparedExport prepareAccepted(ExportRequest request, Principal principal) {
+        return plan(request, principal);
+    }
+
+    private PreparedExport plan(ExportRequest request, Principal principal) {
+        Visible v = resolve(request.dataset(), principal);
+        ExportFormat format = request.format() == null || request.format().isBlank() ? settings.defaultFormat()
+                : ExportFormat.fromId(request.format());
+        FormatOptions options = FormatOptions.parse(format, request.options());
+        QueryPlan plan = new QueryPlanner(v.dataset().source().catalog(), v.dataset().source().dialect())
+                .plan(v.dataset().table(), request, v.access());
+        Limits.Caps caps = limits.of(principal);
+        return new PreparedExport(v.dataset().name(), new ExportPlan(v.dataset().source(), plan, format, options,
+                request.compress(), settings.pdfMaxRows(), caps.maxRows()), principal, caps);
+    }
+
+    private static void refuseKnownExcess(PreparedExport prepared) {
+        long maxRows = prepared.caps().maxRows();
+        Long rowLimit = prepared.plan().plan().rowLimit();
+        if (rowLimit != null && rowLimit > maxRows) {
+            throw new InvalidRequestException("too_many_rows", "row_limit", "row_limit " + rowLimit + " is above the "
+                    + "max_rows limit of " + maxRows + " rows; ask for at most " + maxRows + " rows");
+        }
+        long pdfMaxRows = prepared.plan().pdfMaxRows();
+        boolean pdf = prepared.format() == ExportFormat.PDF;
+        // A row_limit within a cap bounds the export: nothing to count for that cap.
+        boolean countForRows = maxRows != Long.MAX_VALUE && rowLimit == null;
+        boolean countForPdf = pdf && (rowLimit == null || rowLimit > pdfMaxRows);
+        if (!countForRows && !countForPdf) return;
+        var count = prepared.rowCount();
+        if (countForRows && count.exceeds(maxRows)) {
+            throw new InvalidRequestException("too_many_rows", null, "this export would have more than the max_rows "
+                    + "limit of " + maxRows + " rows; narrow it with filters or a date range, or set row_limit to at most "
+                    + maxRows);
+        }
+        if (countForPdf && count.exceeds(pdfMaxRows)) {
+            throw new InvalidRequestException("too_many_rows_for_pdf", "format", PdfFormatWriter.tooManyRows(pdfMaxRows));
+        }
+    }
+
+    /**
+     * Streams the export into {@code sink}, cut off past the principal's max_file_bytes, then commits the sink, or
+     * discards it when anything failed or the export was cancelled. The outcome is audited ({@code export_completed}
+     * or {@code export_failed}, unless a job's transient failure sends it back to the queue) and measured here and
+     * nowhere else. Failures are rethrown for the caller's protocol: a response, a job's retry, an exit code.
+     */
+    public ExportResult run(PreparedExport export, ExportSink sink, ExportListener listener, CancellationToken cancel) {
+        CountingOutputStream written = null;
+        FileSizeCap capped = null;
+        try {
+            written = new CountingOutputStream(sink.open());
+            capped = new FileSizeCap(written, export.caps().maxFileBytes());
+            ExportResult result = engine.export(export.plan(), capped, listener, cancel);
+            if (!sink.commit(result)) return result;
+            metrics.completed(result.rows(), result.bytes(), result.elapsedNanos());
+            record(export, e -> e.withAction(AuditEvent.EXPORT_COMPLETED).withResult(result.rows(), result.bytes()));
+            return result;
+        } catch (ExportCancelledException e) {
+            sink.discard();
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            sink.discard();
+            RuntimeException failure = capped != null && capped.exceeded()
+                    // The same export would grow as large again: a failure for good, whatever the writer made of it.
+                    ? new ExportFailedException("file_too_large", capped.message(), false, null)
+                    : e instanceof IOException io
+                    ? new ExportFailedException("storage_error", "writing the export file failed: " + io.getMessage(), true, io)
+                    : (RuntimeException) e;
+            String code = sink.destinationFailed() ? "client_disconnected" : code(failure);
+            if (!(isTransient(failure) && export.retriedOnTransientFailure())) {
+                Long bytes = written == null ? null : written.count();
+                record(export, ev -> ev.withAction(AuditEvent.EXPORT_FAILED).withResult(null, bytes)
+                        .withProblem(code, message(failure, code)));
+            }
+            throw failure;
+        }
+    }
+
+    /**
+     * An export that failed before it could run (a job whose request today's catalog or permissions refuse): audited
+     * like any other failed export.
+     */
+    public void failedBeforeRun(AuditEvent event, String code, String message) {
+        audit.record(event.withAction(AuditEvent.EXPORT_FAILED).withProblem(code, message));
+    }
+
+    private void record(PreparedExport export, java.util.function.UnaryOperator<AuditEvent> outcome) {
+        AuditEvent event = export.auditEvent();
+        if (event != null) audit.record(outcome.apply(event));
+    }
+
+    /** The problem code an export's failure is reported and audited with. */
+    public static String code(RuntimeException e) {
+        if (e instanceof ExportFailedException f) return f.code();
+        if (e instanceof InvalidRequestException i) return i.code();
+        if (e instanceof SourceUnavailableException) return "source_unavailable";
+        return "internal_error";
+    }
+
+    /** Whether trying the same export again may succeed. */
+    public static boolean isTransient(RuntimeException e) {
+        return e instanceof ExportFailedException f ? f.isTransient() : e instanceof SourceUnavailableException;
+    }
+
+    private static String message(RuntimeException failure, String code) {
+        // An unexpected failure's message may name internals; the log has it, the audit trail a stable text.
+        return "internal_error".equals(code) ? "internal error; the server log has the details" : failure.getMessage();
+    }
+
+    /** The dataset and the principal's access to it, or the same refusal as for a dataset that does not exist. */
+    public Visible resolve(String name, Principal principal) {
+        AccessPolicy.Access view = access.forPrincipal(principal);
+        if (view.unrestricted()) return new Visible(registry.resolve(name), DatasetAccess.FULL);
+        boolean missing = name == null || name.isBlank();
+        if (!missing && view.sees(name)) {
+            try {
+                SourceRegistry.Dataset d = registry.resolve(name);
+                Optional<DatasetAccess> a = view.dataset(d.name(), d.table());
+                if (a.isPresent()) return new Visible(d, a.get());
+            } catch (InvalidRequestException unknown) {
+                // refused below, with the principal's choices only
+            }
+        }
+        List<String> names = datasetNames(principal);
+        String shown = missing ? null : name.length() > 80 ? name.substring(0, 77) + "..." : name;
+        throw new InvalidRequestException(missing ? "missing_dataset" : "unknown_dataset", "dataset",
+                (missing ? "dataset is required" : "unknown dataset '" + shown + "'") + "; available: "
+                        + (names.isEmpty() ? "(none)" : names.size() <= 30 ? String.join(", ", names)
+                        : String.join(", ", names.subList(0, 30)) + ", … (" + names.size() + " in all)"));
+    }
+
+    /** The names of the datasets {@code principal} may see, in the registry's order. */
+    public List<String> datasetNames(Principal principal) {
+        AccessPolicy.Access view = access.forPrincipal(principal);
+        List<String> names = new ArrayList<>();
+        for (String n : registry.datasetNames()) if (view.sees(n)) names.add(n);
+        return names;
+    }
+
+    /** Every dataset {@code principal} may see, with their access to it (datasets dropped meanwhile are skipped). */
+    public List<Visible> visibleDatasets(Principal principal) {
+        AccessPolicy.Access view = access.forPrincipal(principal);
+        List<Visible> result = new ArrayList<>();
+        for (String n : registry.datasetNames()) {
+            if (!view.sees(n)) continue;
+            SourceRegistry.Dataset d;
+            try {
+                d = registry.resolve(n);
+            } catch (InvalidRequestException droppedSinceListed) {
+                continue;
+            }
+            view.dataset(d.name(), d.table()).ifPresent(a -> result.add(new Visible(d, a)));
+        }
+        return result;
+    }
+}
