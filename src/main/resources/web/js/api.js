@@ -1,14 +1,24 @@
+// @ts-check
 // The API client: same-origin fetch with the session cookie, the CSRF token on every state-changing request,
 // problem+json turned into ApiError (with the request field at fault, e.g. "filters[1].value").
 
+/** @typedef {import('./types.js').Problem} Problem */
+
 export const API = '/api/v1';
+/** @type {string|null} */
 let csrfToken = null;
 
+/** @param {string|null} token the session's, sent as X-CSRF-Token; null when signed out */
 export function setCsrf(token) {
   csrfToken = token || null;
 }
 
+/** An answer other than 2xx, or none at all (status 0): the problem's detail is the message. */
 export class ApiError extends Error {
+  /**
+   * @param {number} status
+   * @param {Problem|null} problem
+   */
   constructor(status, problem) {
     super((problem && (problem.detail || problem.title)) || `HTTP ${status}`);
     this.status = status;
@@ -18,10 +28,19 @@ export class ApiError extends Error {
   }
 }
 
-/** Raw fetch: returns the Response whatever its status (callers that stream bodies need it). */
+/**
+ * Raw fetch: returns the Response whatever its status (callers that stream bodies need it).
+ * @param {string} method
+ * @param {string} path absolute, or relative to /api/v1
+ * @param {unknown} [body] sent as JSON
+ * @param {Record<string, string>} [headers]
+ * @returns {Promise<Response>}
+ */
 export async function request(method, path, body, headers = {}) {
+  /** @type {Record<string, string>} */
   const h = { Accept: 'application/json', ...headers };
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) h['X-CSRF-Token'] = csrfToken;
+  /** @type {RequestInit} */
   const init = { method, headers: h, credentials: 'same-origin', cache: 'no-store' };
   if (body !== undefined) {
     h['Content-Type'] = 'application/json';
@@ -39,7 +58,13 @@ export async function request(method, path, body, headers = {}) {
   return res;
 }
 
+/**
+ * The problem+json of a refused request as an ApiError.
+ * @param {Response} res
+ * @returns {Promise<ApiError>}
+ */
 export async function problemOf(res) {
+  /** @type {Problem|null} */
   let problem = null;
   try {
     const text = await res.text();
@@ -50,7 +75,14 @@ export async function problemOf(res) {
   return new ApiError(res.status, problem);
 }
 
-/** JSON in, JSON out; throws ApiError for every non-2xx answer. */
+/**
+ * JSON in, JSON out; throws ApiError for every non-2xx answer.
+ * @param {string} method
+ * @param {string} path
+ * @param {unknown} [body]
+ * @param {Record<string, string>} [headers]
+ * @returns {Promise<any>}
+ */
 export async function api(method, path, body, headers) {
   const res = await request(method, path, body, headers);
   if (!res.ok) throw await problemOf(res);
@@ -59,15 +91,23 @@ export async function api(method, path, body, headers) {
   return text ? JSON.parse(text) : null;
 }
 
+/** @param {string} path */
 export const get = (path) => api('GET', path);
+/** @param {string} path @param {unknown} [body] @param {Record<string, string>} [headers] */
 export const post = (path, body, headers) => api('POST', path, body, headers);
+/** @param {string} path */
 export const del = (path) => api('DELETE', path);
 
+/** @param {string} id @param {string} [suffix] "/download", "/events", ... */
 export function jobPath(id, suffix = '') {
   return `${API}/export/jobs/${encodeURIComponent(id)}${suffix}`;
 }
 
-/** The file name of a Content-Disposition header (RFC 6266: filename* wins). */
+/**
+ * The file name of a Content-Disposition header (RFC 6266: filename* wins).
+ * @param {string|null} header
+ * @returns {string|null}
+ */
 export function dispositionName(header) {
   if (!header) return null;
   const star = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(header);

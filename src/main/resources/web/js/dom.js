@@ -1,10 +1,35 @@
+// @ts-check
 // Small DOM helpers. Everything is built with createElement/textContent, never innerHTML: dataset values are
 // arbitrary text (the demo data is full of markup-looking strings) and must never become markup.
 
-/** h('tag.class#id', {attr: v, onclick: fn, dataset: {...}}, ...children) */
+/**
+ * What h() and append() take as children: nested lists are flattened, null/undefined/false left out.
+ * @typedef {Node|string|number|boolean|null|undefined|ChildList} Child
+ */
+/** @typedef {Array<Child>} ChildList */
+/** @typedef {Record<string, unknown>} Attrs */
+/**
+ * The tag of a spec: 'input#api-key.wide' → 'input', '.toast' → ''.
+ * @template {string} S
+ * @typedef {S extends `${infer T}#${string}` ? TagOf<T> : S extends `${infer T}.${string}` ? T : S} TagOf
+ */
+/**
+ * The element h(spec) makes: HTMLInputElement for 'input#x', HTMLElement (a div) for '.x'.
+ * @template {string} S
+ * @typedef {TagOf<S> extends keyof HTMLElementTagNameMap ? HTMLElementTagNameMap[TagOf<S>] : HTMLElement} ElementOf
+ */
+
+/**
+ * h('tag.class#id', {attr: v, onclick: fn, dataset: {...}}, ...children); the attributes may be left out.
+ * @template {string} S
+ * @param {S} spec
+ * @param {Attrs|Child} [attrs]
+ * @param {...Child} children
+ * @returns {ElementOf<S>}
+ */
 export function h(spec, attrs, ...children) {
   const m = /^([a-z0-9-]+)?((?:[.#][\w-]+)*)$/i.exec(spec);
-  const el = document.createElement((m && m[1]) || 'div');
+  const el = /** @type {any} */ (document.createElement((m && m[1]) || 'div'));
   if (m && m[2]) {
     for (const part of m[2].match(/[.#][\w-]+/g)) {
       if (part[0] === '.') el.classList.add(part.slice(1));
@@ -28,27 +53,51 @@ export function h(spec, attrs, ...children) {
   return el;
 }
 
+/**
+ * @template {Element} E
+ * @param {E} el
+ * @param {Child[]} children
+ * @returns {E}
+ */
 export function append(el, children) {
-  for (const c of children.flat(Infinity)) {
+  for (const c of /** @type {unknown[]} */ (children).flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
     el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
   return el;
 }
 
+/**
+ * @template {Node} N
+ * @param {N} el
+ * @returns {N}
+ */
 export function clear(el) {
   while (el.firstChild) el.removeChild(el.firstChild);
   return el;
 }
 
+/**
+ * The first element matching a selector, or null.
+ * @param {string} sel
+ * @param {ParentNode} [root]
+ * @returns {HTMLElement|null}
+ */
 export const $ = (sel, root = document) => root.querySelector(sel);
+/**
+ * @param {string} sel
+ * @param {ParentNode} [root]
+ * @returns {HTMLElement[]}
+ */
 export const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
 
 const intFmt = new Intl.NumberFormat('en-US');
+/** @param {number|null|undefined} n */
 export function fmtInt(n) {
   return n === null || n === undefined ? '—' : intFmt.format(n);
 }
 
+/** @param {number|null|undefined} n */
 export function fmtBytes(n) {
   if (n === null || n === undefined) return '—';
   if (n < 1024) return `${n} B`;
@@ -58,6 +107,7 @@ export function fmtBytes(n) {
   return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
 }
 
+/** @param {number|null|undefined} ms */
 export function fmtDuration(ms) {
   if (ms === null || ms === undefined || Number.isNaN(ms)) return '—';
   if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
@@ -68,7 +118,11 @@ export function fmtDuration(ms) {
   return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
 }
 
-/** "in 23h 59m", "in 4m 10s", "expired" */
+/**
+ * "in 23h 59m", "in 4m 10s", "expired"
+ * @param {string|null|undefined} iso
+ * @param {number} [now]
+ */
 export function fmtCountdown(iso, now = Date.now()) {
   if (!iso) return '—';
   const left = Date.parse(iso) - now;
@@ -82,6 +136,7 @@ export function fmtCountdown(iso, now = Date.now()) {
   return `in ${Math.floor(hh / 24)}d ${hh % 24}h`;
 }
 
+/** @param {string|null|undefined} iso @param {number} [now] */
 export function fmtAgo(iso, now = Date.now()) {
   if (!iso) return '—';
   const s = Math.round((now - Date.parse(iso)) / 1000);
@@ -94,6 +149,7 @@ export function fmtAgo(iso, now = Date.now()) {
   return new Date(iso).toLocaleDateString();
 }
 
+/** @param {string|null|undefined} iso */
 export function fmtTime(iso) {
   if (!iso) return '—';
   const d = new Date(iso);
@@ -101,7 +157,7 @@ export function fmtTime(iso) {
     hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
 
-/** A value of a dataset row as text for a table cell. */
+/** A value of a dataset row as text for a table cell. @param {unknown} v */
 export function cellText(v) {
   if (v === null || v === undefined) return '';
   if (typeof v === 'object') return JSON.stringify(v);

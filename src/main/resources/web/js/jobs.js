@@ -1,3 +1,4 @@
+// @ts-check
 // Live job state: one EventSource per active job (a few at most: browsers allow ~6 connections per host over
 // HTTP/1.1, and the page still needs some for its own requests), polling for the rest. Every change is
 // published to subscribers, and the jobs this browser started are followed to the end for the notification
@@ -5,21 +6,37 @@
 import { get, jobPath } from './api.js';
 import { TERMINAL, toast } from './ui.js';
 
+/** @typedef {import('./types.js').Job} Job */
+/** @typedef {import('./types.js').LiveJob} LiveJob */
+/** @typedef {import('./types.js').JobUpdate} JobUpdate */
+/** A job this browser started: followed to its end for the notice and, if asked, the download. @typedef {{ auto: boolean, dataset: string, format: string }} Mine */
+
 const MAX_STREAMS = 3;
 const POLL_MS = 2000;
+/** @type {Map<string, LiveJob>} */
 const known = new Map();
+/** @type {Map<string, EventSource>} */
 const streams = new Map();
+/** @type {Set<string>} */
 const polled = new Set();
+/** @type {Set<(job: LiveJob) => void>} */
 const listeners = new Set();
+/** @type {ReturnType<typeof setTimeout>|null} */
 let pollTimer = null;
 
+/**
+ * Calls fn with every change of a job; returns what stops it.
+ * @param {(job: LiveJob) => void} fn
+ * @returns {() => void}
+ */
 export function onJob(fn) {
   listeners.add(fn);
   return () => listeners.delete(fn);
 }
 
+/** @param {JobUpdate} update */
 function publish(update) {
-  const merged = { ...(known.get(update.id) || {}), ...update };
+  const merged = /** @type {LiveJob} */ ({ ...(known.get(update.id) || {}), ...update });
   known.set(update.id, merged);
   for (const fn of listeners) {
     try { fn(merged); } catch (e) { console.error(e); }
@@ -28,7 +45,10 @@ function publish(update) {
   return merged;
 }
 
-/** Follow a job until it ends (no-op for ended or already followed jobs). */
+/**
+ * Follow a job until it ends (no-op for ended or already followed jobs).
+ * @param {Job} job
+ */
 export function watch(job) {
   known.set(job.id, { ...(known.get(job.id) || {}), ...job });
   if (TERMINAL.has(job.status) || streams.has(job.id) || polled.has(job.id)) return;
@@ -46,9 +66,11 @@ export function stopAll() {
   known.clear();
 }
 
+/** @param {string} id */
 function openStream(id) {
   const es = new EventSource(jobPath(id, '/events'));
   streams.set(id, es);
+  /** @param {MessageEvent} e @returns {any} */
   const data = (e) => { try { return JSON.parse(e.data); } catch (x) { return null; } };
   es.addEventListener('status', e => {
     const job = data(e);
@@ -81,6 +103,7 @@ function openStream(id) {
   });
 }
 
+/** @param {string} id */
 function closeStream(id) {
   const es = streams.get(id);
   if (es) es.close();
@@ -114,14 +137,21 @@ function schedulePoll() {
 
 const MINE_KEY = 'freight.mine';
 
+/** @returns {Record<string, Mine>} */
 function mine() {
   try { return JSON.parse(sessionStorage.getItem(MINE_KEY) || '{}'); } catch (e) { return {}; }
 }
 
+/** @param {Record<string, Mine>} m */
 function saveMine(m) {
   sessionStorage.setItem(MINE_KEY, JSON.stringify(m));
 }
 
+/**
+ * A job started from this page: notify when it ends, and download its file then if autoDownload.
+ * @param {Job} job
+ * @param {boolean} autoDownload
+ */
 export function rememberMine(job, autoDownload) {
   const m = mine();
   m[job.id] = { auto: !!autoDownload, dataset: job.dataset, format: job.format };
@@ -139,12 +169,14 @@ export function resumeMine() {
   }
 }
 
+/** @param {string} id */
 function forget(id) {
   const m = mine();
   delete m[id];
   saveMine(m);
 }
 
+/** @param {LiveJob} job */
 function finished(job) {
   const m = mine();
   const entry = m[job.id];
@@ -168,6 +200,7 @@ function finished(job) {
   }
 }
 
+/** @param {string} url */
 export function startDownload(url) {
   const a = document.createElement('a');
   a.href = url;
@@ -178,6 +211,7 @@ export function startDownload(url) {
   a.remove();
 }
 
+/** @param {string} title @param {string} body */
 function systemNotification(title, body) {
   // Only when the user allowed it earlier (asked from the new-export dialog); the toast is the main signal.
   if (!('Notification' in window) || Notification.permission !== 'granted' || document.visibilityState === 'visible') return;

@@ -1,5 +1,13 @@
-// Shared widgets: toasts, the confirmation dialog, status badges and progress bars.
-import { h, $, fmtInt } from './dom.js';
+// @ts-check
+// Shared widgets: the page area, toasts, the confirmation dialog, status badges, progress bars and the clocks.
+import { h, $, $$, clear, fmtInt, fmtDuration, fmtCountdown, fmtAgo } from './dom.js';
+
+/** @typedef {import('./types.js').Job} Job */
+/** @typedef {import('./types.js').JobStatus} JobStatus */
+/**
+ * A toast's button (onClick) or link (href).
+ * @typedef {{ label: string, href?: string, download?: boolean, onClick?: () => void }} ToastAction
+ */
 
 export const STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled', 'expired'];
 export const TERMINAL = new Set(['completed', 'failed', 'cancelled', 'expired']);
@@ -10,7 +18,15 @@ const VISIBLE = 3;
 const VISIBLE_NARROW = 1;
 const KEPT = 20;
 const narrow = window.matchMedia('(max-width: 720px)');
+/** @type {{ box: HTMLElement, list: HTMLElement, more: HTMLButtonElement }|null} */
 let parts = null;
+/** @type {WeakMap<Element, ReturnType<typeof setTimeout>>} */
+const toastTimers = new WeakMap();
+
+/** Shows a view's page in place of the current one. @param {HTMLElement} page */
+export function showPage(page) {
+  clear($('#main')).append(page);
+}
 
 function toastParts() {
   if (parts && parts.box.isConnected) return parts;
@@ -30,7 +46,7 @@ function toastParts() {
 
 function layoutToasts() {
   const { box, list, more } = toastParts();
-  const toasts = Array.from(list.children);
+  const toasts = /** @type {HTMLElement[]} */ (Array.from(list.children));
   const limit = narrow.matches ? VISIBLE_NARROW : VISIBLE;
   if (toasts.length <= limit) box.classList.remove('expanded');
   const expanded = box.classList.contains('expanded');
@@ -40,10 +56,15 @@ function layoutToasts() {
   more.setAttribute('aria-expanded', String(expanded));
 }
 
+/**
+ * A notice at the corner of the page; kind "ok", "error" or "info"; timeout in ms (0: until dismissed).
+ * @param {{ title: string, text?: string, kind?: string, actions?: ToastAction[], timeout?: number }} notice
+ * @returns {HTMLElement}
+ */
 export function toast({ title, text, kind = 'info', actions = [], timeout = 8000 }) {
   const { list } = toastParts();
   const key = JSON.stringify([kind, title, text || '', actions.map(a => [a.label, a.href || ''])]);
-  const same = Array.from(list.children).find(t => t.dataset.key === key);
+  const same = /** @type {HTMLElement[]} */ (Array.from(list.children)).find(t => t.dataset.key === key);
   if (same) {
     const count = Number(same.dataset.count) + 1;
     same.dataset.count = String(count);
@@ -68,16 +89,21 @@ export function toast({ title, text, kind = 'info', actions = [], timeout = 8000
   return el;
 }
 
+/** @param {HTMLElement} el @param {number} timeout */
 function restartTimer(el, timeout) {
-  clearTimeout(el.toastTimer);
-  if (timeout) el.toastTimer = setTimeout(() => el.remove(), timeout);
+  clearTimeout(toastTimers.get(el));
+  if (timeout) toastTimers.set(el, setTimeout(() => el.remove(), timeout));
 }
 
+/** @param {JobStatus} status */
 export function badge(status) {
   return h('span.badge', { class: `st-${status}`, dataset: { status } }, status);
 }
 
-/** A progress bar: determinate when the total is known, striped while running without one. */
+/**
+ * A progress bar: determinate when the total is known, striped while running without one.
+ * @param {Job} job
+ */
 export function progressBar(job) {
   const pct = job.progress === null || job.progress === undefined ? null : Math.round(job.progress * 1000) / 10;
   const bar = h('div.bar');
@@ -90,6 +116,7 @@ export function progressBar(job) {
   return wrap;
 }
 
+/** @param {Job} job */
 export function rowsText(job) {
   if (job.status === 'completed' || job.status === 'expired') return `${fmtInt(job.row_count ?? job.processed_rows)} rows`;
   if (job.total_rows !== null && job.total_rows !== undefined) {
@@ -98,12 +125,36 @@ export function rowsText(job) {
   return `${fmtInt(job.processed_rows)} rows`;
 }
 
+/** @param {Job} job */
 export function pctText(job) {
   if (job.progress === null || job.progress === undefined) return '';
   return `${Math.floor(job.progress * 100)}%`;
 }
 
-/** A modal yes/no question; resolves true when confirmed. */
+/**
+ * How long a job ran, or has been running; null before it started or when it ended without a finish time.
+ * @param {Job} job
+ * @returns {number|null}
+ */
+export function durationMs(job) {
+  if (!job.started_at) return null;
+  const end = job.completed_at ? Date.parse(job.completed_at) : (TERMINAL.has(job.status) ? null : Date.now());
+  return end === null ? null : end - Date.parse(job.started_at);
+}
+
+/** Once a second: countdowns, running durations and "x min ago". */
+export function refreshClocks() {
+  const now = Date.now();
+  $$('[data-expires]').forEach(el => { el.textContent = fmtCountdown(el.dataset.expires, now); });
+  $$('[data-since]').forEach(el => { el.textContent = fmtDuration(now - Date.parse(el.dataset.since)); });
+  $$('[data-ago]').forEach(el => { el.textContent = fmtAgo(el.dataset.ago, now); });
+}
+
+/**
+ * A modal yes/no question; resolves true when confirmed.
+ * @param {{ title: string, text: string, confirm?: string, danger?: boolean }} question
+ * @returns {Promise<boolean>}
+ */
 export function confirmDialog({ title, text, confirm = 'Confirm', danger = false }) {
   return new Promise(resolve => {
     const dlg = h('dialog.modal.confirm', { id: 'confirm-dialog' },
@@ -122,7 +173,10 @@ export function confirmDialog({ title, text, confirm = 'Confirm', danger = false
   });
 }
 
-/** Shows a text (a signed link) that could not be put on the clipboard, ready to copy by hand. */
+/**
+ * Shows a text (a signed link) that could not be put on the clipboard, ready to copy by hand.
+ * @param {{ title: string, text: string, note?: string }} shown
+ */
 export function showText({ title, text, note }) {
   const input = h('input.mono', { type: 'text', readonly: true, value: text, id: 'shown-text' });
   const dlg = h('dialog.modal', { id: 'text-dialog' },
