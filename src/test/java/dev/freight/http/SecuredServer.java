@@ -90,7 +90,8 @@ final class SecuredServer implements AutoCloseable {
         JobSettings jobSettings = new JobSettings(2, Duration.ofSeconds(10), Duration.ofMillis(200),
                 Duration.ofMillis(100), Duration.ofMillis(200), 3, Duration.ofHours(1), Duration.ofDays(1), false,
                 Duration.ofSeconds(2));
-        ExportService exports = new ExportService(TestSources.registry(), AccessPolicy.unrestricted(), limits, AuditLog.NONE, new ExportMetrics(registry), ExportService.Settings.DEFAULTS);
+        ExportService exports = new ExportService(TestSources.registry(), AccessPolicy.unrestricted(), limits, AuditLog.NONE, new ExportMetrics(registry),
+                new ExportService.Settings(config.exports().defaultFormat(), config.exports().pdfMaxRows()));
         workers = new WorkerPool(store, files, exports, jobSettings, Clock.systemUTC());
         workers.start();
         jobs = new JobService(store, files, exports, jobSettings, workers);
