@@ -1,8 +1,9 @@
 package dev.freight.auth;
 
 import dev.freight.job.JdbcJobStore;
+import dev.freight.store.JobStoreDatabase;
+import dev.freight.store.JobStoreMigrations;
 import dev.freight.testing.TestDatabases;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,8 +36,8 @@ class ApiKeyFingerprintMigrationTest {
         String password = database.equals("h2") ? "" : null;
         if (database.equals("postgresql")) TestDatabases.execute(TestDatabases.postgres(), "CREATE SCHEMA " + schema);
         try {
-            Flyway.configure().dataSource(url, user, password).locations("classpath:db/jobstore/" + database)
-                    .table("freight_schema_history").target("7").load().migrate();
+            JobStoreMigrations.configure(JobStoreDatabase.Kind.ofUrl(url)).dataSource(url, user, password).target("7")
+                    .load().migrate();
             String key = ApiKeys.newKey();
             try (Connection c = DriverManager.getConnection(url, user, password); PreparedStatement s = c.prepareStatement(
                     "INSERT INTO api_key (id, name, role, key_sha256, created_at) VALUES ('key_old', 'olga', 'user', ?, ?)")) {
