@@ -8,7 +8,7 @@ import dev.freight.auth.Principal;
 import dev.freight.auth.StoredApiKeys;
 import dev.freight.query.ExportRequest;
 import dev.freight.query.ExportRequestJson;
-import dev.freight.testing.TestDatabases;
+import dev.freight.testing.ScratchDatabase;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,11 +36,8 @@ class JobStoreUpgradeTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
     void aJobStoreTheFormerMigrationsMadeOpensWithItsJobsKeysAndAuditTrail(String database) throws Exception {
-        String schema = TestDatabases.runId() + "_upgrade";
-        String url = database.equals("h2") ? "jdbc:h2:file:" + dir.resolve("jobs")
-                : TestDatabases.postgres().replaceAll("currentSchema=[^&]*", "currentSchema=" + schema);
-        if (database.equals("postgresql")) TestDatabases.execute(TestDatabases.postgres(), "CREATE SCHEMA " + schema);
-        try {
+        try (ScratchDatabase db = ScratchDatabase.create(database, dir)) {
+            String url = db.url();
             Flyway.configure().dataSource(url, null, null).locations("classpath:db/jobstore-legacy/" + database)
                     .table("freight_schema_history").load().migrate();
             String oldKey = ApiKeys.newKey();
@@ -90,10 +87,6 @@ class JobStoreUpgradeTest {
                 AuditLog.Page before = audit.find(new AuditLog.Query(null, null, null, null, null, null,
                         page.nextCursor(), 10));
                 assertThat(before.events()).extracting(AuditEvent::principal).containsExactly("olga");
-            }
-        } finally {
-            if (database.equals("postgresql")) {
-                TestDatabases.execute(TestDatabases.postgres(), "DROP SCHEMA " + schema + " CASCADE");
             }
         }
     }

@@ -1,6 +1,6 @@
 package dev.freight.store;
 
-import dev.freight.testing.TestDatabases;
+import dev.freight.testing.ScratchDatabase;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.exception.FlywayValidateException;
@@ -36,21 +36,18 @@ class JobStoreMigrationsTest {
 
     @TempDir
     Path dir;
-    private final List<String> schemas = new ArrayList<>();
+    private final List<ScratchDatabase> databases = new ArrayList<>();
 
     @AfterEach
-    void dropSchemas() {
-        for (String schema : schemas) TestDatabases.execute(TestDatabases.postgres(), "DROP SCHEMA " + schema + " CASCADE");
+    void drop() {
+        databases.forEach(ScratchDatabase::close);
     }
 
     /** A new, empty job-store database of this kind. */
     String emptyDatabase(JobStoreDatabase.Kind kind) {
-        String name = "s" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        if (kind == JobStoreDatabase.Kind.H2) return "jdbc:h2:file:" + dir.resolve(name);
-        String schema = TestDatabases.runId() + "_" + name;
-        TestDatabases.execute(TestDatabases.postgres(), "CREATE SCHEMA " + schema);
-        schemas.add(schema);
-        return TestDatabases.postgres().replaceAll("currentSchema=[^&]*", "currentSchema=" + schema);
+        ScratchDatabase db = ScratchDatabase.create(kind.id(), dir);
+        databases.add(db);
+        return db.url();
     }
 
     static Flyway legacy(JobStoreDatabase.Kind kind, String url) {
