@@ -20,7 +20,7 @@ public interface AuditLog {
 
     /**
      * Which events to read: null criteria match everything; {@code from} is inclusive, {@code to} exclusive;
-     * {@code cursor} is the {@code nextCursor} of the previous page (an invalid one throws IllegalArgumentException).
+     * {@code cursor} is the {@code nextCursor} of the previous page (an invalid one throws InvalidRequestException {@code invalid_cursor}).
      */
     record Query(String principal, String action, String dataset, String jobId, Instant from, Instant to, String cursor,
                  int limit) {

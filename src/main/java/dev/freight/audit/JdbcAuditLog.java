@@ -3,24 +3,22 @@ package dev.freight.audit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.freight.store.PageCursor;
+import dev.freight.store.StoreSql;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+
+import static dev.freight.store.StoreSql.utc;
 
 /** The audit log in the job store's {@code audit_event} table (migration V5), on H2 or PostgreSQL. */
 public final class JdbcAuditLog implements AuditLog {
@@ -29,11 +27,12 @@ public final class JdbcAuditLog implements AuditLog {
     private static final String COLUMNS = "id, at, principal, role, action, job_id, dataset, format, columns, filters, "
             + "row_count, bytes, client_address, code, detail";
 
-    private final DataSource pool;
+    /** Reading (unlike recording) may fail loudly: answered like any job store outage (503). */
+    private final StoreSql sql;
     private final Clock clock;
 
     public JdbcAuditLog(DataSource pool, Clock clock) {
-        this.pool = pool;
+        this.sql = new StoreSql(pool, "audit log");
         this.clock = clock;
     }
 
@@ -45,25 +44,14 @@ public final class JdbcAuditLog implements AuditLog {
     public void record(AuditEvent event) {
         // Microseconds: what both databases keep, so a cursor made from a stored row matches it exactly.
         Instant at = (event.at() != null ? event.at() : clock.instant()).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
-        String sql = "INSERT INTO audit_event (at, principal, role, action, job_id, dataset, format, columns, filters, "
-                + "row_count, bytes, client_address, code, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            s.setObject(1, at.atOffset(ZoneOffset.UTC));
-            s.setString(2, cut(event.principal(), 200));
-            s.setString(3, cut(event.role(), 100));
-            s.setString(4, event.action());
-            s.setString(5, cut(event.jobId(), 40));
-            s.setString(6, cut(event.dataset(), 300));
-            s.setString(7, cut(event.format(), 20));
-            s.setString(8, JSON.writeValueAsString(event.columns()));
-            s.setString(9, JSON.writeValueAsString(event.filters()));
-            setLong(s, 10, event.rowCount());
-            setLong(s, 11, event.bytes());
-            s.setString(12, cut(event.clientAddress(), 100));
-            s.setString(13, cut(event.code(), 64));
-            s.setString(14, cut(event.detail(), 2000));
-            s.executeUpdate();
-        } catch (SQLException | JsonProcessingException | RuntimeException e) {
+        try {
+            sql.update("INSERT INTO audit_event (at, principal, role, action, job_id, dataset, format, columns, filters, "
+                            + "row_count, bytes, client_address, code, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    utc(at), cut(event.principal(), 200), cut(event.role(), 100), event.action(), cut(event.jobId(), 40),
+                    cut(event.dataset(), 300), cut(event.format(), 20), JSON.writeValueAsString(event.columns()),
+                    JSON.writeValueAsString(event.filters()), event.rowCount(), event.bytes(),
+                    cut(event.clientAddress(), 100), cut(event.code(), 64), cut(event.detail(), 2000));
+        } catch (JsonProcessingException | RuntimeException e) {
             // The export already happened or was refused; losing its record is bad, failing the caller is worse.
             LOG.warn("audit event {} by {} (job {}) could not be recorded: {}", event.action(), event.principal(),
                     event.jobId(), e.getMessage());
@@ -72,41 +60,26 @@ public final class JdbcAuditLog implements AuditLog {
 
     @Override
     public Page find(Query q) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM audit_event WHERE 1 = 1");
+        StringBuilder select = new StringBuilder("SELECT " + COLUMNS + " FROM audit_event WHERE 1 = 1");
         List<Object> params = new ArrayList<>();
-        criterion(sql, params, "principal = ?", q.principal());
-        criterion(sql, params, "action = ?", q.action());
-        criterion(sql, params, "dataset = ?", q.dataset());
-        criterion(sql, params, "job_id = ?", q.jobId());
-        criterion(sql, params, "at >= ?", q.from() == null ? null : q.from().atOffset(ZoneOffset.UTC));
-        criterion(sql, params, "at < ?", q.to() == null ? null : q.to().atOffset(ZoneOffset.UTC));
+        criterion(select, params, "principal = ?", q.principal());
+        criterion(select, params, "action = ?", q.action());
+        criterion(select, params, "dataset = ?", q.dataset());
+        criterion(select, params, "job_id = ?", q.jobId());
+        criterion(select, params, "at >= ?", utc(q.from()));
+        criterion(select, params, "at < ?", utc(q.to()));
         if (q.cursor() != null) {
-            Cursor c = Cursor.decode(q.cursor());
-            OffsetDateTime at = c.at().atOffset(ZoneOffset.UTC);
-            sql.append(" AND (at < ? OR (at = ? AND id < ?))");
-            params.add(at);
-            params.add(at);
-            params.add(c.id());
+            PageCursor after = PageCursor.decode(q.cursor());
+            select.append(" AND (at < ? OR (at = ? AND id < ?))");
+            params.add(utc(after.at()));
+            params.add(utc(after.at()));
+            params.add(after.numericId());
         }
-        sql.append(" ORDER BY at DESC, id DESC LIMIT ?");
+        select.append(" ORDER BY at DESC, id DESC LIMIT ?");
         params.add(q.limit() + 1);
-        List<AuditEvent> events = new ArrayList<>();
-        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < params.size(); i++) s.setObject(i + 1, params.get(i));
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) events.add(read(rs));
-            }
-        } catch (SQLException e) {
-            // Reading (unlike recording) may fail loudly: answered like any job store outage (503).
-            throw new dev.freight.store.StoreException("job store (audit log): " + e.getMessage(), e);
-        }
-        String next = null;
-        if (events.size() > q.limit()) {
-            events = events.subList(0, q.limit());
-            AuditEvent last = events.get(q.limit() - 1);
-            next = new Cursor(last.at(), last.id()).encode();
-        }
-        return new Page(events, next);
+        PageCursor.Page<AuditEvent> page = PageCursor.page(sql.query(select.toString(), JdbcAuditLog::read,
+                params.toArray()), q.limit(), e -> new PageCursor(e.at(), Long.toString(e.id())));
+        return new Page(page.rows(), page.nextCursor());
     }
 
     private static void criterion(StringBuilder sql, List<Object> params, String condition, Object value) {
@@ -119,7 +92,7 @@ public final class JdbcAuditLog implements AuditLog {
         return new AuditEvent(rs.getLong("id"), rs.getObject("at", OffsetDateTime.class).toInstant(),
                 rs.getString("principal"), rs.getString("role"), rs.getString("action"), rs.getString("job_id"),
                 rs.getString("dataset"), rs.getString("format"), columns(rs.getString("columns")),
-                filters(rs.getString("filters")), longOrNull(rs, "row_count"), longOrNull(rs, "bytes"),
+                filters(rs.getString("filters")), StoreSql.longOrNull(rs, "row_count"), StoreSql.longOrNull(rs, "bytes"),
                 rs.getString("client_address"), rs.getString("code"), rs.getString("detail"));
     }
 
@@ -141,39 +114,8 @@ public final class JdbcAuditLog implements AuditLog {
         }
     }
 
-    private static Long longOrNull(ResultSet rs, String column) throws SQLException {
-        long v = rs.getLong(column);
-        return rs.wasNull() ? null : v;
-    }
-
-    private static void setLong(PreparedStatement s, int index, Long value) throws SQLException {
-        if (value == null) s.setNull(index, Types.BIGINT);
-        else s.setLong(index, value);
-    }
-
     private static String cut(String s, int max) {
         if (s == null || s.length() <= max) return s;
         return s.substring(0, max - 3) + "...";
-    }
-
-    /** Position after the last event of a page; opaque to clients, a tampered one is refused. */
-    record Cursor(Instant at, long id) {
-        String encode() {
-            String raw = at.getEpochSecond() + "." + at.getNano() + ":" + id;
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
-        }
-
-        static Cursor decode(String cursor) {
-            try {
-                String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-                int dot = raw.indexOf('.');
-                int colon = raw.indexOf(':');
-                Instant at = Instant.ofEpochSecond(Long.parseLong(raw.substring(0, dot)),
-                        Long.parseLong(raw.substring(dot + 1, colon)));
-                return new Cursor(at, Long.parseLong(raw.substring(colon + 1)));
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("invalid cursor");
-            }
-        }
     }
 }

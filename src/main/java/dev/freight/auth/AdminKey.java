@@ -1,6 +1,7 @@
 package dev.freight.auth;
 
 import dev.freight.store.StoreException;
+import dev.freight.store.StoreSql;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,15 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.Objects;
@@ -123,43 +118,28 @@ public final class AdminKey implements ApiKeyCheck {
         String key = ApiKeys.newKey();
         byte[] hash = sha256(key);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        int updated;
-        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(
-                "UPDATE node_admin_key SET key_sha256 = ?, created_at = ? WHERE id = 1")) {
-            s.setString(1, HexFormat.of().formatHex(hash));
-            s.setObject(2, now.atOffset(ZoneOffset.UTC));
-            updated = s.executeUpdate();
-        } catch (SQLException e) {
-            throw failure(e);
-        }
+        int updated = sql(pool).update("UPDATE node_admin_key SET key_sha256 = ?, created_at = ? WHERE id = 1",
+                HexFormat.of().formatHex(hash), StoreSql.utc(now));
         if (updated == 0 && !insert(pool, hash, now)) return rotate(pool, clock);
         return key;
     }
 
     /** The job store's admin key, if a node has made one. */
     public static Optional<Stored> stored(DataSource pool) {
-        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT key_sha256, created_at FROM node_admin_key WHERE id = 1");
-             ResultSet rs = s.executeQuery()) {
-            if (!rs.next()) return Optional.empty();
-            return Optional.of(new Stored(HexFormat.of().parseHex(rs.getString("key_sha256").trim()),
-                    rs.getObject("created_at", OffsetDateTime.class).toInstant()));
-        } catch (SQLException e) {
-            throw failure(e);
-        }
+        return sql(pool).queryOne("SELECT key_sha256, created_at FROM node_admin_key WHERE id = 1",
+                rs -> new Stored(HexFormat.of().parseHex(rs.getString("key_sha256").trim()),
+                        StoreSql.instant(rs, "created_at")));
     }
 
     /** Stores the first admin key; false when a row is there already (another node was first). */
     private static boolean insert(DataSource pool, byte[] hash, Instant createdAt) {
-        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(
-                "INSERT INTO node_admin_key (id, key_sha256, created_at) VALUES (1, ?, ?)")) {
-            s.setString(1, HexFormat.of().formatHex(hash));
-            s.setObject(2, createdAt.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC));
-            s.executeUpdate();
+        try {
+            sql(pool).update("INSERT INTO node_admin_key (id, key_sha256, created_at) VALUES (1, ?, ?)",
+                    HexFormat.of().formatHex(hash), StoreSql.utc(createdAt.truncatedTo(ChronoUnit.MICROS)));
             return true;
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             if (stored(pool).isPresent()) return false;
-            throw failure(e);
+            throw e;
         }
     }
 
@@ -239,7 +219,7 @@ public final class AdminKey implements ApiKeyCheck {
         }
     }
 
-    private static StoreException failure(SQLException e) {
-        return new StoreException("job store (admin key): " + e.getMessage(), e);
+    private static StoreSql sql(DataSource pool) {
+        return new StoreSql(pool, "admin key");
     }
 }

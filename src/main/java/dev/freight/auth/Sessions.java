@@ -1,17 +1,11 @@
 package dev.freight.auth;
 
-import dev.freight.store.StoreException;
+import dev.freight.store.StoreSql;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -41,12 +35,13 @@ public final class Sessions {
     public record Created(String cookie, Session session) {
     }
 
-    private final DataSource pool;
+    /** Null when disabled. A failure is a job store problem, answered as one (503 over HTTP), not as no session. */
+    private final StoreSql sql;
     private final Clock clock;
     private final Duration ttl;
 
     public Sessions(DataSource pool, Clock clock, Duration ttl) {
-        this.pool = pool;
+        this.sql = pool == null ? null : new StoreSql(pool, "sessions");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ttl = Objects.requireNonNull(ttl, "ttl");
         if (ttl.isNegative() || ttl.isZero()) throw new IllegalArgumentException("session ttl must be positive");
@@ -58,7 +53,7 @@ public final class Sessions {
     }
 
     public boolean enabled() {
-        return pool != null;
+        return sql != null;
     }
 
     public Duration ttl() {
@@ -71,9 +66,9 @@ public final class Sessions {
         String cookie = randomToken();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Session s = new Session(sha256Hex(cookie), keySha256Hex, randomToken(), now, now.plus(ttl));
-        update("INSERT INTO ui_session (id_sha256, key_sha256, csrf_token, created_at, expires_at, last_seen_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?)", s.idSha256(), s.keySha256(), s.csrfToken(), utc(now),
-                utc(s.expiresAt()), utc(now));
+        sql.update("INSERT INTO ui_session (id_sha256, key_sha256, csrf_token, created_at, expires_at, last_seen_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?)", s.idSha256(), s.keySha256(), s.csrfToken(), StoreSql.utc(now),
+                StoreSql.utc(s.expiresAt()), StoreSql.utc(now));
         return new Created(cookie, s);
     }
 
@@ -82,26 +77,23 @@ public final class Sessions {
         if (!enabled() || cookie == null || !TOKEN.matcher(cookie).matches()) return Optional.empty();
         String id = sha256Hex(cookie);
         Instant now = clock.instant();
-        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT key_sha256, csrf_token, created_at, expires_at, last_seen_at FROM ui_session WHERE id_sha256 = ?")) {
-            s.setString(1, id);
-            try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) return Optional.empty();
-                Session session = new Session(id, rs.getString("key_sha256").trim(), rs.getString("csrf_token"),
-                        instant(rs, "created_at"), instant(rs, "expires_at"));
-                Instant lastSeen = instant(rs, "last_seen_at");
-                if (!now.isBefore(session.expiresAt())) {
-                    deleteById(id);
-                    return Optional.empty();
-                }
-                if (lastSeen == null || lastSeen.plus(TOUCH_EVERY).isBefore(now)) {
-                    update("UPDATE ui_session SET last_seen_at = ? WHERE id_sha256 = ?", utc(now), id);
-                }
-                return Optional.of(session);
-            }
-        } catch (SQLException e) {
-            throw failure(e);
+        record Found(Session session, Instant lastSeen) {
         }
+        Optional<Found> found = sql.queryOne("SELECT key_sha256, csrf_token, created_at, expires_at, last_seen_at "
+                + "FROM ui_session WHERE id_sha256 = ?", rs -> new Found(new Session(id, rs.getString("key_sha256").trim(),
+                rs.getString("csrf_token"), StoreSql.instant(rs, "created_at"), StoreSql.instant(rs, "expires_at")),
+                StoreSql.instant(rs, "last_seen_at")), id);
+        if (found.isEmpty()) return Optional.empty();
+        Session session = found.get().session();
+        Instant lastSeen = found.get().lastSeen();
+        if (!now.isBefore(session.expiresAt())) {
+            deleteById(id);
+            return Optional.empty();
+        }
+        if (lastSeen == null || lastSeen.plus(TOUCH_EVERY).isBefore(now)) {
+            sql.update("UPDATE ui_session SET last_seen_at = ? WHERE id_sha256 = ?", StoreSql.utc(now), id);
+        }
+        return Optional.of(session);
     }
 
     /** Ends the session of this cookie value; whether there was one. */
@@ -113,24 +105,15 @@ public final class Sessions {
     /** Deletes every expired session; the number deleted. Safe on every node at once. */
     public int purgeExpired() {
         if (!enabled()) return 0;
-        return update("DELETE FROM ui_session WHERE expires_at <= ?", utc(clock.instant()));
+        return sql.update("DELETE FROM ui_session WHERE expires_at <= ?", StoreSql.utc(clock.instant()));
     }
 
     private boolean deleteById(String id) {
-        return update("DELETE FROM ui_session WHERE id_sha256 = ?", id) > 0;
+        return sql.update("DELETE FROM ui_session WHERE id_sha256 = ?", id) > 0;
     }
 
     private void requireEnabled() {
         if (!enabled()) throw new IllegalStateException("sessions are not enabled on this server");
-    }
-
-    private int update(String sql, Object... params) {
-        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) s.setObject(i + 1, params[i]);
-            return s.executeUpdate();
-        } catch (SQLException e) {
-            throw failure(e);
-        }
     }
 
     /** 32 random bytes, base64url without padding (43 characters). */
@@ -140,19 +123,5 @@ public final class Sessions {
 
     private static String sha256Hex(String s) {
         return HexFormat.of().formatHex(AdminKey.sha256(s));
-    }
-
-    private static OffsetDateTime utc(Instant i) {
-        return i.atOffset(ZoneOffset.UTC);
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
-    }
-
-    /** A job store problem, answered as one (503 over HTTP), not as a missing session. */
-    private static StoreException failure(Exception e) {
-        return new StoreException("job store (sessions): " + e.getMessage(), e);
     }
 }

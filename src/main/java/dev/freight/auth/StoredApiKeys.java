@@ -1,19 +1,14 @@
 package dev.freight.auth;
 
-import dev.freight.store.StoreException;
+import dev.freight.store.StoreSql;
 
 import javax.sql.DataSource;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +21,7 @@ import java.util.Optional;
  */
 public final class StoredApiKeys {
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String COLUMNS = "id, name, role, attributes, created_at, revoked_at, last_used_at";
 
     /** One stored key, without its hash (nothing outside this class needs it). */
     public record Entry(String id, Principal principal, Instant createdAt, Instant revokedAt, Instant lastUsedAt) {
@@ -34,11 +30,12 @@ public final class StoredApiKeys {
         }
     }
 
-    private final DataSource pool;
+    /** A failure is a job store problem, answered like any other (503 over HTTP), not as a bad key. */
+    private final StoreSql sql;
     private final Clock clock;
 
     public StoredApiKeys(DataSource pool, Clock clock) {
-        this.pool = pool;
+        this.sql = new StoreSql(pool, "api keys");
         this.clock = clock;
     }
 
@@ -50,84 +47,50 @@ public final class StoredApiKeys {
     public Entry create(Principal principal, String sha256Hex) {
         String id = "key_" + HexFormat.of().formatHex(randomBytes(8));
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(
-                "INSERT INTO api_key (id, name, role, attributes, key_sha256, key_fingerprint, created_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            s.setString(1, id);
-            s.setString(2, principal.name());
-            s.setString(3, principal.role());
-            s.setString(4, principal.attributesJson());
-            s.setString(5, sha256Hex);
-            s.setString(6, ApiKeys.fingerprint(sha256Hex));
-            s.setObject(7, now.atOffset(ZoneOffset.UTC));
-            s.executeUpdate();
-        } catch (SQLException e) {
-            throw failure(e);
-        }
+        sql.update("INSERT INTO api_key (id, name, role, attributes, key_sha256, key_fingerprint, created_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?)", id, principal.name(), principal.role(), principal.attributesJson(),
+                sha256Hex, ApiKeys.fingerprint(sha256Hex), StoreSql.utc(now));
         return new Entry(id, principal, now, null, null);
     }
 
     /** The active (not revoked) key with this hash. */
     public Optional<Entry> findActive(String sha256Hex) {
-        List<Entry> found = query("SELECT id, name, role, attributes, created_at, revoked_at, last_used_at FROM api_key "
-                + "WHERE key_sha256 = ? AND revoked_at IS NULL", sha256Hex);
-        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+        return sql.queryOne("SELECT " + COLUMNS + " FROM api_key WHERE key_sha256 = ? AND revoked_at IS NULL",
+                StoredApiKeys::read, sha256Hex);
     }
 
     /** The active key with this {@link ApiKeys#fingerprint fingerprint} (the key a signed link names). */
     public Optional<Entry> findActiveByFingerprint(String fingerprint) {
-        List<Entry> found = query("SELECT id, name, role, attributes, created_at, revoked_at, last_used_at FROM api_key "
-                + "WHERE key_fingerprint = ? AND revoked_at IS NULL", fingerprint);
-        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+        return sql.queryOne("SELECT " + COLUMNS + " FROM api_key WHERE key_fingerprint = ? AND revoked_at IS NULL",
+                StoredApiKeys::read, fingerprint);
     }
 
     /** The active keys of this name, oldest first (the oldest holds the name). */
     public List<Entry> activeNamed(String name) {
-        return query("SELECT id, name, role, attributes, created_at, revoked_at, last_used_at FROM api_key "
-                + "WHERE name = ? AND revoked_at IS NULL ORDER BY created_at, id", name);
+        return sql.query("SELECT " + COLUMNS + " FROM api_key WHERE name = ? AND revoked_at IS NULL "
+                + "ORDER BY created_at, id", StoredApiKeys::read, name);
     }
 
     /** Every stored key, revoked ones included, oldest first. */
     public List<Entry> list() {
-        return query("SELECT id, name, role, attributes, created_at, revoked_at, last_used_at FROM api_key "
-                + "ORDER BY created_at, id");
+        return sql.query("SELECT " + COLUMNS + " FROM api_key ORDER BY created_at, id", StoredApiKeys::read);
     }
 
     /** Revokes the active key with this id, or every active key with this name; the number revoked. */
     public int revoke(String nameOrId) {
-        return update("UPDATE api_key SET revoked_at = ? WHERE revoked_at IS NULL AND (id = ? OR name = ?)",
-                clock.instant().atOffset(ZoneOffset.UTC), nameOrId, nameOrId);
+        return sql.update("UPDATE api_key SET revoked_at = ? WHERE revoked_at IS NULL AND (id = ? OR name = ?)",
+                StoreSql.utc(clock.instant()), nameOrId, nameOrId);
     }
 
     /** Remembers when a key was last used (called at most once per cache period per key). */
     public void touch(String id) {
-        update("UPDATE api_key SET last_used_at = ? WHERE id = ?", clock.instant().atOffset(ZoneOffset.UTC), id);
+        sql.update("UPDATE api_key SET last_used_at = ? WHERE id = ?", StoreSql.utc(clock.instant()), id);
     }
 
-    private List<Entry> query(String sql, Object... params) {
-        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) s.setObject(i + 1, params[i]);
-            List<Entry> entries = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    entries.add(new Entry(rs.getString("id"), new Principal(rs.getString("name"), rs.getString("role"),
-                            attributes(rs.getString("attributes"))), instant(rs, "created_at"), instant(rs, "revoked_at"),
-                            instant(rs, "last_used_at")));
-                }
-            }
-            return entries;
-        } catch (SQLException e) {
-            throw failure(e);
-        }
-    }
-
-    private int update(String sql, Object... params) {
-        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) s.setObject(i + 1, params[i]);
-            return s.executeUpdate();
-        } catch (SQLException e) {
-            throw failure(e);
-        }
+    private static Entry read(ResultSet rs) throws SQLException {
+        return new Entry(rs.getString("id"), new Principal(rs.getString("name"), rs.getString("role"),
+                attributes(rs.getString("attributes"))), StoreSql.instant(rs, "created_at"),
+                StoreSql.instant(rs, "revoked_at"), StoreSql.instant(rs, "last_used_at"));
     }
 
     private static Map<String, String> attributes(String json) throws SQLException {
@@ -138,19 +101,9 @@ public final class StoredApiKeys {
         }
     }
 
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
-    }
-
     static byte[] randomBytes(int n) {
         byte[] b = new byte[n];
         RANDOM.nextBytes(b);
         return b;
-    }
-
-    /** A job store problem, answered like any other (503 over HTTP), not as a bad key. */
-    private static StoreException failure(Exception e) {
-        return new StoreException("job store (api keys): " + e.getMessage(), e);
     }
 }

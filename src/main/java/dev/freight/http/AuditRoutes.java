@@ -46,13 +46,8 @@ final class AuditRoutes {
         int limit = Http.intParam(ctx, "limit", AuditLog.DEFAULT_LIMIT, AuditLog.MAX_LIMIT);
         AuditLog.Query query = new AuditLog.Query(param(ctx, "principal"), action, param(ctx, "dataset"), jobId, from, to,
                 param(ctx, "cursor"), limit);
-        AuditLog.Page page;
-        try {
-            page = audit.find(query);
-        } catch (IllegalArgumentException e) {
-            throw ApiProblem.badRequest("invalid_cursor", "cursor", "invalid cursor; use the next_cursor of a "
-                    + "previous page, unchanged");
-        }
+        // A tampered cursor: InvalidRequestException invalid_cursor (400).
+        AuditLog.Page page = audit.find(query);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("events", page.events().stream().map(AuditEvent::toMap).toList());
         body.put("next_cursor", page.nextCursor());

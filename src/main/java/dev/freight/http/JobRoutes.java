@@ -158,13 +158,8 @@ final class JobRoutes {
         int limit = Http.intParam(ctx, "limit", LIST_DEFAULT, LIST_MAX);
         String cursor = ctx.queryParam("cursor");
         if (cursor != null && cursor.isEmpty()) cursor = null;
-        JobStore.Page page;
-        try {
-            page = jobs.store().list(caller.admin() ? null : caller.name(), status, cursor, limit);
-        } catch (IllegalArgumentException e) {
-            throw ApiProblem.badRequest("invalid_cursor", "cursor", "invalid cursor; use the next_cursor of a "
-                    + "previous page, unchanged");
-        }
+        // A tampered cursor: InvalidRequestException invalid_cursor (400).
+        JobStore.Page page = jobs.store().list(caller.admin() ? null : caller.name(), status, cursor, limit);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("jobs", page.jobs().stream().map(JobJson::of).toList());
         body.put("next_cursor", page.nextCursor());

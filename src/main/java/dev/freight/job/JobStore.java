@@ -66,7 +66,11 @@ public interface JobStore extends AutoCloseable {
 
     Optional<Job> get(String id);
 
-    /** Newest first. {@code owner} null lists everyone's jobs; {@code status} null lists every status. */
+    /**
+     * Newest first. {@code owner} null lists everyone's jobs; {@code status} null lists every status; {@code cursor}
+     * is the {@code nextCursor} of the previous page (an invalid one throws InvalidRequestException
+     * {@code invalid_cursor}).
+     */
     Page list(String owner, JobStatus status, String cursor, int limit);
 
     /** Takes the oldest pending job due to run, or a running job whose lease lapsed; attempts + 1. */

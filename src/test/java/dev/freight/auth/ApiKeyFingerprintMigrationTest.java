@@ -1,8 +1,9 @@
 package dev.freight.auth;
 
 import dev.freight.job.JdbcJobStore;
-import dev.freight.testing.TestDatabases;
-import org.flywaydb.core.Flyway;
+import dev.freight.store.JobStoreDatabase;
+import dev.freight.store.JobStoreMigrations;
+import dev.freight.testing.ScratchDatabase;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,34 +29,25 @@ class ApiKeyFingerprintMigrationTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
     void aKeyStoredBeforeTheMigrationIsFoundByTheFingerprintItsLinksName(String database) throws Exception {
-        String schema = TestDatabases.runId() + "_fingerprints";
-        String url = database.equals("h2") ? "jdbc:h2:file:" + dir.resolve("jobs")
-                : TestDatabases.postgres().replaceAll("currentSchema=[^&]*", "currentSchema=" + schema);
-        String user = database.equals("h2") ? "sa" : null;
-        String password = database.equals("h2") ? "" : null;
-        if (database.equals("postgresql")) TestDatabases.execute(TestDatabases.postgres(), "CREATE SCHEMA " + schema);
-        try {
-            Flyway.configure().dataSource(url, user, password).locations("classpath:db/jobstore/" + database)
-                    .table("freight_schema_history").target("7").load().migrate();
+        try (ScratchDatabase db = ScratchDatabase.create(database, dir)) {
+            String url = db.url();
+            JobStoreMigrations.configure(JobStoreDatabase.Kind.ofUrl(url)).dataSource(url, null, null).target("7")
+                    .load().migrate();
             String key = ApiKeys.newKey();
-            try (Connection c = DriverManager.getConnection(url, user, password); PreparedStatement s = c.prepareStatement(
+            try (Connection c = DriverManager.getConnection(url); PreparedStatement s = c.prepareStatement(
                     "INSERT INTO api_key (id, name, role, key_sha256, created_at) VALUES ('key_old', 'olga', 'user', ?, ?)")) {
                 s.setString(1, ApiKeys.sha256Hex(key));
                 s.setObject(2, OffsetDateTime.now(ZoneOffset.UTC));
                 s.executeUpdate();
             }
 
-            try (JdbcJobStore store = JdbcJobStore.open(url, user, password, 2, Clock.systemUTC())) {
+            try (JdbcJobStore store = JdbcJobStore.open(url, null, null, 2, Clock.systemUTC())) {
                 StoredApiKeys keys = new StoredApiKeys(store.dataSource());
 
                 assertThat(keys.findActiveByFingerprint(ApiKeys.fingerprint(ApiKeys.sha256Hex(key))))
                         .hasValueSatisfying(e -> assertThat(e.id()).isEqualTo("key_old"));
                 assertThat(keys.revoke("key_old")).isEqualTo(1);
                 assertThat(keys.findActiveByFingerprint(ApiKeys.fingerprint(ApiKeys.sha256Hex(key)))).isEmpty();
-            }
-        } finally {
-            if (database.equals("postgresql")) {
-                TestDatabases.execute(TestDatabases.postgres(), "DROP SCHEMA " + schema + " CASCADE");
             }
         }
     }
