@@ -29,6 +29,7 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The one way to run an export for a principal under their limits. {@link #prepare} validates the whole request
@@ -108,11 +109,23 @@ public final class ExportService {
     }
 
     /**
-     * {@link #prepare} for a job accepted earlier, about to run: validated again against today's catalog and
-     * permissions, but not counted again; the limits are enforced while it streams.
+     * Runs a job accepted earlier: validated again against today's catalog and permissions (a request they now refuse
+     * fails, audited like any failed export), but not counted again; the limits are enforced while it streams.
+     * {@code retried}: whether a transient failure puts the job back in the queue (then it is not the outcome).
+     * {@code sink} gets the prepared export, for the file's name and type.
      */
-    public PreparedExport prepareAccepted(ExportRequest request, Principal principal) {
-        return plan(request, principal);
+    public ExportResult runAccepted(ExportRequest request, Principal principal, String jobId, boolean retried,
+                                    Function<PreparedExport, ExportSink> sink, ExportListener listener,
+                                    CancellationToken cancel) {
+        PreparedExport prepared;
+        try {
+            prepared = plan(request, principal).forJob(jobId, retried);
+        } catch (InvalidRequestException e) {
+            auditFailure(AuditEvent.of(AuditEvent.EXPORT_CREATED, principal, request).withJob(jobId), null, e.code(),
+                    e.getMessage());
+            throw e;
+        }
+        return run(prepared, sink.apply(prepared), listener, cancel);
     }
 
     private PreparedExport plan(ExportRequest request, Principal principal) {
@@ -166,7 +179,10 @@ public final class ExportService {
             ExportResult result = engine.export(export.plan(), capped, listener, cancel);
             if (!sink.commit(result)) return result;
             metrics.completed(result.rows(), result.bytes(), result.elapsedNanos());
-            record(export, e -> e.withAction(AuditEvent.EXPORT_COMPLETED).withResult(result.rows(), result.bytes()));
+            if (export.auditEvent() != null) {
+                audit.record(export.auditEvent().withAction(AuditEvent.EXPORT_COMPLETED)
+                        .withResult(result.rows(), result.bytes()));
+            }
             return result;
         } catch (ExportCancelledException e) {
             sink.discard();
@@ -180,26 +196,16 @@ public final class ExportService {
                     ? new ExportFailedException("storage_error", "writing the export file failed: " + io.getMessage(), true, io)
                     : (RuntimeException) e;
             String code = sink.destinationFailed() ? "client_disconnected" : code(failure);
-            if (!(isTransient(failure) && export.retriedOnTransientFailure())) {
-                Long bytes = written == null ? null : written.count();
-                record(export, ev -> ev.withAction(AuditEvent.EXPORT_FAILED).withResult(null, bytes)
-                        .withProblem(code, message(failure, code)));
+            if (!(isTransient(failure) && export.retriedOnTransientFailure()) && export.auditEvent() != null) {
+                auditFailure(export.auditEvent(), written == null ? null : written.count(), code, message(failure, code));
             }
             throw failure;
         }
     }
 
-    /**
-     * An export that failed before it could run (a job whose request today's catalog or permissions refuse): audited
-     * like any other failed export.
-     */
-    public void failedBeforeRun(AuditEvent event, String code, String message) {
-        audit.record(event.withAction(AuditEvent.EXPORT_FAILED).withProblem(code, message));
-    }
-
-    private void record(PreparedExport export, java.util.function.UnaryOperator<AuditEvent> outcome) {
-        AuditEvent event = export.auditEvent();
-        if (event != null) audit.record(outcome.apply(event));
+    /** The one place an export's failure is audited: after it ran, or when a job's request is refused at run time. */
+    private void auditFailure(AuditEvent event, Long bytesWritten, String code, String message) {
+        audit.record(event.withAction(AuditEvent.EXPORT_FAILED).withResult(null, bytesWritten).withProblem(code, message));
     }
 
     /** The problem code an export's failure is reported and audited with. */

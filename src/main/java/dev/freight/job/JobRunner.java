@@ -76,17 +76,14 @@ final class JobRunner {
         AtomicLong rows = new AtomicLong();
         ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> beat(job, workerId, rows, running),
                 settings.progressInterval().toMillis(), settings.progressInterval().toMillis(), TimeUnit.MILLISECONDS);
-        PreparedExport prepared = null;
         try {
             // Today's permissions of the owner's role: a job queued before they tightened runs by the new rules.
-            prepared = exports.prepareAccepted(job.request(), job.principal())
-                    .forJob(job.id(), job.attempts() < job.maxAttempts());
-            PreparedExport toRun = prepared;
-            exports.run(prepared, Sinks.fileStore(files, job.storageKey(), (result, upload) -> {
-                heartbeat.cancel(false);
-                if (running.stop.get() != Stop.NONE) throw new ExportCancelledException();
-                return record(job, workerId, toRun, result, upload.publish());
-            }), p -> rows.set(p.rows()), running.cancel);
+            exports.runAccepted(job.request(), job.principal(), job.id(), job.attempts() < job.maxAttempts(),
+                    prepared -> Sinks.fileStore(files, job.storageKey(), (result, upload) -> {
+                        heartbeat.cancel(false);
+                        if (running.stop.get() != Stop.NONE) throw new ExportCancelledException();
+                        return record(job, workerId, prepared, result, upload.publish());
+                    }), p -> rows.set(p.rows()), running.cancel);
         } catch (ExportCancelledException e) {
             switch (running.stop.get()) {
                 case CANCELLED -> {
@@ -108,7 +105,6 @@ final class JobRunner {
             }
         } catch (InvalidRequestException e) {
             // The request was valid when accepted; the catalog or the permissions changed since. Retrying won't help.
-            if (prepared == null) exports.failedBeforeRun(event(job, AuditEvent.EXPORT_FAILED), e.code(), e.getMessage());
             failed(job, workerId, e.code(), e.getMessage());
         } catch (RuntimeException e) {
             String code = ExportService.code(e);
