@@ -40,15 +40,15 @@ class ExampleConfigTest {
         JsonNode uncommented = ConfigLoader.parse("example", uncommented());
 
         assertThat(names(example)).containsExactlyElementsOf(ConfigBinder.TOP_LEVEL_KEYS);
-        assertThat(names(example.get("server"))).containsExactlyElementsOf(ConfigBinder.SERVER_KEYS);
-        assertThat(names(example.get("server").get("signed_links"))).containsExactlyElementsOf(ConfigBinder.SIGNED_LINKS_KEYS);
-        assertThat(names(example.get("job_store"))).containsExactlyElementsOf(ConfigBinder.JOB_STORE_KEYS);
-        assertThat(names(example.get("storage"))).containsExactlyElementsOf(ConfigBinder.STORAGE_KEYS);
-        assertThat(names(example.get("exports"))).containsExactlyElementsOf(ConfigBinder.EXPORTS_KEYS);
-        assertThat(names(uncommented.get("sources").get("shop"))).containsExactlyElementsOf(ConfigBinder.SOURCE_KEYS);
+        assertThat(names(example.get("server"))).containsExactlyElementsOf(ServerBinder.SERVER_KEYS);
+        assertThat(names(example.get("server").get("signed_links"))).containsExactlyElementsOf(ServerBinder.SIGNED_LINKS_KEYS);
+        assertThat(names(example.get("job_store"))).containsExactlyElementsOf(StoresBinder.JOB_STORE_KEYS);
+        assertThat(names(example.get("storage"))).containsExactlyElementsOf(StoresBinder.STORAGE_KEYS);
+        assertThat(names(example.get("exports"))).containsExactlyElementsOf(ExportsBinder.EXPORTS_KEYS);
+        assertThat(names(uncommented.get("sources").get("shop"))).containsExactlyElementsOf(SourcesBinder.SOURCE_KEYS);
         List<String> datasetKeys = new ArrayList<>(names(uncommented.get("datasets").get("orders")));
         datasetKeys.addAll(names(uncommented.get("datasets").get("revenue_by_day")));
-        assertThat(datasetKeys).containsAll(ConfigBinder.DATASET_KEYS);
+        assertThat(datasetKeys).containsAll(SourcesBinder.DATASET_KEYS);
     }
 
     @Test
