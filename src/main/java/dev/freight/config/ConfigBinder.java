@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * Turns the parsed file and the environment into a {@link FreightConfig}: the top-level keys here, each section by
- * its binder ({@link ServerBinder}, {@link StoresBinder}, {@link SourcesBinder}, {@link ExportsBinder}).
+ * its binder ({@link ServerBinder}, {@link StoresBinder}, {@link SourcesBinder}, {@link ExportsBinder},
+ * {@link LimitsBinder}, {@link RolesBinder}, {@link ApiKeysBinder}).
  *
  * <p>Each key is read by its path ({@code exports.sync_max_rows}) through the {@link EnvironmentOverrides}: the
  * variable {@code FREIGHT_<PATH>}, when set and not empty, replaces the file's value, and a value that is exactly
@@ -29,7 +30,8 @@ final class ConfigBinder {
             "webhooks are not implemented yet: remove the section (finished jobs can be followed with "
                     + "GET /api/v1/export/jobs/{id}/events)");
     /** Sections whose every variable must be one a binder reads, so that a misspelt one is an error. */
-    private static final List<String> CHECKED_PREFIXES = List.of("SERVER", "JOB_STORE", "STORAGE", "EXPORTS");
+    private static final List<String> CHECKED_PREFIXES = List.of("SERVER", "JOB_STORE", "STORAGE", "EXPORTS",
+            "LIMITS");
 
     private final String fileOrigin;
     private final EnvironmentOverrides overrides;
@@ -37,7 +39,7 @@ final class ConfigBinder {
 
     /** {@code fileLabel} is null when there is no file. */
     ConfigBinder(String fileLabel, Map<String, String> env, int processors) {
-        this.fileOrigin = fileLabel != null ? fileLabel : "configuration";
+        this.fileOrigin = fileLabel != null ? fileLabel : ConfigException.CONFIGURATION;
         this.overrides = new EnvironmentOverrides(env);
         this.processors = processors;
     }
@@ -56,9 +58,9 @@ final class ConfigBinder {
         Map<String, SourceConfig> sources = named.sources(top);
         Map<String, DatasetConfig> datasets = named.datasets(top, sources);
         ExportsConfig exports = ExportsBinder.exports(top.section("exports", ExportsBinder.EXPORTS_KEYS), processors);
-        RawSection limits = new RawSection(tree(top, "limits"));
-        RawSection roles = new RawSection(tree(top, "roles"));
-        RawSection apiKeys = new RawSection(tree(top, "api_keys"));
+        LimitsConfig limits = LimitsBinder.limits(top, overrides);
+        RolesConfig roles = RolesBinder.roles(tree(top, "roles"), limits);
+        List<ApiKeyConfig> apiKeys = ApiKeysBinder.apiKeys(tree(top, "api_keys"), roles.allNames());
         NOT_IMPLEMENTED.forEach((key, why) -> {
             if (!tree(top, key).isEmpty()) throw new ConfigException(fileOrigin, key, why);
         });

@@ -119,7 +119,7 @@ final class EnvironmentOverrides {
         for (String variable : new TreeMap<>(env).keySet()) {
             if (variable.startsWith(prefix) && !env.get(variable).isEmpty() && !consulted.contains(variable)) {
                 throw new ConfigException(variable, null, "no key of " + key + " in the file matches it (only keys"
-                        + " present in the file can be overridden until this section is defined)");
+                        + " present in the file can be overridden in " + key + ")");
             }
         }
         return tree;
