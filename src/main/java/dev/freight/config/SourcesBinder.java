@@ -28,12 +28,9 @@ final class SourcesBinder {
 
     Map<String, SourceConfig> sources(ConfigSection top) {
         Map<String, SourceConfig> sources = new LinkedHashMap<>();
-        ObjectNode file = top.section("sources", null).node;
-        Map<String, String> names = overrides.entryNames("sources", file, SOURCE_KEYS, fileOrigin,
-                (origin, name) -> checkName(origin, "sources", name));
-        for (Map.Entry<String, String> entry : names.entrySet()) {
+        for (Map.Entry<String, ConfigSection> entry : entries(top, "sources", SOURCE_KEYS).entrySet()) {
             String name = entry.getKey();
-            ConfigSection s = new ConfigSection(overrides, "sources." + name, file.get(name), entry.getValue());
+            ConfigSection s = entry.getValue();
             s.allow(SOURCE_KEYS);
             ConfigValue urlValue = s.get("url");
             String url = urlValue.required("a JDBC URL such as jdbc:postgresql://host:5432/db");
@@ -47,12 +44,9 @@ final class SourcesBinder {
 
     Map<String, DatasetConfig> datasets(ConfigSection top, Map<String, SourceConfig> sources) {
         Map<String, DatasetConfig> datasets = new LinkedHashMap<>();
-        ObjectNode file = top.section("datasets", null).node;
-        Map<String, String> names = overrides.entryNames("datasets", file, DATASET_KEYS, fileOrigin,
-                (origin, name) -> checkName(origin, "datasets", name));
-        for (Map.Entry<String, String> entry : names.entrySet()) {
+        for (Map.Entry<String, ConfigSection> entry : entries(top, "datasets", DATASET_KEYS).entrySet()) {
             String name = entry.getKey();
-            ConfigSection d = new ConfigSection(overrides, "datasets." + name, file.get(name), entry.getValue());
+            ConfigSection d = entry.getValue();
             d.allow(DATASET_KEYS);
             ConfigValue sourceValue = d.get("source");
             String source = sourceValue.required("the name of a source under sources:");
@@ -81,6 +75,19 @@ final class SourcesBinder {
             }
         }
         return datasets;
+    }
+
+    /**
+     * The entries of the named map {@code section} (those of the file, then those only variables create), each as a
+     * section whose origin is the file or the variable that created it; their keys are not checked yet.
+     */
+    private Map<String, ConfigSection> entries(ConfigSection top, String section, List<String> keys) {
+        ObjectNode file = top.section(section, null).node;
+        Map<String, ConfigSection> entries = new LinkedHashMap<>();
+        overrides.entryNames(section, file, keys, fileOrigin, (origin, name) -> checkName(origin, section, name))
+                .forEach((name, origin) -> entries.put(name,
+                        new ConfigSection(overrides, section + "." + name, file.get(name), origin)));
+        return entries;
     }
 
     private static void checkName(String origin, String section, String name) {
