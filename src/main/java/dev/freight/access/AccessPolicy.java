@@ -2,9 +2,10 @@ package dev.freight.access;
 
 import dev.freight.auth.Principal;
 import dev.freight.auth.SecretFiles;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.freight.config.ConfigException;
-import dev.freight.config.RawSection;
+import dev.freight.config.RoleConfig;
+import dev.freight.config.RolesConfig;
+import dev.freight.config.RowFilter;
 import dev.freight.query.DatasetAccess;
 import dev.freight.query.Mask;
 import dev.freight.source.Column;
@@ -17,7 +18,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,9 +40,6 @@ import java.util.stream.Collectors;
  */
 public final class AccessPolicy {
     private static final String ORIGIN = "configuration";
-    private static final Set<String> ROLE_KEYS = Set.of("datasets", "limits");
-    private static final Set<String> RULE_KEYS = Set.of("columns_allowed", "columns_denied", "columns_masked", "row_filter");
-    private static final Pattern ROLE_NAME = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
     private static final AccessPolicy UNRESTRICTED = new AccessPolicy(Map.of(), null);
 
     /** A role's rules for the datasets one pattern matches; column names as written in the config. */
@@ -80,91 +77,30 @@ public final class AccessPolicy {
     }
 
     /**
-     * Parses and checks the {@code roles} section on its own; {@link #validate} checks it against the datasets.
-     * {@code hashKey} keys the {@code hash} mask (HMAC-SHA256).
+     * The config's {@code roles}, checked there for shape; {@link #validate} checks them against the datasets.
+     * {@code hashKey} keys the {@code hash} mask (HMAC-SHA256). A mask no {@link Mask} has is refused here.
      */
-    public static AccessPolicy fromConfig(RawSection section, byte[] hashKey) {
-        JsonNode node = section == null ? null : section.node();
-        if (node == null || node.isEmpty()) return UNRESTRICTED;
-        if (!node.isObject()) throw new ConfigException(ORIGIN, "roles", "expected a mapping of role names to their rules");
+    public static AccessPolicy fromConfig(RolesConfig config, byte[] hashKey) {
+        if (config == null || config.isEmpty()) return UNRESTRICTED;
         Map<String, List<Rule>> roles = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            String name = e.getKey();
-            String key = "roles." + name;
-            if (name.equals(Principal.ADMIN) || name.equals(Principal.USER)) {
-                throw new ConfigException(ORIGIN, key, "role '" + name + "' is built in and cannot be defined ("
-                        + Principal.ADMIN + " manages everything, " + Principal.USER + " exports every dataset whole)");
-            }
-            if (!ROLE_NAME.matcher(name).matches()) {
-                throw new ConfigException(ORIGIN, key, "invalid role name: use lower-case letters, digits, '_' and '-',"
-                        + " starting with a letter");
-            }
-            roles.put(name, role(key, e.getValue()));
+        for (RoleConfig role : config.roles().values()) {
+            List<Rule> rules = new ArrayList<>();
+            for (RoleConfig.DatasetRule rule : role.datasets()) rules.add(rule(role.path(rule), rule));
+            roles.put(role.name(), List.copyOf(rules));
         }
         return new AccessPolicy(Collections.unmodifiableMap(roles), hashKey.clone());
     }
 
-    private static List<Rule> role(String key, JsonNode node) {
-        if (node == null || node.isNull()) {
-            throw new ConfigException(ORIGIN, key, "a role needs datasets: a mapping of dataset names or globs to rules");
-        }
-        if (!node.isObject()) throw new ConfigException(ORIGIN, key, "expected a mapping with datasets (and limits)");
-        unknownKeys(key, node, ROLE_KEYS);
-        JsonNode datasets = node.get("datasets");
-        String dkey = key + ".datasets";
-        if (datasets == null || datasets.isNull()) {
-            throw new ConfigException(ORIGIN, dkey, "missing: list the datasets the role may export (an empty mapping"
-                    + " means none)");
-        }
-        if (!datasets.isObject()) {
-            throw new ConfigException(ORIGIN, dkey, "expected a mapping of dataset names or globs to rules, e.g. "
-                    + "orders: {columns_denied: [notes]}");
-        }
-        List<Rule> rules = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = datasets.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            rules.add(rule(e.getKey(), dkey + "." + e.getKey(), e.getValue()));
-        }
-        return List.copyOf(rules);
-    }
-
-    private static Rule rule(String pattern, String key, JsonNode node) {
-        if (pattern.isBlank()) throw new ConfigException(ORIGIN, key, "a dataset name or glob must not be empty");
-        if (node == null || node.isNull() || (node.isTextual() && node.textValue().isEmpty())) {
-            node = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-        }
-        if (!node.isObject()) {
-            throw new ConfigException(ORIGIN, key, "expected a mapping of rules (" + String.join(", ", sorted(RULE_KEYS))
-                    + "), or {} for the whole dataset");
-        }
-        unknownKeys(key, node, RULE_KEYS);
-        List<String> allowed = node.has("columns_allowed") ? names(key + ".columns_allowed", node.get("columns_allowed")) : null;
-        List<String> denied = node.has("columns_denied") ? names(key + ".columns_denied", node.get("columns_denied")) : List.of();
-        Map<String, Mask> masked = masks(key + ".columns_masked", node.get("columns_masked"));
-        for (String m : masked.keySet()) {
-            if (containsIgnoreCase(denied, m)) {
-                throw new ConfigException(ORIGIN, key + ".columns_masked", "column '" + m + "' is also denied; a denied "
-                        + "column is never exported, so masking it means nothing");
-            }
-            if (allowed != null && !containsIgnoreCase(allowed, m)) {
-                throw new ConfigException(ORIGIN, key + ".columns_masked", "column '" + m + "' is not in columns_allowed;"
-                        + " only an allowed column can be exported masked");
-            }
-        }
-        String sql = null;
-        List<String> attributes = List.of();
-        JsonNode filter = node.get("row_filter");
-        if (filter != null && !filter.isNull()) {
-            if (!filter.isTextual() || filter.textValue().isBlank()) {
-                throw new ConfigException(ORIGIN, key + ".row_filter", "expected SQL text, e.g. \"tenant_id = :tenant_id\"");
-            }
-            RowFilter parsed = RowFilter.parse(key + ".row_filter", filter.textValue());
-            sql = parsed.sql();
-            attributes = parsed.attributes();
-        }
+    private static Rule rule(String key, RoleConfig.DatasetRule rule) {
+        Map<String, Mask> masked = new LinkedHashMap<>();
+        rule.columnsMasked().forEach((column, name) -> masked.put(column, Mask.fromWire(name).orElseThrow(() ->
+                new ConfigException(ORIGIN, key + ".columns_masked." + column, "unknown mask '" + name + "'; masks: "
+                        + Mask.choices()))));
+        String pattern = rule.pattern();
         Pattern glob = pattern.indexOf('*') >= 0 || pattern.indexOf('?') >= 0 ? glob(pattern) : null;
-        return new Rule(pattern, key, glob, allowed, denied, masked, sql, attributes);
+        return new Rule(pattern, key, glob, rule.columnsAllowed().orElse(null), rule.columnsDenied(),
+                Collections.unmodifiableMap(masked), rule.rowFilter().map(RowFilter::sql).orElse(null),
+                rule.rowFilter().map(RowFilter::attributes).orElse(List.of()));
     }
 
     private static Pattern glob(String pattern) {
@@ -177,116 +113,6 @@ public final class AccessPolicy {
             }
         }
         return Pattern.compile(regex.toString(), Pattern.DOTALL);
-    }
-
-    private static void unknownKeys(String key, JsonNode node, Set<String> known) {
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (!known.contains(k)) {
-                throw new ConfigException(ORIGIN, key + "." + k, "unknown key; valid keys here: "
-                        + String.join(", ", sorted(known)));
-            }
-        }
-    }
-
-    private static List<String> sorted(Set<String> s) {
-        return s.stream().sorted().toList();
-    }
-
-    private static List<String> names(String key, JsonNode node) {
-        if (node == null || node.isNull()) return List.of();
-        if (!node.isArray()) throw new ConfigException(ORIGIN, key, "expected a list of column names, e.g. [id, total]");
-        Set<String> names = new LinkedHashSet<>();
-        for (JsonNode n : node) {
-            if (!n.isTextual() || n.textValue().isBlank()) {
-                throw new ConfigException(ORIGIN, key, "expected a list of column names, got an element "
-                        + (n.isContainerNode() ? "that is a " + (n.isArray() ? "list" : "mapping") : "'" + n.asText() + "'"));
-            }
-            if (!names.add(n.textValue())) throw new ConfigException(ORIGIN, key, "column '" + n.textValue() + "' is listed twice");
-        }
-        return List.copyOf(names);
-    }
-
-    private static Map<String, Mask> masks(String key, JsonNode node) {
-        if (node == null || node.isNull()) return Map.of();
-        if (!node.isObject()) {
-            throw new ConfigException(ORIGIN, key, "expected a mapping of column names to masks (" + Mask.choices()
-                    + "), e.g. {email: email}");
-        }
-        Map<String, Mask> masks = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            JsonNode v = e.getValue();
-            // An unquoted null in YAML is a null node, not the text "null": both mean the null mask.
-            String text = v == null || v.isNull() ? "null" : v.isTextual() ? v.textValue() : null;
-            Mask mask = Mask.fromWire(text).orElseThrow(() -> new ConfigException(ORIGIN, key + "." + e.getKey(),
-                    "unknown mask '" + (v == null ? "" : v.asText()) + "'; masks: " + Mask.choices()));
-            masks.put(e.getKey(), mask);
-        }
-        return Collections.unmodifiableMap(masks);
-    }
-
-    private static boolean containsIgnoreCase(List<String> list, String name) {
-        return list.stream().anyMatch(n -> n.equalsIgnoreCase(name));
-    }
-
-    /** A row filter with each {@code :name} replaced by {@code ?}, and the names in order. */
-    record RowFilter(String sql, List<String> attributes) {
-        private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-
-        /**
-         * Placeholders are found outside quoted text and identifiers only; {@code ::} (PostgreSQL casts) is left
-         * alone. A bare {@code ?} is refused: it would shift every bound value after it.
-         */
-        static RowFilter parse(String key, String text) {
-            StringBuilder sql = new StringBuilder(text.length());
-            List<String> attributes = new ArrayList<>();
-            int i = 0;
-            int n = text.length();
-            while (i < n) {
-                char c = text.charAt(i);
-                if (c == '\'' || c == '"' || c == '`') {
-                    int end = i + 1;
-                    while (end < n) {
-                        if (text.charAt(end) == c) {
-                            if (end + 1 < n && text.charAt(end + 1) == c) {
-                                end += 2;
-                                continue;
-                            }
-                            break;
-                        }
-                        end++;
-                    }
-                    if (end >= n) throw new ConfigException(ORIGIN, key, "unterminated " + c + " quote");
-                    sql.append(text, i, end + 1);
-                    i = end + 1;
-                } else if (c == ';') {
-                    throw new ConfigException(ORIGIN, key, "a row filter is one condition; ';' is not allowed");
-                } else if ((c == '-' && i + 1 < n && text.charAt(i + 1) == '-')
-                        || (c == '/' && i + 1 < n && text.charAt(i + 1) == '*')) {
-                    // It would comment out whatever the planner puts after the filter.
-                    throw new ConfigException(ORIGIN, key, "comments are not allowed in a row filter");
-                } else if (c == '?') {
-                    throw new ConfigException(ORIGIN, key, "'?' is not allowed; bind principal attributes as :name");
-                } else if (c == ':' && i + 1 < n && text.charAt(i + 1) == ':') {
-                    sql.append("::");
-                    i += 2;
-                } else if (c == ':') {
-                    java.util.regex.Matcher m = IDENTIFIER.matcher(text).region(i + 1, n);
-                    if (!m.lookingAt()) {
-                        throw new ConfigException(ORIGIN, key, "':' must start a placeholder :name where name is an"
-                                + " identifier (letters, digits, '_'), at character " + (i + 1));
-                    }
-                    attributes.add(m.group());
-                    sql.append('?');
-                    i = m.end();
-                } else {
-                    sql.append(c);
-                    i++;
-                }
-            }
-            return new RowFilter(sql.toString(), List.copyOf(attributes));
-        }
     }
 
     /** The roles defined in the config (never {@code admin} or {@code user}). */

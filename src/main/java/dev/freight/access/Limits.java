@@ -1,10 +1,9 @@
 package dev.freight.access;
 
 import dev.freight.auth.Principal;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.freight.config.ConfigException;
-import dev.freight.config.RawSection;
-import dev.freight.config.Units;
+import dev.freight.config.LimitsConfig;
+import dev.freight.config.RoleConfig;
+import dev.freight.config.RolesConfig;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
@@ -12,8 +11,6 @@ import io.github.bucket4j.TimeMeter;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,22 +27,13 @@ import java.util.function.LongSupplier;
  * are full again, indistinguishable from a new one, and are dropped once the map grows, so it stays bounded.
  */
 public final class Limits {
-    public static final String EXPORTS_PER_HOUR = "exports_per_hour";
-    public static final String CONCURRENT_JOBS = "concurrent_jobs";
-    public static final String MAX_ROWS = "max_rows";
-    public static final String MAX_FILE_BYTES = "max_file_bytes";
-    public static final String MAX_REQUEST_BYTES = "max_request_bytes";
-    static final List<String> KEYS = List.of(EXPORTS_PER_HOUR, CONCURRENT_JOBS, MAX_ROWS, MAX_FILE_BYTES,
-            MAX_REQUEST_BYTES);
-
     /** Buckets kept before idle ones are dropped; far above the number of API keys any deployment has. */
     static final int MAX_BUCKETS = 10_000;
     private static final Duration REFILL_PERIOD = Duration.ofHours(1);
-    private static final String ORIGIN = "configuration";
 
     /** The effective caps of one role. */
     public record Caps(long exportsPerHour, int concurrentJobs, long maxRows, long maxFileBytes, long maxRequestBytes) {
-        public static final Caps DEFAULTS = new Caps(60, 5, 100_000_000L, 10L << 30, 1L << 20);
+        public static final Caps DEFAULTS = of(LimitsConfig.DEFAULTS, Long.MAX_VALUE);
         public static final Caps NONE = new Caps(Long.MAX_VALUE, Integer.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE,
                 Long.MAX_VALUE);
 
@@ -53,6 +41,12 @@ public final class Limits {
             if (exportsPerHour < 1 || concurrentJobs < 1 || maxRows < 1 || maxFileBytes < 1 || maxRequestBytes < 1) {
                 throw new IllegalArgumentException("limits must be positive");
             }
+        }
+
+        /** The caps the config sets, {@code max_request_bytes} at most {@code serverMaxRequestBytes}. */
+        static Caps of(LimitsConfig c, long serverMaxRequestBytes) {
+            return new Caps(c.exportsPerHour(), c.concurrentJobs(), c.maxRows(), c.maxFileBytes(),
+                    Math.min(c.maxRequestBytes(), serverMaxRequestBytes));
         }
 
         boolean ratesLimited() {
@@ -86,89 +80,24 @@ public final class Limits {
 
     /** Every principal at the built-in defaults. */
     public static Limits defaults(long serverMaxRequestBytes) {
-        return fromConfig(new RawSection(null), new RawSection(null), serverMaxRequestBytes);
+        return fromConfig(LimitsConfig.DEFAULTS, RolesConfig.NONE, serverMaxRequestBytes);
     }
 
     /**
-     * Reads {@code limits} and the {@code limits} key of each role (the rest of {@code roles} belongs to the
-     * access policy). {@code max_request_bytes} never exceeds the server's own {@code serverMaxRequestBytes}.
+     * The config's {@code limits} and the limits of each role that sets its own. {@code max_request_bytes} never
+     * exceeds the server's own {@code serverMaxRequestBytes}.
      */
-    public static Limits fromConfig(RawSection limits, RawSection roles, long serverMaxRequestBytes) {
+    public static Limits fromConfig(LimitsConfig limits, RolesConfig roles, long serverMaxRequestBytes) {
         return fromConfig(limits, roles, serverMaxRequestBytes, System::nanoTime);
     }
 
-    public static Limits fromConfig(RawSection limits, RawSection roles, long serverMaxRequestBytes, LongSupplier nanoTime) {
-        Caps base = capped(parse(limits.node(), "limits", Caps.DEFAULTS), serverMaxRequestBytes);
+    public static Limits fromConfig(LimitsConfig limits, RolesConfig roles, long serverMaxRequestBytes,
+                                    LongSupplier nanoTime) {
         Map<String, Caps> byRole = new HashMap<>();
-        JsonNode rolesNode = roles.node();
-        if (rolesNode.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = rolesNode.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> role = it.next();
-                JsonNode roleLimits = role.getValue() == null ? null : role.getValue().get("limits");
-                if (roleLimits == null || roleLimits.isNull()) continue;
-                byRole.put(role.getKey(), capped(parse(roleLimits, "roles." + role.getKey() + ".limits", base),
-                        serverMaxRequestBytes));
-            }
+        for (RoleConfig role : roles.roles().values()) {
+            role.limits().ifPresent(l -> byRole.put(role.name(), Caps.of(l, serverMaxRequestBytes)));
         }
-        return new Limits(base, byRole, nanoTime);
-    }
-
-    private static Caps capped(Caps c, long serverMax) {
-        return new Caps(c.exportsPerHour(), c.concurrentJobs(), c.maxRows(), c.maxFileBytes(),
-                Math.min(c.maxRequestBytes(), serverMax));
-    }
-
-    private static Caps parse(JsonNode node, String path, Caps fallback) {
-        if (node.isTextual() && node.textValue().isEmpty()) return fallback;
-        if (!node.isObject()) throw new ConfigException(ORIGIN, path, "expected a mapping of " + String.join(", ", KEYS));
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String key = it.next();
-            if (!KEYS.contains(key)) {
-                throw new ConfigException(ORIGIN, path + "." + key, "unknown limit; limits: " + String.join(", ", KEYS));
-            }
-        }
-        return new Caps(
-                integer(node, path, EXPORTS_PER_HOUR, fallback.exportsPerHour(), Integer.MAX_VALUE),
-                (int) integer(node, path, CONCURRENT_JOBS, fallback.concurrentJobs(), 100_000),
-                integer(node, path, MAX_ROWS, fallback.maxRows(), Long.MAX_VALUE - 1),
-                size(node, path, MAX_FILE_BYTES, fallback.maxFileBytes()),
-                size(node, path, MAX_REQUEST_BYTES, fallback.maxRequestBytes()));
-    }
-
-    private static String text(JsonNode node, String path, String key, String expected) {
-        JsonNode v = node.get(key);
-        if (v == null || v.isNull()) return null;
-        if (!v.isValueNode()) throw new ConfigException(ORIGIN, path + "." + key, "expected " + expected);
-        String s = v.asText().strip();
-        return s.isEmpty() ? null : s;
-    }
-
-    private static long integer(JsonNode node, String path, String key, long fallback, long max) {
-        String expected = "a positive integer (at most " + max + ")";
-        String s = text(node, path, key, expected);
-        if (s == null) return fallback;
-        try {
-            long n = Long.parseLong(s.replace("_", ""));
-            if (n >= 1 && n <= max) return n;
-        } catch (NumberFormatException ignored) {
-            // answered below
-        }
-        throw new ConfigException(ORIGIN, path + "." + key, "expected " + expected + ", got \"" + shorten(s) + "\"");
-    }
-
-    private static long size(JsonNode node, String path, String key, long fallback) {
-        String s = text(node, path, key, Units.SIZE_FORMS);
-        if (s == null) return fallback;
-        Long bytes = Units.size(s);
-        if (bytes == null || bytes < 1) {
-            throw new ConfigException(ORIGIN, path + "." + key, "expected " + Units.SIZE_FORMS + ", got \""
-                    + shorten(s) + "\"");
-        }
-        return bytes;
-    }
-
-    private static String shorten(String s) {
-        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+        return new Limits(Caps.of(limits, serverMaxRequestBytes), byRole, nanoTime);
     }
 
     /** The caps of the principal's role: its own overrides, else the defaults. */

@@ -32,7 +32,7 @@ import java.util.Optional;
  */
 public final class AdminKey implements ApiKeyCheck {
     private static final Logger LOG = LoggerFactory.getLogger(AdminKey.class);
-    public static final String PRINCIPAL = "admin";
+    public static final String PRINCIPAL = dev.freight.config.ApiKeyConfig.ADMIN_KEY_NAME;
     /** Where a node kept the admin key's hash before the job store did; moved into an empty job store at start. */
     public static final String FILE_NAME = "admin-key.sha256";
 

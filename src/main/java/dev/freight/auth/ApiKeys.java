@@ -1,9 +1,8 @@
 package dev.freight.auth;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.freight.config.ConfigException;
+import dev.freight.config.ApiKeyConfig;
 import dev.freight.config.FreightConfig;
-import dev.freight.config.RawSection;
+import dev.freight.config.RolesConfig;
 import dev.freight.error.InvalidRequestException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,9 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -41,11 +37,7 @@ public final class ApiKeys implements ApiKeyCheck {
     public static final Duration CACHE_TTL = Duration.ofSeconds(5);
     static final int CACHE_MAX = 10_000;
     public static final String PREFIX = "frt_";
-    private static final Pattern HEX64 = Pattern.compile("[0-9a-fA-F]{64}");
     private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{32}");
-    private static final Pattern ATTRIBUTE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
-    private static final Set<String> ENTRY_KEYS = Set.of("name", "sha256", "role", "attributes");
-    private static final String ORIGIN = "configuration";
 
     /** A key of the config: the principal it stands for, its hash and where it is ({@code api_keys[2]}). */
     record ConfigKey(Principal principal, byte[] hash, String at) {
@@ -75,7 +67,7 @@ public final class ApiKeys implements ApiKeyCheck {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** The config's keys (validated: a problem is a {@link ConfigException}) and, when given, the job store's. */
+    /** The config's keys (validated when the config was loaded) and, when given, the job store's. */
     public static ApiKeys load(FreightConfig config, StoredApiKeys store) {
         return load(config, store, CACHE_TTL);
     }
@@ -86,8 +78,7 @@ public final class ApiKeys implements ApiKeyCheck {
 
     /** {@code clock}: what the cache's {@code cacheTtl} is measured on. */
     public static ApiKeys load(FreightConfig config, StoredApiKeys store, Duration cacheTtl, Clock clock) {
-        Set<String> roles = roleNames(config.roles());
-        return new ApiKeys(parse(config.apiKeys(), roles), store, roles, cacheTtl, clock);
+        return new ApiKeys(configKeys(config.apiKeys()), store, config.roles().allNames(), cacheTtl, clock);
     }
 
     /** The principals of the config's keys, in file order (for {@code keys list}). */
@@ -195,9 +186,7 @@ public final class ApiKeys implements ApiKeyCheck {
 
     /** "role analyst, attributes tenant_id=42" or "role user, no attributes". */
     public static String describe(Principal p) {
-        return "role " + p.role() + ", " + (p.attributes().isEmpty() ? "no attributes" : "attributes "
-                + p.attributes().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                .collect(java.util.stream.Collectors.joining(",")));
+        return ApiKeyConfig.describe(p.role(), p.attributes());
     }
 
     // ---- keys, hashes, roles ----------------------------------------------------------------------------------
@@ -212,125 +201,30 @@ public final class ApiKeys implements ApiKeyCheck {
         return HexFormat.of().formatHex(AdminKey.sha256(key));
     }
 
-    /** {@code admin}, {@code user} and the roles the config defines (the keys of its {@code roles}). */
-    public static Set<String> roleNames(RawSection roles) {
-        Set<String> names = new LinkedHashSet<>(List.of(Principal.ADMIN, Principal.USER));
-        JsonNode node = roles.node();
-        if (node.isObject()) {
-            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) names.add(it.next());
-        }
-        return names;
-    }
-
     /** A principal for a new key, checked as the config's keys are; a problem is an InvalidRequestException. */
     public static Principal principal(String name, String role, Map<String, String> attributes, Set<String> roles) {
-        String problem = nameProblem(name);
+        String problem = ApiKeyConfig.nameProblem(name);
         if (problem != null) throw new InvalidRequestException("invalid_name", "name", problem);
-        if (!roles.contains(role)) throw new InvalidRequestException("unknown_role", "role", unknownRole(role, roles));
+        if (!roles.contains(role)) {
+            throw new InvalidRequestException("unknown_role", "role", RolesConfig.unknownRole(role, roles));
+        }
         for (String attribute : attributes.keySet()) {
-            if (!ATTRIBUTE.matcher(attribute).matches()) {
-                throw new InvalidRequestException("invalid_attribute", "attr", attributeProblem(attribute));
-            }
+            String invalid = ApiKeyConfig.attributeProblem(attribute);
+            if (invalid != null) throw new InvalidRequestException("invalid_attribute", "attr", invalid);
         }
         return new Principal(name, role, attributes);
     }
 
-    private static String unknownRole(String role, Set<String> roles) {
-        return "unknown role '" + role + "'; roles: " + String.join(", ", roles);
-    }
-
-    private static String attributeProblem(String attribute) {
-        return "invalid attribute name '" + attribute + "': use letters, digits and _ (it is bound as :"
-                + "name in row filters)";
-    }
-
-    private static String nameProblem(String name) {
-        if (name == null || name.isBlank()) return "a key needs a name (the principal that owns its jobs)";
-        if (name.equals(AdminKey.PRINCIPAL)) {
-            return "'" + AdminKey.PRINCIPAL + "' is the name of the node's built-in admin key, and jobs belong to a "
-                    + "name: choose another (a key of role admin may have any other name)";
-        }
-        if (name.length() > 200) return "name is longer than 200 characters";
-        if (name.chars().anyMatch(Character::isISOControl)) return "name must not contain control characters";
-        if (!name.equals(name.strip())) return "name must not begin or end with spaces";
-        return null;
-    }
-
     // ---- the config's api_keys ----------------------------------------------------------------------------------
 
-    static List<ConfigKey> parse(RawSection section, Set<String> roles) {
-        JsonNode node = section.node();
-        if (node.isObject() && node.isEmpty()) return List.of();
-        if (!node.isArray()) {
-            throw new ConfigException(ORIGIN, "api_keys", "expected a list of keys (- name: …, sha256: …, role: …)");
-        }
+    /** The config's keys, validated there, with the principals they stand for. */
+    static List<ConfigKey> configKeys(List<ApiKeyConfig> entries) {
         List<ConfigKey> keys = new ArrayList<>();
-        Map<String, String> seenHashes = new LinkedHashMap<>();
-        Map<String, ConfigKey> seenNames = new LinkedHashMap<>();
-        for (int i = 0; i < node.size(); i++) {
-            String at = "api_keys[" + i + "]";
-            JsonNode entry = node.get(i);
-            if (!entry.isObject()) throw new ConfigException(ORIGIN, at, "expected a mapping with name, sha256 and role");
-            if (entry.has("key")) {
-                throw new ConfigException(ORIGIN, at + ".key", "plaintext keys are not accepted in the config; write "
-                        + "its hash instead: sha256: <the output of ./freight keys hash <key>>");
-            }
-            for (Iterator<String> it = entry.fieldNames(); it.hasNext(); ) {
-                String field = it.next();
-                if (!ENTRY_KEYS.contains(field)) {
-                    throw new ConfigException(ORIGIN, at + "." + field, "unknown key; keys of an API key: name, sha256, "
-                            + "role, attributes");
-                }
-            }
-            String name = text(entry, "name");
-            String problem = nameProblem(name);
-            if (problem != null) throw new ConfigException(ORIGIN, at + ".name", problem);
-            String sha = text(entry, "sha256");
-            if (sha == null || !HEX64.matcher(sha).matches()) {
-                throw new ConfigException(ORIGIN, at + ".sha256", "expected the SHA-256 of the key as 64 hex characters"
-                        + " (./freight keys hash <key>)" + (sha == null ? "" : ", got " + sha.length() + " characters"));
-            }
-            sha = sha.toLowerCase(java.util.Locale.ROOT);
-            if (seenHashes.containsKey(sha)) {
-                throw new ConfigException(ORIGIN, at + ".sha256", "the same key as " + seenHashes.get(sha));
-            }
-            seenHashes.put(sha, at);
-            String role = text(entry, "role");
-            if (role == null) {
-                throw new ConfigException(ORIGIN, at + ".role", "missing: one of " + String.join(", ", roles));
-            }
-            if (!roles.contains(role)) throw new ConfigException(ORIGIN, at + ".role", unknownRole(role, roles));
-            Map<String, String> attributes = new LinkedHashMap<>();
-            JsonNode attrs = entry.get("attributes");
-            if (attrs != null && !attrs.isNull()) {
-                if (!attrs.isObject()) {
-                    throw new ConfigException(ORIGIN, at + ".attributes", "expected a mapping of names to values, e.g. "
-                            + "{ tenant_id: \"42\" }");
-                }
-                for (Iterator<Map.Entry<String, JsonNode>> it = attrs.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> a = it.next();
-                    String key = at + ".attributes." + a.getKey();
-                    if (!ATTRIBUTE.matcher(a.getKey()).matches()) {
-                        throw new ConfigException(ORIGIN, key, attributeProblem(a.getKey()));
-                    }
-                    if (!a.getValue().isTextual()) throw new ConfigException(ORIGIN, key, "expected a single value");
-                    attributes.put(a.getKey(), a.getValue().textValue());
-                }
-            }
-            Principal principal = new Principal(name, role, attributes);
-            ConfigKey same = seenNames.putIfAbsent(name, new ConfigKey(principal, HexFormat.of().parseHex(sha), at));
-            if (same != null && !same.principal().equals(principal)) {
-                throw new ConfigException(ORIGIN, at + ".name", "'" + name + "' is also the name of " + same.at()
-                        + " (" + describe(same.principal()) + "): keys of one name own the same jobs, so they need "
-                        + "the same role and attributes, or another name");
-            }
-            keys.add(new ConfigKey(principal, HexFormat.of().parseHex(sha), at));
+        for (int i = 0; i < entries.size(); i++) {
+            ApiKeyConfig k = entries.get(i);
+            keys.add(new ConfigKey(new Principal(k.name(), k.role(), k.attributes()), HexFormat.of().parseHex(k.sha256()),
+                    ApiKeyConfig.path(i)));
         }
         return keys;
-    }
-
-    private static String text(JsonNode entry, String field) {
-        JsonNode v = entry.get(field);
-        return v == null || !v.isTextual() || v.textValue().isEmpty() ? null : v.textValue();
     }
 }

@@ -3,6 +3,7 @@ package dev.freight.auth;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.freight.config.RolesConfig;
 
 import java.util.Map;
 import java.util.Objects;
@@ -16,8 +17,8 @@ import java.util.TreeMap;
  * unrestricted but sees only its own jobs; any other name is a role defined in the config's {@code roles}.
  */
 public record Principal(String name, String role, Map<String, String> attributes) {
-    public static final String ADMIN = "admin";
-    public static final String USER = "user";
+    public static final String ADMIN = RolesConfig.ADMIN;
+    public static final String USER = RolesConfig.USER;
 
     public Principal {
         Objects.requireNonNull(name, "name");

@@ -55,7 +55,7 @@ final class KeysCommand implements Runnable {
             FreightConfig config = node.load();
             // The config's own keys are checked too: a broken api_keys section should not go unnoticed until serve.
             ApiKeys configKeys = ApiKeys.load(config, null);
-            Principal principal = ApiKeys.principal(name, role, attributes(attributes), ApiKeys.roleNames(config.roles()));
+            Principal principal = ApiKeys.principal(name, role, attributes(attributes), config.roles().allNames());
             String key = ApiKeys.newKey();
             String hash = ApiKeys.sha256Hex(key);
             if (printConfig) {

@@ -6,6 +6,12 @@ package dev.freight.config;
  * {@code freight.yml: exports.sync_max_rows: expected a positive integer, got "ten"}.
  */
 public class ConfigException extends RuntimeException {
+    /**
+     * The origin named by refusals in {@code limits}, {@code roles} and {@code api_keys}, and of keys that have no
+     * file: the configuration as a whole (file and environment).
+     */
+    static final String CONFIGURATION = "configuration";
+
     private final String key;
 
     /** {@code origin} is the file or the variable the value came from; {@code key} may be null. */

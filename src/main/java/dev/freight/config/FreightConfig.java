@@ -3,6 +3,7 @@ package dev.freight.config;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,7 +14,8 @@ import java.util.Optional;
  */
 public record FreightConfig(Path dataDir, ServerConfig server, JobStoreConfig jobStore, StorageConfig storage,
                             Map<String, SourceConfig> sources, Map<String, DatasetConfig> datasets,
-                            ExportsConfig exports, RawSection limits, RawSection roles, RawSection apiKeys) {
+                            ExportsConfig exports, LimitsConfig limits, RolesConfig roles,
+                            List<ApiKeyConfig> apiKeys) {
 
     /** The built-in demo database's source name; {@code --demo} adds it, so the config cannot define it. */
     public static final String DEMO_SOURCE = "demo";
@@ -26,7 +28,7 @@ public record FreightConfig(Path dataDir, ServerConfig server, JobStoreConfig jo
         Objects.requireNonNull(exports, "exports");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(roles, "roles");
-        Objects.requireNonNull(apiKeys, "apiKeys");
+        apiKeys = List.copyOf(apiKeys);
         sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
         datasets = Collections.unmodifiableMap(new LinkedHashMap<>(datasets));
     }

@@ -3,7 +3,7 @@ package dev.freight.access;
 import dev.freight.auth.Principal;
 import dev.freight.config.ConfigException;
 import dev.freight.config.ConfigLoader;
-import dev.freight.config.RawSection;
+import dev.freight.config.RolesConfig;
 import dev.freight.query.DatasetAccess;
 import dev.freight.query.Mask;
 import dev.freight.source.DemoData;
@@ -63,7 +63,7 @@ class AccessPolicyConfigTest {
         return AccessPolicy.fromConfig(roles(rolesYaml), KEY);
     }
 
-    private RawSection roles(String rolesYaml) {
+    private RolesConfig roles(String rolesYaml) {
         try {
             Path file = Files.writeString(dir.resolve("freight.yml"), "roles:\n" + rolesYaml.stripIndent().lines()
                     .map(l -> "  " + l).collect(Collectors.joining("\n")) + "\n");
@@ -95,7 +95,7 @@ class AccessPolicyConfigTest {
 
     @Test
     void noRolesMeansEveryPrincipalOfABuiltInRoleSeesEverything() {
-        AccessPolicy p = AccessPolicy.fromConfig(new RawSection(null), KEY);
+        AccessPolicy p = AccessPolicy.fromConfig(RolesConfig.NONE, KEY);
         assertThat(p.forPrincipal(Principal.user("u")).dataset("orders", table("orders"))).contains(DatasetAccess.FULL);
         assertThat(p.forPrincipal(Principal.admin("a")).sees("anything")).isTrue();
     }

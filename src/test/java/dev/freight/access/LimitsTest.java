@@ -1,11 +1,11 @@
 package dev.freight.access;
 
 import dev.freight.auth.Principal;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.freight.config.ConfigException;
-import dev.freight.config.RawSection;
+import dev.freight.config.ConfigLoader;
+import dev.freight.config.FreightConfig;
+import dev.freight.config.LimitsConfig;
+import dev.freight.config.RolesConfig;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -27,10 +27,20 @@ class LimitsTest {
 
     /** The YAML's {@code limits} and {@code roles} as the config loader hands them over. */
     private static Limits limits(String yaml, AtomicLong nanos) {
+        FreightConfig config = config(yaml);
+        return Limits.fromConfig(config.limits(), config.roles(), SERVER_MAX, nanos::get);
+    }
+
+    private static FreightConfig config(String yaml) {
         try {
-            JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(yaml.isBlank() ? "{}" : yaml);
-            return Limits.fromConfig(new RawSection(root.get("limits")), new RawSection(root.get("roles")), SERVER_MAX,
-                    nanos::get);
+            Path file = Files.createTempFile("limits", ".yml");
+            try {
+                // The variables freight.example.yml's commented-out sources reference.
+                return ConfigLoader.load(Optional.of(Files.writeString(file, yaml)),
+                        Map.of("PG_PASSWORD", "pg", "CRM_DB_PASSWORD", "crm"));
+            } finally {
+                Files.delete(file);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -91,7 +101,7 @@ class LimitsTest {
     void maxRequestBytesNeverExceedsTheServers() {
         Limits l = limits("""
                 limits: { max_request_bytes: 1GiB }
-                roles: { analyst: { limits: { max_request_bytes: 2GiB } } }
+                roles: { analyst: { datasets: {}, limits: { max_request_bytes: 2GiB } } }
                 """);
 
         assertThat(l.of(Principal.user("u")).maxRequestBytes()).isEqualTo(SERVER_MAX);
@@ -195,10 +205,9 @@ class LimitsTest {
         String uncommented = Files.readAllLines(Path.of("freight.example.yml")).stream()
                 .map(line -> line.startsWith("#  ") ? line.substring(1) : line)
                 .collect(Collectors.joining("\n", "", "\n"));
-        JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(uncommented);
-        assertThat(root.get("limits").size()).isEqualTo(5);
+        assertThat(LimitsConfig.KEYS).allSatisfy(key -> assertThat(uncommented).contains("\n  " + key + ": "));
 
-        Limits l = Limits.fromConfig(new RawSection(root.get("limits")), new RawSection(null), Long.MAX_VALUE);
+        Limits l = Limits.fromConfig(config(uncommented).limits(), RolesConfig.NONE, Long.MAX_VALUE);
 
         assertThat(l.of(Principal.user("u"))).isEqualTo(Limits.Caps.DEFAULTS);
     }

@@ -51,7 +51,7 @@ class ApiKeysTest {
     static final String ALICE_KEY = "frt_alice-test-key";
 
     static String withKeys(String entries) {
-        return "roles:\n  analyst: {}\napi_keys:\n" + entries;
+        return "roles:\n  analyst: {datasets: {}}\napi_keys:\n" + entries;
     }
 
     @Test
@@ -135,7 +135,7 @@ class ApiKeysTest {
 
     @Test
     void aStoredKeyWorksAtOnceAndStopsWorkingWithinTheCacheTimeOfItsRevocation() {
-        ApiKeys keys = ApiKeys.load(config("roles:\n  analyst: {}\n"), stored, Duration.ofMillis(300));
+        ApiKeys keys = ApiKeys.load(config("roles:\n  analyst: {datasets: {}}\n"), stored, Duration.ofMillis(300));
         String key = ApiKeys.newKey();
         assertThat(key).startsWith("frt_").hasSize(4 + 43);
         stored.create(new Principal("carol", "analyst", Map.of("tenant_id", "7")), ApiKeys.sha256Hex(key));
@@ -158,8 +158,8 @@ class ApiKeysTest {
     void aStoredKeyWhoseRoleTheConfigNoLongerDefinesIsRefused() {
         String key = ApiKeys.newKey();
         stored.create(new Principal("dave", "temporary", Map.of()), ApiKeys.sha256Hex(key));
-        assertThat(ApiKeys.load(config("roles:\n  temporary: {}\n"), stored).authenticate(key)).isPresent();
-        assertThat(ApiKeys.load(config("roles:\n  analyst: {}\n"), stored).authenticate(key)).isEmpty();
+        assertThat(ApiKeys.load(config("roles:\n  temporary: {datasets: {}}\n"), stored).authenticate(key)).isPresent();
+        assertThat(ApiKeys.load(config("roles:\n  analyst: {datasets: {}}\n"), stored).authenticate(key)).isEmpty();
     }
 
     // ---------------------------------------------------------------- one name, one principal
@@ -220,7 +220,7 @@ class ApiKeysTest {
         String key = ApiKeys.newKey();
         stored.create(Principal.user(AdminKey.PRINCIPAL), ApiKeys.sha256Hex(key));
 
-        ApiKeys keys = ApiKeys.load(config("roles:\n  analyst: {}\n"), stored);
+        ApiKeys keys = ApiKeys.load(config("roles:\n  analyst: {datasets: {}}\n"), stored);
 
         assertThat(keys.authenticate(key)).isEmpty();
         assertThat(keys.authenticateHash(AdminKey.sha256(key))).isEmpty();
@@ -250,7 +250,7 @@ class ApiKeysTest {
         minted.create(new Principal("fay", "analyst", Map.of("tenant_id", "8")), ApiKeys.sha256Hex(newer));
         clock.advance(Duration.ofMinutes(1));
         minted.create(new Principal("fay", "analyst", Map.of("tenant_id", "7")), ApiKeys.sha256Hex(sameAsOlder));
-        ApiKeys keys = ApiKeys.load(config("roles:\n  analyst: {}\n"), stored);
+        ApiKeys keys = ApiKeys.load(config("roles:\n  analyst: {datasets: {}}\n"), stored);
 
         assertThat(keys.authenticate(older)).contains(new Principal("fay", "analyst", Map.of("tenant_id", "7")));
         assertThat(keys.authenticate(newer)).isEmpty();

@@ -45,7 +45,9 @@ class ConfigLoaderTest {
         assertThat(c.exports()).isEqualTo(new ExportsConfig(10_000, Duration.ofHours(24), Duration.ofDays(30), 3,
                 Duration.ofSeconds(5), false, Math.max(2, 2 * processors), Duration.ofSeconds(30),
                 Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1), ExportFormat.CSV, 100_000));
-        assertThat(List.of(c.limits(), c.roles(), c.apiKeys())).allMatch(RawSection::isEmpty);
+        assertThat(c.limits()).isEqualTo(LimitsConfig.DEFAULTS);
+        assertThat(c.roles()).isEqualTo(RolesConfig.NONE);
+        assertThat(c.apiKeys()).isEmpty();
         assertThat(c.server().management()).isEqualTo(ServerConfig.Management.OFF);
     }
 
@@ -141,11 +143,12 @@ class ConfigLoaderTest {
                   exports_per_hour: 60
                 roles:
                   analyst:
-                    datasets: [orders2024]
+                    datasets: {orders2024: {}}
                 api_keys:
                   - name: ci
-                    hash: ${env:CI_KEY_HASH}
-                """, Map.of("JOBS_PASSWORD", "j0bs", "PG_PASSWORD", "pg-secret", "CI_KEY_HASH", "sha256:abc"));
+                    sha256: ${env:CI_KEY_HASH}
+                    role: analyst
+                """, Map.of("JOBS_PASSWORD", "j0bs", "PG_PASSWORD", "pg-secret", "CI_KEY_HASH", "ab".repeat(32)));
 
         assertThat(c.dataDir()).isEqualTo(Path.of("/var/lib/freight"));
         assertThat(c.server()).isEqualTo(new ServerConfig("0.0.0.0", 9090, 2 * 1024 * 1024,
@@ -168,9 +171,10 @@ class ConfigLoaderTest {
         assertThat(c.exports()).isEqualTo(new ExportsConfig(500, Duration.ofHours(2), Duration.ofDays(7), 5,
                 Duration.ofMillis(500), true, 3, Duration.ofMinutes(1), Duration.ofSeconds(15), Duration.ZERO,
                 Duration.ofMinutes(5), ExportFormat.NDJSON, 5_000));
-        assertThat(c.limits().node().get("exports_per_hour").asText()).isEqualTo("60");
-        assertThat(c.roles().node().at("/analyst/datasets/0").asText()).isEqualTo("orders2024");
-        assertThat(c.apiKeys().node().at("/0/hash").asText()).isEqualTo("sha256:abc");
+        assertThat(c.limits()).isEqualTo(LimitsConfig.DEFAULTS);
+        assertThat(c.roles().roles()).containsExactly(Map.entry("analyst", new RoleConfig("analyst",
+                List.of(RoleConfig.DatasetRule.whole("orders2024")), Optional.empty())));
+        assertThat(c.apiKeys()).containsExactly(new ApiKeyConfig("ci", "ab".repeat(32), "analyst", Map.of()));
     }
 
     @Test
@@ -191,21 +195,22 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void rawSectionsCannotBeChangedThroughTheirTree() {
-        FreightConfig c = configs.load("limits:\n  exports_per_hour: 60\n");
+    void rolesAndKeysCannotBeChangedThroughTheirCollections() {
+        FreightConfig c = configs.load("roles:\n  analyst:\n    datasets: {orders: {}}\n");
 
-        ((com.fasterxml.jackson.databind.node.ObjectNode) c.limits().node()).put("exports_per_hour", "1000000");
-
-        assertThat(c.limits().node().get("exports_per_hour").asText()).isEqualTo("60");
+        assertThatThrownBy(() -> c.roles().roles().clear()).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> c.roles().roles().get("analyst").datasets().clear())
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> c.apiKeys().clear()).isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test
     void yamlGuessesAreNotMade() {
         // YAML 1.1 would read 0123 as octal 83 and yes as true; Freight keeps what was written.
-        FreightConfig c = configs.load("server:\n  port: 0123\nlimits:\n  enabled: yes\n");
+        FreightConfig c = configs.load("server:\n  port: 0123\nlimits:\n  max_rows: 0123\n");
 
         assertThat(c.server().port()).isEqualTo(123);
-        assertThat(c.limits().node().get("enabled").asText()).isEqualTo("yes");
+        assertThat(c.limits().maxRows()).isEqualTo(123);
         assertThat(configs.message("exports:\n  delete_after_download: yes\n"))
                 .isEqualTo("freight.yml: exports.delete_after_download: expected true or false, got \"yes\"");
     }
@@ -264,13 +269,14 @@ class ConfigLoaderTest {
                     url: jdbc:mariadb://reader:url-pw@maria/shop
                     password: ${env:PG_PASSWORD}
                 api_keys:
-                  ci:
-                    key: ${env:CI_KEY}
-                """, Map.of("JOBS_PASSWORD", "jobs-pw", "PG_PASSWORD", "pg-pw", "CI_KEY", "api-key-value"));
+                  - name: ci
+                    sha256: ${env:CI_KEY_HASH}
+                    role: user
+                """, Map.of("JOBS_PASSWORD", "jobs-pw", "PG_PASSWORD", "pg-pw", "CI_KEY_HASH", "ab".repeat(32)));
 
         String printed = c.toString();
 
-        assertThat(printed).doesNotContain("jobs-pw", "pg-pw", "inline-pw", "url-pw", "api-key-value");
+        assertThat(printed).doesNotContain("jobs-pw", "pg-pw", "inline-pw", "url-pw", "abab");
         assertThat(printed).contains("password=Optional[***]", "password=***", "ci");
         assertThat(new Secret("pw")).hasToString("***");
     }

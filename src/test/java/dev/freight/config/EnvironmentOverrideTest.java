@@ -141,17 +141,30 @@ class EnvironmentOverrideTest {
     }
 
     @Test
-    void rawSectionKeyPresentInTheFileIsOverridden() {
-        FreightConfig c = configs.load(FILE, Map.of("FREIGHT_LIMITS_EXPORTS_PER_HOUR", "99"));
+    void limitsKeyIsOverriddenOrSet() {
+        FreightConfig c = configs.load(FILE, Map.of("FREIGHT_LIMITS_EXPORTS_PER_HOUR", "99",
+                "FREIGHT_LIMITS_MAX_ROWS", "1_000"));
 
-        assertThat(c.limits().node().get("exports_per_hour").asText()).isEqualTo("99");
+        assertThat(c.limits()).isEqualTo(new LimitsConfig(99, 5, 1_000, 10L << 30, 1L << 20));
+        assertThatThrownBy(() -> configs.load(FILE, Map.of("FREIGHT_LIMITS_MAX_ROW", "99")))
+                .hasMessage("FREIGHT_LIMITS_MAX_ROW: unknown setting (did you mean FREIGHT_LIMITS_MAX_ROWS?)");
+        assertThatThrownBy(() -> configs.load(FILE, Map.of("FREIGHT_LIMITS_MAX_ROWS", "ten")))
+                .hasMessage("configuration: limits.max_rows: expected a positive integer (at most"
+                        + " 9223372036854775806), got \"ten\"");
     }
 
     @Test
-    void rawSectionKeyAbsentFromTheFileIsAnError() {
-        assertThatThrownBy(() -> configs.load(FILE, Map.of("FREIGHT_LIMITS_MAX_ROWS", "99")))
-                .hasMessage("FREIGHT_LIMITS_MAX_ROWS: no key of limits in the file matches it (only keys present in"
-                        + " the file can be overridden until this section is defined)");
+    void roleKeyPresentInTheFileIsOverriddenAndAnAbsentOneIsAnError() {
+        String roles = FILE + "roles:\n  analyst:\n    datasets:\n      orders:\n        row_filter: \"id = 1\"\n";
+
+        FreightConfig c = configs.load(roles, Map.of("FREIGHT_ROLES_ANALYST_DATASETS_ORDERS_ROW_FILTER",
+                "customer_id = :customer_id"));
+
+        assertThat(c.roles().roles().get("analyst").datasets().get(0).rowFilter())
+                .contains(new RowFilter("customer_id = ?", List.of("customer_id")));
+        assertThatThrownBy(() -> configs.load(roles, Map.of("FREIGHT_ROLES_ANALYST_LIMITS_MAX_ROWS", "99")))
+                .hasMessage("FREIGHT_ROLES_ANALYST_LIMITS_MAX_ROWS: no key of roles in the file matches it (only keys"
+                        + " present in the file can be overridden in roles)");
     }
 
     @Test

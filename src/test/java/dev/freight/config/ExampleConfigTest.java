@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * freight.example.yml at the repository root documents every key at its default. Keys whose default is derived
  * (from data_dir, the processor count) are left empty there, which means "the default"; the commented-out
- * sources and datasets are examples, lines that start with '#' and two spaces, and must be valid once uncommented.
+ * sources, datasets, limits, roles and api_keys are examples, lines that start with '#' and two spaces, and must be
+ * valid once uncommented.
  */
 class ExampleConfigTest {
     private static final Path EXAMPLE = Path.of("freight.example.yml");
@@ -40,15 +41,20 @@ class ExampleConfigTest {
         JsonNode uncommented = ConfigLoader.parse("example", uncommented());
 
         assertThat(names(example)).containsExactlyElementsOf(ConfigBinder.TOP_LEVEL_KEYS);
-        assertThat(names(example.get("server"))).containsExactlyElementsOf(ConfigBinder.SERVER_KEYS);
-        assertThat(names(example.get("server").get("signed_links"))).containsExactlyElementsOf(ConfigBinder.SIGNED_LINKS_KEYS);
-        assertThat(names(example.get("job_store"))).containsExactlyElementsOf(ConfigBinder.JOB_STORE_KEYS);
-        assertThat(names(example.get("storage"))).containsExactlyElementsOf(ConfigBinder.STORAGE_KEYS);
-        assertThat(names(example.get("exports"))).containsExactlyElementsOf(ConfigBinder.EXPORTS_KEYS);
-        assertThat(names(uncommented.get("sources").get("shop"))).containsExactlyElementsOf(ConfigBinder.SOURCE_KEYS);
+        assertThat(names(example.get("server"))).containsExactlyElementsOf(ServerBinder.SERVER_KEYS);
+        assertThat(names(example.get("server").get("signed_links"))).containsExactlyElementsOf(ServerBinder.SIGNED_LINKS_KEYS);
+        assertThat(names(example.get("job_store"))).containsExactlyElementsOf(StoresBinder.JOB_STORE_KEYS);
+        assertThat(names(example.get("storage"))).containsExactlyElementsOf(StoresBinder.STORAGE_KEYS);
+        assertThat(names(example.get("exports"))).containsExactlyElementsOf(ExportsBinder.EXPORTS_KEYS);
+        assertThat(names(uncommented.get("sources").get("shop"))).containsExactlyElementsOf(SourcesBinder.SOURCE_KEYS);
         List<String> datasetKeys = new ArrayList<>(names(uncommented.get("datasets").get("orders")));
         datasetKeys.addAll(names(uncommented.get("datasets").get("revenue_by_day")));
-        assertThat(datasetKeys).containsAll(ConfigBinder.DATASET_KEYS);
+        assertThat(datasetKeys).containsAll(SourcesBinder.DATASET_KEYS);
+        assertThat(names(uncommented.get("limits"))).containsExactlyElementsOf(LimitsConfig.KEYS);
+        assertThat(names(uncommented.get("roles").get("analyst"))).containsExactly("datasets");
+        assertThat(names(uncommented.get("roles").get("analyst").get("datasets").get("orders")))
+                .containsExactlyElementsOf(RolesBinder.RULE_KEYS);
+        assertThat(names(uncommented.get("api_keys").get(0))).containsExactlyElementsOf(ApiKeysBinder.ENTRY_KEYS);
     }
 
     @Test
@@ -76,7 +82,7 @@ class ExampleConfigTest {
     }
 
     @Test
-    void theCommentedOutSourcesAndDatasetsAreValid() throws IOException {
+    void theCommentedOutExamplesAreValid() throws IOException {
         FreightConfig c = ConfigLoader.load(Optional.of(Files.writeString(dir.resolve("freight.yml"), uncommented())),
                 REFERENCED);
 
@@ -86,6 +92,11 @@ class ExampleConfigTest {
         assertThat(c.datasets().get("orders")).isInstanceOf(TableDataset.class);
         assertThat(c.datasets().get("revenue_by_day")).isInstanceOf(SqlDataset.class);
         assertThat(((SqlDataset) c.datasets().get("revenue_by_day")).sql()).startsWith("SELECT date_trunc");
+        assertThat(c.limits()).isEqualTo(LimitsConfig.DEFAULTS);
+        assertThat(c.roles().roles().get("analyst").datasets()).extracting(RoleConfig.DatasetRule::pattern)
+                .containsExactly("orders", "reports.*");
+        assertThat(c.apiKeys()).extracting(ApiKeyConfig::name, ApiKeyConfig::role)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("alice", "analyst"));
     }
 
     private static String uncommented() throws IOException {

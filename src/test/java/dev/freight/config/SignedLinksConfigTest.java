@@ -92,6 +92,6 @@ class SignedLinksConfigTest {
 
     @Test
     void theListOfKeysIsTheContract() {
-        assertThat(ConfigBinder.SIGNED_LINKS_KEYS).isEqualTo(List.of("key", "previous_keys", "default_ttl", "max_ttl"));
+        assertThat(ServerBinder.SIGNED_LINKS_KEYS).isEqualTo(List.of("key", "previous_keys", "default_ttl", "max_ttl"));
     }
 }

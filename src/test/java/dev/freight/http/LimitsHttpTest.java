@@ -39,18 +39,25 @@ class LimitsHttpTest {
                   exports_per_hour: 1000
                 roles:
                   hourly:
+                    datasets: {}
                     limits: { exports_per_hour: 2 }
                   single:
+                    datasets: {}
                     limits: { concurrent_jobs: 1 }
                   pair:
+                    datasets: {}
                     limits: { concurrent_jobs: 2 }
                   small:
+                    datasets: {}
                     limits: { max_rows: 1000 }
                   tiny_files:
+                    datasets: {}
                     limits: { max_file_bytes: 20KiB }
                   mid_files:
+                    datasets: {}
                     limits: { max_file_bytes: 1MiB }
                   small_body:
+                    datasets: {}
                     limits: { max_request_bytes: 200 }
                 """, SecuredServer.defaults());
     }

@@ -1,0 +1,61 @@
+package dev.freight.config;
+
+import dev.freight.format.ExportFormat;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/** Binds {@code exports}: the sync threshold, lifetimes, retries and workers, checked against each other. */
+final class ExportsBinder {
+    static final List<String> EXPORTS_KEYS = List.of("sync_max_rows", "file_ttl", "job_retention", "max_attempts",
+            "retry_backoff", "delete_after_download", "worker_concurrency", "lease", "heartbeat", "shutdown_grace",
+            "sweep_interval", "default_format", "pdf_max_rows");
+
+    private ExportsBinder() {
+    }
+
+    /** {@code processors}: the default worker concurrency is twice as many. */
+    static ExportsConfig exports(ConfigSection s, int processors) {
+        long syncMaxRows = s.get("sync_max_rows").longInteger(10_000, 1, Long.MAX_VALUE);
+        ConfigValue ttlValue = s.get("file_ttl");
+        Duration fileTtl = ttlValue.duration(Duration.ofHours(24), false);
+        ConfigValue retentionValue = s.get("job_retention");
+        Duration jobRetention = retentionValue.duration(Duration.ofDays(30), false);
+        if (jobRetention.compareTo(fileTtl) < 0) {
+            ConfigValue blamed = retentionValue.isSet() || !ttlValue.isSet() ? retentionValue : ttlValue;
+            throw new ConfigException(blamed.origin, blamed.path, "exports.job_retention ("
+                    + Units.format(jobRetention) + ") must be at least exports.file_ttl (" + Units.format(fileTtl)
+                    + "): a job's record must outlive its file");
+        }
+        int maxAttempts = s.get("max_attempts").integer(3, 1, 20);
+        Duration retryBackoff = s.get("retry_backoff").duration(Duration.ofSeconds(5), false);
+        boolean deleteAfterDownload = s.get("delete_after_download").bool(false);
+        int workerConcurrency = s.get("worker_concurrency").integer(Math.max(2, 2 * processors), 1, 1024);
+        ConfigValue leaseValue = s.get("lease");
+        Duration lease = leaseValue.duration(Duration.ofSeconds(30), false);
+        ConfigValue heartbeatValue = s.get("heartbeat");
+        Duration heartbeat = heartbeatValue.duration(Duration.ofSeconds(10), false);
+        if (heartbeat.compareTo(lease) >= 0) {
+            // Blame the key that was set: with only the lease changed, the heartbeat's default is not the mistake.
+            ConfigValue blamed = heartbeatValue.isSet() || !leaseValue.isSet() ? heartbeatValue : leaseValue;
+            throw new ConfigException(blamed.origin, blamed.path, "exports.heartbeat (" + Units.format(heartbeat)
+                    + ") must be shorter than exports.lease (" + Units.format(lease) + "), or a running job's lease"
+                    + " lapses between heartbeats and another node takes the job over");
+        }
+        Duration shutdownGrace = s.get("shutdown_grace").duration(Duration.ofSeconds(30), true);
+        Duration sweepInterval = s.get("sweep_interval").duration(Duration.ofMinutes(1), false);
+        ExportFormat defaultFormat = format(s.get("default_format"), ExportFormat.CSV);
+        long pdfMaxRows = s.get("pdf_max_rows").longInteger(100_000, 1, 10_000_000);
+        return new ExportsConfig(syncMaxRows, fileTtl, jobRetention, maxAttempts, retryBackoff, deleteAfterDownload,
+                workerConcurrency, lease, heartbeat, shutdownGrace, sweepInterval, defaultFormat, pdfMaxRows);
+    }
+
+    private static ExportFormat format(ConfigValue v, ExportFormat fallback) {
+        if (!v.isSet()) return fallback;
+        String id = v.text("a format").toLowerCase(Locale.ROOT);
+        return Arrays.stream(ExportFormat.values()).filter(f -> f.id().equals(id)).findFirst()
+                .orElseThrow(() -> v.invalid("expected one of " + ExportFormat.choices()));
+    }
+}
