@@ -13,11 +13,12 @@ import java.sql.SQLException;
 import java.util.Map;
 
 /**
- * The job-store schema: one Flyway migration set, {@code classpath:db/jobstore/V*.sql}, for H2 and PostgreSQL. What
+ * The job-store schema: one Flyway migration set, {@code classpath:db/job-store/V*.sql}, for H2 and PostgreSQL. What
  * the two databases spell differently is a placeholder, filled per {@link JobStoreDatabase.Kind}.
  *
  * <h2>Databases migrated by the former per-database sets</h2>
- * Until the sets were merged, {@code db/jobstore/h2} and {@code db/jobstore/postgresql} held a copy each. Flyway
+ * Until the sets were merged (in {@code db/job-store}, a new folder so that a build over an old {@code target/}
+ * never sees both), {@code db/jobstore/h2} and {@code db/jobstore/postgresql} held a copy each. Flyway
  * (11.14.1, {@code SqlMigrationResolver}) checksums a versioned SQL migration over its text <em>before</em>
  * placeholders are replaced (only repeatable migrations are checksummed after), so V1, V5 and V8, which now hold a
  * placeholder, have new checksums, and a database migrated before would fail validation. Before migrating,
@@ -28,7 +29,7 @@ import java.util.Map;
  */
 public final class JobStoreMigrations {
     private static final Logger LOG = LoggerFactory.getLogger(JobStoreMigrations.class);
-    public static final String LOCATION = "classpath:db/jobstore";
+    public static final String LOCATION = "classpath:db/job-store";
     public static final String HISTORY_TABLE = "freight_schema_history";
 
     /** Flyway checksums of the former per-database files, by version (the others were the same in both sets). */
