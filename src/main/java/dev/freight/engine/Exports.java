@@ -28,7 +28,7 @@ public final class Exports {
     private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     /** The most rows a PDF report may have unless configured otherwise; larger requests are refused up front. */
-    public static final long DEFAULT_PDF_MAX_ROWS = dev.freight.format.PdfFormatWriter.DEFAULT_MAX_ROWS;
+    public static final long DEFAULT_PDF_MAX_ROWS = dev.freight.format.pdf.PdfFormatWriter.DEFAULT_MAX_ROWS;
 
     private final SourceRegistry registry;
     private final long pdfMaxRows;

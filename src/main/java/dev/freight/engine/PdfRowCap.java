@@ -1,7 +1,7 @@
 package dev.freight.engine;
 
 import dev.freight.format.ExportFormat;
-import dev.freight.format.PdfFormatWriter;
+import dev.freight.format.pdf.PdfFormatWriter;
 import dev.freight.error.InvalidRequestException;
 
 /**

@@ -1,4 +1,4 @@
-package dev.freight.format;
+package dev.freight.format.pdf;
 
 import com.lowagie.text.Chunk;
 import com.lowagie.text.Document;
@@ -18,6 +18,10 @@ import com.lowagie.text.pdf.PdfPageEventHelper;
 import com.lowagie.text.pdf.PdfTemplate;
 import com.lowagie.text.pdf.PdfWriter;
 import dev.freight.error.InvalidRequestException;
+import dev.freight.format.CellText;
+import dev.freight.format.FormatOptions;
+import dev.freight.format.FormatWriter;
+import dev.freight.format.WriterContext;
 import dev.freight.source.Column;
 import dev.freight.source.ColumnType;
 
@@ -61,7 +65,7 @@ import java.util.function.Function;
  */
 public final class PdfFormatWriter implements FormatWriter {
     /** The default row cap for PDF reports; {@code Exports} refuses larger requests up front. */
-    public static final long DEFAULT_MAX_ROWS = 100_000;
+    public static final long DEFAULT_MAX_ROWS = WriterContext.DEFAULT_PDF_MAX_ROWS;
     static final int FLUSH_ROWS = 500;
     /** Column widths also consider the words of this many first rows. */
     static final int SAMPLE_ROWS = 100;
