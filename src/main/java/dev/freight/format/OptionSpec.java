@@ -22,9 +22,22 @@ public record OptionSpec(String name, OptionType type, Object defaultValue, List
         if ((min != null || max != null) && type != OptionType.NUMBER && type != OptionType.SIZE) {
             throw new IllegalArgumentException(name + ": bounds are for number and size options");
         }
-        if (type == OptionType.CHOICE && defaultValue != null && !choices.contains(defaultValue)) {
-            throw new IllegalArgumentException(name + ": default " + defaultValue + " is not one of " + choices);
+        if (defaultValue != null && !fits(type, defaultValue, choices, min, max)) {
+            throw new IllegalArgumentException(name + ": default " + defaultValue + " is not a " + type.wireName()
+                    + " option's value");
         }
+    }
+
+    private static boolean fits(OptionType type, Object value, List<String> choices, Long min, Long max) {
+        return switch (type) {
+            case STRING -> value instanceof String;
+            case BOOLEAN -> value instanceof Boolean;
+            case NUMBER, SIZE -> value instanceof Number n && (type == OptionType.NUMBER || n.doubleValue() % 1 == 0)
+                    && (min == null || n.doubleValue() >= min) && (max == null || n.doubleValue() <= max);
+            case CHOICE -> choices.contains(value);
+            case LABELS -> value instanceof java.util.Map<?, ?>;
+            case STRING_LIST -> value instanceof List<?>;
+        };
     }
 
     public static OptionSpec text(String name, String defaultValue, String description) {
