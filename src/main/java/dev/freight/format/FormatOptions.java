@@ -55,10 +55,10 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
             "prefix ' to text starting with tab, CR, or = + - @ (or ＝ ＋ － ＠) after any blanks; quote text"
                     + " with one behind , ; or tab (CSV injection protection)");
 
-    /** {@link #COMMON} followed by a format's own options. */
+    /** A format's own options followed by {@link #COMMON}: the order forms show them in. */
     public static List<OptionSpec> withCommon(OptionSpec... own) {
-        List<OptionSpec> all = new java.util.ArrayList<>(COMMON);
-        all.addAll(List.of(own));
+        List<OptionSpec> all = new java.util.ArrayList<>(List.of(own));
+        all.addAll(COMMON);
         return List.copyOf(all);
     }
 
