@@ -5,6 +5,8 @@ import dev.freight.source.Column;
 
 import java.io.OutputStream;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -84,20 +86,27 @@ public enum ExportFormat {
 
         private static Map<ExportFormat, FormatDescriptor> load() {
             Map<String, FormatDescriptor> byId = new HashMap<>();
-            for (FormatProvider provider : ServiceLoader.load(FormatProvider.class, FormatProvider.class.getClassLoader())) {
+            ClassLoader loader = FormatProvider.class.getClassLoader();
+            for (FormatProvider provider : ServiceLoader.load(FormatProvider.class, loader)) {
                 for (FormatDescriptor d : provider.formats()) {
-                    if (byId.put(d.id(), d) != null) throw new IllegalStateException("format " + d.id() + " is declared twice");
+                    if (byId.put(d.id(), d) != null) {
+                        throw new IllegalStateException("format " + d.id() + " is declared twice");
+                    }
                 }
             }
-            Map<ExportFormat, FormatDescriptor> byFormat = new java.util.EnumMap<>(ExportFormat.class);
+            Map<ExportFormat, FormatDescriptor> byFormat = new EnumMap<>(ExportFormat.class);
             for (ExportFormat f : values()) {
                 FormatDescriptor d = byId.remove(f.id);
-                if (d == null) throw new IllegalStateException("format " + f.id + " has no descriptor (META-INF/services/"
-                        + FormatProvider.class.getName() + ")");
+                if (d == null) {
+                    throw new IllegalStateException("format " + f.id + " has no descriptor (META-INF/services/"
+                            + FormatProvider.class.getName() + ")");
+                }
                 byFormat.put(f, d);
             }
-            if (!byId.isEmpty()) throw new IllegalStateException("descriptors without an ExportFormat: " + byId.keySet());
-            return java.util.Collections.unmodifiableMap(byFormat);
+            if (!byId.isEmpty()) {
+                throw new IllegalStateException("descriptors without an ExportFormat: " + byId.keySet());
+            }
+            return Collections.unmodifiableMap(byFormat);
         }
     }
 }
