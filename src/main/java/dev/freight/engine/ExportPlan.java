@@ -3,7 +3,7 @@ package dev.freight.engine;
 import dev.freight.error.InvalidRequestException;
 import dev.freight.format.ExportFormat;
 import dev.freight.format.FormatOptions;
-import dev.freight.format.PdfFormatWriter;
+import dev.freight.format.pdf.PdfFormatWriter;
 import dev.freight.query.QueryPlan;
 import dev.freight.source.JdbcSource;
 

@@ -16,7 +16,7 @@ import dev.freight.engine.ExportResult;
 import dev.freight.error.InvalidRequestException;
 import dev.freight.format.ExportFormat;
 import dev.freight.format.FormatOptions;
-import dev.freight.format.PdfFormatWriter;
+import dev.freight.format.pdf.PdfFormatWriter;
 import dev.freight.query.DatasetAccess;
 import dev.freight.query.ExportRequest;
 import dev.freight.query.QueryPlan;

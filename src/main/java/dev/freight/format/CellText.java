@@ -84,7 +84,7 @@ public final class CellText {
     }
 
     /** Shortest text that reads back as the same value, without exponents: 5.0 → "5", 1.0E-5 → "0.00001". */
-    static String floating(Object v) {
+    public static String floating(Object v) {
         double d = ((Number) v).doubleValue();
         if (Double.isNaN(d) || Double.isInfinite(d)) return Double.toString(d);
         if (d == Math.rint(d) && Math.abs(d) < 1e15) return Long.toString((long) d);

@@ -1,60 +1,66 @@
 package dev.freight.format;
 
 import dev.freight.error.InvalidRequestException;
+import dev.freight.source.Column;
 
+import java.io.OutputStream;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** The formats Freight writes, with their file extension, content type and the options each accepts. */
+/**
+ * The formats Freight writes. Each constant's extension, content type, options and writer come from its
+ * {@link FormatDescriptor}, declared in the format's own package and found through {@link FormatProvider}; a
+ * format without a descriptor, or a descriptor without a constant, stops the first use of this class.
+ */
 public enum ExportFormat {
-    CSV("csv", "csv", "text/csv; charset=utf-8", true, FormatOptions.CSV_OPTIONS),
-    TSV("tsv", "tsv", "text/tab-separated-values; charset=utf-8", true, FormatOptions.CSV_OPTIONS),
-    JSON("json", "json", "application/json", true, FormatOptions.JSON_OPTIONS),
-    NDJSON("ndjson", "ndjson", "application/x-ndjson", true, FormatOptions.JSON_OPTIONS),
-    XLSX("xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", false, XlsxOptions.NAMES),
-    PARQUET("parquet", "parquet", "application/vnd.apache.parquet", false, ParquetOptions.OPTION_NAMES),
-    PDF("pdf", "pdf", "application/pdf", false, PdfOptions.ALL);
+    CSV("csv"), TSV("tsv"), JSON("json"), NDJSON("ndjson"), XLSX("xlsx"), PARQUET("parquet"), PDF("pdf");
 
     private final String id;
-    private final String extension;
-    private final String contentType;
-    private final boolean compressible;
-    private final Set<String> optionNames;
 
-    ExportFormat(String id, String extension, String contentType, boolean compressible, Set<String> optionNames) {
+    ExportFormat(String id) {
         this.id = id;
-        this.extension = extension;
-        this.contentType = contentType;
-        this.compressible = compressible;
-        this.optionNames = optionNames;
     }
 
     public String id() {
         return id;
     }
 
+    public FormatDescriptor descriptor() {
+        return Descriptors.BY_FORMAT.get(this);
+    }
+
     public String extension() {
-        return extension;
+        return descriptor().extension();
     }
 
     public String contentType() {
-        return contentType;
+        return descriptor().contentType();
     }
 
     /** Whether {@code compress: true} makes sense; already-compressed formats refuse it. */
     public boolean compressible() {
-        return compressible;
+        return descriptor().compressible();
+    }
+
+    public List<OptionSpec> options() {
+        return descriptor().options();
     }
 
     public Set<String> optionNames() {
-        return optionNames;
+        return descriptor().optionNames();
     }
 
     /** Whether a request may carry {@code key}: one of {@link #optionNames()}, or one kept only for old requests. */
     public boolean accepts(String key) {
-        return optionNames.contains(key) || this == XLSX && XlsxOptions.RETIRED.contains(key);
+        return descriptor().accepts(key);
     }
 
     public static ExportFormat fromId(String id) {
@@ -69,26 +75,38 @@ public enum ExportFormat {
         return Arrays.stream(values()).map(ExportFormat::id).collect(Collectors.joining(", "));
     }
 
-    /** Validates this format's own options (in {@link FormatOptions#raw()}) before anything runs. */
-    void checkOptions(FormatOptions options) {
-        switch (this) {
-            case PARQUET -> ParquetOptions.check(options);
-            case XLSX -> XlsxOptions.check(options);
-            case PDF -> PdfOptions.of(options);
-            default -> { }
-        }
+    public FormatWriter writer(OutputStream out, List<Column> columns, List<String> labels, FormatOptions options,
+                               WriterContext context) {
+        return descriptor().writer(out, columns, labels, options, context);
     }
 
-    public FormatWriter writer(java.io.OutputStream out, java.util.List<dev.freight.source.Column> columns,
-                               java.util.List<String> labels, FormatOptions options, WriterContext context) {
-        // context: used by the formats that show more than rows (a report's title block).
-        return switch (this) {
-            case CSV, TSV -> new CsvFormatWriter(out, columns, labels, options);
-            case JSON -> new JsonFormatWriter(out, columns, labels, options, false);
-            case NDJSON -> new JsonFormatWriter(out, columns, labels, options, true);
-            case PARQUET -> new ParquetFormatWriter(out, columns, labels, options);
-            case XLSX -> new XlsxFormatWriter(out, columns, labels, options, context);
-            case PDF -> new PdfFormatWriter(out, columns, labels, options, context);
-        };
+    /** Loaded on first use, not while the constants are made, so a descriptor may name a constant. */
+    private static final class Descriptors {
+        static final Map<ExportFormat, FormatDescriptor> BY_FORMAT = load();
+
+        private static Map<ExportFormat, FormatDescriptor> load() {
+            Map<String, FormatDescriptor> byId = new HashMap<>();
+            ClassLoader loader = FormatProvider.class.getClassLoader();
+            for (FormatProvider provider : ServiceLoader.load(FormatProvider.class, loader)) {
+                for (FormatDescriptor d : provider.formats()) {
+                    if (byId.put(d.id(), d) != null) {
+                        throw new IllegalStateException("format " + d.id() + " is declared twice");
+                    }
+                }
+            }
+            Map<ExportFormat, FormatDescriptor> byFormat = new EnumMap<>(ExportFormat.class);
+            for (ExportFormat f : values()) {
+                FormatDescriptor d = byId.remove(f.id);
+                if (d == null) {
+                    throw new IllegalStateException("format " + f.id + " has no descriptor (META-INF/services/"
+                            + FormatProvider.class.getName() + ")");
+                }
+                byFormat.put(f, d);
+            }
+            if (!byId.isEmpty()) {
+                throw new IllegalStateException("descriptors without an ExportFormat: " + byId.keySet());
+            }
+            return Collections.unmodifiableMap(byFormat);
+        }
     }
 }

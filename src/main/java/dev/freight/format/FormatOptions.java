@@ -18,24 +18,48 @@ import java.util.TreeSet;
  * presentation options ({@code date_format}, {@code timestamp_format}, {@code number_locale}, {@code bool_text})
  * are opt-in and change text only, never typed values (XLSX numbers and dates, Parquet, JSON numbers).
  * Format-specific options (sheet name, compression, page size …) stay in {@link #raw()}; each format validates
- * them up front through {@link ExportFormat#checkOptions}.
+ * them up front through {@link FormatDescriptor#checkOptions()}. Every option's name, type, default and meaning is
+ * declared once as an {@link OptionSpec}: the common ones here, each format's own in its descriptor.
  */
 public record FormatOptions(char delimiter, boolean header, String nullText, boolean bom, String lineEnding,
                             boolean sanitizeFormulas, ZoneId timeZone, DateTimeFormatter dateFormat,
                             DateTimeFormatter timestampFormat, Locale numberLocale, List<String> boolText,
                             Map<String, Object> raw) {
 
+    public static final OptionSpec LABELS = OptionSpec.of("labels", OptionType.LABELS, Map.of(),
+            "header names by column, e.g. {\"created_at\": \"Created\"}");
+    public static final OptionSpec TIME_ZONE = OptionSpec.text("time_zone", "UTC",
+            "zone timestamps are shown in: IANA name or offset");
+    public static final OptionSpec DATE_FORMAT = OptionSpec.text("date_format", null,
+            "java.time pattern for dates, e.g. dd/MM/yyyy (text only)");
+    public static final OptionSpec TIMESTAMP_FORMAT = OptionSpec.text("timestamp_format", null,
+            "java.time pattern for timestamps, e.g. dd/MM/yyyy HH:mm XXX (text only)");
+    public static final OptionSpec NUMBER_LOCALE = OptionSpec.text("number_locale", null,
+            "language tag for number text, e.g. de-DE (text only)");
+    public static final OptionSpec NULL_TEXT = OptionSpec.text("null_text", "", "text written for NULL");
+    public static final OptionSpec BOOL_TEXT = OptionSpec.of("bool_text", OptionType.STRING_LIST, null,
+            "texts for true and false, e.g. [\"yes\", \"no\"] (text only)");
     /** Options every format takes. */
-    static final Set<String> COMMON = Set.of("labels", "time_zone", "date_format", "timestamp_format", "number_locale",
-            "null_text", "bool_text");
-    static final Set<String> CSV_OPTIONS = union(COMMON, Set.of("delimiter", "header", "bom", "line_ending",
-            "sanitize_formulas"));
-    static final Set<String> JSON_OPTIONS = COMMON;
+    public static final List<OptionSpec> COMMON = List.of(LABELS, TIME_ZONE, DATE_FORMAT, TIMESTAMP_FORMAT,
+            NUMBER_LOCALE, NULL_TEXT, BOOL_TEXT);
 
-    static Set<String> union(Set<String> a, Set<String> b) {
-        Set<String> all = new java.util.HashSet<>(a);
-        all.addAll(b);
-        return Set.copyOf(all);
+    // Parsed here as well, but only the formats that declare them take them (CSV and TSV; XLSX takes header).
+    public static final OptionSpec DELIMITER = OptionSpec.text("delimiter", ",",
+            "field separator: one character, or \"tab\"");
+    public static final OptionSpec HEADER = OptionSpec.bool("header", true, "write a header row");
+    public static final OptionSpec BOM = OptionSpec.bool("bom", false,
+            "start with a UTF-8 byte order mark (helps Excel)");
+    public static final OptionSpec LINE_ENDING = OptionSpec.choice("line_ending", "crlf", List.of("crlf", "lf"),
+            "crlf (RFC 4180) or lf");
+    public static final OptionSpec SANITIZE_FORMULAS = OptionSpec.bool("sanitize_formulas", true,
+            "prefix ' to text starting with tab, CR, or = + - @ (or ＝ ＋ － ＠) after any blanks; quote text"
+                    + " with one behind , ; or tab (CSV injection protection)");
+
+    /** A format's own options followed by {@link #COMMON}: the order forms show them in. */
+    public static List<OptionSpec> withCommon(OptionSpec... own) {
+        List<OptionSpec> all = new java.util.ArrayList<>(List.of(own));
+        all.addAll(COMMON);
+        return List.copyOf(all);
     }
 
     public FormatOptions {
@@ -48,6 +72,15 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
     }
 
     public static FormatOptions parse(ExportFormat format, Map<String, Object> raw) {
+        return parse(format.descriptor(), raw);
+    }
+
+    /**
+     * Refuses options the format does not take, parses the common ones, then has the format check its own. An
+     * absent option (or a null one) takes the default the format declares for it, so a declared default is the
+     * value the writer uses.
+     */
+    public static FormatOptions parse(FormatDescriptor format, Map<String, Object> raw) {
         for (String key : raw.keySet()) {
             if (!format.accepts(key)) {
                 throw new InvalidRequestException("invalid_option", "options." + key, "unknown option '"
@@ -55,21 +88,20 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
                         + String.join(", ", new TreeSet<>(format.optionNames())));
             }
         }
-        char defaultDelimiter = format == ExportFormat.TSV ? '\t' : ',';
         FormatOptions options = new FormatOptions(
-                delimiter(raw.get("delimiter"), defaultDelimiter),
-                bool(raw, "header", true),
-                string(raw, "null_text", ""),
-                bool(raw, "bom", false),
-                lineEnding(raw.get("line_ending")),
-                bool(raw, "sanitize_formulas", true),
-                zone(raw.get("time_zone")),
-                pattern(raw, "date_format"),
-                pattern(raw, "timestamp_format"),
-                locale(raw.get("number_locale")),
-                boolText(raw.get("bool_text")),
+                delimiter(given(raw, format.option(DELIMITER.name()).orElse(DELIMITER))),
+                bool(raw, HEADER),
+                string(raw, NULL_TEXT),
+                bool(raw, BOM),
+                lineEnding(given(raw, LINE_ENDING)),
+                bool(raw, SANITIZE_FORMULAS),
+                zone(given(raw, TIME_ZONE)),
+                pattern(raw, DATE_FORMAT),
+                pattern(raw, TIMESTAMP_FORMAT),
+                locale(given(raw, NUMBER_LOCALE)),
+                boolText(given(raw, BOOL_TEXT)),
                 raw);
-        format.checkOptions(options);
+        format.checkOptions().apply(options);
         return options;
     }
 
@@ -78,8 +110,17 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
         return raw.get(key);
     }
 
-    private static char delimiter(Object value, char dflt) {
-        if (value == null) return dflt;
+    /** A format-specific option as given, else its declared default (which may be null). */
+    public Object option(OptionSpec spec) {
+        return given(raw, spec);
+    }
+
+    private static Object given(Map<String, Object> raw, OptionSpec spec) {
+        Object v = raw.get(spec.name());
+        return v != null ? v : spec.defaultValue();
+    }
+
+    private static char delimiter(Object value) {
         String s = String.valueOf(value);
         if (s.equals("\\t") || s.equalsIgnoreCase("tab")) return '\t';
         if (s.length() != 1 || s.charAt(0) == '"' || s.charAt(0) == '\r' || s.charAt(0) == '\n') {
@@ -90,7 +131,6 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
     }
 
     private static String lineEnding(Object value) {
-        if (value == null) return "\r\n";
         return switch (String.valueOf(value).toLowerCase(Locale.ROOT)) {
             case "crlf", "\r\n" -> "\r\n";
             case "lf", "\n" -> "\n";
@@ -99,10 +139,10 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
         };
     }
 
+    /** Normalised: "UTC", "Z" and "+00:00" are all {@link ZoneOffset#UTC}, so each takes the same paths. */
     private static ZoneId zone(Object value) {
-        if (value == null) return ZoneOffset.UTC;
         try {
-            return ZoneId.of(String.valueOf(value));
+            return ZoneId.of(String.valueOf(value)).normalized();
         } catch (DateTimeException e) {
             throw new InvalidRequestException("invalid_option", "options.time_zone", "unknown time zone '"
                     + shorten(String.valueOf(value)) + "'; use an IANA name like Europe/Paris or an offset like +02:00");
@@ -110,8 +150,9 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
     }
 
     /** A java.time pattern such as {@code dd/MM/yyyy} or {@code yyyy-MM-dd HH:mm}; letters outside quotes only. */
-    private static DateTimeFormatter pattern(Map<String, Object> raw, String key) {
-        Object v = raw.get(key);
+    private static DateTimeFormatter pattern(Map<String, Object> raw, OptionSpec spec) {
+        String key = spec.name();
+        Object v = given(raw, spec);
         if (v == null) return null;
         String p = String.valueOf(v);
         try {
@@ -156,9 +197,9 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
         return parts.stream().map(String::valueOf).toList();
     }
 
-    private static boolean bool(Map<String, Object> raw, String key, boolean dflt) {
-        Object v = raw.get(key);
-        if (v == null) return dflt;
+    private static boolean bool(Map<String, Object> raw, OptionSpec spec) {
+        String key = spec.name();
+        Object v = given(raw, spec);
         if (v instanceof Boolean b) return b;
         String s = String.valueOf(v).toLowerCase(Locale.ROOT);
         if (s.equals("true")) return true;
@@ -167,9 +208,9 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
                 + shorten(String.valueOf(v)) + "'");
     }
 
-    private static String string(Map<String, Object> raw, String key, String dflt) {
-        Object v = raw.get(key);
-        if (v == null) return dflt;
+    private static String string(Map<String, Object> raw, OptionSpec spec) {
+        String key = spec.name();
+        Object v = given(raw, spec);
         if (!(v instanceof String s) || s.length() > 100 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
             throw new InvalidRequestException("invalid_option", "options." + key, key
                     + " must be a string of at most 100 characters without line breaks");
@@ -177,7 +218,7 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
         return s;
     }
 
-    static String shorten(String s) {
+    public static String shorten(String s) {
         return s.length() > 40 ? s.substring(0, 37) + "..." : s;
     }
 }

@@ -9,8 +9,11 @@ import java.time.Instant;
  */
 public record WriterContext(String dataset, String filtersInWords, Instant generatedAt, Long expectedRows,
                             long pdfMaxRows) {
+    /** The PDF row cap when none is configured (exports.pdf_max_rows). */
+    public static final long DEFAULT_PDF_MAX_ROWS = 100_000;
+
     public WriterContext(String dataset, String filtersInWords, Instant generatedAt, Long expectedRows) {
-        this(dataset, filtersInWords, generatedAt, expectedRows, PdfFormatWriter.DEFAULT_MAX_ROWS);
+        this(dataset, filtersInWords, generatedAt, expectedRows, DEFAULT_PDF_MAX_ROWS);
     }
 
     public static WriterContext of(String dataset) {

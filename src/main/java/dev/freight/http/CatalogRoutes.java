@@ -7,7 +7,11 @@ import dev.freight.export.ExportService;
 import dev.freight.export.PreparedExport;
 import dev.freight.export.Sinks;
 import dev.freight.format.ExportFormat;
+import dev.freight.format.FormatDescriptor;
+import dev.freight.format.FormatOptions;
+import dev.freight.format.OptionSpec;
 import dev.freight.query.DatasetAccess;
+import dev.freight.query.FilterOp;
 import dev.freight.query.ExportRequest;
 import dev.freight.query.Mask;
 import dev.freight.query.QueryPlanner;
@@ -22,42 +26,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /** What can be exported: formats, datasets with their columns, and a preview of a dataset's first rows. */
 final class CatalogRoutes {
     static final int PREVIEW_DEFAULT = 20;
     static final int PREVIEW_MAX = 100;
-
-    /** Default and meaning of each format option, for clients that build forms from this list. */
-    private record OptionDoc(Object csvDefault, Object tsvDefault, String description) {
-    }
-
-    private static final Map<String, OptionDoc> OPTION_DOCS = Map.ofEntries(
-            Map.entry("labels", new OptionDoc(Map.of(), Map.of(), "header names by column, e.g. {\"created_at\": \"Created\"}")),
-            Map.entry("delimiter", new OptionDoc(",", "\t", "field separator: one character, or \"tab\"")),
-            Map.entry("header", new OptionDoc(true, true, "write a header row")),
-            Map.entry("null_text", new OptionDoc("", "", "text written for NULL")),
-            Map.entry("bom", new OptionDoc(false, false, "start with a UTF-8 byte order mark (helps Excel)")),
-            Map.entry("line_ending", new OptionDoc("crlf", "crlf", "crlf (RFC 4180) or lf")),
-            Map.entry("sanitize_formulas", new OptionDoc(true, true,
-                    "prefix ' to text starting with tab, CR, or = + - @ (or ＝ ＋ － ＠) after any blanks; quote text"
-                            + " with one behind , ; or tab (CSV injection protection)")),
-            Map.entry("time_zone", new OptionDoc("UTC", "UTC", "zone timestamps are shown in: IANA name or offset")),
-            Map.entry("date_format", new OptionDoc(null, null, "java.time pattern for dates, e.g. dd/MM/yyyy (text only)")),
-            Map.entry("timestamp_format", new OptionDoc(null, null,
-                    "java.time pattern for timestamps, e.g. dd/MM/yyyy HH:mm XXX (text only)")),
-            Map.entry("number_locale", new OptionDoc(null, null, "language tag for number text, e.g. de-DE (text only)")),
-            Map.entry("bool_text", new OptionDoc(null, null, "texts for true and false, e.g. [\"yes\", \"no\"] (text only)")),
-            Map.entry("title", new OptionDoc(null, null, "report title; default: the dataset name")),
-            Map.entry("orientation", new OptionDoc(null, null, "portrait or landscape; default: landscape above 6 columns")),
-            Map.entry("page_size", new OptionDoc("a4", "a4", "a4 or letter")),
-            Map.entry("font_size", new OptionDoc(8, 8, "font size in points, 5 to 16")),
-            Map.entry("sheet_name", new OptionDoc(null, null,
-                    "worksheet name (Excel rules: 1-31 characters, none of []:*?/\\); default: the dataset name")),
-            Map.entry("compression", new OptionDoc("snappy", "snappy", "snappy, zstd, gzip or none")),
-            Map.entry("row_group_size", new OptionDoc(16 * 1024 * 1024, 16 * 1024 * 1024,
-                    "bytes buffered per row group, 1 MiB to 128 MiB")));
 
     private final ExportService exports;
 
@@ -65,29 +38,35 @@ final class CatalogRoutes {
         this.exports = exports;
     }
 
+    /** The formats and their options, as each format's descriptor declares them. */
     void formats(Context ctx) {
         List<Map<String, Object>> formats = new ArrayList<>();
-        for (ExportFormat f : ExportFormat.values()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", f.id());
-            m.put("extension", f.extension());
-            m.put("content_type", f.contentType());
-            m.put("compressible", f.compressible());
-            List<Map<String, Object>> options = new ArrayList<>();
-            for (String name : new TreeSet<>(f.optionNames())) {
-                Map<String, Object> o = new LinkedHashMap<>();
-                o.put("name", name);
-                OptionDoc doc = OPTION_DOCS.get(name);
-                if (doc != null) {
-                    o.put("default", f == ExportFormat.TSV ? doc.tsvDefault() : doc.csvDefault());
-                    o.put("description", doc.description());
-                }
-                options.add(o);
-            }
-            m.put("options", options);
-            formats.add(m);
-        }
+        for (ExportFormat f : ExportFormat.values()) formats.add(describe(f.descriptor()));
         Http.json(ctx, 200, Map.of("formats", formats));
+    }
+
+    private static Map<String, Object> describe(FormatDescriptor f) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", f.id());
+        m.put("extension", f.extension());
+        m.put("content_type", f.contentType());
+        m.put("compressible", f.compressible());
+        m.put("options", f.options().stream().map(CatalogRoutes::option).toList());
+        return m;
+    }
+
+    /** {@code default} is always there (null: none to state); choices and bounds only where the option has them. */
+    private static Map<String, Object> option(OptionSpec o) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", o.name());
+        m.put("type", o.type().wireName());
+        m.put("default", o.defaultValue());
+        if (!o.choices().isEmpty()) m.put("choices", o.choices());
+        if (o.min() != null) m.put("min", o.min());
+        if (o.max() != null) m.put("max", o.max());
+        m.put("description", o.description());
+        m.put("common", FormatOptions.COMMON.contains(o));
+        return m;
     }
 
     /** The datasets the caller may see, each with only the columns they may see; masked ones say how. */
@@ -121,6 +100,7 @@ final class CatalogRoutes {
         m.put("sql_type", c.sqlTypeName());
         m.put("nullable", c.nullable());
         if (mask != null) m.put("masked", mask.wireName());
+        m.put("operators", QueryPlanner.filterOperators(c, mask).stream().map(FilterOp::wireName).toList());
         return m;
     }
 

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 /**
  * The API's one JSON mapper. Reading is strict (duplicate keys and trailing garbage are malformed JSON) and exact
  * (decimals stay BigDecimal, trailing zeros kept); writing emits decimals as plain digits (see {@link
- * dev.freight.format.JsonDecimals}: never a failure, whatever the scale).
+ * dev.freight.format.json.JsonDecimals}: never a failure, whatever the scale).
  */
 final class Json {
     static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -19,7 +19,7 @@ final class Json {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-            .addModule(dev.freight.format.JsonDecimals.module())
+            .addModule(dev.freight.format.json.JsonDecimals.module())
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .build();
 

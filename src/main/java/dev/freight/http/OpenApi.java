@@ -1,6 +1,13 @@
 package dev.freight.http;
 
+import dev.freight.format.ExportFormat;
+import dev.freight.format.FormatDescriptor;
+import dev.freight.format.OptionSpec;
+import dev.freight.format.OptionType;
+import dev.freight.query.FilterOp;
+
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -262,15 +269,15 @@ final class OpenApi {
                 "instance", str(), "request_id", str()));
         schemas.put("Filter", object(List.of("column", "op"),
                 "column", str(),
-                "op", map("type", "string", "enum", List.of("eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in",
-                        "between", "like", "contains", "starts_with", "is_null", "not_null")),
+                "op", map("type", "string", "enum", filterOps(), "description", "Those valid on the column are in "
+                        + "its operators (GET /export/tables)"),
                 "value", map("description", "A scalar; an array for in, not_in (values) and between (two values)")));
         schemas.put("SortKey", object(List.of("column"), "column", str(),
                 "dir", map("type", "string", "enum", List.of("asc", "desc"), "default", "asc")));
         schemas.put("ExportRequest", object(List.of("dataset"),
                 "dataset", str(),
-                "format", map("type", "string", "enum", java.util.Arrays.stream(dev.freight.format.ExportFormat.values())
-                        .map(dev.freight.format.ExportFormat::id).toList(), "default", "csv"),
+                "format", map("type", "string", "enum", formats().stream().map(FormatDescriptor::id).toList(),
+                        "default", "csv"),
                 "columns", map("type", "array", "items", str(), "description", "Subset and order; default all"),
                 "filters", map("type", "array", "items", ref("Filter")),
                 "sort", map("type", "array", "items", ref("SortKey")),
@@ -280,7 +287,9 @@ final class OpenApi {
                 "date_from", map("type", "string", "description", "Inclusive lower bound on the time column"),
                 "date_to", map("type", "string", "description", "Exclusive upper bound on the time column"),
                 "compress", map("type", "boolean", "default", false),
-                "options", map("type", "object", "description", "Format options; see /export/formats"),
+                "options", map("type", "object", "description", "The options of the request's format: the "
+                        + "FormatOptions<Format> schema of that format (also listed by GET /export/formats)",
+                        "anyOf", formats().stream().map(f -> ref(optionsSchemaName(f))).toList()),
                 "delivery", map("type", "string", "enum", List.of("sync", "async", "auto"), "default", "auto")));
         schemas.put("Job", object(List.of("id", "status"),
                 "id", str(), "dataset", str(), "format", str(),
@@ -304,16 +313,30 @@ final class OpenApi {
                 "jobs", map("type", "array", "items", ref("Job")), "next_cursor", nullable("string")));
         schemas.put("FormatList", object(List.of("formats"), "formats", map("type", "array", "items", object(
                 List.of("id", "extension", "content_type", "compressible", "options"),
-                "id", str(), "extension", str(), "content_type", str(), "compressible", map("type", "boolean"),
-                "options", map("type", "array", "items", object(List.of("name"), "name", str(),
-                        "default", map(), "description", str()))))));
-        schemas.put("Column", object(List.of("name", "type", "sql_type", "nullable"),
+                "id", map("type", "string", "enum", formats().stream().map(FormatDescriptor::id).toList()),
+                "extension", str(), "content_type", str(), "compressible", map("type", "boolean"),
+                "options", map("type", "array", "items", object(
+                        List.of("name", "type", "default", "description", "common"), "name", str(),
+                        "type", map("type", "string", "enum", Arrays.stream(OptionType.values())
+                                .map(OptionType::wireName).toList()),
+                        "default", map("description", "The value used when the option is absent; null when none "
+                                + "is to be stated (e.g. the dataset name)"),
+                        "choices", map("type", "array", "items", str(), "description", "Choice options only"),
+                        "min", map("type", "integer", "description", "Bounded number and size options only"),
+                        "max", map("type", "integer", "description", "Bounded number and size options only"),
+                        "description", str(),
+                        "common", map("type", "boolean", "description", "Taken by every format")))))));
+        for (FormatDescriptor f : formats()) schemas.put(optionsSchemaName(f), optionsSchema(f));
+        schemas.put("Column", object(List.of("name", "type", "sql_type", "nullable", "operators"),
                 "name", str(),
                 "type", map("type", "string", "enum", List.of("integer", "decimal", "float", "boolean", "string", "date",
                         "time", "timestamp", "timestamptz", "binary", "text")),
                 "sql_type", str(), "nullable", map("type", "boolean"),
                 "masked", map("type", "string", "enum", List.of("email", "last4", "hash", "null"),
-                        "description", "Present when the caller's role exports this column masked")));
+                        "description", "Present when the caller's role exports this column masked"),
+                "operators", map("type", "array", "items", map("type", "string", "enum", filterOps()),
+                        "description", "The filter operators valid on this column for the caller (its type's; none "
+                                + "when masked)")));
         schemas.put("DatasetList", object(List.of("datasets"), "datasets", map("type", "array", "items", object(
                 List.of("name", "columns"), "name", str(), "source", str(), "kind", str(),
                 "columns", map("type", "array", "items", ref("Column")),
@@ -348,6 +371,44 @@ final class OpenApi {
                         "session", map("type", "apiKey", "in", "cookie", "name", "freight_session",
                                 "description", "Web UI session (POST /api/v1/session); requests other than GET and "
                                         + "HEAD also need X-CSRF-Token. Authorization wins when both are sent.")));
+    }
+
+    private static List<String> filterOps() {
+        return Arrays.stream(FilterOp.values()).map(FilterOp::wireName).toList();
+    }
+
+    private static List<FormatDescriptor> formats() {
+        return Arrays.stream(ExportFormat.values()).map(ExportFormat::descriptor).toList();
+    }
+
+    /** FormatOptionsCsv, FormatOptionsNdjson … */
+    private static String optionsSchemaName(FormatDescriptor f) {
+        return "FormatOptions" + Character.toUpperCase(f.id().charAt(0)) + f.id().substring(1);
+    }
+
+    /** The options a format takes, typed from its descriptor; retired ones are accepted but not described. */
+    private static Map<String, Object> optionsSchema(FormatDescriptor f) {
+        Map<String, Object> properties = map();
+        for (OptionSpec o : f.options()) properties.put(o.name(), optionSchema(o));
+        return map("type", "object", "description", "Options of the " + f.id() + " format",
+                "properties", properties, "additionalProperties", false);
+    }
+
+    private static Map<String, Object> optionSchema(OptionSpec o) {
+        Map<String, Object> m = switch (o.type()) {
+            case STRING -> str();
+            case BOOLEAN -> map("type", "boolean");
+            case NUMBER -> map("type", "number");
+            case SIZE -> map("type", "integer");
+            case CHOICE -> map("type", "string", "enum", o.choices());
+            case LABELS -> map("type", "object", "additionalProperties", str());
+            case STRING_LIST -> map("type", List.of("array", "string"), "items", str());
+        };
+        if (o.min() != null) m.put("minimum", o.min());
+        if (o.max() != null) m.put("maximum", o.max());
+        if (o.defaultValue() != null) m.put("default", o.defaultValue());
+        m.put("description", o.description());
+        return m;
     }
 
     private static List<String> statuses() {

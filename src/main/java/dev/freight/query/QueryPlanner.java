@@ -238,11 +238,12 @@ public final class QueryPlanner {
                              List<Filter> normalized) {
         if (filter == null) throw new InvalidRequestException("invalid_filter", field, "filter must not be null");
         Column column = column(table, filter.column(), field + ".column");
+        List<FilterOp> allowed = filterOperators(column, masks.get(column.name()));
         checkNotMasked(masks, column, field + ".column", "filter");
         FilterOp op = FilterOp.fromWire(filter.op()).orElseThrow(() -> new InvalidRequestException("unknown_operator",
                 field + ".op", "unknown operator '" + shorten(String.valueOf(filter.op())) + "'; operators: "
                 + FilterOp.choices()));
-        checkOperatorApplies(column, op, field + ".op");
+        checkOperatorApplies(column, op, allowed, field + ".op");
         String col = dialect.quote(column.name());
         String valueField = field + ".value";
         Object value = filter.value();
@@ -318,14 +319,22 @@ public final class QueryPlanner {
         return value;
     }
 
-    private static void checkOperatorApplies(Column column, FilterOp op, String field) {
-        ColumnType t = column.type();
-        if (!applies(t, op)) {
-            String valid = java.util.Arrays.stream(FilterOp.values()).filter(o -> applies(t, o))
-                    .map(FilterOp::wireName).collect(Collectors.joining(", "));
+    /**
+     * The filter operators a request may use on {@code column} exported under {@code mask} (null: unmasked): none on
+     * a masked column, else those its type allows. The planner validates every filter against this same list, and
+     * {@code GET /export/tables} lists it, so the two cannot disagree.
+     */
+    public static List<FilterOp> filterOperators(Column column, Mask mask) {
+        if (mask != null) return List.of();
+        return java.util.Arrays.stream(FilterOp.values()).filter(o -> applies(column.type(), o)).toList();
+    }
+
+    /** {@code allowed}: {@link #filterOperators} of the column (a masked one is refused before, as masked_column). */
+    private static void checkOperatorApplies(Column column, FilterOp op, List<FilterOp> allowed, String field) {
+        if (!allowed.contains(op)) {
             throw new InvalidRequestException("invalid_operator", field, "operator " + op.wireName()
-                    + " does not apply to column '" + column.name() + "' (" + t.wireName() + "); operators for it: "
-                    + valid);
+                    + " does not apply to column '" + column.name() + "' (" + column.type().wireName()
+                    + "); operators for it: " + allowed.stream().map(FilterOp::wireName).collect(Collectors.joining(", ")));
         }
     }
 

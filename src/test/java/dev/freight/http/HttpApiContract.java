@@ -218,6 +218,69 @@ abstract class HttpApiContract {
     }
 
     @Test
+    void formatOptionsAreTypedWithTheirDefaultsChoicesAndBounds() {
+        JsonNode formats = ApiClient.json(admin.get("/api/v1/export/formats")).get("formats");
+        int i = 0;
+        for (dev.freight.format.ExportFormat f : dev.freight.format.ExportFormat.values()) {
+            List<String> names = new ArrayList<>();
+            formats.get(i++).get("options").forEach(o -> names.add(o.get("name").asText()));
+            assertThat(names).as(f.id()).containsExactlyElementsOf(f.optionNames());
+        }
+        JsonNode fontSize = option(formats, "pdf", "font_size");
+        assertThat(fontSize.get("type").asText()).isEqualTo("number");
+        assertThat(fontSize.get("default").asInt()).isEqualTo(8);
+        assertThat(fontSize.get("min").asInt()).isEqualTo(5);
+        assertThat(fontSize.get("max").asInt()).isEqualTo(16);
+        assertThat(fontSize.get("common").asBoolean()).isFalse();
+        assertThat(fontSize.has("choices")).isFalse();
+        JsonNode compression = option(formats, "parquet", "compression");
+        assertThat(compression.get("type").asText()).isEqualTo("choice");
+        assertThat(compression.get("default").asText()).isEqualTo("snappy");
+        assertThat(compression.get("choices").toString()).isEqualTo("[\"snappy\",\"zstd\",\"gzip\",\"none\"]");
+        assertThat(compression.has("min")).isFalse();
+        JsonNode rowGroup = option(formats, "parquet", "row_group_size");
+        assertThat(rowGroup.get("type").asText()).isEqualTo("size");
+        assertThat(rowGroup.get("default").asLong()).isEqualTo(16L << 20);
+        assertThat(rowGroup.get("min").asLong()).isEqualTo(1L << 20);
+        assertThat(rowGroup.get("max").asLong()).isEqualTo(128L << 20);
+        JsonNode orientation = option(formats, "pdf", "orientation");
+        assertThat(orientation.get("default").isNull()).isTrue();
+        assertThat(orientation.get("choices").toString()).isEqualTo("[\"portrait\",\"landscape\"]");
+        JsonNode labels = option(formats, "xlsx", "labels");
+        assertThat(labels.get("type").asText()).isEqualTo("labels");
+        assertThat(labels.get("common").asBoolean()).isTrue();
+        assertThat(option(formats, "json", "bool_text").get("type").asText()).isEqualTo("string_list");
+        assertThat(option(formats, "csv", "header").get("default").asBoolean()).isTrue();
+        assertThat(option(formats, "csv", "line_ending").get("choices").toString()).isEqualTo("[\"crlf\",\"lf\"]");
+        assertThat(option(formats, "ndjson", "time_zone").get("default").asText()).isEqualTo("UTC");
+        // Accepted for old requests, not advertised.
+        assertThat(option(formats, "xlsx", "sanitize_formulas")).isNull();
+    }
+
+    private static JsonNode option(JsonNode formats, String format, String name) {
+        for (JsonNode f : formats) {
+            if (!f.get("id").asText().equals(format)) continue;
+            for (JsonNode o : f.get("options")) if (o.get("name").asText().equals(name)) return o;
+        }
+        return null;
+    }
+
+    @Test
+    void everyColumnListsTheFilterOperatorsAnExportAcceptsOnIt() {
+        assertThat(FilterOperatorsProbe.assertListedOperatorsAreExactlyTheAcceptedOnes(admin, "demo.orders"))
+                .isGreaterThanOrEqualTo(6);
+        JsonNode orders = null;
+        for (JsonNode d : ApiClient.json(admin.get("/api/v1/export/tables")).get("datasets")) {
+            if (d.get("name").asText().equals("demo.orders")) orders = d;
+        }
+        java.util.Map<String, String> operators = new java.util.HashMap<>();
+        orders.get("columns").forEach(c -> operators.put(c.get("name").asText(), c.get("operators").toString()));
+        assertThat(operators.get("shipped")).isEqualTo("[\"eq\",\"ne\",\"in\",\"not_in\",\"is_null\",\"not_null\"]");
+        assertThat(operators.get("sku")).contains("\"like\"", "\"lt\"", "\"between\"");
+        assertThat(operators.get("unit_price")).contains("\"between\"").doesNotContain("\"like\"");
+    }
+
+    @Test
     void tablesListDatasetsOfEverySourceWithTypedColumnsKeyAndTimeColumn() {
         HttpResponse<byte[]> r = admin.get("/api/v1/export/tables");
         assertThat(r.statusCode()).isEqualTo(200);
@@ -1217,6 +1280,31 @@ abstract class HttpApiContract {
         JsonNode schemas = ApiClient.json(admin.get("/api/v1/openapi.json")).get("components").get("schemas");
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("#/components/schemas/(\\w+)").matcher(doc);
         while (m.find()) assertThat(schemas.has(m.group(1))).as(m.group(1)).isTrue();
+    }
+
+    @Test
+    void theOptionsOfEveryFormatAreTypedInTheOpenApiDocument() {
+        JsonNode schemas = ApiClient.json(admin.get("/api/v1/openapi.json")).get("components").get("schemas");
+        JsonNode anyOf = schemas.get("ExportRequest").get("properties").get("options").get("anyOf");
+        assertThat(anyOf).hasSize(dev.freight.format.ExportFormat.values().length);
+        for (dev.freight.format.ExportFormat f : dev.freight.format.ExportFormat.values()) {
+            String name = "FormatOptions" + f.id().substring(0, 1).toUpperCase(java.util.Locale.ROOT) + f.id().substring(1);
+            JsonNode schema = schemas.get(name);
+            assertThat(schema).as(name).isNotNull();
+            assertThat(schema.get("additionalProperties").asBoolean()).isFalse();
+            List<String> properties = new ArrayList<>();
+            schema.get("properties").fieldNames().forEachRemaining(properties::add);
+            assertThat(properties).as(name).containsExactlyElementsOf(f.optionNames());
+        }
+        JsonNode pdf = schemas.get("FormatOptionsPdf").get("properties");
+        assertThat(pdf.get("font_size").toString()).contains("\"type\":\"number\"", "\"minimum\":5",
+                "\"maximum\":16", "\"default\":8");
+        assertThat(pdf.get("page_size").get("enum").toString()).isEqualTo("[\"a4\",\"letter\"]");
+        assertThat(schemas.get("FormatOptionsTsv").get("properties").get("delimiter").get("default").asText())
+                .isEqualTo("\t");
+        assertThat(schemas.get("FormatOptionsParquet").get("properties").get("row_group_size").get("type").asText())
+                .isEqualTo("integer");
+        assertThat(schemas.get("Column").get("properties").has("operators")).isTrue();
     }
 
     @Test

@@ -238,6 +238,12 @@ class PermissionsHttpTest {
     }
 
     @Test
+    void aMaskedColumnListsNoFilterOperatorAndRefusesEveryOne() {
+        // integer, string, string under last4, string under hash, timestamptz, boolean
+        assertThat(FilterOperatorsProbe.assertListedOperatorsAreExactlyTheAcceptedOnes(alice, "pg.orders")).isEqualTo(6);
+    }
+
+    @Test
     void anAdminStillSeesEverything() {
         String listing = ApiClient.text(admin.get("/api/v1/export/tables"));
         assertThat(listing).contains("demo.orders").contains("unit_price").doesNotContain("\"masked\"");

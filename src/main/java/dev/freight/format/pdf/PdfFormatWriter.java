@@ -1,4 +1,4 @@
-package dev.freight.format;
+package dev.freight.format.pdf;
 
 import com.lowagie.text.Chunk;
 import com.lowagie.text.Document;
@@ -18,6 +18,10 @@ import com.lowagie.text.pdf.PdfPageEventHelper;
 import com.lowagie.text.pdf.PdfTemplate;
 import com.lowagie.text.pdf.PdfWriter;
 import dev.freight.error.InvalidRequestException;
+import dev.freight.format.CellText;
+import dev.freight.format.FormatOptions;
+import dev.freight.format.FormatWriter;
+import dev.freight.format.WriterContext;
 import dev.freight.source.Column;
 import dev.freight.source.ColumnType;
 
@@ -56,12 +60,12 @@ import java.util.function.Function;
  * <p>Header cells never break inside a word: columns are sized so that each header's words fit (see
  * {@link HeaderLayout}).
  *
- * <p>Defence in depth: the request is refused up front above the PDF row cap (engine {@code Exports}); the
+ * <p>Defence in depth: the request is refused up front above the PDF row cap ({@code ExportService}); the
  * writer also refuses to go past {@link #maxRows}.
  */
 public final class PdfFormatWriter implements FormatWriter {
-    /** The default row cap for PDF reports; {@code Exports} refuses larger requests up front. */
-    public static final long DEFAULT_MAX_ROWS = 100_000;
+    /** The default row cap for PDF reports; {@code ExportService} refuses larger requests up front. */
+    public static final long DEFAULT_MAX_ROWS = WriterContext.DEFAULT_PDF_MAX_ROWS;
     static final int FLUSH_ROWS = 500;
     /** Column widths also consider the words of this many first rows. */
     static final int SAMPLE_ROWS = 100;
@@ -211,7 +215,7 @@ public final class PdfFormatWriter implements FormatWriter {
         out.flush();
     }
 
-    /** The error for a PDF request above the row cap; {@code Exports} uses the same words up front. */
+    /** The error for a PDF request above the row cap; {@code ExportService} uses the same words up front. */
     public static String tooManyRows(long cap) {
         return String.format(java.util.Locale.ROOT, "a PDF report is limited to %,d rows and this export selects more;"
                 + " choose CSV or XLSX for the full data, or add filters (or a row_limit) to select at most %,d rows", cap, cap);

@@ -1,8 +1,11 @@
-package dev.freight.format;
+package dev.freight.format.pdf;
 
 import dev.freight.engine.ExportPlan;
 import dev.freight.engine.ExportEngine;
 import dev.freight.error.InvalidRequestException;
+import dev.freight.format.ExportFormat;
+import dev.freight.format.FormatOptions;
+import dev.freight.format.WriterContext;
 import dev.freight.source.Column;
 import dev.freight.source.ColumnType;
 import org.junit.jupiter.api.Test;

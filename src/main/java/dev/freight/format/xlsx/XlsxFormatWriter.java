@@ -1,5 +1,10 @@
-package dev.freight.format;
+package dev.freight.format.xlsx;
 
+import dev.freight.format.CellText;
+import dev.freight.format.FormatOptions;
+import dev.freight.format.FormatWriter;
+import dev.freight.format.FormulaGuard;
+import dev.freight.format.WriterContext;
 import dev.freight.source.Column;
 import dev.freight.source.ColumnType;
 import org.dhatim.fastexcel.Workbook;

@@ -1,11 +1,13 @@
-package dev.freight.format;
+package dev.freight.format.parquet;
 
 import dev.freight.error.InvalidRequestException;
+import dev.freight.format.FormatOptions;
+import dev.freight.format.OptionSpec;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * The Parquet-specific options, read from {@link FormatOptions#raw()}:
@@ -25,20 +27,17 @@ public record ParquetOptions(CompressionCodecName codec, long rowGroupSize) {
     public static final long MIN_ROW_GROUP_SIZE = 1024 * 1024;
     public static final long MAX_ROW_GROUP_SIZE = 128L * 1024 * 1024;
 
-    static final Set<String> OPTION_NAMES = FormatOptions.union(FormatOptions.COMMON,
-            Set.of("compression", "row_group_size"));
+    static final OptionSpec COMPRESSION = OptionSpec.choice("compression", "snappy",
+            List.of("snappy", "zstd", "gzip", "none"), "snappy, zstd, gzip or none");
+    static final OptionSpec ROW_GROUP_SIZE = OptionSpec.size("row_group_size", DEFAULT_ROW_GROUP_SIZE,
+            MIN_ROW_GROUP_SIZE, MAX_ROW_GROUP_SIZE, "bytes buffered per row group, 1 MiB to 128 MiB");
 
     /** Validates the options up front; throws {@link InvalidRequestException} with code invalid_option. */
     public static ParquetOptions of(FormatOptions options) {
-        return new ParquetOptions(codec(options.option("compression")), rowGroupSize(options.option("row_group_size")));
-    }
-
-    static void check(FormatOptions options) {
-        of(options);
+        return new ParquetOptions(codec(options.option(COMPRESSION)), rowGroupSize(options.option(ROW_GROUP_SIZE)));
     }
 
     private static CompressionCodecName codec(Object value) {
-        if (value == null) return CompressionCodecName.SNAPPY;
         String s = value instanceof String text ? text.trim().toLowerCase(Locale.ROOT) : "";
         return switch (s) {
             case "snappy" -> CompressionCodecName.SNAPPY;
@@ -52,7 +51,6 @@ public record ParquetOptions(CompressionCodecName codec, long rowGroupSize) {
     }
 
     private static long rowGroupSize(Object value) {
-        if (value == null) return DEFAULT_ROW_GROUP_SIZE;
         long bytes;
         try {
             BigDecimal number = value instanceof Number n ? new BigDecimal(n.toString())

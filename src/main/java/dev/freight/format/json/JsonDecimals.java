@@ -1,4 +1,4 @@
-package dev.freight.format;
+package dev.freight.format.json;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.SerializerProvider;

@@ -1,10 +1,13 @@
-package dev.freight.format;
+package dev.freight.format.json;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
+import dev.freight.format.CellText;
+import dev.freight.format.FormatOptions;
+import dev.freight.format.FormatWriter;
 import dev.freight.source.Column;
 import dev.freight.source.ColumnType;
 

@@ -1,6 +1,9 @@
-package dev.freight.format;
+package dev.freight.format.xlsx;
 
 import dev.freight.error.InvalidRequestException;
+import dev.freight.format.FormatOptions;
+import dev.freight.format.OptionSpec;
+import dev.freight.format.WriterContext;
 
 import java.util.Locale;
 import java.util.Set;
@@ -11,8 +14,8 @@ import java.util.Set;
  * {@code [ ] : * ? / \}, not starting or ending with an apostrophe, not blank, not "History".
  */
 final class XlsxOptions {
-    static final String SHEET_NAME = "sheet_name";
-    static final Set<String> NAMES = FormatOptions.union(FormatOptions.COMMON, Set.of("header", SHEET_NAME));
+    static final OptionSpec SHEET_NAME = OptionSpec.text("sheet_name", null,
+            "worksheet name (Excel rules: 1-31 characters, none of []:*?/\\); default: the dataset name");
     /**
      * Accepted (and still validated) but without effect: an XLSX text cell is never a formula, so there is nothing
      * to neutralise. Not advertised; kept so that requests, schedules and retries made before still run.
@@ -24,16 +27,17 @@ final class XlsxOptions {
     private XlsxOptions() {
     }
 
-    /** Validates {@code sheet_name} up front; {@code header} is checked by the parser. */
-    static void check(FormatOptions options) {
+    /** Validates {@code sheet_name} up front and returns it, or null; {@code header} is checked by the parser. */
+    static String check(FormatOptions options) {
         Object value = options.option(SHEET_NAME);
-        if (value == null) return;
+        if (value == null) return null;
         String problem = value instanceof String s ? problem(s) : "must be a string";
         if (problem != null) {
-            throw new InvalidRequestException("invalid_option", "options." + SHEET_NAME, "sheet_name "
+            throw new InvalidRequestException("invalid_option", "options." + SHEET_NAME.name(), "sheet_name "
                     + (value instanceof String s ? "'" + FormatOptions.shorten(s) + "' " : "") + problem
                     + " (Excel's rules: 1 to 31 characters, none of [ ] : * ? / \\, no apostrophe first or last)");
         }
+        return (String) value;
     }
 
     private static String problem(String name) {

@@ -1,4 +1,4 @@
-package dev.freight.format;
+package dev.freight.format.xlsx;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,8 @@
-package dev.freight.format;
+package dev.freight.format.pdf;
 
+import dev.freight.format.ExportFormat;
+import dev.freight.format.FormatOptions;
+import dev.freight.format.WriterContext;
 import dev.freight.source.Column;
 import dev.freight.source.ColumnType;
 import org.apache.pdfbox.Loader;

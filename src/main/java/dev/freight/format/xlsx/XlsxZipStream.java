@@ -1,4 +1,4 @@
-package dev.freight.format;
+package dev.freight.format.xlsx;
 
 import com.github.rzymek.opczip.OpcOutputStream;
 import org.dhatim.fastexcel.Workbook;

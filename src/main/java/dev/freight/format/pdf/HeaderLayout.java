@@ -1,4 +1,4 @@
-package dev.freight.format;
+package dev.freight.format.pdf;
 
 import com.lowagie.text.SplitCharacter;
 import com.lowagie.text.pdf.DefaultSplitCharacter;

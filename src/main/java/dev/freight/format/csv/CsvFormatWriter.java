@@ -1,8 +1,12 @@
-package dev.freight.format;
+package dev.freight.format.csv;
 
 import de.siegmar.fastcsv.writer.CsvWriter;
 import de.siegmar.fastcsv.writer.LineDelimiter;
 import de.siegmar.fastcsv.writer.QuoteStrategy;
+import dev.freight.format.CellText;
+import dev.freight.format.FormatOptions;
+import dev.freight.format.FormatWriter;
+import dev.freight.format.FormulaGuard;
 import dev.freight.source.Column;
 
 import java.io.IOException;

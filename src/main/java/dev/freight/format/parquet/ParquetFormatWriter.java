@@ -1,5 +1,7 @@
-package dev.freight.format;
+package dev.freight.format.parquet;
 
+import dev.freight.format.FormatOptions;
+import dev.freight.format.FormatWriter;
 import dev.freight.source.Column;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.conf.ParquetConfiguration;
