@@ -76,7 +76,7 @@
  * @property {string|null} [sql_type]
  * @property {boolean} [nullable]
  * @property {string} [masked]
- * @property {string[]} [operators]
+ * @property {string[]} operators
  */
 
 /**
@@ -92,19 +92,19 @@
 
 /** GET /export/tables/{name}/preview: numbers are kept as the server wrote them (text). @typedef {{ dataset: string, columns: Column[], limit: number, rows: Record<string, unknown>[] }} Preview */
 
-/** @typedef {'string'|'boolean'|'integer'|'choice'|'labels'|'string_list'|'size'} OptionType */
+/** @typedef {'string'|'boolean'|'number'|'choice'|'labels'|'string_list'|'size'} OptionType */
 
 /**
- * A format option (GET /export/formats). Older servers give only name, default and description.
+ * A format option (GET /export/formats), from the format's descriptor.
  * @typedef {object} FormatOption
  * @property {string} name
- * @property {OptionType} [type]
- * @property {unknown} [default]
+ * @property {OptionType} type
+ * @property {unknown} default
  * @property {string[]} [choices] for type "choice"
- * @property {number} [min] for integers
- * @property {number} [max] for integers
+ * @property {number} [min] for numbers and sizes
+ * @property {number} [max] for numbers and sizes
  * @property {string} [description]
- * @property {boolean} [common] an option every format takes
+ * @property {boolean} common an option every format takes
  */
 
 /**

@@ -1,6 +1,6 @@
 // @ts-check
 // Filters and the date range of the new-export form. The operators a column offers come from the server
-// (column.operators); the lists below only stand in for a server that does not send them yet.
+// (column.operators, the planner's own list for the column's type and mask).
 import { h, $, $$, clear } from '../dom.js';
 
 /** @typedef {import('../types.js').Column} Column */
@@ -8,17 +8,6 @@ import { h, $, $$, clear } from '../dom.js';
 /** @typedef {import('./form-state.js').FilterDraft} FilterDraft */
 /** @typedef {import('./form-state.js').ColumnChoice} ColumnChoice */
 
-const FALLBACK_TEXT_OPS = ['eq', 'ne', 'in', 'not_in', 'contains', 'starts_with', 'like', 'lt', 'lte', 'gt', 'gte', 'is_null', 'not_null'];
-const FALLBACK_NUMBER_OPS = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'between', 'in', 'not_in', 'is_null', 'not_null'];
-const FALLBACK_TIME_OPS = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'between', 'is_null', 'not_null'];
-/** @type {Record<string, string[]>} */
-const FALLBACK_OPS_BY_TYPE = {
-  string: FALLBACK_TEXT_OPS, text: FALLBACK_TEXT_OPS,
-  integer: FALLBACK_NUMBER_OPS, decimal: FALLBACK_NUMBER_OPS, float: FALLBACK_NUMBER_OPS,
-  date: FALLBACK_TIME_OPS, time: FALLBACK_TIME_OPS, timestamp: FALLBACK_TIME_OPS, timestamptz: FALLBACK_TIME_OPS,
-  boolean: ['eq', 'ne', 'is_null', 'not_null'],
-  binary: ['is_null', 'not_null'],
-};
 /** @type {Record<string, string>} */
 const OP_LABELS = {
   eq: '=', ne: '≠', lt: '<', lte: '≤', gt: '>', gte: '≥', between: 'between', in: 'in list', not_in: 'not in list',
@@ -31,13 +20,12 @@ const PLACEHOLDERS = {
 };
 
 /**
- * The filter operators valid for a column: the server's list, or (from a server without one) the list for its type.
+ * The filter operators valid for a column, as the server lists them.
  * @param {Column|undefined} column
  * @returns {string[]}
  */
 export function operatorsFor(column) {
-  if (column && Array.isArray(column.operators)) return column.operators;
-  return FALLBACK_OPS_BY_TYPE[column ? column.type : 'string'] || FALLBACK_TEXT_OPS;
+  return column && Array.isArray(column.operators) ? column.operators : [];
 }
 
 /**

@@ -1,7 +1,7 @@
 // @ts-check
 // The format of the new-export form and its options, built from the format's option list (GET /export/formats):
-// each option's type, default, choices, bounds and whether every format takes it. The FALLBACK_ lists stand in
-// only for a server that gives an option no more than its name, default and description.
+// each option's type, default, choices, bounds and whether every format takes it: the server's format descriptors
+// are the one place that knows them.
 import { h, clear } from '../dom.js';
 
 /** @typedef {import('../types.js').Format} Format */
@@ -9,14 +9,6 @@ import { h, clear } from '../dom.js';
 /** @typedef {import('../types.js').OptionType} OptionType */
 /** An option's control: a checkbox, a number or text input, or a select. @typedef {HTMLInputElement|HTMLSelectElement} OptionControl */
 
-/** @type {Record<string, string[]>} */
-const FALLBACK_CHOICES = {
-  line_ending: ['crlf', 'lf'], orientation: ['portrait', 'landscape'], page_size: ['a4', 'letter'],
-  compression: ['snappy', 'zstd', 'gzip', 'none'],
-};
-/** @type {Record<string, OptionType>} */
-const FALLBACK_TYPES = { labels: 'labels', bool_text: 'string_list' };
-const FALLBACK_COMMON = ['labels', 'time_zone', 'date_format', 'timestamp_format', 'number_locale', 'null_text', 'bool_text'];
 /** Options of one format that few people change: under "More format options" with the common ones. */
 const RARELY_CHANGED = ['sanitize_formulas', 'row_group_size'];
 /** Text whose blanks are part of the value. */
@@ -36,23 +28,18 @@ const EXAMPLES = { bool_text: 'yes, no' };
  * @returns {OptionType}
  */
 function optionType(o) {
-  if (o.type) return o.type;
-  if (FALLBACK_CHOICES[o.name]) return 'choice';
-  if (FALLBACK_TYPES[o.name]) return FALLBACK_TYPES[o.name];
-  if (typeof o.default === 'boolean') return 'boolean';
-  if (typeof o.default === 'number') return 'integer';
-  return 'string';
+  return o.type;
 }
 
 /** The choices of a "choice" option; '' (automatic) first when it has no default. @param {FormatOption} o */
 function choicesOf(o) {
-  const choices = o.choices || FALLBACK_CHOICES[o.name] || [];
+  const choices = o.choices || [];
   return o.default === null || o.default === undefined ? ['', ...choices] : choices;
 }
 
 /** @param {FormatOption} o */
 function isCommon(o) {
-  return o.common === undefined ? FALLBACK_COMMON.includes(o.name) : o.common;
+  return o.common;
 }
 
 /** A default as text; '' for none. @param {unknown} value */
@@ -83,7 +70,7 @@ function optionControl(o, kept) {
     }
     case 'boolean':
       return h('input', { id, type: 'checkbox', checked: kept !== undefined ? !!kept : def === true });
-    case 'integer':
+    case 'number':
     case 'size':
       return h('input', { id, type: 'number', placeholder: shownDefault(def), value: kept !== undefined ? kept : '',
         min: o.min === undefined ? null : String(o.min), max: o.max === undefined ? null : String(o.max) });
@@ -105,7 +92,7 @@ function requestedValue(o, control) {
   if (control instanceof HTMLInputElement && control.type === 'checkbox') {
     return control.checked !== (def === true) ? control.checked : undefined;
   }
-  if (type === 'integer' || type === 'size') {
+  if (type === 'number' || type === 'size') {
     return control.value !== '' && Number(control.value) !== def ? Number(control.value) : undefined;
   }
   if (type === 'choice') return control.value !== '' && control.value !== defaultText(def) ? control.value : undefined;
