@@ -80,6 +80,10 @@ sources:
     include: ["orders"]
 exports:
   sync_max_rows: 10000
+# One admin submits all 20 jobs: the default concurrent_jobs (5) would refuse 15 of them.
+limits:
+  concurrent_jobs: 100
+  exports_per_hour: 10000
 YML
 FREIGHT_JAVA_OPTS="-Xmx256m -XX:+UseParallelGC" ./freight serve --config "$srv_dir/freight.yml" > "$srv_dir/serve.log" 2>&1 &
 server_pid=$!
