@@ -5,6 +5,7 @@ import dev.freight.auth.SecretFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.freight.config.ConfigException;
 import dev.freight.config.RawSection;
+import dev.freight.error.Messages;
 import dev.freight.query.DatasetAccess;
 import dev.freight.query.Mask;
 import dev.freight.source.Column;
@@ -220,7 +221,7 @@ public final class AccessPolicy {
             // An unquoted null in YAML is a null node, not the text "null": both mean the null mask.
             String text = v == null || v.isNull() ? "null" : v.isTextual() ? v.textValue() : null;
             Mask mask = Mask.fromWire(text).orElseThrow(() -> new ConfigException(ORIGIN, key + "." + e.getKey(),
-                    "unknown mask '" + (v == null ? "" : v.asText()) + "'; masks: " + Mask.choices()));
+                    Messages.unknown("mask", v == null ? "" : v.asText(), Mask.choices())));
             masks.put(e.getKey(), mask);
         }
         return Collections.unmodifiableMap(masks);
@@ -310,8 +311,8 @@ public final class AccessPolicy {
             for (Rule rule : role.getValue()) {
                 if (datasets.stream().noneMatch(rule::matches)) {
                     throw new ConfigException(ORIGIN, rule.key(), rule.glob() == null
-                            ? "no dataset '" + rule.pattern() + "'; datasets: " + choices(datasets)
-                            : "the pattern matches no dataset; datasets: " + choices(datasets));
+                            ? "no dataset '" + rule.pattern() + "'; datasets: " + Messages.choices(datasets)
+                            : "the pattern matches no dataset; datasets: " + Messages.choices(datasets));
                 }
             }
             for (String name : datasets) {
@@ -364,11 +365,6 @@ public final class AccessPolicy {
         if (exact.isPresent()) return exact;
         List<Column> loose = t.columns().stream().filter(c -> c.name().equalsIgnoreCase(name)).toList();
         return loose.size() == 1 ? Optional.of(loose.get(0)) : Optional.empty();
-    }
-
-    private static String choices(List<String> names) {
-        if (names.isEmpty()) return "(none)";
-        return names.size() <= 30 ? String.join(", ", names) : String.join(", ", names.subList(0, 30)) + ", …";
     }
 
     private static Optional<Rule> ruleFor(List<Rule> rules, String dataset) {

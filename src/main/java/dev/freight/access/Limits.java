@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.freight.config.ConfigException;
 import dev.freight.config.RawSection;
 import dev.freight.config.Units;
+import dev.freight.error.Messages;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
@@ -153,7 +154,7 @@ public final class Limits {
         } catch (NumberFormatException ignored) {
             // answered below
         }
-        throw new ConfigException(ORIGIN, path + "." + key, "expected " + expected + ", got \"" + shorten(s) + "\"");
+        throw new ConfigException(ORIGIN, path + "." + key, "expected " + expected + ", got \"" + Messages.shorten(s) + "\"");
     }
 
     private static long size(JsonNode node, String path, String key, long fallback) {
@@ -162,13 +163,9 @@ public final class Limits {
         Long bytes = Units.size(s);
         if (bytes == null || bytes < 1) {
             throw new ConfigException(ORIGIN, path + "." + key, "expected " + Units.SIZE_FORMS + ", got \""
-                    + shorten(s) + "\"");
+                    + Messages.shorten(s) + "\"");
         }
         return bytes;
-    }
-
-    private static String shorten(String s) {
-        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
     }
 
     /** The caps of the principal's role: its own overrides, else the defaults. */

@@ -5,6 +5,7 @@ import dev.freight.config.ConfigException;
 import dev.freight.config.FreightConfig;
 import dev.freight.config.RawSection;
 import dev.freight.error.InvalidRequestException;
+import dev.freight.error.Messages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -236,7 +237,7 @@ public final class ApiKeys implements ApiKeyCheck {
     }
 
     private static String unknownRole(String role, Set<String> roles) {
-        return "unknown role '" + role + "'; roles: " + String.join(", ", roles);
+        return Messages.unknown("role", role, roles);
     }
 
     private static String attributeProblem(String attribute) {

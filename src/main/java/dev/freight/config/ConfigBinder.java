@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.freight.error.Messages;
 import dev.freight.format.ExportFormat;
 import dev.freight.source.Dialect;
 
@@ -445,14 +446,13 @@ final class ConfigBinder {
     }
 
     private static String quote(String s) {
-        String shown = s.length() > 60 ? s.substring(0, 57) + "..." : s;
-        return "\"" + shown.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        return "\"" + Messages.shorten(s.replace("\\", "\\\\").replace("\"", "\\\"")) + "\"";
     }
 
     private static String choices(String wrong, Set<String> valid, String what) {
-        if (valid.isEmpty()) return " '" + wrong + "': no " + what + " are configured";
-        return " '" + wrong + "'" + Suggestions.closest(wrong, valid).map(s -> " (did you mean '" + s + "'?)")
-                .orElse("") + "; " + what + ": " + String.join(", ", valid);
+        if (valid.isEmpty()) return " '" + Messages.shorten(wrong) + "': no " + what + " are configured";
+        return " '" + Messages.shorten(wrong) + "'" + Suggestions.closest(wrong, valid)
+                .map(s -> " (did you mean '" + s + "'?)").orElse("") + "; " + what + ": " + Messages.choices(valid);
     }
 
     /** A mapping in the file, possibly absent, read key by key. */

@@ -1,6 +1,7 @@
 package dev.freight.format;
 
 import dev.freight.error.InvalidRequestException;
+import dev.freight.error.Messages;
 
 import java.time.DateTimeException;
 import java.time.ZoneId;
@@ -50,9 +51,8 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
     public static FormatOptions parse(ExportFormat format, Map<String, Object> raw) {
         for (String key : raw.keySet()) {
             if (!format.accepts(key)) {
-                throw new InvalidRequestException("invalid_option", "options." + key, "unknown option '"
-                        + shorten(key) + "' for format " + format.id() + "; options: "
-                        + String.join(", ", new TreeSet<>(format.optionNames())));
+                throw new InvalidRequestException("invalid_option", "options." + key, Messages.unknown("option", key,
+                        "for format " + format.id(), new TreeSet<>(format.optionNames())));
             }
         }
         char defaultDelimiter = format == ExportFormat.TSV ? '\t' : ',';
@@ -84,7 +84,7 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
         if (s.equals("\\t") || s.equalsIgnoreCase("tab")) return '\t';
         if (s.length() != 1 || s.charAt(0) == '"' || s.charAt(0) == '\r' || s.charAt(0) == '\n') {
             throw new InvalidRequestException("invalid_option", "options.delimiter", "delimiter must be one character"
-                    + " other than a quote or a line break (e.g. \",\", \";\", \"|\", \"tab\"), got '" + shorten(s) + "'");
+                    + " other than a quote or a line break (e.g. \",\", \";\", \"|\", \"tab\"), got '" + Messages.shorten(s) + "'");
         }
         return s.charAt(0);
     }
@@ -95,7 +95,7 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
             case "crlf", "\r\n" -> "\r\n";
             case "lf", "\n" -> "\n";
             default -> throw new InvalidRequestException("invalid_option", "options.line_ending",
-                    "line_ending must be crlf or lf, got '" + shorten(String.valueOf(value)) + "'");
+                    "line_ending must be crlf or lf, got '" + Messages.shorten(String.valueOf(value)) + "'");
         };
     }
 
@@ -105,7 +105,7 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
             return ZoneId.of(String.valueOf(value));
         } catch (DateTimeException e) {
             throw new InvalidRequestException("invalid_option", "options.time_zone", "unknown time zone '"
-                    + shorten(String.valueOf(value)) + "'; use an IANA name like Europe/Paris or an offset like +02:00");
+                    + Messages.shorten(String.valueOf(value)) + "'; use an IANA name like Europe/Paris or an offset like +02:00");
         }
     }
 
@@ -126,7 +126,7 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
             }
             return f;
         } catch (IllegalArgumentException | DateTimeException e) {
-            throw new InvalidRequestException("invalid_option", "options." + key, key + " '" + shorten(p)
+            throw new InvalidRequestException("invalid_option", "options." + key, key + " '" + Messages.shorten(p)
                     + "' is not a usable " + (key.equals("date_format") ? "date pattern (date fields only, e.g. dd/MM/yyyy, MMM d, yyyy)"
                     : "date/time pattern (e.g. yyyy-MM-dd HH:mm:ss, dd/MM/yyyy HH:mm XXX; offsets, not zone names)"));
         }
@@ -140,7 +140,7 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
                 .anyMatch(l -> l.getLanguage().equals(locale.getLanguage()));
         if (!known) {
             throw new InvalidRequestException("invalid_option", "options.number_locale", "unknown number_locale '"
-                    + shorten(tag) + "'; use a language tag like en-US, de-DE or fr-FR");
+                    + Messages.shorten(tag) + "'; use a language tag like en-US, de-DE or fr-FR");
         }
         return locale;
     }
@@ -164,7 +164,7 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
         if (s.equals("true")) return true;
         if (s.equals("false")) return false;
         throw new InvalidRequestException("invalid_option", "options." + key, key + " must be true or false, got '"
-                + shorten(String.valueOf(v)) + "'");
+                + Messages.shorten(String.valueOf(v)) + "'");
     }
 
     private static String string(Map<String, Object> raw, String key, String dflt) {
@@ -175,9 +175,5 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
                     + " must be a string of at most 100 characters without line breaks");
         }
         return s;
-    }
-
-    static String shorten(String s) {
-        return s.length() > 40 ? s.substring(0, 37) + "..." : s;
     }
 }

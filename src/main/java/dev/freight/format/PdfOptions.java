@@ -1,6 +1,7 @@
 package dev.freight.format;
 
 import dev.freight.error.InvalidRequestException;
+import dev.freight.error.Messages;
 
 import java.util.Locale;
 import java.util.Set;
@@ -39,7 +40,7 @@ public record PdfOptions(String title, Boolean landscape, boolean letter, float 
                 case "portrait" -> false;
                 case "landscape" -> true;
                 default -> throw new InvalidRequestException("invalid_option", "options.orientation",
-                        "orientation must be portrait or landscape, got '" + FormatOptions.shorten(String.valueOf(orientation)) + "'");
+                        "orientation must be portrait or landscape, got '" + Messages.shorten(String.valueOf(orientation)) + "'");
             };
         }
         boolean letter = false;
@@ -49,7 +50,7 @@ public record PdfOptions(String title, Boolean landscape, boolean letter, float 
                 case "a4" -> false;
                 case "letter" -> true;
                 default -> throw new InvalidRequestException("invalid_option", "options.page_size",
-                        "page_size must be a4 or letter, got '" + FormatOptions.shorten(String.valueOf(size)) + "'");
+                        "page_size must be a4 or letter, got '" + Messages.shorten(String.valueOf(size)) + "'");
             };
         }
         float fontSize = DEFAULT_FONT_SIZE;
@@ -63,7 +64,7 @@ public record PdfOptions(String title, Boolean landscape, boolean letter, float 
             if (!(fontSize >= MIN_FONT_SIZE && fontSize <= MAX_FONT_SIZE)) {
                 throw new InvalidRequestException("invalid_option", "options.font_size", "font_size must be a number of"
                         + " points from " + (int) MIN_FONT_SIZE + " to " + (int) MAX_FONT_SIZE + ", got '"
-                        + FormatOptions.shorten(String.valueOf(font)) + "'");
+                        + Messages.shorten(String.valueOf(font)) + "'");
             }
         }
         return new PdfOptions((String) title, landscape, letter, fontSize);

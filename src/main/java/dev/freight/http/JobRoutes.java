@@ -1,6 +1,7 @@
 package dev.freight.http;
 
 import dev.freight.engine.Exports;
+import dev.freight.error.Messages;
 import dev.freight.job.Job;
 import dev.freight.job.JobMetrics;
 import dev.freight.job.JobService;
@@ -162,8 +163,7 @@ final class JobRoutes {
         String rawStatus = ctx.queryParam("status");
         if (rawStatus != null && !rawStatus.isEmpty()) {
             status = JobStatus.fromWire(rawStatus).orElseThrow(() -> ApiProblem.badRequest("invalid_status", "status",
-                    "unknown status '" + Http.shorten(rawStatus) + "'; statuses: pending, running, completed, failed, "
-                            + "cancelled, expired"));
+                    Messages.unknown("status", rawStatus, JobStatus.choices())));
         }
         int limit = Http.intParam(ctx, "limit", LIST_DEFAULT, LIST_MAX);
         String cursor = ctx.queryParam("cursor");

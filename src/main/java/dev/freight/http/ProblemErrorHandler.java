@@ -1,5 +1,7 @@
 package dev.freight.http;
 
+import dev.freight.error.Messages;
+
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
@@ -37,9 +39,9 @@ final class ProblemErrorHandler extends ErrorHandler {
         body.put("title", status == 400 ? "Bad request" : "HTTP " + status);
         body.put("status", status);
         body.put("detail", "the HTTP request was refused before reaching Freight: "
-                + (message == null || message.isBlank() ? "status " + status : Http.shorten(message)));
+                + (message == null || message.isBlank() ? "status " + status : Messages.shorten(message)));
         body.put("code", code);
-        if (path != null) body.put("instance", Http.shorten(path));
+        if (path != null) body.put("instance", Messages.shorten(path));
         return Json.bytes(body);
     }
 }

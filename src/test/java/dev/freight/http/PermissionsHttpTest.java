@@ -278,7 +278,7 @@ class PermissionsHttpTest {
         assertProblem(alice.get("/api/v1/export/tables/demo.orders/preview"), 404, "unknown_dataset");
         HttpResponse<byte[]> r = alice.post(JOBS, "{\"dataset\": \"demo.orders\", \"delivery\": \"sync\"}");
         assertProblem(r, 400, "unknown_dataset");
-        assertThat(ApiClient.json(r).get("detail").asText()).endsWith("available: pg.customers, pg.orders");
+        assertThat(ApiClient.json(r).get("detail").asText()).endsWith("; datasets: pg.customers, pg.orders");
     }
 
     // ---------------------------------------------------------------- exports
