@@ -44,7 +44,7 @@ final class AuditRoutes {
         }
         Instant from = time(ctx, "from");
         Instant to = time(ctx, "to");
-        int limit = Http.intParam(ctx, "limit", AuditLog.DEFAULT_LIMIT, AuditLog.MAX_LIMIT);
+        int limit = Http.limitParam(ctx, AuditLog.DEFAULT_LIMIT, AuditLog.MAX_LIMIT);
         AuditLog.Query query = new AuditLog.Query(param(ctx, "principal"), action, param(ctx, "dataset"), jobId, from, to,
                 param(ctx, "cursor"), limit);
         AuditLog.Page page;

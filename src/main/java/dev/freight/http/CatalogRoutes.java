@@ -130,7 +130,7 @@ final class CatalogRoutes {
      * would, and later permissions apply to both alike. At most 100 rows, so buffering them is fine.
      */
     void preview(Context ctx) throws IOException {
-        int limit = Http.intParam(ctx, "limit", PREVIEW_DEFAULT, PREVIEW_MAX);
+        int limit = Http.limitParam(ctx, PREVIEW_DEFAULT, PREVIEW_MAX);
         String dataset = ctx.pathParam("dataset");
         ExportRequest request = ExportRequest.of(dataset, ExportFormat.JSON.id()).withRowLimit((long) limit);
         Exports.Prepared prepared;

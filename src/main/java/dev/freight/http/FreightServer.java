@@ -2,6 +2,7 @@ package dev.freight.http;
 
 import dev.freight.engine.ExportFailedException;
 import dev.freight.error.Messages;
+import dev.freight.error.ProblemCode;
 import dev.freight.job.JobMetrics;
 import dev.freight.job.JobService;
 import dev.freight.store.StoreException;
@@ -285,7 +286,7 @@ public final class FreightServer implements AutoCloseable {
             case 405 -> new ApiProblem(405, "method_not_allowed", null, ctx.method() + " is not allowed on "
                     + Messages.shorten(ctx.path()));
             case 413 -> new ApiProblem(413, "payload_too_large", null, "the request body is too large");
-            default -> new ApiProblem(status, "http_" + status, null, e.getMessage());
+            default -> new ApiProblem(status, ProblemCode.httpStatus(status), null, e.getMessage());
         };
     }
 

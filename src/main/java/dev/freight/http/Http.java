@@ -105,9 +105,9 @@ final class Http {
                 .withHeader("Connection", "close");
     }
 
-    /** A positive integer query parameter within [1, max], or its default when absent. */
-    static int intParam(Context ctx, String name, int dflt, int max) {
-        String raw = ctx.queryParam(name);
+    /** The {@code limit} query parameter: an integer within [1, max], or its default when absent. */
+    static int limitParam(Context ctx, int dflt, int max) {
+        String raw = ctx.queryParam("limit");
         if (raw == null || raw.isEmpty()) return dflt;
         try {
             int v = Integer.parseInt(raw.trim());
@@ -115,7 +115,7 @@ final class Http {
         } catch (NumberFormatException ignored) {
             // answered below
         }
-        throw ApiProblem.badRequest("invalid_" + name, name, name + " must be an integer from 1 to " + max + ", got '"
+        throw ApiProblem.badRequest("invalid_limit", "limit", "limit must be an integer from 1 to " + max + ", got '"
                 + Messages.shorten(raw) + "'");
     }
 }

@@ -165,7 +165,7 @@ final class JobRoutes {
             status = JobStatus.fromWire(rawStatus).orElseThrow(() -> ApiProblem.badRequest("invalid_status", "status",
                     Messages.unknown("status", rawStatus, JobStatus.choices())));
         }
-        int limit = Http.intParam(ctx, "limit", LIST_DEFAULT, LIST_MAX);
+        int limit = Http.limitParam(ctx, LIST_DEFAULT, LIST_MAX);
         String cursor = ctx.queryParam("cursor");
         if (cursor != null && cursor.isEmpty()) cursor = null;
         JobStore.Page page;

@@ -1,6 +1,7 @@
 package dev.freight.http;
 
 import dev.freight.error.Messages;
+import dev.freight.error.ProblemCode;
 
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -33,7 +34,7 @@ final class ProblemErrorHandler extends ErrorHandler {
     }
 
     private static byte[] body(int status, String message, String path) {
-        String code = status == 400 ? "bad_request" : "http_" + status;
+        String code = status == 400 ? "bad_request" : ProblemCode.httpStatus(status);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "https://freight.dev/problems/" + code);
         body.put("title", status == 400 ? "Bad request" : "HTTP " + status);

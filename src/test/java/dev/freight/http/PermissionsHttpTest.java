@@ -5,6 +5,7 @@ import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
 import dev.freight.config.ConfigLoader;
 import dev.freight.engine.Exports;
+import dev.freight.error.ProblemCode;
 import dev.freight.format.ExportFormat;
 import dev.freight.job.JdbcJobStore;
 import dev.freight.job.Job;
@@ -277,7 +278,7 @@ class PermissionsHttpTest {
     void aDatasetOutsideTheRoleIsUnknownEverywhere() {
         assertProblem(alice.get("/api/v1/export/tables/demo.orders/preview"), 404, "unknown_dataset");
         HttpResponse<byte[]> r = alice.post(JOBS, "{\"dataset\": \"demo.orders\", \"delivery\": \"sync\"}");
-        assertProblem(r, 400, "unknown_dataset");
+        assertProblem(r, ProblemCode.UNKNOWN_DATASET);
         assertThat(ApiClient.json(r).get("detail").asText()).endsWith("; datasets: pg.customers, pg.orders");
     }
 
@@ -329,7 +330,7 @@ class PermissionsHttpTest {
     void aPrincipalWithoutTheFiltersAttributeIsForbiddenAndNothingIsQueued() {
         assertProblem(as("nobody").post(JOBS, "{\"dataset\": \"pg.orders\", \"delivery\": \"async\"}"), 403,
                 "missing_attribute");
-        assertProblem(as("nobody").get("/api/v1/export/tables/pg.orders/preview"), 403, "missing_attribute");
+        assertProblem(as("nobody").get("/api/v1/export/tables/pg.orders/preview"), ProblemCode.MISSING_ATTRIBUTE);
         assertThat(ApiClient.json(as("nobody").get(JOBS)).get("jobs")).isEmpty();
     }
 
