@@ -47,6 +47,8 @@ class ProblemCodeTest {
     private static final Pattern COMPARED = Pattern.compile(
             "(\"[^\"]*\")\\.equals\\([\\w.]+\\.code\\(\\)\\)|\\.code\\(\\)\\.equals\\((\"[^\"]*\")\\)");
     /** A method that works out a code: {@code String code(SQLException e) { … }}. */
+    /** A code worked out in place: {@code String code = status == 400 ? "bad_request" : …;}. */
+    private static final Pattern CODE_VARIABLE = Pattern.compile("String (?:code|[a-z]\\w*Code) = ([^;]+);");
     private static final Pattern CODE_METHOD = Pattern.compile("String (?:code|[a-z]\\w*Code)\\([^)]*\\)\\s*\\{");
     private static final Pattern LITERAL = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
 
@@ -115,6 +117,8 @@ class ProblemCodeTest {
             String literal = compared.group(1) != null ? compared.group(1) : compared.group(2);
             found.add(new Given(compared.group(), literals(literal)));
         }
+        Matcher variable = CODE_VARIABLE.matcher(src);
+        while (variable.find()) found.add(new Given(variable.group(), literals(variable.group(1))));
         Matcher method = CODE_METHOD.matcher(src);
         while (method.find()) {
             String body = block(src, method.end());
