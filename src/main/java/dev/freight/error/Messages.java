@@ -1,8 +1,6 @@
 package dev.freight.error;
 
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 
 /**
  * The wording of error messages, in one place: how a value the caller sent is quoted back ({@link #shorten}), how
@@ -14,6 +12,8 @@ public final class Messages {
     public static final int MAX_QUOTED = 80;
     /** The most choices a message lists; a longer list ends in "…, (N in all)". */
     public static final int MAX_CHOICES = 30;
+    /** The most characters of choices a message lists, whatever their number (names may be long). */
+    public static final int MAX_CHOICES_LENGTH = 400;
 
     private Messages() {
     }
@@ -62,16 +62,21 @@ public final class Messages {
         };
     }
 
-    /** The valid choices for a message: "a, b, c"; "(none)"; or the first {@link #MAX_CHOICES}, "…, (N in all)". */
+    /**
+     * The valid choices for a message: "a, b, c"; "(none)"; or as many as fit in {@link #MAX_CHOICES} names and
+     * {@link #MAX_CHOICES_LENGTH} characters, then "…, (N in all)".
+     */
     public static String choices(Collection<?> names) {
         if (names.isEmpty()) return "(none)";
-        List<String> shown = new ArrayList<>(Math.min(names.size(), MAX_CHOICES));
+        StringBuilder list = new StringBuilder();
+        int shown = 0;
         for (Object name : names) {
-            if (shown.size() == MAX_CHOICES) break;
-            shown.add(String.valueOf(name));
+            String s = String.valueOf(name);
+            if (shown == MAX_CHOICES || shown > 0 && list.length() + 2 + s.length() > MAX_CHOICES_LENGTH) break;
+            if (shown++ > 0) list.append(", ");
+            list.append(s);
         }
-        String list = String.join(", ", shown);
-        return names.size() <= MAX_CHOICES ? list : list + ", … (" + names.size() + " in all)";
+        return shown == names.size() ? list.toString() : list + ", … (" + names.size() + " in all)";
     }
 
     /** {@code unknown dataset 'ordrs'; datasets: customers, orders}. */

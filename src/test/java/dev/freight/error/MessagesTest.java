@@ -46,6 +46,10 @@ class MessagesTest {
         assertThat(Messages.choices(List.of("a", "b"))).isEqualTo("a, b");
         List<String> many = IntStream.range(0, 40).mapToObj(i -> "t" + i).toList();
         assertThat(Messages.choices(many)).startsWith("t0, t1, ").endsWith("t29, … (40 in all)");
+        List<String> longNames = IntStream.range(0, 20).mapToObj(i -> i + "_" + "n".repeat(60)).toList();
+        String shown = Messages.choices(longNames);
+        assertThat(shown).hasSizeLessThan(Messages.MAX_CHOICES_LENGTH + 20).startsWith("0_nnn").endsWith(", … (20 in all)");
+        assertThat(Messages.choices(List.of("x".repeat(1_000)))).hasSize(1_000);
     }
 
     @Test
