@@ -1,5 +1,6 @@
 package dev.freight.access;
 
+import dev.freight.error.Messages;
 import dev.freight.auth.Principal;
 import dev.freight.auth.SecretFiles;
 import dev.freight.config.ConfigException;
@@ -136,8 +137,8 @@ public final class AccessPolicy {
             for (Rule rule : role.getValue()) {
                 if (datasets.stream().noneMatch(rule::matches)) {
                     throw new ConfigException(ORIGIN, rule.key(), rule.glob() == null
-                            ? "no dataset '" + rule.pattern() + "'; datasets: " + choices(datasets)
-                            : "the pattern matches no dataset; datasets: " + choices(datasets));
+                            ? "no dataset '" + rule.pattern() + "'; datasets: " + Messages.choices(datasets)
+                            : "the pattern matches no dataset; datasets: " + Messages.choices(datasets));
                 }
             }
             for (String name : datasets) {
@@ -190,11 +191,6 @@ public final class AccessPolicy {
         if (exact.isPresent()) return exact;
         List<Column> loose = t.columns().stream().filter(c -> c.name().equalsIgnoreCase(name)).toList();
         return loose.size() == 1 ? Optional.of(loose.get(0)) : Optional.empty();
-    }
-
-    private static String choices(List<String> names) {
-        if (names.isEmpty()) return "(none)";
-        return names.size() <= 30 ? String.join(", ", names) : String.join(", ", names.subList(0, 30)) + ", …";
     }
 
     private static Optional<Rule> ruleFor(List<Rule> rules, String dataset) {

@@ -1,6 +1,7 @@
 package dev.freight.audit;
 
 import dev.freight.auth.Principal;
+import dev.freight.error.Messages;
 import dev.freight.query.ExportRequest;
 import dev.freight.query.Filter;
 
@@ -33,7 +34,7 @@ public record AuditEvent(Long id, Instant at, String principal, String role, Str
 
     public AuditEvent {
         if (action == null || !ACTIONS.contains(action)) {
-            throw new IllegalArgumentException("unknown audit action '" + action + "'; actions: " + String.join(", ", ACTIONS));
+            throw new IllegalArgumentException(Messages.unknown("audit action", action, ACTIONS));
         }
         columns = columns == null ? List.of() : List.copyOf(columns);
         filters = filters == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(filters));

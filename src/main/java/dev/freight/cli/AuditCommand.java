@@ -6,6 +6,7 @@ import dev.freight.error.InvalidRequestException;
 import dev.freight.audit.AuditEvent;
 import dev.freight.audit.AuditLog;
 import dev.freight.audit.JdbcAuditLog;
+import dev.freight.error.Messages;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,8 +57,8 @@ final class AuditCommand extends NodeCommand {
             throw new InvalidRequestException("invalid_limit", "limit", "--limit must be 1 to " + AuditLog.MAX_LIMIT);
         }
         if (action != null && !AuditEvent.ACTIONS.contains(action)) {
-            throw new InvalidRequestException("invalid_action", "action", "unknown action '" + action + "'; actions: "
-                    + String.join(", ", AuditEvent.ACTIONS));
+            throw new InvalidRequestException("invalid_action", "action", Messages.unknown("action", action,
+                    AuditEvent.ACTIONS));
         }
         Instant from = since == null ? null : since(since, Instant.now());
         try (FreightRuntime runtime = FreightRuntime.storesOnly(node.load())) {

@@ -1,5 +1,6 @@
 package dev.freight.cli;
 
+import dev.freight.error.Messages;
 import dev.freight.job.Job;
 import dev.freight.job.JobIds;
 import dev.freight.job.JobStatus;
@@ -23,7 +24,7 @@ final class JobsCommand implements Runnable {
 
     static JobStatus status(String s) {
         return JobStatus.fromWire(s.toLowerCase(Locale.ROOT)).orElseThrow(() -> new InvalidRequestException("invalid_status",
-                "status", "unknown status '" + s + "'; statuses: pending, running, completed, failed, cancelled, expired"));
+                "status", Messages.unknown("status", s, JobStatus.choices())));
     }
 
     static Job find(FreightRuntime runtime, String id) {

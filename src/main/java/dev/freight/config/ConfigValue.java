@@ -1,5 +1,6 @@
 package dev.freight.config;
 
+import dev.freight.error.Messages;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.net.URI;
@@ -210,7 +211,7 @@ final class ConfigValue {
     }
 
     static String quote(String s) {
-        String shown = s.length() > 60 ? s.substring(0, 57) + "..." : s;
+        String shown = Messages.shorten(s);
         return "\"" + shown.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }

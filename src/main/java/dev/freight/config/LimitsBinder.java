@@ -1,5 +1,6 @@
 package dev.freight.config;
 
+import dev.freight.error.Messages;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -81,7 +82,7 @@ final class LimitsBinder {
         } catch (NumberFormatException ignored) {
             // answered below
         }
-        throw new ConfigException(ORIGIN, path + "." + key, "expected " + expected + ", got \"" + shorten(s) + "\"");
+        throw new ConfigException(ORIGIN, path + "." + key, "expected " + expected + ", got \"" + Messages.shorten(s) + "\"");
     }
 
     private static long size(JsonNode node, String path, String key, long fallback) {
@@ -90,12 +91,9 @@ final class LimitsBinder {
         Long bytes = Units.size(s);
         if (bytes == null || bytes < 1) {
             throw new ConfigException(ORIGIN, path + "." + key, "expected " + Units.SIZE_FORMS + ", got \""
-                    + shorten(s) + "\"");
+                    + Messages.shorten(s) + "\"");
         }
         return bytes;
     }
 
-    private static String shorten(String s) {
-        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
-    }
 }

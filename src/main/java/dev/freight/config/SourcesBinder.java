@@ -1,5 +1,6 @@
 package dev.freight.config;
 
+import dev.freight.error.Messages;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.LinkedHashMap;
@@ -103,7 +104,7 @@ final class SourcesBinder {
 
     private static String choices(String wrong, Set<String> valid, String what) {
         if (valid.isEmpty()) return " '" + wrong + "': no " + what + " are configured";
-        return " '" + wrong + "'" + Suggestions.closest(wrong, valid).map(s -> " (did you mean '" + s + "'?)")
-                .orElse("") + "; " + what + ": " + String.join(", ", valid);
+        return " '" + Messages.shorten(wrong) + "'" + Suggestions.closest(wrong, valid).map(s -> " (did you mean '" + s
+                + "'?)").orElse("") + "; " + what + ": " + Messages.choices(valid);
     }
 }

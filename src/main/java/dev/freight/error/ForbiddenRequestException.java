@@ -8,4 +8,8 @@ public class ForbiddenRequestException extends InvalidRequestException {
     public ForbiddenRequestException(String code, String field, String message) {
         super(code, field, message);
     }
+
+    public ForbiddenRequestException(ProblemCode code, String field, String message) {
+        super(code, field, message);
+    }
 }

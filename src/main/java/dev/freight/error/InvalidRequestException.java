@@ -2,7 +2,7 @@ package dev.freight.error;
 
 /**
  * The request cannot be exported as asked. {@code code} is stable (it becomes the problem+json {@code code} and
- * is what clients switch on); the message names the offending value and the valid choices.
+ * is what clients switch on, one of {@link ProblemCode}); the message names the offending value and the valid choices.
  */
 public class InvalidRequestException extends RuntimeException {
     private final String code;
@@ -12,6 +12,10 @@ public class InvalidRequestException extends RuntimeException {
         super(message);
         this.code = code;
         this.field = field;
+    }
+
+    public InvalidRequestException(ProblemCode code, String field, String message) {
+        this(code.code(), field, message);
     }
 
     public String code() {

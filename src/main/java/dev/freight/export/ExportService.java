@@ -14,6 +14,7 @@ import dev.freight.engine.ExportListener;
 import dev.freight.engine.ExportPlan;
 import dev.freight.engine.ExportResult;
 import dev.freight.error.InvalidRequestException;
+import dev.freight.error.Messages;
 import dev.freight.format.ExportFormat;
 import dev.freight.format.FormatOptions;
 import dev.freight.format.pdf.PdfFormatWriter;
@@ -241,11 +242,8 @@ public final class ExportService {
             }
         }
         List<String> names = datasetNames(principal);
-        String shown = missing ? null : name.length() > 80 ? name.substring(0, 77) + "..." : name;
         throw new InvalidRequestException(missing ? "missing_dataset" : "unknown_dataset", "dataset",
-                (missing ? "dataset is required" : "unknown dataset '" + shown + "'") + "; available: "
-                        + (names.isEmpty() ? "(none)" : names.size() <= 30 ? String.join(", ", names)
-                        : String.join(", ", names.subList(0, 30)) + ", … (" + names.size() + " in all)"));
+                missing ? Messages.required("dataset", names) : Messages.unknown("dataset", name, names));
     }
 
     /** The names of the datasets {@code principal} may see, in the registry's order. */

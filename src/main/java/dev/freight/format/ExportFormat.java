@@ -1,5 +1,6 @@
 package dev.freight.format;
 
+import dev.freight.error.Messages;
 import dev.freight.error.InvalidRequestException;
 import dev.freight.source.Column;
 
@@ -67,8 +68,8 @@ public enum ExportFormat {
         if (id == null || id.isBlank()) return CSV;
         String wanted = id.trim().toLowerCase(Locale.ROOT);
         return Arrays.stream(values()).filter(f -> f.id.equals(wanted)).findFirst()
-                .orElseThrow(() -> new InvalidRequestException("unknown_format", "format", "unknown format '"
-                        + (id.length() > 40 ? id.substring(0, 37) + "..." : id) + "'; formats: " + choices()));
+                .orElseThrow(() -> new InvalidRequestException("unknown_format", "format",
+                        Messages.unknown("format", id, choices())));
     }
 
     public static String choices() {

@@ -1,6 +1,7 @@
 package dev.freight.format;
 
 import dev.freight.error.InvalidRequestException;
+import dev.freight.error.Messages;
 
 import java.time.DateTimeException;
 import java.time.ZoneId;
@@ -83,9 +84,8 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
     public static FormatOptions parse(FormatDescriptor format, Map<String, Object> raw) {
         for (String key : raw.keySet()) {
             if (!format.accepts(key)) {
-                throw new InvalidRequestException("invalid_option", "options." + key, "unknown option '"
-                        + shorten(key) + "' for format " + format.id() + "; options: "
-                        + String.join(", ", new TreeSet<>(format.optionNames())));
+                throw new InvalidRequestException("invalid_option", "options." + key, Messages.unknown("option", key,
+                        "for format " + format.id(), new TreeSet<>(format.optionNames())));
             }
         }
         FormatOptions options = new FormatOptions(
@@ -125,7 +125,7 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
         if (s.equals("\\t") || s.equalsIgnoreCase("tab")) return '\t';
         if (s.length() != 1 || s.charAt(0) == '"' || s.charAt(0) == '\r' || s.charAt(0) == '\n') {
             throw new InvalidRequestException("invalid_option", "options.delimiter", "delimiter must be one character"
-                    + " other than a quote or a line break (e.g. \",\", \";\", \"|\", \"tab\"), got '" + shorten(s) + "'");
+                    + " other than a quote or a line break (e.g. \",\", \";\", \"|\", \"tab\"), got '" + Messages.shorten(s) + "'");
         }
         return s.charAt(0);
     }
@@ -135,7 +135,7 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
             case "crlf", "\r\n" -> "\r\n";
             case "lf", "\n" -> "\n";
             default -> throw new InvalidRequestException("invalid_option", "options.line_ending",
-                    "line_ending must be crlf or lf, got '" + shorten(String.valueOf(value)) + "'");
+                    "line_ending must be crlf or lf, got '" + Messages.shorten(String.valueOf(value)) + "'");
         };
     }
 
@@ -145,7 +145,7 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
             return ZoneId.of(String.valueOf(value)).normalized();
         } catch (DateTimeException e) {
             throw new InvalidRequestException("invalid_option", "options.time_zone", "unknown time zone '"
-                    + shorten(String.valueOf(value)) + "'; use an IANA name like Europe/Paris or an offset like +02:00");
+                    + Messages.shorten(String.valueOf(value)) + "'; use an IANA name like Europe/Paris or an offset like +02:00");
         }
     }
 
@@ -167,7 +167,7 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
             }
             return f;
         } catch (IllegalArgumentException | DateTimeException e) {
-            throw new InvalidRequestException("invalid_option", "options." + key, key + " '" + shorten(p)
+            throw new InvalidRequestException("invalid_option", "options." + key, key + " '" + Messages.shorten(p)
                     + "' is not a usable " + (key.equals("date_format") ? "date pattern (date fields only, e.g. dd/MM/yyyy, MMM d, yyyy)"
                     : "date/time pattern (e.g. yyyy-MM-dd HH:mm:ss, dd/MM/yyyy HH:mm XXX; offsets, not zone names)"));
         }
@@ -181,7 +181,7 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
                 .anyMatch(l -> l.getLanguage().equals(locale.getLanguage()));
         if (!known) {
             throw new InvalidRequestException("invalid_option", "options.number_locale", "unknown number_locale '"
-                    + shorten(tag) + "'; use a language tag like en-US, de-DE or fr-FR");
+                    + Messages.shorten(tag) + "'; use a language tag like en-US, de-DE or fr-FR");
         }
         return locale;
     }
@@ -205,7 +205,7 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
         if (s.equals("true")) return true;
         if (s.equals("false")) return false;
         throw new InvalidRequestException("invalid_option", "options." + key, key + " must be true or false, got '"
-                + shorten(String.valueOf(v)) + "'");
+                + Messages.shorten(String.valueOf(v)) + "'");
     }
 
     private static String string(Map<String, Object> raw, OptionSpec spec) {
@@ -218,7 +218,4 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
         return s;
     }
 
-    public static String shorten(String s) {
-        return s.length() > 40 ? s.substring(0, 37) + "..." : s;
-    }
 }

@@ -1,5 +1,7 @@
 package dev.freight.http;
 
+import dev.freight.error.ProblemCode;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -25,8 +27,16 @@ final class ApiProblem extends RuntimeException {
         this(status, code, field, detail, Map.of());
     }
 
+    ApiProblem(int status, ProblemCode code, String field, String detail) {
+        this(status, code.code(), field, detail);
+    }
+
     static ApiProblem badRequest(String code, String field, String detail) {
         return new ApiProblem(400, code, field, detail);
+    }
+
+    static ApiProblem badRequest(ProblemCode code, String field, String detail) {
+        return badRequest(code.code(), field, detail);
     }
 
     static ApiProblem notFound(String detail) {
@@ -37,8 +47,16 @@ final class ApiProblem extends RuntimeException {
         return new ApiProblem(409, code, null, detail);
     }
 
+    static ApiProblem conflict(ProblemCode code, String detail) {
+        return conflict(code.code(), detail);
+    }
+
     static ApiProblem gone(String code, String detail) {
         return new ApiProblem(410, code, null, detail);
+    }
+
+    static ApiProblem gone(ProblemCode code, String detail) {
+        return gone(code.code(), detail);
     }
 
     ApiProblem withHeader(String name, String value) {

@@ -1,5 +1,6 @@
 package dev.freight.http;
 
+import dev.freight.error.Messages;
 import dev.freight.job.JobIds;
 import dev.freight.job.JobService;
 import dev.freight.audit.AuditEvent;
@@ -38,12 +39,12 @@ final class AuditRoutes {
         }
         String action = param(ctx, "action");
         if (action != null && !AuditEvent.ACTIONS.contains(action)) {
-            throw ApiProblem.badRequest("invalid_action", "action", "unknown action '" + Http.shorten(action)
-                    + "'; actions: " + String.join(", ", AuditEvent.ACTIONS));
+            throw ApiProblem.badRequest("invalid_action", "action", Messages.unknown("action", action,
+                    AuditEvent.ACTIONS));
         }
         Instant from = time(ctx, "from");
         Instant to = time(ctx, "to");
-        int limit = Http.intParam(ctx, "limit", AuditLog.DEFAULT_LIMIT, AuditLog.MAX_LIMIT);
+        int limit = Http.limitParam(ctx, AuditLog.DEFAULT_LIMIT, AuditLog.MAX_LIMIT);
         AuditLog.Query query = new AuditLog.Query(param(ctx, "principal"), action, param(ctx, "dataset"), jobId, from, to,
                 param(ctx, "cursor"), limit);
         // A tampered cursor: InvalidRequestException invalid_cursor (400).
@@ -58,7 +59,7 @@ final class AuditRoutes {
     private void requireOwnJob(Http.Caller caller, String id) {
         boolean own = JobIds.isWellFormed(id) && (jobs.get(id).filter(j -> j.owner().equals(caller.name())).isPresent()
                 || jobs.store().deletedOwner(id).filter(owner -> owner.equals(caller.name())).isPresent());
-        if (!own) throw ApiProblem.notFound("no export job '" + Http.shorten(id) + "'");
+        if (!own) throw ApiProblem.notFound("no export job '" + Messages.shorten(id) + "'");
     }
 
     private static String param(Context ctx, String name) {
@@ -77,7 +78,7 @@ final class AuditRoutes {
                 return java.time.LocalDate.parse(raw).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
             } catch (DateTimeParseException e) {
                 throw ApiProblem.badRequest("invalid_time", name, name + " must be an ISO-8601 time with an offset "
-                        + "(2024-05-01T10:00:00Z) or a date (2024-05-01), got '" + Http.shorten(raw) + "'");
+                        + "(2024-05-01T10:00:00Z) or a date (2024-05-01), got '" + Messages.shorten(raw) + "'");
             }
         }
     }

@@ -109,7 +109,7 @@ final class CatalogRoutes {
      * would, and later permissions apply to both alike. At most 100 rows, so buffering them is fine.
      */
     void preview(Context ctx) throws IOException {
-        int limit = Http.intParam(ctx, "limit", PREVIEW_DEFAULT, PREVIEW_MAX);
+        int limit = Http.limitParam(ctx, PREVIEW_DEFAULT, PREVIEW_MAX);
         String dataset = ctx.pathParam("dataset");
         // A preview never asks for more rows than the caller may export.
         long rows = Math.min(limit, exports.limits().of(Http.caller(ctx).principal()).maxRows());

@@ -2,6 +2,7 @@ package dev.freight.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.freight.error.Messages;
 import dev.freight.query.ExportRequest;
 import dev.freight.query.Filter;
 import dev.freight.query.SortKey;
@@ -54,7 +55,7 @@ final class ExportRequestParser {
         Delivery delivery = Delivery.AUTO;
         if (deliveryName != null) {
             delivery = Delivery.fromWire(deliveryName).orElseThrow(() -> ApiProblem.badRequest("invalid_delivery",
-                    "delivery", "unknown delivery '" + shorten(deliveryName) + "'; choices: " + Delivery.choices()));
+                    "delivery", Messages.unknown("delivery", deliveryName, Delivery.choices())));
         }
         return new Parsed(new ExportRequest(dataset, format, columns, filters, sort, rowLimit, ids, dateFrom, dateTo,
                 compress, options), delivery);
@@ -85,8 +86,8 @@ final class ExportRequestParser {
         for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!allowed.contains(name)) {
-                throw ApiProblem.badRequest("unknown_field", prefix + name, "unknown field '" + shorten(prefix + name)
-                        + "'; fields: " + String.join(", ", new TreeSet<>(allowed)));
+                throw ApiProblem.badRequest("unknown_field", prefix + name, Messages.unknown("field", prefix + name,
+                        new TreeSet<>(allowed)));
             }
         }
     }
@@ -244,16 +245,12 @@ final class ExportRequestParser {
 
     /** "string \"ten\"", "number 1.5", "an array" … for messages. */
     static String describe(JsonNode n) {
-        if (n.isTextual()) return "string \"" + shorten(n.textValue()) + "\"";
-        if (n.isNumber()) return "number " + shorten(n.asText());
+        if (n.isTextual()) return "string \"" + Messages.shorten(n.textValue()) + "\"";
+        if (n.isNumber()) return "number " + Messages.shorten(n.asText());
         if (n.isBoolean()) return "boolean " + n.booleanValue();
         if (n.isNull()) return "null";
         if (n.isArray()) return "an array";
         if (n.isObject()) return "an object";
         return n.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
-    }
-
-    private static String shorten(String s) {
-        return s.length() > 40 ? s.substring(0, 37) + "..." : s;
     }
 }

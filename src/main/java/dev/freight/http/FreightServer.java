@@ -1,5 +1,7 @@
 package dev.freight.http;
 
+import dev.freight.error.ProblemCode;
+import dev.freight.error.Messages;
 import dev.freight.engine.ExportFailedException;
 import dev.freight.job.JobService;
 import dev.freight.store.StoreException;
@@ -280,12 +282,12 @@ public final class FreightServer implements AutoCloseable {
     private static ApiProblem fromJavalin(HttpResponseException e, Context ctx) {
         int status = e.getStatus();
         return switch (status) {
-            case 404 -> ApiProblem.notFound("no route " + ctx.method() + " " + Http.shorten(ctx.path())
+            case 404 -> ApiProblem.notFound("no route " + ctx.method() + " " + Messages.shorten(ctx.path())
                     + "; see " + API + "/openapi.json");
             case 405 -> new ApiProblem(405, "method_not_allowed", null, ctx.method() + " is not allowed on "
-                    + Http.shorten(ctx.path()));
+                    + Messages.shorten(ctx.path()));
             case 413 -> new ApiProblem(413, "payload_too_large", null, "the request body is too large");
-            default -> new ApiProblem(status, "http_" + status, null, e.getMessage());
+            default -> new ApiProblem(status, ProblemCode.httpStatus(status), null, e.getMessage());
         };
     }
 

@@ -1,5 +1,6 @@
 package dev.freight.http;
 
+import dev.freight.error.Messages;
 import dev.freight.job.Job;
 import dev.freight.job.JobService;
 import dev.freight.auth.Principal;
@@ -61,7 +62,7 @@ final class Http {
         boolean deletedOwnJob = dev.freight.job.JobIds.isWellFormed(id) && jobs.store().deletedOwner(id)
                 .filter(owner -> caller.admin() || owner.equals(caller.name())).isPresent();
         if (deletedOwnJob) throw ApiProblem.gone("deleted", "export job '" + id + "' was deleted");
-        throw ApiProblem.notFound("no export job '" + shorten(id) + "'");
+        throw ApiProblem.notFound("no export job '" + Messages.shorten(id) + "'");
     }
 
     /** Reads at most {@code max} bytes of request body; more is a 413, whether announced by Content-Length or not. */
@@ -104,14 +105,9 @@ final class Http {
                 .withHeader("Connection", "close");
     }
 
-    static String shorten(String s) {
-        if (s == null) return "null";
-        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
-    }
-
-    /** A positive integer query parameter within [1, max], or its default when absent. */
-    static int intParam(Context ctx, String name, int dflt, int max) {
-        String raw = ctx.queryParam(name);
+    /** The {@code limit} query parameter: an integer within [1, max], or its default when absent. */
+    static int limitParam(Context ctx, int dflt, int max) {
+        String raw = ctx.queryParam("limit");
         if (raw == null || raw.isEmpty()) return dflt;
         try {
             int v = Integer.parseInt(raw.trim());
@@ -119,7 +115,7 @@ final class Http {
         } catch (NumberFormatException ignored) {
             // answered below
         }
-        throw ApiProblem.badRequest("invalid_" + name, name, name + " must be an integer from 1 to " + max + ", got '"
-                + shorten(raw) + "'");
+        throw ApiProblem.badRequest("invalid_limit", "limit", "limit must be an integer from 1 to " + max + ", got '"
+                + Messages.shorten(raw) + "'");
     }
 }

@@ -1,5 +1,6 @@
 package dev.freight.http;
 
+import dev.freight.error.Messages;
 import dev.freight.export.PreparedExport;
 import dev.freight.job.Job;
 import dev.freight.job.JobService;
@@ -152,10 +153,9 @@ final class JobRoutes {
         String rawStatus = ctx.queryParam("status");
         if (rawStatus != null && !rawStatus.isEmpty()) {
             status = JobStatus.fromWire(rawStatus).orElseThrow(() -> ApiProblem.badRequest("invalid_status", "status",
-                    "unknown status '" + Http.shorten(rawStatus) + "'; statuses: pending, running, completed, failed, "
-                            + "cancelled, expired"));
+                    Messages.unknown("status", rawStatus, JobStatus.choices())));
         }
-        int limit = Http.intParam(ctx, "limit", LIST_DEFAULT, LIST_MAX);
+        int limit = Http.limitParam(ctx, LIST_DEFAULT, LIST_MAX);
         String cursor = ctx.queryParam("cursor");
         if (cursor != null && cursor.isEmpty()) cursor = null;
         // A tampered cursor: InvalidRequestException invalid_cursor (400).

@@ -2,6 +2,7 @@ package dev.freight.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.freight.error.Messages;
 import dev.freight.job.Job;
 import dev.freight.job.JobIds;
 import dev.freight.job.JobService;
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -142,8 +144,8 @@ final class LinkRoute {
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!name.equals("expires_in")) {
-                throw ApiProblem.badRequest("unknown_field", name, "unknown field '" + Http.shorten(name)
-                        + "'; fields: expires_in");
+                throw ApiProblem.badRequest("unknown_field", name, Messages.unknown("field", name,
+                        List.of("expires_in")));
             }
         }
         JsonNode n = root.get("expires_in");
@@ -151,7 +153,7 @@ final class LinkRoute {
         long max = signer.maxTtl().toSeconds();
         if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < 1 || n.longValue() > max) {
             throw ApiProblem.badRequest("invalid_expires_in", "expires_in", "expires_in must be a whole number of "
-                    + "seconds from 1 to " + max + ", got " + Http.shorten(n.toString()));
+                    + "seconds from 1 to " + max + ", got " + Messages.shorten(n.toString()));
         }
         return Duration.ofSeconds(n.longValue());
     }

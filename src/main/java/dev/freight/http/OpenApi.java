@@ -1,5 +1,6 @@
 package dev.freight.http;
 
+import dev.freight.error.ProblemCode;
 import dev.freight.format.ExportFormat;
 import dev.freight.format.FormatDescriptor;
 import dev.freight.format.OptionSpec;
@@ -39,7 +40,7 @@ final class OpenApi {
         doc.put("info", map("title", "Freight API", "version", "1",
                 "description", "Export data out of relational databases into CSV, TSV, JSON, NDJSON, XLSX, Parquet and PDF files, "
                         + "streamed at once (sync) or as background jobs (async). Errors are RFC 9457 problem+json "
-                        + "with a stable `code`."));
+                        + "with a stable `code` (all of them: components.schemas.ProblemCode)."));
         doc.put("servers", List.of(map("url", "/")));
         doc.put("security", List.of(map("bearer", List.of()), map("session", List.of())));
         Map<String, Object> paths = map();
@@ -259,12 +260,7 @@ final class OpenApi {
         schemas.put("Problem", object(List.of("type", "title", "status", "detail", "code"),
                 "type", map("type", "string", "format", "uri"),
                 "title", str(), "status", map("type", "integer"), "detail", str(),
-                "code", map("type", "string", "description", "Stable error code, e.g. unknown_column, unknown_field, "
-                        + "invalid_type, malformed_json, payload_too_large, unauthorized, not_found, not_finished, "
-                        + "gone, no_file, range_not_satisfiable, already_finished, not_retryable, forbidden, invalid_action, "
-                        + "invalid_time, internal_error, rate_limited, too_many_jobs, too_many_rows, file_too_large, "
-                        + "invalid_link, link_expired, link_revoked, not_ready, invalid_expires_in, unknown_dataset, masked_column, "
-                        + "missing_attribute, csrf_failed"),
+                "code", ref("ProblemCode"),
                 "field", map("type", "string", "description", "The request field at fault, e.g. filters[1].value"),
                 "instance", str(), "request_id", str()));
         schemas.put("Filter", object(List.of("column", "op"),
@@ -291,6 +287,7 @@ final class OpenApi {
                         + "FormatOptions<Format> schema of that format (also listed by GET /export/formats)",
                         "anyOf", formats().stream().map(f -> ref(optionsSchemaName(f))).toList()),
                 "delivery", map("type", "string", "enum", List.of("sync", "async", "auto"), "default", "auto")));
+        schemas.put("ProblemCode", problemCodes());
         schemas.put("Job", object(List.of("id", "status"),
                 "id", str(), "dataset", str(), "format", str(),
                 "status", map("type", "string", "enum", statuses()),
@@ -305,7 +302,8 @@ final class OpenApi {
                 "progress", map("type", List.of("number", "null"), "minimum", 0, "maximum", 1),
                 "row_count", nullable("integer"), "file_name", nullable("string"),
                 "file_size_bytes", nullable("integer"), "content_type", nullable("string"),
-                "error_code", nullable("string"), "error_message", nullable("string"),
+                "error_code", map("anyOf", List.of(ref("ProblemCode"), map("type", "null"))),
+                "error_message", nullable("string"),
                 "attempts", map("type", "integer"),
                 "created_at", timestamp(), "started_at", timestamp(), "completed_at", timestamp(),
                 "expires_at", timestamp()));
@@ -361,7 +359,8 @@ final class OpenApi {
                 "filters", map("type", "object", "description", "The request's filters, ids, date_from, date_to and "
                         + "row_limit (only those it used)"),
                 "row_count", nullable("integer"), "bytes", nullable("integer"), "client_address", nullable("string"),
-                "code", map("type", List.of("string", "null"), "description", "Problem code of a refusal or failure"),
+                "code", map("anyOf", List.of(ref("ProblemCode"), map("type", "null")),
+                        "description", "Problem code of a refusal or failure"),
                 "detail", nullable("string")));
         schemas.put("AuditPage", object(List.of("events", "next_cursor"),
                 "events", map("type", "array", "items", ref("AuditEvent")), "next_cursor", nullable("string")));
@@ -475,6 +474,19 @@ final class OpenApi {
 
     private static Map<String, Object> ref(String schema) {
         return map("$ref", "#/components/schemas/" + schema);
+    }
+
+    /** Every {@link ProblemCode} with its status and meaning, and the {@code http_NNN} of errors answered before Freight. */
+    private static Map<String, Object> problemCodes() {
+        List<Object> codes = new ArrayList<>();
+        for (ProblemCode c : ProblemCode.values()) {
+            codes.add(map("const", c.code(), "description",
+                    (c.status() == 0 ? "(no HTTP answer) " : c.status() + ": ") + c.meaning()));
+        }
+        codes.add(map("pattern", ProblemCode.HTTP_STATUS_PATTERN,
+                "description", "another HTTP error, answered by the HTTP server before any route ran"));
+        return map("type", "string", "description", "Stable error code of a problem, a failed job (error_code) and an "
+                + "audit event; what clients switch on. A code is never renamed; new ones may be added.", "oneOf", codes);
     }
 
     private static Map<String, Object> str() {

@@ -1,5 +1,8 @@
 package dev.freight.http;
 
+import dev.freight.error.Messages;
+import dev.freight.error.ProblemCode;
+
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
@@ -31,15 +34,15 @@ final class ProblemErrorHandler extends ErrorHandler {
     }
 
     private static byte[] body(int status, String message, String path) {
-        String code = status == 400 ? "bad_request" : "http_" + status;
+        String code = status == 400 ? "bad_request" : ProblemCode.httpStatus(status);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "https://freight.dev/problems/" + code);
         body.put("title", status == 400 ? "Bad request" : "HTTP " + status);
         body.put("status", status);
         body.put("detail", "the HTTP request was refused before reaching Freight: "
-                + (message == null || message.isBlank() ? "status " + status : Http.shorten(message)));
+                + (message == null || message.isBlank() ? "status " + status : Messages.shorten(message)));
         body.put("code", code);
-        if (path != null) body.put("instance", Http.shorten(path));
+        if (path != null) body.put("instance", Messages.shorten(path));
         return Json.bytes(body);
     }
 }

@@ -5,6 +5,7 @@ import dev.freight.auth.ApiKeyCheck;
 import dev.freight.auth.ApiKeys;
 import dev.freight.auth.Principal;
 import dev.freight.auth.Sessions;
+import dev.freight.error.Messages;
 import io.javalin.http.Context;
 
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -132,8 +134,8 @@ final class SessionRoutes {
         for (var it = root.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             if (!field.equals("api_key")) {
-                throw ApiProblem.badRequest("unknown_field", field, "unknown field '" + Http.shorten(field)
-                        + "'; fields: api_key");
+                throw ApiProblem.badRequest("unknown_field", field, Messages.unknown("field", field,
+                        List.of("api_key")));
             }
         }
         JsonNode key = root.get("api_key");

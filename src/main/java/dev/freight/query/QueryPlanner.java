@@ -2,6 +2,7 @@ package dev.freight.query;
 
 import dev.freight.error.InvalidRequestException;
 import dev.freight.error.ForbiddenRequestException;
+import dev.freight.error.Messages;
 import dev.freight.source.Catalog;
 import dev.freight.source.Column;
 import dev.freight.source.ColumnType;
@@ -148,7 +149,7 @@ public final class QueryPlanner {
             Object v = f.value();
             String value = v == null ? "" : " " + (v instanceof List<?> l
                     ? "(" + l.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")" : String.valueOf(v));
-            parts.add(shorten(f.column() + " " + op + value));
+            parts.add(Messages.shorten(f.column() + " " + op + value));
         }
         if (!request.ids().isEmpty()) parts.add(request.ids().size() + " selected id(s)");
         if (request.dateFrom() != null || request.dateTo() != null) {
@@ -167,11 +168,11 @@ public final class QueryPlanner {
 
     private Table resolveTable(String dataset) {
         if (dataset == null || dataset.isBlank()) {
-            throw new InvalidRequestException("missing_dataset", "dataset", "dataset is required; available: "
-                    + choices(catalog.datasetNames()));
+            throw new InvalidRequestException("missing_dataset", "dataset",
+                    Messages.required("dataset", catalog.datasetNames()));
         }
         return catalog.find(dataset).orElseThrow(() -> new InvalidRequestException("unknown_dataset", "dataset",
-                "unknown dataset '" + shorten(dataset) + "'; available: " + choices(catalog.datasetNames())));
+                Messages.unknown("dataset", dataset, catalog.datasetNames())));
     }
 
     private static List<Column> selectColumns(Table table, List<String> requested) {
@@ -199,8 +200,8 @@ public final class QueryPlanner {
         if (exact.isPresent()) return exact.get();
         List<Column> loose = table.columns().stream().filter(c -> c.name().equalsIgnoreCase(name)).toList();
         if (loose.size() == 1) return loose.get(0);
-        throw new InvalidRequestException("unknown_column", field, "unknown column '" + shorten(name) + "' in dataset '"
-                + table.name() + "'; columns: " + columnChoices(table));
+        throw new InvalidRequestException("unknown_column", field, Messages.unknown("column", name,
+                "in dataset '" + table.name() + "'", columnNames(table)));
     }
 
     private static List<String> labels(Table table, List<Column> columns, Object rawLabels) {
@@ -241,7 +242,7 @@ public final class QueryPlanner {
         List<FilterOp> allowed = filterOperators(column, masks.get(column.name()));
         checkNotMasked(masks, column, field + ".column", "filter");
         FilterOp op = FilterOp.fromWire(filter.op()).orElseThrow(() -> new InvalidRequestException("unknown_operator",
-                field + ".op", "unknown operator '" + shorten(String.valueOf(filter.op())) + "'; operators: "
+                field + ".op", "unknown operator '" + Messages.shorten(String.valueOf(filter.op())) + "'; operators: "
                 + FilterOp.choices()));
         checkOperatorApplies(column, op, allowed, field + ".op");
         String col = dialect.quote(column.name());
@@ -445,7 +446,7 @@ public final class QueryPlanner {
             }
             String dir = key.dir() == null ? "asc" : key.dir().toLowerCase(Locale.ROOT);
             if (!dir.equals("asc") && !dir.equals("desc")) {
-                throw new InvalidRequestException("invalid_sort", field + ".dir", "sort direction '" + shorten(key.dir())
+                throw new InvalidRequestException("invalid_sort", field + ".dir", "sort direction '" + Messages.shorten(key.dir())
                         + "' is not asc or desc");
             }
             keys.add(dialect.quote(c.name()) + (dir.equals("desc") ? " DESC" : " ASC"));
@@ -463,18 +464,10 @@ public final class QueryPlanner {
     }
 
     private static String columnChoices(Table table) {
-        return table.columns().stream().map(Column::name).collect(Collectors.joining(", "));
+        return Messages.choices(columnNames(table));
     }
 
-    private static String choices(List<String> names) {
-        if (names.isEmpty()) return "(none)";
-        if (names.size() <= 30) return String.join(", ", names);
-        return String.join(", ", names.subList(0, 30)) + ", … (" + names.size() + " in all)";
-    }
-
-    /** Echoes user input back without letting a megabyte of it into an error message or a log line. */
-    static String shorten(String s) {
-        if (s == null) return "null";
-        return s.length() > 80 ? s.substring(0, 77) + "..." : s;
+    private static List<String> columnNames(Table table) {
+        return table.columns().stream().map(Column::name).toList();
     }
 }

@@ -1,6 +1,7 @@
 package dev.freight.query;
 
 import dev.freight.error.InvalidRequestException;
+import dev.freight.error.Messages;
 import dev.freight.source.Column;
 import dev.freight.source.ColumnType;
 
@@ -159,9 +160,7 @@ final class ValueCoercer {
     }
 
     private static InvalidRequestException invalid(Object raw, Column column, String field, String expected) {
-        String shown = String.valueOf(raw);
-        if (shown.length() > 80) shown = shown.substring(0, 77) + "...";
-        return new InvalidRequestException("invalid_value", field, "value '" + shown + "' for column '" + column.name()
-                + "' (" + column.type().wireName() + ") is not " + expected);
+        return new InvalidRequestException("invalid_value", field, "value '" + Messages.shorten(raw) + "' for column '"
+                + column.name() + "' (" + column.type().wireName() + ") is not " + expected);
     }
 }

@@ -1,6 +1,7 @@
 package dev.freight.source;
 
 import dev.freight.error.InvalidRequestException;
+import dev.freight.error.Messages;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -73,12 +74,9 @@ public final class SourceRegistry implements AutoCloseable {
         Optional<Dataset> found = dataset == null || dataset.isBlank() ? Optional.empty() : find(dataset);
         if (found.isPresent()) return found.get();
         List<String> names = datasetNames();
-        String shown = dataset == null ? "null" : dataset.length() > 80 ? dataset.substring(0, 77) + "..." : dataset;
         boolean missing = dataset == null || dataset.isBlank();
         throw new InvalidRequestException(missing ? "missing_dataset" : "unknown_dataset", "dataset",
-                (missing ? "dataset is required" : "unknown dataset '" + shown + "'") + "; available: "
-                        + (names.isEmpty() ? "(none)" : names.size() <= 30 ? String.join(", ", names)
-                        : String.join(", ", names.subList(0, 30)) + ", … (" + names.size() + " in all)"));
+                missing ? Messages.required("dataset", names) : Messages.unknown("dataset", dataset, names));
     }
 
     private Optional<Dataset> find(String name) {

@@ -283,7 +283,7 @@ class ExportCommandTest {
 
     static Stream<Arguments> badInput() {
         return Stream.of(
-                Arguments.of("unknown table", List.of("--table", "nope"), "unknown dataset 'nope'; available: customers, orders"),
+                Arguments.of("unknown table", List.of("--table", "nope"), "unknown dataset 'nope'; datasets: customers, orders"),
                 Arguments.of("unknown column", List.of("--table", "orders", "--columns", "id,nope"), "unknown column 'nope'"),
                 Arguments.of("unknown where column", List.of("--table", "orders", "--where", "nope eq 1"), "unknown column 'nope'"),
                 Arguments.of("unknown operator", List.of("--table", "orders", "--where", "status equals paid"),

@@ -1,5 +1,6 @@
 package dev.freight.http;
 
+import dev.freight.error.ProblemCode;
 import dev.freight.auth.Authentication;
 import dev.freight.audit.AuditLog;
 import dev.freight.access.Limits;
@@ -178,6 +179,7 @@ abstract class HttpApiContract {
     }
 
     static void assertProblem(HttpResponse<byte[]> r, int status, String code) {
+        assertThat(ProblemCode.fromCode(code)).as(code + " is listed in ProblemCode").isPresent();
         assertThat(r.statusCode()).as(ApiClient.text(r)).isEqualTo(status);
         assertThat(ApiClient.header(r, "Content-Type")).startsWith("application/problem+json");
         JsonNode p = ApiClient.json(r);
@@ -187,6 +189,11 @@ abstract class HttpApiContract {
         assertThat(p.get("title").asText()).isNotBlank();
         assertThat(p.get("detail").asText()).isNotBlank();
         assertThat(ApiClient.text(r)).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    /** A problem of {@code code}, answered with the status ProblemCode gives it. */
+    static void assertProblem(HttpResponse<byte[]> r, ProblemCode code) {
+        assertProblem(r, code.status(), code.code());
     }
 
     static List<String> lines(HttpResponse<byte[]> r) {

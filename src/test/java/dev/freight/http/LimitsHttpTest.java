@@ -1,6 +1,7 @@
 package dev.freight.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.freight.error.ProblemCode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,9 +69,14 @@ class LimitsHttpTest {
     }
 
     static void assertProblem(HttpResponse<byte[]> r, int status, String code) {
+        assertThat(ProblemCode.fromCode(code)).as(code + " is listed in ProblemCode").isPresent();
         assertThat(r.statusCode()).as(ApiClient.text(r)).isEqualTo(status);
         assertThat(ApiClient.header(r, "Content-Type")).startsWith("application/problem+json");
         assertThat(ApiClient.json(r).get("code").asText()).isEqualTo(code);
+    }
+
+    static void assertProblem(HttpResponse<byte[]> r, ProblemCode code) {
+        assertProblem(r, code.status(), code.code());
     }
 
     @Test
@@ -81,7 +87,7 @@ class LimitsHttpTest {
 
         HttpResponse<byte[]> third = c.post(JOBS, SMALL_ASYNC);
 
-        assertProblem(third, 429, "rate_limited");
+        assertProblem(third, ProblemCode.RATE_LIMITED);
         long retryAfter = Long.parseLong(ApiClient.header(third, "Retry-After"));
         assertThat(retryAfter).isBetween(1L, 3600L);
         assertThat(ApiClient.json(third).get("detail").asText()).contains("exports_per_hour", "2");
@@ -133,7 +139,7 @@ class LimitsHttpTest {
                 if (r.statusCode() == 200 || r.statusCode() == 202) {
                     admitted++;
                 } else {
-                    assertProblem(r, 429, "too_many_jobs");
+                    assertProblem(r, ProblemCode.TOO_MANY_JOBS);
                 }
             }
             assertThat(admitted).isEqualTo(2);
@@ -170,7 +176,7 @@ class LimitsHttpTest {
         ApiClient c = s.client("rows-a@small");
         HttpResponse<byte[]> r = c.post(JOBS, "{\"dataset\": \"demo.orders\", \"row_limit\": 1001, \"delivery\": \"async\"}");
 
-        assertProblem(r, 400, "too_many_rows");
+        assertProblem(r, ProblemCode.TOO_MANY_ROWS);
         assertThat(ApiClient.json(r).get("field").asText()).isEqualTo("row_limit");
         assertThat(ApiClient.json(r).get("detail").asText()).contains("1000");
         assertThat(jobIds(c)).isEmpty();
@@ -253,7 +259,7 @@ class LimitsHttpTest {
         HttpResponse<byte[]> r = s.client("files-c@tiny_files").post(JOBS, "{\"dataset\": \"demo.orders\", "
                 + "\"delivery\": \"sync\", \"row_limit\": 2000}");
 
-        assertProblem(r, 400, "file_too_large");
+        assertProblem(r, ProblemCode.FILE_TOO_LARGE);
         assertThat(ApiClient.header(r, "Content-Disposition")).isNull();
     }
 
@@ -278,7 +284,7 @@ class LimitsHttpTest {
         String body = "{\"dataset\": \"demo.orders\", \"row_limit\": 5, \"delivery\": \"async\"}" + " ".repeat(200);
         ApiClient c = s.client("body-a@small_body");
 
-        assertProblem(c.post(JOBS, body), 413, "payload_too_large");
+        assertProblem(c.post(JOBS, body), ProblemCode.PAYLOAD_TOO_LARGE);
         assertThat(jobIds(c)).isEmpty();
         // The same body is fine for a role without that cap.
         assertThat(s.client("body-b").post(JOBS, body).statusCode()).isEqualTo(202);

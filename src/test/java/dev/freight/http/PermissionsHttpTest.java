@@ -1,5 +1,6 @@
 package dev.freight.http;
 
+import dev.freight.error.ProblemCode;
 import dev.freight.auth.Authentication;
 import dev.freight.audit.AuditLog;
 import dev.freight.access.Limits;
@@ -286,8 +287,8 @@ class PermissionsHttpTest {
     void aDatasetOutsideTheRoleIsUnknownEverywhere() {
         assertProblem(alice.get("/api/v1/export/tables/demo.orders/preview"), 404, "unknown_dataset");
         HttpResponse<byte[]> r = alice.post(JOBS, "{\"dataset\": \"demo.orders\", \"delivery\": \"sync\"}");
-        assertProblem(r, 400, "unknown_dataset");
-        assertThat(ApiClient.json(r).get("detail").asText()).endsWith("available: pg.customers, pg.orders");
+        assertProblem(r, ProblemCode.UNKNOWN_DATASET);
+        assertThat(ApiClient.json(r).get("detail").asText()).endsWith("; datasets: pg.customers, pg.orders");
     }
 
     // ---------------------------------------------------------------- exports
@@ -338,7 +339,7 @@ class PermissionsHttpTest {
     void aPrincipalWithoutTheFiltersAttributeIsForbiddenAndNothingIsQueued() {
         assertProblem(as("nobody").post(JOBS, "{\"dataset\": \"pg.orders\", \"delivery\": \"async\"}"), 403,
                 "missing_attribute");
-        assertProblem(as("nobody").get("/api/v1/export/tables/pg.orders/preview"), 403, "missing_attribute");
+        assertProblem(as("nobody").get("/api/v1/export/tables/pg.orders/preview"), ProblemCode.MISSING_ATTRIBUTE);
         assertThat(ApiClient.json(as("nobody").get(JOBS)).get("jobs")).isEmpty();
     }
 

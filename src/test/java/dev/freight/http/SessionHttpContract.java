@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.freight.cli.FreightNode;
 import dev.freight.config.ConfigLoader;
 import dev.freight.config.FreightConfig;
+import dev.freight.error.ProblemCode;
 import dev.freight.job.JdbcJobStore;
 import dev.freight.auth.ApiKeys;
 import dev.freight.auth.Principal;
@@ -159,6 +160,7 @@ abstract class SessionHttpContract {
     }
 
     static void assertProblem(HttpResponse<byte[]> r, int status, String code) {
+        assertThat(ProblemCode.fromCode(code)).as(code + " is listed in ProblemCode").isPresent();
         assertThat(r.statusCode()).as(ApiClient.text(r)).isEqualTo(status);
         assertThat(ApiClient.header(r, "Content-Type")).startsWith("application/problem+json");
         assertThat(ApiClient.json(r).get("code").asText()).isEqualTo(code);

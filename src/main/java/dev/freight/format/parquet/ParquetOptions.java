@@ -1,5 +1,6 @@
 package dev.freight.format.parquet;
 
+import dev.freight.error.Messages;
 import dev.freight.error.InvalidRequestException;
 import dev.freight.format.FormatOptions;
 import dev.freight.format.OptionSpec;
@@ -46,7 +47,7 @@ public record ParquetOptions(CompressionCodecName codec, long rowGroupSize) {
             case "none" -> CompressionCodecName.UNCOMPRESSED;
             default -> throw new InvalidRequestException("invalid_option", "options.compression",
                     "compression must be one of snappy, zstd, gzip, none, got '"
-                            + FormatOptions.shorten(String.valueOf(value)) + "'");
+                            + Messages.shorten(String.valueOf(value)) + "'");
         };
     }
 
@@ -63,7 +64,7 @@ public record ParquetOptions(CompressionCodecName codec, long rowGroupSize) {
         if (bytes < MIN_ROW_GROUP_SIZE || bytes > MAX_ROW_GROUP_SIZE) {
             throw new InvalidRequestException("invalid_option", "options.row_group_size",
                     "row_group_size must be a whole number of bytes from " + MIN_ROW_GROUP_SIZE + " (1 MiB) to "
-                            + MAX_ROW_GROUP_SIZE + " (128 MiB), got '" + FormatOptions.shorten(String.valueOf(value)) + "'");
+                            + MAX_ROW_GROUP_SIZE + " (128 MiB), got '" + Messages.shorten(String.valueOf(value)) + "'");
         }
         return bytes;
     }

@@ -1,5 +1,6 @@
 package dev.freight.format.pdf;
 
+import dev.freight.error.Messages;
 import dev.freight.error.InvalidRequestException;
 import dev.freight.format.FormatOptions;
 import dev.freight.format.OptionSpec;
@@ -46,7 +47,7 @@ public record PdfOptions(String title, Boolean landscape, boolean letter, float 
                 case "portrait" -> false;
                 case "landscape" -> true;
                 default -> throw new InvalidRequestException("invalid_option", "options.orientation",
-                        "orientation must be portrait or landscape, got '" + FormatOptions.shorten(String.valueOf(orientation)) + "'");
+                        "orientation must be portrait or landscape, got '" + Messages.shorten(String.valueOf(orientation)) + "'");
             };
         }
         Object size = options.option(PAGE_SIZE);
@@ -54,7 +55,7 @@ public record PdfOptions(String title, Boolean landscape, boolean letter, float 
             case "a4" -> false;
             case "letter" -> true;
             default -> throw new InvalidRequestException("invalid_option", "options.page_size",
-                    "page_size must be a4 or letter, got '" + FormatOptions.shorten(String.valueOf(size)) + "'");
+                    "page_size must be a4 or letter, got '" + Messages.shorten(String.valueOf(size)) + "'");
         };
         Object font = options.option(FONT_SIZE);
         float fontSize;
@@ -66,7 +67,7 @@ public record PdfOptions(String title, Boolean landscape, boolean letter, float 
         if (!(fontSize >= MIN_FONT_SIZE && fontSize <= MAX_FONT_SIZE)) {
             throw new InvalidRequestException("invalid_option", "options.font_size", "font_size must be a number of"
                     + " points from " + MIN_FONT_SIZE + " to " + MAX_FONT_SIZE + ", got '"
-                    + FormatOptions.shorten(String.valueOf(font)) + "'");
+                    + Messages.shorten(String.valueOf(font)) + "'");
         }
         return new PdfOptions((String) title, landscape, letter, fontSize);
     }

@@ -1,5 +1,6 @@
 package dev.freight.format.xlsx;
 
+import dev.freight.error.Messages;
 import dev.freight.error.InvalidRequestException;
 import dev.freight.format.FormatOptions;
 import dev.freight.format.OptionSpec;
@@ -34,7 +35,7 @@ final class XlsxOptions {
         String problem = value instanceof String s ? problem(s) : "must be a string";
         if (problem != null) {
             throw new InvalidRequestException("invalid_option", "options." + SHEET_NAME.name(), "sheet_name "
-                    + (value instanceof String s ? "'" + FormatOptions.shorten(s) + "' " : "") + problem
+                    + (value instanceof String s ? "'" + Messages.shorten(s) + "' " : "") + problem
                     + " (Excel's rules: 1 to 31 characters, none of [ ] : * ? / \\, no apostrophe first or last)");
         }
         return (String) value;
