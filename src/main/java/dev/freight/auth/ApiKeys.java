@@ -5,6 +5,7 @@ import dev.freight.config.FreightConfig;
 import dev.freight.config.RolesConfig;
 import dev.freight.error.InvalidRequestException;
 import dev.freight.error.Messages;
+import dev.freight.error.ProblemCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -205,13 +206,13 @@ public final class ApiKeys implements ApiKeyCheck {
     /** A principal for a new key, checked as the config's keys are; a problem is an InvalidRequestException. */
     public static Principal principal(String name, String role, Map<String, String> attributes, Set<String> roles) {
         String problem = ApiKeyConfig.nameProblem(name);
-        if (problem != null) throw new InvalidRequestException("invalid_name", "name", problem);
+        if (problem != null) throw new InvalidRequestException(ProblemCode.INVALID_NAME, "name", problem);
         if (!roles.contains(role)) {
-            throw new InvalidRequestException("unknown_role", "role", RolesConfig.unknownRole(role, roles));
+            throw new InvalidRequestException(ProblemCode.UNKNOWN_ROLE, "role", RolesConfig.unknownRole(role, roles));
         }
         for (String attribute : attributes.keySet()) {
             String invalid = ApiKeyConfig.attributeProblem(attribute);
-            if (invalid != null) throw new InvalidRequestException("invalid_attribute", "attr", invalid);
+            if (invalid != null) throw new InvalidRequestException(ProblemCode.INVALID_ATTRIBUTE, "attr", invalid);
         }
         return new Principal(name, role, attributes);
     }

@@ -6,6 +6,7 @@ import dev.freight.engine.ExportCancelledException;
 import dev.freight.engine.ExportFailedException;
 import dev.freight.engine.ExportListener;
 import dev.freight.engine.ExportResult;
+import dev.freight.error.ProblemCode;
 import dev.freight.export.ExportService;
 import dev.freight.export.ExportSink;
 import dev.freight.export.PreparedExport;
@@ -117,7 +118,7 @@ final class ExportCommand implements Callable<Integer> {
         } catch (ExportFailedException e) {
             // The local operator reads the database's whole text, which API callers do not.
             return fail(err, e, e.operatorMessage(),
-                    "source_unavailable".equals(e.code()) ? Main.EXIT_SOURCE_UNREACHABLE : Main.EXIT_FAILURE);
+                    ProblemCode.SOURCE_UNAVAILABLE.code().equals(e.code()) ? Main.EXIT_SOURCE_UNREACHABLE : Main.EXIT_FAILURE);
         } catch (ExportCancelledException e) {
             return fail(err, e, Main.EXIT_FAILURE);
         } catch (RuntimeException | IOException e) {
@@ -154,7 +155,7 @@ final class ExportCommand implements Callable<Integer> {
             case "always" -> true;
             case "never" -> false;
             case "auto" -> Terminal.isStderrTerminal();
-            default -> throw new InvalidRequestException("invalid_option", "progress",
+            default -> throw new InvalidRequestException(ProblemCode.INVALID_OPTION, "progress",
                     "--progress must be auto, always or never, got '" + progress + "'");
         };
 
@@ -201,7 +202,7 @@ final class ExportCommand implements Callable<Integer> {
     private static void checkOutput(Path target) {
         Path absolute = target.toAbsolutePath();
         if (Files.isDirectory(absolute)) {
-            throw new InvalidRequestException("invalid_output", "output", "output '" + target + "' is a directory");
+            throw new InvalidRequestException(ProblemCode.INVALID_OUTPUT, "output", "output '" + target + "' is a directory");
         }
         if (absolute.getParent() != null && !Files.isDirectory(absolute.getParent())) {
             throw Sinks.cannotWrite(target, "its directory does not exist");
@@ -212,7 +213,7 @@ final class ExportCommand implements Callable<Integer> {
     static Filter parseWhere(String text) {
         String[] parts = text.trim().split("\\s+", 3);
         if (parts.length < 2) {
-            throw new InvalidRequestException("invalid_filter", "where", "filter '" + text
+            throw new InvalidRequestException(ProblemCode.INVALID_FILTER, "where", "filter '" + text
                     + "' must look like 'column op value', e.g. 'status eq paid' or 'discount is_null'");
         }
         String value = parts.length == 3 ? unquote(parts[2]) : null;

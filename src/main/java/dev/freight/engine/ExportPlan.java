@@ -1,6 +1,7 @@
 package dev.freight.engine;
 
 import dev.freight.error.InvalidRequestException;
+import dev.freight.error.ProblemCode;
 import dev.freight.format.ExportFormat;
 import dev.freight.format.FormatOptions;
 import dev.freight.format.pdf.PdfFormatWriter;
@@ -20,7 +21,7 @@ public record ExportPlan(JdbcSource source, QueryPlan plan, ExportFormat format,
 
     public ExportPlan {
         if (gzip && !format.compressible()) {
-            throw new InvalidRequestException("invalid_option", "compress", "format " + format.id()
+            throw new InvalidRequestException(ProblemCode.INVALID_OPTION, "compress", "format " + format.id()
                     + " is already compressed; compress: true does not apply");
         }
     }

@@ -15,6 +15,7 @@ import dev.freight.engine.ExportPlan;
 import dev.freight.engine.ExportResult;
 import dev.freight.error.InvalidRequestException;
 import dev.freight.error.Messages;
+import dev.freight.error.ProblemCode;
 import dev.freight.format.ExportFormat;
 import dev.freight.format.FormatOptions;
 import dev.freight.format.pdf.PdfFormatWriter;
@@ -145,7 +146,7 @@ public final class ExportService {
         long maxRows = prepared.caps().maxRows();
         Long rowLimit = prepared.plan().plan().rowLimit();
         if (rowLimit != null && rowLimit > maxRows) {
-            throw new InvalidRequestException("too_many_rows", "row_limit", "row_limit " + rowLimit + " is above the "
+            throw new InvalidRequestException(ProblemCode.TOO_MANY_ROWS, "row_limit", "row_limit " + rowLimit + " is above the "
                     + "max_rows limit of " + maxRows + " rows; ask for at most " + maxRows + " rows");
         }
         long pdfMaxRows = prepared.plan().pdfMaxRows();
@@ -156,12 +157,12 @@ public final class ExportService {
         if (!countForRows && !countForPdf) return;
         var count = prepared.rowCount();
         if (countForRows && count.exceeds(maxRows)) {
-            throw new InvalidRequestException("too_many_rows", null, "this export would have more than the max_rows "
+            throw new InvalidRequestException(ProblemCode.TOO_MANY_ROWS, null, "this export would have more than the max_rows "
                     + "limit of " + maxRows + " rows; narrow it with filters or a date range, or set row_limit to at most "
                     + maxRows);
         }
         if (countForPdf && count.exceeds(pdfMaxRows)) {
-            throw new InvalidRequestException("too_many_rows_for_pdf", "format", PdfFormatWriter.tooManyRows(pdfMaxRows));
+            throw new InvalidRequestException(ProblemCode.TOO_MANY_ROWS_FOR_PDF, "format", PdfFormatWriter.tooManyRows(pdfMaxRows));
         }
     }
 
@@ -192,11 +193,11 @@ public final class ExportService {
             sink.discard();
             RuntimeException failure = capped != null && capped.exceeded()
                     // The same export would grow as large again: a failure for good, whatever the writer made of it.
-                    ? new ExportFailedException("file_too_large", capped.message(), false, null)
+                    ? new ExportFailedException(ProblemCode.FILE_TOO_LARGE.code(), capped.message(), false, null)
                     : e instanceof IOException io
-                    ? new ExportFailedException("storage_error", "writing the export file failed: " + io.getMessage(), true, io)
+                    ? new ExportFailedException(ProblemCode.STORAGE_ERROR.code(), "writing the export file failed: " + io.getMessage(), true, io)
                     : (RuntimeException) e;
-            String code = sink.destinationFailed() ? "client_disconnected" : code(failure);
+            String code = sink.destinationFailed() ? ProblemCode.CLIENT_DISCONNECTED.code() : code(failure);
             if (!(isTransient(failure) && export.retriedOnTransientFailure()) && export.auditEvent() != null) {
                 auditFailure(export.auditEvent(), written == null ? null : written.count(), code, message(failure, code));
             }
@@ -213,8 +214,8 @@ public final class ExportService {
     public static String code(RuntimeException e) {
         if (e instanceof ExportFailedException f) return f.code();
         if (e instanceof InvalidRequestException i) return i.code();
-        if (e instanceof SourceUnavailableException) return "source_unavailable";
-        return "internal_error";
+        if (e instanceof SourceUnavailableException) return ProblemCode.SOURCE_UNAVAILABLE.code();
+        return ProblemCode.INTERNAL_ERROR.code();
     }
 
     /** Whether trying the same export again may succeed. */
@@ -242,7 +243,7 @@ public final class ExportService {
             }
         }
         List<String> names = datasetNames(principal);
-        throw new InvalidRequestException(missing ? "missing_dataset" : "unknown_dataset", "dataset",
+        throw new InvalidRequestException(missing ? ProblemCode.MISSING_DATASET : ProblemCode.UNKNOWN_DATASET, "dataset",
                 missing ? Messages.required("dataset", names) : Messages.unknown("dataset", name, names));
     }
 

@@ -2,6 +2,7 @@ package dev.freight.export;
 
 import dev.freight.engine.ExportResult;
 import dev.freight.error.InvalidRequestException;
+import dev.freight.error.ProblemCode;
 import dev.freight.storage.FileStore;
 
 import java.io.BufferedOutputStream;
@@ -144,7 +145,7 @@ public final class Sinks {
     }
 
     public static InvalidRequestException cannotWrite(Path target, String why) {
-        return new InvalidRequestException("invalid_output", "output", "cannot write '" + target + "': " + why);
+        return new InvalidRequestException(ProblemCode.INVALID_OUTPUT, "output", "cannot write '" + target + "': " + why);
     }
 
     /**

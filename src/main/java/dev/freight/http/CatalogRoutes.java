@@ -3,6 +3,7 @@ package dev.freight.http;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.freight.engine.CancellationToken;
 import dev.freight.engine.ExportListener;
+import dev.freight.error.ProblemCode;
 import dev.freight.export.ExportService;
 import dev.freight.export.PreparedExport;
 import dev.freight.export.Sinks;
@@ -118,7 +119,7 @@ final class CatalogRoutes {
         try {
             prepared = exports.prepare(request, Http.caller(ctx).principal()).unaudited();
         } catch (dev.freight.error.InvalidRequestException e) {
-            if ("unknown_dataset".equals(e.code())) throw new ApiProblem(404, "unknown_dataset", "dataset", e.getMessage());
+            if (ProblemCode.UNKNOWN_DATASET.code().equals(e.code())) throw new ApiProblem(404, ProblemCode.UNKNOWN_DATASET, "dataset", e.getMessage());
             throw e;
         }
         Sinks.Buffer firstRows = new Sinks.Buffer();

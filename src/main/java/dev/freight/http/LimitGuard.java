@@ -1,5 +1,6 @@
 package dev.freight.http;
 
+import dev.freight.error.ProblemCode;
 import dev.freight.job.JobService;
 import dev.freight.access.Limits;
 import dev.freight.auth.Principal;
@@ -81,7 +82,7 @@ final class LimitGuard {
             Optional<Duration> wait = limits.tryStartExport(p);
             if (wait.isPresent()) {
                 long seconds = Math.max(1, (wait.get().toNanos() + 999_999_999L) / 1_000_000_000L);
-                throw new ApiProblem(429, "rate_limited", null, "the exports_per_hour limit of " + caps.exportsPerHour()
+                throw new ApiProblem(429, ProblemCode.RATE_LIMITED, null, "the exports_per_hour limit of " + caps.exportsPerHour()
                         + " is used up; the next export can start in " + seconds + " s")
                         .withHeader("Retry-After", Long.toString(seconds));
             }
@@ -93,7 +94,7 @@ final class LimitGuard {
     }
 
     private static ApiProblem tooManyJobs(long active, int max) {
-        return new ApiProblem(429, "too_many_jobs", null, "you have " + active + " exports pending or running;"
+        return new ApiProblem(429, ProblemCode.TOO_MANY_JOBS, null, "you have " + active + " exports pending or running;"
                 + " the concurrent_jobs limit is " + max + ": wait for one to finish or cancel one")
                 .withHeader("Retry-After", JOBS_RETRY_AFTER);
     }

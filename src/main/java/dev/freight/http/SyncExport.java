@@ -4,6 +4,7 @@ import dev.freight.engine.CancellationToken;
 import dev.freight.engine.ExportFailedException;
 import dev.freight.engine.ExportListener;
 import dev.freight.engine.ExportResult;
+import dev.freight.error.ProblemCode;
 import dev.freight.export.ExportService;
 import dev.freight.export.ExportSink;
 import dev.freight.export.PreparedExport;
@@ -55,7 +56,7 @@ final class SyncExport {
                 // Nothing reached the client yet: drop the buffered bytes and headers, answer with a problem.
                 res.reset();
                 res.setHeader("X-Request-Id", Http.requestId(ctx));
-                if (e instanceof ExportFailedException f && "file_too_large".equals(f.code())) {
+                if (e instanceof ExportFailedException f && ProblemCode.FILE_TOO_LARGE.code().equals(f.code())) {
                     throw ApiProblem.badRequest(f.code(), null, f.getMessage());
                 }
                 throw e;

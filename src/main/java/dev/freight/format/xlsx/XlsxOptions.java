@@ -2,6 +2,7 @@ package dev.freight.format.xlsx;
 
 import dev.freight.error.Messages;
 import dev.freight.error.InvalidRequestException;
+import dev.freight.error.ProblemCode;
 import dev.freight.format.FormatOptions;
 import dev.freight.format.OptionSpec;
 import dev.freight.format.WriterContext;
@@ -34,7 +35,7 @@ final class XlsxOptions {
         if (value == null) return null;
         String problem = value instanceof String s ? problem(s) : "must be a string";
         if (problem != null) {
-            throw new InvalidRequestException("invalid_option", "options." + SHEET_NAME.name(), "sheet_name "
+            throw new InvalidRequestException(ProblemCode.INVALID_OPTION, "options." + SHEET_NAME.name(), "sheet_name "
                     + (value instanceof String s ? "'" + Messages.shorten(s) + "' " : "") + problem
                     + " (Excel's rules: 1 to 31 characters, none of [ ] : * ? / \\, no apostrophe first or last)");
         }
