@@ -6,6 +6,7 @@ import dev.freight.config.FreightConfig;
 import dev.freight.config.RawSection;
 import dev.freight.error.InvalidRequestException;
 import dev.freight.error.Messages;
+import dev.freight.error.ProblemCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -226,11 +227,11 @@ public final class ApiKeys implements ApiKeyCheck {
     /** A principal for a new key, checked as the config's keys are; a problem is an InvalidRequestException. */
     public static Principal principal(String name, String role, Map<String, String> attributes, Set<String> roles) {
         String problem = nameProblem(name);
-        if (problem != null) throw new InvalidRequestException("invalid_name", "name", problem);
-        if (!roles.contains(role)) throw new InvalidRequestException("unknown_role", "role", unknownRole(role, roles));
+        if (problem != null) throw new InvalidRequestException(ProblemCode.INVALID_NAME, "name", problem);
+        if (!roles.contains(role)) throw new InvalidRequestException(ProblemCode.UNKNOWN_ROLE, "role", unknownRole(role, roles));
         for (String attribute : attributes.keySet()) {
             if (!ATTRIBUTE.matcher(attribute).matches()) {
-                throw new InvalidRequestException("invalid_attribute", "attr", attributeProblem(attribute));
+                throw new InvalidRequestException(ProblemCode.INVALID_ATTRIBUTE, "attr", attributeProblem(attribute));
             }
         }
         return new Principal(name, role, attributes);

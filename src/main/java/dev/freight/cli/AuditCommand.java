@@ -7,6 +7,7 @@ import dev.freight.audit.AuditEvent;
 import dev.freight.audit.AuditLog;
 import dev.freight.audit.JdbcAuditLog;
 import dev.freight.error.Messages;
+import dev.freight.error.ProblemCode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -54,10 +55,10 @@ final class AuditCommand extends NodeCommand {
     @Override
     int execute() throws JsonProcessingException {
         if (limit < 1 || limit > AuditLog.MAX_LIMIT) {
-            throw new InvalidRequestException("invalid_limit", "limit", "--limit must be 1 to " + AuditLog.MAX_LIMIT);
+            throw new InvalidRequestException(ProblemCode.INVALID_LIMIT, "limit", "--limit must be 1 to " + AuditLog.MAX_LIMIT);
         }
         if (action != null && !AuditEvent.ACTIONS.contains(action)) {
-            throw new InvalidRequestException("invalid_action", "action", Messages.unknown("action", action,
+            throw new InvalidRequestException(ProblemCode.INVALID_ACTION, "action", Messages.unknown("action", action,
                     AuditEvent.ACTIONS));
         }
         Instant from = since == null ? null : since(since, Instant.now());
@@ -100,7 +101,7 @@ final class AuditCommand extends NodeCommand {
         try {
             return OffsetDateTime.parse(text.trim()).toInstant();
         } catch (DateTimeParseException e) {
-            throw new InvalidRequestException("invalid_time", "since", "--since expects a duration (30m, 2h, 7d) or an "
+            throw new InvalidRequestException(ProblemCode.INVALID_TIME, "since", "--since expects a duration (30m, 2h, 7d) or an "
                     + "ISO-8601 time with offset (2024-05-01T10:00:00Z), got '" + text + "'");
         }
     }

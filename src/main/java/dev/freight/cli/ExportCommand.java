@@ -9,6 +9,7 @@ import dev.freight.engine.ExportListener;
 import dev.freight.engine.ExportResult;
 import dev.freight.engine.Exports;
 import dev.freight.engine.RowEstimator;
+import dev.freight.error.ProblemCode;
 import dev.freight.format.ExportFormat;
 import dev.freight.format.FormatOptions;
 import dev.freight.query.ExportRequest;
@@ -116,7 +117,7 @@ final class ExportCommand implements Callable<Integer> {
         } catch (ExportFailedException e) {
             // The local operator reads the database's whole text, which API callers do not.
             return fail(err, e, e.operatorMessage(),
-                    "source_unavailable".equals(e.code()) ? Main.EXIT_SOURCE_UNREACHABLE : Main.EXIT_FAILURE);
+                    ProblemCode.SOURCE_UNAVAILABLE.code().equals(e.code()) ? Main.EXIT_SOURCE_UNREACHABLE : Main.EXIT_FAILURE);
         } catch (ExportCancelledException e) {
             return fail(err, e, Main.EXIT_FAILURE);
         } catch (RuntimeException | IOException e) {
@@ -153,7 +154,7 @@ final class ExportCommand implements Callable<Integer> {
             case "always" -> true;
             case "never" -> false;
             case "auto" -> Terminal.isStderrTerminal();
-            default -> throw new InvalidRequestException("invalid_option", "progress",
+            default -> throw new InvalidRequestException(ProblemCode.INVALID_OPTION, "progress",
                     "--progress must be auto, always or never, got '" + progress + "'");
         };
 
@@ -232,7 +233,7 @@ final class ExportCommand implements Callable<Integer> {
     private static void checkOutput(Path target) {
         Path absolute = target.toAbsolutePath();
         if (Files.isDirectory(absolute)) {
-            throw new InvalidRequestException("invalid_output", "output", "output '" + target + "' is a directory");
+            throw new InvalidRequestException(ProblemCode.INVALID_OUTPUT, "output", "output '" + target + "' is a directory");
         }
         if (absolute.getParent() != null && !Files.isDirectory(absolute.getParent())) {
             throw cannotWrite(target, "its directory does not exist");
@@ -258,14 +259,14 @@ final class ExportCommand implements Callable<Integer> {
     }
 
     private static InvalidRequestException cannotWrite(Path target, String why) {
-        return new InvalidRequestException("invalid_output", "output", "cannot write '" + target + "': " + why);
+        return new InvalidRequestException(ProblemCode.INVALID_OUTPUT, "output", "cannot write '" + target + "': " + why);
     }
 
     /** {@code col op value}; the value is the rest of the text, optionally in single or double quotes. */
     static Filter parseWhere(String text) {
         String[] parts = text.trim().split("\\s+", 3);
         if (parts.length < 2) {
-            throw new InvalidRequestException("invalid_filter", "where", "filter '" + text
+            throw new InvalidRequestException(ProblemCode.INVALID_FILTER, "where", "filter '" + text
                     + "' must look like 'column op value', e.g. 'status eq paid' or 'discount is_null'");
         }
         String value = parts.length == 3 ? unquote(parts[2]) : null;

@@ -1,6 +1,7 @@
 package dev.freight.cli;
 
 import dev.freight.error.Messages;
+import dev.freight.error.ProblemCode;
 import dev.freight.job.Job;
 import dev.freight.job.JobIds;
 import dev.freight.job.JobStatus;
@@ -23,13 +24,13 @@ final class JobsCommand implements Runnable {
     }
 
     static JobStatus status(String s) {
-        return JobStatus.fromWire(s.toLowerCase(Locale.ROOT)).orElseThrow(() -> new InvalidRequestException("invalid_status",
+        return JobStatus.fromWire(s.toLowerCase(Locale.ROOT)).orElseThrow(() -> new InvalidRequestException(ProblemCode.INVALID_STATUS,
                 "status", Messages.unknown("status", s, JobStatus.choices())));
     }
 
     static Job find(FreightRuntime runtime, String id) {
-        if (!JobIds.isWellFormed(id)) throw new InvalidRequestException("not_found", "id", "no job '" + id + "'");
-        return runtime.store.get(id).orElseThrow(() -> new InvalidRequestException("not_found", "id", "no job '" + id + "'"));
+        if (!JobIds.isWellFormed(id)) throw new InvalidRequestException(ProblemCode.NOT_FOUND, "id", "no job '" + id + "'");
+        return runtime.store.get(id).orElseThrow(() -> new InvalidRequestException(ProblemCode.NOT_FOUND, "id", "no job '" + id + "'"));
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Newest jobs first.")
@@ -45,7 +46,7 @@ final class JobsCommand implements Runnable {
 
         @Override
         int execute() {
-            if (limit < 1 || limit > 1000) throw new InvalidRequestException("invalid_limit", "limit", "--limit must be 1 to 1000");
+            if (limit < 1 || limit > 1000) throw new InvalidRequestException(ProblemCode.INVALID_LIMIT, "limit", "--limit must be 1 to 1000");
             try (FreightRuntime runtime = FreightRuntime.storesOnly(node.load())) {
                 JobStore.Page page = runtime.store.list(null, status == null ? null : status(status), null, limit);
                 System.out.printf("%-26s  %-9s  %-20s  %-6s  %12s  %-20s  %s%n", "ID", "STATUS", "DATASET", "FORMAT", "ROWS",

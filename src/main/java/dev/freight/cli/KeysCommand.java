@@ -6,6 +6,7 @@ import dev.freight.auth.AdminKey;
 import dev.freight.auth.ApiKeys;
 import dev.freight.auth.Principal;
 import dev.freight.auth.StoredApiKeys;
+import dev.freight.error.ProblemCode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -92,7 +93,7 @@ final class KeysCommand implements Runnable {
         /** Jobs belong to a name: a second principal of the same name would own the first one's jobs. */
         private static void refuseTakenName(ApiKeys keys, Principal principal) {
             keys.nameHolder(principal).ifPresent(holder -> {
-                throw new InvalidRequestException("name_taken", "name", "the name '" + principal.name()
+                throw new InvalidRequestException(ProblemCode.NAME_TAKEN, "name", "the name '" + principal.name()
                         + "' is held by " + holder + "; keys of one name own the same jobs, so a new key of that "
                         + "name needs the same role and attributes: choose another name");
             });
@@ -103,12 +104,12 @@ final class KeysCommand implements Runnable {
             for (String pair : pairs) {
                 int eq = pair.indexOf('=');
                 if (eq <= 0) {
-                    throw new InvalidRequestException("invalid_attribute", "attr", "--attr expects name=value, got '"
+                    throw new InvalidRequestException(ProblemCode.INVALID_ATTRIBUTE, "attr", "--attr expects name=value, got '"
                             + pair + "'");
                 }
                 String attribute = pair.substring(0, eq);
                 if (m.containsKey(attribute)) {
-                    throw new InvalidRequestException("invalid_attribute", "attr", "attribute '" + attribute
+                    throw new InvalidRequestException(ProblemCode.INVALID_ATTRIBUTE, "attr", "attribute '" + attribute
                             + "' given twice");
                 }
                 m.put(attribute, pair.substring(eq + 1));
@@ -181,7 +182,7 @@ final class KeysCommand implements Runnable {
                 int revoked = new StoredApiKeys(runtime.store.dataSource()).revoke(nameOrId);
                 if (revoked == 0) {
                     boolean inConfig = configKeys.configPrincipals().stream().anyMatch(p -> p.name().equals(nameOrId));
-                    throw new InvalidRequestException("not_found", "key", inConfig
+                    throw new InvalidRequestException(ProblemCode.NOT_FOUND, "key", inConfig
                             ? "'" + nameOrId + "' is a key of the config's api_keys: remove it there and restart"
                             : "no active key with the id or name '" + nameOrId + "' (see freight keys list)");
                 }
@@ -229,7 +230,7 @@ final class KeysCommand implements Runnable {
                         java.nio.charset.StandardCharsets.UTF_8)).readLine();
                 key = line == null ? "" : line.strip();
             }
-            if (key.isBlank()) throw new InvalidRequestException("invalid_key", "key", "the key is empty");
+            if (key.isBlank()) throw new InvalidRequestException(ProblemCode.INVALID_KEY, "key", "the key is empty");
             System.out.println(ApiKeys.sha256Hex(key));
             return Main.EXIT_OK;
         }

@@ -1,5 +1,6 @@
 package dev.freight.cli;
 
+import dev.freight.error.ProblemCode;
 import dev.freight.source.DemoData;
 import dev.freight.source.JdbcSource;
 import picocli.CommandLine.Option;
@@ -35,7 +36,7 @@ final class SourceOptions {
     dev.freight.source.SourceRegistry registry() {
         if (config != null) {
             if (source != null) {
-                throw new dev.freight.error.InvalidRequestException("invalid_source", "source",
+                throw new dev.freight.error.InvalidRequestException(ProblemCode.INVALID_SOURCE, "source",
                         "use either --source or --config, not both");
             }
             return FreightRuntime.registry(FreightRuntime.loadConfig(config), demo || "demo".equalsIgnoreCase(source));
@@ -50,13 +51,13 @@ final class SourceOptions {
             return JdbcSource.open("demo", DemoData.ensureEmbedded(dataDir), "sa", "", 2);
         }
         if (source == null) {
-            throw new dev.freight.error.InvalidRequestException("missing_source", "source",
+            throw new dev.freight.error.InvalidRequestException(ProblemCode.MISSING_SOURCE, "source",
                     "no source given: use --source <jdbc-url>, --demo or --config <file>");
         }
         try {
             dev.freight.source.Dialect.fromJdbcUrl(source);
         } catch (IllegalArgumentException e) {
-            throw new dev.freight.error.InvalidRequestException("invalid_source", "source", e.getMessage());
+            throw new dev.freight.error.InvalidRequestException(ProblemCode.INVALID_SOURCE, "source", e.getMessage());
         }
         return JdbcSource.open("cli", source, user, System.getenv(passwordEnv), 2);
     }

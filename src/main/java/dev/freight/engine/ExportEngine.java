@@ -1,5 +1,6 @@
 package dev.freight.engine;
 
+import dev.freight.error.ProblemCode;
 import dev.freight.format.ExportFormat;
 import dev.freight.format.FormatOptions;
 import dev.freight.format.FormatWriter;
@@ -48,7 +49,7 @@ public final class ExportEngine {
 
         public Job {
             if (gzip && !format.compressible()) {
-                throw new InvalidRequestException("invalid_option", "compress", "format " + format.id()
+                throw new InvalidRequestException(ProblemCode.INVALID_OPTION, "compress", "format " + format.id()
                         + " is already compressed; compress: true does not apply");
             }
         }
@@ -103,10 +104,10 @@ public final class ExportEngine {
             // I/O error of a writer): once cancelled, whatever stopped the export is the cancellation.
             if (cancel.isCancelled()) throw new ExportCancelledException();
             if (e instanceof IOException io) {
-                throw new ExportFailedException("write_failed", "writing the export failed: " + io.getMessage(), true, io);
+                throw new ExportFailedException(ProblemCode.WRITE_FAILED.code(), "writing the export failed: " + io.getMessage(), true, io);
             }
             if (e instanceof UncheckedIOException u) {
-                throw new ExportFailedException("write_failed", "writing the export failed: " + u.getCause().getMessage(),
+                throw new ExportFailedException(ProblemCode.WRITE_FAILED.code(), "writing the export failed: " + u.getCause().getMessage(),
                         true, u.getCause());
             }
             throw (RuntimeException) e;
@@ -154,7 +155,7 @@ public final class ExportEngine {
         }
 
         private ExportFailedException tooManyRows() {
-            return new ExportFailedException("too_many_rows", "the export passed the max_rows limit of " + maxRows
+            return new ExportFailedException(ProblemCode.TOO_MANY_ROWS.code(), "the export passed the max_rows limit of " + maxRows
                     + " rows; narrow it with filters or a date range, or set row_limit to at most " + maxRows, false, null);
         }
 

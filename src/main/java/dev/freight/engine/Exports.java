@@ -1,6 +1,7 @@
 package dev.freight.engine;
 
 import dev.freight.error.Messages;
+import dev.freight.error.ProblemCode;
 import dev.freight.format.ExportFormat;
 import dev.freight.format.FormatOptions;
 import dev.freight.query.DatasetAccess;
@@ -137,7 +138,7 @@ public final class Exports {
             }
         }
         List<String> names = datasetNames(principal);
-        throw new InvalidRequestException(missing ? "missing_dataset" : "unknown_dataset", "dataset",
+        throw new InvalidRequestException(missing ? ProblemCode.MISSING_DATASET : ProblemCode.UNKNOWN_DATASET, "dataset",
                 missing ? Messages.required("dataset", names) : Messages.unknown("dataset", name, names));
     }
 

@@ -1,5 +1,6 @@
 package dev.freight.engine;
 
+import dev.freight.error.ProblemCode;
 import dev.freight.source.JdbcSource;
 
 import java.sql.SQLException;
@@ -32,6 +33,6 @@ final class JdbcSourceErrors {
     }
 
     static String code(SQLException e) {
-        return JdbcSource.isConnectionFailure(e) ? "source_unavailable" : "source_error";
+        return JdbcSource.isConnectionFailure(e) ? ProblemCode.SOURCE_UNAVAILABLE.code() : ProblemCode.SOURCE_ERROR.code();
     }
 }

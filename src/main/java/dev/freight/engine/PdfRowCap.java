@@ -1,5 +1,6 @@
 package dev.freight.engine;
 
+import dev.freight.error.ProblemCode;
 import dev.freight.format.ExportFormat;
 import dev.freight.format.PdfFormatWriter;
 import dev.freight.error.InvalidRequestException;
@@ -16,7 +17,7 @@ final class PdfRowCap {
     static void check(ExportEngine.Job job, long cap) {
         if (job.format() != ExportFormat.PDF) return;
         if (RowEstimator.count(job.source(), job.plan(), cap).exceeds(cap)) {
-            throw new InvalidRequestException("too_many_rows_for_pdf", "format", PdfFormatWriter.tooManyRows(cap));
+            throw new InvalidRequestException(ProblemCode.TOO_MANY_ROWS_FOR_PDF, "format", PdfFormatWriter.tooManyRows(cap));
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.freight.format;
 
 import dev.freight.error.InvalidRequestException;
 import dev.freight.error.Messages;
+import dev.freight.error.ProblemCode;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -62,7 +63,7 @@ public enum ExportFormat {
         if (id == null || id.isBlank()) return CSV;
         String wanted = id.trim().toLowerCase(Locale.ROOT);
         return Arrays.stream(values()).filter(f -> f.id.equals(wanted)).findFirst()
-                .orElseThrow(() -> new InvalidRequestException("unknown_format", "format",
+                .orElseThrow(() -> new InvalidRequestException(ProblemCode.UNKNOWN_FORMAT, "format",
                         Messages.unknown("format", id, choices())));
     }
 

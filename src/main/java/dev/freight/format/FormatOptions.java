@@ -2,6 +2,7 @@ package dev.freight.format;
 
 import dev.freight.error.InvalidRequestException;
 import dev.freight.error.Messages;
+import dev.freight.error.ProblemCode;
 
 import java.time.DateTimeException;
 import java.time.ZoneId;
@@ -51,7 +52,7 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
     public static FormatOptions parse(ExportFormat format, Map<String, Object> raw) {
         for (String key : raw.keySet()) {
             if (!format.accepts(key)) {
-                throw new InvalidRequestException("invalid_option", "options." + key, Messages.unknown("option", key,
+                throw new InvalidRequestException(ProblemCode.INVALID_OPTION, "options." + key, Messages.unknown("option", key,
                         "for format " + format.id(), new TreeSet<>(format.optionNames())));
             }
         }
@@ -83,7 +84,7 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
         String s = String.valueOf(value);
         if (s.equals("\\t") || s.equalsIgnoreCase("tab")) return '\t';
         if (s.length() != 1 || s.charAt(0) == '"' || s.charAt(0) == '\r' || s.charAt(0) == '\n') {
-            throw new InvalidRequestException("invalid_option", "options.delimiter", "delimiter must be one character"
+            throw new InvalidRequestException(ProblemCode.INVALID_OPTION, "options.delimiter", "delimiter must be one character"
                     + " other than a quote or a line break (e.g. \",\", \";\", \"|\", \"tab\"), got '" + Messages.shorten(s) + "'");
         }
         return s.charAt(0);
@@ -94,7 +95,7 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
         return switch (String.valueOf(value).toLowerCase(Locale.ROOT)) {
             case "crlf", "\r\n" -> "\r\n";
             case "lf", "\n" -> "\n";
-            default -> throw new InvalidRequestException("invalid_option", "options.line_ending",
+            default -> throw new InvalidRequestException(ProblemCode.INVALID_OPTION, "options.line_ending",
                     "line_ending must be crlf or lf, got '" + Messages.shorten(String.valueOf(value)) + "'");
         };
     }
@@ -104,7 +105,7 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
         try {
             return ZoneId.of(String.valueOf(value));
         } catch (DateTimeException e) {
-            throw new InvalidRequestException("invalid_option", "options.time_zone", "unknown time zone '"
+            throw new InvalidRequestException(ProblemCode.INVALID_OPTION, "options.time_zone", "unknown time zone '"
                     + Messages.shorten(String.valueOf(value)) + "'; use an IANA name like Europe/Paris or an offset like +02:00");
         }
     }
@@ -126,7 +127,7 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
             }
             return f;
         } catch (IllegalArgumentException | DateTimeException e) {
-            throw new InvalidRequestException("invalid_option", "options." + key, key + " '" + Messages.shorten(p)
+            throw new InvalidRequestException(ProblemCode.INVALID_OPTION, "options." + key, key + " '" + Messages.shorten(p)
                     + "' is not a usable " + (key.equals("date_format") ? "date pattern (date fields only, e.g. dd/MM/yyyy, MMM d, yyyy)"
                     : "date/time pattern (e.g. yyyy-MM-dd HH:mm:ss, dd/MM/yyyy HH:mm XXX; offsets, not zone names)"));
         }
@@ -139,7 +140,7 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
         boolean known = !locale.getLanguage().isEmpty() && java.util.Arrays.stream(java.text.NumberFormat.getAvailableLocales())
                 .anyMatch(l -> l.getLanguage().equals(locale.getLanguage()));
         if (!known) {
-            throw new InvalidRequestException("invalid_option", "options.number_locale", "unknown number_locale '"
+            throw new InvalidRequestException(ProblemCode.INVALID_OPTION, "options.number_locale", "unknown number_locale '"
                     + Messages.shorten(tag) + "'; use a language tag like en-US, de-DE or fr-FR");
         }
         return locale;
@@ -150,7 +151,7 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
         if (value == null) return null;
         List<?> parts = value instanceof List<?> l ? l : List.of(String.valueOf(value).split(",", -1));
         if (parts.size() != 2 || parts.stream().anyMatch(p -> !(p instanceof String s) || s.length() > 20)) {
-            throw new InvalidRequestException("invalid_option", "options.bool_text",
+            throw new InvalidRequestException(ProblemCode.INVALID_OPTION, "options.bool_text",
                     "bool_text must be two texts for true and false, e.g. [\"yes\", \"no\"] or \"yes,no\"");
         }
         return parts.stream().map(String::valueOf).toList();
@@ -163,7 +164,7 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
         String s = String.valueOf(v).toLowerCase(Locale.ROOT);
         if (s.equals("true")) return true;
         if (s.equals("false")) return false;
-        throw new InvalidRequestException("invalid_option", "options." + key, key + " must be true or false, got '"
+        throw new InvalidRequestException(ProblemCode.INVALID_OPTION, "options." + key, key + " must be true or false, got '"
                 + Messages.shorten(String.valueOf(v)) + "'");
     }
 
@@ -171,7 +172,7 @@ public record FormatOptions(char delimiter, boolean header, String nullText, boo
         Object v = raw.get(key);
         if (v == null) return dflt;
         if (!(v instanceof String s) || s.length() > 100 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
-            throw new InvalidRequestException("invalid_option", "options." + key, key
+            throw new InvalidRequestException(ProblemCode.INVALID_OPTION, "options." + key, key
                     + " must be a string of at most 100 characters without line breaks");
         }
         return s;

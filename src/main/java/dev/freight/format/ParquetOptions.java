@@ -2,6 +2,7 @@ package dev.freight.format;
 
 import dev.freight.error.InvalidRequestException;
 import dev.freight.error.Messages;
+import dev.freight.error.ProblemCode;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 import java.math.BigDecimal;
@@ -46,7 +47,7 @@ public record ParquetOptions(CompressionCodecName codec, long rowGroupSize) {
             case "zstd" -> CompressionCodecName.ZSTD;
             case "gzip" -> CompressionCodecName.GZIP;
             case "none" -> CompressionCodecName.UNCOMPRESSED;
-            default -> throw new InvalidRequestException("invalid_option", "options.compression",
+            default -> throw new InvalidRequestException(ProblemCode.INVALID_OPTION, "options.compression",
                     "compression must be one of snappy, zstd, gzip, none, got '"
                             + Messages.shorten(String.valueOf(value)) + "'");
         };
@@ -64,7 +65,7 @@ public record ParquetOptions(CompressionCodecName codec, long rowGroupSize) {
             bytes = -1;
         }
         if (bytes < MIN_ROW_GROUP_SIZE || bytes > MAX_ROW_GROUP_SIZE) {
-            throw new InvalidRequestException("invalid_option", "options.row_group_size",
+            throw new InvalidRequestException(ProblemCode.INVALID_OPTION, "options.row_group_size",
                     "row_group_size must be a whole number of bytes from " + MIN_ROW_GROUP_SIZE + " (1 MiB) to "
                             + MAX_ROW_GROUP_SIZE + " (128 MiB), got '" + Messages.shorten(String.valueOf(value)) + "'");
         }

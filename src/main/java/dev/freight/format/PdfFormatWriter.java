@@ -18,6 +18,7 @@ import com.lowagie.text.pdf.PdfPageEventHelper;
 import com.lowagie.text.pdf.PdfTemplate;
 import com.lowagie.text.pdf.PdfWriter;
 import dev.freight.error.InvalidRequestException;
+import dev.freight.error.ProblemCode;
 import dev.freight.source.Column;
 import dev.freight.source.ColumnType;
 
@@ -163,7 +164,7 @@ public final class PdfFormatWriter implements FormatWriter {
     @Override
     public void writeRow(Object[] row) throws IOException {
         if (++rows > maxRows) {
-            throw new InvalidRequestException("too_many_rows_for_pdf", "format", tooManyRows(maxRows));
+            throw new InvalidRequestException(ProblemCode.TOO_MANY_ROWS_FOR_PDF, "format", tooManyRows(maxRows));
         }
         Color shade = rows % 2 == 0 ? ZEBRA : null;
         for (int i = 0; i < text.length; i++) {

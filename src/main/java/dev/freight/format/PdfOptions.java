@@ -2,6 +2,7 @@ package dev.freight.format;
 
 import dev.freight.error.InvalidRequestException;
 import dev.freight.error.Messages;
+import dev.freight.error.ProblemCode;
 
 import java.util.Locale;
 import java.util.Set;
@@ -30,7 +31,7 @@ public record PdfOptions(String title, Boolean landscape, boolean letter, float 
     public static PdfOptions of(FormatOptions options) {
         Object title = options.option("title");
         if (title != null && (!(title instanceof String s) || s.isBlank() || s.length() > MAX_TITLE)) {
-            throw new InvalidRequestException("invalid_option", "options.title",
+            throw new InvalidRequestException(ProblemCode.INVALID_OPTION, "options.title",
                     "title must be a non-empty string of at most " + MAX_TITLE + " characters");
         }
         Boolean landscape = null;
@@ -39,7 +40,7 @@ public record PdfOptions(String title, Boolean landscape, boolean letter, float 
             landscape = switch (String.valueOf(orientation).toLowerCase(Locale.ROOT)) {
                 case "portrait" -> false;
                 case "landscape" -> true;
-                default -> throw new InvalidRequestException("invalid_option", "options.orientation",
+                default -> throw new InvalidRequestException(ProblemCode.INVALID_OPTION, "options.orientation",
                         "orientation must be portrait or landscape, got '" + Messages.shorten(String.valueOf(orientation)) + "'");
             };
         }
@@ -49,7 +50,7 @@ public record PdfOptions(String title, Boolean landscape, boolean letter, float 
             letter = switch (String.valueOf(size).toLowerCase(Locale.ROOT)) {
                 case "a4" -> false;
                 case "letter" -> true;
-                default -> throw new InvalidRequestException("invalid_option", "options.page_size",
+                default -> throw new InvalidRequestException(ProblemCode.INVALID_OPTION, "options.page_size",
                         "page_size must be a4 or letter, got '" + Messages.shorten(String.valueOf(size)) + "'");
             };
         }
@@ -62,7 +63,7 @@ public record PdfOptions(String title, Boolean landscape, boolean letter, float 
                 fontSize = Float.NaN;
             }
             if (!(fontSize >= MIN_FONT_SIZE && fontSize <= MAX_FONT_SIZE)) {
-                throw new InvalidRequestException("invalid_option", "options.font_size", "font_size must be a number of"
+                throw new InvalidRequestException(ProblemCode.INVALID_OPTION, "options.font_size", "font_size must be a number of"
                         + " points from " + (int) MIN_FONT_SIZE + " to " + (int) MAX_FONT_SIZE + ", got '"
                         + Messages.shorten(String.valueOf(font)) + "'");
             }

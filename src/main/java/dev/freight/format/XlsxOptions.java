@@ -2,6 +2,7 @@ package dev.freight.format;
 
 import dev.freight.error.InvalidRequestException;
 import dev.freight.error.Messages;
+import dev.freight.error.ProblemCode;
 
 import java.util.Locale;
 import java.util.Set;
@@ -31,7 +32,7 @@ final class XlsxOptions {
         if (value == null) return;
         String problem = value instanceof String s ? problem(s) : "must be a string";
         if (problem != null) {
-            throw new InvalidRequestException("invalid_option", "options." + SHEET_NAME, "sheet_name "
+            throw new InvalidRequestException(ProblemCode.INVALID_OPTION, "options." + SHEET_NAME, "sheet_name "
                     + (value instanceof String s ? "'" + Messages.shorten(s) + "' " : "") + problem
                     + " (Excel's rules: 1 to 31 characters, none of [ ] : * ? / \\, no apostrophe first or last)");
         }

@@ -40,7 +40,7 @@ final class ApiProblem extends RuntimeException {
     }
 
     static ApiProblem notFound(String detail) {
-        return new ApiProblem(404, "not_found", null, detail);
+        return new ApiProblem(404, ProblemCode.NOT_FOUND, null, detail);
     }
 
     static ApiProblem conflict(String code, String detail) {

@@ -1,6 +1,7 @@
 package dev.freight.http;
 
 import dev.freight.error.Messages;
+import dev.freight.error.ProblemCode;
 import dev.freight.job.JobIds;
 import dev.freight.job.JobService;
 import dev.freight.audit.AuditEvent;
@@ -32,14 +33,14 @@ final class AuditRoutes {
         String jobId = param(ctx, "job_id");
         if (!caller.admin()) {
             if (jobId == null) {
-                throw new ApiProblem(403, "forbidden", null, "the audit log is for admins; pass job_id to read the "
+                throw new ApiProblem(403, ProblemCode.FORBIDDEN, null, "the audit log is for admins; pass job_id to read the "
                         + "trail of one of your own jobs");
             }
             requireOwnJob(caller, jobId);
         }
         String action = param(ctx, "action");
         if (action != null && !AuditEvent.ACTIONS.contains(action)) {
-            throw ApiProblem.badRequest("invalid_action", "action", Messages.unknown("action", action,
+            throw ApiProblem.badRequest(ProblemCode.INVALID_ACTION, "action", Messages.unknown("action", action,
                     AuditEvent.ACTIONS));
         }
         Instant from = time(ctx, "from");
@@ -51,7 +52,7 @@ final class AuditRoutes {
         try {
             page = audit.find(query);
         } catch (IllegalArgumentException e) {
-            throw ApiProblem.badRequest("invalid_cursor", "cursor", "invalid cursor; use the next_cursor of a "
+            throw ApiProblem.badRequest(ProblemCode.INVALID_CURSOR, "cursor", "invalid cursor; use the next_cursor of a "
                     + "previous page, unchanged");
         }
         Map<String, Object> body = new LinkedHashMap<>();
@@ -82,7 +83,7 @@ final class AuditRoutes {
             try {
                 return java.time.LocalDate.parse(raw).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
             } catch (DateTimeParseException e) {
-                throw ApiProblem.badRequest("invalid_time", name, name + " must be an ISO-8601 time with an offset "
+                throw ApiProblem.badRequest(ProblemCode.INVALID_TIME, name, name + " must be an ISO-8601 time with an offset "
                         + "(2024-05-01T10:00:00Z) or a date (2024-05-01), got '" + Messages.shorten(raw) + "'");
             }
         }

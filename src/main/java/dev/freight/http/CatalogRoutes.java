@@ -5,6 +5,7 @@ import dev.freight.engine.CancellationToken;
 import dev.freight.engine.ExportEngine;
 import dev.freight.engine.ExportListener;
 import dev.freight.engine.Exports;
+import dev.freight.error.ProblemCode;
 import dev.freight.format.ExportFormat;
 import dev.freight.query.DatasetAccess;
 import dev.freight.query.ExportRequest;
@@ -137,7 +138,7 @@ final class CatalogRoutes {
         try {
             prepared = exports.prepare(request, Http.caller(ctx).principal());
         } catch (dev.freight.error.InvalidRequestException e) {
-            if ("unknown_dataset".equals(e.code())) throw new ApiProblem(404, "unknown_dataset", "dataset", e.getMessage());
+            if (ProblemCode.UNKNOWN_DATASET.code().equals(e.code())) throw new ApiProblem(404, ProblemCode.UNKNOWN_DATASET, "dataset", e.getMessage());
             throw e;
         }
         ByteArrayOutputStream rows = new ByteArrayOutputStream();

@@ -1,5 +1,6 @@
 package dev.freight.http;
 
+import dev.freight.error.ProblemCode;
 import dev.freight.job.Job;
 import dev.freight.job.JobService;
 import dev.freight.job.Sweeper;
@@ -43,16 +44,16 @@ final class DownloadRoute {
     void download(Context ctx) throws IOException {
         Job job = Http.visibleJob(ctx, jobs);
         switch (job.status()) {
-            case PENDING, RUNNING -> throw ApiProblem.conflict("not_finished", "job " + job.id() + " is "
+            case PENDING, RUNNING -> throw ApiProblem.conflict(ProblemCode.NOT_FINISHED, "job " + job.id() + " is "
                     + job.status().wireName() + "; download once it is completed (watch " + JobJson.location(job.id())
                     + "/events)");
-            case EXPIRED -> throw ApiProblem.gone("gone", "the file of job " + job.id() + " has expired and was deleted");
-            case FAILED, CANCELLED -> throw ApiProblem.gone("no_file", "job " + job.id() + " is "
+            case EXPIRED -> throw ApiProblem.gone(ProblemCode.GONE, "the file of job " + job.id() + " has expired and was deleted");
+            case FAILED, CANCELLED -> throw ApiProblem.gone(ProblemCode.NO_FILE, "job " + job.id() + " is "
                     + job.status().wireName() + " and has no file; retry it to export again");
             case COMPLETED -> { }
         }
         Optional<Long> stored = jobs.files().size(job.storageKey());
-        if (stored.isEmpty()) throw ApiProblem.gone("gone", "the file of job " + job.id() + " is no longer available");
+        if (stored.isEmpty()) throw ApiProblem.gone(ProblemCode.GONE, "the file of job " + job.id() + " is no longer available");
         long size = stored.get();
         String etag = "\"" + job.id() + "-" + size + "\"";
 
@@ -73,7 +74,7 @@ final class DownloadRoute {
         boolean rangeApplies = ifRange == null || ifRange.trim().equals(etag);
         ByteRange.Request wanted = rangeApplies ? ByteRange.parse(ctx.header("Range"), size) : new ByteRange.Whole();
         if (wanted instanceof ByteRange.Unsatisfiable) {
-            throw new ApiProblem(416, "range_not_satisfiable", "Range", "the requested range is outside the file of "
+            throw new ApiProblem(416, ProblemCode.RANGE_NOT_SATISFIABLE, "Range", "the requested range is outside the file of "
                     + size + " bytes").withHeader("Content-Range", "bytes */" + size);
         }
         String fileName = job.fileName() == null ? job.id() : job.fileName();

@@ -3,6 +3,7 @@ package dev.freight.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.freight.error.Messages;
+import dev.freight.error.ProblemCode;
 import dev.freight.query.ExportRequest;
 import dev.freight.query.Filter;
 import dev.freight.query.SortKey;
@@ -54,7 +55,7 @@ final class ExportRequestParser {
         String deliveryName = string(root.get("delivery"), "delivery");
         Delivery delivery = Delivery.AUTO;
         if (deliveryName != null) {
-            delivery = Delivery.fromWire(deliveryName).orElseThrow(() -> ApiProblem.badRequest("invalid_delivery",
+            delivery = Delivery.fromWire(deliveryName).orElseThrow(() -> ApiProblem.badRequest(ProblemCode.INVALID_DELIVERY,
                     "delivery", Messages.unknown("delivery", deliveryName, Delivery.choices())));
         }
         return new Parsed(new ExportRequest(dataset, format, columns, filters, sort, rowLimit, ids, dateFrom, dateTo,
@@ -63,22 +64,22 @@ final class ExportRequestParser {
 
     private static JsonNode readTree(byte[] body) {
         if (body.length == 0) {
-            throw ApiProblem.badRequest("malformed_json", null, "the request body is empty; expected a JSON object "
+            throw ApiProblem.badRequest(ProblemCode.MALFORMED_JSON, null, "the request body is empty; expected a JSON object "
                     + "such as {\"dataset\": \"orders\", \"format\": \"csv\"}");
         }
         try {
             JsonNode root = Json.MAPPER.readTree(body);
             if (root == null || root.isMissingNode()) {
-                throw ApiProblem.badRequest("malformed_json", null, "the request body holds no JSON value");
+                throw ApiProblem.badRequest(ProblemCode.MALFORMED_JSON, null, "the request body holds no JSON value");
             }
             return root;
         } catch (JsonProcessingException e) {
             var at = e.getLocation();
-            throw ApiProblem.badRequest("malformed_json", null, "the request body is not valid JSON"
+            throw ApiProblem.badRequest(ProblemCode.MALFORMED_JSON, null, "the request body is not valid JSON"
                     + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")") + ": "
                     + e.getOriginalMessage());
         } catch (IOException e) {
-            throw ApiProblem.badRequest("malformed_json", null, "the request body could not be read: " + e.getMessage());
+            throw ApiProblem.badRequest(ProblemCode.MALFORMED_JSON, null, "the request body could not be read: " + e.getMessage());
         }
     }
 
@@ -86,7 +87,7 @@ final class ExportRequestParser {
         for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!allowed.contains(name)) {
-                throw ApiProblem.badRequest("unknown_field", prefix + name, Messages.unknown("field", prefix + name,
+                throw ApiProblem.badRequest(ProblemCode.UNKNOWN_FIELD, prefix + name, Messages.unknown("field", prefix + name,
                         new TreeSet<>(allowed)));
             }
         }
@@ -240,7 +241,7 @@ final class ExportRequestParser {
     }
 
     private static ApiProblem invalidType(String field, String detail) {
-        return ApiProblem.badRequest("invalid_type", field, detail);
+        return ApiProblem.badRequest(ProblemCode.INVALID_TYPE, field, detail);
     }
 
     /** "string \"ten\"", "number 1.5", "an array" … for messages. */

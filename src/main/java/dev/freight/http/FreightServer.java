@@ -175,7 +175,7 @@ public final class FreightServer implements AutoCloseable {
             r.exception(dev.freight.error.ForbiddenRequestException.class, (e, ctx) ->
                     problem(ctx, new ApiProblem(403, e.code(), e.field(), e.getMessage())));
             r.exception(SourceUnavailableException.class, (e, ctx) ->
-                    problem(ctx, new ApiProblem(503, "source_unavailable", null, e.getMessage())
+                    problem(ctx, new ApiProblem(503, ProblemCode.SOURCE_UNAVAILABLE, null, e.getMessage())
                             .withHeader("Retry-After", "5")));
             r.exception(ExportFailedException.class, (e, ctx) -> {
                 // The caller reads a stable message; the log keeps the driver's whole text for the operator.
@@ -184,13 +184,13 @@ public final class FreightServer implements AutoCloseable {
             });
             r.exception(StoreException.class, (e, ctx) -> {
                 LOG.error("[{}] job store unavailable: {}", Http.requestId(ctx), e.getMessage());
-                problem(ctx, new ApiProblem(503, "job_store_unavailable", null,
+                problem(ctx, new ApiProblem(503, ProblemCode.JOB_STORE_UNAVAILABLE, null,
                         "the job store is not reachable; try again shortly").withHeader("Retry-After", "5"));
             });
             r.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, fromJavalin(e, ctx)));
             r.exception(Exception.class, (e, ctx) -> {
                 LOG.error("[{}] {} {} failed", Http.requestId(ctx), ctx.method(), ctx.path(), e);
-                problem(ctx, new ApiProblem(500, "internal_error", null, "internal error; quote request id "
+                problem(ctx, new ApiProblem(500, ProblemCode.INTERNAL_ERROR, null, "internal error; quote request id "
                         + Http.requestId(ctx) + " when reporting it"));
             });
         });
@@ -229,7 +229,7 @@ public final class FreightServer implements AutoCloseable {
         // cookie would pass as a read (no CSRF token) and still create, link and delete. One method per request.
         for (String header : METHOD_OVERRIDES) {
             if (ctx.header(header) != null) {
-                throw new ApiProblem(400, "method_override_refused", null, header + " is not supported: send the "
+                throw new ApiProblem(400, ProblemCode.METHOD_OVERRIDE_REFUSED, null, header + " is not supported: send the "
                         + "request with its real HTTP method");
             }
         }
@@ -274,7 +274,7 @@ public final class FreightServer implements AutoCloseable {
     }
 
     static ApiProblem unauthorized(String detail, boolean invalidToken) {
-        return new ApiProblem(401, "unauthorized", null, detail).withHeader("WWW-Authenticate",
+        return new ApiProblem(401, ProblemCode.UNAUTHORIZED, null, detail).withHeader("WWW-Authenticate",
                 invalidToken ? "Bearer realm=\"freight\", error=\"invalid_token\"" : "Bearer realm=\"freight\"");
     }
 
@@ -283,9 +283,9 @@ public final class FreightServer implements AutoCloseable {
         return switch (status) {
             case 404 -> ApiProblem.notFound("no route " + ctx.method() + " " + Messages.shorten(ctx.path())
                     + "; see " + API + "/openapi.json");
-            case 405 -> new ApiProblem(405, "method_not_allowed", null, ctx.method() + " is not allowed on "
+            case 405 -> new ApiProblem(405, ProblemCode.METHOD_NOT_ALLOWED, null, ctx.method() + " is not allowed on "
                     + Messages.shorten(ctx.path()));
-            case 413 -> new ApiProblem(413, "payload_too_large", null, "the request body is too large");
+            case 413 -> new ApiProblem(413, ProblemCode.PAYLOAD_TOO_LARGE, null, "the request body is too large");
             default -> new ApiProblem(status, ProblemCode.httpStatus(status), null, e.getMessage());
         };
     }

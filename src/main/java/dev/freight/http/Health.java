@@ -1,5 +1,6 @@
 package dev.freight.http;
 
+import dev.freight.error.ProblemCode;
 import dev.freight.job.JobService;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -29,7 +30,7 @@ final class Health {
             jobs.store().countByStatus();
         } catch (RuntimeException e) {
             LOG.warn("not ready: job store does not answer: {}", e.getMessage());
-            throw new ApiProblem(503, "not_ready", null, "the job store does not answer").withHeader("Retry-After", "5");
+            throw new ApiProblem(503, ProblemCode.NOT_READY, null, "the job store does not answer").withHeader("Retry-After", "5");
         }
         Http.json(ctx, 200, Map.of("status", "ready"));
     }
@@ -40,7 +41,7 @@ final class Health {
      */
     void metrics(Context ctx) {
         if (!Http.caller(ctx).admin()) {
-            throw new ApiProblem(403, "forbidden", null, "metrics are for admin keys; a Prometheus scraper without a "
+            throw new ApiProblem(403, ProblemCode.FORBIDDEN, null, "metrics are for admin keys; a Prometheus scraper without a "
                     + "key reads them from the management listener (server.management_port)");
         }
         ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());

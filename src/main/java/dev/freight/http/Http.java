@@ -1,6 +1,7 @@
 package dev.freight.http;
 
 import dev.freight.error.Messages;
+import dev.freight.error.ProblemCode;
 import dev.freight.job.Job;
 import dev.freight.job.JobService;
 import dev.freight.auth.Principal;
@@ -61,7 +62,7 @@ final class Http {
         // A job its owner deleted is gone (410), for that owner and admins; to anyone else it never existed.
         boolean deletedOwnJob = dev.freight.job.JobIds.isWellFormed(id) && jobs.store().deletedOwner(id)
                 .filter(owner -> caller.admin() || owner.equals(caller.name())).isPresent();
-        if (deletedOwnJob) throw ApiProblem.gone("deleted", "export job '" + id + "' was deleted");
+        if (deletedOwnJob) throw ApiProblem.gone(ProblemCode.DELETED, "export job '" + id + "' was deleted");
         throw ApiProblem.notFound("no export job '" + Messages.shorten(id) + "'");
     }
 
@@ -101,7 +102,7 @@ final class Http {
     }
 
     private static ApiProblem tooLarge(long max) {
-        return new ApiProblem(413, "payload_too_large", null, "the request body is larger than " + max + " bytes")
+        return new ApiProblem(413, ProblemCode.PAYLOAD_TOO_LARGE, null, "the request body is larger than " + max + " bytes")
                 .withHeader("Connection", "close");
     }
 
@@ -115,7 +116,7 @@ final class Http {
         } catch (NumberFormatException ignored) {
             // answered below
         }
-        throw ApiProblem.badRequest("invalid_limit", "limit", "limit must be an integer from 1 to " + max + ", got '"
+        throw ApiProblem.badRequest(ProblemCode.INVALID_LIMIT, "limit", "limit must be an integer from 1 to " + max + ", got '"
                 + Messages.shorten(raw) + "'");
     }
 }

@@ -1,5 +1,6 @@
 package dev.freight.http;
 
+import dev.freight.error.ProblemCode;
 import dev.freight.job.Job;
 import dev.freight.job.JobService;
 import dev.freight.job.JobStatus;
@@ -62,7 +63,7 @@ final class JobEvents {
         });
         if (taken[0]) return;
         boolean mineFull = openByPrincipal.getOrDefault(principal, 0) >= maxStreamsPerPrincipal;
-        throw new ApiProblem(429, "too_many_streams", null, mineFull
+        throw new ApiProblem(429, ProblemCode.TOO_MANY_STREAMS, null, mineFull
                 ? "you have " + maxStreamsPerPrincipal + " event streams open, the most one caller may; close one, or "
                 + "poll GET /api/v1/export/jobs/{id}"
                 : "the server has " + maxStreams + " event streams open, the most it serves; poll GET "

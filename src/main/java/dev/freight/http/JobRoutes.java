@@ -2,6 +2,7 @@ package dev.freight.http;
 
 import dev.freight.engine.Exports;
 import dev.freight.error.Messages;
+import dev.freight.error.ProblemCode;
 import dev.freight.job.Job;
 import dev.freight.job.JobMetrics;
 import dev.freight.job.JobService;
@@ -89,8 +90,8 @@ final class JobRoutes {
             created = jobs.submit(caller.principal(), idempotencyKey, prepared, admission.maxActive(),
                     admission.othersInFlight());
         } catch (IdempotencyKeyReusedException e) {
-            refused(ctx, caller, parsed, "idempotency_key_reused", e.getMessage());
-            throw new ApiProblem(422, "idempotency_key_reused", "Idempotency-Key", e.getMessage());
+            refused(ctx, caller, parsed, ProblemCode.IDEMPOTENCY_KEY_REUSED.code(), e.getMessage());
+            throw new ApiProblem(422, ProblemCode.IDEMPOTENCY_KEY_REUSED, "Idempotency-Key", e.getMessage());
         } catch (JobStore.TooManyJobsException e) {
             ApiProblem problem = admission.refusedByStore(e);
             refused(ctx, caller, parsed, problem.code(), problem.getMessage());
@@ -150,7 +151,7 @@ final class JobRoutes {
         String key = ctx.header("Idempotency-Key");
         if (key == null) return null;
         if (!IDEMPOTENCY_KEY.matcher(key).matches()) {
-            throw ApiProblem.badRequest("invalid_idempotency_key", "Idempotency-Key", "the Idempotency-Key header "
+            throw ApiProblem.badRequest(ProblemCode.INVALID_IDEMPOTENCY_KEY, "Idempotency-Key", "the Idempotency-Key header "
                     + "must be 1 to 200 visible ASCII characters without spaces");
         }
         return key;
@@ -162,7 +163,7 @@ final class JobRoutes {
         JobStatus status = null;
         String rawStatus = ctx.queryParam("status");
         if (rawStatus != null && !rawStatus.isEmpty()) {
-            status = JobStatus.fromWire(rawStatus).orElseThrow(() -> ApiProblem.badRequest("invalid_status", "status",
+            status = JobStatus.fromWire(rawStatus).orElseThrow(() -> ApiProblem.badRequest(ProblemCode.INVALID_STATUS, "status",
                     Messages.unknown("status", rawStatus, JobStatus.choices())));
         }
         int limit = Http.limitParam(ctx, LIST_DEFAULT, LIST_MAX);
@@ -172,7 +173,7 @@ final class JobRoutes {
         try {
             page = jobs.store().list(caller.admin() ? null : caller.name(), status, cursor, limit);
         } catch (IllegalArgumentException e) {
-            throw ApiProblem.badRequest("invalid_cursor", "cursor", "invalid cursor; use the next_cursor of a "
+            throw ApiProblem.badRequest(ProblemCode.INVALID_CURSOR, "cursor", "invalid cursor; use the next_cursor of a "
                     + "previous page, unchanged");
         }
         Map<String, Object> body = new LinkedHashMap<>();
@@ -196,7 +197,7 @@ final class JobRoutes {
         }
         switch (outcome) {
             case CANCELLED, CANCEL_REQUESTED -> Http.json(ctx, 202, JobJson.of(jobs.get(job.id()).orElse(job)));
-            case ALREADY_FINISHED -> throw ApiProblem.conflict("already_finished", "job " + job.id() + " is already "
+            case ALREADY_FINISHED -> throw ApiProblem.conflict(ProblemCode.ALREADY_FINISHED, "job " + job.id() + " is already "
                     + jobs.get(job.id()).map(j -> j.status().wireName()).orElse(job.status().wireName())
                     + "; only pending or running jobs can be cancelled");
             case NOT_FOUND -> throw ApiProblem.notFound("no export job '" + job.id() + "'");
@@ -208,7 +209,7 @@ final class JobRoutes {
         Http.Caller caller = Http.caller(ctx);
         Job job = Http.visibleJob(ctx, jobs);
         if (job.status() != JobStatus.FAILED && job.status() != JobStatus.CANCELLED && job.status() != JobStatus.EXPIRED) {
-            throw ApiProblem.conflict("not_retryable", "job " + job.id() + " is " + job.status().wireName()
+            throw ApiProblem.conflict(ProblemCode.NOT_RETRYABLE, "job " + job.id() + " is " + job.status().wireName()
                     + "; only failed, cancelled or expired jobs can be retried");
         }
         // The new job belongs to the owner of the old one, also when an admin retries it for them, and counts

@@ -1,6 +1,7 @@
 package dev.freight.http;
 
 import dev.freight.engine.Exports;
+import dev.freight.error.ProblemCode;
 import dev.freight.job.JobService;
 import dev.freight.access.Limits;
 import dev.freight.auth.Principal;
@@ -39,11 +40,11 @@ final class LimitGuard {
         if (max == Long.MAX_VALUE) return;
         Long rowLimit = prepared.job().plan().rowLimit();
         if (rowLimit != null && rowLimit > max) {
-            throw ApiProblem.badRequest("too_many_rows", "row_limit", "row_limit " + rowLimit + " is above the "
+            throw ApiProblem.badRequest(ProblemCode.TOO_MANY_ROWS, "row_limit", "row_limit " + rowLimit + " is above the "
                     + "max_rows limit of " + max + " rows; ask for at most " + max + " rows");
         }
         if (rowLimit == null && jobs.exports().exceeds(prepared, max)) {
-            throw ApiProblem.badRequest("too_many_rows", null, "this export would have more than the max_rows "
+            throw ApiProblem.badRequest(ProblemCode.TOO_MANY_ROWS, null, "this export would have more than the max_rows "
                     + "limit of " + max + " rows; narrow it with filters or a date range, or set row_limit to at most "
                     + max);
         }
@@ -101,7 +102,7 @@ final class LimitGuard {
             Optional<Duration> wait = limits.tryStartExport(p);
             if (wait.isPresent()) {
                 long seconds = Math.max(1, (wait.get().toNanos() + 999_999_999L) / 1_000_000_000L);
-                throw new ApiProblem(429, "rate_limited", null, "the exports_per_hour limit of " + caps.exportsPerHour()
+                throw new ApiProblem(429, ProblemCode.RATE_LIMITED, null, "the exports_per_hour limit of " + caps.exportsPerHour()
                         + " is used up; the next export can start in " + seconds + " s")
                         .withHeader("Retry-After", Long.toString(seconds));
             }
@@ -113,7 +114,7 @@ final class LimitGuard {
     }
 
     private static ApiProblem tooManyJobs(long active, int max) {
-        return new ApiProblem(429, "too_many_jobs", null, "you have " + active + " exports pending or running;"
+        return new ApiProblem(429, ProblemCode.TOO_MANY_JOBS, null, "you have " + active + " exports pending or running;"
                 + " the concurrent_jobs limit is " + max + ": wait for one to finish or cancel one")
                 .withHeader("Retry-After", JOBS_RETRY_AFTER);
     }

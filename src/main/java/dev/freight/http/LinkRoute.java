@@ -3,6 +3,7 @@ package dev.freight.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.freight.error.Messages;
+import dev.freight.error.ProblemCode;
 import dev.freight.job.Job;
 import dev.freight.job.JobIds;
 import dev.freight.job.JobService;
@@ -77,24 +78,24 @@ final class LinkRoute {
         String id = m.group(1);
         LinkSigner.Verification v = signer.verify(ctx.queryParam("token"), id);
         switch (v.status()) {
-            case INVALID -> throw new ApiProblem(403, "invalid_link", "token", "this download link is not valid "
+            case INVALID -> throw new ApiProblem(403, ProblemCode.INVALID_LINK, "token", "this download link is not valid "
                     + "(damaged, or not for this job); ask for a new one with POST " + JobJson.location(id) + "/link");
-            case OUTDATED -> throw new ApiProblem(403, "invalid_link", "token", "this download link was made by an "
+            case OUTDATED -> throw new ApiProblem(403, ProblemCode.INVALID_LINK, "token", "this download link was made by an "
                     + "earlier version of Freight, whose links did not name their API key; ask for a new one with POST "
                     + JobJson.location(id) + "/link");
-            case EXPIRED -> throw ApiProblem.gone("link_expired", "this download link expired at " + v.expiresAt()
+            case EXPIRED -> throw ApiProblem.gone(ProblemCode.LINK_EXPIRED, "this download link expired at " + v.expiresAt()
                     + "; ask for a new one with POST " + JobJson.location(id) + "/link");
             case VALID -> { }
         }
         if (keys.authenticateFingerprint(v.keyFingerprint()).isEmpty()) {
-            throw new ApiProblem(403, "link_revoked", "token", "the API key that made this download link was revoked "
+            throw new ApiProblem(403, ProblemCode.LINK_REVOKED, "token", "the API key that made this download link was revoked "
                     + "(or removed); ask for a new one with POST " + JobJson.location(id) + "/link");
         }
         ctx.attribute(SIGNED_BY, v.principal());
         Optional<Job> job = jobs.get(id);
         if (job.isPresent()) return new Http.Caller(job.get().principal(), null);
         if (jobs.store().deletedOwner(id).isPresent()) {
-            throw ApiProblem.gone("deleted", "export job '" + id + "' was deleted");
+            throw ApiProblem.gone(ProblemCode.DELETED, "export job '" + id + "' was deleted");
         }
         throw ApiProblem.notFound("no export job '" + id + "'");
     }
@@ -105,15 +106,15 @@ final class LinkRoute {
         Job job = Http.visibleJob(ctx, jobs);
         Duration ttl = expiresIn(Http.body(ctx, limits.maxBody(caller.principal(), settings.maxRequestBytes())));
         if (job.status() != JobStatus.COMPLETED || jobs.files().size(job.storageKey()).isEmpty()) {
-            throw ApiProblem.conflict("not_ready", "job " + job.id() + " is " + job.status().wireName()
+            throw ApiProblem.conflict(ProblemCode.NOT_READY, "job " + job.id() + " is " + job.status().wireName()
                     + (job.status() == JobStatus.COMPLETED ? " but its file is gone" : "")
                     + "; links are for completed jobs whose file can be downloaded");
         }
         if (!signer.enabled()) {
-            throw new ApiProblem(503, "links_disabled", null, "signed links are not configured on this server");
+            throw new ApiProblem(503, ProblemCode.LINKS_DISABLED, null, "signed links are not configured on this server");
         }
         if (caller.keySha256() == null) {
-            throw new ApiProblem(403, "forbidden", null, "links are made with an API key or a browser session");
+            throw new ApiProblem(403, ProblemCode.FORBIDDEN, null, "links are made with an API key or a browser session");
         }
         LinkSigner.Link link = signer.sign(job.id(), caller.name(), ApiKeys.fingerprint(caller.keySha256()), ttl);
         String path = JobJson.location(job.id()) + "/download?token=" + link.token();
@@ -132,19 +133,19 @@ final class LinkRoute {
         try {
             root = Json.MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
-            throw ApiProblem.badRequest("malformed_json", null, "the request body is not valid JSON: "
+            throw ApiProblem.badRequest(ProblemCode.MALFORMED_JSON, null, "the request body is not valid JSON: "
                     + e.getOriginalMessage());
         } catch (IOException e) {
-            throw ApiProblem.badRequest("malformed_json", null, "the request body could not be read");
+            throw ApiProblem.badRequest(ProblemCode.MALFORMED_JSON, null, "the request body could not be read");
         }
         if (root == null || !root.isObject()) {
-            throw ApiProblem.badRequest("invalid_type", null, "the request body must be a JSON object such as "
+            throw ApiProblem.badRequest(ProblemCode.INVALID_TYPE, null, "the request body must be a JSON object such as "
                     + "{\"expires_in\": 300}, or empty");
         }
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!name.equals("expires_in")) {
-                throw ApiProblem.badRequest("unknown_field", name, Messages.unknown("field", name,
+                throw ApiProblem.badRequest(ProblemCode.UNKNOWN_FIELD, name, Messages.unknown("field", name,
                         List.of("expires_in")));
             }
         }
@@ -152,7 +153,7 @@ final class LinkRoute {
         if (n == null || n.isNull()) return signer.defaultTtl();
         long max = signer.maxTtl().toSeconds();
         if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < 1 || n.longValue() > max) {
-            throw ApiProblem.badRequest("invalid_expires_in", "expires_in", "expires_in must be a whole number of "
+            throw ApiProblem.badRequest(ProblemCode.INVALID_EXPIRES_IN, "expires_in", "expires_in must be a whole number of "
                     + "seconds from 1 to " + max + ", got " + Messages.shorten(n.toString()));
         }
         return Duration.ofSeconds(n.longValue());

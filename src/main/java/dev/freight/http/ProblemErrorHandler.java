@@ -34,7 +34,7 @@ final class ProblemErrorHandler extends ErrorHandler {
     }
 
     private static byte[] body(int status, String message, String path) {
-        String code = status == 400 ? "bad_request" : ProblemCode.httpStatus(status);
+        String code = status == 400 ? ProblemCode.BAD_REQUEST.code() : ProblemCode.httpStatus(status);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "https://freight.dev/problems/" + code);
         body.put("title", status == 400 ? "Bad request" : "HTTP " + status);

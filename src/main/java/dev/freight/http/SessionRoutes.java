@@ -6,6 +6,7 @@ import dev.freight.auth.ApiKeys;
 import dev.freight.auth.Principal;
 import dev.freight.auth.Sessions;
 import dev.freight.error.Messages;
+import dev.freight.error.ProblemCode;
 import io.javalin.http.Context;
 
 import java.io.IOException;
@@ -50,7 +51,7 @@ final class SessionRoutes {
         // no page elsewhere can sign a visitor's browser in, not even into an account of its own.
         String type = ctx.contentType();
         if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith(Http.JSON)) {
-            throw new ApiProblem(415, "unsupported_media_type", null, "send the body as Content-Type: "
+            throw new ApiProblem(415, ProblemCode.UNSUPPORTED_MEDIA_TYPE, null, "send the body as Content-Type: "
                     + Http.JSON);
         }
         String key = apiKey(Http.body(ctx, settings.maxRequestBytes()));
@@ -99,7 +100,7 @@ final class SessionRoutes {
         boolean ok = given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
                 session.csrfToken().getBytes(StandardCharsets.UTF_8));
         if (!ok) {
-            throw new ApiProblem(403, "csrf_failed", CSRF_HEADER, "a request made with the session cookie that "
+            throw new ApiProblem(403, ProblemCode.CSRF_FAILED, CSRF_HEADER, "a request made with the session cookie that "
                     + "changes anything needs the header " + CSRF_HEADER + " with the csrf_token of GET " + PATH);
         }
     }
@@ -125,22 +126,22 @@ final class SessionRoutes {
         try {
             root = body.length == 0 ? null : Json.MAPPER.readTree(body);
         } catch (IOException e) {
-            throw ApiProblem.badRequest("malformed_json", null, "the request body is not valid JSON; expected "
+            throw ApiProblem.badRequest(ProblemCode.MALFORMED_JSON, null, "the request body is not valid JSON; expected "
                     + "{\"api_key\": \"frt_...\"}");
         }
         if (root == null || !root.isObject()) {
-            throw ApiProblem.badRequest("malformed_json", null, "expected a JSON object {\"api_key\": \"frt_...\"}");
+            throw ApiProblem.badRequest(ProblemCode.MALFORMED_JSON, null, "expected a JSON object {\"api_key\": \"frt_...\"}");
         }
         for (var it = root.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             if (!field.equals("api_key")) {
-                throw ApiProblem.badRequest("unknown_field", field, Messages.unknown("field", field,
+                throw ApiProblem.badRequest(ProblemCode.UNKNOWN_FIELD, field, Messages.unknown("field", field,
                         List.of("api_key")));
             }
         }
         JsonNode key = root.get("api_key");
         if (key == null || !key.isTextual() || key.textValue().isBlank()) {
-            throw ApiProblem.badRequest("invalid_type", "api_key", "api_key must be the API key, a non-empty string");
+            throw ApiProblem.badRequest(ProblemCode.INVALID_TYPE, "api_key", "api_key must be the API key, a non-empty string");
         }
         return key.textValue().trim();
     }

@@ -6,6 +6,7 @@ import dev.freight.engine.ExportFailedException;
 import dev.freight.engine.ExportListener;
 import dev.freight.engine.ExportResult;
 import dev.freight.engine.Exports;
+import dev.freight.error.ProblemCode;
 import dev.freight.job.JobMetrics;
 import dev.freight.error.InvalidRequestException;
 import dev.freight.audit.AuditEvent;
@@ -60,7 +61,7 @@ final class SyncExport {
             audit.record(created.withAction(AuditEvent.EXPORT_COMPLETED).withResult(result.rows(), out.written).withDetail("sync"));
         } catch (RuntimeException e) {
             audit.record(created.withAction(AuditEvent.EXPORT_FAILED).withResult(null, out.written)
-                    .withProblem(out.clientFailure != null ? "client_disconnected" : failureCode(e), e.getMessage()));
+                    .withProblem(out.clientFailure != null ? ProblemCode.CLIENT_DISCONNECTED.code() : failureCode(e), e.getMessage()));
             if (out.clientFailure != null) {
                 // The client went away; there is nobody to tell. The engine already stopped reading rows.
                 LOG.info("[{}] sync export of {} stopped: client disconnected after {} bytes", Http.requestId(ctx),
@@ -72,7 +73,7 @@ final class SyncExport {
                 // Nothing reached the client yet: drop the buffered bytes and headers, answer with a problem.
                 res.reset();
                 res.setHeader("X-Request-Id", Http.requestId(ctx));
-                if (capped.exceeded()) throw ApiProblem.badRequest("file_too_large", null, capped.message());
+                if (capped.exceeded()) throw ApiProblem.badRequest(ProblemCode.FILE_TOO_LARGE, null, capped.message());
                 throw e;
             }
             LOG.warn("[{}] sync export of {} failed after {} bytes were sent; aborting the response: {}",
@@ -84,8 +85,8 @@ final class SyncExport {
     private static String failureCode(RuntimeException e) {
         if (e instanceof ExportFailedException f) return f.code();
         if (e instanceof InvalidRequestException i) return i.code();
-        if (e instanceof SourceUnavailableException) return "source_unavailable";
-        return "internal_error";
+        if (e instanceof SourceUnavailableException) return ProblemCode.SOURCE_UNAVAILABLE.code();
+        return ProblemCode.INTERNAL_ERROR.code();
     }
 
     /**

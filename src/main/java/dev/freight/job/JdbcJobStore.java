@@ -1,6 +1,7 @@
 package dev.freight.job;
 
 import dev.freight.error.IdempotencyKeyReusedException;
+import dev.freight.error.ProblemCode;
 import dev.freight.store.StoreException;
 import dev.freight.store.DatabaseClock;
 import com.zaxxer.hikari.HikariConfig;
@@ -44,7 +45,7 @@ public final class JdbcJobStore implements JobStore {
             + "cancel_requested, downloaded, created_at, started_at, completed_at, expires_at, run_after, locked_by, "
             + "locked_until, owner_role, owner_attributes";
 
-    static final String WORKER_LOST = "worker_lost";
+    static final String WORKER_LOST = ProblemCode.WORKER_LOST.code();
     static final String WORKER_LOST_MESSAGE = "the worker running this job stopped responding and no attempts are left";
     private static final Logger LOG = LoggerFactory.getLogger(JdbcJobStore.class);
 

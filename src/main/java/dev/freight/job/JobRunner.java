@@ -1,5 +1,6 @@
 package dev.freight.job;
 
+import dev.freight.error.ProblemCode;
 import dev.freight.store.StoreException;
 import dev.freight.config.Units;
 import dev.freight.engine.CancellationToken;
@@ -94,8 +95,8 @@ final class JobRunner {
                     if (!capped.exceeded()) throw e;
                     // The same export would grow as large again: fail for good, and keep no part of the file.
                     upload.abort();
-                    store.fail(job.id(), workerId, "file_too_large", capped.message());
-                    logFailure(job, "file_too_large", capped.message());
+                    store.fail(job.id(), workerId, ProblemCode.FILE_TOO_LARGE.code(), capped.message());
+                    logFailure(job, ProblemCode.FILE_TOO_LARGE.code(), capped.message());
                     metrics.failed();
                     return;
                 }
@@ -143,13 +144,13 @@ final class JobRunner {
         } catch (ExportFailedException e) {
             failOrRetry(job, workerId, e.code(), e.getMessage(), e.isTransient());
         } catch (SourceUnavailableException e) {
-            failOrRetry(job, workerId, "source_unavailable", e.getMessage(), true);
+            failOrRetry(job, workerId, ProblemCode.SOURCE_UNAVAILABLE.code(), e.getMessage(), true);
         } catch (IOException e) {
-            failOrRetry(job, workerId, "storage_error", "writing the export file failed: " + e.getMessage(), true);
+            failOrRetry(job, workerId, ProblemCode.STORAGE_ERROR.code(), "writing the export file failed: " + e.getMessage(), true);
         } catch (RuntimeException e) {
             LOG.error("job {} failed unexpectedly", job.id(), e);
             // The details are in the log line above; the job keeps a stable message that names no internals.
-            failed(job, workerId, "internal_error", "internal error; the server log has the details (job " + job.id() + ")");
+            failed(job, workerId, ProblemCode.INTERNAL_ERROR.code(), "internal error; the server log has the details (job " + job.id() + ")");
         } finally {
             heartbeat.cancel(false);
         }

@@ -3,6 +3,7 @@ package dev.freight.query;
 import dev.freight.error.InvalidRequestException;
 import dev.freight.error.ForbiddenRequestException;
 import dev.freight.error.Messages;
+import dev.freight.error.ProblemCode;
 import dev.freight.source.Catalog;
 import dev.freight.source.Column;
 import dev.freight.source.ColumnType;
@@ -59,7 +60,7 @@ public final class QueryPlanner {
     public QueryPlan plan(Table fullTable, ExportRequest request, DatasetAccess access) {
         if (access == null) access = DatasetAccess.FULL;
         if (access.missingAttribute() != null) {
-            throw new ForbiddenRequestException("missing_attribute", null, "your role's row filter on dataset '"
+            throw new ForbiddenRequestException(ProblemCode.MISSING_ATTRIBUTE, null, "your role's row filter on dataset '"
                     + fullTable.name() + "' needs the attribute '" + access.missingAttribute() + "', which your "
                     + "principal does not have; nothing was exported");
         }
@@ -79,7 +80,7 @@ public final class QueryPlanner {
             for (Object value : access.rowFilterParameters()) params.add(rowFilterParameter(value));
         }
         if (request.filters().size() > MAX_FILTERS) {
-            throw new InvalidRequestException("too_many_filters", "filters", "at most " + MAX_FILTERS
+            throw new InvalidRequestException(ProblemCode.TOO_MANY_FILTERS, "filters", "at most " + MAX_FILTERS
                     + " filters are allowed, got " + request.filters().size());
         }
         List<Filter> normalizedFilters = new ArrayList<>();
@@ -119,7 +120,7 @@ public final class QueryPlanner {
     private Object rowFilterParameter(Object value) {
         String text = value == null ? null : String.valueOf(value);
         if (dialect == Dialect.POSTGRESQL && text != null && text.indexOf('\0') >= 0) {
-            throw new ForbiddenRequestException("invalid_attribute", null, "an attribute your role's row filter needs "
+            throw new ForbiddenRequestException(ProblemCode.INVALID_ATTRIBUTE, null, "an attribute your role's row filter needs "
                     + "contains a NUL character (U+0000), which PostgreSQL text cannot hold; nothing was exported");
         }
         return new Dialect.UntypedText(text);
@@ -128,7 +129,7 @@ public final class QueryPlanner {
     private static void checkNotMasked(Map<String, Mask> masks, Column column, String field, String use) {
         Mask mask = masks.get(column.name());
         if (mask != null) {
-            throw new InvalidRequestException("masked_column", field, "column '" + column.name() + "' is masked for you ("
+            throw new InvalidRequestException(ProblemCode.MASKED_COLUMN, field, "column '" + column.name() + "' is masked for you ("
                     + mask.wireName() + "), so it cannot be used to " + use);
         }
     }
@@ -168,10 +169,10 @@ public final class QueryPlanner {
 
     private Table resolveTable(String dataset) {
         if (dataset == null || dataset.isBlank()) {
-            throw new InvalidRequestException("missing_dataset", "dataset",
+            throw new InvalidRequestException(ProblemCode.MISSING_DATASET, "dataset",
                     Messages.required("dataset", catalog.datasetNames()));
         }
-        return catalog.find(dataset).orElseThrow(() -> new InvalidRequestException("unknown_dataset", "dataset",
+        return catalog.find(dataset).orElseThrow(() -> new InvalidRequestException(ProblemCode.UNKNOWN_DATASET, "dataset",
                 Messages.unknown("dataset", dataset, catalog.datasetNames())));
     }
 
@@ -182,7 +183,7 @@ public final class QueryPlanner {
         for (int i = 0; i < requested.size(); i++) {
             Column c = column(table, requested.get(i), "columns[" + i + "]");
             if (!seen.add(c.name())) {
-                throw new InvalidRequestException("duplicate_column", "columns[" + i + "]", "column '" + c.name()
+                throw new InvalidRequestException(ProblemCode.DUPLICATE_COLUMN, "columns[" + i + "]", "column '" + c.name()
                         + "' is listed twice");
             }
             result.add(c);
@@ -193,14 +194,14 @@ public final class QueryPlanner {
     /** Exact name first, then a unique case-insensitive match, so users need not know the catalog's case. */
     static Column column(Table table, String name, String field) {
         if (name == null || name.isEmpty()) {
-            throw new InvalidRequestException("unknown_column", field, "a column name is required; columns of '"
+            throw new InvalidRequestException(ProblemCode.UNKNOWN_COLUMN, field, "a column name is required; columns of '"
                     + table.name() + "': " + columnChoices(table));
         }
         Optional<Column> exact = table.column(name);
         if (exact.isPresent()) return exact.get();
         List<Column> loose = table.columns().stream().filter(c -> c.name().equalsIgnoreCase(name)).toList();
         if (loose.size() == 1) return loose.get(0);
-        throw new InvalidRequestException("unknown_column", field, Messages.unknown("column", name,
+        throw new InvalidRequestException(ProblemCode.UNKNOWN_COLUMN, field, Messages.unknown("column", name,
                 "in dataset '" + table.name() + "'", columnNames(table)));
     }
 
@@ -211,24 +212,24 @@ public final class QueryPlanner {
                 String field = "options.labels." + e.getKey();
                 Column c = column(table, String.valueOf(e.getKey()), field);
                 if (!(e.getValue() instanceof String label) || label.isBlank()) {
-                    throw new InvalidRequestException("invalid_option", field, "label for column '" + c.name()
+                    throw new InvalidRequestException(ProblemCode.INVALID_OPTION, field, "label for column '" + c.name()
                             + "' must be a non-empty string");
                 }
                 if (label.length() > MAX_LABEL_LENGTH || label.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
-                    throw new InvalidRequestException("invalid_option", field, "label for column '" + c.name()
+                    throw new InvalidRequestException(ProblemCode.INVALID_OPTION, field, "label for column '" + c.name()
                             + "' must be at most " + MAX_LABEL_LENGTH + " characters without control characters");
                 }
                 byColumn.put(c.name(), label);
             }
         } else if (rawLabels != null) {
-            throw new InvalidRequestException("invalid_option", "options.labels",
+            throw new InvalidRequestException(ProblemCode.INVALID_OPTION, "options.labels",
                     "labels must be an object mapping column names to header labels");
         }
         List<String> labels = columns.stream().map(c -> byColumn.getOrDefault(c.name(), c.name())).toList();
         Set<String> seen = new HashSet<>();
         for (String label : labels) {
             if (!seen.add(label)) {
-                throw new InvalidRequestException("invalid_option", "options.labels", "header '" + label
+                throw new InvalidRequestException(ProblemCode.INVALID_OPTION, "options.labels", "header '" + label
                         + "' would appear twice; labels must be unique");
             }
         }
@@ -237,10 +238,10 @@ public final class QueryPlanner {
 
     private String condition(Table table, Map<String, Mask> masks, Filter filter, String field, List<Object> params,
                              List<Filter> normalized) {
-        if (filter == null) throw new InvalidRequestException("invalid_filter", field, "filter must not be null");
+        if (filter == null) throw new InvalidRequestException(ProblemCode.INVALID_FILTER, field, "filter must not be null");
         Column column = column(table, filter.column(), field + ".column");
         checkNotMasked(masks, column, field + ".column", "filter");
-        FilterOp op = FilterOp.fromWire(filter.op()).orElseThrow(() -> new InvalidRequestException("unknown_operator",
+        FilterOp op = FilterOp.fromWire(filter.op()).orElseThrow(() -> new InvalidRequestException(ProblemCode.UNKNOWN_OPERATOR,
                 field + ".op", Messages.unknown("operator", filter.op(),
                 FilterOp.choices())));
         checkOperatorApplies(column, op, field + ".op");
@@ -250,7 +251,7 @@ public final class QueryPlanner {
         return switch (op.arity()) {
             case NONE -> {
                 if (value != null && !(value instanceof String s && s.isEmpty())) {
-                    throw new InvalidRequestException("invalid_value", valueField, "operator " + op.wireName()
+                    throw new InvalidRequestException(ProblemCode.INVALID_VALUE, valueField, "operator " + op.wireName()
                             + " takes no value");
                 }
                 normalized.add(new Filter(column.name(), op.wireName(), null));
@@ -278,7 +279,7 @@ public final class QueryPlanner {
             case TWO -> {
                 List<?> pair = list(value, op, valueField);
                 if (pair.size() != 2) {
-                    throw new InvalidRequestException("invalid_value", valueField, "operator between takes exactly two"
+                    throw new InvalidRequestException(ProblemCode.INVALID_VALUE, valueField, "operator between takes exactly two"
                             + " values [low, high], got " + pair.size());
                 }
                 Object low = coerce(pair.get(0), column, valueField + "[0]");
@@ -292,7 +293,7 @@ public final class QueryPlanner {
             case MANY -> {
                 List<?> values = list(value, op, valueField);
                 if (values.isEmpty() || values.size() > MAX_LIST_VALUES) {
-                    throw new InvalidRequestException("invalid_value", valueField, "operator " + op.wireName()
+                    throw new InvalidRequestException(ProblemCode.INVALID_VALUE, valueField, "operator " + op.wireName()
                             + " takes 1 to " + MAX_LIST_VALUES + " values, got " + values.size());
                 }
                 List<Object> canonical = new ArrayList<>(values.size());
@@ -313,7 +314,7 @@ public final class QueryPlanner {
     private Object coerce(Object raw, Column column, String field) {
         Object value = ValueCoercer.coerce(raw, column, field);
         if (dialect == Dialect.POSTGRESQL && value instanceof String s && s.indexOf('\0') >= 0) {
-            throw new InvalidRequestException("invalid_value", field, "value for column '" + column.name()
+            throw new InvalidRequestException(ProblemCode.INVALID_VALUE, field, "value for column '" + column.name()
                     + "' contains a NUL character (U+0000), which PostgreSQL text cannot hold");
         }
         return value;
@@ -324,7 +325,7 @@ public final class QueryPlanner {
         if (!applies(t, op)) {
             String valid = java.util.Arrays.stream(FilterOp.values()).filter(o -> applies(t, o))
                     .map(FilterOp::wireName).collect(Collectors.joining(", "));
-            throw new InvalidRequestException("invalid_operator", field, "operator " + op.wireName()
+            throw new InvalidRequestException(ProblemCode.INVALID_OPERATOR, field, "operator " + op.wireName()
                     + " does not apply to column '" + column.name() + "' (" + t.wireName() + "); operators for it: "
                     + valid);
         }
@@ -344,7 +345,7 @@ public final class QueryPlanner {
     private static List<?> list(Object value, FilterOp op, String field) {
         if (value instanceof List<?> l) return l;
         if (value instanceof String s) return List.of(s.split(",", -1)).stream().map(String::trim).toList();
-        throw new InvalidRequestException("invalid_value", field, "operator " + op.wireName() + " takes a list of values");
+        throw new InvalidRequestException(ProblemCode.INVALID_VALUE, field, "operator " + op.wireName() + " takes a list of values");
     }
 
     private static String escapeLike(String s) {
@@ -361,16 +362,16 @@ public final class QueryPlanner {
                                 List<Object> params) {
         if (ids.isEmpty()) return List.of();
         if (table.primaryKey().size() != 1) {
-            throw new InvalidRequestException("ids_not_supported", "ids", "dataset '" + table.name()
+            throw new InvalidRequestException(ProblemCode.IDS_NOT_SUPPORTED, "ids", "dataset '" + table.name()
                     + "' has no single-column key, so rows cannot be selected by id");
         }
         if (ids.size() > MAX_IDS) {
-            throw new InvalidRequestException("invalid_value", "ids", "at most " + MAX_IDS + " ids are allowed, got "
+            throw new InvalidRequestException(ProblemCode.INVALID_VALUE, "ids", "at most " + MAX_IDS + " ids are allowed, got "
                     + ids.size());
         }
         // A hidden key is not named: to the caller the dataset simply has no key among its columns.
         Column key = table.column(table.primaryKey().get(0)).orElseThrow(() -> new InvalidRequestException(
-                "unknown_column", "ids", "dataset '" + table.name() + "' has no visible key column, so rows cannot be "
+                ProblemCode.UNKNOWN_COLUMN, "ids", "dataset '" + table.name() + "' has no visible key column, so rows cannot be "
                 + "selected by id; columns: " + columnChoices(table)));
         checkNotMasked(masks, key, "ids", "select rows by id");
         List<Object> canonical = new ArrayList<>(ids.size());
@@ -387,11 +388,11 @@ public final class QueryPlanner {
                               List<String> conditions, List<Object> params) {
         if (from == null && to == null) return;
         String field = from != null ? "date_from" : "date_to";
-        Column time = timeColumn(fullTable).orElseThrow(() -> new InvalidRequestException("no_time_column", field,
+        Column time = timeColumn(fullTable).orElseThrow(() -> new InvalidRequestException(ProblemCode.NO_TIME_COLUMN, field,
                 "dataset '" + table.name() + "' has no date or timestamp column, so date_from/date_to cannot apply"));
         // The time column of the whole dataset, never a visible stand-in: the range would silently mean another thing.
         if (table.column(time.name()).isEmpty()) {
-            throw new InvalidRequestException("no_time_column", field, "dataset '" + table.name() + "' has no visible "
+            throw new InvalidRequestException(ProblemCode.NO_TIME_COLUMN, field, "dataset '" + table.name() + "' has no visible "
                     + "date or timestamp column, so date_from/date_to cannot apply");
         }
         checkNotMasked(masks, time, field, "filter by date");
@@ -422,22 +423,22 @@ public final class QueryPlanner {
 
     private String orderBy(Table table, Map<String, Mask> masks, List<SortKey> sort) {
         if (sort.size() > MAX_SORT_KEYS) {
-            throw new InvalidRequestException("invalid_sort", "sort", "at most " + MAX_SORT_KEYS + " sort keys are allowed");
+            throw new InvalidRequestException(ProblemCode.INVALID_SORT, "sort", "at most " + MAX_SORT_KEYS + " sort keys are allowed");
         }
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < sort.size(); i++) {
             SortKey key = sort.get(i);
             String field = "sort[" + i + "]";
-            if (key == null) throw new InvalidRequestException("invalid_sort", field, "sort key must not be null");
+            if (key == null) throw new InvalidRequestException(ProblemCode.INVALID_SORT, field, "sort key must not be null");
             Column c = column(table, key.column(), field + ".column");
             checkNotMasked(masks, c, field + ".column", "sort");
             if (c.type() == ColumnType.BINARY) {
-                throw new InvalidRequestException("invalid_sort", field + ".column", "cannot sort by binary column '"
+                throw new InvalidRequestException(ProblemCode.INVALID_SORT, field + ".column", "cannot sort by binary column '"
                         + c.name() + "'");
             }
             String dir = key.dir() == null ? "asc" : key.dir().toLowerCase(Locale.ROOT);
             if (!dir.equals("asc") && !dir.equals("desc")) {
-                throw new InvalidRequestException("invalid_sort", field + ".dir", "sort direction '" + Messages.shorten(key.dir())
+                throw new InvalidRequestException(ProblemCode.INVALID_SORT, field + ".dir", "sort direction '" + Messages.shorten(key.dir())
                         + "' is not asc or desc");
             }
             keys.add(dialect.quote(c.name()) + (dir.equals("desc") ? " DESC" : " ASC"));
@@ -448,7 +449,7 @@ public final class QueryPlanner {
     private static Long rowLimit(Long limit) {
         if (limit == null) return null;
         if (limit < 1 || limit > MAX_ROW_LIMIT) {
-            throw new InvalidRequestException("invalid_row_limit", "row_limit", "row_limit must be between 1 and "
+            throw new InvalidRequestException(ProblemCode.INVALID_ROW_LIMIT, "row_limit", "row_limit must be between 1 and "
                     + MAX_ROW_LIMIT + ", got " + limit);
         }
         return limit;

@@ -2,6 +2,7 @@ package dev.freight.query;
 
 import dev.freight.error.InvalidRequestException;
 import dev.freight.error.Messages;
+import dev.freight.error.ProblemCode;
 import dev.freight.source.Column;
 import dev.freight.source.ColumnType;
 
@@ -21,7 +22,7 @@ final class ValueCoercer {
 
     static Object coerce(Object raw, Column column, String field) {
         if (raw == null) {
-            throw new InvalidRequestException("invalid_value", field, "a value is required for column '" + column.name()
+            throw new InvalidRequestException(ProblemCode.INVALID_VALUE, field, "a value is required for column '" + column.name()
                     + "'; use op is_null / not_null to match NULL");
         }
         if (raw instanceof java.util.Collection<?> || raw instanceof java.util.Map<?, ?>) {
@@ -39,7 +40,7 @@ final class ValueCoercer {
                 case TIME -> LocalTime.parse(text.trim());
                 case TIMESTAMP -> inRange(localDateTime(text.trim()), raw, column, field);
                 case TIMESTAMP_TZ -> inRange(offsetDateTime(text.trim()), raw, column, field);
-                case BINARY -> throw new InvalidRequestException("invalid_operator", field, "column '" + column.name()
+                case BINARY -> throw new InvalidRequestException(ProblemCode.INVALID_OPERATOR, field, "column '" + column.name()
                         + "' is binary; only is_null and not_null apply to it");
             };
         } catch (DateTimeParseException e) {
@@ -160,7 +161,7 @@ final class ValueCoercer {
     }
 
     private static InvalidRequestException invalid(Object raw, Column column, String field, String expected) {
-        return new InvalidRequestException("invalid_value", field, "value '" + Messages.shorten(raw) + "' for column '"
+        return new InvalidRequestException(ProblemCode.INVALID_VALUE, field, "value '" + Messages.shorten(raw) + "' for column '"
                 + column.name() + "' (" + column.type().wireName() + ") is not " + expected);
     }
 }

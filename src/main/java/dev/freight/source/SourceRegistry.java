@@ -2,6 +2,7 @@ package dev.freight.source;
 
 import dev.freight.error.InvalidRequestException;
 import dev.freight.error.Messages;
+import dev.freight.error.ProblemCode;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,7 +76,7 @@ public final class SourceRegistry implements AutoCloseable {
         if (found.isPresent()) return found.get();
         List<String> names = datasetNames();
         boolean missing = dataset == null || dataset.isBlank();
-        throw new InvalidRequestException(missing ? "missing_dataset" : "unknown_dataset", "dataset",
+        throw new InvalidRequestException(missing ? ProblemCode.MISSING_DATASET : ProblemCode.UNKNOWN_DATASET, "dataset",
                 missing ? Messages.required("dataset", names) : Messages.unknown("dataset", dataset, names));
     }
 
