@@ -11,6 +11,7 @@ import dev.freight.security.AdminKey;
 import dev.freight.security.ApiKeys;
 import dev.freight.security.Principal;
 import dev.freight.security.StoredApiKeys;
+import dev.freight.testing.Await;
 import dev.freight.testing.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -1050,15 +1051,9 @@ class HostileInputTest {
         return id;
     }
 
-    String awaitStatus(String id, String... statuses) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            JsonNode j = ApiClient.json(admin.get(JOBS + "/" + id));
-            String status = j.get("status").asText();
-            if (List.of(statuses).contains(status)) return status;
-            if (System.nanoTime() > deadline) throw new AssertionError("job " + id + " never became " + List.of(statuses) + ": " + j);
-            sleep(50);
-        }
+    void awaitStatus(String id, String status) {
+        Await.until("job " + id + " to be " + status, Duration.ofSeconds(60),
+                () -> ApiClient.json(admin.get(JOBS + "/" + id)), j -> j.get("status").asText().equals(status));
     }
 
     static void sleep(long millis) {

@@ -15,6 +15,7 @@ import dev.freight.job.Sweeper;
 import dev.freight.job.WorkerPool;
 import dev.freight.source.SourceRegistry;
 import dev.freight.storage.LocalFileStore;
+import dev.freight.testing.Await;
 import dev.freight.testing.TestDatabases;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -151,18 +152,11 @@ abstract class HttpApiContract {
     }
 
     static JsonNode await(ApiClient c, String id, Predicate<JsonNode> condition, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonNode j = job(c, id);
-        while (!condition.test(j)) {
-            if (System.nanoTime() > deadline) throw new AssertionError("job " + id + " never became " + what + ": " + j);
-            sleep(50);
-            j = job(c, id);
-        }
-        return j;
+        return Await.until("job " + id + " " + what, Duration.ofSeconds(30), () -> job(c, id), condition);
     }
 
     static JsonNode awaitStatus(ApiClient c, String id, String status) {
-        return await(c, id, j -> j.get("status").asText().equals(status), status);
+        return await(c, id, j -> j.get("status").asText().equals(status), "to be " + status);
     }
 
     static void sleep(long millis) {
@@ -629,11 +623,7 @@ abstract class HttpApiContract {
             assertThat(activeCopiesOfBig()).as("the export streams while the client reads").isEqualTo(1);
         }
         // Leaving early stops the export: the COPY on the database ends within a few seconds.
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (activeCopiesOfBig() > 0) {
-            assertThat(System.nanoTime()).as("the COPY still runs after the client left").isLessThan(deadline);
-            sleep(100);
-        }
+        Await.until("the COPY of big to end once the client left", Duration.ofSeconds(5), () -> activeCopiesOfBig() == 0);
         assertThat(admin.get("/health/live").statusCode()).isEqualTo(200);
     }
 

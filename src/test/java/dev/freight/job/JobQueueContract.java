@@ -6,6 +6,7 @@ import dev.freight.query.ExportRequest;
 import dev.freight.source.JdbcSource;
 import dev.freight.source.SourceRegistry;
 import dev.freight.storage.LocalFileStore;
+import dev.freight.testing.Await;
 import dev.freight.testing.LogCapture;
 import dev.freight.testing.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
@@ -107,19 +108,12 @@ abstract class JobQueueContract {
         return service.submit(Principal.user("tester"), null, request).job();
     }
 
-    Job await(String id, Predicate<Job> condition, Duration timeout) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        Job job = store.get(id).orElseThrow();
-        while (!condition.test(job)) {
-            if (Instant.now().isAfter(deadline)) throw new AssertionError("timed out waiting; last state: " + job);
-            Thread.sleep(50);
-            job = store.get(id).orElseThrow();
-        }
-        return job;
+    Job await(String id, String what, Predicate<Job> condition, Duration timeout) {
+        return Await.until("job " + id + " " + what, timeout, () -> store.get(id).orElseThrow(), condition);
     }
 
-    Job awaitStatus(String id, JobStatus status) throws InterruptedException {
-        return await(id, j -> j.status() == status, Duration.ofSeconds(60));
+    Job awaitStatus(String id, JobStatus status) {
+        return await(id, "to be " + status, j -> j.status() == status, Duration.ofSeconds(60));
     }
 
     @Test
@@ -242,7 +236,7 @@ abstract class JobQueueContract {
         assertThat(store.get(job.id()).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
 
         pool(FAST.withConcurrency(1));
-        Job done = await(job.id(), j -> j.status() == JobStatus.COMPLETED, Duration.ofSeconds(60));
+        Job done = awaitStatus(job.id(), JobStatus.COMPLETED);
         assertThat(done.attempts()).isEqualTo(2);
         assertThat(done.rowCount()).isEqualTo(SLOW_ROWS);
         assertThat(firstWorker).isNotNull();
@@ -254,7 +248,8 @@ abstract class JobQueueContract {
         pool(FAST);
         Job job = submit(slow("csv"));
         awaitStatus(job.id(), JobStatus.RUNNING);
-        await(job.id(), j -> terminateExportBackend() || j.status().isTerminal(), Duration.ofSeconds(30));
+        await(job.id(), "to lose its source connection", j -> terminateExportBackend() || j.status().isTerminal(),
+                Duration.ofSeconds(30));
 
         Job done = awaitStatus(job.id(), JobStatus.COMPLETED);
         assertThat(done.attempts()).isEqualTo(2);
