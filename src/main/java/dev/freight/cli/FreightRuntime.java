@@ -85,12 +85,17 @@ final class FreightRuntime implements AutoCloseable {
 
     /** Sources, datasets and (unless {@code workerCount} is 0) started workers. */
     static FreightRuntime full(FreightConfig config, boolean demo, boolean startWorkers) {
+        return full(config, demo, startWorkers, Clock.systemUTC());
+    }
+
+    /** {@code keyCache}: the clock the API-key cache's time is measured on (tests move one by hand). */
+    static FreightRuntime full(FreightConfig config, boolean demo, boolean startWorkers, Clock keyCache) {
         config.checkDemoAvailable(demo);
         FreightRuntime runtime = new FreightRuntime(config);
         try {
             runtime.registry = registry(config, demo);
             runtime.registry.validate();
-            runtime.security = security(config, runtime.store);
+            runtime.security = security(config, runtime.store, keyCache);
             runtime.security.access().validate(runtime.registry);
             runtime.exports = new Exports(runtime.registry, config.exports().pdfMaxRows(), config.exports().defaultFormat(),
                     runtime.security.access());
@@ -139,10 +144,11 @@ final class FreightRuntime implements AutoCloseable {
      * Authentication (beyond the admin key), permissions, limits, audit and UI sessions, from the config. Links are
      * signed only by a node serving the API ({@link FreightNode}): workers never sign, so they create no node key.
      */
-    static Security security(FreightConfig config, JdbcJobStore store) {
+    static Security security(FreightConfig config, JdbcJobStore store, Clock keyCache) {
         Limits limits = Limits.fromConfig(config.limits(), config.roles(), config.server().maxRequestBytes());
         // Times other nodes read (session expiry, key and audit times) come from the job store's clock.
-        return new Security(ApiKeys.load(config, new StoredApiKeys(store.dataSource(), store.clock())),
+        return new Security(ApiKeys.load(config, new StoredApiKeys(store.dataSource(), store.clock()), ApiKeys.CACHE_TTL,
+                keyCache),
                 access(config), limits, LinkSigner.disabled(), new JdbcAuditLog(store.dataSource(), store.clock()),
                 new Sessions(store.dataSource(), store.clock(), config.server().sessionTtl()));
     }
