@@ -159,15 +159,6 @@ abstract class HttpApiContract {
         return await(c, id, j -> j.get("status").asText().equals(status), "to be " + status);
     }
 
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
     static void assertProblem(HttpResponse<byte[]> r, int status, String code) {
         assertThat(r.statusCode()).as(ApiClient.text(r)).isEqualTo(status);
         assertThat(ApiClient.header(r, "Content-Type")).startsWith("application/problem+json");
@@ -1005,7 +996,8 @@ abstract class HttpApiContract {
             String id = submit(c, "{\"dataset\": \"pg." + TestSources.LOCKABLE + "\", \"format\": \"ndjson\", "
                     + "\"delivery\": \"async\"}").get("id").asText();
             awaitStatus(c, id, "running");
-            sleep(300);
+            Await.until("the export's query of " + TestSources.LOCKABLE + " waiting for the lock", Duration.ofSeconds(30),
+                    () -> TestDatabases.runningStatements(TestSources.LOCKABLE) > 0);
             Instant asked = Instant.now();
             assertThat(c.post(JOBS + "/" + id + "/cancel", "").statusCode()).isEqualTo(202);
             JsonNode cancelled = awaitStatus(c, id, "cancelled");
