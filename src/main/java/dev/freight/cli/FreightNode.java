@@ -63,7 +63,20 @@ public final class FreightNode implements AutoCloseable {
 
     /** {@code host}/{@code port}: null takes the configured value; port 0 picks a free port. */
     public static FreightNode start(FreightConfig config, boolean demo, String host, Integer port) {
-        FreightRuntime runtime = FreightRuntime.full(config, demo, true);
+        return launch(config, demo, host, port, Optional.empty());
+    }
+
+    /**
+     * As {@link #start(FreightConfig, boolean, String, Integer)}, with signed links and the API-key cache timed by
+     * {@code clock} instead of the job store's clock and this node's: for tests, which move a manual clock.
+     */
+    public static FreightNode start(FreightConfig config, boolean demo, String host, Integer port, Clock clock) {
+        return launch(config, demo, host, port, Optional.of(clock));
+    }
+
+    private static FreightNode launch(FreightConfig config, boolean demo, String host, Integer port,
+                                      Optional<Clock> clock) {
+        FreightRuntime runtime = FreightRuntime.full(config, demo, true, clock.orElse(Clock.systemUTC()));
         FreightServer server = null;
         try {
             AdminKey admin = AdminKey.loadOrCreate(runtime.store.dataSource(), config.dataDir());
@@ -81,7 +94,7 @@ public final class FreightNode implements AutoCloseable {
             server = new FreightServer(runtime.registry, runtime.service, runtime.sweeper, runtime.metrics,
                     runtime.auth.withKeys(ApiKeyCheck.firstOf(admin, runtime.auth.keys()))
                             .withLinks(LinkSigner.fromConfig(config.server().signedLinks(), config.dataDir(),
-                                    runtime.store.clock())), settings).start();
+                                    clock.orElse(runtime.store.clock()))), settings).start();
             ServerConfig.Management m = config.server().management();
             Optional<ManagementServer> management = Optional.empty();
             if (m.port().isPresent()) {

@@ -85,12 +85,17 @@ final class FreightRuntime implements AutoCloseable {
 
     /** Sources, datasets and (unless {@code workerCount} is 0) started workers. */
     static FreightRuntime full(FreightConfig config, boolean demo, boolean startWorkers) {
+        return full(config, demo, startWorkers, Clock.systemUTC());
+    }
+
+    /** {@code keyCache}: the clock the API-key cache's time is measured on (tests move one by hand). */
+    static FreightRuntime full(FreightConfig config, boolean demo, boolean startWorkers, Clock keyCache) {
         config.checkDemoAvailable(demo);
         FreightRuntime runtime = new FreightRuntime(config);
         try {
             runtime.registry = registry(config, demo);
             runtime.registry.validate();
-            runtime.auth = authentication(config, runtime.store);
+            runtime.auth = authentication(config, runtime.store, keyCache);
             runtime.exports = exports(config, runtime.registry, runtime.store, runtime.metrics);
             runtime.workers = new WorkerPool(runtime.store, runtime.files, runtime.exports, runtime.settings,
                     runtime.store.clock());
@@ -137,9 +142,10 @@ final class FreightRuntime implements AutoCloseable {
      * Authentication (beyond the admin key) and UI sessions, from the config. Links are signed only by a node serving
      * the API ({@link FreightNode}): workers never sign, so they create no node key.
      */
-    static Authentication authentication(FreightConfig config, JdbcJobStore store) {
+    static Authentication authentication(FreightConfig config, JdbcJobStore store, Clock keyCache) {
         // Times other nodes read (session expiry, key times) come from the job store's clock.
-        return new Authentication(ApiKeys.load(config, new StoredApiKeys(store.dataSource(), store.clock())),
+        return new Authentication(ApiKeys.load(config, new StoredApiKeys(store.dataSource(), store.clock()),
+                ApiKeys.CACHE_TTL, keyCache),
                 LinkSigner.disabled(), new Sessions(store.dataSource(), store.clock(), config.server().sessionTtl()));
     }
 

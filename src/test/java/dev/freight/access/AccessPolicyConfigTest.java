@@ -5,12 +5,16 @@ import dev.freight.config.ConfigException;
 import dev.freight.config.ConfigLoader;
 import dev.freight.config.RolesConfig;
 import dev.freight.query.DatasetAccess;
+import dev.freight.query.ExportRequest;
 import dev.freight.query.Mask;
+import dev.freight.query.QueryPlan;
+import dev.freight.query.QueryPlanner;
 import dev.freight.source.DemoData;
 import dev.freight.source.Dialect;
 import dev.freight.source.JdbcSource;
 import dev.freight.source.SourceRegistry;
 import dev.freight.source.Table;
+import dev.freight.testing.ExportRunner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -36,6 +41,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * against the real datasets (an H2 database with the demo tables), and what a principal then sees.
  */
 class AccessPolicyConfigTest {
+    private static final int ORDERS = 50;
     private static JdbcSource source;
     private static SourceRegistry registry;
 
@@ -46,7 +52,7 @@ class AccessPolicyConfigTest {
     static void datasets() throws SQLException {
         String url = "jdbc:h2:mem:perm_" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1";
         try (Connection c = DriverManager.getConnection(url, "sa", "")) {
-            DemoData.load(c, Dialect.H2, 50);
+            DemoData.load(c, Dialect.H2, ORDERS);
         }
         source = JdbcSource.open("shop", url, "sa", "", 2);
         registry = SourceRegistry.of(Map.of("shop", source));
@@ -207,8 +213,21 @@ class AccessPolicyConfigTest {
     }
 
     @Test
-    void aRowFilterThatRunsIsAcceptedWithItsAttributesUnbound() {
-        policy("analyst:\n  datasets:\n    orders: {row_filter: '\"customer_id\" = :customer_id'}").validate(registry);
+    void aRowFilterThatRunsIsAcceptedAndAPrincipalsExportHasOnlyTheRowsItLetsThrough() {
+        AccessPolicy p = policy("analyst:\n  datasets:\n    orders: {row_filter: '\"customer_id\" = :customer_id'}");
+        p.validate(registry); // at start, with its attribute unbound: no principal is at hand
+
+        Object customer = DemoData.order(1)[1];
+        DatasetAccess a = p.forPrincipal(analyst(Map.of("customer_id", customer.toString()))).dataset("orders",
+                table("orders")).orElseThrow();
+        ExportRequest request = ExportRequest.of("orders", "csv").withColumns(List.of("id"));
+        QueryPlan plan = new QueryPlanner(source.catalog(), source.dialect()).plan(table("orders"), request, a);
+        List<String> exported = ExportRunner.export(source, plan, request).text().lines().skip(1).toList();
+
+        List<String> customersOrders = LongStream.rangeClosed(1, ORDERS)
+                .filter(id -> DemoData.order(id)[1].equals(customer)).mapToObj(Long::toString).toList();
+        assertThat(customersOrders).hasSizeBetween(1, ORDERS - 1);
+        assertThat(exported).containsExactlyInAnyOrderElementsOf(customersOrders);
     }
 
     // ---------------------------------------------------------------- what a principal sees

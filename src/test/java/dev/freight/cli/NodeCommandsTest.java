@@ -8,6 +8,7 @@ import dev.freight.query.ExportRequest;
 import dev.freight.query.Filter;
 import dev.freight.source.DemoData;
 import dev.freight.source.Dialect;
+import dev.freight.testing.Await;
 import dev.freight.testing.ForkedCli;
 import dev.freight.testing.ForkedNode;
 import dev.freight.testing.TestDatabases;
@@ -301,13 +302,11 @@ class NodeCommandsTest {
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
             id = new ObjectMapper().readTree(created.body()).get("id").asText();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/export/jobs/" + id))
-                    .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString()).body()
-                    .contains("\"status\":\"running\"")) {
-                assertThat(System.nanoTime()).as("job running").isLessThan(deadline);
-                Thread.sleep(50);
-            }
+            HttpRequest status = HttpRequest.newBuilder(URI.create(base + "/api/v1/export/jobs/" + id))
+                    .header("Authorization", "Bearer " + key).build();
+            Await.until("job " + id + " running", Duration.ofSeconds(30),
+                    () -> http.send(status, HttpResponse.BodyHandlers.ofString()).body(),
+                    j -> j.contains("\"status\":\"running\""));
             assertThat(node.stop(Duration.ofSeconds(30))).as("a clean stop").isZero();
             log = node.output();
             locker.rollback();

@@ -19,6 +19,7 @@ import dev.freight.source.Dialect;
 import dev.freight.source.JdbcSource;
 import dev.freight.source.SourceRegistry;
 import dev.freight.storage.LocalFileStore;
+import dev.freight.testing.Await;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -45,7 +46,6 @@ import java.util.Set;
 
 import static dev.freight.http.HttpApiContract.assertProblem;
 import static dev.freight.http.HttpApiContract.awaitStatus;
-import static dev.freight.http.HttpApiContract.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -132,13 +132,8 @@ abstract class AuditHttpContract {
 
     /** Events are written after the response in some paths (a worker finishing): wait for the count. */
     JsonNode awaitEvents(int count, String... params) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        JsonNode e = events(params);
-        while (e.size() < count && System.nanoTime() < deadline) {
-            sleep(50);
-            e = events(params);
-        }
-        return e;
+        return Await.until(count + " audit events of " + List.of(params), Duration.ofSeconds(10), () -> events(params),
+                e -> e.size() >= count);
     }
 
     String asyncExport(ApiClient c, String body) {

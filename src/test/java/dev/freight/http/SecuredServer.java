@@ -4,6 +4,7 @@ import dev.freight.auth.Sessions;
 import dev.freight.auth.Authentication;
 import dev.freight.export.ExportMetrics;
 import dev.freight.export.ExportService;
+import dev.freight.testing.Await;
 import dev.freight.testing.ManualClock;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -161,19 +162,8 @@ final class SecuredServer implements AutoCloseable {
     }
 
     static JsonNode awaitStatus(ApiClient c, String id, String status) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            HttpResponse<byte[]> r = c.get(JOBS + "/" + id);
-            JsonNode j = ApiClient.json(r);
-            if (j.path("status").asText().equals(status)) return j;
-            if (System.nanoTime() > deadline) throw new AssertionError("job " + id + " never became " + status + ": " + j);
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
+        return Await.until("job " + id + " to be " + status, Duration.ofSeconds(30),
+                () -> ApiClient.json(c.get(JOBS + "/" + id)), j -> j.path("status").asText().equals(status));
     }
 
     @Override

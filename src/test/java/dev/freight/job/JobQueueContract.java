@@ -7,6 +7,7 @@ import dev.freight.query.ExportRequest;
 import dev.freight.source.JdbcSource;
 import dev.freight.source.SourceRegistry;
 import dev.freight.storage.LocalFileStore;
+import dev.freight.testing.Await;
 import dev.freight.testing.LogCapture;
 import dev.freight.testing.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
@@ -108,19 +109,21 @@ abstract class JobQueueContract {
         return service.submit(Principal.user("tester"), null, request).job();
     }
 
-    Job await(String id, Predicate<Job> condition, Duration timeout) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        Job job = store.get(id).orElseThrow();
-        while (!condition.test(job)) {
-            if (Instant.now().isAfter(deadline)) throw new AssertionError("timed out waiting; last state: " + job);
-            Thread.sleep(50);
-            job = store.get(id).orElseThrow();
-        }
-        return job;
+    Job await(String id, String what, Predicate<Job> condition, Duration timeout) {
+        return Await.until("job " + id + " " + what, timeout, () -> store.get(id).orElseThrow(), condition);
     }
 
-    Job awaitStatus(String id, JobStatus status) throws InterruptedException {
-        return await(id, j -> j.status() == status, Duration.ofSeconds(60));
+    Job awaitStatus(String id, JobStatus status) {
+        return await(id, "to be " + status, j -> j.status() == status, Duration.ofSeconds(60));
+    }
+
+    /**
+     * The export of {@code view} is under way: its query runs on the source. (Its progress would show only at the
+     * end: the slow views' rows come in one fetch.)
+     */
+    static void awaitSourceQuery(String view) {
+        Await.until("the export's query of " + view + " running on the source", Duration.ofSeconds(30),
+                () -> TestDatabases.runningStatements(view) > 0);
     }
 
     @Test
@@ -187,11 +190,11 @@ abstract class JobQueueContract {
         WorkerPool pool = pool(FAST);
         Job job = submit(slow("ndjson"));
         awaitStatus(job.id(), JobStatus.RUNNING);
-        Thread.sleep(300);
+        awaitSourceQuery("queue_slow_rows");
         Instant asked = Instant.now();
         assertThat(service.cancel(job.id())).as("%s", store.get(job.id())).isEqualTo(JobStore.CancelOutcome.CANCEL_REQUESTED);
         Job cancelled = awaitStatus(job.id(), JobStatus.CANCELLED);
-        assertThat(Duration.between(asked, Instant.now())).isLessThan(Duration.ofSeconds(1));
+        assertThat(Duration.between(asked, cancelled.completedAt())).isLessThan(Duration.ofSeconds(1));
         assertThat(cancelled.fileName()).isNull();
         assertThat(pool.runningCount()).isZero();
         try (var left = Files.list(files.root())) {
@@ -218,7 +221,7 @@ abstract class JobQueueContract {
                 Duration.ofMillis(200), 3, Duration.ofHours(1), Duration.ofDays(30), false, Duration.ofSeconds(5)));
         Job job = submit(ExportRequest.of("queue_slower_rows", "ndjson"));
         awaitStatus(job.id(), JobStatus.RUNNING);
-        Thread.sleep(300);
+        awaitSourceQuery("queue_slower_rows");
         Instant asked = Instant.now();
         assertThat(store.requestCancel(job.id())).isEqualTo(JobStore.CancelOutcome.CANCEL_REQUESTED);
         Job cancelled = awaitStatus(job.id(), JobStatus.CANCELLED);
@@ -243,7 +246,7 @@ abstract class JobQueueContract {
         assertThat(store.get(job.id()).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
 
         pool(FAST.withConcurrency(1));
-        Job done = await(job.id(), j -> j.status() == JobStatus.COMPLETED, Duration.ofSeconds(60));
+        Job done = awaitStatus(job.id(), JobStatus.COMPLETED);
         assertThat(done.attempts()).isEqualTo(2);
         assertThat(done.rowCount()).isEqualTo(SLOW_ROWS);
         assertThat(firstWorker).isNotNull();
@@ -255,7 +258,8 @@ abstract class JobQueueContract {
         pool(FAST);
         Job job = submit(slow("csv"));
         awaitStatus(job.id(), JobStatus.RUNNING);
-        await(job.id(), j -> terminateExportBackend() || j.status().isTerminal(), Duration.ofSeconds(30));
+        await(job.id(), "to lose its source connection", j -> terminateExportBackend() || j.status().isTerminal(),
+                Duration.ofSeconds(30));
 
         Job done = awaitStatus(job.id(), JobStatus.COMPLETED);
         assertThat(done.attempts()).isEqualTo(2);

@@ -26,7 +26,11 @@ public final class ExportRunner {
     }
 
     public static Output export(JdbcSource source, ExportRequest request) {
-        QueryPlan plan = new QueryPlanner(source.catalog(), source.dialect()).plan(request);
+        return export(source, new QueryPlanner(source.catalog(), source.dialect()).plan(request), request);
+    }
+
+    /** Runs a plan made elsewhere, e.g. for what a principal's access lets through. */
+    public static Output export(JdbcSource source, QueryPlan plan, ExportRequest request) {
         ExportFormat format = ExportFormat.fromId(request.format());
         ExportPlan job = new ExportPlan(source, plan, format, FormatOptions.parse(format, request.options()),
                 request.compress());

@@ -54,9 +54,13 @@ public final class LogCapture implements AutoCloseable {
 
     /** The lines a logger wrote at a level, e.g. {@code at("WARN", "dev.freight.job.JobRunner")}. */
     public List<String> at(String level, String logger) {
+        return messages(lines(), level, logger);
+    }
+
+    private static List<String> messages(List<String> lines, String level, String logger) {
         // slf4j-simple: "[thread] LEVEL logger - message", with a date in front when showDateTime is on.
         String marker = "] " + level + " " + logger + " - ";
-        return lines().stream().filter(l -> l.contains(marker)).map(l -> l.substring(l.indexOf(marker) + marker.length()))
+        return lines.stream().filter(l -> l.contains(marker)).map(l -> l.substring(l.indexOf(marker) + marker.length()))
                 .toList();
     }
 
@@ -64,16 +68,10 @@ public final class LogCapture implements AutoCloseable {
      * Waits for the first line of {@code logger} at {@code level} whose message contains {@code text}, and returns
      * its message: a log line may come a moment after the state change a test waits for.
      */
-    public String await(String level, String logger, String text, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            for (String message : at(level, logger)) if (message.contains(text)) return message;
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no " + level + " line of " + logger + " containing '" + text + "' within "
-                        + timeout + "; logged:\n" + String.join("\n", lines()));
-            }
-            Thread.sleep(20);
-        }
+    public String await(String level, String logger, String text, Duration timeout) {
+        List<String> logged = Await.until("a " + level + " line of " + logger + " containing '" + text + "'", timeout,
+                this::lines, lines -> messages(lines, level, logger).stream().anyMatch(m -> m.contains(text)));
+        return messages(logged, level, logger).stream().filter(m -> m.contains(text)).findFirst().orElseThrow();
     }
 
     @Override

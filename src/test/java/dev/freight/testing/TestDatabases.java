@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
@@ -101,6 +103,25 @@ public final class TestDatabases {
 
     public static String runId() {
         return RUN.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * How many statements of this run that name the table or view {@code relation} (quoted, as exports write it) the
+     * PostgreSQL server is running now, waiting for a lock or making rows, this connection's own aside.
+     */
+    public static int runningStatements(String relation) {
+        try (Connection c = connect(postgres()); PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM "
+                + "pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND strpos(query, ?) > 0 "
+                + "AND strpos(query, ?) > 0")) {
+            s.setString(1, RUN);
+            s.setString(2, "\"" + relation + "\"");
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     public static Connection connect(String url) throws SQLException {

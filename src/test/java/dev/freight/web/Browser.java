@@ -1,5 +1,6 @@
 package dev.freight.web;
 
+import dev.freight.testing.Await;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.stream.Stream;
 
@@ -170,28 +172,15 @@ final class Browser implements AutoCloseable {
 
     /** The one finished file of the download directory, once Chromium has renamed it from *.crdownload. */
     Path awaitDownload(Duration timeout, String suffix) {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            try (Stream<Path> files = Files.list(downloads)) {
-                List<Path> done = files.filter(p -> p.getFileName().toString().endsWith(suffix)).toList();
-                if (!done.isEmpty()) {
-                    Path f = done.get(0);
-                    long size = Files.size(f);
-                    Thread.sleep(150);
-                    if (Files.size(f) == size) return f;
-                }
-                Thread.sleep(100);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
+        // Chromium writes into a *.crdownload file and gives it its name once the last byte is in.
+        Predicate<Path> finished = p -> p.getFileName().toString().endsWith(suffix);
+        return Await.until("a finished *" + suffix + " download in " + downloads, timeout, this::downloaded,
+                files -> files.stream().anyMatch(finished)).stream().filter(finished).findFirst().orElseThrow();
+    }
+
+    private List<Path> downloaded() throws IOException {
         try (Stream<Path> files = Files.list(downloads)) {
-            throw new AssertionError("no *" + suffix + " download within " + timeout + "; download directory: " + files.toList());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return files.toList();
         }
     }
 
