@@ -4,7 +4,6 @@ import dev.freight.config.ApiKeyConfig;
 import dev.freight.config.FreightConfig;
 import dev.freight.config.RolesConfig;
 import dev.freight.error.InvalidRequestException;
-import dev.freight.error.Messages;
 import dev.freight.error.ProblemCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

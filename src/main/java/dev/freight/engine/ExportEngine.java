@@ -1,11 +1,7 @@
 package dev.freight.engine;
 
 import dev.freight.error.ProblemCode;
-import dev.freight.format.ExportFormat;
-import dev.freight.format.FormatOptions;
 import dev.freight.format.FormatWriter;
-import dev.freight.query.QueryPlan;
-import dev.freight.source.JdbcSource;
 
 import java.io.IOException;
 import java.io.OutputStream;

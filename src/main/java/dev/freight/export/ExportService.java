@@ -27,7 +27,6 @@ import dev.freight.source.SourceRegistry;
 import dev.freight.source.SourceUnavailableException;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -108,6 +107,15 @@ public final class ExportService {
         PreparedExport prepared = plan(request, principal);
         refuseKnownExcess(prepared);
         return prepared;
+    }
+
+    /**
+     * The first {@code rows} of a dataset as JSON, as an export of it would write them (same planner, permissions and
+     * masks), never more than the principal's max_rows. A look, not an export: its outcome is not audited.
+     */
+    public PreparedExport preparePreview(String dataset, int rows, Principal principal) {
+        long allowed = Math.min(rows, limits.of(principal).maxRows());
+        return prepare(ExportRequest.of(dataset, ExportFormat.JSON.id()).withRowLimit(allowed), principal).unaudited();
     }
 
     /**

@@ -13,7 +13,6 @@ import dev.freight.format.FormatOptions;
 import dev.freight.format.OptionSpec;
 import dev.freight.query.DatasetAccess;
 import dev.freight.query.FilterOp;
-import dev.freight.query.ExportRequest;
 import dev.freight.query.Mask;
 import dev.freight.query.QueryPlanner;
 import dev.freight.source.Column;
@@ -112,12 +111,9 @@ final class CatalogRoutes {
     void preview(Context ctx) throws IOException {
         int limit = Http.limitParam(ctx, PREVIEW_DEFAULT, PREVIEW_MAX);
         String dataset = ctx.pathParam("dataset");
-        // A preview never asks for more rows than the caller may export.
-        long rows = Math.min(limit, exports.limits().of(Http.caller(ctx).principal()).maxRows());
-        ExportRequest request = ExportRequest.of(dataset, ExportFormat.JSON.id()).withRowLimit(rows);
         PreparedExport prepared;
         try {
-            prepared = exports.prepare(request, Http.caller(ctx).principal()).unaudited();
+            prepared = exports.preparePreview(dataset, limit, Http.caller(ctx).principal());
         } catch (dev.freight.error.InvalidRequestException e) {
             if (ProblemCode.UNKNOWN_DATASET.code().equals(e.code())) throw new ApiProblem(404, ProblemCode.UNKNOWN_DATASET, "dataset", e.getMessage());
             throw e;

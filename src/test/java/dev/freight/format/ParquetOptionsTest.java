@@ -1,7 +1,6 @@
 package dev.freight.format;
 
 import dev.freight.engine.ExportPlan;
-import dev.freight.engine.ExportEngine;
 import dev.freight.error.InvalidRequestException;
 import dev.freight.format.parquet.ParquetOptions;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;

@@ -4,7 +4,6 @@ import dev.freight.format.ExportFormat;
 import dev.freight.export.Sinks;
 import dev.freight.export.ExportService;
 import dev.freight.engine.CancellationToken;
-import dev.freight.engine.ExportEngine;
 import dev.freight.engine.ExportListener;
 import dev.freight.query.ExportRequest;
 import dev.freight.query.Filter;
@@ -24,7 +23,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.sql.Connection;

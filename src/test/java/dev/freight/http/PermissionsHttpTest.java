@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
 import dev.freight.config.ConfigLoader;
-import dev.freight.format.ExportFormat;
 import dev.freight.job.JdbcJobStore;
 import dev.freight.job.Job;
 import dev.freight.job.JobService;

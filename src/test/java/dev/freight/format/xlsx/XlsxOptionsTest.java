@@ -1,7 +1,6 @@
 package dev.freight.format.xlsx;
 
 import dev.freight.engine.ExportPlan;
-import dev.freight.engine.ExportEngine;
 import dev.freight.error.InvalidRequestException;
 import dev.freight.format.ExportFormat;
 import dev.freight.format.FormatOptions;
