@@ -46,26 +46,42 @@ public final class Sinks {
 
     /** Into a stream the caller owns (standard output), buffered; a failure leaves what was sent. */
     public static ExportSink stream(OutputStream target) {
-        return new ExportSink() {
-            private OutputStream out;
+        // Standard output cannot take back what it sent; the exit code tells the reader it is incomplete.
+        return new Passthrough(() -> target, false);
+    }
 
-            @Override
-            public OutputStream open() {
-                out = new BufferedOutputStream(target, BUFFER);
-                return out;
-            }
+    /** Straight into a stream: committing flushes it (and closes it when this sink opened it). */
+    private static final class Passthrough implements ExportSink {
+        private final Opener opener;
+        private final boolean owned;
+        private OutputStream out;
 
-            @Override
-            public boolean commit(ExportResult result) throws IOException {
-                out.flush();
-                return true;
-            }
+        Passthrough(Opener opener, boolean owned) {
+            this.opener = opener;
+            this.owned = owned;
+        }
 
-            @Override
-            public void discard() {
-                // Standard output cannot take back what it sent; the exit code tells the reader it is incomplete.
-            }
-        };
+        @Override
+        public OutputStream open() throws IOException {
+            out = new BufferedOutputStream(opener.open(), BUFFER);
+            return out;
+        }
+
+        @Override
+        public boolean commit(ExportResult result) throws IOException {
+            if (owned) out.close();
+            else out.flush();
+            return true;
+        }
+
+        @Override
+        public void discard() {
+            if (owned) closeQuietly(out);
+        }
+    }
+
+    private interface Opener {
+        OutputStream open() throws IOException;
     }
 
     /**
@@ -76,26 +92,7 @@ public final class Sinks {
     public static ExportSink file(Path target) {
         Path absolute = target.toAbsolutePath();
         if (Files.exists(absolute) && !Files.isRegularFile(absolute)) {
-            return new ExportSink() {
-                private OutputStream out;
-
-                @Override
-                public OutputStream open() throws IOException {
-                    out = new BufferedOutputStream(Files.newOutputStream(absolute), BUFFER);
-                    return out;
-                }
-
-                @Override
-                public boolean commit(ExportResult result) throws IOException {
-                    out.close();
-                    return true;
-                }
-
-                @Override
-                public void discard() {
-                    closeQuietly(out);
-                }
-            };
+            return new Passthrough(() -> Files.newOutputStream(absolute), true);
         }
         Path part = absolute.resolveSibling(absolute.getFileName() + ".part");
         return new ExportSink() {
