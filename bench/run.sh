@@ -6,7 +6,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$here"
 rows="${1:-1000000}"
-runs="${RUNS:-3}"
+runs="${RUNS:-5}"
 export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
 db="${BENCH_DB:-freight_bench}"
 url="jdbc:postgresql://$PGHOST:$PGPORT/$db?user=$PGUSER"
@@ -19,48 +19,74 @@ psql -qtAc "SELECT 1 FROM pg_database WHERE datname = '$db'" postgres | grep -q 
 ./freight export --source "$url" --table orders --limit 1 -o "$out_dir/warmup.csv" -q   # builds the jar and the CDS archive
 
 median() { sort -n | sed -n "$(( (runs + 1) / 2 ))p"; }
+minimum() { sort -n | head -1; }
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-# Runs a command $runs times; prints "median_wall_s max_rss_kb output_bytes median_in_process_s".
-# In-process time is what Freight's summary line reports (export only, without JVM start); "-" for psql.
-measure() {
+# One timed run of a command: sets t (wall s), m (peak RSS KB); the command's stderr stays in $out_dir/stderr.
+timed() {
   local output="$1"; shift
-  local times=() inner=() rss=0
+  /usr/bin/time -f "%e %M" -o "$out_dir/time" "$@" > "$output" 2> "$out_dir/stderr" || { cat "$out_dir/stderr" >&2; exit 1; }
+  read -r t m < "$out_dir/time"
+}
+
+# Runs a Freight case and its reference in turn, $runs times each (case, reference, case, reference …), so both
+# see the same machine. Prints "case_median case_min ref_median ref_min ratio_median case_rss_kb bytes in_process_s":
+# ratio_median is the median of the per-pair ratios case/reference. In-process time is what Freight's summary line
+# reports (export only, without JVM start).
+pair() {
+  local output="$1" reference="$2"; shift 2
+  local times=() refs=() ratios=() inner=() rss=0
   for _ in $(seq 1 "$runs"); do
-    /usr/bin/time -f "%e %M" -o "$out_dir/time" "$@" > "$output" 2> "$out_dir/stderr" || { cat "$out_dir/stderr" >&2; exit 1; }
-    read -r t m < "$out_dir/time"
-    times+=("$t"); [ "$m" -gt "$rss" ] && rss="$m"
+    timed "$output" "$@"
+    local case_t="$t"; [ "$m" -gt "$rss" ] && rss="$m"
     inner+=("$(sed -n 's/.* in \([0-9.]*\) s, .*/\1/p' "$out_dir/stderr" | tail -1)")
+    timed "$out_dir/reference.out" sh -c "$reference"
+    times+=("$case_t"); refs+=("$t")
+    ratios+=("$(awk -v a="$case_t" -v b="$t" 'BEGIN { printf "%.3f", a / b }')")
   done
   local in_process; in_process="$(printf '%s\n' "${inner[@]}" | median)"
-  echo "$(printf '%s\n' "${times[@]}" | median) $rss $(stat -c %s "$output") ${in_process:--}"
+  echo "$(printf '%s\n' "${times[@]}" | median) $(printf '%s\n' "${times[@]}" | minimum)" \
+       "$(printf '%s\n' "${refs[@]}" | median) $(printf '%s\n' "${refs[@]}" | minimum)" \
+       "$(printf '%s\n' "${ratios[@]}" | median) $rss $(stat -c %s "$output") ${in_process:--}"
 }
 
-declare -a names results
+declare -a names refnames results
 run_case() {
-  local name="$1"; shift
-  names+=("$name"); results+=("$(measure "$@")")
-  echo "  measured: $name" >&2
+  local name="$1" refname="$2"; shift 2
+  names+=("$name"); refnames+=("$refname"); results+=("$(pair "$@")")
+  echo "  measured: $name against $refname" >&2
 }
 
-echo "Benchmark: $rows rows of orders, $runs runs each (median wall time, including JVM start)" >&2
-run_case "PostgreSQL COPY csv (psql, baseline)" "$out_dir/copy.csv" \
-  psql -qX -d "$db" -c "COPY (SELECT * FROM orders) TO STDOUT (FORMAT csv, HEADER)"
-run_case "freight export csv" "$out_dir/f.csv" ./freight export --source "$url" --table orders -o -
-run_case "freight export csv (JDBC cursor path)" "$out_dir/fj.csv" ./freight export --source "$url" --table orders --where 'id gt 0' -o -
-run_case "freight export ndjson" "$out_dir/f.ndjson" ./freight export --source "$url" --table orders -f ndjson -o -
-run_case "freight export csv --gzip" "$out_dir/f.csv.gz" ./freight export --source "$url" --table orders --gzip -o -
-run_case "freight export xlsx" "$out_dir/f.xlsx" ./freight export --source "$url" --table orders -f xlsx -o -
-run_case "freight export parquet (snappy)" "$out_dir/f.parquet" ./freight export --source "$url" --table orders -f parquet -o -
+copy_csv="psql -qX -d $db -c 'COPY (SELECT * FROM orders) TO STDOUT (FORMAT csv, HEADER)'"
+echo "Benchmark: $rows rows of orders, $runs runs of each case alternating with its reference (load: $load_before)" >&2
+run_case "freight export csv" "COPY csv (psql)" "$out_dir/f.csv" "$copy_csv" \
+  ./freight export --source "$url" --table orders -o -
+run_case "freight export csv, filtered (JDBC cursor path)" "COPY csv with the same filter (psql)" "$out_dir/fj.csv" \
+  "psql -qX -d $db -c 'COPY (SELECT * FROM orders WHERE id > 0) TO STDOUT (FORMAT csv, HEADER)'" \
+  ./freight export --source "$url" --table orders --where 'id gt 0' -o -
+run_case "freight export ndjson" "COPY row_to_json (psql)" "$out_dir/f.ndjson" \
+  "psql -qX -d $db -c 'COPY (SELECT row_to_json(o) FROM orders o) TO STDOUT'" \
+  ./freight export --source "$url" --table orders -f ndjson -o -
+run_case "freight export csv --gzip" "COPY csv \\| gzip -1" "$out_dir/f.csv.gz" "$copy_csv | gzip -1" \
+  ./freight export --source "$url" --table orders --gzip -o -
+run_case "freight export xlsx" "COPY csv (no XLSX writer reference yet)" "$out_dir/f.xlsx" "$copy_csv" \
+  ./freight export --source "$url" --table orders -f xlsx -o -
+run_case "freight export parquet (snappy)" "COPY csv (no Parquet writer reference yet)" "$out_dir/f.parquet" "$copy_csv" \
+  ./freight export --source "$url" --table orders -f parquet -o -
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-read -r copy_s _ _ <<< "${results[0]}"
-table="| case | median wall s | rows/s (wall) | MB/s (output) | peak RSS MB | vs COPY (wall) | in-process s | vs COPY (in-process) |
-|---|---:|---:|---:|---:|---:|---:|---:|"
+ratios="| case | reference (same run, alternating) | Freight median s (min) | reference median s (min) | ratio (median of pairs; above 1 is slower) |
+|---|---|---:|---:|---:|"
+table="| case | median wall s | rows/s (wall) | MB/s (output) | peak RSS MB | in-process s |
+|---|---:|---:|---:|---:|---:|"
 for i in "${!names[@]}"; do
-  read -r s rss bytes inner <<< "${results[$i]}"
-  table+=$'\n'"$(awk -v n="${names[$i]}" -v s="$s" -v rss="$rss" -v b="$bytes" -v r="$rows" -v c="$copy_s" -v inner="$inner" \
-    'BEGIN { printf "| %s | %.2f | %d | %.0f | %.0f | %.0f%% | %s | %s |", n, s, r / s, b / 1e6 / s, rss / 1024, 100 * c / s,
-             inner, (inner == "-" ? "-" : sprintf("%.0f%%", 100 * c / inner)) }')"
+  read -r s smin ref rmin ratio rss bytes inner <<< "${results[$i]}"
+  ratios+=$'\n'"| ${names[$i]} | ${refnames[$i]} | $s ($smin) | $ref ($rmin) | $ratio |"
+  table+=$'\n'"$(awk -v n="${names[$i]}" -v s="$s" -v rss="$rss" -v b="$bytes" -v r="$rows" -v inner="$inner" \
+    'BEGIN { printf "| %s | %.2f | %d | %.0f | %.0f | %s |", n, s, r / s, b / 1e6 / s, rss / 1024, inner }')"
 done
+echo
+echo "$ratios"
 echo
 echo "$table"
 
@@ -131,7 +157,7 @@ server_rss_mb="$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$server_pid/s
 echo "  measured: $jobs concurrent async jobs" >&2
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
 
-read -r cli_s _ _ cli_inner <<< "${results[1]}"
+read -r cli_s _ copy_s _ _ _ _ cli_inner <<< "${results[0]}"
 http_table="| case | median s | rows/s | vs COPY | vs CLI export (in-process) | time to first byte |
 |---|---:|---:|---:|---:|---:|
 $(awk -v s="$http_s" -v r="$rows" -v c="$copy_s" -v ci="$cli_inner" -v t="$ttfb_s" \
@@ -154,9 +180,13 @@ Produced by \`bench/run.sh\` on $(date -u +%Y-%m-%d) — do not edit by hand, re
 - Machine: $machine; PostgreSQL $pg_version on the same machine; $java_version.
 - Data: the demo \`orders\` table, $rows rows, 10 columns (bigint, int, varchar, text with commas/quotes/newlines/emoji,
   int, numeric(10,2), double (30% NULL), varchar, timestamptz, boolean).
-- Each case runs $runs times; the median wall time is shown, **including JVM start-up** (~0.3 s with the CDS archive
-  the launcher keeps in \`target/\`). Output goes to stdout redirected to a file. Peak RSS is the maximum over the runs.
-- "throughput vs COPY" = COPY's time / the case's time (100% = as fast as PostgreSQL's own COPY through psql).
+- Each case runs $runs times **alternating with its reference** (case, reference, case, reference …), so both see
+  the same machine; the ratio is the median of the per-pair ratios (case / reference; above 1 is slower). Wall times
+  include JVM start-up (~0.3 s with the CDS archive the launcher keeps in \`target/\`). Output goes to stdout
+  redirected to a file. Peak RSS is the maximum over the runs. Load average before / after the paired cases:
+  $load_before / $load_after.
+
+$ratios
 
 $table
 
