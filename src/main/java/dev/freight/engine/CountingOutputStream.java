@@ -5,10 +5,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /** Counts bytes on their way to the destination; not thread-safe, read from the exporting thread only. */
-public final class CountingOutputStream extends FilterOutputStream {
+final class CountingOutputStream extends FilterOutputStream {
     private long count;
 
-    public CountingOutputStream(OutputStream out) {
+    CountingOutputStream(OutputStream out) {
         super(out);
     }
 
@@ -24,7 +24,7 @@ public final class CountingOutputStream extends FilterOutputStream {
         count += len;
     }
 
-    public long count() {
+    long count() {
         return count;
     }
 }

@@ -64,16 +64,6 @@ public final class RowEstimator {
         return count(source, plan, cap).value();
     }
 
-    /**
-     * Whether the plan is known to produce more than {@code max} rows: by PostgreSQL's statistics, else by a COUNT
-     * that stops at {@code max + 1}. Unknown (a slow count, an error) is false: only a known excess refuses.
-     */
-    public static boolean exceeds(JdbcSource source, QueryPlan plan, long max) {
-        Long rowLimit = plan.rowLimit();
-        if (rowLimit != null && rowLimit <= max) return false;
-        return measure(source, plan, max, TIMEOUT).exceeds(max);
-    }
-
     private interface Work<T> {
         T on(Connection c) throws SQLException;
     }

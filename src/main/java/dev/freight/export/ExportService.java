@@ -6,7 +6,6 @@ import dev.freight.audit.AuditEvent;
 import dev.freight.audit.AuditLog;
 import dev.freight.auth.Principal;
 import dev.freight.engine.CancellationToken;
-import dev.freight.engine.CountingOutputStream;
 import dev.freight.engine.ExportCancelledException;
 import dev.freight.engine.ExportEngine;
 import dev.freight.engine.ExportFailedException;
@@ -181,11 +180,9 @@ public final class ExportService {
      * nowhere else. Failures are rethrown for the caller's protocol: a response, a job's retry, an exit code.
      */
     public ExportResult run(PreparedExport export, ExportSink sink, ExportListener listener, CancellationToken cancel) {
-        CountingOutputStream written = null;
         FileSizeCap capped = null;
         try {
-            written = new CountingOutputStream(sink.open());
-            capped = new FileSizeCap(written, export.caps().maxFileBytes());
+            capped = new FileSizeCap(sink.open(), export.caps().maxFileBytes());
             ExportResult result = engine.export(export.plan(), capped, listener, cancel);
             if (!sink.commit(result)) return result;
             metrics.completed(result.rows(), result.bytes(), result.elapsedNanos());
@@ -207,7 +204,7 @@ public final class ExportService {
                     : (RuntimeException) e;
             String code = sink.destinationFailed() ? ProblemCode.CLIENT_DISCONNECTED.code() : code(failure);
             if (!(isTransient(failure) && export.retriedOnTransientFailure()) && export.auditEvent() != null) {
-                auditFailure(export.auditEvent(), written == null ? null : written.count(), code, message(failure, code));
+                auditFailure(export.auditEvent(), capped == null ? null : capped.written(), code, message(failure, code));
             }
             throw failure;
         }

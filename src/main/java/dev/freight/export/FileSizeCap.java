@@ -46,6 +46,11 @@ public final class FileSizeCap extends FilterOutputStream {
         return exceeded;
     }
 
+    /** The bytes passed through so far. */
+    public long written() {
+        return written;
+    }
+
     public long max() {
         return max;
     }

@@ -31,23 +31,26 @@ public final class PreparedExport {
     private final AuditEvent audit;
     private final boolean retriedOnTransientFailure;
     private final RowCounter counter;
-    private final boolean unaudited;
 
     PreparedExport(String dataset, ExportPlan plan, Principal principal, Limits.Caps caps) {
-        this(dataset, plan, principal, caps, null, false, new RowCounter(plan), false);
-    }
-
-    private PreparedExport(String dataset, ExportPlan plan, Principal principal, Limits.Caps caps, AuditEvent audit,
-                           boolean retriedOnTransientFailure, RowCounter counter, boolean unaudited) {
         this.dataset = dataset;
         this.plan = plan;
         this.principal = principal;
         this.caps = caps;
-        this.audit = audit != null ? audit
-                : AuditEvent.of(AuditEvent.EXPORT_CREATED, principal, request()).withColumns(columnNames());
+        this.audit = AuditEvent.of(AuditEvent.EXPORT_CREATED, principal, request()).withColumns(columnNames());
+        this.retriedOnTransientFailure = false;
+        this.counter = new RowCounter(plan);
+    }
+
+    /** {@code audit}: null when the outcome is not audited. */
+    private PreparedExport(PreparedExport of, AuditEvent audit, boolean retriedOnTransientFailure) {
+        this.dataset = of.dataset;
+        this.plan = of.plan;
+        this.principal = of.principal;
+        this.caps = of.caps;
+        this.audit = audit;
         this.retriedOnTransientFailure = retriedOnTransientFailure;
-        this.counter = counter;
-        this.unaudited = unaudited;
+        this.counter = of.counter;
     }
 
     public String dataset() {
@@ -107,17 +110,16 @@ public final class PreparedExport {
      * null for a preview, which is not audited.
      */
     public AuditEvent auditEvent() {
-        return unaudited ? null : audit;
+        return audit;
     }
 
     public PreparedExport audited(UnaryOperator<AuditEvent> change) {
-        return new PreparedExport(dataset, plan, principal, caps, change.apply(audit), retriedOnTransientFailure, counter,
-                unaudited);
+        return new PreparedExport(this, audit == null ? null : change.apply(audit), retriedOnTransientFailure);
     }
 
     /** A look at the first rows, not an export: nothing is recorded of its outcome. */
     public PreparedExport unaudited() {
-        return new PreparedExport(dataset, plan, principal, caps, audit, retriedOnTransientFailure, counter, true);
+        return new PreparedExport(this, null, retriedOnTransientFailure);
     }
 
     /**
@@ -125,7 +127,7 @@ public final class PreparedExport {
      * not the export's outcome and is not audited.
      */
     public PreparedExport forJob(String jobId, boolean retried) {
-        return new PreparedExport(dataset, plan, principal, caps, audit.withJob(jobId), retried, counter, unaudited);
+        return new PreparedExport(this, audit == null ? null : audit.withJob(jobId), retried);
     }
 
     boolean retriedOnTransientFailure() {

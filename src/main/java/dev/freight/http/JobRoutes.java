@@ -58,7 +58,7 @@ final class JobRoutes {
             parsed = ExportRequestParser.parse(Http.body(ctx, limits.maxBody(caller.principal(), settings.maxRequestBytes())));
             prepared = jobs.exports().prepare(parsed.request(), caller.principal());
             delivery = parsed.delivery();
-            if (delivery == Delivery.AUTO) delivery = chooseByEstimate(prepared);
+            if (delivery == Delivery.AUTO) delivery = estimate(prepared).delivery();
             admission = limits.admit(caller.principal());
         } catch (InvalidRequestException e) {
             refused(ctx, caller, parsed, e.code(), e.getMessage());
@@ -102,10 +102,6 @@ final class JobRoutes {
     private void refused(Context ctx, Http.Caller caller, ExportRequestParser.Parsed parsed, String code, String message) {
         audit.record(AuditEvent.of(AuditEvent.EXPORT_REFUSED, caller.principal(), parsed == null ? null : parsed.request())
                 .withProblem(code, message).from(ctx.ip()));
-    }
-
-    private Delivery chooseByEstimate(PreparedExport prepared) {
-        return estimate(prepared).delivery();
     }
 
     /** The export's one row count, and the delivery auto would choose by it. */
