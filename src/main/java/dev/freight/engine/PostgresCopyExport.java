@@ -15,6 +15,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -22,9 +24,10 @@ import java.util.stream.Collectors;
  * PostgreSQL → CSV/TSV through {@code COPY (SELECT …) TO STDOUT}: the server renders the CSV, which is close to
  * the fastest way out of PostgreSQL. The SELECT list renders every cell exactly as the generic path does
  * (ISO-8601 timestamps with offset, base64 binary, true/false, formula neutralisation) so both paths produce
- * the same values. COPY cannot take bind parameters, so only plans without any value qualify: values are never
- * written into SQL text. A row filter without parameters is part of {@code fromAndWhere} and applies here too;
- * plans with masked columns never qualify.
+ * the same values. COPY cannot take bind parameters: filter values, a role's row-filter attributes and the row
+ * limit are bound as transaction-local settings instead ({@link SettingParameters}), so values are never written into
+ * SQL text and a filtered, sorted or limited export is as fast as a whole table. Plans with masked columns never
+ * qualify: masks are applied by the Java path only.
  */
 final class PostgresCopyExport {
     private static final Map<Character, String> DELIMITERS = Map.of(',', "','", '\t', "E'\\t'", ';', "';'", '|', "'|'");
@@ -41,7 +44,8 @@ final class PostgresCopyExport {
         FormatOptions o = job.options();
         return job.source().dialect() == Dialect.POSTGRESQL
                 && (job.format() == ExportFormat.CSV || job.format() == ExportFormat.TSV)
-                && job.plan().parameters().isEmpty()
+                && SettingParameters.supports(job.plan().parameters())
+                && job.plan().parameters().equals(parameters(job.plan()))
                 // The server would write masked columns in clear; masks are applied by the Java path only.
                 && job.plan().masks().isEmpty()
                 && o.nullText().isEmpty()
@@ -55,9 +59,9 @@ final class PostgresCopyExport {
         QueryPlan plan = job.plan();
         FormatOptions o = job.options();
         String select = plan.columns().stream().map(PostgresCopyExport::expression).collect(Collectors.joining(", "));
-        String sql = "COPY (SELECT " + select + plan.fromAndWhere()
+        String query = "SELECT " + select + plan.fromAndWhere()
                 + (plan.orderBy().isEmpty() ? "" : " ORDER BY " + plan.orderBy())
-                + ") TO STDOUT (FORMAT csv, DELIMITER " + DELIMITERS.get(o.delimiter()) + ")";
+                + (plan.rowLimit() == null ? "" : " LIMIT ?");
         writePreamble(out);
         Connection connection = null;
         boolean reusable = false;
@@ -71,6 +75,9 @@ final class PostgresCopyExport {
                 set.execute();
             }
             PgConnection pg = connection.unwrap(PgConnection.class);
+            String sql = "COPY (" + SettingParameters.bind(connection, query, parameters(plan),
+                    pg.getStandardConformingStrings()) + ") TO STDOUT (FORMAT csv, DELIMITER "
+                    + DELIMITERS.get(o.delimiter()) + ")";
             long rows;
             // A server that is slow to send the next row is interrupted by a cancel request on the side channel.
             try (CancellationToken.Registration ignored = cancel.interruptWith(pg::cancelQuery)) {
@@ -88,6 +95,17 @@ final class PostgresCopyExport {
         } finally {
             job.source().release(connection, reusable);
         }
+    }
+
+    /**
+     * The values of the query this class runs, in placeholder order: the WHERE clause's, then the row limit. A plan
+     * made another way (whose parameters are not these) keeps the JDBC path.
+     */
+    private static List<Object> parameters(QueryPlan plan) {
+        if (plan.rowLimit() == null) return plan.whereParameters();
+        List<Object> values = new ArrayList<>(plan.whereParameters());
+        values.add(plan.rowLimit());
+        return values;
     }
 
     /** BOM and header are written by the generic writer itself (a writer with no rows), so both paths agree. */

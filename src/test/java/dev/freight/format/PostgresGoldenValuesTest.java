@@ -27,8 +27,8 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The golden-value suite on PostgreSQL. An unfiltered CSV/TSV export streams through {@code COPY … TO STDOUT}
- * and a byte rewriter; anything with a bound value (a filter, row_limit) goes through JDBC and the format writer.
+ * The golden-value suite on PostgreSQL. A CSV/TSV export streams through {@code COPY … TO STDOUT} and a byte
+ * rewriter, its filter values and row limit bound as settings; other formats go through JDBC and the format writer.
  * Both must write the same file, which is what the tests below the contract check.
  */
 class PostgresGoldenValuesTest extends GoldenValuesContract {
@@ -67,12 +67,65 @@ class PostgresGoldenValuesTest extends GoldenValuesContract {
     }
 
     @Test
-    void aFilterOrARowLimitTakesTheJdbcPath() {
+    void aFilterASortAndARowLimitTakeTheCopyPathToo() {
         ExportRequest all = request("csv", Map.of(), false);
 
-        assertThat(run(all.withRowLimit(1_000L)).result().copyFastPath()).isFalse();
-        assertThat(run(all.withFilters(List.of(new Filter("id", "gte", 0)))).result().copyFastPath()).isFalse();
+        assertThat(run(all.withRowLimit(1_000L)).result().copyFastPath()).isTrue();
+        assertThat(run(all.withFilters(List.of(new Filter("id", "gte", 0)))).result().copyFastPath()).isTrue();
+        assertThat(run(all.withSort(List.of(new SortKey("label", "desc")))).result().copyFastPath()).isTrue();
         assertThat(run(request("json", Map.of(), false)).result().copyFastPath()).isFalse();
+    }
+
+    /** One filter per column type and operator kind, with values that need exact binding: every one on both paths. */
+    static Stream<Arguments> filtersOnEveryType() {
+        return Stream.of(
+                Arguments.of(new Filter("label", "eq", "say \"hello\" and \"\"")),
+                Arguments.of(new Filter("label", "contains", "'")),
+                Arguments.of(new Filter("label", "starts_with", "\\")),
+                Arguments.of(new Filter("label", "in", List.of("plain", "東京", "line1\r\nline2", "?"))),
+                Arguments.of(new Filter("label", "not_in", List.of("plain"))),
+                Arguments.of(new Filter("amount", "gte", "-0.01")),
+                Arguments.of(new Filter("amount", "between", List.of("-1000000", "1000000.5"))),
+                Arguments.of(new Filter("fine", "lt", "0.0000000001")),
+                Arguments.of(new Filter("quantity", "eq", Long.MAX_VALUE)),
+                Arguments.of(new Filter("quantity", "ne", 0)),
+                Arguments.of(new Filter("measure", "gt", 1e-5)),
+                Arguments.of(new Filter("measure", "lte", "1e20")),
+                Arguments.of(new Filter("flag", "eq", false)),
+                Arguments.of(new Filter("day", "gte", "2000-02-29")),
+                Arguments.of(new Filter("day", "in", List.of("0001-01-01", "9999-12-31", "2024-02-29"))),
+                Arguments.of(new Filter("local_ts", "lt", "2024-03-10T02:30:00.0000005")),
+                Arguments.of(new Filter("instant", "gte", "1970-01-01T01:00:00+01:00")),
+                Arguments.of(new Filter("instant", "lt", "2024-06-01T12:00:00.123456Z")),
+                Arguments.of(new Filter("payload", "is_null", null)),
+                Arguments.of(new Filter("label", "not_null", null)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("filtersOnEveryType")
+    void aFilteredExportThroughCopyWritesTheBytesOfTheJdbcPath(Filter filter) {
+        ExportRequest request = request("csv", Map.of("time_zone", "Europe/Paris"), false).withColumns(ALL_BUT_FLOAT)
+                .withFilters(List.of(filter)).withSort(List.of(new SortKey("day", "desc"), new SortKey("id", "asc")));
+
+        ExportRunner.Output copy = run(request);
+        ExportRunner.Output jdbc = cursor(request);
+
+        assertThat(copy.result().copyFastPath()).isTrue();
+        assertThat(copy.result().rows()).as("the filter must select some rows").isPositive();
+        assertThat(copy.text()).isEqualTo(jdbc.text());
+        assertThat(copy.bytes()).isEqualTo(jdbc.bytes());
+    }
+
+    @Test
+    void aRowLimitCutsTheCopyOutputWhereTheJdbcPathDoes() {
+        ExportRequest request = request("tsv", Map.of(), false).withColumns(ALL_BUT_FLOAT)
+                .withSort(List.of(new SortKey("id", "desc"))).withRowLimit(3L);
+
+        ExportRunner.Output copy = run(request);
+
+        assertThat(copy.result().copyFastPath()).isTrue();
+        assertThat(copy.result().rows()).isEqualTo(3);
+        assertThat(copy.bytes()).isEqualTo(cursor(request).bytes());
     }
 
     static Stream<Arguments> csvOptionCombinations() {
@@ -106,7 +159,7 @@ class PostgresGoldenValuesTest extends GoldenValuesContract {
         ExportRequest request = request(format, options, false).withColumns(ALL_BUT_FLOAT);
 
         ExportRunner.Output copy = run(request);
-        ExportRunner.Output jdbc = run(request.withRowLimit(1_000L));
+        ExportRunner.Output jdbc = cursor(request);
 
         assertThat(copy.result().copyFastPath()).isTrue();
         assertThat(jdbc.result().copyFastPath()).isFalse();
@@ -125,7 +178,7 @@ class PostgresGoldenValuesTest extends GoldenValuesContract {
         ExportRequest request = request("csv", Map.of(), false).withColumns(List.of("id", "measure"));
 
         List<List<String>> copy = parseCsv(run(request).bytes(), ',');
-        List<List<String>> jdbc = parseCsv(run(request.withRowLimit(1_000L)).bytes(), ',');
+        List<List<String>> jdbc = parseCsv(cursor(request).bytes(), ',');
 
         assertThat(copy).hasSameSizeAs(jdbc);
         for (int r = 0; r < copy.size(); r++) {
@@ -139,7 +192,7 @@ class PostgresGoldenValuesTest extends GoldenValuesContract {
             }
         }
         assertThat(csvCell(run(request).text(), ',', QUOTES, "measure")).isEqualTo("1e-05");
-        assertThat(csvCell(run(request.withRowLimit(1_000L)).text(), ',', QUOTES, "measure")).isEqualTo("0.00001");
+        assertThat(csvCell(cursor(request).text(), ',', QUOTES, "measure")).isEqualTo("0.00001");
     }
 
     /**
@@ -152,7 +205,7 @@ class PostgresGoldenValuesTest extends GoldenValuesContract {
         ExportRequest request = request(format, Map.of(), false).withColumns(List.of("label", "id", "flag"));
 
         ExportRunner.Output copy = run(request);
-        ExportRunner.Output jdbc = run(request.withRowLimit(1_000L));
+        ExportRunner.Output jdbc = cursor(request);
 
         assertThat(copy.result().copyFastPath()).isTrue();
         assertThat(copy.text()).contains("\"#hashtag\"");
@@ -194,7 +247,7 @@ class PostgresGoldenValuesTest extends GoldenValuesContract {
                 .withOptions(Map.of("delimiter", delimiter, "sanitize_formulas", sanitize));
 
         ExportRunner.Output copy = run(request);
-        ExportRunner.Output jdbc = run(request.withRowLimit(1_000L));
+        ExportRunner.Output jdbc = cursor(request);
 
         assertThat(copy.result().copyFastPath()).isTrue();
         assertThat(jdbc.result().copyFastPath()).isFalse();
@@ -213,5 +266,9 @@ class PostgresGoldenValuesTest extends GoldenValuesContract {
 
     private ExportRunner.Output run(ExportRequest request) {
         return ExportRunner.export(source, request);
+    }
+
+    private ExportRunner.Output cursor(ExportRequest request) {
+        return ExportRunner.exportThroughCursor(source, request);
     }
 }

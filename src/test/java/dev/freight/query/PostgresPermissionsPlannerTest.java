@@ -25,7 +25,17 @@ class PostgresPermissionsPlannerTest extends PermissionsPlannerContract {
     }
 
     @Test
-    void aRowFilterWithParametersGoesTheJdbcWay() {
+    void aRowFilterWithAttributesTakesTheCopyPathWithEachAttributeTypedByTheServer() {
+        DatasetAccess paidUpTo50 = new DatasetAccess(null, Map.of(), customerId + " <= ? AND status = ?",
+                List.of("50", "paid"), null);
+        Run run = export(orders, all().withSort(List.of(new SortKey("id", "asc"))), paidUpTo50);
+        assertThat(run.result().copyFastPath()).isTrue();
+        assertThat(idsOf(run.rows())).isNotEmpty().isEqualTo(DemoOrders.ids(
+                DemoOrders.where(o -> o.customerId() <= 50 && o.status().equals("paid"))));
+    }
+
+    @Test
+    void maskedColumnsKeepTheJdbcPath() {
         assertThat(export(orders, all(), upTo50).result().copyFastPath()).isFalse();
     }
 

@@ -29,13 +29,23 @@ public final class ExportRunner {
         return export(source, new QueryPlanner(source.catalog(), source.dialect()).plan(request), request);
     }
 
+    /** The same export through the JDBC cursor and the format writer, never a fast path: what fast paths must equal. */
+    public static Output exportThroughCursor(JdbcSource source, ExportRequest request) {
+        return export(source, new QueryPlanner(source.catalog(), source.dialect()).plan(request), request,
+                ExportEngine.cursorOnly());
+    }
+
     /** Runs a plan made elsewhere, e.g. for what a principal's access lets through. */
     public static Output export(JdbcSource source, QueryPlan plan, ExportRequest request) {
+        return export(source, plan, request, new ExportEngine());
+    }
+
+    private static Output export(JdbcSource source, QueryPlan plan, ExportRequest request, ExportEngine engine) {
         ExportFormat format = ExportFormat.fromId(request.format());
         ExportPlan job = new ExportPlan(source, plan, format, FormatOptions.parse(format, request.options()),
                 request.compress());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ExportResult result = new ExportEngine().export(job, out, ExportListener.NONE, new CancellationToken());
+        ExportResult result = engine.export(job, out, ExportListener.NONE, new CancellationToken());
         return new Output(out.toByteArray(), result, plan);
     }
 
