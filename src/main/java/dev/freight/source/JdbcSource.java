@@ -49,22 +49,7 @@ public final class JdbcSource implements AutoCloseable {
      */
     public static JdbcSource open(String name, String jdbcUrl, String user, String password, int maxPoolSize) {
         Dialect dialect = Dialect.fromJdbcUrl(jdbcUrl);
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("freight-source-" + name);
-        config.setJdbcUrl(withStreamingDefaults(dialect, jdbcUrl));
-        if (user != null) config.setUsername(user);
-        if (password != null) config.setPassword(password);
-        config.setMaximumPoolSize(Math.max(1, maxPoolSize));
-        config.setMinimumIdle(0);
-        config.setConnectionTimeout(CONNECT_TIMEOUT_SECONDS * 1000L);
-        config.setInitializationFailTimeout(1);
-        if (dialect.connectionInitSql() != null) config.setConnectionInitSql(dialect.connectionInitSql());
-        try {
-            return new JdbcSource(name, dialect, jdbcUrl, new Pooled(new HikariDataSource(config)));
-        } catch (HikariPool.PoolInitializationException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw unreachable(name, jdbcUrl, cause);
-        }
+        return new JdbcSource(name, dialect, jdbcUrl, Pooled.open(name, dialect, jdbcUrl, user, password, maxPoolSize));
     }
 
     /**
@@ -178,8 +163,30 @@ public final class JdbcSource implements AutoCloseable {
         }
     }
 
-    /** Hikari: connections return to the pool when closed; a broken one is evicted. */
+    /**
+     * Hikari: connections return to the pool when closed; a broken one is evicted. Hikari's classes are named here
+     * only, so that a single-connection source never loads them.
+     */
     private record Pooled(HikariDataSource pool) implements Connections {
+        static Pooled open(String name, Dialect dialect, String jdbcUrl, String user, String password, int maxPoolSize) {
+            HikariConfig config = new HikariConfig();
+            config.setPoolName("freight-source-" + name);
+            config.setJdbcUrl(withStreamingDefaults(dialect, jdbcUrl));
+            if (user != null) config.setUsername(user);
+            if (password != null) config.setPassword(password);
+            config.setMaximumPoolSize(Math.max(1, maxPoolSize));
+            config.setMinimumIdle(0);
+            config.setConnectionTimeout(CONNECT_TIMEOUT_SECONDS * 1000L);
+            config.setInitializationFailTimeout(1);
+            if (dialect.connectionInitSql() != null) config.setConnectionInitSql(dialect.connectionInitSql());
+            try {
+                return new Pooled(new HikariDataSource(config));
+            } catch (HikariPool.PoolInitializationException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                throw unreachable(name, jdbcUrl, cause);
+            }
+        }
+
         @Override
         public Connection borrow() throws SQLException {
             return pool.getConnection();
