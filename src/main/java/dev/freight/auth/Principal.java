@@ -39,12 +39,15 @@ public record Principal(String name, String role, Map<String, String> attributes
         return ADMIN.equals(role);
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Made on first use: a one-shot CLI export has a principal but never stores its attributes. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     /** The attributes as stored beside a job or key: a JSON object of strings, or null when there are none. */
     public String attributesJson() {
         try {
-            return attributes.isEmpty() ? null : JSON.writeValueAsString(attributes);
+            return attributes.isEmpty() ? null : Json.MAPPER.writeValueAsString(attributes);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("attributes are strings and always serialise", e);
         }
@@ -54,7 +57,7 @@ public record Principal(String name, String role, Map<String, String> attributes
     public static Map<String, String> attributesFromJson(String json) {
         if (json == null) return Map.of();
         try {
-            return JSON.readValue(json, new TypeReference<Map<String, String>>() { });
+            return Json.MAPPER.readValue(json, new TypeReference<Map<String, String>>() { });
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("unreadable principal attributes: " + e.getOriginalMessage(), e);
         }

@@ -3,18 +3,41 @@ package dev.freight.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /** The {@code freight} command. Exit codes: 0 ok, 1 other failure, 2 bad input, 3 source unreachable. */
 @Command(name = "freight", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Exports tables and queries of relational databases to CSV, TSV, JSON, NDJSON, XLSX, Parquet and PDF files: "
-                + "a REST API with background jobs (serve), workers, and one-shot exports (export).",
-        subcommands = {ServeCommand.class, ExportCommand.class, WorkerCommand.class, QueueCommand.class, JobsCommand.class,
-                KeysCommand.class, AuditCommand.class,
-                CleanupCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+                + "a REST API with background jobs (serve), workers, and one-shot exports (export).")
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_BAD_INPUT = 2;
     public static final int EXIT_SOURCE_UNREACHABLE = 3;
+
+    /**
+     * The subcommands by name, in the order {@code freight --help} lists them. picocli builds the model of every
+     * command it is given (options, mixins, nested commands, the classes their fields name) before parsing: for a
+     * one-row export most of its start-up went to the nine commands it does not run, so only the invoked one is
+     * given to it.
+     */
+    private static final Map<String, Class<?>> COMMANDS = commands();
+
+    private static Map<String, Class<?>> commands() {
+        Map<String, Class<?>> c = new LinkedHashMap<>();
+        c.put("serve", ServeCommand.class);
+        c.put("export", ExportCommand.class);
+        c.put("worker", WorkerCommand.class);
+        c.put("queue", QueueCommand.class);
+        c.put("jobs", JobsCommand.class);
+        c.put("keys", KeysCommand.class);
+        c.put("audit", AuditCommand.class);
+        c.put("cleanup", CleanupCommand.class);
+        c.put("demo", DemoCommand.class);
+        c.put("help", CommandLine.HelpCommand.class);
+        return c;
+    }
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -24,6 +47,13 @@ public final class Main implements Runnable {
         quietLibraryLogging();
         dev.freight.source.EmbeddedH2.confineToLoopback();
         CommandLine cli = new CommandLine(new Main());
+        Class<?> invoked = args.length == 0 ? null : COMMANDS.get(args[0]);
+        if (invoked != null && invoked != CommandLine.HelpCommand.class) {
+            cli.addSubcommand(invoked);
+        } else {
+            // Usage, --version, help, a mistyped command: these list (or suggest) every command.
+            COMMANDS.values().forEach(cli::addSubcommand);
+        }
         cli.setParameterExceptionHandler(Main::badUsage);
         cli.setExecutionExceptionHandler(Main::uncaught);
         cli.setExecutionStrategy(parsed -> {
@@ -86,9 +116,12 @@ public final class Main implements Runnable {
         return e instanceof dev.freight.source.SourceUnavailableException ? EXIT_SOURCE_UNREACHABLE : EXIT_FAILURE;
     }
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        spec.commandLine().usage(System.out);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -32,7 +32,10 @@ final class SourceOptions {
             description = "Where the demo database lives (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    /** The datasets to export from: one source's tables, or everything a configuration defines. */
+    /**
+     * The datasets to export from: one source's tables, or everything a configuration defines. A single source is
+     * reached through one connection, no pool: the command runs one export.
+     */
     dev.freight.source.SourceRegistry registry() {
         if (config != null) {
             if (source != null) {
@@ -48,7 +51,7 @@ final class SourceOptions {
     JdbcSource open() {
         boolean useDemo = demo || "demo".equalsIgnoreCase(source);
         if (useDemo) {
-            return JdbcSource.open("demo", DemoData.ensureEmbedded(dataDir), "sa", "", 2);
+            return JdbcSource.openSingle("demo", DemoData.ensureEmbedded(dataDir), "sa", "");
         }
         if (source == null) {
             throw new dev.freight.error.InvalidRequestException(ProblemCode.MISSING_SOURCE, "source",
@@ -59,6 +62,6 @@ final class SourceOptions {
         } catch (IllegalArgumentException e) {
             throw new dev.freight.error.InvalidRequestException(ProblemCode.INVALID_SOURCE, "source", e.getMessage());
         }
-        return JdbcSource.open("cli", source, user, System.getenv(passwordEnv), 2);
+        return JdbcSource.openSingle("cli", source, user, System.getenv(passwordEnv));
     }
 }

@@ -17,6 +17,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Calendar;
 import java.util.List;
@@ -216,15 +217,24 @@ public final class JdbcRowSource implements RowSource {
     /**
      * MariaDB's driver builds a LocalDateTime by way of the JVM's default zone, so a wall-clock time inside that
      * zone's DST gap (02:30 on 2024-03-31 under Europe/Paris) comes back an hour late. Read through a UTC calendar,
-     * which has no gaps, and take the wall-clock fields back out in UTC.
+     * which has no gaps, and take the wall-clock fields back out in UTC. A default zone without DST (UTC, as on
+     * most servers) has no gap: there the driver's LocalDateTime is the same value without the two calendar
+     * computations per cell, except before the Gregorian reform, where the calendar counts Julian days.
      */
     private static CellReader mariadbDateTime() {
         Calendar utc = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
-        return (rs, i) -> {
+        CellReader throughCalendar = (rs, i) -> {
             Timestamp t = rs.getTimestamp(i, utc);
             return t == null ? null : LocalDateTime.ofInstant(t.toInstant(), ZoneOffset.UTC);
         };
+        if (!ZoneId.systemDefault().getRules().isFixedOffset()) return throughCalendar;
+        return (rs, i) -> {
+            LocalDateTime t = rs.getObject(i, LocalDateTime.class);
+            return t == null || t.getYear() > GREGORIAN_REFORM_YEAR ? t : throughCalendar.read(rs, i);
+        };
     }
+
+    private static final int GREGORIAN_REFORM_YEAR = 1582;
 
     private ExportFailedException failure(SQLException e) {
         return new ExportFailedException(JdbcSourceErrors.code(e), "source '" + source.name() + "' failed: "

@@ -3,11 +3,13 @@ package dev.freight.export;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.util.concurrent.TimeUnit;
 
-/** Export metrics for Prometheus: rows, bytes and durations of finished exports, and how jobs ended. */
+/**
+ * Export metrics for Prometheus: rows, bytes and durations of finished exports, and how jobs ended. {@link #none()}
+ * records nothing and starts no meter registry (a one-shot CLI export has no one to report to).
+ */
 public final class ExportMetrics {
     private final Counter rows;
     private final Counter bytes;
@@ -15,6 +17,15 @@ public final class ExportMetrics {
     private final Counter failed;
     private final Counter retried;
     private final Timer duration;
+
+    private ExportMetrics() {
+        rows = null;
+        bytes = null;
+        completed = null;
+        failed = null;
+        retried = null;
+        duration = null;
+    }
 
     public ExportMetrics(MeterRegistry registry) {
         rows = Counter.builder("freight_export_rows").description("Rows written by finished exports").register(registry);
@@ -27,10 +38,11 @@ public final class ExportMetrics {
     }
 
     public static ExportMetrics none() {
-        return new ExportMetrics(new SimpleMeterRegistry());
+        return new ExportMetrics();
     }
 
     void completed(long rowCount, long byteCount, long nanos) {
+        if (rows == null) return;
         rows.increment(rowCount);
         bytes.increment(byteCount);
         completed.increment();
@@ -38,10 +50,12 @@ public final class ExportMetrics {
     }
 
     public void failed() {
+        if (failed == null) return;
         failed.increment();
     }
 
     public void retried() {
+        if (retried == null) return;
         retried.increment();
     }
 

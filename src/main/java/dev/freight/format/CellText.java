@@ -10,6 +10,7 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.util.Base64;
@@ -37,11 +38,66 @@ public final class CellText {
             case FLOAT -> CellText::floating;
             case DATE -> v -> DateTimeFormatter.ISO_LOCAL_DATE.format((LocalDate) v);
             case TIME -> v -> DateTimeFormatter.ISO_LOCAL_TIME.format((LocalTime) v);
-            case TIMESTAMP -> v -> DateTimeFormatter.ISO_LOCAL_DATE_TIME.format((LocalDateTime) v);
-            case TIMESTAMP_TZ -> v -> OFFSET_DATE_TIME.format(((OffsetDateTime) v).atZoneSameInstant(zone));
+            case TIMESTAMP -> v -> isoLocalDateTime((LocalDateTime) v);
+            case TIMESTAMP_TZ -> zone.normalized().equals(ZoneOffset.UTC)
+                    ? v -> isoUtc((OffsetDateTime) v)
+                    : v -> OFFSET_DATE_TIME.format(((OffsetDateTime) v).atZoneSameInstant(zone));
             case BINARY -> v -> Base64.getEncoder().encodeToString((byte[]) v);
             default -> Object::toString;
         };
+    }
+
+    /**
+     * {@link DateTimeFormatter#ISO_LOCAL_DATE_TIME}'s text, written directly for years 0 to 9999 (the formatter
+     * costs about a microsecond a value, a large part of writing a CSV with a timestamp column); the formatter
+     * itself for other years.
+     */
+    static String isoLocalDateTime(LocalDateTime t) {
+        int year = t.getYear();
+        if (year < 0 || year > 9999) return DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(t);
+        StringBuilder b = new StringBuilder(32);
+        appendIso(b, t, year);
+        return b.toString();
+    }
+
+    /** {@code OFFSET_DATE_TIME} in UTC: the local date-time at offset zero, then {@code +00:00}. */
+    static String isoUtc(OffsetDateTime t) {
+        LocalDateTime utc = t.getOffset().equals(ZoneOffset.UTC) ? t.toLocalDateTime()
+                : t.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
+        int year = utc.getYear();
+        if (year < 0 || year > 9999) return OFFSET_DATE_TIME.format(utc.atOffset(ZoneOffset.UTC));
+        StringBuilder b = new StringBuilder(38);
+        appendIso(b, utc, year);
+        return b.append("+00:00").toString();
+    }
+
+    /** yyyy-MM-ddTHH:mm:ss, then the fraction without its trailing zeros (none when it is zero), as ISO_LOCAL_TIME. */
+    private static void appendIso(StringBuilder b, LocalDateTime t, int year) {
+        twoDigits(b.append((char) ('0' + year / 1000)).append((char) ('0' + year / 100 % 10)), year % 100);
+        twoDigits(b.append('-'), t.getMonthValue());
+        twoDigits(b.append('-'), t.getDayOfMonth());
+        twoDigits(b.append('T'), t.getHour());
+        twoDigits(b.append(':'), t.getMinute());
+        twoDigits(b.append(':'), t.getSecond());
+        int nanos = t.getNano();
+        if (nanos == 0) return;
+        int digits = 9;
+        while (nanos % 10 == 0) {
+            nanos /= 10;
+            digits--;
+        }
+        b.append('.');
+        for (int div = pow10(digits - 1); div > 0; div /= 10) b.append((char) ('0' + nanos / div % 10));
+    }
+
+    private static void twoDigits(StringBuilder b, int value) {
+        b.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
+    }
+
+    private static int pow10(int n) {
+        int p = 1;
+        for (int i = 0; i < n; i++) p *= 10;
+        return p;
     }
 
     /**

@@ -38,6 +38,8 @@ public final class FormulaGuard {
 
     /** Whether a {@code , ; tab} in the text is followed, after blanks, by a formula start. */
     public static boolean hidesFormulaAfterSplit(String s) {
+        // Most cells hold no separator at all: three quick searches settle those before the scan below.
+        if (s.indexOf(',') < 0 && s.indexOf(';') < 0 && s.indexOf('\t') < 0) return false;
         boolean afterSplit = false;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -98,6 +100,7 @@ public final class FormulaGuard {
 
     /** Unicode White_Space, plus the zero-width space and BOM, which a reader cannot see either. */
     private static boolean isBlank(int c) {
+        if (c > ' ' && c < '\u0085') return false;  // printable ASCII, most of any text, first
         return (c >= '\t' && c <= '\r') || c == ' ' || c == '\u0085' || c == '\u00a0' || c == '\u1680'
                 || (c >= '\u2000' && c <= '\u200b') || c == '\u2028' || c == '\u2029' || c == '\u202f'
                 || c == '\u205f' || c == '\u3000' || c == '\ufeff';

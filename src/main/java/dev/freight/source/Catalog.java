@@ -61,18 +61,22 @@ public final class Catalog {
     public Table describeQuery(String name, String sql) {
         Dialect dialect = source.dialect();
         String probe = "SELECT * FROM (" + sql + ") " + dialect.quote("q") + " WHERE 1 = 0";
-        try (Connection c = source.connection(); java.sql.PreparedStatement s = c.prepareStatement(probe);
-             ResultSet rs = s.executeQuery()) {
-            java.sql.ResultSetMetaData md = rs.getMetaData();
-            List<Column> columns = new ArrayList<>();
-            for (int i = 1; i <= md.getColumnCount(); i++) {
-                String typeName = md.getColumnTypeName(i);
-                int jdbcType = md.getColumnType(i);
-                columns.add(new Column(md.getColumnLabel(i), dialect.columnType(jdbcType, typeName, md.getPrecision(i),
-                        md.getScale(i)), typeName, jdbcType, md.isNullable(i) != java.sql.ResultSetMetaData.columnNoNulls,
-                        md.getPrecision(i), md.getScale(i)));
-            }
-            return new Table(name, null, null, name, "QUERY", columns, List.of(), sql, null);
+        try {
+            return source.withConnection(c -> {
+                try (java.sql.PreparedStatement s = c.prepareStatement(probe); ResultSet rs = s.executeQuery()) {
+                    java.sql.ResultSetMetaData md = rs.getMetaData();
+                    List<Column> columns = new ArrayList<>();
+                    for (int i = 1; i <= md.getColumnCount(); i++) {
+                        String typeName = md.getColumnTypeName(i);
+                        int jdbcType = md.getColumnType(i);
+                        columns.add(new Column(md.getColumnLabel(i), dialect.columnType(jdbcType, typeName,
+                                md.getPrecision(i), md.getScale(i)), typeName, jdbcType,
+                                md.isNullable(i) != java.sql.ResultSetMetaData.columnNoNulls,
+                                md.getPrecision(i), md.getScale(i)));
+                    }
+                    return new Table(name, null, null, name, "QUERY", columns, List.of(), sql, null);
+                }
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("dataset '" + name + "': its query fails on source '" + source.name() + "': "
                     + JdbcSource.firstLine(e.getMessage()), e);
@@ -83,26 +87,30 @@ public final class Catalog {
     }
 
     private Map<String, TableLocation> locations() {
-        try (Connection c = source.connection()) {
-            DatabaseMetaData md = c.getMetaData();
-            String defaultSchema = defaultSchema(c);
-            String catalogFilter = source.dialect() == Dialect.MARIADB ? c.getCatalog() : null;
-            Map<String, TableLocation> result = new TreeMap<>();
-            try (ResultSet rs = md.getTables(catalogFilter, null, "%", null)) {
-                while (rs.next()) {
-                    String schema = source.dialect() == Dialect.MARIADB ? null : rs.getString("TABLE_SCHEM");
-                    String table = rs.getString("TABLE_NAME");
-                    String kind = rs.getString("TABLE_TYPE");
-                    if (!isUserTable(schema, table, kind)) continue;
-                    boolean inDefault = schema == null || schema.equals(defaultSchema);
-                    String name = inDefault ? table : schema + "." + table;
-                    result.putIfAbsent(name, new TableLocation(name, rs.getString("TABLE_CAT"), schema, table, kind));
-                }
-            }
-            return result;
+        try {
+            return source.withConnection(this::locations);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the catalog of source '" + source.name() + "': " + e.getMessage(), e);
         }
+    }
+
+    private Map<String, TableLocation> locations(Connection c) throws SQLException {
+        DatabaseMetaData md = c.getMetaData();
+        String defaultSchema = defaultSchema(c);
+        String catalogFilter = source.dialect() == Dialect.MARIADB ? c.getCatalog() : null;
+        Map<String, TableLocation> result = new TreeMap<>();
+        try (ResultSet rs = md.getTables(catalogFilter, null, "%", null)) {
+            while (rs.next()) {
+                String schema = source.dialect() == Dialect.MARIADB ? null : rs.getString("TABLE_SCHEM");
+                String table = rs.getString("TABLE_NAME");
+                String kind = rs.getString("TABLE_TYPE");
+                if (!isUserTable(schema, table, kind)) continue;
+                boolean inDefault = schema == null || schema.equals(defaultSchema);
+                String name = inDefault ? table : schema + "." + table;
+                result.putIfAbsent(name, new TableLocation(name, rs.getString("TABLE_CAT"), schema, table, kind));
+            }
+        }
+        return result;
     }
 
     private String defaultSchema(Connection c) throws SQLException {
@@ -122,31 +130,35 @@ public final class Catalog {
     }
 
     private Table describe(TableLocation loc) {
-        Dialect dialect = source.dialect();
-        try (Connection c = source.connection()) {
-            DatabaseMetaData md = c.getMetaData();
-            List<Column> columns = new ArrayList<>();
-            try (ResultSet rs = md.getColumns(loc.catalog(), loc.schema(), escapeLike(md, loc.table()), "%")) {
-                while (rs.next()) {
-                    if (!loc.table().equals(rs.getString("TABLE_NAME"))) continue;
-                    String typeName = rs.getString("TYPE_NAME");
-                    int jdbcType = rs.getInt("DATA_TYPE");
-                    int precision = rs.getInt("COLUMN_SIZE");
-                    int scale = rs.getInt("DECIMAL_DIGITS");
-                    columns.add(new Column(rs.getString("COLUMN_NAME"),
-                            dialect.columnType(jdbcType, typeName, precision, scale), typeName, jdbcType,
-                            rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls, precision, scale));
-                }
-            }
-            TreeMap<Short, String> pk = new TreeMap<>();
-            try (ResultSet rs = md.getPrimaryKeys(loc.catalog(), loc.schema(), loc.table())) {
-                while (rs.next()) pk.put(rs.getShort("KEY_SEQ"), rs.getString("COLUMN_NAME"));
-            }
-            return new Table(loc.name(), loc.catalog(), loc.schema(), loc.table(), loc.kind(), columns,
-                    new ArrayList<>(pk.values()));
+        try {
+            return source.withConnection(c -> describe(c, loc));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot describe '" + loc.name() + "': " + e.getMessage(), e);
         }
+    }
+
+    private Table describe(Connection c, TableLocation loc) throws SQLException {
+        Dialect dialect = source.dialect();
+        DatabaseMetaData md = c.getMetaData();
+        List<Column> columns = new ArrayList<>();
+        try (ResultSet rs = md.getColumns(loc.catalog(), loc.schema(), escapeLike(md, loc.table()), "%")) {
+            while (rs.next()) {
+                if (!loc.table().equals(rs.getString("TABLE_NAME"))) continue;
+                String typeName = rs.getString("TYPE_NAME");
+                int jdbcType = rs.getInt("DATA_TYPE");
+                int precision = rs.getInt("COLUMN_SIZE");
+                int scale = rs.getInt("DECIMAL_DIGITS");
+                columns.add(new Column(rs.getString("COLUMN_NAME"),
+                        dialect.columnType(jdbcType, typeName, precision, scale), typeName, jdbcType,
+                        rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls, precision, scale));
+            }
+        }
+        TreeMap<Short, String> pk = new TreeMap<>();
+        try (ResultSet rs = md.getPrimaryKeys(loc.catalog(), loc.schema(), loc.table())) {
+            while (rs.next()) pk.put(rs.getShort("KEY_SEQ"), rs.getString("COLUMN_NAME"));
+        }
+        return new Table(loc.name(), loc.catalog(), loc.schema(), loc.table(), loc.kind(), columns,
+                new ArrayList<>(pk.values()));
     }
 
     /** getColumns takes a LIKE pattern; a table called {@code a_b} must not also match {@code axb}. */

@@ -66,7 +66,7 @@ class ReleaseArchiveIT {
         assertThat(tar.waitFor(2, TimeUnit.MINUTES) && tar.exitValue() == 0).as("tar -xzf " + archive).isTrue();
         install = unpacked.resolve("freight-" + VERSION);
         // bin/freight needs these; everything else on the machine (mvn, the sources) is out of its reach.
-        for (String tool : List.of("ls", "sed", "dirname", "cksum", "cut", "mkdir")) {
+        for (String tool : List.of("ls", "sed", "dirname", "cksum", "cut", "mkdir", "mv", "rm")) {
             Files.createSymbolicLink(tools.resolve(tool), Path.of("/usr/bin", tool).toRealPath());
         }
         Files.createSymbolicLink(tools.resolve("java"), Path.of(System.getProperty("java.home"), "bin", "java"));

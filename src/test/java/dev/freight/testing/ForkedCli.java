@@ -21,7 +21,13 @@ public final class ForkedCli {
 
     /** Runs the command, asserts it finished within {@code timeout} with exit code 0, and returns its output. */
     public static String run(String maxHeap, Duration timeout, String... args) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command(maxHeap, args)).redirectErrorStream(true).start();
+        return run(List.of(), maxHeap, timeout, args);
+    }
+
+    /** As {@link #run(String, Duration, String...)}, with JVM options such as {@code -verbose:class}. */
+    public static String run(List<String> jvmOptions, String maxHeap, Duration timeout, String... args)
+            throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command(jvmOptions, maxHeap, args)).redirectErrorStream(true).start();
         String output;
         try (InputStream in = process.getInputStream()) {
             output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -31,10 +37,11 @@ public final class ForkedCli {
         return output;
     }
 
-    private static List<String> command(String maxHeap, String... args) {
+    private static List<String> command(List<String> jvmOptions, String maxHeap, String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + maxHeap, "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
-                "dev.freight.cli.Main"));
+                "-Xmx" + maxHeap, "-XX:+ExitOnOutOfMemoryError"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.freight.cli.Main"));
         command.addAll(List.of(args));
         return command;
     }

@@ -11,7 +11,6 @@ import dev.freight.source.Column;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Function;
 
@@ -61,7 +60,7 @@ final class CsvFormatWriter implements FormatWriter {
                 })
                 .lineDelimiter(options.lineEnding().equals("\n") ? LineDelimiter.LF : LineDelimiter.CRLF)
                 .bufferSize(64 * 1024)
-                .build(out, StandardCharsets.UTF_8);
+                .build(new Utf8Writer(out));
     }
 
     @Override
