@@ -49,26 +49,32 @@ timed() {
 
 # Runs a case and its reference in turn, n times each (case, reference, case, reference …), so both see the same
 # machine. The case is a command (words), the reference a shell string. Prints "case_median case_min ref_median
-# ref_min ratio_median case_rss_kb ref_rss_kb bytes in_process_s": ratio_median is the median of the per-pair
-# ratios case/reference; RSS the maximum over the runs; in-process time is what Freight's summary line reports
-# (the export alone, without JVM start), "-" for commands without one.
+# ref_min ratio_median case_rss_kb ref_rss_kb bytes in_process_s ref_in_process_s": ratio_median is the median of
+# the per-pair ratios case/reference; RSS the maximum over the runs; in-process time is what Freight's summary line
+# reports (the export alone, without JVM start), "-" for commands without one.
 pair() {
   local n="$1" output="$2" reference="$3"; shift 3
-  local times=() refs=() ratios=() inner=() rss=0 ref_rss=0 case_t
+  local times=() refs=() ratios=() inner=() ref_inner=() rss=0 ref_rss=0 case_t
   for _ in $(seq 1 "$n"); do
     timed "$output" "$@"
     case_t="$t"; [ "$m" -gt "$rss" ] && rss="$m"
-    inner+=("$(sed -n 's/.* in \([0-9.]*\) s, .*/\1/p' "$out_dir/stderr" | tail -1)")
+    inner+=("$(in_process_time)")
     timed "$out_dir/reference.out" sh -c "$reference"
     [ "$m" -gt "$ref_rss" ] && ref_rss="$m"
+    ref_inner+=("$(in_process_time)")
     times+=("$case_t"); refs+=("$t")
     ratios+=("$(awk -v a="$case_t" -v b="$t" 'BEGIN { printf "%.3f", a / b }')")
   done
-  local in_process; in_process="$(printf '%s\n' "${inner[@]}" | grep . | median || true)"
+  local in_process ref_in_process
+  in_process="$(printf '%s\n' "${inner[@]}" | grep . | median || true)"
+  ref_in_process="$(printf '%s\n' "${ref_inner[@]}" | grep . | median || true)"
   echo "$(printf '%s\n' "${times[@]}" | median) $(printf '%s\n' "${times[@]}" | minimum)" \
        "$(printf '%s\n' "${refs[@]}" | median) $(printf '%s\n' "${refs[@]}" | minimum)" \
-       "$(printf '%s\n' "${ratios[@]}" | median) $rss $ref_rss $(stat -c %s "$output") ${in_process:--}"
+       "$(printf '%s\n' "${ratios[@]}" | median) $rss $ref_rss $(stat -c %s "$output") ${in_process:--} ${ref_in_process:--}"
 }
+
+# The export's own time from Freight's summary line ("Exported … in 1.23 s, …") of the last run; empty for others.
+in_process_time() { sed -n 's/.* in \([0-9.]*\) s, .*/\1/p' "$out_dir/stderr" | tail -1; }
 
 # One row of the ratio table: run_case NAME REFERENCE_NAME OUTPUT REFERENCE_COMMAND CASE_COMMAND…
 declare -a names refnames results
@@ -76,7 +82,7 @@ run_case() {
   local name="$1" refname="$2"; shift 2
   local result; result="$(pair "$runs" "$@")" || exit 1
   names+=("$name"); refnames+=("$refname"); results+=("$result")
-  note "  measured: $name against $refname"
+  note "  measured: $name against $refname ($((SECONDS - started)) s into the run)"
 }
 
 # The same words as one shell string, for the reference side of pair.
@@ -224,6 +230,8 @@ done
 jobs_s="$(awk -v a="$start_ns" -v b="$(date +%s%N)" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')"
 # VmHWM: the server's peak resident memory over its whole life (sync exports and the concurrent jobs).
 server_rss_mb="$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$server_pid/status")"
+# Part of it is file-backed (libjvm's code, the class-data-sharing archives): shared with other JVMs, reclaimable.
+server_file_mb="$(awk '/RssFile/ { printf "%.0f", $2 / 1024 }' "/proc/$server_pid/status")"
 note "  measured: $jobs concurrent async jobs"
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
 server_pid=""
@@ -242,7 +250,7 @@ if [ "$growth" != 0 ]; then
       "$(quoted ./freight export --source "$small" --table orders "$@" -o -)" \
       ./freight export --source "$big" --table orders "$@" -o -)" || exit 1
     growth_names+=("$name"); growth_results+=("$result")
-    note "  measured growth: $name"
+    note "  measured growth: $name ($((SECONDS - started)) s into the run)"
   }
   grow "csv" "$url" "$growth_url"
   grow "csv, filtered" "$url" "$growth_url" --where 'id gt 0'
@@ -260,7 +268,7 @@ ratios="| case | reference (same run, alternating) | Freight median s (min) | re
 table="| case | median wall s | rows/s (wall) | MB/s (output) | peak RSS MB | reference peak RSS MB | in-process s |
 |---|---:|---:|---:|---:|---:|---:|"
 for i in "${!names[@]}"; do
-  read -r s smin ref rmin ratio rss ref_rss bytes inner <<< "${results[$i]}"
+  read -r s smin ref rmin ratio rss ref_rss bytes inner _ <<< "${results[$i]}"
   case "${names[$i]}" in sync*) rss="-" ;; esac   # curl's; the server's peak is in the concurrent-jobs table
   ratios+=$'\n'"| ${names[$i]} | ${refnames[$i]} | $s ($smin) | $ref ($rmin) | $ratio |"
   table+=$'\n'"$(awk -v n="${names[$i]}" -v s="$s" -v b="$bytes" -v r="$rows" -v inner="$inner" \
@@ -269,17 +277,18 @@ for i in "${!names[@]}"; do
 done
 [ -z "$mariadb_note" ] || ratios+=$'\n'"| freight export csv from MariaDB | mariadb --batch --quick | skipped: $mariadb_note | | |"
 
-jobs_table="| concurrent jobs | rows each | formats | completed | failed | total wall s | server peak RSS | server heap (-Xmx) | RSS above the heap |
-|---:|---:|---|---:|---:|---:|---:|---:|---:|
-| $jobs | $job_rows | csv + ndjson, filtered | $done_count | $failed | $jobs_s | $server_rss_mb MB | ${server_heap_mb:-?} MB | $((server_rss_mb - ${server_heap_mb:-0})) MB |"
+jobs_table="| concurrent jobs | rows each | formats | completed | failed | total wall s | server peak RSS | server heap (-Xmx) | peak RSS above the heap | file-backed RSS at the end |
+|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|
+| $jobs | $job_rows | csv + ndjson, filtered | $done_count | $failed | $jobs_s | $server_rss_mb MB | ${server_heap_mb:-?} MB | $((server_rss_mb - ${server_heap_mb:-0})) MB | $server_file_mb MB |"
 
 growth_table=""
 if [ "$growth" != 0 ]; then
-  growth_table="| path | $rows rows: median s | $growth_rows rows: median s | time ratio (median of pairs; linear = $(awk -v a="$growth_rows" -v b="$rows" 'BEGIN { printf "%g", a / b }')) | peak RSS MB at $rows | peak RSS MB at $growth_rows |
-|---|---:|---:|---:|---:|---:|"
+  linear="$(awk -v a="$growth_rows" -v b="$rows" 'BEGIN { printf "%g", a / b }')"
+  growth_table="| path | $rows rows: in-process s (wall) | $growth_rows rows: in-process s (wall) | in-process time ratio (linear = $linear) | wall ratio (median of pairs) | peak RSS MB at $rows | peak RSS MB at $growth_rows |
+|---|---:|---:|---:|---:|---:|---:|"
   for i in "${!growth_names[@]}"; do
-    read -r big _ small _ ratio big_rss small_rss _ _ <<< "${growth_results[$i]}"
-    growth_table+=$'\n'"| ${growth_names[$i]} | $small | $big | $ratio | $(mb "$small_rss") | $(mb "$big_rss") |"
+    read -r big _ small _ ratio big_rss small_rss _ big_inner small_inner <<< "${growth_results[$i]}"
+    growth_table+=$'\n'"| ${growth_names[$i]} | $small_inner ($small) | $big_inner ($big) | $(awk -v a="$big_inner" -v b="$small_inner" 'BEGIN { printf "%.2f", a / b }') | $ratio | $(mb "$small_rss") | $(mb "$big_rss") |"
   done
 fi
 
@@ -300,7 +309,8 @@ java_version="$(java -version 2>&1 | head -1)"
 mariadb_version="$([ -n "$mariadb_note" ] && echo "not measured ($mariadb_note)" || "${mariadb_cli[@]}" -N -e 'SELECT VERSION()' 2>/dev/null)"
 growth_section="Skipped in this run (GROWTH=0)."
 [ -z "$growth_table" ] || growth_section="Each path exported from a $rows-row and a $growth_rows-row \`orders\` table (its own database), $growth_runs times
-alternating; the ratio is the median of the per-pair ratios. Linear time and flat memory are the aim.
+alternating. Linear time and flat memory are the aim: the in-process time (the export alone, medians) shows the
+first, since JVM start-up is a constant; the wall ratio is the median of the per-pair ratios.
 
 $growth_table"
 cat > docs/BENCHMARKS.md <<MD
