@@ -277,9 +277,11 @@ for i in "${!names[@]}"; do
 done
 [ -z "$mariadb_note" ] || ratios+=$'\n'"| freight export csv from MariaDB | mariadb --batch --quick | skipped: $mariadb_note | | |"
 
+above_heap="?"   # jcmd (from the JDK) tells the heap cap; without it there is nothing to subtract
+[ -z "$server_heap_mb" ] || above_heap="$((server_rss_mb - server_heap_mb)) MB"
 jobs_table="| concurrent jobs | rows each | formats | completed | failed | total wall s | server peak RSS | server heap (-Xmx) | peak RSS above the heap | file-backed RSS at the end |
 |---:|---:|---|---:|---:|---:|---:|---:|---:|---:|
-| $jobs | $job_rows | csv + ndjson, filtered | $done_count | $failed | $jobs_s | $server_rss_mb MB | ${server_heap_mb:-?} MB | $((server_rss_mb - ${server_heap_mb:-0})) MB | $server_file_mb MB |"
+| $jobs | $job_rows | csv + ndjson, filtered | $done_count | $failed | $jobs_s | $server_rss_mb MB | ${server_heap_mb:-?} MB | $above_heap | $server_file_mb MB |"
 
 growth_table=""
 if [ "$growth" != 0 ]; then
