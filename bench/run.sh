@@ -342,7 +342,9 @@ $table
 ## Over HTTP (\`freight serve\`, PostgreSQL job store, the launcher's defaults for serve)
 
 The sync cases are in the table above, alternating with COPY. The concurrent run checks that 20 jobs at once
-complete, and how much memory the server takes beyond its heap (threads, metaspace, code cache, buffers).
+complete, and how much memory the server takes beyond its heap (metaspace, code cache, JIT compiler arenas, thread
+stacks, buffers). Its peak RSS covers the server's whole life, the sync cases included; the file-backed part
+(libjvm's code, the class-data-sharing archives) is shared with other JVMs and reclaimable.
 
 $jobs_table
 
