@@ -61,6 +61,8 @@ public final class ParquetJava {
         private final String[] names;
         private final int[] scales;
         private RecordConsumer record;
+        /** Whether the current column's field was started (a NULL is not). */
+        private boolean open;
 
         ResultSetWriteSupport(ResultSetMetaData meta) throws SQLException {
             int n = meta.getColumnCount();
@@ -176,8 +178,6 @@ public final class ParquetJava {
                 throw new IllegalStateException(e);
             }
         }
-
-        private boolean open;
 
         /** Starts field i (a NULL is simply not started) and returns the consumer to add its value to. */
         private RecordConsumer field(int i) {
