@@ -59,6 +59,15 @@ public final class RowEstimator {
         }
     }
 
+    /**
+     * Whether counting the plan up to {@code cap} could show more than {@code max} rows: planner statistics can
+     * (they have no cap), a capped COUNT only when {@code max} is within its cap. When it cannot, the count would
+     * be a scan for nothing before the export's first byte (default max_rows is ten times the default cap).
+     */
+    public static boolean canExceed(JdbcSource source, QueryPlan plan, long cap, long max) {
+        return max <= cap || hasStatistics(source, plan);
+    }
+
     /** The rows when known and within {@code cap}; empty when there are more or they are unknown. */
     public static OptionalLong estimate(JdbcSource source, QueryPlan plan, long cap) {
         return count(source, plan, cap).value();
@@ -86,10 +95,12 @@ public final class RowEstimator {
         }
     }
 
+    private static boolean hasStatistics(JdbcSource source, QueryPlan plan) {
+        return source.dialect() == Dialect.POSTGRESQL && !plan.filtered() && plan.table().sql() == null;
+    }
+
     private static OptionalLong statistics(Connection c, JdbcSource source, QueryPlan plan) throws SQLException {
-        if (source.dialect() != Dialect.POSTGRESQL || plan.filtered() || plan.table().sql() != null) {
-            return OptionalLong.empty();
-        }
+        if (!hasStatistics(source, plan)) return OptionalLong.empty();
         try (PreparedStatement s = c.prepareStatement("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(?)")) {
             s.setString(1, Dialect.POSTGRESQL.qualifiedName(plan.table()));
             try (ResultSet rs = s.executeQuery()) {

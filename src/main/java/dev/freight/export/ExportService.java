@@ -12,6 +12,7 @@ import dev.freight.engine.ExportFailedException;
 import dev.freight.engine.ExportListener;
 import dev.freight.engine.ExportPlan;
 import dev.freight.engine.ExportResult;
+import dev.freight.engine.RowEstimator;
 import dev.freight.error.InvalidRequestException;
 import dev.freight.error.Messages;
 import dev.freight.error.ProblemCode;
@@ -158,8 +159,10 @@ public final class ExportService {
         }
         long pdfMaxRows = prepared.plan().pdfMaxRows();
         boolean pdf = prepared.format() == ExportFormat.PDF;
-        // A row_limit within a cap bounds the export: nothing to count for that cap.
-        boolean countForRows = maxRows != Long.MAX_VALUE && rowLimit == null;
+        // A row_limit within a cap bounds the export: nothing to count for that cap. Nor is a count that cannot
+        // show more than max_rows (a filtered export under the default max_rows): the engine stops at the cap anyway.
+        boolean countForRows = maxRows != Long.MAX_VALUE && rowLimit == null
+                && RowEstimator.canExceed(prepared.plan().source(), prepared.plan().plan(), RowEstimator.DEFAULT_CAP, maxRows);
         boolean countForPdf = pdf && (rowLimit == null || rowLimit > pdfMaxRows);
         if (!countForRows && !countForPdf) return;
         var count = prepared.rowCount();

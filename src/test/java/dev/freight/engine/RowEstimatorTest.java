@@ -61,6 +61,21 @@ class RowEstimatorTest {
     }
 
     @Test
+    void aCountCappedBelowTheMaximumCannotShowThatTheMaximumIsExceeded() {
+        QueryPlan plan = new QueryPlanner(source.catalog(), source.dialect()).plan(ExportRequest.of("T", "csv")
+                .withFilters(List.of(new Filter("ID", "gt", 0))));
+        assertThat(RowEstimator.canExceed(source, plan, 1000, 4000)).isFalse();
+    }
+
+    @Test
+    void aCountCappedAtOrAboveTheMaximumCanShowThatTheMaximumIsExceeded() {
+        QueryPlan plan = new QueryPlanner(source.catalog(), source.dialect()).plan(ExportRequest.of("T", "csv")
+                .withFilters(List.of(new Filter("ID", "gt", 0))));
+        assertThat(RowEstimator.canExceed(source, plan, 1000, 1000)).isTrue();
+        assertThat(RowEstimator.count(source, plan, 1000).exceeds(1000)).isTrue();
+    }
+
+    @Test
     void anEstimateLeavesNoQueryTimeoutOnThePooledConnectionForTheExportThatFollows() throws Exception {
         // One connection: the export after the estimate borrows the very connection the estimate counted on.
         try (JdbcSource single = JdbcSource.open("single", URL, null, null, 1)) {
