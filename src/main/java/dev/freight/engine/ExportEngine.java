@@ -10,7 +10,7 @@ import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Runs one export: cursor → format writer → (gzip) → destination, reporting progress and honouring
+ * Runs one export: rows (a cursor, or PostgreSQL's COPY) → format writer → (gzip) → destination, reporting progress and honouring
  * cancellation. The same engine serves the CLI, synchronous HTTP responses and background jobs.
  */
 public final class ExportEngine {
@@ -21,6 +21,39 @@ public final class ExportEngine {
      */
     private static final int CHECK_EVERY_ROWS = 64;
     private static final int GZIP_BUFFER = 64 * 1024;
+
+    /** False: never read through binary COPY (tests compare that path with the cursor's). */
+    private final boolean binaryCopy;
+
+    public ExportEngine() {
+        this(true);
+    }
+
+    private ExportEngine(boolean binaryCopy) {
+        this.binaryCopy = binaryCopy;
+    }
+
+    /** An engine that reads through a cursor wherever it would read binary COPY: to compare both paths. */
+    public static ExportEngine withoutBinaryCopy() {
+        return new ExportEngine(false);
+    }
+
+    /**
+     * PostgreSQL's COPY rendering CSV/TSV where it can; otherwise binary COPY where the plan allows it and the
+     * format is a typed one; otherwise a cursor.
+     */
+    ExportResult.Path path(ExportPlan job) {
+        if (PostgresCopyExport.applies(job)) return ExportResult.Path.COPY_CSV;
+        if (binaryCopy && BINARY_FORMATS.contains(job.format()) && PostgresBinaryRowSource.applies(job.source(), job.plan())) {
+            return ExportResult.Path.COPY_BINARY;
+        }
+        return ExportResult.Path.CURSOR;
+    }
+
+    private static final java.util.Set<dev.freight.format.ExportFormat> BINARY_FORMATS = java.util.EnumSet.of(
+            dev.freight.format.ExportFormat.JSON, dev.freight.format.ExportFormat.NDJSON,
+            dev.freight.format.ExportFormat.XLSX, dev.freight.format.ExportFormat.PARQUET,
+            dev.freight.format.ExportFormat.PDF, dev.freight.format.ExportFormat.CSV, dev.freight.format.ExportFormat.TSV);
 
     public ExportResult export(ExportPlan job, OutputStream destination, ExportListener listener, CancellationToken cancel) {
         long start = System.nanoTime();
@@ -39,8 +72,8 @@ public final class ExportEngine {
             }
             Tracker tracker = new Tracker(counted, listener, cancel, start, job.maxRows());
             long rows;
-            boolean fastPath = PostgresCopyExport.applies(job);
-            if (fastPath) {
+            ExportResult.Path path = path(job);
+            if (path == ExportResult.Path.COPY_CSV) {
                 rows = new PostgresCopyExport(job, cancel).export(out, tracker);
             } else {
                 FormatWriter writer = job.format().writer(out, job.plan().outputColumns(), job.plan().labels(),
@@ -49,7 +82,10 @@ public final class ExportEngine {
                 // Masked here, between reading and writing: no writer ever sees a value the caller may not read.
                 dev.freight.query.Mask[] masks = job.plan().maskArray();
                 byte[] hashKey = job.plan().hashKey();
-                rows = new JdbcRowSource(job.source(), job.plan(), cancel).stream(row -> {
+                RowSource source = path == ExportResult.Path.COPY_BINARY
+                        ? new PostgresBinaryRowSource(job.source(), job.plan(), cancel)
+                        : new JdbcRowSource(job.source(), job.plan(), cancel);
+                rows = source.stream(row -> {
                     if (masks != null) {
                         for (int i = 0; i < masks.length; i++) if (masks[i] != null) row[i] = masks[i].apply(row[i], hashKey);
                     }
@@ -63,7 +99,7 @@ public final class ExportEngine {
             out.flush();
             long elapsed = System.nanoTime() - start;
             listener.onProgress(new ExportProgress(rows, counted.count(), elapsed));
-            return new ExportResult(rows, counted.count(), elapsed, fastPath);
+            return new ExportResult(rows, counted.count(), elapsed, path);
         } catch (ExportCancelledException e) {
             throw e;
         } catch (IOException | RuntimeException e) {

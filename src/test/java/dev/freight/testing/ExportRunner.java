@@ -31,11 +31,21 @@ public final class ExportRunner {
 
     /** Runs a plan made elsewhere, e.g. for what a principal's access lets through. */
     public static Output export(JdbcSource source, QueryPlan plan, ExportRequest request) {
+        return export(new ExportEngine(), source, plan, request);
+    }
+
+    /** The same export with its rows read through a cursor where PostgreSQL's binary COPY would read them. */
+    public static Output exportThroughCursor(JdbcSource source, ExportRequest request) {
+        return export(ExportEngine.withoutBinaryCopy(), source,
+                new QueryPlanner(source.catalog(), source.dialect()).plan(request), request);
+    }
+
+    private static Output export(ExportEngine engine, JdbcSource source, QueryPlan plan, ExportRequest request) {
         ExportFormat format = ExportFormat.fromId(request.format());
         ExportPlan job = new ExportPlan(source, plan, format, FormatOptions.parse(format, request.options()),
                 request.compress());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ExportResult result = new ExportEngine().export(job, out, ExportListener.NONE, new CancellationToken());
+        ExportResult result = engine.export(job, out, ExportListener.NONE, new CancellationToken());
         return new Output(out.toByteArray(), result, plan);
     }
 
