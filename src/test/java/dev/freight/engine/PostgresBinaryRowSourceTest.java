@@ -128,14 +128,31 @@ class PostgresBinaryRowSourceTest {
         List<Object[]> cursor = rows(new JdbcRowSource(source, plan, new CancellationToken()));
 
         assertThat(binary).hasSize(8).hasSameSizeAs(cursor);
+        int arrays = plan.columns().stream().map(c -> c.name()).toList().indexOf("arr");
         for (int r = 0; r < cursor.size(); r++) {
             for (int c = 0; c < plan.columns().size(); c++) {
+                if (c == arrays) continue;  // see arraysAreAlwaysTheServersTextOutput
                 Object b = binary.get(r)[c];
                 Object j = cursor.get(r)[c];
                 String where = "row " + (r + 1) + ", " + plan.columns().get(c).name() + ": binary " + show(b) + ", cursor " + show(j);
                 assertThat(Objects.deepEquals(b, j)).as(where).isTrue();
                 if (j != null) assertThat(b.getClass()).as(where).isEqualTo(j.getClass());
             }
+        }
+    }
+
+    /**
+     * The cursor path reads an int[] as the server's text ({1,NULL,3}) until pgJDBC switches the statement to
+     * binary transfer on its fifth run on a connection, and as {"1",NULL,"3"} from then on. Binary COPY sends the
+     * server's text every time.
+     */
+    @Test
+    void arraysAreAlwaysTheServersTextOutput() throws Exception {
+        QueryPlan plan = plan("binary_types");
+        int arr = plan.columns().stream().map(c -> c.name()).toList().indexOf("arr");
+        for (int run = 0; run < 7; run++) {
+            List<Object[]> rows = rows(new PostgresBinaryRowSource(source, plan, new CancellationToken()));
+            assertThat(rows).extracting(r -> r[arr]).containsExactly("{1,NULL,3}", null, "{}", "{-1}", null, null, null, null);
         }
     }
 
@@ -267,7 +284,8 @@ class PostgresBinaryRowSourceTest {
             for (int r = 0; r < utc.size(); r++) {
                 assertThat(binary.get(r)[tstz]).as("row %s", r + 1).isEqualTo(utc.get(r)[tstz]).isEqualTo(cursor.get(r)[tstz]);
                 // The text of a timestamptz array is the session's, on both paths alike.
-                assertThat(Arrays.deepEquals(binary.get(r), cursor.get(r))).as("row %s", r + 1).isTrue();
+                int tsarr = plan.columns().stream().map(c -> c.name()).toList().indexOf("tsarr");
+                assertThat(binary.get(r)[tsarr]).as("row %s", r + 1).isEqualTo(cursor.get(r)[tsarr]);
             }
         } finally {
             java.util.TimeZone.setDefault(saved);

@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The golden-value suite on PostgreSQL. An unfiltered CSV/TSV export streams through {@code COPY … TO STDOUT}
- * and a byte rewriter; anything with a bound value (a filter, row_limit) goes through JDBC and the format writer.
+ * and a byte rewriter; the typed formats read binary COPY; anything with a bound value (a filter, row_limit) goes
+ * through a JDBC cursor and the format writer.
  * Both must write the same file, which is what the tests below the contract check.
  */
 class PostgresGoldenValuesTest extends GoldenValuesContract {
@@ -73,6 +74,15 @@ class PostgresGoldenValuesTest extends GoldenValuesContract {
         assertThat(run(all.withRowLimit(1_000L)).result().copyFastPath()).isFalse();
         assertThat(run(all.withFilters(List.of(new Filter("id", "gte", 0)))).result().copyFastPath()).isFalse();
         assertThat(run(request("json", Map.of(), false)).result().copyFastPath()).isFalse();
+    }
+
+    /** JSON and NDJSON read the golden table through binary COPY (PostgresBinaryCopyFormatsTest compares the paths). */
+    @ParameterizedTest
+    @ValueSource(strings = {"json", "ndjson"})
+    void jsonFormatsTakeTheBinaryCopyPath(String format) {
+        ExportRunner.Output out = export(format, Map.of(), false);
+        assertThat(out.result().path()).isEqualTo(dev.freight.engine.ExportResult.Path.COPY_BINARY);
+        assertMatchesDatabase(format, out.bytes(), true, java.time.ZoneOffset.UTC);
     }
 
     static Stream<Arguments> csvOptionCombinations() {
