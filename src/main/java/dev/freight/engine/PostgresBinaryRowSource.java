@@ -12,6 +12,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * PostgreSQL rows through {@code COPY (SELECT …) TO STDOUT (FORMAT binary)}: integers, numerics and timestamps
@@ -78,7 +82,7 @@ final class PostgresBinaryRowSource implements RowSource {
             // A server that is slow to send the next row is interrupted by a cancel request on the side channel.
             try (CancellationToken.Registration ignored = cancel.interruptWith(pg::cancelQuery)) {
                 CopyOut copy = pg.getCopyAPI().copyOut(copySql(plan));
-                rows = Boolean.getBoolean("freight.binaryThread") ? pumpThreaded(copy, pg, consumer) : pump(copy, consumer);
+                rows = pump(copy, pg, consumer);
             }
             connection.rollback();
             reusable = !cancel.isCancelled();
@@ -93,48 +97,42 @@ final class PostgresBinaryRowSource implements RowSource {
         }
     }
 
-    private long pump(CopyOut copy, RowConsumer consumer) throws SQLException, IOException {
-        PgBinaryCopyDecoder decoder = new PgBinaryCopyDecoder(plan.columns());
-        long rows = 0;
-        boolean complete = false;
-        try {
-            byte[] chunk;
-            while ((chunk = copy.readFromCopy()) != null) rows += decoder.feed(chunk, consumer);
-            complete = true;
-        } finally {
-            if (!complete && copy.isActive()) {
-                try {
-                    copy.cancelCopy();
-                } catch (SQLException ignored) {
-                    // the connection is not reused after an early stop anyway
-                }
-            }
-        }
-        if (!decoder.ended()) throw new SQLException("the binary COPY stream ended before its trailer", "08006");
-        return rows;
-    }
-
+    /** The server sends one COPY message per row: a batch is that many rows, or fewer at the end ... */
     private static final int CHUNKS_PER_BATCH = 512;
+    /** ... or fewer when they are large, so that wide rows cannot make the hand-over big. */
+    private static final int BATCH_BYTES = 256 * 1024;
+    /** Batches in flight between the reading and the decoding thread: bounds the memory of the hand-over. */
     private static final int BATCHES_IN_FLIGHT = 4;
 
+    /** What the reading thread hands over: COPY messages, or how reading ended (normally or with an error). */
     private record Batch(byte[][] chunks, int size, Throwable failure, boolean end) {
     }
 
-    private long pumpThreaded(CopyOut copy, PgConnection pg, RowConsumer consumer) throws SQLException, IOException {
+    /**
+     * A second thread reads the COPY messages off the socket (pgJDBC's reading and framing) while this one decodes
+     * them into the one reused row array and writes: measured 1.28 × faster in wall time than both on one thread
+     * (1M-row NDJSON, same CPU). Decoding stays here, next to the writer, so rows need no copies. The hand-over
+     * holds at most {@value #BATCHES_IN_FLIGHT} batches of {@value #CHUNKS_PER_BATCH} messages or about
+     * {@value #BATCH_BYTES} bytes.
+     */
+    private long pump(CopyOut copy, PgConnection pg, RowConsumer consumer) throws SQLException, IOException {
         PgBinaryCopyDecoder decoder = new PgBinaryCopyDecoder(plan.columns());
-        java.util.concurrent.BlockingQueue<Batch> queue = new java.util.concurrent.ArrayBlockingQueue<>(BATCHES_IN_FLIGHT);
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(BATCHES_IN_FLIGHT);
+        AtomicBoolean stop = new AtomicBoolean();
         Thread reader = new Thread(() -> {
             try {
                 byte[][] batch = new byte[CHUNKS_PER_BATCH][];
                 int size = 0;
+                int bytes = 0;
                 byte[] chunk;
                 while (!stop.get() && (chunk = copy.readFromCopy()) != null) {
                     batch[size++] = chunk;
-                    if (size == CHUNKS_PER_BATCH) {
+                    bytes += chunk.length;
+                    if (size == CHUNKS_PER_BATCH || bytes >= BATCH_BYTES) {
                         if (!offer(queue, new Batch(batch, size, null, false), stop)) return;
                         batch = new byte[CHUNKS_PER_BATCH][];
                         size = 0;
+                        bytes = 0;
                     }
                 }
                 if (size > 0 && !offer(queue, new Batch(batch, size, null, false), stop)) return;
@@ -166,8 +164,14 @@ final class PostgresBinaryRowSource implements RowSource {
         } finally {
             if (!finished && !readerDone) {
                 stop.set(true);
-                queue.clear();
-                pg.cancelQuery();
+                queue.clear();  // unblocks a reader waiting for room
+                // ... and one waiting for the server, whose COPY ends with an error. The connection is then not
+                // reused (see stream()).
+                try {
+                    pg.cancelQuery();
+                } catch (SQLException ignored) {
+                    // the reader stops at its next message anyway
+                }
             }
             try {
                 reader.join();
@@ -179,11 +183,11 @@ final class PostgresBinaryRowSource implements RowSource {
         return rows;
     }
 
-    private static boolean offer(java.util.concurrent.BlockingQueue<Batch> queue, Batch batch,
-                                 java.util.concurrent.atomic.AtomicBoolean stop) {
+    /** Waits for room unless the decoding thread has stopped listening; false when it has. */
+    private static boolean offer(BlockingQueue<Batch> queue, Batch batch, AtomicBoolean stop) {
         try {
             while (!stop.get()) {
-                if (queue.offer(batch, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) return true;
+                if (queue.offer(batch, 100, TimeUnit.MILLISECONDS)) return true;
             }
             return false;
         } catch (InterruptedException e) {
