@@ -10,8 +10,8 @@ import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Runs one export: rows (a cursor, or PostgreSQL's COPY) → format writer → (gzip) → destination, reporting progress and honouring
- * cancellation. The same engine serves the CLI, synchronous HTTP responses and background jobs.
+ * Runs one export: rows (a cursor, or PostgreSQL's COPY) → format writer → (gzip) → destination, reporting progress
+ * and honouring cancellation. The same engine serves the CLI, synchronous HTTP responses and background jobs.
  */
 public final class ExportEngine {
     public static final long PROGRESS_INTERVAL_NANOS = 250_000_000L;
