@@ -12,7 +12,11 @@ final class Summary {
     static String line(ExportResult r, String destination) {
         return String.format(Locale.ROOT, "Exported %s rows (%s) to %s in %s, %s rows/s%s", count(r.rows()), bytes(r.bytes()),
                 destination, duration(r.elapsedNanos()), count((long) r.rowsPerSecond()),
-                r.copyFastPath() ? " [PostgreSQL COPY]" : "");
+                switch (r.path()) {
+                    case COPY_CSV -> " [PostgreSQL COPY]";
+                    case COPY_BINARY -> " [PostgreSQL binary COPY]";
+                    case CURSOR -> "";
+                });
     }
 
     static String count(long n) {

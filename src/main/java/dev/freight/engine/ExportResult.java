@@ -1,7 +1,26 @@
 package dev.freight.engine;
 
-/** What an export produced; {@code copyFastPath} tells whether PostgreSQL's COPY produced the bytes. */
-public record ExportResult(long rows, long bytes, long elapsedNanos, boolean copyFastPath) {
+/** What an export produced, and which way its rows were read ({@link Path}). */
+public record ExportResult(long rows, long bytes, long elapsedNanos, Path path) {
+    /** How the rows left the database. */
+    public enum Path {
+        /** PostgreSQL's COPY rendered the CSV/TSV; Freight only rewrote a few fields. */
+        COPY_CSV,
+        /** PostgreSQL's binary COPY, decoded into typed rows for the format writer. */
+        COPY_BINARY,
+        /** A JDBC cursor. */
+        CURSOR
+    }
+
+    public ExportResult(long rows, long bytes, long elapsedNanos, boolean copyFastPath) {
+        this(rows, bytes, elapsedNanos, copyFastPath ? Path.COPY_CSV : Path.CURSOR);
+    }
+
+    /** Whether PostgreSQL's COPY produced the bytes. */
+    public boolean copyFastPath() {
+        return path == Path.COPY_CSV;
+    }
+
     public double rowsPerSecond() {
         return elapsedNanos <= 0 ? 0 : rows * 1e9 / elapsedNanos;
     }

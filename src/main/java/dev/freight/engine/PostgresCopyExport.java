@@ -15,8 +15,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -44,8 +42,7 @@ final class PostgresCopyExport {
         FormatOptions o = job.options();
         return job.source().dialect() == Dialect.POSTGRESQL
                 && (job.format() == ExportFormat.CSV || job.format() == ExportFormat.TSV)
-                && SettingParameters.supports(job.plan().parameters())
-                && job.plan().parameters().equals(parameters(job.plan()))
+                && SettingParameters.supports(job.plan())
                 // The server would write masked columns in clear; masks are applied by the Java path only.
                 && job.plan().masks().isEmpty()
                 && o.nullText().isEmpty()
@@ -59,9 +56,7 @@ final class PostgresCopyExport {
         QueryPlan plan = job.plan();
         FormatOptions o = job.options();
         String select = plan.columns().stream().map(PostgresCopyExport::expression).collect(Collectors.joining(", "));
-        String query = "SELECT " + select + plan.fromAndWhere()
-                + (plan.orderBy().isEmpty() ? "" : " ORDER BY " + plan.orderBy())
-                + (plan.rowLimit() == null ? "" : " LIMIT ?");
+        String query = "SELECT " + select + plan.fromAndWhere() + SettingParameters.orderAndLimit(plan);
         writePreamble(out);
         Connection connection = null;
         boolean reusable = false;
@@ -75,7 +70,7 @@ final class PostgresCopyExport {
                 set.execute();
             }
             PgConnection pg = connection.unwrap(PgConnection.class);
-            String sql = "COPY (" + SettingParameters.bind(connection, query, parameters(plan),
+            String sql = "COPY (" + SettingParameters.bind(connection, query, SettingParameters.values(plan),
                     pg.getStandardConformingStrings()) + ") TO STDOUT (FORMAT csv, DELIMITER "
                     + DELIMITERS.get(o.delimiter()) + ")";
             long rows;
@@ -95,17 +90,6 @@ final class PostgresCopyExport {
         } finally {
             job.source().release(connection, reusable);
         }
-    }
-
-    /**
-     * The values of the query this class runs, in placeholder order: the WHERE clause's, then the row limit. A plan
-     * made another way (whose parameters are not these) keeps the JDBC path.
-     */
-    private static List<Object> parameters(QueryPlan plan) {
-        if (plan.rowLimit() == null) return plan.whereParameters();
-        List<Object> values = new ArrayList<>(plan.whereParameters());
-        values.add(plan.rowLimit());
-        return values;
     }
 
     /** BOM and header are written by the generic writer itself (a writer with no rows), so both paths agree. */

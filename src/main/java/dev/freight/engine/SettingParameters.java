@@ -1,5 +1,6 @@
 package dev.freight.engine;
 
+import dev.freight.query.QueryPlan;
 import dev.freight.source.Dialect;
 import org.postgresql.core.NativeQuery;
 import org.postgresql.core.Parser;
@@ -52,8 +53,29 @@ final class SettingParameters {
     private SettingParameters() {
     }
 
-    /** Whether every value is one this class can bind: a known type, or untyped text. */
-    static boolean supports(List<Object> values) {
+    /**
+     * Whether the plan's values can be bound this way to the query {@code SELECT … FROM … WHERE … ORDER BY … LIMIT ?}
+     * built from its parts: each a known type or untyped text, and not too many. A plan made another way (whose
+     * parameters are not {@link #values}) keeps the JDBC path.
+     */
+    static boolean supports(QueryPlan plan) {
+        return supports(plan.parameters()) && plan.parameters().equals(values(plan));
+    }
+
+    /** The values of the query built from the plan's parts, in placeholder order: the WHERE clause's, then the limit. */
+    static List<Object> values(QueryPlan plan) {
+        if (plan.rowLimit() == null) return plan.whereParameters();
+        List<Object> values = new ArrayList<>(plan.whereParameters());
+        values.add(plan.rowLimit());
+        return values;
+    }
+
+    /** The query's tail after the FROM and WHERE clauses: the order and the limit, as a placeholder. */
+    static String orderAndLimit(QueryPlan plan) {
+        return (plan.orderBy().isEmpty() ? "" : " ORDER BY " + plan.orderBy()) + (plan.rowLimit() == null ? "" : " LIMIT ?");
+    }
+
+    private static boolean supports(List<Object> values) {
         if (values.size() > MAX_VALUES) return false;
         for (Object v : values) {
             if (v != null && !(v instanceof Dialect.UntypedText) && !TYPES.containsKey(v.getClass())) return false;

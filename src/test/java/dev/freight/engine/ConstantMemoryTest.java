@@ -26,6 +26,8 @@ class ConstantMemoryTest {
 
     @TempDir
     Path dir;
+    /** What the last forked export printed: its summary names the path it took. */
+    private String lastSummary;
 
     @BeforeAll
     static void createBigTables() {
@@ -57,6 +59,13 @@ class ConstantMemoryTest {
     }
 
     @Test
+    void postgresBinaryCopyRunsIn64MegabytesOfHeap() throws Exception {
+        Path out = export(TestDatabases.postgres(), "ndjson", "--sort", "id");
+        assertThat(lineCount(out)).isEqualTo(ROWS);
+        assertThat(lastSummary).contains("[PostgreSQL binary COPY]");
+    }
+
+    @Test
     void mariadbStreamingResultSetRunsIn64MegabytesOfHeap() throws Exception {
         String url = TestDatabases.mariadb();
         TestDatabases.execute(url,
@@ -74,6 +83,7 @@ class ConstantMemoryTest {
         args.addAll(List.of(extra));
         String output = ForkedCli.run("64m", Duration.ofMinutes(5), args.toArray(String[]::new));
         assertThat(output).contains("Exported 2,000,000 rows");
+        lastSummary = output;
         return out;
     }
 

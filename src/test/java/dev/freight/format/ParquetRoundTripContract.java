@@ -437,6 +437,11 @@ abstract class ParquetRoundTripContract {
         };
     }
 
+    /** Every column of the file, decoded by its own schema. */
+    static List<Object[]> readWithParquetJava(Path file) {
+        return readWithParquetJava(file, java.util.Collections.nCopies(schema(file).getFieldCount(), null));
+    }
+
     /** parquet-java's record reader with the example Group model, decoded by the file's own schema. */
     static List<Object[]> readWithParquetJava(Path file, List<Spec> specs) {
         List<Object[]> rows = new ArrayList<>();

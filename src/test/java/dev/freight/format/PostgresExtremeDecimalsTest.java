@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * PostgreSQL's numeric holds up to 16,383 digits after the point; Jackson refuses to write a scale past 9,999 as
- * plain digits. JSON and NDJSON exports of such values must still be exact numbers, read back equal.
+ * plain digits. JSON and NDJSON exports of such values must still be exact numbers, read back equal (read through
+ * binary COPY, whose numeric decoding must keep every digit and the scale).
  */
 class PostgresExtremeDecimalsTest {
     private static final String TABLE = "extreme_decimals_" + TestDatabases.runId();
@@ -56,8 +57,10 @@ class PostgresExtremeDecimalsTest {
 
     @Test
     void jsonWritesEveryDecimalExactlyWhateverItsScale() throws Exception {
-        String json = ExportRunner.export(source, ExportRequest.of(TABLE, "json")
-                .withSort(List.of(new dev.freight.query.SortKey("id", "asc")))).text();
+        ExportRunner.Output out = ExportRunner.export(source, ExportRequest.of(TABLE, "json")
+                .withSort(List.of(new dev.freight.query.SortKey("id", "asc"))));
+        assertThat(out.result().path()).isEqualTo(dev.freight.engine.ExportResult.Path.COPY_BINARY);
+        String json = out.text();
         List<BigDecimal> exported = new ArrayList<>();
         for (JsonNode row : READER.readTree(json)) exported.add(row.get("n").decimalValue());
         assertThat(exported).usingElementComparator(BigDecimal::compareTo).containsExactlyElementsOf(fromDatabase());
@@ -65,8 +68,10 @@ class PostgresExtremeDecimalsTest {
 
     @Test
     void ndjsonWritesEveryDecimalExactlyWhateverItsScale() throws Exception {
-        String ndjson = ExportRunner.export(source, ExportRequest.of(TABLE, "ndjson")
-                .withSort(List.of(new dev.freight.query.SortKey("id", "asc")))).text();
+        ExportRunner.Output out = ExportRunner.export(source, ExportRequest.of(TABLE, "ndjson")
+                .withSort(List.of(new dev.freight.query.SortKey("id", "asc"))));
+        assertThat(out.result().path()).isEqualTo(dev.freight.engine.ExportResult.Path.COPY_BINARY);
+        String ndjson = out.text();
         List<BigDecimal> exported = new ArrayList<>();
         for (String line : ndjson.split("\n")) exported.add(READER.readTree(line).get("n").decimalValue());
         assertThat(exported).usingElementComparator(BigDecimal::compareTo).containsExactlyElementsOf(fromDatabase());

@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The golden-value suite on PostgreSQL. A CSV/TSV export streams through {@code COPY … TO STDOUT} and a byte
- * rewriter, its filter values and row limit bound as settings; other formats go through JDBC and the format writer.
+ * rewriter, its filter values and row limit bound as settings; the typed formats read binary COPY; what neither can
+ * do goes through a JDBC cursor and the format writer.
  * Both must write the same file, which is what the tests below the contract check.
  */
 class PostgresGoldenValuesTest extends GoldenValuesContract {
@@ -126,6 +127,15 @@ class PostgresGoldenValuesTest extends GoldenValuesContract {
         assertThat(copy.result().copyFastPath()).isTrue();
         assertThat(copy.result().rows()).isEqualTo(3);
         assertThat(copy.bytes()).isEqualTo(cursor(request).bytes());
+    }
+
+    /** JSON and NDJSON read the golden table through binary COPY (PostgresBinaryCopyFormatsTest compares the paths). */
+    @ParameterizedTest
+    @ValueSource(strings = {"json", "ndjson"})
+    void jsonFormatsTakeTheBinaryCopyPath(String format) {
+        ExportRunner.Output out = export(format, Map.of(), false);
+        assertThat(out.result().path()).isEqualTo(dev.freight.engine.ExportResult.Path.COPY_BINARY);
+        assertMatchesDatabase(format, out.bytes(), true, java.time.ZoneOffset.UTC);
     }
 
     static Stream<Arguments> csvOptionCombinations() {

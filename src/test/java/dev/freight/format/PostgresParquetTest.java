@@ -1,5 +1,8 @@
 package dev.freight.format;
 
+import dev.freight.engine.ExportResult;
+import dev.freight.query.ExportRequest;
+import dev.freight.testing.ExportRunner;
 import dev.freight.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +44,12 @@ class PostgresParquetTest extends ParquetRoundTripContract {
                 "INSERT INTO extras VALUES (2, -32768, NULL, '00:00:00', -" + WIDE + ", -0.000001, NULL, -999.99)",
                 "INSERT INTO extras VALUES (3, 0, -0.25, NULL, 0.0000000001, NULL, '[]', 0.01)",
                 "INSERT INTO extras VALUES (4, 1, 3.4028235e38, '12:00:00.5', NULL, 1e40, '{}', NULL)");
+    }
+
+    @Test
+    void parquetTakesTheBinaryCopyPath() {
+        ExportRunner.Output out = ExportRunner.export(source, ExportRequest.of("golden", "parquet"));
+        assertThat(out.result().path()).isEqualTo(ExportResult.Path.COPY_BINARY);
     }
 
     /** numeric without precision has no Parquet DECIMAL that fits every value: exact plain text instead. */

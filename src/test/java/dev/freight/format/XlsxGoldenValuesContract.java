@@ -64,7 +64,7 @@ import static org.assertj.core.api.Assertions.within;
 abstract class XlsxGoldenValuesContract {
     private static final long MAX_EXACT = (1L << 53) - 1;
 
-    private GoldenValuesContract golden;
+    protected GoldenValuesContract golden;
     private JdbcSource source;
     private List<Object[]> databaseRows;
 

@@ -29,7 +29,10 @@ public final class ExportRunner {
         return export(source, new QueryPlanner(source.catalog(), source.dialect()).plan(request), request);
     }
 
-    /** The same export through the JDBC cursor and the format writer, never a fast path: what fast paths must equal. */
+    /**
+     * The same export through the JDBC cursor and the format writer, never PostgreSQL's COPY (CSV or binary): what
+     * the fast paths must equal.
+     */
     public static Output exportThroughCursor(JdbcSource source, ExportRequest request) {
         return export(source, new QueryPlanner(source.catalog(), source.dialect()).plan(request), request,
                 ExportEngine.cursorOnly());

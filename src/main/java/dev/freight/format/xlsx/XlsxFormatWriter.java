@@ -73,6 +73,14 @@ final class XlsxFormatWriter implements FormatWriter {
     private int dataRowsInSheet;
     private long sampledRows;
     private boolean widthsApplied;
+    /**
+     * Per column, the run of consecutive rows whose cells take the same number format ({@code runFormat} null: no
+     * run). A FastExcel style costs a style merge and cache lookup per call, so a run is styled in one call as a
+     * range when it ends, rather than cell by cell: same style index on the same cells, far fewer calls.
+     */
+    private final int[] runStart;
+    private final int[] runEnd;
+    private final String[] runFormat;
 
     XlsxFormatWriter(OutputStream out, List<Column> columns, List<String> labels, FormatOptions options,
                      WriterContext context) {
@@ -94,6 +102,9 @@ final class XlsxFormatWriter implements FormatWriter {
         }
         this.sheetBase = XlsxOptions.sheetName(options, context);
         this.widths = new double[columns.size()];
+        this.runStart = new int[columns.size()];
+        this.runEnd = new int[columns.size()];
+        this.runFormat = new String[columns.size()];
         // FastExcel's Workbook.finish() ends the zip but the stream belongs to the engine: never let it be closed.
         OutputStream unclosable = new FilterOutputStream(out) {
             @Override
@@ -149,6 +160,7 @@ final class XlsxFormatWriter implements FormatWriter {
     }
 
     private void endSheet() throws IOException {
+        styleRuns();
         if (!widthsApplied) applyWidths();
         if (options.header() && !labels.isEmpty()) {
             sheet.setAutoFilter(0, 0, Math.max(0, nextRow - 1), labels.size() - 1);
@@ -197,6 +209,7 @@ final class XlsxFormatWriter implements FormatWriter {
         if (dataRowsInSheet % FLUSH_EVERY == 0) {
             // Widths and the frozen pane go out with the sheet's first flush; they cannot change afterwards.
             if (!widthsApplied) applyWidths();
+            styleRuns();  // a flushed row cannot be styled any more
             sheet.flush();
         }
     }
@@ -237,7 +250,7 @@ final class XlsxFormatWriter implements FormatWriter {
                     return text(r, c, d.toPlainString());
                 }
                 sheet.value(r, c, d);
-                sheet.style(r, c).format(decimalFormat(d.scale())).set();
+                format(r, c, decimalFormat(d.scale()));
                 return measure ? d.toPlainString().length() : 0;
             }
             case FLOAT -> {
@@ -255,19 +268,19 @@ final class XlsxFormatWriter implements FormatWriter {
                 LocalDate d = (LocalDate) v;
                 if (!inExcelRange(d)) return text(r, c, canonical[c].apply(v));
                 sheet.value(r, c, d);
-                sheet.style(r, c).format(DATE_FORMAT).set();
+                format(r, c, DATE_FORMAT);
                 return DATE_FORMAT.length();
             }
             case TIME -> {
                 sheet.value(r, c, ((LocalTime) v).toNanoOfDay() / 86_400e9);
-                sheet.style(r, c).format(TIME_FORMAT).set();
+                format(r, c, TIME_FORMAT);
                 return TIME_FORMAT.length();
             }
             case TIMESTAMP, TIMESTAMP_TZ -> {
                 LocalDateTime t = v instanceof OffsetDateTime o ? wallClock(o, options.timeZone()) : (LocalDateTime) v;
                 if (!inExcelRange(t.toLocalDate())) return text(r, c, canonical[c].apply(v));
                 sheet.value(r, c, t);
-                sheet.style(r, c).format(TIMESTAMP_FORMAT).set();
+                format(r, c, TIMESTAMP_FORMAT);
                 return TIMESTAMP_FORMAT.length();
             }
             case BINARY -> {
@@ -277,6 +290,28 @@ final class XlsxFormatWriter implements FormatWriter {
                 return text(r, c, v.toString());
             }
         }
+    }
+
+    /** Gives cell (r, c) a number format: extends the column's run, or ends it and starts another. */
+    private void format(int r, int c, String format) {
+        if (runFormat[c] != null && runEnd[c] == r - 1 && runFormat[c].equals(format)) {
+            runEnd[c] = r;
+            return;
+        }
+        styleRun(c);
+        runStart[c] = r;
+        runEnd[c] = r;
+        runFormat[c] = format;
+    }
+
+    private void styleRun(int c) {
+        if (runFormat[c] == null) return;
+        sheet.range(runStart[c], c, runEnd[c], c).style().format(runFormat[c]).set();
+        runFormat[c] = null;
+    }
+
+    private void styleRuns() {
+        for (int c = 0; c < runFormat.length; c++) styleRun(c);
     }
 
     /** Excel has no time zones: the wall-clock time of the instant in the export's zone. */
