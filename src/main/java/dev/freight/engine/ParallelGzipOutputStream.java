@@ -1,0 +1,290 @@
+package dev.freight.engine;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.function.Supplier;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+
+/**
+ * gzip at level 1, compressed on other threads than the one formatting the rows, as pigz does: the bytes are cut
+ * into blocks, each block is deflated on its own by a compressing thread (primed with the 32 KiB before it, so the
+ * ratio is that of one stream) and ended with a sync flush, and the blocks are written out in order. The result is
+ * one gzip member, readable by any gzip reader.
+ *
+ * <p>Everything that touches the destination (the writes, their count, cancellation, a size cap) stays on the
+ * calling thread: the compressing threads only read a block and fill its output buffer. A fixed number of blocks
+ * circulates, so memory is bounded whatever the export's size; the caller waits for the oldest block when all are
+ * in use. {@link #shutdown()} stops the threads and must be called however the export ends.
+ */
+final class ParallelGzipOutputStream extends OutputStream {
+    static final String THREAD_NAME = "freight-gzip";
+    static final int BLOCK_SIZE = 128 * 1024;
+    private static final int DICTIONARY_SIZE = 32 * 1024;
+    /** Java's own header: deflate, no name, no time, no flags. */
+    private static final byte[] HEADER = {0x1f, (byte) 0x8b, Deflater.DEFLATED, 0, 0, 0, 0, 0, 0, 0};
+
+    private final OutputStream out;
+    private final Thread[] workers;
+    private final BlockingQueue<Block> work;
+    /** Blocks handed over to the compressing threads, oldest first: the order they are written out in. */
+    private final ArrayDeque<Block> inFlight = new ArrayDeque<>();
+    /** Blocks written out, ready to be filled again. */
+    private final ArrayDeque<Block> free = new ArrayDeque<>();
+    private final int maxBlocks;
+    private final CRC32 crc = new CRC32();
+    private int allocated;
+    private Block current;
+    private long size;
+    private boolean finished;
+    private boolean shutDown;
+
+    /** One block of input and its compressed output; owned by the caller, or by a compressing thread meanwhile. */
+    private static final class Block {
+        /** Tells a compressing thread to end. */
+        static final Block STOP = new Block(0);
+
+        final byte[] input;
+        final byte[] dictionary;
+        byte[] output;
+        int length;
+        int dictionaryLength;
+        boolean last;
+        int outputLength;
+        private boolean done;
+        private Throwable failure;
+
+        Block(int size) {
+            input = new byte[size];
+            dictionary = new byte[Math.min(size, DICTIONARY_SIZE)];
+            // Level 1 rarely grows a block (stored blocks cost 5 bytes in 64 KiB); compress() grows it if ever.
+            output = new byte[size + size / 8 + 64];
+        }
+
+        synchronized boolean isDone() {
+            return done;
+        }
+
+        synchronized void complete(Throwable failure) {
+            this.failure = failure;
+            done = true;
+            notifyAll();
+        }
+
+        /** Waits for the compressing thread; then the block is the caller's again. */
+        synchronized void await() throws IOException {
+            try {
+                while (!done) wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while compressing");
+            }
+            if (failure != null) {
+                throw new IOException("compressing the export failed: " + failure, failure);
+            }
+        }
+
+        synchronized void reset() {
+            done = false;
+            failure = null;
+            length = 0;
+            dictionaryLength = 0;
+            outputLength = 0;
+            last = false;
+        }
+    }
+
+    ParallelGzipOutputStream(OutputStream out, int threads) throws IOException {
+        this(out, threads, () -> new Deflater(Deflater.BEST_SPEED, true));
+    }
+
+    /**
+     * @param deflaters makes each compressing thread's raw deflater (level 1 normally; tests hand in a broken one
+     *                  to see a failure on the compressing thread surface on the caller's)
+     */
+    ParallelGzipOutputStream(OutputStream out, int threads, Supplier<Deflater> deflaters) throws IOException {
+        if (threads < 1) throw new IllegalArgumentException("threads must be positive");
+        this.out = out;
+        // Each thread busy with one block, as many more queued, and the one being filled: enough to keep every
+        // thread busy while the caller writes out the oldest.
+        this.maxBlocks = 2 * threads + 1;
+        this.work = new ArrayBlockingQueue<>(maxBlocks + threads);
+        this.workers = new Thread[threads];
+        for (int i = 0; i < threads; i++) {
+            workers[i] = new Thread(() -> compressAll(deflaters), THREAD_NAME);
+            workers[i].setDaemon(true);
+            workers[i].start();
+        }
+        this.current = newBlock();
+        out.write(HEADER);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        if (current.length == BLOCK_SIZE) handOver();
+        current.input[current.length++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        while (len > 0) {
+            if (current.length == BLOCK_SIZE) handOver();
+            int n = Math.min(len, BLOCK_SIZE - current.length);
+            System.arraycopy(b, off, current.input, current.length, n);
+            current.length += n;
+            off += n;
+            len -= n;
+        }
+    }
+
+    /** Passes a flush on to the destination; like {@link java.util.zip.GZIPOutputStream}, it does not end a block. */
+    @Override
+    public void flush() throws IOException {
+        out.flush();
+    }
+
+    /** Compresses what is left and writes the gzip trailer; the destination stays open. */
+    public void finish() throws IOException {
+        if (finished) return;
+        if (shutDown) throw new IOException("the compressing threads were stopped");
+        current.last = true;
+        Block last = current;
+        submit(last);
+        current = null;
+        while (!inFlight.isEmpty()) writeOut(inFlight.removeFirst());
+        finished = true;
+        byte[] trailer = new byte[8];
+        int c = (int) crc.getValue();
+        int s = (int) size;
+        for (int i = 0; i < 4; i++) {
+            trailer[i] = (byte) (c >>> (8 * i));
+            trailer[4 + i] = (byte) (s >>> (8 * i));
+        }
+        out.write(trailer);
+    }
+
+    /** Finishes, stops the compressing threads and closes the destination. */
+    @Override
+    public void close() throws IOException {
+        try {
+            if (!shutDown) finish();
+        } finally {
+            shutdown();
+            out.close();
+        }
+    }
+
+    /**
+     * Stops the compressing threads and waits for them to end (at most the time to compress the block each one
+     * holds), dropping whatever was not written yet. Safe to call more than once, and after a failure.
+     */
+    void shutdown() {
+        if (shutDown) return;
+        shutDown = true;
+        work.clear();
+        boolean interrupted = false;
+        for (int i = 0; i < workers.length; i++) {
+            // The queue has room for one stop per thread even when full: it holds at most maxBlocks blocks.
+            work.add(Block.STOP);
+        }
+        for (Thread worker : workers) {
+            while (worker.isAlive()) {
+                try {
+                    worker.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    private void handOver() throws IOException {
+        Block full = current;
+        submit(full);
+        current = null;
+        // Written out as soon as done, not only when a block is needed: the destination sees steady progress.
+        while (!inFlight.isEmpty() && inFlight.peekFirst().isDone()) writeOut(inFlight.removeFirst());
+        Block next = free.poll();
+        if (next == null && allocated < maxBlocks) next = newBlock();
+        if (next == null) {
+            // At least two blocks are in flight (maxBlocks > 1), so the oldest is not the one just handed over,
+            // whose end is the next block's dictionary.
+            writeOut(inFlight.removeFirst());
+            next = free.poll();
+        }
+        // The next block's deflater starts from the end of this one, as one stream would.
+        int d = Math.min(DICTIONARY_SIZE, full.length);
+        System.arraycopy(full.input, full.length - d, next.dictionary, 0, d);
+        next.dictionaryLength = d;
+        current = next;
+    }
+
+    private void submit(Block block) throws IOException {
+        if (shutDown) throw new IOException("the compressing threads were stopped");
+        crc.update(block.input, 0, block.length);
+        size += block.length;
+        inFlight.addLast(block);
+        work.add(block);
+    }
+
+    /** Waits for a block handed over, writes its output to the destination and puts it back for reuse. */
+    private void writeOut(Block block) throws IOException {
+        block.await();
+        out.write(block.output, 0, block.outputLength);
+        block.reset();
+        free.push(block);
+    }
+
+    private Block newBlock() {
+        allocated++;
+        return new Block(BLOCK_SIZE);
+    }
+
+    private void compressAll(Supplier<Deflater> deflaters) {
+        Deflater deflater = null;
+        try {
+            while (true) {
+                Block block = work.take();
+                if (block == Block.STOP) return;
+                try {
+                    if (deflater == null) deflater = deflaters.get();
+                    compress(deflater, block);
+                    block.complete(null);
+                } catch (Throwable t) {
+                    block.complete(t);
+                }
+            }
+        } catch (InterruptedException e) {
+            // stopped
+        } finally {
+            if (deflater != null) deflater.end();
+        }
+    }
+
+    /**
+     * Deflates one block on its own: primed with the preceding 32 KiB, ended with a sync flush (an empty stored
+     * block, so the next block's bits start on a byte boundary) or, for the last, with the final block.
+     */
+    private static void compress(Deflater deflater, Block block) {
+        deflater.reset();
+        if (block.dictionaryLength > 0) deflater.setDictionary(block.dictionary, 0, block.dictionaryLength);
+        deflater.setInput(block.input, 0, block.length);
+        if (block.last) deflater.finish();
+        int flush = block.last ? Deflater.NO_FLUSH : Deflater.SYNC_FLUSH;
+        while (true) {
+            if (block.outputLength == block.output.length) {
+                block.output = Arrays.copyOf(block.output, block.output.length * 2);
+            }
+            int space = block.output.length - block.outputLength;
+            int n = deflater.deflate(block.output, block.outputLength, space, flush);
+            block.outputLength += n;
+            if (block.last ? deflater.finished() : n < space) return;
+        }
+    }
+}
