@@ -104,8 +104,8 @@ final class ParallelGzipOutputStream extends OutputStream {
     }
 
     /**
-     * @param deflaters makes each compressing thread's raw deflater (level 1 normally; tests hand in a broken one
-     *                  to see a failure on the compressing thread surface on the caller's)
+     * @param deflaters makes each compressing thread's raw ({@code nowrap}) deflater; tests hand in a broken one to
+     *                  see a failure on a compressing thread surface on the caller's
      */
     ParallelGzipOutputStream(OutputStream out, int threads, Supplier<Deflater> deflaters) throws IOException {
         if (threads < 1) throw new IllegalArgumentException("threads must be positive");

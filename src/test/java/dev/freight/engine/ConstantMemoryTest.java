@@ -61,6 +61,16 @@ class ConstantMemoryTest {
         assertThat(lineCount(out)).isEqualTo(ROWS + 1);
     }
 
+    /** The compressing thread holds a fixed number of blocks, however far the formatting thread runs ahead. */
+    @Test
+    void postgresGzipCsvRunsIn64MegabytesOfHeap() throws Exception {
+        Path out = export(TestDatabases.postgres(), "csv", "--gzip");
+        try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(
+                new java.util.zip.GZIPInputStream(Files.newInputStream(out)), StandardCharsets.UTF_8))) {
+            assertThat(lines.lines().count()).isEqualTo(ROWS + 1);
+        }
+    }
+
     @Test
     void postgresBinaryCopyRunsIn64MegabytesOfHeap() throws Exception {
         Path out = export(TestDatabases.postgres(), "ndjson", "--sort", "id");
