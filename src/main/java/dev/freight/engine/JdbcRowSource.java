@@ -53,7 +53,7 @@ public final class JdbcRowSource implements RowSource {
             dialect.prepareForStreaming(connection);
             try (PreparedStatement statement = connection.prepareStatement(plan.sql(),
                     ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
-                statement.setFetchSize(dialect.fetchSize());
+                statement.setFetchSize(fetchSize(dialect.fetchSize(), Runtime.getRuntime().maxMemory()));
                 List<Object> params = plan.parameters();
                 for (int i = 0; i < params.size(); i++) dialect.bind(statement, i + 1, params.get(i));
                 long rows;
@@ -71,6 +71,16 @@ public final class JdbcRowSource implements RowSource {
         } finally {
             source.release(connection, reusable);
         }
+    }
+
+    /**
+     * The dialect's rows per fetch, fewer in a small heap: a fetch's rows stay reachable until the last is written,
+     * and in a 64 MB heap 10,000 of them outgrow the young generation's survivor space, are promoted and end in
+     * full collections (a JSON export at -Xmx64m spent 0.9 s of CPU in GC instead of 0.1 s). About 25 KB of heap per
+     * row fetched: 2,600 rows at 64 MB, the dialect's 10,000 from 256 MB.
+     */
+    static int fetchSize(int dialectRows, long maxHeapBytes) {
+        return (int) Math.min(dialectRows, Math.max(500, maxHeapBytes / 25_000));
     }
 
     private static final int BATCH_ROWS = 256;

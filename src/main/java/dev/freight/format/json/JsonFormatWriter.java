@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
+import dev.freight.format.CellChars;
 import dev.freight.format.CellText;
 import dev.freight.format.FormatOptions;
 import dev.freight.format.FormatWriter;
@@ -33,6 +34,10 @@ final class JsonFormatWriter implements FormatWriter {
     private final SerializableString[] names;
     private final ColumnType[] types;
     private final Function<Object, String>[] text;
+    /** Per column: whether its text is the canonical one, which {@link CellChars} writes without a String. */
+    private final boolean[] canonical;
+    private final java.time.ZoneId zone;
+    private final char[] chars = new char[CellChars.BUFFER_SIZE];
 
     @SuppressWarnings("unchecked")
     JsonFormatWriter(OutputStream out, List<Column> columns, List<String> labels, FormatOptions options, boolean lines) {
@@ -45,10 +50,18 @@ final class JsonFormatWriter implements FormatWriter {
         this.names = new SerializableString[columns.size()];
         this.types = new ColumnType[columns.size()];
         this.text = new Function[columns.size()];
+        this.canonical = new boolean[columns.size()];
+        this.zone = options.timeZone();
         for (int i = 0; i < names.length; i++) {
             names[i] = new SerializedString(labels.get(i));
             types[i] = columns.get(i).type();
             text[i] = CellText.forType(types[i], options);
+            canonical[i] = switch (types[i]) {
+                case DATE -> options.dateFormat() == null;
+                case TIMESTAMP, TIMESTAMP_TZ -> options.timestampFormat() == null;
+                case TIME -> true;
+                default -> false;
+            };
         }
     }
 
@@ -70,9 +83,10 @@ final class JsonFormatWriter implements FormatWriter {
             switch (types[i]) {
                 // Numbers and booleans keep their JSON types; number_locale and bool_text are for text formats.
                 case INTEGER -> json.writeNumber((Long) v);
-                case DECIMAL -> JsonDecimals.write(json, (BigDecimal) v);
+                case DECIMAL -> writeDecimal((BigDecimal) v);
                 case FLOAT -> writeFloating((Number) v);
                 case BOOLEAN -> json.writeBoolean((Boolean) v);
+                case DATE, TIME, TIMESTAMP, TIMESTAMP_TZ -> writeTemporal(i, v);
                 default -> json.writeString(text[i].apply(v));
             }
         }
@@ -80,12 +94,38 @@ final class JsonFormatWriter implements FormatWriter {
         if (lines) json.writeRaw('\n');
     }
 
+    private void writeDecimal(BigDecimal v) throws IOException {
+        int n = CellChars.decimal(v, chars);
+        if (n < 0) {
+            JsonDecimals.write(json, v);
+        } else {
+            json.writeNumber(chars, 0, n);
+        }
+    }
+
     private void writeFloating(Number v) throws IOException {
         double d = v.doubleValue();
         if (Double.isNaN(d) || Double.isInfinite(d)) {
             json.writeString(Double.toString(d));
+        } else if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+            // CellText.floating's whole numbers, as digits straight into the output.
+            json.writeNumber((long) d);
         } else {
             json.writeNumber(CellText.floating(v));
+        }
+    }
+
+    private void writeTemporal(int column, Object v) throws IOException {
+        int n = !canonical[column] ? -1 : switch (types[column]) {
+            case DATE -> CellChars.date((java.time.LocalDate) v, chars);
+            case TIME -> CellChars.time((java.time.LocalTime) v, chars);
+            case TIMESTAMP -> CellChars.timestamp((java.time.LocalDateTime) v, chars);
+            default -> CellChars.timestamp((java.time.OffsetDateTime) v, zone, chars);
+        };
+        if (n < 0) {
+            json.writeString(text[column].apply(v));
+        } else {
+            json.writeString(chars, 0, n);
         }
     }
 
