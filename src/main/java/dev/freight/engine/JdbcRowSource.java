@@ -235,7 +235,8 @@ public final class JdbcRowSource implements RowSource {
         Calendar utc = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
         CellReader throughCalendar = (rs, i) -> {
             Timestamp t = rs.getTimestamp(i, utc);
-            return t == null ? null : LocalDateTime.ofInstant(t.toInstant(), ZoneOffset.UTC);
+            // ofEpochSecond, not ofInstant: ZoneOffset.getRules() makes new ZoneRules (with a map) on every call.
+            return t == null ? null : LocalDateTime.ofEpochSecond(Math.floorDiv(t.getTime(), 1000), t.getNanos(), ZoneOffset.UTC);
         };
         if (!ZoneId.systemDefault().getRules().isFixedOffset()) return throughCalendar;
         return (rs, i) -> {
