@@ -110,6 +110,8 @@ final class ParallelGzipOutputStream extends OutputStream {
     ParallelGzipOutputStream(OutputStream out, int threads, Supplier<Deflater> deflaters) throws IOException {
         if (threads < 1) throw new IllegalArgumentException("threads must be positive");
         this.out = out;
+        // Before any thread starts: a destination that refuses the first bytes leaves nothing to stop.
+        out.write(HEADER);
         // Each thread busy with one block, as many more queued, and the one being filled: enough to keep every
         // thread busy while the caller writes out the oldest.
         this.maxBlocks = 2 * threads + 1;
@@ -121,19 +123,18 @@ final class ParallelGzipOutputStream extends OutputStream {
             workers[i].start();
         }
         this.current = newBlock();
-        out.write(HEADER);
     }
 
     @Override
     public void write(int b) throws IOException {
-        if (current.length == BLOCK_SIZE) handOver();
+        if (current == null || current.length == BLOCK_SIZE) handOver();
         current.input[current.length++] = (byte) b;
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
         while (len > 0) {
-            if (current.length == BLOCK_SIZE) handOver();
+            if (current == null || current.length == BLOCK_SIZE) handOver();
             int n = Math.min(len, BLOCK_SIZE - current.length);
             System.arraycopy(b, off, current.input, current.length, n);
             current.length += n;
@@ -151,13 +152,14 @@ final class ParallelGzipOutputStream extends OutputStream {
     /** Compresses what is left and writes the gzip trailer; the destination stays open. */
     public void finish() throws IOException {
         if (finished) return;
-        if (shutDown) throw new IOException("the compressing threads were stopped");
-        current.last = true;
+        if (current == null) throw unusable();
         Block last = current;
-        submit(last);
         current = null;
+        last.last = true;
+        submit(last);
         while (!inFlight.isEmpty()) writeOut(inFlight.removeFirst());
         finished = true;
+        // CRC-32 and length mod 2^32 of the uncompressed bytes, little-endian.
         byte[] trailer = new byte[8];
         int c = (int) crc.getValue();
         int s = (int) size;
@@ -188,10 +190,7 @@ final class ParallelGzipOutputStream extends OutputStream {
         shutDown = true;
         work.clear();
         boolean interrupted = false;
-        for (int i = 0; i < workers.length; i++) {
-            // The queue has room for one stop per thread even when full: it holds at most maxBlocks blocks.
-            work.add(Block.STOP);
-        }
+        for (int i = 0; i < workers.length; i++) work.add(Block.STOP);
         for (Thread worker : workers) {
             while (worker.isAlive()) {
                 try {
@@ -204,10 +203,12 @@ final class ParallelGzipOutputStream extends OutputStream {
         if (interrupted) Thread.currentThread().interrupt();
     }
 
+    /** Hands the full block over and takes the next one; after a failure here, every later write fails too. */
     private void handOver() throws IOException {
+        if (current == null) throw unusable();
         Block full = current;
-        submit(full);
         current = null;
+        submit(full);
         // Written out as soon as done, not only when a block is needed: the destination sees steady progress.
         while (!inFlight.isEmpty() && inFlight.peekFirst().isDone()) writeOut(inFlight.removeFirst());
         Block next = free.poll();
@@ -225,8 +226,13 @@ final class ParallelGzipOutputStream extends OutputStream {
         current = next;
     }
 
+    private IOException unusable() {
+        return new IOException(finished ? "the gzip stream is finished" : shutDown ? "the compressing threads were stopped"
+                : "an earlier write to the gzip stream failed");
+    }
+
     private void submit(Block block) throws IOException {
-        if (shutDown) throw new IOException("the compressing threads were stopped");
+        if (shutDown) throw unusable();
         crc.update(block.input, 0, block.length);
         size += block.length;
         inFlight.addLast(block);

@@ -198,6 +198,48 @@ class ParallelGzipOutputStreamTest {
         }).isInstanceOf(IOException.class).hasMessageContaining("stopped");
     }
 
+    @Test
+    void aDestinationThatRefusesTheHeaderLeavesNoThreadBehind() {
+        OutputStream refusing = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("refused");
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                throw new IOException("refused");
+            }
+        };
+        assertThatThrownBy(() -> new ParallelGzipOutputStream(refusing, 2)).hasMessage("refused");
+        assertThat(liveCompressingThreads()).isZero();
+    }
+
+    @Test
+    void onceAWriteFailedEveryLaterWriteFails() throws Exception {
+        OutputStream failsAfterTheHeader = new OutputStream() {
+            private int writes;
+
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[]{(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if (++writes > 1) throw new IOException("No space left on device");
+            }
+        };
+        ParallelGzipOutputStream out = new ParallelGzipOutputStream(failsAfterTheHeader, 1);
+        try {
+            assertThatThrownBy(() -> out.write(csv(10 * BLOCK))).hasMessage("No space left on device");
+            assertThatThrownBy(() -> out.write(csv(2 * BLOCK))).hasMessageContaining("earlier write");
+            assertThatThrownBy(out::finish).hasMessageContaining("earlier write");
+        } finally {
+            out.shutdown();
+        }
+    }
+
     static long liveCompressingThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && t.getName().equals(ParallelGzipOutputStream.THREAD_NAME)).count();
