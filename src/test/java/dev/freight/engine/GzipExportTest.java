@@ -65,25 +65,29 @@ class GzipExportTest {
         return new ExportPlan(source, plan, format, FormatOptions.defaults(format), gzip);
     }
 
-    /** csv unfiltered takes the COPY path; filtered csv and ndjson take the cursor path. */
+    /** csv takes the COPY path, unless the engine is told not to ("cursor"); ndjson takes the cursor path. */
     private static ExportRequest request(String path) {
         return switch (path) {
-            case "copy" -> ExportRequest.of("gzip_rows", "csv");
-            case "cursor" -> ExportRequest.of("gzip_rows", "csv").withFilters(List.of(new Filter("id", "gt", 0)));
+            case "copy", "cursor" -> ExportRequest.of("gzip_rows", "csv");
             default -> ExportRequest.of("gzip_rows", path).withFilters(List.of(new Filter("id", "gt", 0)));
         };
+    }
+
+    private static ExportEngine engine(String path) {
+        return path.equals("cursor") ? ExportEngine.cursorOnly() : new ExportEngine();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"copy", "cursor", "ndjson"})
     void theGzipExportGunzipsToThePlainExport(String path) throws IOException {
         ByteArrayOutputStream plain = new ByteArrayOutputStream();
-        new ExportEngine().export(job(request(path), false), plain, ExportListener.NONE, new CancellationToken());
+        engine(path).export(job(request(path), false), plain, ExportListener.NONE, new CancellationToken());
         ByteArrayOutputStream gz = new ByteArrayOutputStream();
-        ExportResult result = new ExportEngine().export(job(request(path), true), gz, ExportListener.NONE,
+        ExportResult result = engine(path).export(job(request(path), true), gz, ExportListener.NONE,
                 new CancellationToken());
 
         assertThat(result.rows()).isEqualTo(ROWS);
+        assertThat(result.copyFastPath()).isEqualTo(path.equals("copy"));
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gz.toByteArray()))) {
             assertThat(in.readAllBytes()).isEqualTo(plain.toByteArray());
         }
