@@ -33,9 +33,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * gzip exports through the engine, on the COPY path and the cursor path: the compressed file gunzips to the plain
- * export, and however the export ends (finished, cancelled, failed in the compressor or at the destination), it
- * ends with the same outcome as before compression moved to its own thread, and that thread is gone.
+ * gzip exports through the engine, on each path (COPY CSV, binary COPY, cursor): the compressed file gunzips to
+ * the plain export, and however the export ends (finished, cancelled, failed in the compressor or at the
+ * destination), it ends with the same outcome as before compression moved to its own thread, and that thread is
+ * gone.
  */
 class GzipExportTest {
     private static final int ROWS = 100_000;
@@ -65,7 +66,7 @@ class GzipExportTest {
         return new ExportPlan(source, plan, format, FormatOptions.defaults(format), gzip);
     }
 
-    /** csv takes the COPY path, unless the engine is told not to ("cursor"); ndjson takes the cursor path. */
+    /** csv takes COPY CSV, unless the engine is told not to ("cursor"); ndjson takes binary COPY. */
     private static ExportRequest request(String path) {
         return switch (path) {
             case "copy", "cursor" -> ExportRequest.of("gzip_rows", "csv");
@@ -87,7 +88,11 @@ class GzipExportTest {
                 new CancellationToken());
 
         assertThat(result.rows()).isEqualTo(ROWS);
-        assertThat(result.copyFastPath()).isEqualTo(path.equals("copy"));
+        assertThat(result.path()).isEqualTo(switch (path) {
+            case "copy" -> ExportResult.Path.COPY_CSV;
+            case "cursor" -> ExportResult.Path.CURSOR;
+            default -> ExportResult.Path.COPY_BINARY;
+        });
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gz.toByteArray()))) {
             assertThat(in.readAllBytes()).isEqualTo(plain.toByteArray());
         }
