@@ -30,6 +30,11 @@ public final class DemoData {
     public static final long DEFAULT_ORDER_ROWS = 100_000;
     public static final int CUSTOMER_ROWS = 1_000;
     private static final Instant EPOCH = OffsetDateTime.of(2024, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC).toInstant();
+    /**
+     * Orders are five minutes apart from {@link #EPOCH}, and start again from it every 14 years (after 1,471,680
+     * orders): MariaDB's TIMESTAMP ends in January 2038, and a 5,000,000-row demo would pass it.
+     */
+    private static final long CLOCK_SECONDS = 14 * 365 * 86_400L;
     private static final String[] STATUSES = {"pending", "paid", "shipped", "delivered", "cancelled", "refunded"};
     private static final String[] DESCRIPTIONS = {
         "Standard widget",
@@ -64,7 +69,7 @@ public final class DemoData {
         long cents = 1 + r.nextLong(5_000_000L);
         BigDecimal unitPrice = BigDecimal.valueOf(status.equals("refunded") ? -cents : cents, 2);
         Double discount = r.nextInt(10) < 3 ? null : r.nextInt(6) * 5 / 100.0;
-        OffsetDateTime createdAt = EPOCH.plusSeconds(id * 300 + r.nextInt(300)).plusNanos(r.nextInt(1000) * 1000L)
+        OffsetDateTime createdAt = EPOCH.plusSeconds(id * 300 % CLOCK_SECONDS + r.nextInt(300)).plusNanos(r.nextInt(1000) * 1000L)
                 .atOffset(ZoneOffset.UTC);
         boolean shipped = status.equals("shipped") || status.equals("delivered");
         return new Object[]{id, customer, sku, description, quantity, unitPrice, discount, status, createdAt, shipped};
