@@ -144,6 +144,14 @@ run_case "freight export csv, filtered" "COPY csv with the same filter (psql)" "
 run_case "freight export ndjson" "COPY row_to_json (psql)" "$out_dir/f.ndjson" \
   "psql -qX -d $db -c 'COPY (SELECT row_to_json(o) FROM orders o) TO STDOUT'" \
   ./freight export --source "$url" --table orders -f ndjson -o -
+# Start-up: a one-row export is almost all JVM start, connection and catalog.
+run_case "freight export csv, 1 row" "COPY of 1 row (psql)" "$out_dir/one.csv" \
+  "psql -qX -d $db -c 'COPY (SELECT * FROM orders LIMIT 1) TO STDOUT (FORMAT csv, HEADER)'" \
+  ./freight export --source "$url" --table orders --limit 1 -o -
+# Allocation per row: the same JSON export in a 64 MB heap against the launcher's default heap (256 MB), same GC.
+run_case "freight export json, -Xmx64m" "freight export json, default heap" "$out_dir/f64.json" \
+  "$(quoted ./freight export --source "$url" --table orders -f json -o -)" \
+  env FREIGHT_JAVA_OPTS="-Xmx64m -XX:+UseParallelGC" ./freight export --source "$url" --table orders -f json -o -
 run_case "freight export csv --gzip" "COPY csv \\| gzip -1" "$out_dir/f.csv.gz" "$copy_csv | gzip -1" \
   ./freight export --source "$url" --table orders --gzip -o -
 run_case "freight export xlsx" "Apache POI SXSSF fed by pgJDBC" "$out_dir/f.xlsx" \
