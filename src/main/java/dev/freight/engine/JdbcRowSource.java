@@ -87,100 +87,42 @@ public final class JdbcRowSource implements RowSource {
     /** Batches in flight between the reading and the writing thread: bounds the memory of the hand-over. */
     private static final int BATCHES_IN_FLIGHT = 4;
 
-    /** What the reading thread hands over: rows, or how reading ended (normally or with an error). */
-    private record Batch(Object[][] rows, int size, Throwable failure, boolean end) {
+    /** Rows read ahead, {@code size} of them in use. */
+    private record Batch(Object[][] rows, int size) {
     }
 
     /**
-     * Reads rows on a second thread while this one formats and writes them: decoding the database's wire format
-     * and writing the file then run on both cores instead of taking turns. The hand-over holds at most
-     * {@value #BATCHES_IN_FLIGHT} batches of {@value #BATCH_ROWS} rows, so memory stays bounded; the writer stays
-     * on the caller's thread (it owns the output stream, e.g. an HTTP response).
+     * Reads rows on a second thread ({@link ReadAhead}) while this one formats and writes them, at most
+     * {@value #BATCHES_IN_FLIGHT} batches of {@value #BATCH_ROWS} rows in flight.
      */
     private long readAll(ResultSet rs, PreparedStatement statement, RowConsumer consumer) throws SQLException, IOException {
         List<Column> columns = plan.columns();
         CellReader[] readers = new CellReader[columns.size()];
         for (int i = 0; i < readers.length; i++) readers[i] = reader(columns.get(i));
-        java.util.concurrent.BlockingQueue<Batch> queue = new java.util.concurrent.ArrayBlockingQueue<>(BATCHES_IN_FLIGHT);
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-        Thread readerThread = new Thread(() -> read(rs, readers, queue, stop), "freight-reader");
-        readerThread.setDaemon(true);
-        readerThread.start();
-        long rows = 0;
-        boolean finished = false;
-        boolean readerDone = false;
-        try {
-            while (true) {
-                Batch batch = queue.take();
-                readerDone = batch.end() || batch.failure() != null;
-                if (batch.failure() != null) {
-                    if (batch.failure() instanceof SQLException e) throw e;
-                    throw new IllegalStateException("reading rows failed: " + batch.failure().getMessage(), batch.failure());
-                }
-                if (batch.end()) break;
-                for (int i = 0; i < batch.size(); i++) {
-                    consumer.accept(batch.rows()[i]);
-                    rows++;
-                }
+        long[] rows = {0};
+        ReadAhead.<Batch>run("freight-reader", BATCHES_IN_FLIGHT, out -> read(rs, readers, out), batch -> {
+            for (int i = 0; i < batch.size(); i++) {
+                consumer.accept(batch.rows()[i]);
+                rows[0]++;
             }
-            finished = true;
-            return rows;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ExportCancelledException();
-        } finally {
-            if (!finished && !readerDone) {
-                stop.set(true);
-                queue.clear();  // unblocks a reader waiting for room
-                // ... and one waiting for the database. The connection is then not reused (see stream()).
-                try {
-                    statement.cancel();
-                } catch (SQLException ignored) {
-                    // the reader stops at its next row anyway
-                }
-            }
-            try {
-                readerThread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        }, statement::cancel);
+        return rows[0];
     }
 
-    private static void read(ResultSet rs, CellReader[] readers, java.util.concurrent.BlockingQueue<Batch> queue,
-                             java.util.concurrent.atomic.AtomicBoolean stop) {
-        try {
-            Object[][] batch = new Object[BATCH_ROWS][];
-            int size = 0;
-            while (!stop.get() && rs.next()) {
-                Object[] row = new Object[readers.length];
-                for (int i = 0; i < readers.length; i++) row[i] = readers[i].read(rs, i + 1);
-                batch[size++] = row;
-                if (size == BATCH_ROWS) {
-                    if (!offer(queue, new Batch(batch, size, null, false), stop)) return;
-                    batch = new Object[BATCH_ROWS][];
-                    size = 0;
-                }
+    private static void read(ResultSet rs, CellReader[] readers, ReadAhead.Out<Batch> out) throws SQLException {
+        Object[][] batch = new Object[BATCH_ROWS][];
+        int size = 0;
+        while (!out.stopped() && rs.next()) {
+            Object[] row = new Object[readers.length];
+            for (int i = 0; i < readers.length; i++) row[i] = readers[i].read(rs, i + 1);
+            batch[size++] = row;
+            if (size == BATCH_ROWS) {
+                if (!out.put(new Batch(batch, size))) return;
+                batch = new Object[BATCH_ROWS][];
+                size = 0;
             }
-            if (size > 0 && !offer(queue, new Batch(batch, size, null, false), stop)) return;
-            offer(queue, new Batch(null, 0, null, true), stop);
-        } catch (Throwable t) {
-            offer(queue, new Batch(null, 0, t, false), stop);
         }
-    }
-
-    /** Waits for room unless the writer has stopped listening; false when it has. */
-    private static boolean offer(java.util.concurrent.BlockingQueue<Batch> queue, Batch batch,
-                                 java.util.concurrent.atomic.AtomicBoolean stop) {
-        try {
-            while (!stop.get()) {
-                if (queue.offer(batch, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) return true;
-            }
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        if (size > 0) out.put(new Batch(batch, size));
     }
 
     /** Typed getters chosen once per column: no per-cell type dispatch, decimals never through double. */
