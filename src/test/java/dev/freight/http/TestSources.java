@@ -20,7 +20,8 @@ import java.util.Map;
  * <ul>
  *   <li>{@code demo}: the embedded H2 demo (100,000 orders);</li>
  *   <li>{@code pg}: PostgreSQL with {@value #PG_ORDERS} demo orders, {@code big} ({@value #BIG_ROWS} rows, for jobs
- *   that run for seconds) and two views that fail on purpose: {@code boom_early} on its first row and
+ *   that run for a second or more), {@code big_paced} (the same rows, 10 s at least, for jobs a test must find
+ *   running) and two views that fail on purpose: {@code boom_early} on its first row and
  *   {@code boom_late} after {@value #BOOM_AFTER} rows; {@code long_text}, whose rows of 2,000 characters each
  *   fill a good part of a PDF page; and {@value #LOCKABLE}, analysed (its estimate comes from the statistics
  *   without touching it), for a test that locks it to make an export's query wait;</li>
@@ -66,6 +67,10 @@ final class TestSources {
                     "CREATE TABLE big AS SELECT g::bigint AS id, md5(g::text) AS payload FROM generate_series(1, "
                             + BIG_ROWS + ") g",
                     "ANALYZE big",
+                    // Exports of big take about a second now: big_paced pauses 0.1 s every 20,000 rows (10 s in all),
+                    // so a job is still running when a test looks, whatever the path and the machine's speed.
+                    "CREATE OR REPLACE VIEW big_paced AS SELECT id, payload,"
+                            + " CASE WHEN id % 20000 = 0 THEN pg_sleep(0.1)::text END AS pause FROM big",
                     "CREATE OR REPLACE VIEW boom_early AS SELECT g AS id, 1 / (g - 1) AS x FROM generate_series(1, 1000) g",
                     "CREATE OR REPLACE VIEW boom_late AS SELECT g AS id, 'row ' || g AS label, 1 / (g - " + BOOM_AFTER
                             + ") AS x FROM generate_series(1, " + (BOOM_AFTER + 1000) + ") g",
