@@ -2,6 +2,7 @@ package dev.freight.engine;
 
 import dev.freight.error.ProblemCode;
 import dev.freight.format.FormatWriter;
+import dev.freight.format.UnrepresentableValueException;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -112,6 +113,9 @@ public final class ExportEngine {
             // A write refused after a cancel may reach us wrapped by a library (OpenPDF's ExceptionConverter, an
             // I/O error of a writer): once cancelled, whatever stopped the export is the cancellation.
             if (cancel.isCancelled()) throw new ExportCancelledException();
+            if (e instanceof UnrepresentableValueException u) {
+                throw new ExportFailedException(ProblemCode.UNREPRESENTABLE_VALUE.code(), u.getMessage(), false, u);
+            }
             if (e instanceof IOException io) {
                 throw new ExportFailedException(ProblemCode.WRITE_FAILED.code(), "writing the export failed: " + io.getMessage(), true, io);
             }

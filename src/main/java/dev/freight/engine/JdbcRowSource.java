@@ -134,7 +134,7 @@ public final class JdbcRowSource implements RowSource {
                 long v = rs.getLong(i);
                 return rs.wasNull() ? null : v;
             };
-            case DECIMAL -> ResultSet::getBigDecimal;
+            case DECIMAL -> JdbcRowSource::decimal;
             case FLOAT -> column.jdbcType() == Types.REAL
                     ? (rs, i) -> {
                         float v = rs.getFloat(i);
@@ -164,6 +164,24 @@ public final class JdbcRowSource implements RowSource {
             case BINARY -> ResultSet::getBytes;
             case STRING, TEXT_LIKE -> ResultSet::getString;
         };
+    }
+
+    /**
+     * A BigDecimal, or for a numeric NaN or ±Infinity (PostgreSQL, H2's DECFLOAT), which no BigDecimal holds and the
+     * drivers refuse to convert, the Double {@link dev.freight.format.NonFinite} stands for it with.
+     */
+    private static Object decimal(ResultSet rs, int i) throws SQLException {
+        try {
+            return rs.getBigDecimal(i);
+        } catch (SQLException e) {
+            String text = rs.getString(i);
+            return switch (text == null ? "" : text) {
+                case "NaN" -> Double.NaN;
+                case "Infinity", "+Infinity" -> Double.POSITIVE_INFINITY;
+                case "-Infinity" -> Double.NEGATIVE_INFINITY;
+                default -> throw e;
+            };
+        }
     }
 
     /**

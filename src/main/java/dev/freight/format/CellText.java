@@ -33,8 +33,24 @@ public final class CellText {
 
     /** The canonical converter for one column: ISO dates, plain numbers. Input is never null. */
     public static Function<Object, String> forType(ColumnType type, ZoneId zone) {
+        Function<Object, String> finite = finiteForType(type, zone);
         return switch (type) {
-            case DECIMAL -> v -> ((BigDecimal) v).toPlainString();
+            case DECIMAL -> v -> v instanceof BigDecimal b ? b.toPlainString() : NonFinite.numberText(v);
+            case DATE, TIMESTAMP, TIMESTAMP_TZ -> orInfinity(finite);
+            default -> finite;
+        };
+    }
+
+    /** PostgreSQL's {@code infinity} and {@code -infinity} ({@link NonFinite}) before the value's own text. */
+    private static Function<Object, String> orInfinity(Function<Object, String> finite) {
+        return v -> {
+            String infinity = NonFinite.temporalText(v);
+            return infinity != null ? infinity : finite.apply(v);
+        };
+    }
+
+    private static Function<Object, String> finiteForType(ColumnType type, ZoneId zone) {
+        return switch (type) {
             case FLOAT -> CellText::floating;
             case DATE -> v -> DateTimeFormatter.ISO_LOCAL_DATE.format((LocalDate) v);
             case TIME -> v -> DateTimeFormatter.ISO_LOCAL_TIME.format((LocalTime) v);
@@ -73,15 +89,15 @@ public final class CellText {
         ZoneId zone = o.timeZone();
         Function<Object, String> canonical = forType(type, zone);
         return switch (type) {
-            case DATE -> o.dateFormat() == null ? canonical : v -> o.dateFormat().format((LocalDate) v);
+            case DATE -> o.dateFormat() == null ? canonical : orInfinity(v -> o.dateFormat().format((LocalDate) v));
             // A local timestamp keeps its wall-clock time even inside a DST gap: it takes the zone's offset at
             // that local time (the earlier one in a gap) rather than being moved by atZone.
-            case TIMESTAMP -> o.timestampFormat() == null ? canonical : v -> {
+            case TIMESTAMP -> o.timestampFormat() == null ? canonical : orInfinity(v -> {
                 LocalDateTime local = (LocalDateTime) v;
                 return o.timestampFormat().format(local.atOffset(zone.getRules().getOffset(local)));
-            };
+            });
             case TIMESTAMP_TZ -> o.timestampFormat() == null ? canonical
-                    : v -> o.timestampFormat().format(((OffsetDateTime) v).atZoneSameInstant(zone));
+                    : orInfinity(v -> o.timestampFormat().format(((OffsetDateTime) v).atZoneSameInstant(zone)));
             case BOOLEAN -> o.boolText() == null ? canonical : v -> o.boolText().get((Boolean) v ? 0 : 1);
             case INTEGER, DECIMAL, FLOAT -> o.numberLocale() == null ? canonical : localized(o.numberLocale());
             default -> canonical;
@@ -95,6 +111,10 @@ public final class CellText {
     static Function<Object, String> localized(Locale locale) {
         DecimalFormatSymbols symbols = DecimalFormatSymbols.getInstance(locale);
         return v -> {
+            // NaN and the infinities keep PostgreSQL's words: a locale's own (∞, NaN, "非数") would not read back.
+            if ((v instanceof Double || v instanceof Float) && !Double.isFinite(((Number) v).doubleValue())) {
+                return NonFinite.numberText(v);
+            }
             BigDecimal exact = v instanceof BigDecimal b ? b : v instanceof Long l ? BigDecimal.valueOf(l)
                     : new BigDecimal(floating(v));
             DecimalFormat f = new DecimalFormat("#,##0", symbols);

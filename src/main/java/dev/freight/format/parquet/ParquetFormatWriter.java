@@ -2,6 +2,8 @@ package dev.freight.format.parquet;
 
 import dev.freight.format.FormatOptions;
 import dev.freight.format.FormatWriter;
+import dev.freight.format.NonFinite;
+import dev.freight.format.UnrepresentableValueException;
 import dev.freight.source.Column;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.conf.ParquetConfiguration;
@@ -193,6 +195,17 @@ final class ParquetFormatWriter implements FormatWriter {
         }
 
         void write(RecordConsumer record, Object v) throws IOException {
+            if (NonFinite.isNonFiniteDecimal(v) && kind != Kind.FLOAT && kind != Kind.DOUBLE) {
+                writeNonFiniteDecimal(record, v);
+                return;
+            }
+            int infinity = NonFinite.temporalSign(v);
+            if (infinity != 0) {
+                // DuckDB's (and Arrow's) encoding of ±infinity: the type's largest value and its negation.
+                if (kind == Kind.DATE) record.addInteger(infinity * Integer.MAX_VALUE);
+                else record.addLong(infinity * Long.MAX_VALUE);
+                return;
+            }
             switch (kind) {
                 case INT64 -> record.addLong(((Number) v).longValue());
                 case DECIMAL_INT32 -> record.addInteger(unscaled((BigDecimal) v).intValueExact());
@@ -213,6 +226,17 @@ final class ParquetFormatWriter implements FormatWriter {
             }
         }
 
+        /** A decimal without precision is text and can say NaN; Parquet's DECIMAL has no such value. */
+        private void writeNonFiniteDecimal(RecordConsumer record, Object v) {
+            if (kind == Kind.DECIMAL_TEXT) {
+                record.addBinary(Binary.fromString(NonFinite.numberText(v)));
+                return;
+            }
+            throw new UnrepresentableValueException("column " + name + " holds " + NonFinite.numberText(v)
+                    + ", which Parquet's decimal(" + precision + ", " + scale + ") cannot store; export it as CSV or"
+                    + " JSON, or filter it out");
+        }
+
         private BigInteger unscaled(BigDecimal value) throws IOException {
             BigInteger unscaled;
             try {
@@ -221,7 +245,7 @@ final class ParquetFormatWriter implements FormatWriter {
                 unscaled = null;
             }
             if (unscaled == null || unscaled.abs().compareTo(limit) >= 0) {
-                throw new IOException("value " + value.toPlainString() + " of column " + name
+                throw new UnrepresentableValueException("value " + value.toPlainString() + " of column " + name
                         + " does not fit its declared type decimal(" + precision + ", " + scale + ")");
             }
             return unscaled;
