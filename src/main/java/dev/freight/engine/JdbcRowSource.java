@@ -21,6 +21,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Calendar;
 import java.util.List;
+import java.util.Locale;
 import java.util.TimeZone;
 
 /**
@@ -167,18 +168,19 @@ public final class JdbcRowSource implements RowSource {
     }
 
     /**
-     * A BigDecimal, or for a numeric NaN or ±Infinity (PostgreSQL, H2's DECFLOAT), which no BigDecimal holds and the
+     * A BigDecimal, or for a numeric NaN or ±Infinity (PostgreSQL, H2's DECFLOAT, SQLite), which no BigDecimal holds and the
      * drivers refuse to convert, the Double {@link dev.freight.format.NonFinite} stands for it with.
      */
     private static Object decimal(ResultSet rs, int i) throws SQLException {
         try {
             return rs.getBigDecimal(i);
         } catch (SQLException e) {
+            // PostgreSQL and H2 spell them NaN and Infinity, SQLite's driver Inf.
             String text = rs.getString(i);
-            return switch (text == null ? "" : text) {
-                case "NaN" -> Double.NaN;
-                case "Infinity", "+Infinity" -> Double.POSITIVE_INFINITY;
-                case "-Infinity" -> Double.NEGATIVE_INFINITY;
+            return switch (text == null ? "" : text.toLowerCase(Locale.ROOT)) {
+                case "nan" -> Double.NaN;
+                case "infinity", "+infinity", "inf", "+inf" -> Double.POSITIVE_INFINITY;
+                case "-infinity", "-inf" -> Double.NEGATIVE_INFINITY;
                 default -> throw e;
             };
         }
