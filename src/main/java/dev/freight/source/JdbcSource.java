@@ -8,7 +8,9 @@ import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
 
@@ -41,6 +43,12 @@ public final class JdbcSource implements AutoCloseable {
 
         boolean saturated();
 
+        /** How many connections it lends at most. */
+        int size();
+
+        /** How long a borrower waits for a busy source, in words. */
+        String waitText();
+
         void close();
     }
 
@@ -49,8 +57,15 @@ public final class JdbcSource implements AutoCloseable {
      * The password is passed separately so that it never ends up in a URL that is logged.
      */
     public static JdbcSource open(String name, String jdbcUrl, String user, String password, int maxPoolSize) {
+        return open(name, jdbcUrl, user, password, maxPoolSize, Duration.ofSeconds(CONNECT_TIMEOUT_SECONDS));
+    }
+
+    /** {@link #open}, waiting at most {@code wait} for a connection when all are lent (and to connect). */
+    public static JdbcSource open(String name, String jdbcUrl, String user, String password, int maxPoolSize,
+                                  Duration wait) {
         Dialect dialect = Dialect.fromJdbcUrl(jdbcUrl);
-        return new JdbcSource(name, dialect, jdbcUrl, Pooled.open(name, dialect, jdbcUrl, user, password, maxPoolSize));
+        return new JdbcSource(name, dialect, jdbcUrl, Pooled.open(name, dialect, jdbcUrl, user, password, maxPoolSize,
+                wait));
     }
 
     /**
@@ -114,12 +129,22 @@ public final class JdbcSource implements AutoCloseable {
         return (nl < 0 ? message : message.substring(0, nl)).trim();
     }
 
+    /**
+     * A connection of the source. Either unreachable or busy (every pooled connection lent for as long as the pool
+     * waits), the source is unavailable for now: a caller gets a 503 to retry, never a server error.
+     */
     public Connection connection() throws SQLException {
         try {
             return connections.borrow();
         } catch (SQLException e) {
             if (isConnectionFailure(e)) {
                 throw new SourceUnavailableException("cannot connect to source '" + name + "': " + firstLine(e.getMessage()), e);
+            }
+            // Hikari's "Connection is not available, request timed out": reachable, but every connection is in use.
+            if (e instanceof SQLTransientConnectionException) {
+                throw new SourceUnavailableException("source '" + name + "' is busy: all " + connections.size()
+                        + " of its connections (pool_size) stayed in use for " + connections.waitText()
+                        + "; try again shortly", e);
             }
             throw e;
         }
@@ -183,7 +208,8 @@ public final class JdbcSource implements AutoCloseable {
      * only, so that a single-connection source never loads them.
      */
     private record Pooled(HikariDataSource pool) implements Connections {
-        static Pooled open(String name, Dialect dialect, String jdbcUrl, String user, String password, int maxPoolSize) {
+        static Pooled open(String name, Dialect dialect, String jdbcUrl, String user, String password, int maxPoolSize,
+                           Duration wait) {
             HikariConfig config = new HikariConfig();
             config.setPoolName("freight-source-" + name);
             config.setJdbcUrl(withStreamingDefaults(dialect, jdbcUrl));
@@ -191,7 +217,7 @@ public final class JdbcSource implements AutoCloseable {
             if (password != null) config.setPassword(password);
             config.setMaximumPoolSize(Math.max(1, maxPoolSize));
             config.setMinimumIdle(0);
-            config.setConnectionTimeout(CONNECT_TIMEOUT_SECONDS * 1000L);
+            config.setConnectionTimeout(wait.toMillis());
             config.setInitializationFailTimeout(1);
             if (dialect.connectionInitSql() != null) config.setConnectionInitSql(dialect.connectionInitSql());
             try {
@@ -223,6 +249,17 @@ public final class JdbcSource implements AutoCloseable {
         public boolean saturated() {
             var stats = pool.getHikariPoolMXBean();
             return stats != null && stats.getActiveConnections() >= pool.getMaximumPoolSize();
+        }
+
+        @Override
+        public int size() {
+            return pool.getMaximumPoolSize();
+        }
+
+        @Override
+        public String waitText() {
+            long ms = pool.getConnectionTimeout();
+            return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
         }
 
         @Override
@@ -300,6 +337,17 @@ public final class JdbcSource implements AutoCloseable {
         @Override
         public synchronized boolean saturated() {
             return lent;
+        }
+
+        /** A second borrower gets a connection of its own, so a single connection never keeps anyone waiting. */
+        @Override
+        public int size() {
+            return 1;
+        }
+
+        @Override
+        public String waitText() {
+            return "0 s";
         }
 
         @Override
