@@ -19,7 +19,8 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.Calendar;
+import java.util.Date;
+import java.util.GregorianCalendar;
 import java.util.List;
 import java.util.Locale;
 import java.util.TimeZone;
@@ -191,10 +192,13 @@ public final class JdbcRowSource implements RowSource {
      * zone's DST gap (02:30 on 2024-03-31 under Europe/Paris) comes back an hour late. Read through a UTC calendar,
      * which has no gaps, and take the wall-clock fields back out in UTC. A default zone without DST (UTC, as on
      * most servers) has no gap: there the driver's LocalDateTime is the same value without the two calendar
-     * computations per cell, except before the Gregorian reform, where the calendar counts Julian days.
+     * computations per cell, except before the Gregorian reform, which the driver's LocalDateTime is not trusted with.
      */
     private static CellReader mariadbDateTime() {
-        Calendar utc = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
+        // Proleptic Gregorian, as java.time is: a default GregorianCalendar counts Julian days before 1582-10-15,
+        // which moved 1500-03-01 to 1500-03-11.
+        GregorianCalendar utc = new GregorianCalendar(TimeZone.getTimeZone("UTC"));
+        utc.setGregorianChange(new Date(Long.MIN_VALUE));
         CellReader throughCalendar = (rs, i) -> {
             Timestamp t = rs.getTimestamp(i, utc);
             // ofEpochSecond, not ofInstant: ZoneOffset.getRules() makes new ZoneRules (with a map) on every call.
