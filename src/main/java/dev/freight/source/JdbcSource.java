@@ -106,11 +106,22 @@ public final class JdbcSource implements AutoCloseable {
                 + firstLine(cause.getMessage()), cause);
     }
 
-    /** Driver options that keep memory flat: lazy H2 results, no client-side result buffering. */
+    /**
+     * pgJDBC switches a statement to binary transfer on its fifth run on a connection, and reads an array received
+     * in binary as {"1",NULL,"3"} where the server's text is {1,NULL,3}: the same export would change its output
+     * on a pooled connection. Arrays stay text (the types pgJDBC would receive in binary).
+     */
+    private static final String PG_TEXT_ARRAYS = "binaryTransferDisable=BYTEA_ARRAY,INT2_ARRAY,INT4_ARRAY,INT8_ARRAY,"
+            + "OID_ARRAY,FLOAT4_ARRAY,FLOAT8_ARRAY,VARCHAR_ARRAY,TEXT_ARRAY";
+
+    /** Driver options that keep memory flat and output stable: lazy H2 results, no client-side buffering, text arrays. */
     static String withStreamingDefaults(Dialect dialect, String url) {
         String lower = url.toLowerCase(java.util.Locale.ROOT);
         if (dialect == Dialect.H2 && !lower.contains("lazy_query_execution")) {
             return url + ";LAZY_QUERY_EXECUTION=TRUE";
+        }
+        if (dialect == Dialect.POSTGRESQL && !lower.contains("binarytransferdisable")) {
+            return url + (url.indexOf('?') < 0 ? "?" : "&") + PG_TEXT_ARRAYS;
         }
         // MariaDB Connector/J, the only MySQL-protocol driver shipped, refuses jdbc:mysql: URLs without this flag.
         if (lower.startsWith("jdbc:mysql:") && !lower.contains("permitmysqlscheme")) {
