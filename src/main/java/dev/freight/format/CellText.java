@@ -26,7 +26,7 @@ import java.util.function.Function;
  */
 public final class CellText {
     private static final DateTimeFormatter OFFSET_DATE_TIME = new DateTimeFormatterBuilder()
-            .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME).appendOffset("+HH:MM", "+00:00").toFormatter();
+            .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME).appendOffset("+HH:MM:ss", "+00:00").toFormatter();
 
     private CellText() {
     }
@@ -74,7 +74,10 @@ public final class CellText {
         return n < 0 ? DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(t) : new String(buf, 0, n);
     }
 
-    /** {@link #isoLocalDateTime} and the offset as {@code +HH:MM}; an offset with seconds takes the formatter. */
+    /**
+     * {@link #isoLocalDateTime} and the offset as {@code +HH:MM}, or {@code +HH:MM:SS} when it has seconds (local mean
+     * time before 1900, as PostgreSQL writes it): cut to minutes, the text would name another instant.
+     */
     static String isoOffsetDateTime(OffsetDateTime t) {
         char[] buf = new char[CellChars.BUFFER_SIZE];
         int n = CellChars.timestamp(t, t.getOffset(), buf);
