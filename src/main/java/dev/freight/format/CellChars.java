@@ -31,6 +31,7 @@ public final class CellChars {
 
     /** ISO-8601 time with as many fraction digits as needed, {@code 10:15:30.25}. */
     public static int time(LocalTime t, char[] buf) {
+        if (NonFinite.isEndOfDay(t)) return -1;
         return time(t.getHour(), t.getMinute(), t.getSecond(), t.getNano(), buf, 0);
     }
 

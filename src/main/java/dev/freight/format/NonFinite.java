@@ -2,11 +2,13 @@ package dev.freight.format;
 
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.OffsetDateTime;
 
 /**
  * Values a database can hold that have no ordinary Java counterpart: PostgreSQL's dates and timestamps of
- * {@code infinity} and {@code -infinity}, and its numerics of {@code NaN}, {@code Infinity} and {@code -Infinity}.
+ * {@code infinity} and {@code -infinity}, its numerics of {@code NaN}, {@code Infinity} and {@code -Infinity}, and
+ * its time {@code 24:00:00}.
  * Row sources hand them over as pgJDBC does for the temporal ones, the type's {@code MAX} or {@code MIN} constant
  * itself ({@link LocalDate#MAX}, {@link LocalDateTime#MIN}, {@link OffsetDateTime#MAX} …), and a decimal one as a
  * {@link Double} (NaN or an infinity) in place of the BigDecimal. Text formats print them as PostgreSQL's COPY does,
@@ -18,6 +20,14 @@ public final class NonFinite {
     public static final String NEGATIVE_INFINITY = "-infinity";
 
     private NonFinite() {
+    }
+
+    /** PostgreSQL's time {@code 24:00:00}, which pgJDBC reads as {@link LocalTime#MAX}, the constant itself. */
+    public static final String END_OF_DAY = "24:00:00";
+
+    /** Whether {@code v} stands for {@code 24:00:00}: LocalTime.MAX itself, not an equal time made by a driver. */
+    public static boolean isEndOfDay(Object v) {
+        return v == LocalTime.MAX;
     }
 
     /** {@code infinity} or {@code -infinity} for a temporal ±infinity, null for any other value. */

@@ -117,6 +117,9 @@ public enum Dialect {
             if (name.equals("timestamptz")) return ColumnType.TIMESTAMP_TZ;
             if (name.equals("bool")) return ColumnType.BOOLEAN;
             if (name.equals("money")) return ColumnType.TEXT_LIKE;
+            // A bit string ('101') and a time with an offset have no Java type of their own: the server's text.
+            if (name.equals("bit")) return precision > 1 ? ColumnType.TEXT_LIKE : ColumnType.BOOLEAN;
+            if (name.equals("varbit") || name.equals("timetz")) return ColumnType.TEXT_LIKE;
             if (name.startsWith("_") || name.equals("json") || name.equals("jsonb") || name.equals("uuid")
                     || name.equals("interval") || name.equals("xml")) {
                 return ColumnType.TEXT_LIKE;

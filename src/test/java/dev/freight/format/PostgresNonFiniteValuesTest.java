@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * PostgreSQL's values without an ordinary Java counterpart: dates and timestamps of {@code ±infinity}, numerics of
- * {@code NaN} and {@code ±Infinity}. Every format writes them, the same on every path (COPY CSV, binary COPY, the
+ * {@code NaN} and {@code ±Infinity}, the time {@code 24:00:00}. Every format writes them, the same on every path (COPY CSV, binary COPY, the
  * cursor), in PostgreSQL's own words where the format has text, and as the infinity DuckDB reads in Parquet; a
  * value a format truly cannot store fails the export with a precise, permanent error instead of a crash.
  */
@@ -54,13 +54,14 @@ class PostgresNonFiniteValuesTest {
     void tables() {
         TestDatabases.execute(URL,
                 "DROP TABLE IF EXISTS non_finite",
-                "CREATE TABLE non_finite (id int PRIMARY KEY, d date, ts timestamp, tstz timestamptz, n numeric, f8 float8)",
+                "CREATE TABLE non_finite (id int PRIMARY KEY, d date, ts timestamp, tstz timestamptz, n numeric, f8 float8, t time)",
                 """
                         INSERT INTO non_finite VALUES
-                          (1, 'infinity', 'infinity', 'infinity', 'NaN', 'NaN'),
-                          (2, '-infinity', '-infinity', '-infinity', 'Infinity', 'Infinity'),
-                          (3, '2024-03-31', '2024-03-31 02:30:00', '2024-03-31 00:59:59+00', '-Infinity', '-Infinity'),
-                          (4, NULL, NULL, NULL, 1.50, 1.5)""",
+                          (1, 'infinity', 'infinity', 'infinity', 'NaN', 'NaN', '24:00:00'),
+                          (2, '-infinity', '-infinity', '-infinity', 'Infinity', 'Infinity', '00:00:00'),
+                          (3, '2024-03-31', '2024-03-31 02:30:00', '2024-03-31 00:59:59+00', '-Infinity', '-Infinity',
+                           '23:59:59.999999'),
+                          (4, NULL, NULL, NULL, 1.50, 1.5, NULL)""",
                 "DROP TABLE IF EXISTS non_finite_fixed",
                 "CREATE TABLE non_finite_fixed (id int PRIMARY KEY, amount numeric(10, 2))",
                 "INSERT INTO non_finite_fixed VALUES (1, 12.50), (2, 'NaN')");
@@ -79,11 +80,11 @@ class PostgresNonFiniteValuesTest {
     @Test
     void csvSaysWhatPostgresSaysOnEveryPath() {
         String expected = """
-                id,d,ts,tstz,n,f8\r
-                1,infinity,infinity,infinity,NaN,NaN\r
-                2,-infinity,-infinity,-infinity,Infinity,Infinity\r
-                3,2024-03-31,2024-03-31T02:30:00,2024-03-31T01:59:59+01:00,-Infinity,-Infinity\r
-                4,,,,1.50,1.5\r
+                id,d,ts,tstz,n,f8,t\r
+                1,infinity,infinity,infinity,NaN,NaN,24:00:00\r
+                2,-infinity,-infinity,-infinity,Infinity,Infinity,00:00:00\r
+                3,2024-03-31,2024-03-31T02:30:00,2024-03-31T01:59:59+01:00,-Infinity,-Infinity,23:59:59.999999\r
+                4,,,,1.50,1.5,\r
                 """;
         ExportRequest request = request("csv", Map.of("time_zone", "Europe/Paris", "line_ending", "crlf"));
 
@@ -106,11 +107,11 @@ class PostgresNonFiniteValuesTest {
 
         assertThat(binary.result().path()).isEqualTo(ExportResult.Path.COPY_BINARY);
         assertThat(binary.text()).isEqualTo(cursor.text()).isEqualTo("""
-                id,d,ts,tstz,n,f8
-                1,infinity,infinity,infinity,NaN,NaN
-                2,-infinity,-infinity,-infinity,Infinity,Infinity
-                3,31.03.2024,31.03.2024 02:30,31.03.2024 00:59,-Infinity,-Infinity
-                4,NULL,NULL,NULL,"1,50","1,5"
+                id,d,ts,tstz,n,f8,t
+                1,infinity,infinity,infinity,NaN,NaN,24:00:00
+                2,-infinity,-infinity,-infinity,Infinity,Infinity,00:00:00
+                3,31.03.2024,31.03.2024 02:30,31.03.2024 00:59,-Infinity,-Infinity,23:59:59.999999
+                4,NULL,NULL,NULL,"1,50","1,5",NULL
                 """);
     }
 
@@ -123,10 +124,10 @@ class PostgresNonFiniteValuesTest {
         assertThat(binary.result().path()).isEqualTo(ExportResult.Path.COPY_BINARY);
         assertThat(binary.text()).isEqualTo(cursor.text());
         assertThat(binary.text()).contains(
-                "{\"id\":1,\"d\":\"infinity\",\"ts\":\"infinity\",\"tstz\":\"infinity\",\"n\":\"NaN\",\"f8\":\"NaN\"}",
-                "{\"id\":2,\"d\":\"-infinity\",\"ts\":\"-infinity\",\"tstz\":\"-infinity\",\"n\":\"Infinity\",\"f8\":\"Infinity\"}",
-                "\"n\":\"-Infinity\",\"f8\":\"-Infinity\"}",
-                "{\"id\":4,\"d\":null,\"ts\":null,\"tstz\":null,\"n\":1.50,\"f8\":1.5}");
+                "{\"id\":1,\"d\":\"infinity\",\"ts\":\"infinity\",\"tstz\":\"infinity\",\"n\":\"NaN\",\"f8\":\"NaN\",\"t\":\"24:00:00\"}",
+                "{\"id\":2,\"d\":\"-infinity\",\"ts\":\"-infinity\",\"tstz\":\"-infinity\",\"n\":\"Infinity\",\"f8\":\"Infinity\",\"t\":\"00:00:00\"}",
+                "\"n\":\"-Infinity\",\"f8\":\"-Infinity\",\"t\":\"23:59:59.999999\"}",
+                "{\"id\":4,\"d\":null,\"ts\":null,\"tstz\":null,\"n\":1.50,\"f8\":1.5,\"t\":null}");
     }
 
     @Test
