@@ -151,7 +151,7 @@ public final class JdbcRowSource implements RowSource {
                 return rs.wasNull() ? null : v;
             };
             case DATE -> (rs, i) -> rs.getObject(i, LocalDate.class);
-            case TIME -> (rs, i) -> rs.getObject(i, LocalTime.class);
+            case TIME -> dialect == Dialect.MARIADB ? JdbcRowSource::mariadbTime : (rs, i) -> rs.getObject(i, LocalTime.class);
             case TIMESTAMP -> dialect == Dialect.MARIADB
                     ? mariadbDateTime()
                     : (rs, i) -> rs.getObject(i, LocalDateTime.class);
@@ -185,6 +185,24 @@ public final class JdbcRowSource implements RowSource {
                 default -> throw e;
             };
         }
+    }
+
+    /**
+     * MariaDB's TIME is a duration (-838:59:59 to 838:59:59), which its driver wraps into a LocalTime (-01:30:00
+     * became 22:30:00). A time of day is a LocalTime; any other is its text, fraction zeros dropped as a LocalTime's
+     * text drops them ({@link dev.freight.format.NonFinite#isTimeText}).
+     */
+    private static Object mariadbTime(ResultSet rs, int i) throws SQLException {
+        String text = rs.getString(i);
+        if (text == null) return null;
+        int colon = text.indexOf(':');
+        boolean timeOfDay = colon == 2 && text.charAt(0) != '-' && (text.charAt(0) < '2' || text.charAt(1) < '4');
+        if (timeOfDay) return LocalTime.parse(text);
+        int dot = text.indexOf('.');
+        if (dot < 0) return text;
+        int end = text.length();
+        while (end > dot + 1 && text.charAt(end - 1) == '0') end--;
+        return text.substring(0, end == dot + 1 ? dot : end);
     }
 
     /**

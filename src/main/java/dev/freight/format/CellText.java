@@ -37,7 +37,8 @@ public final class CellText {
         return switch (type) {
             case DECIMAL -> v -> v instanceof BigDecimal b ? b.toPlainString() : NonFinite.numberText(v);
             case DATE, TIMESTAMP, TIMESTAMP_TZ -> orInfinity(finite);
-            case TIME -> v -> NonFinite.isEndOfDay(v) ? NonFinite.END_OF_DAY : finite.apply(v);
+            case TIME -> v -> NonFinite.isEndOfDay(v) ? NonFinite.END_OF_DAY
+                    : NonFinite.isTimeText(v) ? (String) v : finite.apply(v);
             default -> finite;
         };
     }

@@ -199,6 +199,10 @@ final class ParquetFormatWriter implements FormatWriter {
                 writeNonFiniteDecimal(record, v);
                 return;
             }
+            if (kind == Kind.TIME && NonFinite.isTimeText(v)) {
+                throw new UnrepresentableValueException("column " + name + " holds " + v + ", a time outside a day,"
+                        + " which Parquet's TIME cannot store; export it as CSV or JSON, or filter it out");
+            }
             int infinity = NonFinite.temporalSign(v);
             if (infinity != 0) {
                 // DuckDB's (and Arrow's) encoding of ±infinity: the type's largest value and its negation.

@@ -275,6 +275,7 @@ final class XlsxFormatWriter implements FormatWriter {
                 return DATE_FORMAT.length();
             }
             case TIME -> {
+                if (NonFinite.isTimeText(v)) return text(r, c, (String) v);
                 sheet.value(r, c, ((LocalTime) v).toNanoOfDay() / 86_400e9);
                 format(r, c, TIME_FORMAT);
                 return TIME_FORMAT.length();
