@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -150,18 +151,17 @@ public final class JdbcRowSource implements RowSource {
                 boolean v = rs.getBoolean(i);
                 return rs.wasNull() ? null : v;
             };
-            case DATE -> (rs, i) -> rs.getObject(i, LocalDate.class);
+            case DATE -> dialect == Dialect.MARIADB ? orZeroDate((rs, i) -> rs.getObject(i, LocalDate.class))
+                    : (rs, i) -> rs.getObject(i, LocalDate.class);
             case TIME -> dialect == Dialect.MARIADB ? JdbcRowSource::mariadbTime : (rs, i) -> rs.getObject(i, LocalTime.class);
             case TIMESTAMP -> dialect == Dialect.MARIADB
-                    ? mariadbDateTime()
+                    ? orZeroDate(mariadbDateTime())
                     : (rs, i) -> rs.getObject(i, LocalDateTime.class);
             case TIMESTAMP_TZ -> {
                 if (dialect != Dialect.MARIADB) yield (rs, i) -> rs.getObject(i, OffsetDateTime.class);
-                CellReader utcDateTime = mariadbDateTime();
-                yield (rs, i) -> {
-                    LocalDateTime utc = (LocalDateTime) utcDateTime.read(rs, i);
-                    return utc == null ? null : utc.atOffset(ZoneOffset.UTC);
-                };
+                CellReader utcDateTime = orZeroDate(mariadbDateTime());
+                yield (rs, i) -> utcDateTime.read(rs, i) instanceof LocalDateTime utc ? utc.atOffset(ZoneOffset.UTC)
+                        : utcDateTime.read(rs, i);
             }
             case BINARY -> ResultSet::getBytes;
             case STRING, TEXT_LIKE -> ResultSet::getString;
@@ -188,9 +188,35 @@ public final class JdbcRowSource implements RowSource {
     }
 
     /**
+     * MariaDB's zero dates ({@code 0000-00-00}, and with a zero month or day, {@code 2024-02-00 10:00:00}, which a
+     * non-strict sql_mode lets in) are no dates: the driver fails on them, or reads them as NULL. They are handed
+     * over as MariaDB's text ({@link dev.freight.format.NonFinite#isStoredText}).
+     */
+    private static CellReader orZeroDate(CellReader typed) {
+        return (rs, i) -> {
+            Object value;
+            try {
+                value = typed.read(rs, i);
+            } catch (DateTimeException | SQLException e) {
+                String text = rs.getString(i);
+                if (isZeroDate(text)) return text;
+                throw e;
+            }
+            if (value != null) return value;
+            String text = rs.getString(i);
+            return isZeroDate(text) ? text : null;
+        };
+    }
+
+    private static boolean isZeroDate(String text) {
+        return text != null && text.length() >= 10 && text.charAt(4) == '-'
+                && (text.startsWith("0000") || text.startsWith("00", 5) || text.startsWith("00", 8));
+    }
+
+    /**
      * MariaDB's TIME is a duration (-838:59:59 to 838:59:59), which its driver wraps into a LocalTime (-01:30:00
      * became 22:30:00). A time of day is a LocalTime; any other is its text, fraction zeros dropped as a LocalTime's
-     * text drops them ({@link dev.freight.format.NonFinite#isTimeText}).
+     * text drops them ({@link dev.freight.format.NonFinite#isStoredText}).
      */
     private static Object mariadbTime(ResultSet rs, int i) throws SQLException {
         String text = rs.getString(i);

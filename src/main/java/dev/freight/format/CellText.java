@@ -38,14 +38,15 @@ public final class CellText {
             case DECIMAL -> v -> v instanceof BigDecimal b ? b.toPlainString() : NonFinite.numberText(v);
             case DATE, TIMESTAMP, TIMESTAMP_TZ -> orInfinity(finite);
             case TIME -> v -> NonFinite.isEndOfDay(v) ? NonFinite.END_OF_DAY
-                    : NonFinite.isTimeText(v) ? (String) v : finite.apply(v);
+                    : NonFinite.isStoredText(v) ? (String) v : finite.apply(v);
             default -> finite;
         };
     }
 
-    /** PostgreSQL's {@code infinity} and {@code -infinity} ({@link NonFinite}) before the value's own text. */
+    /** PostgreSQL's {@code infinity} and {@code -infinity}, MariaDB's zero dates ({@link NonFinite}), else the value's text. */
     private static Function<Object, String> orInfinity(Function<Object, String> finite) {
         return v -> {
+            if (NonFinite.isStoredText(v)) return (String) v;
             String infinity = NonFinite.temporalText(v);
             return infinity != null ? infinity : finite.apply(v);
         };

@@ -8,7 +8,7 @@ import java.time.OffsetDateTime;
 /**
  * Values a database can hold that have no ordinary Java counterpart: PostgreSQL's dates and timestamps of
  * {@code infinity} and {@code -infinity}, its numerics of {@code NaN}, {@code Infinity} and {@code -Infinity}, and
- * its time {@code 24:00:00}; and MariaDB's times outside a day.
+ * its time {@code 24:00:00}; and MariaDB's times outside a day and zero dates.
  * Row sources hand them over as pgJDBC does for the temporal ones, the type's {@code MAX} or {@code MIN} constant
  * itself ({@link LocalDate#MAX}, {@link LocalDateTime#MIN}, {@link OffsetDateTime#MAX} …), and a decimal one as a
  * {@link Double} (NaN or an infinity) in place of the BigDecimal. Text formats print them as PostgreSQL's COPY does,
@@ -31,10 +31,11 @@ public final class NonFinite {
     }
 
     /**
-     * Whether {@code v}, a value of a TIME column, is a time outside a day handed over as its text: MariaDB's TIME is
-     * a duration from -838:59:59 to 838:59:59 ({@code -01:30:00}, {@code 100:00:00.5}), which no LocalTime holds.
+     * Whether {@code v}, a value of a date or time column, is one no java.time type holds, handed over as the
+     * database's text: MariaDB's TIME is a duration from -838:59:59 to 838:59:59 ({@code -01:30:00},
+     * {@code 100:00:00.5}), and its zero dates ({@code 0000-00-00}, {@code 2024-02-00 10:00:00}) are no dates.
      */
-    public static boolean isTimeText(Object v) {
+    public static boolean isStoredText(Object v) {
         return v instanceof String;
     }
 

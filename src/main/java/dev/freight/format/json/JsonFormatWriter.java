@@ -121,9 +121,9 @@ final class JsonFormatWriter implements FormatWriter {
     }
 
     private void writeTemporal(int column, Object v) throws IOException {
-        int n = !canonical[column] ? -1 : switch (types[column]) {
+        int n = !canonical[column] || NonFinite.isStoredText(v) ? -1 : switch (types[column]) {
             case DATE -> CellChars.date((java.time.LocalDate) v, chars);
-            case TIME -> NonFinite.isTimeText(v) ? -1 : CellChars.time((java.time.LocalTime) v, chars);
+            case TIME -> CellChars.time((java.time.LocalTime) v, chars);
             case TIMESTAMP -> CellChars.timestamp((java.time.LocalDateTime) v, chars);
             default -> CellChars.timestamp((java.time.OffsetDateTime) v, zone, chars);
         };

@@ -199,9 +199,10 @@ final class ParquetFormatWriter implements FormatWriter {
                 writeNonFiniteDecimal(record, v);
                 return;
             }
-            if (kind == Kind.TIME && NonFinite.isTimeText(v)) {
-                throw new UnrepresentableValueException("column " + name + " holds " + v + ", a time outside a day,"
-                        + " which Parquet's TIME cannot store; export it as CSV or JSON, or filter it out");
+            if (NonFinite.isStoredText(v) && kind != Kind.STRING && kind != Kind.DECIMAL_TEXT) {
+                throw new UnrepresentableValueException("column " + name + " holds " + v + (kind == Kind.TIME
+                        ? ", a time outside a day, which Parquet's TIME" : ", which Parquet's " + type.getLogicalTypeAnnotation())
+                        + " cannot store; export it as CSV or JSON, or filter it out");
             }
             int infinity = NonFinite.temporalSign(v);
             if (infinity != 0) {

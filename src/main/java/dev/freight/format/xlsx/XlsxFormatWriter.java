@@ -268,6 +268,7 @@ final class XlsxFormatWriter implements FormatWriter {
                 return 5;
             }
             case DATE -> {
+                if (NonFinite.isStoredText(v)) return text(r, c, (String) v);
                 LocalDate d = (LocalDate) v;
                 if (!inExcelRange(d)) return text(r, c, canonical[c].apply(v));
                 sheet.value(r, c, d);
@@ -275,13 +276,13 @@ final class XlsxFormatWriter implements FormatWriter {
                 return DATE_FORMAT.length();
             }
             case TIME -> {
-                if (NonFinite.isTimeText(v)) return text(r, c, (String) v);
+                if (NonFinite.isStoredText(v)) return text(r, c, (String) v);
                 sheet.value(r, c, ((LocalTime) v).toNanoOfDay() / 86_400e9);
                 format(r, c, TIME_FORMAT);
                 return TIME_FORMAT.length();
             }
             case TIMESTAMP, TIMESTAMP_TZ -> {
-                if (NonFinite.isInfiniteTemporal(v)) return text(r, c, canonical[c].apply(v));
+                if (NonFinite.isInfiniteTemporal(v) || NonFinite.isStoredText(v)) return text(r, c, canonical[c].apply(v));
                 LocalDateTime t = v instanceof OffsetDateTime o ? wallClock(o, options.timeZone()) : (LocalDateTime) v;
                 if (!inExcelRange(t.toLocalDate())) return text(r, c, canonical[c].apply(v));
                 sheet.value(r, c, t);
