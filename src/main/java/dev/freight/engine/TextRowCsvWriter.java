@@ -375,8 +375,9 @@ final class TextRowCsvWriter {
                 i += n;
             }
         }
-        boolean escape = (flags & SPECIAL) != 0 || (field == 0 && b[start] == '#');
         boolean apostrophe = sanitize && FormulaGuard.isDangerous(b, start, end);
+        // FastCSV looks at the neutralised text, whose apostrophe may be the delimiter.
+        boolean escape = (flags & SPECIAL) != 0 || (field == 0 && b[start] == '#') || (apostrophe && delimiter == '\'');
         boolean quote = escape || (sanitize && (flags & SPLIT) != 0 && FormulaGuard.hidesFormulaAfterSplit(b, start, end));
         room(2 * length + 3);
         if (quote) buf[used++] = '"';
