@@ -53,6 +53,9 @@ final class TextRowCsvWriter {
     private final boolean delimiterInPlainText;
     /** Per ASCII byte: {@link #QUOTE}, {@link #SPECIAL} (forces quotes), {@link #SPLIT} (a formula split point). */
     private final int[] asciiFlags = new int[128];
+    private static final int FLOAT_SLOTS = 256;
+    /** Per float column, {@value #FLOAT_SLOTS} pairs of server text and printed text (see {@link #floating}). */
+    private byte[][][] floatCache;
     private byte[] buf = new byte[FLUSH_AT + 1024];
     private int used;
 
@@ -103,7 +106,12 @@ final class TextRowCsvWriter {
         int year = number(b, s, 4);
         int month = number(b, s + 5, 2);
         int day = number(b, s + 8, 2);
-        return year > 1582 && month >= 1 && month <= 12 && day >= 1 && day <= java.time.YearMonth.of(year, month).lengthOfMonth();
+        return year > 1582 && month >= 1 && month <= 12 && day >= 1 && day <= lengthOfMonth(year, month);
+    }
+
+    private static int lengthOfMonth(int year, int month) {
+        if (month == 2) return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28;
+        return month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
     }
 
     /** {@code yyyy-MM-dd HH:mm:ss} and at most six fraction digits, every field in range. */
@@ -153,8 +161,7 @@ final class TextRowCsvWriter {
                 case TEXT -> text(row, start, length, c);
                 case INTEGER -> plain(integer(row, start, length));
                 case DECIMAL -> plain(decimal(row, start, length));
-                case DOUBLE -> string(CellText.floating(Double.parseDouble(ascii(row, start, length))), false, c);
-                case REAL -> string(CellText.floating(Float.parseFloat(ascii(row, start, length))), false, c);
+                case DOUBLE, REAL -> floating(row, start, length, c);
                 case BOOLEAN -> plain(bool(row[start]));
                 case DATE -> plain(copy(row, start, length));
                 case TIMESTAMP -> plain(timestamp(row, start, length, false));
@@ -193,6 +200,36 @@ final class TextRowCsvWriter {
 
     private static String ascii(byte[] row, int start, int length) {
         return new String(row, start, length, StandardCharsets.US_ASCII);
+    }
+
+    // ------------------------------------------------------------------------------------------------ floats
+
+    /**
+     * A float as CellText prints the value the driver parses. Parsing and printing a double cost more than the
+     * rest of a row (a third of the writing thread on the bench table), and float columns often repeat a few values
+     * (prices, rates, discounts): each column keeps the last text printed for each of {@value #FLOAT_SLOTS} slots,
+     * found by the hash of the server's text and compared byte for byte, so a repeated value is copied, not
+     * recomputed.
+     */
+    private void floating(byte[] b, int start, int length, int column) throws IOException {
+        if (floatCache == null) floatCache = new byte[kinds.length][][];
+        byte[][] slots = floatCache[column];
+        if (slots == null) slots = floatCache[column] = new byte[FLOAT_SLOTS * 2][];
+        int hash = 1;
+        for (int i = start; i < start + length; i++) hash = 31 * hash + b[i];
+        int slot = (hash ^ hash >>> 16) & (FLOAT_SLOTS - 1);
+        byte[] key = slots[2 * slot];
+        byte[] text = slots[2 * slot + 1];
+        if (key == null || !java.util.Arrays.equals(key, 0, key.length, b, start, start + length)) {
+            String ascii = ascii(b, start, length);
+            String printed = kinds[column] == Kind.REAL ? CellText.floating(Float.parseFloat(ascii))
+                    : CellText.floating(Double.parseDouble(ascii));
+            key = java.util.Arrays.copyOfRange(b, start, start + length);
+            text = printed.getBytes(StandardCharsets.US_ASCII);
+            slots[2 * slot] = key;
+            slots[2 * slot + 1] = text;
+        }
+        plain(copy(text, 0, text.length));
     }
 
     // ------------------------------------------------------------------------------------------------ plain fields
