@@ -202,7 +202,7 @@ class MariaDbGoldenValuesTest extends GoldenValuesContract {
 
     // A table of every MariaDB column type with the values whose text is not canonical: ZEROFILL, zero and
     // pre-Gregorian dates, booleans other than 0 and 1, TIME beyond a day, unsigned extremes, JSON, ENUM, SET.
-    private static final int EDGE_ROWS = 8;
+    private static final int EDGE_ROWS = 9;
 
     @BeforeAll
     void createEdgeTable() throws SQLException {
@@ -258,6 +258,11 @@ class MariaDbGoldenValuesTest extends GoldenValuesContract {
                      1, b'1', b'1', '2024-12-31', '2024-12-31 23:59:59', '2024-12-31 23:59:59.900',
                      '2024-12-31 23:59:59', '24:00:00', 'a"b', 'a"b', 'a', 'x',
                      '"a\\\\"b"', 'a"b\\nc', x'22', x'22', x'222222', NULL, NULL)""");
+            // Fields of 251 bytes and more carry a 2-byte length, of 65,536 and more a 3-byte one.
+            s.execute("""
+                    INSERT INTO edge (id, vc, txt, bl, js) VALUES
+                    (9, REPEAT('é', 40), CONCAT('=', REPEAT('a"b,', 20000), '🚚'), REPEAT(x'00FF2C', 30000),
+                     CONCAT('["', REPEAT('x', 300), '"]'))""");
         }
     }
 
