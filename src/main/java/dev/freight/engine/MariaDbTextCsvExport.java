@@ -156,6 +156,8 @@ final class MariaDbTextCsvExport {
             throws SQLException {
         int columns = kinds.length;
         Batch batch = newBatch(columns, free);
+        byte[][] lastDates = new byte[columns][];
+        for (int c = 0; c < columns; c++) lastDates[c] = TextRowCsvWriter.lastDate();
         int size = 0;
         while (!out.stopped() && rs.next()) {
             byte[] row = rowBuffer == null ? null : rowBuffer.buf;
@@ -189,7 +191,8 @@ final class MariaDbTextCsvExport {
                     length = TextRowCsvWriter.NULL;
                 }
                 if (kinds[c] == TextRowCsvWriter.Kind.VALUE
-                        || (length >= 0 && !TextRowCsvWriter.canonical(kinds[c], row, batch.starts()[base + c], length))) {
+                        || (length >= 0 && !TextRowCsvWriter.canonical(kinds[c], row, batch.starts()[base + c], length,
+                        lastDates[c]))) {
                     if (values == null) values = new Object[columns];
                     values[c] = readers[c].read(rs, c + 1);
                     length = TextRowCsvWriter.VALUE;

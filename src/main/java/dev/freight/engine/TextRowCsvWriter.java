@@ -87,26 +87,38 @@ final class TextRowCsvWriter {
     /**
      * Whether the reader may leave a non-NULL field as text: false where the generic getter would not read the
      * literal value (a zero or invalid date, a year before 1583, which it reads through a Julian calendar, a
-     * boolean other than 0 or 1); the reader then reads it through that getter.
+     * boolean other than 0 or 1); the reader then reads it through that getter. {@code lastDate}: the date part of
+     * the column's last canonical date or timestamp (rows often share a day), which needs no second check.
      */
-    static boolean canonical(Kind kind, byte[] row, int start, int length) {
+    static boolean canonical(Kind kind, byte[] row, int start, int length, byte[] lastDate) {
         return switch (kind) {
             case TEXT, INTEGER, DECIMAL, DOUBLE, REAL, BINARY -> true;
             case VALUE -> false;
             case BOOLEAN -> length == 1 && (row[start] == '0' || row[start] == '1' || row[start] == 0 || row[start] == 1);
-            case DATE -> length == 10 && date(row, start);
-            case TIMESTAMP, TIMESTAMP_TZ -> timestamp(row, start, length);
+            case DATE -> length == 10 && date(row, start, lastDate);
+            case TIMESTAMP, TIMESTAMP_TZ -> timestamp(row, start, length, lastDate);
         };
     }
 
-    private static boolean date(byte[] b, int s) {
+    /** Room for {@link #canonical}'s last date of a column; the eleventh byte says whether it holds one yet. */
+    static byte[] lastDate() {
+        return new byte[11];
+    }
+
+    private static boolean date(byte[] b, int s, byte[] lastDate) {
+        if (lastDate[10] == 1 && java.util.Arrays.equals(b, s, s + 10, lastDate, 0, 10)) return true;
         if (!digits(b, s, 4) || b[s + 4] != '-' || !digits(b, s + 5, 2) || b[s + 7] != '-' || !digits(b, s + 8, 2)) {
             return false;
         }
         int year = number(b, s, 4);
         int month = number(b, s + 5, 2);
         int day = number(b, s + 8, 2);
-        return year > 1582 && month >= 1 && month <= 12 && day >= 1 && day <= lengthOfMonth(year, month);
+        boolean canonical = year > 1582 && month >= 1 && month <= 12 && day >= 1 && day <= lengthOfMonth(year, month);
+        if (canonical) {
+            System.arraycopy(b, s, lastDate, 0, 10);
+            lastDate[10] = 1;
+        }
+        return canonical;
     }
 
     private static int lengthOfMonth(int year, int month) {
@@ -115,14 +127,15 @@ final class TextRowCsvWriter {
     }
 
     /** {@code yyyy-MM-dd HH:mm:ss} and at most six fraction digits, every field in range. */
-    private static boolean timestamp(byte[] b, int s, int length) {
+    private static boolean timestamp(byte[] b, int s, int length, byte[] lastDate) {
         if (length != 19 && (length < 21 || length > 26)) return false;
-        if (!date(b, s) || b[s + 10] != ' ' || !digits(b, s + 11, 2) || b[s + 13] != ':' || !digits(b, s + 14, 2)
+        if (b[s + 10] != ' ' || !digits(b, s + 11, 2) || b[s + 13] != ':' || !digits(b, s + 14, 2)
                 || b[s + 16] != ':' || !digits(b, s + 17, 2)) {
             return false;
         }
         if (length > 19 && (b[s + 19] != '.' || !digits(b, s + 20, length - 20))) return false;
-        return number(b, s + 11, 2) < 24 && number(b, s + 14, 2) < 60 && number(b, s + 17, 2) < 60;
+        return number(b, s + 11, 2) < 24 && number(b, s + 14, 2) < 60 && number(b, s + 17, 2) < 60
+                && date(b, s, lastDate);
     }
 
     private static boolean digits(byte[] b, int from, int n) {
