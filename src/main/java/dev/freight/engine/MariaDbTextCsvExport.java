@@ -217,7 +217,7 @@ final class MariaDbTextCsvExport {
     }
 
     /** The driver's row buffer when it holds text-protocol rows, else null (every value then through getters). */
-    private static StandardReadableByteBuf rowBuffer(ResultSet rs) {
+    static StandardReadableByteBuf rowBuffer(ResultSet rs) {
         try {
             Result result = rs.unwrap(Result.class);
             if (!(ROW_DECODER.get(result) instanceof TextRowDecoder)) return null;

@@ -21,8 +21,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The MariaDB text-rows path keeps the engine's bounds: a cancel stops it between rows and lets no write through,
  * max_rows stops it one row past, and the source serves the next export (the streaming result is not left open).
+ * And it really reads the driver's row packets, through the connection pool too, rather than every value through
+ * the getters (its fallback, which writes the same bytes and could hide a driver upgrade).
  */
-class MariaDbTextRowsCancellationTest {
+class MariaDbTextRowsPathTest {
     private static final int ROWS = 300_000;
     private static JdbcSource source;
 
@@ -73,6 +75,27 @@ class MariaDbTextRowsCancellationTest {
                 new CancellationToken());
         assertThat(next.path()).isEqualTo(ExportResult.Path.MARIADB_TEXT_CSV);
         assertThat(next.rows()).isEqualTo(ROWS);
+    }
+
+    @Test
+    void theDriversRowPacketIsReachedThroughThePoolAndHoldsTheRowAsSent() throws Exception {
+        byte[] packet = source.withConnection(c -> {
+            try (java.sql.PreparedStatement s = c.prepareStatement("SELECT id, filler FROM text_rows WHERE id = ?")) {
+                s.setLong(1, 7);
+                try (java.sql.ResultSet rs = s.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    org.mariadb.jdbc.client.impl.StandardReadableByteBuf row = MariaDbTextCsvExport.rowBuffer(rs);
+                    assertThat(row).isNotNull();
+                    return row.buf.clone();
+                }
+            }
+        });
+        byte[] expected = new byte[2 + 1 + 100];
+        expected[0] = 1;
+        expected[1] = '7';
+        expected[2] = 100;
+        java.util.Arrays.fill(expected, 3, expected.length, (byte) 'x');
+        assertThat(packet).isEqualTo(expected);
     }
 
     @Test
