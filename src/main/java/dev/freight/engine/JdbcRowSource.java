@@ -42,12 +42,26 @@ public final class JdbcRowSource implements RowSource {
     }
 
     @FunctionalInterface
-    private interface CellReader {
+    interface CellReader {
         Object read(ResultSet rs, int index) throws SQLException;
+    }
+
+    /** Reads a whole result set; returns the number of rows. */
+    @FunctionalInterface
+    interface ResultReader {
+        long read(ResultSet rs, PreparedStatement statement) throws SQLException, IOException;
     }
 
     @Override
     public long stream(RowConsumer consumer) throws IOException {
+        return run((rs, statement) -> readAll(rs, statement, consumer));
+    }
+
+    /**
+     * Runs the plan's statement, its values bound, in one read-only transaction, and hands the streaming result set
+     * to {@code reader}; a cancel interrupts the statement, and the connection is reused only after a clean end.
+     */
+    long run(ResultReader reader) throws IOException {
         Dialect dialect = source.dialect();
         Connection connection = null;
         boolean reusable = false;
@@ -62,7 +76,7 @@ public final class JdbcRowSource implements RowSource {
                 long rows;
                 try (CancellationToken.Registration ignored = cancel.interruptWith(statement::cancel);
                      ResultSet rs = statement.executeQuery()) {
-                    rows = readAll(rs, statement, consumer);
+                    rows = reader.read(rs, statement);
                 }
                 connection.rollback();
                 reusable = !cancel.isCancelled();
@@ -129,7 +143,7 @@ public final class JdbcRowSource implements RowSource {
     }
 
     /** Typed getters chosen once per column: no per-cell type dispatch, decimals never through double. */
-    private CellReader reader(Column column) {
+    CellReader reader(Column column) {
         Dialect dialect = source.dialect();
         ColumnType type = column.type();
         return switch (type) {
