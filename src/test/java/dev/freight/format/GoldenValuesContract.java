@@ -638,6 +638,26 @@ abstract class GoldenValuesContract {
         return ExportRunner.export(source, request(format, options, compress));
     }
 
+    /**
+     * Format, sanitize_formulas, line_ending, header, bom and time_zone in every combination: what a fast CSV path
+     * must write as the generic writer does.
+     */
+    protected static Stream<Arguments> csvOptions(String... zones) {
+        List<Arguments> all = new ArrayList<>();
+        for (String format : List.of("csv", "tsv")) {
+            for (boolean sanitize : List.of(true, false)) {
+                for (String lineEnding : List.of("crlf", "lf")) {
+                    for (boolean header : List.of(true, false)) {
+                        for (boolean bom : List.of(false, true)) {
+                            for (String zone : zones) all.add(Arguments.of(format, sanitize, lineEnding, header, bom, zone));
+                        }
+                    }
+                }
+            }
+        }
+        return all.stream();
+    }
+
     protected static ExportRequest request(String format, Map<String, Object> options, boolean compress) {
         return ExportRequest.of("golden", format)
                 .withSort(List.of(new SortKey("id", "asc")))

@@ -139,21 +139,7 @@ class PostgresGoldenValuesTest extends GoldenValuesContract {
     }
 
     static Stream<Arguments> csvOptionCombinations() {
-        List<Arguments> all = new ArrayList<>();
-        for (String format : List.of("csv", "tsv")) {
-            for (boolean sanitize : List.of(true, false)) {
-                for (String lineEnding : List.of("crlf", "lf")) {
-                    for (boolean header : List.of(true, false)) {
-                        for (boolean bom : List.of(false, true)) {
-                            for (String zone : List.of("UTC", "Europe/Paris", "America/New_York")) {
-                                all.add(Arguments.of(format, sanitize, lineEnding, header, bom, zone));
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return all.stream();
+        return csvOptions("UTC", "Europe/Paris", "America/New_York");
     }
 
     @ParameterizedTest(name = "{0} sanitize_formulas={1} line_ending={2} header={3} bom={4} time_zone={5}")
