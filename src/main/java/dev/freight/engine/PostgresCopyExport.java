@@ -8,6 +8,11 @@ import dev.freight.source.Column;
 import dev.freight.source.Dialect;
 import org.postgresql.jdbc.PgConnection;
 import org.postgresql.copy.CopyOut;
+import org.postgresql.core.PGStream;
+import org.postgresql.core.QueryExecutor;
+import org.postgresql.core.QueryExecutorBase;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.PSQLState;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -28,6 +33,9 @@ import java.util.stream.Collectors;
  * qualify: masks are applied by the Java path only.
  */
 final class PostgresCopyExport {
+    /** Rows read at once from the connection when its stream is reachable (see {@link #copyDataStream}). */
+    private static final int BATCH = 64 * 1024;
+    private static final java.lang.reflect.Field PG_STREAM = pgStreamField();
     private static final Map<Character, String> DELIMITERS = Map.of(',', "','", '\t', "E'\\t'", ';', "';'", '|', "'|'");
 
     private final ExportPlan job;
@@ -77,7 +85,7 @@ final class PostgresCopyExport {
             // A server that is slow to send the next row is interrupted by a cancel request on the side channel.
             try (CancellationToken.Registration ignored = cancel.interruptWith(pg::cancelQuery)) {
                 CopyOut copy = pg.getCopyAPI().copyOut(sql);
-                rows = pump(copy, out, tracker, o.lineEnding().equals("\r\n"));
+                rows = pump(copy, pg, out, tracker, o.lineEnding().equals("\r\n"));
             }
             connection.rollback();
             reusable = !cancel.isCancelled();
@@ -100,19 +108,24 @@ final class PostgresCopyExport {
         writer.finish();
     }
 
-    private long pump(CopyOut copy, OutputStream out, ExportEngine.Tracker tracker, boolean crlf)
+    private long pump(CopyOut copy, PgConnection pg, OutputStream out, ExportEngine.Tracker tracker, boolean crlf)
             throws SQLException, IOException {
         FormatOptions o = job.options();
         CopyCsvRewriter rewriter = new CopyCsvRewriter(job.plan().columns(), o.delimiter(), o.sanitizeFormulas(), crlf);
+        PGStream stream = copyDataStream(pg);
+        CopyDataReader reader = stream == null ? null : new CopyDataReader(stream);
         long rows = 0;
         try {
-            byte[] chunk;
-            while ((chunk = copy.readFromCopy()) != null) {
-                long completed = rewriter.rewrite(chunk, out);
-                if (completed > 0) {
-                    rows += completed;
-                    tracker.rowsWritten(completed);
+            while (true) {
+                int n = reader == null ? 0 : reader.fill();
+                if (n > 0) {
+                    rows += rewrite(rewriter, reader.batch, n, out, tracker);
+                    continue;
                 }
+                // Every other message (a notice, CopyDone, the command's end, an error) is the driver's to read.
+                byte[] row = copy.readFromCopy();
+                if (row == null) break;
+                rows += rewrite(rewriter, row, row.length, out, tracker);
             }
         } catch (ExportCancelledException e) {
             if (copy.isActive()) copy.cancelCopy();
@@ -120,6 +133,86 @@ final class PostgresCopyExport {
         }
         rewriter.flush(out);
         return rows;
+    }
+
+    private static long rewrite(CopyCsvRewriter rewriter, byte[] rows, int length, OutputStream out,
+                                ExportEngine.Tracker tracker) throws IOException {
+        long completed = rewriter.rewrite(rows, 0, length, out);
+        if (completed > 0) tracker.rowsWritten(completed);
+        return completed;
+    }
+
+    /** Whole CopyData messages, read from the connection's stream into one buffer. */
+    private static final class CopyDataReader {
+        private final PGStream stream;
+        byte[] batch = new byte[BATCH];
+        /** Length of a message whose header is read but whose data did not fit behind the rows before it. */
+        private int pending = -1;
+
+        CopyDataReader(PGStream stream) {
+            this.stream = stream;
+        }
+
+        /**
+         * Reads the rows already received, or waits for the next message: the batch's length in bytes, or 0 when
+         * the next message is not CopyData. Only rows here already follow the first, so a slow query's rows
+         * still flow through as they come.
+         */
+        int fill() throws SQLException {
+            try {
+                int n = 0;
+                if (pending >= 0) {
+                    if (pending > batch.length) batch = new byte[pending];
+                    stream.receive(batch, 0, pending);
+                    n = pending;
+                    pending = -1;
+                }
+                while ((n == 0 || stream.hasMessagePending()) && n < batch.length && stream.peekChar() == 'd') {
+                    stream.receiveChar();
+                    int length = stream.receiveInteger4() - 4;
+                    if (length > batch.length - n) {
+                        if (n > 0) {
+                            pending = length;
+                            return n;
+                        }
+                        batch = new byte[length];
+                    }
+                    stream.receive(batch, n, length);
+                    n += length;
+                }
+                return n;
+            } catch (IOException e) {
+                throw new PSQLException("Database connection failed when reading from copy", PSQLState.CONNECTION_FAILURE, e);
+            }
+        }
+    }
+
+    /**
+     * The connection's protocol stream, to read CopyData messages straight into one buffer: pgJDBC's
+     * {@link CopyOut#readFromCopy()} allocates an array per row and takes the connection's lock for each (a million
+     * of each for a million rows). Safe while the COPY holds the connection: nothing else reads from it, and only
+     * whole CopyData messages are taken, so the driver finds the protocol where it expects it. Null (row by row
+     * through the driver) when this driver version keeps the stream elsewhere.
+     */
+    static PGStream copyDataStream(PgConnection pg) {
+        try {
+            QueryExecutor executor = pg.getQueryExecutor();
+            if (!(executor instanceof QueryExecutorBase)) return null;
+            return (PGStream) PG_STREAM.get(executor);
+        } catch (RuntimeException | IllegalAccessException e) {
+            return null;
+        }
+    }
+
+    private static java.lang.reflect.Field pgStreamField() {
+        try {
+            java.lang.reflect.Field field = QueryExecutorBase.class.getDeclaredField("pgStream");
+            if (field.getType() != PGStream.class) return null;
+            field.setAccessible(true);
+            return field;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** Plain columns, so the server does no more than for a bare COPY; only binary needs a SQL function. */
