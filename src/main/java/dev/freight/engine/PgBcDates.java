@@ -9,24 +9,26 @@ import java.nio.charset.StandardCharsets;
  * only comes here for a temporal field ending in {@code BC}.
  */
 final class PgBcDates {
-    private static final byte[] BC = " BC".getBytes(StandardCharsets.US_ASCII);
+    private static final int SUFFIX = 3;
 
     private PgBcDates() {
     }
 
-    /** Whether bytes {@code from} to {@code to} of {@code b} end with PostgreSQL's era suffix. */
+    /**
+     * Whether bytes {@code from} to {@code to} of {@code b} end with PostgreSQL's era suffix, {@code " BC"}, or
+     * {@code "TBC"} once the rewriter has put its {@code T} in a timestamp's spaces.
+     */
     static boolean endsWithBc(byte[] b, int from, int to) {
-        if (to - from < BC.length) return false;
-        for (int i = 0; i < BC.length; i++) if (b[to - BC.length + i] != BC[i]) return false;
-        return true;
+        return to - from > SUFFIX && b[to - 1] == 'C' && b[to - 2] == 'B' && (b[to - 3] == ' ' || b[to - 3] == 'T');
     }
 
     /**
-     * ISO-8601 text of PostgreSQL's text of a BC date or timestamp (DateStyle ISO) in {@code b[from, to)}: the year
-     * counted astronomically, {@code T} between date and time, a whole-hour offset as {@code +HH:MM}.
+     * ISO-8601 text of PostgreSQL's text of a BC date or timestamp (DateStyle ISO) in {@code b[from, to)}, with a
+     * space or a {@code T} between date and time: the year counted astronomically, {@code T} between date and time,
+     * a whole-hour offset as {@code +HH:MM}.
      */
     static byte[] toIso(byte[] b, int from, int to) {
-        String pg = new String(b, from, to - from - BC.length, StandardCharsets.US_ASCII);
+        String pg = new String(b, from, to - from - SUFFIX, StandardCharsets.US_ASCII);
         int dash = pg.indexOf('-');
         long year = 1 - Long.parseLong(pg.substring(0, dash));
         StringBuilder iso = new StringBuilder(pg.length() + 4);

@@ -58,6 +58,26 @@ class CopyCsvRewriterTest {
     }
 
     @Test
+    void bcDatesAndTimestampsBecomeAstronomicalYears() throws IOException {
+        List<ColumnType> types = List.of(ColumnType.DATE, ColumnType.TIMESTAMP, ColumnType.TIMESTAMP_TZ, ColumnType.DATE);
+        assertThat(rewrite(types, true, false, "0044-03-15 BC,0044-03-15 10:00:00 BC,0001-01-01 00:00:00+00 BC,2024-01-01\n"))
+                .isEqualTo("-0043-03-15,-0043-03-15T10:00:00,0000-01-01T00:00:00+00:00,2024-01-01\n");
+    }
+
+    /** A row cut inside a BC value (a row longer than the reading buffer) is finished by the byte-by-byte path. */
+    @Test
+    void aBcValueCutBetweenChunksIsRewrittenToo() throws IOException {
+        CopyCsvRewriter rewriter = new CopyCsvRewriter(List.of(column(ColumnType.TIMESTAMP_TZ), column(ColumnType.DATE)),
+                ',', true, false);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        rewriter.rewrite("0044-03-15 10:00".getBytes(StandardCharsets.US_ASCII), out);
+        rewriter.rewrite(":00+00 BC,0001-01-0".getBytes(StandardCharsets.US_ASCII), out);
+        rewriter.rewrite("1 BC\n".getBytes(StandardCharsets.US_ASCII), out);
+        rewriter.flush(out);
+        assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo("-0043-03-15T10:00:00+00:00,0000-01-01\n");
+    }
+
+    @Test
     void negativeWholeHourOffsetsAreCompletedToo() throws IOException {
         assertThat(rewrite(List.of(ColumnType.TIMESTAMP_TZ), true, false, "2024-11-03 01:30:00-05\n"))
                 .isEqualTo("2024-11-03T01:30:00-05:00\n");

@@ -29,7 +29,16 @@ class PgBcDatesTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"2024-03-15", "BC", "ABC", "2024-03-15 10:00:00+00"})
+    @CsvSource(delimiter = '|', value = {"0044-03-15T10:00:00TBC|-0043-03-15T10:00:00",
+            "0044-03-15T10:00:00+00TBC|-0043-03-15T10:00:00+00:00"})
+    void timestampsWithTheRewritersTAreReadToo(String rewritten, String iso) {
+        byte[] b = rewritten.getBytes(StandardCharsets.US_ASCII);
+        assertThat(PgBcDates.endsWithBc(b, 0, b.length)).isTrue();
+        assertThat(new String(PgBcDates.toIso(b, 0, b.length), StandardCharsets.US_ASCII)).isEqualTo(iso);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"2024-03-15", "BC", " BC", "2024-03-15 10:00:00+00"})
     void otherTextIsNotBc(String text) {
         byte[] b = text.getBytes(StandardCharsets.US_ASCII);
         assertThat(PgBcDates.endsWithBc(b, 0, b.length)).isFalse();

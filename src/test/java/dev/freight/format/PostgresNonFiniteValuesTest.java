@@ -96,6 +96,31 @@ class PostgresNonFiniteValuesTest {
         assertThat(cursor.text()).isEqualTo(expected);
     }
 
+    /** PostgreSQL writes 44 BC as 0044 … BC; every path writes ISO-8601's astronomical year, -0043. */
+    @Test
+    void bcDatesAreIsoYearsOnEveryPath() {
+        TestDatabases.execute(URL, "DROP TABLE IF EXISTS bc_dates",
+                "CREATE TABLE bc_dates (id int PRIMARY KEY, d date, ts timestamp, tstz timestamptz, note text)",
+                "INSERT INTO bc_dates VALUES (1, '0044-03-15 BC', '0044-03-15 10:00:00 BC', '0044-03-15 10:00:00+00 BC', 'x'),"
+                        + " (2, '0001-01-01 BC', '0001-12-31 23:59:59.5 BC', '0001-06-30 12:00:00+00 BC', 'y'),"
+                        + " (3, '2024-03-15', '2024-03-15 10:00:00', '2024-03-15 10:00:00+00', 'z')");
+        String expected = """
+                id,d,ts,tstz,note\r
+                1,-0043-03-15,-0043-03-15T10:00:00,-0043-03-15T10:09:21+00:09:21,x\r
+                2,0000-01-01,0000-12-31T23:59:59.5,0000-06-30T12:09:21+00:09:21,y\r
+                3,2024-03-15,2024-03-15T10:00:00,2024-03-15T11:00:00+01:00,z\r
+                """;
+        ExportRequest request = ExportRequest.of("bc_dates", "csv").withSort(List.of(new SortKey("id", "asc")))
+                .withOptions(Map.of("time_zone", "Europe/Paris"));
+
+        ExportRunner.Output copy = ExportRunner.export(source, request);
+        assertThat(copy.result().path()).isEqualTo(ExportResult.Path.COPY_CSV);
+        assertThat(copy.text()).isEqualTo(expected);
+        assertThat(ExportRunner.exportThroughCursor(source, request).text()).isEqualTo(expected);
+        ExportRunner.Output tsv = ExportRunner.export(source, request.withFormat("tsv"));
+        assertThat(tsv.text()).isEqualTo(expected.replace(',', '\t'));
+    }
+
     /** Options COPY cannot render send CSV through binary COPY; the presentation options leave the words alone. */
     @Test
     void presentationOptionsKeepTheWords() {
