@@ -22,6 +22,7 @@ import org.apache.parquet.schema.Types;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
@@ -31,8 +32,11 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 
 /**
  * Apache Parquet through parquet-java, streamed to the engine's output stream (no Hadoop file system: an
@@ -63,11 +67,31 @@ import java.util.Map;
  * bounds the heap an export takes.
  */
 final class ParquetFormatWriter implements FormatWriter {
+    /**
+     * Rows per batch handed to the encoding thread: large enough that the hand-over costs nothing per row, small
+     * enough that the batches in flight stay small beside the row group parquet-java buffers ...
+     */
+    static final int BATCH_ROWS = 2048;
+    /** ... or fewer when their variable-length values (strings, bytes) pass this many bytes. */
+    static final int BATCH_BYTES = 1 << 20;
+    /** Batches there are: one being filled, the others queued or being encoded. Bounds the hand-over's memory. */
+    private static final int BATCHES = 3;
+
     private final OutputStream out;
     private final ParquetOptions parquet;
     private final MessageType schema;
     private final Field[] fields;
-    private ParquetWriter<Object[]> writer;
+    private ParquetWriter<Batch> writer;
+    /** Filled batches for the encoder, then {@link #END}. */
+    private final BlockingQueue<Batch> full = new ArrayBlockingQueue<>(BATCHES + 1);
+    /** Batches the encoder is done with. */
+    private final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(BATCHES);
+    private final Batch end;
+    private Batch filling;
+    private Thread encoder;
+    /** What stopped the encoder; it then only hands batches back, so this thread never waits for it in vain. */
+    private volatile Throwable failure;
+    private volatile boolean abandoned;
 
     ParquetFormatWriter(OutputStream out, List<Column> columns, List<String> labels, FormatOptions options) {
         this.out = out;
@@ -79,33 +103,151 @@ final class ParquetFormatWriter implements FormatWriter {
             message.addField(fields[i].type);
         }
         this.schema = message.named("freight_export");
+        this.end = new Batch(new Field[0]);
     }
 
     MessageType schema() {
         return schema;
     }
 
+    /**
+     * Values are converted on the caller's thread into column batches; another thread feeds them to parquet-java's
+     * column writers (dictionaries, statistics, levels, pages, compression). The caller's thread also decodes the
+     * source's rows, so the two halves of the work run on two cores instead of taking turns. The encoder writes the
+     * row groups to the output stream while this thread waits for nothing but a free batch; the footer is written
+     * here, after the encoder has ended.
+     */
     @Override
     public void begin() throws IOException {
-        writer = new Builder(new StreamOutputFile(out), new RowWriteSupport(schema, fields))
+        writer = new Builder(new StreamOutputFile(out), new BatchWriteSupport(schema, fields))
                 .withConf(new PlainParquetConfiguration())
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .withCompressionCodec(parquet.codec())
                 .withRowGroupSize(parquet.rowGroupSize())
                 .withValidation(false)
                 .build();
+        for (int i = 0; i < BATCHES - 1; i++) free.add(new Batch(fields));
+        filling = new Batch(fields);
+        encoder = new Thread(this::encode, "freight-parquet-encoder");
+        encoder.setDaemon(true);
+        encoder.start();
     }
 
     @Override
     public void writeRow(Object[] row) throws IOException {
-        writer.write(row);
+        Batch batch = filling;
+        int r = batch.rows;
+        for (Field field : fields) {
+            Object v = row[field.index];
+            if (v == null) {
+                if (batch.nulls[field.index] == null) {
+                    throw new IllegalStateException("column " + field.name
+                            + " is NOT NULL in the catalog but a row has NULL");
+                }
+                batch.nulls[field.index][r] = true;
+                if (batch.ends[field.index] != null) batch.ends[field.index][r] = batch.end(field.index);
+            } else {
+                if (batch.nulls[field.index] != null) batch.nulls[field.index][r] = false;
+                field.put(batch, r, v);
+            }
+        }
+        batch.rows = r + 1;
+        if (batch.rows == BATCH_ROWS || batch.bytes >= BATCH_BYTES) hand(batch);
+    }
+
+    /** Queues the batch for the encoder and takes a free one to fill next. */
+    private void hand(Batch batch) throws IOException {
+        try {
+            full.put(batch);
+            filling = free.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while writing Parquet");
+        }
+        rethrow();
+    }
+
+    private void rethrow() throws IOException {
+        Throwable t = failure;
+        if (t == null) return;
+        if (t instanceof IOException e) throw new IOException(e.getMessage(), e);
+        if (t instanceof java.io.UncheckedIOException e) throw new IOException(e.getCause().getMessage(), e.getCause());
+        if (t instanceof RuntimeException e) throw e;
+        if (t instanceof Error e) throw e;
+        throw new IOException(t);
+    }
+
+    /** The encoder: writes each batch's rows, hands the batch back; after a failure only hands them back. */
+    private void encode() {
+        try {
+            while (true) {
+                Batch batch = full.take();
+                if (batch == end) return;
+                try {
+                    if (failure == null && !abandoned) {
+                        for (int r = 0; r < batch.rows; r++) {
+                            batch.row = r;
+                            writer.write(batch);
+                        }
+                    }
+                } catch (Throwable t) {
+                    failure = t;
+                } finally {
+                    batch.rows = 0;
+                    batch.bytes = 0;
+                    free.put(batch);
+                }
+            }
+        } catch (InterruptedException e) {
+            // not interrupted by this class; the JVM is going down
+        }
+    }
+
+    /** Waits for the encoder to write every queued batch and end. */
+    private void stopEncoder() throws IOException {
+        if (encoder == null) return;
+        try {
+            full.put(end);
+            encoder.join();
+        } catch (InterruptedException e) {
+            encoder.interrupt();
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while writing Parquet");
+        }
+        encoder = null;
     }
 
     @Override
     public void finish() throws IOException {
+        if (filling.rows > 0) hand(filling);
+        stopEncoder();
+        rethrow();
         // Writes the last row group and the footer; closes only the non-closing wrapper around the engine's stream.
         writer.close();
         out.flush();
+    }
+
+    /**
+     * Tells the encoder to skip what is queued and end, and waits for it: at most the batch it is writing. Never
+     * interrupts it: an interrupt closes a file channel the encoder may be writing to.
+     */
+    @Override
+    public void abandon() {
+        Thread thread = encoder;
+        if (thread == null) return;
+        encoder = null;
+        abandoned = true;
+        // Room for it: there are BATCHES batches, one of them not queued (filling, or being written).
+        full.offer(end);
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
     }
 
     // ---------------------------------------------------------------------------------------------- columns
@@ -123,6 +265,8 @@ final class ParquetFormatWriter implements FormatWriter {
         final int scale;
         final int fixedLength;
         final BigInteger limit;
+        /** 10^precision when it fits a long (precision ≤ 18). */
+        final long longLimit;
 
         private Field(String name, int index, Kind kind, Type type, int precision, int scale, int fixedLength) {
             this.name = name;
@@ -133,6 +277,7 @@ final class ParquetFormatWriter implements FormatWriter {
             this.scale = scale;
             this.fixedLength = fixedLength;
             this.limit = precision > 0 ? BigInteger.TEN.pow(precision) : null;
+            this.longLimit = precision > 0 && precision <= 18 ? limit.longValueExact() : 0;
         }
 
         static Field of(Column column, String label, int index) {
@@ -192,25 +337,74 @@ final class ParquetFormatWriter implements FormatWriter {
             return (max.bitLength() + 1 + 7) / 8;
         }
 
-        void write(RecordConsumer record, Object v) throws IOException {
+        /** Whether the values are bytes of varying length (kept in {@link Batch#data}) rather than one long. */
+        boolean variable() {
+            return switch (kind) {
+                case DECIMAL_FIXED, DECIMAL_TEXT, STRING, BINARY -> true;
+                default -> false;
+            };
+        }
+
+        /** Converts a non-null value into row {@code r} of the batch: checks and conversions happen here, on the caller's thread. */
+        void put(Batch batch, int r, Object v) throws IOException {
+            long[] values = batch.values[index];
             switch (kind) {
-                case INT64 -> record.addLong(((Number) v).longValue());
-                case DECIMAL_INT32 -> record.addInteger(unscaled((BigDecimal) v).intValueExact());
-                case DECIMAL_INT64 -> record.addLong(unscaled((BigDecimal) v).longValueExact());
-                case DECIMAL_FIXED -> record.addBinary(Binary.fromConstantByteArray(fixed(unscaled((BigDecimal) v))));
-                case DECIMAL_TEXT -> record.addBinary(Binary.fromString(((BigDecimal) v).toPlainString()));
-                case FLOAT -> record.addFloat(((Number) v).floatValue());
-                case DOUBLE -> record.addDouble(((Number) v).doubleValue());
-                case BOOLEAN -> record.addBoolean((Boolean) v);
-                case STRING -> record.addBinary(Binary.fromString(v.toString()));
-                case DATE -> record.addInteger(Math.toIntExact(((LocalDate) v).toEpochDay()));
-                case TIME -> record.addLong(((LocalTime) v).toNanoOfDay() / 1_000);
-                case TIMESTAMP -> record.addLong(micros(((LocalDateTime) v).toEpochSecond(ZoneOffset.UTC),
-                        ((LocalDateTime) v).getNano()));
-                case TIMESTAMP_TZ -> record.addLong(micros(((OffsetDateTime) v).toEpochSecond(),
-                        ((OffsetDateTime) v).getNano()));
-                case BINARY -> record.addBinary(Binary.fromConstantByteArray((byte[]) v));
+                case INT64 -> values[r] = ((Number) v).longValue();
+                case DECIMAL_INT32, DECIMAL_INT64 -> values[r] = unscaledLong((BigDecimal) v);
+                case DECIMAL_FIXED -> batch.append(index, r, fixed(unscaled((BigDecimal) v)));
+                case DECIMAL_TEXT -> batch.append(index, r, ((BigDecimal) v).toPlainString().getBytes(StandardCharsets.UTF_8));
+                case FLOAT -> values[r] = Float.floatToRawIntBits(((Number) v).floatValue());
+                case DOUBLE -> values[r] = Double.doubleToRawLongBits(((Number) v).doubleValue());
+                case BOOLEAN -> values[r] = (Boolean) v ? 1 : 0;
+                // What Binary.fromString encodes: UTF-8, an unpaired surrogate as '?'.
+                case STRING -> batch.append(index, r, v.toString().getBytes(StandardCharsets.UTF_8));
+                case DATE -> values[r] = Math.toIntExact(((LocalDate) v).toEpochDay());
+                case TIME -> values[r] = ((LocalTime) v).toNanoOfDay() / 1_000;
+                case TIMESTAMP -> values[r] = micros(((LocalDateTime) v).toEpochSecond(ZoneOffset.UTC),
+                        ((LocalDateTime) v).getNano());
+                case TIMESTAMP_TZ -> values[r] = micros(((OffsetDateTime) v).toEpochSecond(),
+                        ((OffsetDateTime) v).getNano());
+                case BINARY -> batch.append(index, r, (byte[]) v);
             }
+        }
+
+        /** Writes row {@code r} of the batch, not null, to the open field: on the encoder's thread. */
+        void write(RecordConsumer record, Batch batch, int r) {
+            switch (kind) {
+                case INT64, DECIMAL_INT64, TIME, TIMESTAMP, TIMESTAMP_TZ -> record.addLong(batch.values[index][r]);
+                case DECIMAL_INT32, DATE -> record.addInteger((int) batch.values[index][r]);
+                case FLOAT -> record.addFloat(Float.intBitsToFloat((int) batch.values[index][r]));
+                case DOUBLE -> record.addDouble(Double.longBitsToDouble(batch.values[index][r]));
+                case BOOLEAN -> record.addBoolean(batch.values[index][r] != 0);
+                case DECIMAL_FIXED, DECIMAL_TEXT, STRING, BINARY -> {
+                    int[] ends = batch.ends[index];
+                    int start = r == 0 ? 0 : ends[r - 1];
+                    // The column writers copy what they keep (dictionary entries, min and max), as for any reused bytes.
+                    record.addBinary(Binary.fromReusedByteArray(batch.data[index], start, ends[r] - start));
+                }
+            }
+        }
+
+        /**
+         * The unscaled value at the column's scale, for precision ≤ 18, without a BigInteger: the same values pass and
+         * fail as {@link #unscaled}.
+         */
+        private long unscaledLong(BigDecimal value) throws IOException {
+            long unscaled;
+            try {
+                // At scale 0 longValueExact is the compact unscaled value; it fails on lost digits and on overflow.
+                unscaled = value.scale() == scale ? value.movePointRight(scale).longValueExact()
+                        : value.setScale(scale, RoundingMode.UNNECESSARY).movePointRight(scale).longValueExact();
+            } catch (ArithmeticException e) {
+                throw doesNotFit(value);
+            }
+            if (unscaled <= -longLimit || unscaled >= longLimit) throw doesNotFit(value);
+            return unscaled;
+        }
+
+        private IOException doesNotFit(BigDecimal value) {
+            return new IOException("value " + value.toPlainString() + " of column " + name
+                    + " does not fit its declared type decimal(" + precision + ", " + scale + ")");
         }
 
         private BigInteger unscaled(BigDecimal value) throws IOException {
@@ -220,10 +414,7 @@ final class ParquetFormatWriter implements FormatWriter {
             } catch (ArithmeticException e) {
                 unscaled = null;
             }
-            if (unscaled == null || unscaled.abs().compareTo(limit) >= 0) {
-                throw new IOException("value " + value.toPlainString() + " of column " + name
-                        + " does not fit its declared type decimal(" + precision + ", " + scale + ")");
-            }
+            if (unscaled == null || unscaled.abs().compareTo(limit) >= 0) throw doesNotFit(value);
             return unscaled;
         }
 
@@ -244,13 +435,60 @@ final class ParquetFormatWriter implements FormatWriter {
 
     // ---------------------------------------------------------------------------------------------- parquet-java glue
 
-    /** Writes one row (the engine's reused array) straight into the column writers; nothing keeps the array. */
-    private static final class RowWriteSupport extends WriteSupport<Object[]> {
+    /**
+     * Values of up to {@link #BATCH_ROWS} rows, column by column: longs for the fixed-width types (float and double
+     * as their bits), the bytes of the variable-length ones one after another with each row's end offset, a null
+     * flag per row for optional columns. Reused: the encoder hands it back once written.
+     */
+    static final class Batch {
+        final long[][] values;
+        final boolean[][] nulls;
+        final int[][] ends;
+        final byte[][] data;
+        int rows;
+        /** Bytes of variable-length values in the batch. */
+        int bytes;
+        /** The row the write support writes next. */
+        int row;
+
+        Batch(Field[] fields) {
+            values = new long[fields.length][];
+            nulls = new boolean[fields.length][];
+            ends = new int[fields.length][];
+            data = new byte[fields.length][];
+            for (Field f : fields) {
+                if (f.variable()) {
+                    ends[f.index] = new int[BATCH_ROWS];
+                    data[f.index] = new byte[1024];
+                } else {
+                    values[f.index] = new long[BATCH_ROWS];
+                }
+                if (!f.type.isRepetition(Type.Repetition.REQUIRED)) nulls[f.index] = new boolean[BATCH_ROWS];
+            }
+        }
+
+        /** Where the bytes of column {@code c} end so far (rows before the current one). */
+        int end(int c) {
+            return rows == 0 ? 0 : ends[c][rows - 1];
+        }
+
+        void append(int c, int r, byte[] value) {
+            int start = r == 0 ? 0 : ends[c][r - 1];
+            int stop = start + value.length;
+            if (stop > data[c].length) data[c] = Arrays.copyOf(data[c], Math.max(stop, data[c].length * 2));
+            System.arraycopy(value, 0, data[c], start, value.length);
+            ends[c][r] = stop;
+            bytes += value.length;
+        }
+    }
+
+    /** Writes the batch's current row straight into the column writers. */
+    private static final class BatchWriteSupport extends WriteSupport<Batch> {
         private final MessageType schema;
         private final Field[] fields;
         private RecordConsumer record;
 
-        RowWriteSupport(MessageType schema, Field[] fields) {
+        BatchWriteSupport(MessageType schema, Field[] fields) {
             this.schema = schema;
             this.fields = fields;
         }
@@ -276,33 +514,24 @@ final class ParquetFormatWriter implements FormatWriter {
         }
 
         @Override
-        public void write(Object[] row) {
+        public void write(Batch batch) {
+            int r = batch.row;
             record.startMessage();
             for (Field field : fields) {
-                Object v = row[field.index];
-                if (v == null) {
-                    if (field.type.isRepetition(Type.Repetition.REQUIRED)) {
-                        throw new IllegalStateException("column " + field.name
-                                + " is NOT NULL in the catalog but a row has NULL");
-                    }
-                    continue;
-                }
+                boolean[] nulls = batch.nulls[field.index];
+                if (nulls != null && nulls[r]) continue;
                 record.startField(field.name, field.index);
-                try {
-                    field.write(record, v);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
+                field.write(record, batch, r);
                 record.endField(field.name, field.index);
             }
             record.endMessage();
         }
     }
 
-    private static final class Builder extends ParquetWriter.Builder<Object[], Builder> {
-        private final RowWriteSupport support;
+    private static final class Builder extends ParquetWriter.Builder<Batch, Builder> {
+        private final BatchWriteSupport support;
 
-        Builder(OutputFile file, RowWriteSupport support) {
+        Builder(OutputFile file, BatchWriteSupport support) {
             super(file);
             this.support = support;
         }
@@ -313,12 +542,12 @@ final class ParquetFormatWriter implements FormatWriter {
         }
 
         @Override
-        protected WriteSupport<Object[]> getWriteSupport(Configuration conf) {
+        protected WriteSupport<Batch> getWriteSupport(Configuration conf) {
             return support;
         }
 
         @Override
-        protected WriteSupport<Object[]> getWriteSupport(ParquetConfiguration conf) {
+        protected WriteSupport<Batch> getWriteSupport(ParquetConfiguration conf) {
             return support;
         }
     }
