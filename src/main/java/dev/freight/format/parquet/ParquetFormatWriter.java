@@ -3,22 +3,26 @@ package dev.freight.format.parquet;
 import dev.freight.format.FormatOptions;
 import dev.freight.format.FormatWriter;
 import dev.freight.source.Column;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.conf.ParquetConfiguration;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnWriteStore;
+import org.apache.parquet.column.ColumnWriter;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.CodecFactory;
+import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 import org.apache.parquet.io.api.Binary;
-import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.LogicalTypeAnnotation.TimeUnit;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
 import org.apache.parquet.schema.Types;
+import org.apache.parquet.util.AutoCloseables;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -81,7 +85,7 @@ final class ParquetFormatWriter implements FormatWriter {
     private final ParquetOptions parquet;
     private final MessageType schema;
     private final Field[] fields;
-    private ParquetWriter<Batch> writer;
+    private ColumnsWriter writer;
     /** Filled batches for the encoder, then {@link #END}. */
     private final BlockingQueue<Batch> full = new ArrayBlockingQueue<>(BATCHES + 1);
     /** Batches the encoder is done with. */
@@ -119,13 +123,7 @@ final class ParquetFormatWriter implements FormatWriter {
      */
     @Override
     public void begin() throws IOException {
-        writer = new Builder(new StreamOutputFile(out), new BatchWriteSupport(schema, fields))
-                .withConf(new PlainParquetConfiguration())
-                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-                .withCompressionCodec(parquet.codec())
-                .withRowGroupSize(parquet.rowGroupSize())
-                .withValidation(false)
-                .build();
+        writer = new ColumnsWriter(new StreamOutputFile(out), schema, fields, parquet);
         for (int i = 0; i < BATCHES - 1; i++) free.add(new Batch(fields));
         filling = new Batch(fields);
         encoder = new Thread(this::encode, "freight-parquet-encoder");
@@ -184,12 +182,7 @@ final class ParquetFormatWriter implements FormatWriter {
                 Batch batch = full.take();
                 if (batch == end) return;
                 try {
-                    if (failure == null && !abandoned) {
-                        for (int r = 0; r < batch.rows; r++) {
-                            batch.row = r;
-                            writer.write(batch);
-                        }
-                    }
+                    if (failure == null && !abandoned) writer.write(batch);
                 } catch (Throwable t) {
                     failure = t;
                 } finally {
@@ -368,19 +361,61 @@ final class ParquetFormatWriter implements FormatWriter {
             }
         }
 
-        /** Writes row {@code r} of the batch, not null, to the open field: on the encoder's thread. */
-        void write(RecordConsumer record, Batch batch, int r) {
+        /**
+         * Writes the batch's values of this column, on the encoder's thread: one tight loop per column and type.
+         * The schema is flat, so every value starts a row (repetition level 0) and is defined at level 1 in an
+         * optional column, 0 in a required one; a NULL is defined at 0.
+         */
+        void writeColumn(ColumnWriter writer, Batch batch) {
+            int rows = batch.rows;
+            boolean[] nulls = batch.nulls[index];
+            int d = nulls == null ? 0 : 1;
+            long[] values = batch.values[index];
             switch (kind) {
-                case INT64, DECIMAL_INT64, TIME, TIMESTAMP, TIMESTAMP_TZ -> record.addLong(batch.values[index][r]);
-                case DECIMAL_INT32, DATE -> record.addInteger((int) batch.values[index][r]);
-                case FLOAT -> record.addFloat(Float.intBitsToFloat((int) batch.values[index][r]));
-                case DOUBLE -> record.addDouble(Double.longBitsToDouble(batch.values[index][r]));
-                case BOOLEAN -> record.addBoolean(batch.values[index][r] != 0);
+                case INT64, DECIMAL_INT64, TIME, TIMESTAMP, TIMESTAMP_TZ -> {
+                    for (int r = 0; r < rows; r++) {
+                        if (nulls != null && nulls[r]) writer.writeNull(0, 0);
+                        else writer.write(values[r], 0, d);
+                    }
+                }
+                case DECIMAL_INT32, DATE -> {
+                    for (int r = 0; r < rows; r++) {
+                        if (nulls != null && nulls[r]) writer.writeNull(0, 0);
+                        else writer.write((int) values[r], 0, d);
+                    }
+                }
+                case FLOAT -> {
+                    for (int r = 0; r < rows; r++) {
+                        if (nulls != null && nulls[r]) writer.writeNull(0, 0);
+                        else writer.write(Float.intBitsToFloat((int) values[r]), 0, d);
+                    }
+                }
+                case DOUBLE -> {
+                    for (int r = 0; r < rows; r++) {
+                        if (nulls != null && nulls[r]) writer.writeNull(0, 0);
+                        else writer.write(Double.longBitsToDouble(values[r]), 0, d);
+                    }
+                }
+                case BOOLEAN -> {
+                    for (int r = 0; r < rows; r++) {
+                        if (nulls != null && nulls[r]) writer.writeNull(0, 0);
+                        else writer.write(values[r] != 0, 0, d);
+                    }
+                }
                 case DECIMAL_FIXED, DECIMAL_TEXT, STRING, BINARY -> {
                     int[] ends = batch.ends[index];
-                    int start = r == 0 ? 0 : ends[r - 1];
-                    // The column writers copy what they keep (dictionary entries, min and max), as for any reused bytes.
-                    record.addBinary(Binary.fromReusedByteArray(batch.data[index], start, ends[r] - start));
+                    byte[] data = batch.data[index];
+                    int start = 0;
+                    for (int r = 0; r < rows; r++) {
+                        if (nulls != null && nulls[r]) {
+                            writer.writeNull(0, 0);
+                        } else {
+                            // The column writers copy what they keep (dictionary entries, min and max), as for any
+                            // reused bytes.
+                            writer.write(Binary.fromReusedByteArray(data, start, ends[r] - start), 0, d);
+                        }
+                        start = ends[r];
+                    }
                 }
             }
         }
@@ -448,8 +483,6 @@ final class ParquetFormatWriter implements FormatWriter {
         int rows;
         /** Bytes of variable-length values in the batch. */
         int bytes;
-        /** The row the write support writes next. */
-        int row;
 
         Batch(Field[] fields) {
             values = new long[fields.length][];
@@ -482,73 +515,93 @@ final class ParquetFormatWriter implements FormatWriter {
         }
     }
 
-    /** Writes the batch's current row straight into the column writers. */
-    private static final class BatchWriteSupport extends WriteSupport<Batch> {
+    /**
+     * parquet-java's file and column writers, driven column by column: the schema is flat, so the record layer
+     * (RecordConsumer, MessageColumnIO) has nothing to add but a call per value. Row groups are cut as
+     * {@code ParquetWriter} cuts them, by the bytes the column writers buffer, checked after every batch.
+     */
+    static final class ColumnsWriter {
         private final MessageType schema;
         private final Field[] fields;
-        private RecordConsumer record;
+        private final ColumnDescriptor[] descriptors;
+        private final ParquetProperties props;
+        private final ParquetFileWriter file;
+        private final CodecFactory codecs;
+        private final CompressionCodecFactory.BytesInputCompressor compressor;
+        private final long rowGroupSize;
+        private final ColumnWriter[] writers;
+        private ColumnChunkPageWriteStore pages;
+        private ColumnWriteStore store;
+        /** Rows in the current row group. */
+        private long rows;
+        private int rowGroups;
 
-        BatchWriteSupport(MessageType schema, Field[] fields) {
+        ColumnsWriter(OutputFile out, MessageType schema, Field[] fields, ParquetOptions options) throws IOException {
             this.schema = schema;
             this.fields = fields;
+            this.descriptors = new ColumnDescriptor[fields.length];
+            for (Field f : fields) descriptors[f.index] = schema.getColumnDescription(new String[]{f.name});
+            this.props = ParquetProperties.builder().build();
+            this.rowGroupSize = options.rowGroupSize();
+            this.file = new ParquetFileWriter(out, schema, ParquetFileWriter.Mode.OVERWRITE, rowGroupSize,
+                    ParquetWriter.MAX_PADDING_SIZE_DEFAULT, null, props);
+            this.codecs = new CodecFactory(new PlainParquetConfiguration(), props.getPageSizeThreshold());
+            this.compressor = codecs.getCompressor(options.codec());
+            this.writers = new ColumnWriter[fields.length];
+            file.start();
+            startRowGroup();
         }
 
-        @Override
-        public WriteContext init(Configuration configuration) {
-            return new WriteContext(schema, Map.of());
+        private void startRowGroup() {
+            pages = ColumnChunkPageWriteStore.builder()
+                    .withCompressorProvider(column -> compressor)
+                    .withSchema(schema)
+                    .withAllocator(props.getAllocator())
+                    .withColumnIndexTruncateLength(props.getColumnIndexTruncateLength())
+                    .withPageWriteChecksumEnabled(props.getPageWriteChecksumEnabled())
+                    .withRowGroupOrdinal(rowGroups)
+                    .build();
+            store = props.newColumnWriteStore(schema, pages, pages);
+            for (int i = 0; i < writers.length; i++) writers[i] = store.getColumnWriter(descriptors[i]);
         }
 
-        @Override
-        public WriteContext init(ParquetConfiguration configuration) {
-            return new WriteContext(schema, Map.of());
-        }
-
-        @Override
-        public String getName() {
-            return "freight";
-        }
-
-        @Override
-        public void prepareForWrite(RecordConsumer recordConsumer) {
-            this.record = recordConsumer;
-        }
-
-        @Override
-        public void write(Batch batch) {
-            int r = batch.row;
-            record.startMessage();
-            for (Field field : fields) {
-                boolean[] nulls = batch.nulls[field.index];
-                if (nulls != null && nulls[r]) continue;
-                record.startField(field.name, field.index);
-                field.write(record, batch, r);
-                record.endField(field.name, field.index);
+        void write(Batch batch) throws IOException {
+            for (Field f : fields) f.writeColumn(writers[f.index], batch);
+            for (int r = 0; r < batch.rows; r++) store.endRecord();
+            rows += batch.rows;
+            long buffered = store.getBufferedSize();
+            // ParquetWriter's rule: cut when another two rows of the average size would pass the row group size.
+            if (buffered > rowGroupSize - 2 * (buffered / rows)) {
+                flushRowGroup();
+                startRowGroup();
             }
-            record.endMessage();
-        }
-    }
-
-    private static final class Builder extends ParquetWriter.Builder<Batch, Builder> {
-        private final BatchWriteSupport support;
-
-        Builder(OutputFile file, BatchWriteSupport support) {
-            super(file);
-            this.support = support;
         }
 
-        @Override
-        protected Builder self() {
-            return this;
+        private void flushRowGroup() throws IOException {
+            try {
+                if (rows > 0) {
+                    file.startBlock(rows);
+                    store.flush();
+                    pages.flushToFileWriter(file);
+                    file.endBlock();
+                    rows = 0;
+                    rowGroups++;
+                }
+            } finally {
+                AutoCloseables.uncheckedClose(store, pages);
+                store = null;
+                pages = null;
+            }
         }
 
-        @Override
-        protected WriteSupport<Batch> getWriteSupport(Configuration conf) {
-            return support;
-        }
-
-        @Override
-        protected WriteSupport<Batch> getWriteSupport(ParquetConfiguration conf) {
-            return support;
+        /** Writes the last row group and the footer. */
+        void close() throws IOException {
+            try {
+                flushRowGroup();
+                file.end(Map.of(ParquetWriter.OBJECT_MODEL_NAME_PROP, "freight"));
+            } finally {
+                codecs.release();
+            }
         }
     }
 
