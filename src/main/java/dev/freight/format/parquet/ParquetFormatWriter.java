@@ -3,7 +3,6 @@ package dev.freight.format.parquet;
 import dev.freight.format.FormatOptions;
 import dev.freight.format.FormatWriter;
 import dev.freight.source.Column;
-import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.ParquetProperties;
@@ -36,6 +35,7 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -227,20 +227,23 @@ final class ParquetFormatWriter implements FormatWriter {
     @Override
     public void abandon() {
         Thread thread = encoder;
-        if (thread == null) return;
-        encoder = null;
-        abandoned = true;
-        // Room for it: there are BATCHES batches, one of them not queued (filling, or being written).
-        full.offer(end);
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
+        if (thread != null) {
+            encoder = null;
+            abandoned = true;
+            // Room for it: there are BATCHES batches, one of them not queued (filling, or being written).
+            full.offer(end);
+            boolean interrupted = false;
+            while (thread.isAlive()) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
+            if (interrupted) Thread.currentThread().interrupt();
         }
-        if (interrupted) Thread.currentThread().interrupt();
+        // Also after a failed finish: the column writers' helper thread ends here.
+        if (writer != null) writer.abandon();
     }
 
     // ---------------------------------------------------------------------------------------------- columns
@@ -519,57 +522,101 @@ final class ParquetFormatWriter implements FormatWriter {
      * parquet-java's file and column writers, driven column by column: the schema is flat, so the record layer
      * (RecordConsumer, MessageColumnIO) has nothing to add but a call per value. Row groups are cut as
      * {@code ParquetWriter} cuts them, by the bytes the column writers buffer, checked after every batch.
+     * <p>
+     * The columns are split in two contiguous parts, each with column writers, page store and compressor of its
+     * own: the encoder's thread writes the first part of a batch while a helper thread writes the second. The
+     * encoding (dictionaries, statistics, pages, compression) measured three times the work of decoding the rows,
+     * so one encoding thread beside the decoding one would leave the second core half idle. Column writers of
+     * different columns share nothing; each part calls {@code endRecord} on its own store, so a part's page writes
+     * stay on its thread. A row group is written part after part, which keeps the columns in schema order. The split
+     * balances the parts by the time their columns took so far (by type for the first row group).
      */
     static final class ColumnsWriter {
-        private final MessageType schema;
+        private static final Batch STOP = new Batch(new Field[0]);
+        private static final Object DONE = new Object();
+
         private final Field[] fields;
-        private final ColumnDescriptor[] descriptors;
         private final ParquetProperties props;
         private final ParquetFileWriter file;
-        private final CodecFactory codecs;
-        private final CompressionCodecFactory.BytesInputCompressor compressor;
         private final long rowGroupSize;
-        private final ColumnWriter[] writers;
-        private ColumnChunkPageWriteStore pages;
-        private ColumnWriteStore store;
+        private final Part[] parts;
+        /** Nanoseconds spent writing each column's values, to balance the parts. */
+        private final long[] cost;
+        private final Thread helper;
+        private final BlockingQueue<Batch> helperIn = new ArrayBlockingQueue<>(1);
+        private final BlockingQueue<Object> helperDone = new ArrayBlockingQueue<>(1);
         /** Rows in the current row group. */
         private long rows;
         private int rowGroups;
 
         ColumnsWriter(OutputFile out, MessageType schema, Field[] fields, ParquetOptions options) throws IOException {
-            this.schema = schema;
             this.fields = fields;
-            this.descriptors = new ColumnDescriptor[fields.length];
-            for (Field f : fields) descriptors[f.index] = schema.getColumnDescription(new String[]{f.name});
             this.props = ParquetProperties.builder().build();
             this.rowGroupSize = options.rowGroupSize();
+            this.cost = new long[fields.length];
             this.file = new ParquetFileWriter(out, schema, ParquetFileWriter.Mode.OVERWRITE, rowGroupSize,
                     ParquetWriter.MAX_PADDING_SIZE_DEFAULT, null, props);
-            this.codecs = new CodecFactory(new PlainParquetConfiguration(), props.getPageSizeThreshold());
-            this.compressor = codecs.getCompressor(options.codec());
-            this.writers = new ColumnWriter[fields.length];
+            this.parts = new Part[fields.length < 2 ? 1 : 2];
+            for (int i = 0; i < parts.length; i++) parts[i] = new Part(props, options);
             file.start();
             startRowGroup();
+            if (parts.length > 1) {
+                helper = new Thread(this::help, "freight-parquet-encoder-2");
+                helper.setDaemon(true);
+                helper.start();
+            } else {
+                helper = null;
+            }
         }
 
+        /** Splits the columns where the two parts' costs are closest (by type until there are timings). */
         private void startRowGroup() {
-            pages = ColumnChunkPageWriteStore.builder()
-                    .withCompressorProvider(column -> compressor)
-                    .withSchema(schema)
-                    .withAllocator(props.getAllocator())
-                    .withColumnIndexTruncateLength(props.getColumnIndexTruncateLength())
-                    .withPageWriteChecksumEnabled(props.getPageWriteChecksumEnabled())
-                    .withRowGroupOrdinal(rowGroups)
-                    .build();
-            store = props.newColumnWriteStore(schema, pages, pages);
-            for (int i = 0; i < writers.length; i++) writers[i] = store.getColumnWriter(descriptors[i]);
+            if (parts.length == 1) {
+                parts[0].start(fields, 0, fields.length, rowGroups);
+                return;
+            }
+            long[] weight = new long[fields.length];
+            long total = 0;
+            boolean measured = false;
+            for (long c : cost) measured |= c > 0;
+            for (Field f : fields) {
+                weight[f.index] = measured ? cost[f.index] : f.variable() ? 4 : 1;
+                total += weight[f.index];
+            }
+            int split = 1;
+            long prefix = weight[0];
+            long best = Math.max(prefix, total - prefix);
+            long sum = prefix;
+            for (int k = 2; k < fields.length; k++) {
+                sum += weight[k - 1];
+                long worst = Math.max(sum, total - sum);
+                if (worst < best) {
+                    best = worst;
+                    split = k;
+                }
+            }
+            parts[0].start(fields, 0, split, rowGroups);
+            parts[1].start(fields, split, fields.length, rowGroups);
         }
 
         void write(Batch batch) throws IOException {
-            for (Field f : fields) f.writeColumn(writers[f.index], batch);
-            for (int r = 0; r < batch.rows; r++) store.endRecord();
+            if (helper != null) handOver(batch);
+            Throwable failed = null;
+            try {
+                parts[0].write(batch, cost);
+            } catch (RuntimeException | Error e) {
+                failed = e;
+            }
+            // The helper reads the batch until it answers, also when this part failed.
+            if (helper != null) {
+                Object answer = take(helperDone);
+                if (answer instanceof Throwable t && failed == null) failed = t;
+            }
+            if (failed instanceof RuntimeException e) throw e;
+            if (failed instanceof Error e) throw e;
             rows += batch.rows;
-            long buffered = store.getBufferedSize();
+            long buffered = 0;
+            for (Part part : parts) buffered += part.store.getBufferedSize();
             // ParquetWriter's rule: cut when another two rows of the average size would pass the row group size.
             if (buffered > rowGroupSize - 2 * (buffered / rows)) {
                 flushRowGroup();
@@ -577,31 +624,159 @@ final class ParquetFormatWriter implements FormatWriter {
             }
         }
 
+        private void help() {
+            try {
+                while (true) {
+                    Batch batch = helperIn.take();
+                    if (batch == STOP) return;
+                    Object answer = DONE;
+                    try {
+                        parts[1].write(batch, cost);
+                    } catch (Throwable t) {
+                        answer = t;
+                    }
+                    helperDone.put(answer);
+                }
+            } catch (InterruptedException e) {
+                // not interrupted by this class; the JVM is going down
+            }
+        }
+
+        private void handOver(Batch batch) throws IOException {
+            try {
+                helperIn.put(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while writing Parquet");
+            }
+        }
+
+        private static Object take(BlockingQueue<Object> queue) throws IOException {
+            try {
+                return queue.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while writing Parquet");
+            }
+        }
+
         private void flushRowGroup() throws IOException {
             try {
                 if (rows > 0) {
                     file.startBlock(rows);
-                    store.flush();
-                    pages.flushToFileWriter(file);
+                    for (Part part : parts) part.flushTo(file);
                     file.endBlock();
                     rows = 0;
                     rowGroups++;
                 }
             } finally {
-                AutoCloseables.uncheckedClose(store, pages);
-                store = null;
-                pages = null;
+                for (Part part : parts) part.close();
+            }
+        }
+
+        /** Ends the helper thread: before returning, it has let go of every batch. */
+        void stopHelper() {
+            if (helper == null || !helper.isAlive()) return;
+            // Room for it: the helper answers every batch before the encoder hands over the next.
+            helperIn.offer(STOP);
+            boolean interrupted = false;
+            while (helper.isAlive()) {
+                try {
+                    helper.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+
+        /** Ends the helper and lets go of the buffers, writing nothing more. */
+        void abandon() {
+            stopHelper();
+            for (Part part : parts) {
+                try {
+                    part.release();
+                } catch (RuntimeException ignored) {
+                    // nothing more is written anyway
+                }
             }
         }
 
         /** Writes the last row group and the footer. */
         void close() throws IOException {
+            stopHelper();
             try {
                 flushRowGroup();
                 file.end(Map.of(ParquetWriter.OBJECT_MODEL_NAME_PROP, "freight"));
             } finally {
-                codecs.release();
+                for (Part part : parts) part.release();
             }
+        }
+    }
+
+    /** Some contiguous columns of the row group with their own column writers, page store and compressor. */
+    private static final class Part {
+        private final ParquetProperties props;
+        private final CodecFactory codecs;
+        private final CompressionCodecFactory.BytesInputCompressor compressor;
+        private Field[] fields;
+        private ColumnWriter[] writers;
+        private ColumnChunkPageWriteStore pages;
+        private ColumnWriteStore store;
+        private boolean released;
+
+        Part(ParquetProperties props, ParquetOptions options) {
+            this.props = props;
+            // A compressor keeps buffers of its own: one per part, so that the parts never share one.
+            this.codecs = new CodecFactory(new PlainParquetConfiguration(), props.getPageSizeThreshold());
+            this.compressor = codecs.getCompressor(options.codec());
+        }
+
+        void start(Field[] all, int from, int to, int rowGroup) {
+            fields = Arrays.copyOfRange(all, from, to);
+            List<Type> types = new ArrayList<>();
+            for (Field f : fields) types.add(f.type);
+            MessageType schema = new MessageType("freight_export", types);
+            pages = ColumnChunkPageWriteStore.builder()
+                    .withCompressorProvider(column -> compressor)
+                    .withSchema(schema)
+                    .withAllocator(props.getAllocator())
+                    .withColumnIndexTruncateLength(props.getColumnIndexTruncateLength())
+                    .withPageWriteChecksumEnabled(props.getPageWriteChecksumEnabled())
+                    .withRowGroupOrdinal(rowGroup)
+                    .build();
+            store = props.newColumnWriteStore(schema, pages, pages);
+            writers = new ColumnWriter[fields.length];
+            for (int i = 0; i < fields.length; i++) {
+                writers[i] = store.getColumnWriter(schema.getColumnDescription(new String[]{fields[i].name}));
+            }
+        }
+
+        void write(Batch batch, long[] cost) {
+            for (int i = 0; i < fields.length; i++) {
+                long start = System.nanoTime();
+                fields[i].writeColumn(writers[i], batch);
+                cost[fields[i].index] += System.nanoTime() - start;
+            }
+            for (int r = 0; r < batch.rows; r++) store.endRecord();
+        }
+
+        void flushTo(ParquetFileWriter file) throws IOException {
+            store.flush();
+            pages.flushToFileWriter(file);
+        }
+
+        void close() {
+            if (store == null) return;
+            AutoCloseables.uncheckedClose(store, pages);
+            store = null;
+            pages = null;
+        }
+
+        void release() {
+            close();
+            if (!released) codecs.release();
+            released = true;
         }
     }
 

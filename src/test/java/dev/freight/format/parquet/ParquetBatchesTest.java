@@ -155,7 +155,7 @@ class ParquetBatchesTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ParquetFormatWriter writer = writer(out, Map.of());
         writer.begin();
-        assertThat(encoderThreads()).isEqualTo(1);
+        assertThat(encoderThreads()).isPositive();
         for (int i = 0; i < ROWS; i++) writer.writeRow(row(i));
         writer.abandon();
 
@@ -192,6 +192,6 @@ class ParquetBatchesTest {
 
     private static long encoderThreads() {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals("freight-parquet-encoder") && t.isAlive()).count();
+                .filter(t -> t.getName().startsWith("freight-parquet-encoder") && t.isAlive()).count();
     }
 }
