@@ -523,13 +523,13 @@ final class ParquetFormatWriter implements FormatWriter {
      * (RecordConsumer, MessageColumnIO) has nothing to add but a call per value. Row groups are cut as
      * {@code ParquetWriter} cuts them, by the bytes the column writers buffer, checked after every batch.
      * <p>
-     * The columns are split in two contiguous parts, each with column writers, page store and compressor of its
-     * own: the encoder's thread writes the first part of a batch while a helper thread writes the second. The
-     * encoding (dictionaries, statistics, pages, compression) measured three times the work of decoding the rows,
-     * so one encoding thread beside the decoding one would leave the second core half idle. Column writers of
-     * different columns share nothing; each part calls {@code endRecord} on its own store, so a part's page writes
-     * stay on its thread. A row group is written part after part, which keeps the columns in schema order. The split
-     * balances the parts by the time their columns took so far (by type for the first row group).
+     * The columns are split in two parts, each with column writers and a compressor of its own: the encoder's
+     * thread writes the first part of a batch while a helper thread writes the second. The encoding (dictionaries,
+     * statistics, pages, compression) measured three times the work of decoding the rows, so one encoding thread
+     * beside the decoding one would leave the second core half idle. Column writers of different columns share
+     * nothing; each part calls {@code endRecord} on a column store of its own, so its page writes stay on its
+     * thread; the page store, one per column inside, is shared so that a row group is written in schema order. The
+     * parts are balanced by the time their columns took so far (by type in the first row group).
      */
     static final class ColumnsWriter {
         private static final Batch STOP = new Batch(new Field[0]);
@@ -539,7 +539,12 @@ final class ParquetFormatWriter implements FormatWriter {
         private final ParquetProperties props;
         private final ParquetFileWriter file;
         private final long rowGroupSize;
+        private final MessageType schema;
         private final Part[] parts;
+        /** The part writing each column in this row group. */
+        private final int[] owner;
+        private final Map<String, Integer> index = new java.util.HashMap<>();
+        private ColumnChunkPageWriteStore pages;
         /** Nanoseconds spent writing each column's values, to balance the parts. */
         private final long[] cost;
         private final Thread helper;
@@ -551,9 +556,12 @@ final class ParquetFormatWriter implements FormatWriter {
 
         ColumnsWriter(OutputFile out, MessageType schema, Field[] fields, ParquetOptions options) throws IOException {
             this.fields = fields;
+            this.schema = schema;
             this.props = ParquetProperties.builder().build();
             this.rowGroupSize = options.rowGroupSize();
             this.cost = new long[fields.length];
+            this.owner = new int[fields.length];
+            for (Field f : fields) index.put(f.name, f.index);
             this.file = new ParquetFileWriter(out, schema, ParquetFileWriter.Mode.OVERWRITE, rowGroupSize,
                     ParquetWriter.MAX_PADDING_SIZE_DEFAULT, null, props);
             this.parts = new Part[fields.length < 2 ? 1 : 2];
@@ -569,34 +577,38 @@ final class ParquetFormatWriter implements FormatWriter {
             }
         }
 
-        /** Splits the columns where the two parts' costs are closest (by type until there are timings). */
+        /** Assigns the columns to the parts, heaviest first to the lighter part (by type until there are timings). */
         private void startRowGroup() {
-            if (parts.length == 1) {
-                parts[0].start(fields, 0, fields.length, rowGroups);
-                return;
-            }
             long[] weight = new long[fields.length];
-            long total = 0;
             boolean measured = false;
             for (long c : cost) measured |= c > 0;
-            for (Field f : fields) {
-                weight[f.index] = measured ? cost[f.index] : f.variable() ? 4 : 1;
-                total += weight[f.index];
+            for (Field f : fields) weight[f.index] = measured ? Math.max(1, cost[f.index]) : f.variable() ? 4 : 1;
+            Integer[] order = new Integer[fields.length];
+            for (int i = 0; i < order.length; i++) order[i] = i;
+            Arrays.sort(order, (a, b) -> Long.compare(weight[b], weight[a]));
+            long[] load = new long[parts.length];
+            List<List<Field>> members = new ArrayList<>();
+            for (int p = 0; p < parts.length; p++) members.add(new ArrayList<>());
+            for (int i : order) {
+                int lighter = 0;
+                for (int p = 1; p < parts.length; p++) if (load[p] < load[lighter]) lighter = p;
+                load[lighter] += weight[i];
+                members.get(lighter).add(fields[i]);
+                owner[i] = lighter;
             }
-            int split = 1;
-            long prefix = weight[0];
-            long best = Math.max(prefix, total - prefix);
-            long sum = prefix;
-            for (int k = 2; k < fields.length; k++) {
-                sum += weight[k - 1];
-                long worst = Math.max(sum, total - sum);
-                if (worst < best) {
-                    best = worst;
-                    split = k;
-                }
+            pages = ColumnChunkPageWriteStore.builder()
+                    .withCompressorProvider(column -> parts[owner[index.get(column.getPath()[0])]].compressor)
+                    .withSchema(schema)
+                    .withAllocator(props.getAllocator())
+                    .withColumnIndexTruncateLength(props.getColumnIndexTruncateLength())
+                    .withPageWriteChecksumEnabled(props.getPageWriteChecksumEnabled())
+                    .withRowGroupOrdinal(rowGroups)
+                    .build();
+            for (int p = 0; p < parts.length; p++) {
+                List<Field> mine = members.get(p);
+                mine.sort((a, b) -> Integer.compare(a.index, b.index));
+                parts[p].start(mine, pages);
             }
-            parts[0].start(fields, 0, split, rowGroups);
-            parts[1].start(fields, split, fields.length, rowGroups);
         }
 
         void write(Batch batch) throws IOException {
@@ -664,13 +676,16 @@ final class ParquetFormatWriter implements FormatWriter {
             try {
                 if (rows > 0) {
                     file.startBlock(rows);
-                    for (Part part : parts) part.flushTo(file);
+                    for (Part part : parts) part.store.flush();
+                    pages.flushToFileWriter(file);
                     file.endBlock();
                     rows = 0;
                     rowGroups++;
                 }
             } finally {
                 for (Part part : parts) part.close();
+                if (pages != null) AutoCloseables.uncheckedClose(pages);
+                pages = null;
             }
         }
 
@@ -714,14 +729,13 @@ final class ParquetFormatWriter implements FormatWriter {
         }
     }
 
-    /** Some contiguous columns of the row group with their own column writers, page store and compressor. */
+    /** Some columns of the row group, with their own column writers (and column store) and compressor. */
     private static final class Part {
         private final ParquetProperties props;
         private final CodecFactory codecs;
         private final CompressionCodecFactory.BytesInputCompressor compressor;
         private Field[] fields;
         private ColumnWriter[] writers;
-        private ColumnChunkPageWriteStore pages;
         private ColumnWriteStore store;
         private boolean released;
 
@@ -732,19 +746,11 @@ final class ParquetFormatWriter implements FormatWriter {
             this.compressor = codecs.getCompressor(options.codec());
         }
 
-        void start(Field[] all, int from, int to, int rowGroup) {
-            fields = Arrays.copyOfRange(all, from, to);
+        void start(List<Field> mine, ColumnChunkPageWriteStore pages) {
+            fields = mine.toArray(new Field[0]);
             List<Type> types = new ArrayList<>();
             for (Field f : fields) types.add(f.type);
             MessageType schema = new MessageType("freight_export", types);
-            pages = ColumnChunkPageWriteStore.builder()
-                    .withCompressorProvider(column -> compressor)
-                    .withSchema(schema)
-                    .withAllocator(props.getAllocator())
-                    .withColumnIndexTruncateLength(props.getColumnIndexTruncateLength())
-                    .withPageWriteChecksumEnabled(props.getPageWriteChecksumEnabled())
-                    .withRowGroupOrdinal(rowGroup)
-                    .build();
             store = props.newColumnWriteStore(schema, pages, pages);
             writers = new ColumnWriter[fields.length];
             for (int i = 0; i < fields.length; i++) {
@@ -761,16 +767,10 @@ final class ParquetFormatWriter implements FormatWriter {
             for (int r = 0; r < batch.rows; r++) store.endRecord();
         }
 
-        void flushTo(ParquetFileWriter file) throws IOException {
-            store.flush();
-            pages.flushToFileWriter(file);
-        }
-
         void close() {
             if (store == null) return;
-            AutoCloseables.uncheckedClose(store, pages);
+            AutoCloseables.uncheckedClose(store);
             store = null;
-            pages = null;
         }
 
         void release() {
