@@ -69,6 +69,12 @@ import java.util.concurrent.BlockingQueue;
  * (time_zone, number_locale, bool_text, date_format …) never change these typed values. Compression and the row
  * group size come from {@link ParquetOptions}; the writer buffers one row group in memory, so the row group size
  * bounds the heap an export takes.
+ * <p>
+ * Three threads share the work: the caller's converts each row's values into column batches (see {@link #begin});
+ * an encoder thread and its helper each feed the column writers of about half the columns (see
+ * {@link ColumnsWriter}). Only the batches in flight (three of at most {@value #BATCH_ROWS} rows or about
+ * {@value #BATCH_BYTES} bytes of strings each) are added to the row group's memory. The threads end with
+ * {@link #finish} or {@link #abandon}.
  */
 final class ParquetFormatWriter implements FormatWriter {
     /**
