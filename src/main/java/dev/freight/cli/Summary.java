@@ -15,6 +15,7 @@ final class Summary {
                 switch (r.path()) {
                     case COPY_CSV -> " [PostgreSQL COPY]";
                     case COPY_BINARY -> " [PostgreSQL binary COPY]";
+                    case MARIADB_TEXT_CSV -> " [MariaDB text rows]";
                     case CURSOR -> "";
                 });
     }

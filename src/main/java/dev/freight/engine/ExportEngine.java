@@ -2,6 +2,7 @@ package dev.freight.engine;
 
 import dev.freight.error.ProblemCode;
 import dev.freight.format.FormatWriter;
+import dev.freight.format.UnrepresentableValueException;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,7 +30,7 @@ public final class ExportEngine {
     /** Level 1: CSV still shrinks 4-5x, at about half the CPU cost of the default level 6. */
     private static final Supplier<Deflater> LEVEL_1 = () -> new Deflater(Deflater.BEST_SPEED, true);
 
-    /** False: never read through COPY, CSV or binary (tests compare those paths with the cursor's). */
+    /** False: never read through COPY, CSV or binary, nor MariaDB's text rows (tests compare those paths with the cursor's). */
     private final boolean copy;
     private final Supplier<Deflater> gzipDeflaters;
 
@@ -48,7 +49,8 @@ public final class ExportEngine {
     }
 
     /**
-     * The engine with PostgreSQL's COPY paths off: every export through the JDBC cursor and the format writer. The
+     * The engine with the fast paths off (PostgreSQL's COPY, MariaDB's text rows): every export through the JDBC
+     * cursor and the format writer. The
      * reference the fast paths are compared with, byte for byte, in tests.
      */
     public static ExportEngine cursorOnly() {
@@ -57,11 +59,13 @@ public final class ExportEngine {
 
     /**
      * PostgreSQL's COPY rendering CSV/TSV where it can; otherwise binary COPY where the plan allows it (every format:
-     * measured faster than the cursor for CSV too); otherwise a cursor.
+     * measured faster than the cursor for CSV too); MariaDB's text-protocol rows written straight to CSV/TSV;
+     * otherwise a cursor.
      */
     ExportResult.Path path(ExportPlan job) {
         if (!copy) return ExportResult.Path.CURSOR;
         if (PostgresCopyExport.applies(job)) return ExportResult.Path.COPY_CSV;
+        if (MariaDbTextCsvExport.applies(job)) return ExportResult.Path.MARIADB_TEXT_CSV;
         if (PostgresBinaryRowSource.applies(job.source(), job.plan())) return ExportResult.Path.COPY_BINARY;
         return ExportResult.Path.CURSOR;
     }
@@ -81,6 +85,8 @@ public final class ExportEngine {
             ExportResult.Path path = path(job);
             if (path == ExportResult.Path.COPY_CSV) {
                 rows = new PostgresCopyExport(job, cancel).export(out, tracker);
+            } else if (path == ExportResult.Path.MARIADB_TEXT_CSV) {
+                rows = new MariaDbTextCsvExport(job, cancel).export(out, tracker);
             } else {
                 FormatWriter writer = job.format().writer(out, job.plan().outputColumns(), job.plan().labels(),
                         job.options(), context(job));
@@ -118,6 +124,9 @@ public final class ExportEngine {
             // A write refused after a cancel may reach us wrapped by a library (OpenPDF's ExceptionConverter, an
             // I/O error of a writer): once cancelled, whatever stopped the export is the cancellation.
             if (cancel.isCancelled()) throw new ExportCancelledException();
+            if (e instanceof UnrepresentableValueException u) {
+                throw new ExportFailedException(ProblemCode.UNREPRESENTABLE_VALUE.code(), u.getMessage(), false, u);
+            }
             if (e instanceof IOException io) {
                 throw new ExportFailedException(ProblemCode.WRITE_FAILED.code(), "writing the export failed: " + io.getMessage(), true, io);
             }

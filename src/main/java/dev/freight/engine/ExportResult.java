@@ -8,6 +8,8 @@ public record ExportResult(long rows, long bytes, long elapsedNanos, Path path) 
         COPY_CSV,
         /** PostgreSQL's binary COPY, decoded into typed rows for the format writer. */
         COPY_BINARY,
+        /** MariaDB's text-protocol rows written to CSV/TSV from their bytes, without Java values per cell. */
+        MARIADB_TEXT_CSV,
         /** A JDBC cursor. */
         CURSOR
     }

@@ -13,14 +13,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.Calendar;
+import java.util.Date;
+import java.util.GregorianCalendar;
 import java.util.List;
+import java.util.Locale;
 import java.util.TimeZone;
 
 /**
@@ -39,12 +42,26 @@ public final class JdbcRowSource implements RowSource {
     }
 
     @FunctionalInterface
-    private interface CellReader {
+    interface CellReader {
         Object read(ResultSet rs, int index) throws SQLException;
+    }
+
+    /** Reads a whole result set; returns the number of rows. */
+    @FunctionalInterface
+    interface ResultReader {
+        long read(ResultSet rs, PreparedStatement statement) throws SQLException, IOException;
     }
 
     @Override
     public long stream(RowConsumer consumer) throws IOException {
+        return run((rs, statement) -> readAll(rs, statement, consumer));
+    }
+
+    /**
+     * Runs the plan's statement, its values bound, in one read-only transaction, and hands the streaming result set
+     * to {@code reader}; a cancel interrupts the statement, and the connection is reused only after a clean end.
+     */
+    long run(ResultReader reader) throws IOException {
         Dialect dialect = source.dialect();
         Connection connection = null;
         boolean reusable = false;
@@ -59,7 +76,7 @@ public final class JdbcRowSource implements RowSource {
                 long rows;
                 try (CancellationToken.Registration ignored = cancel.interruptWith(statement::cancel);
                      ResultSet rs = statement.executeQuery()) {
-                    rows = readAll(rs, statement, consumer);
+                    rows = reader.read(rs, statement);
                 }
                 connection.rollback();
                 reusable = !cancel.isCancelled();
@@ -126,7 +143,7 @@ public final class JdbcRowSource implements RowSource {
     }
 
     /** Typed getters chosen once per column: no per-cell type dispatch, decimals never through double. */
-    private CellReader reader(Column column) {
+    CellReader reader(Column column) {
         Dialect dialect = source.dialect();
         ColumnType type = column.type();
         return switch (type) {
@@ -134,7 +151,7 @@ public final class JdbcRowSource implements RowSource {
                 long v = rs.getLong(i);
                 return rs.wasNull() ? null : v;
             };
-            case DECIMAL -> ResultSet::getBigDecimal;
+            case DECIMAL -> JdbcRowSource::decimal;
             case FLOAT -> column.jdbcType() == Types.REAL
                     ? (rs, i) -> {
                         float v = rs.getFloat(i);
@@ -148,18 +165,17 @@ public final class JdbcRowSource implements RowSource {
                 boolean v = rs.getBoolean(i);
                 return rs.wasNull() ? null : v;
             };
-            case DATE -> (rs, i) -> rs.getObject(i, LocalDate.class);
-            case TIME -> (rs, i) -> rs.getObject(i, LocalTime.class);
+            case DATE -> dialect == Dialect.MARIADB ? orZeroDate((rs, i) -> rs.getObject(i, LocalDate.class))
+                    : (rs, i) -> rs.getObject(i, LocalDate.class);
+            case TIME -> dialect == Dialect.MARIADB ? JdbcRowSource::mariadbTime : (rs, i) -> rs.getObject(i, LocalTime.class);
             case TIMESTAMP -> dialect == Dialect.MARIADB
-                    ? mariadbDateTime()
+                    ? orZeroDate(mariadbDateTime())
                     : (rs, i) -> rs.getObject(i, LocalDateTime.class);
             case TIMESTAMP_TZ -> {
                 if (dialect != Dialect.MARIADB) yield (rs, i) -> rs.getObject(i, OffsetDateTime.class);
-                CellReader utcDateTime = mariadbDateTime();
-                yield (rs, i) -> {
-                    LocalDateTime utc = (LocalDateTime) utcDateTime.read(rs, i);
-                    return utc == null ? null : utc.atOffset(ZoneOffset.UTC);
-                };
+                CellReader utcDateTime = orZeroDate(mariadbDateTime());
+                yield (rs, i) -> utcDateTime.read(rs, i) instanceof LocalDateTime utc ? utc.atOffset(ZoneOffset.UTC)
+                        : utcDateTime.read(rs, i);
             }
             case BINARY -> ResultSet::getBytes;
             case STRING, TEXT_LIKE -> ResultSet::getString;
@@ -167,14 +183,80 @@ public final class JdbcRowSource implements RowSource {
     }
 
     /**
+     * A BigDecimal, or for a numeric NaN or ±Infinity (PostgreSQL, H2's DECFLOAT, SQLite), which no BigDecimal holds and the
+     * drivers refuse to convert, the Double {@link dev.freight.format.NonFinite} stands for it with.
+     */
+    private static Object decimal(ResultSet rs, int i) throws SQLException {
+        try {
+            return rs.getBigDecimal(i);
+        } catch (SQLException e) {
+            // PostgreSQL and H2 spell them NaN and Infinity, SQLite's driver Inf.
+            String text = rs.getString(i);
+            return switch (text == null ? "" : text.toLowerCase(Locale.ROOT)) {
+                case "nan" -> Double.NaN;
+                case "infinity", "+infinity", "inf", "+inf" -> Double.POSITIVE_INFINITY;
+                case "-infinity", "-inf" -> Double.NEGATIVE_INFINITY;
+                default -> throw e;
+            };
+        }
+    }
+
+    /**
+     * MariaDB's zero dates ({@code 0000-00-00}, and with a zero month or day, {@code 2024-02-00 10:00:00}, which a
+     * non-strict sql_mode lets in) are no dates: the driver fails on them, or reads them as NULL. They are handed
+     * over as MariaDB's text ({@link dev.freight.format.NonFinite#isStoredText}).
+     */
+    private static CellReader orZeroDate(CellReader typed) {
+        return (rs, i) -> {
+            Object value;
+            try {
+                value = typed.read(rs, i);
+            } catch (DateTimeException | SQLException e) {
+                String text = rs.getString(i);
+                if (isZeroDate(text)) return text;
+                throw e;
+            }
+            if (value != null) return value;
+            String text = rs.getString(i);
+            return isZeroDate(text) ? text : null;
+        };
+    }
+
+    private static boolean isZeroDate(String text) {
+        return text != null && text.length() >= 10 && text.charAt(4) == '-'
+                && (text.startsWith("0000") || text.startsWith("00", 5) || text.startsWith("00", 8));
+    }
+
+    /**
+     * MariaDB's TIME is a duration (-838:59:59 to 838:59:59), which its driver wraps into a LocalTime (-01:30:00
+     * became 22:30:00). A time of day is a LocalTime; any other is its text, fraction zeros dropped as a LocalTime's
+     * text drops them ({@link dev.freight.format.NonFinite#isStoredText}).
+     */
+    private static Object mariadbTime(ResultSet rs, int i) throws SQLException {
+        String text = rs.getString(i);
+        if (text == null) return null;
+        int colon = text.indexOf(':');
+        boolean timeOfDay = colon == 2 && text.charAt(0) != '-' && (text.charAt(0) < '2' || text.charAt(1) < '4');
+        if (timeOfDay) return LocalTime.parse(text);
+        int dot = text.indexOf('.');
+        if (dot < 0) return text;
+        int end = text.length();
+        while (end > dot + 1 && text.charAt(end - 1) == '0') end--;
+        return text.substring(0, end == dot + 1 ? dot : end);
+    }
+
+    /**
      * MariaDB's driver builds a LocalDateTime by way of the JVM's default zone, so a wall-clock time inside that
      * zone's DST gap (02:30 on 2024-03-31 under Europe/Paris) comes back an hour late. Read through a UTC calendar,
      * which has no gaps, and take the wall-clock fields back out in UTC. A default zone without DST (UTC, as on
      * most servers) has no gap: there the driver's LocalDateTime is the same value without the two calendar
-     * computations per cell, except before the Gregorian reform, where the calendar counts Julian days.
+     * computations per cell, except before the Gregorian reform, which the driver's LocalDateTime is not trusted with.
      */
     private static CellReader mariadbDateTime() {
-        Calendar utc = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
+        // Proleptic Gregorian, as java.time is: a default GregorianCalendar counts Julian days before 1582-10-15,
+        // which moved 1500-03-01 to 1500-03-11.
+        GregorianCalendar utc = new GregorianCalendar(TimeZone.getTimeZone("UTC"));
+        utc.setGregorianChange(new Date(Long.MIN_VALUE));
         CellReader throughCalendar = (rs, i) -> {
             Timestamp t = rs.getTimestamp(i, utc);
             // ofEpochSecond, not ofInstant: ZoneOffset.getRules() makes new ZoneRules (with a map) on every call.

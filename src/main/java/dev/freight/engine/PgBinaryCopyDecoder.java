@@ -26,8 +26,8 @@ import java.util.UUID;
  * Decodes PostgreSQL's binary COPY stream (https://www.postgresql.org/docs/current/sql-copy.html, "Binary Format")
  * into the same Java values {@link JdbcRowSource} reads through pgJDBC, one column type at a time: Long, BigDecimal
  * with the server's scale, Float or Double, Boolean, String, LocalDate, LocalTime, LocalDateTime, OffsetDateTime in
- * UTC, byte[]. ±infinity become the MAX and MIN values pgJDBC returns for them; a numeric NaN or ±Infinity fails
- * with the SQLException pgJDBC's getBigDecimal throws, so both paths fail alike.
+ * UTC, byte[]. ±infinity become the MAX and MIN values pgJDBC returns for them, a numeric NaN or ±Infinity a Double,
+ * as {@link dev.freight.format.NonFinite} says.
  * <p>
  * Fed chunk by chunk as the driver hands them over. A tuple is decoded straight out of its chunk; only a tuple cut
  * by a chunk boundary is carried over into a buffer, which grows to the largest such tuple and no further.
@@ -258,16 +258,15 @@ final class PgBinaryCopyDecoder {
      * numeric: ndigits, weight, sign, dscale (int16 each), then ndigits base-10000 digits, the first worth
      * 10000^weight. The value is exact at the display scale {@code dscale}, as the text pgJDBC parses is.
      */
-    private static Object numeric(byte[] b, int off, int len) throws SQLException {
+    private static Object numeric(byte[] b, int off, int len) {
         int ndigits = int16(b, off);
         int weight = int16(b, off + 2);
         int sign = int16(b, off + 4) & 0xFFFF;
         int dscale = int16(b, off + 6) & 0x3FFF;
-        if (sign == NUMERIC_NAN || sign == NUMERIC_PINF || sign == NUMERIC_NINF) {
-            String word = sign == NUMERIC_NAN ? "NaN" : sign == NUMERIC_PINF ? "Infinity" : "-Infinity";
-            // What pgJDBC's getBigDecimal throws for the same value (SQLSTATE 22003).
-            throw new SQLException("Bad value for type BigDecimal : " + word, "22003");
-        }
+        // No BigDecimal holds them: a Double does, as on the cursor path (NonFinite).
+        if (sign == NUMERIC_NAN) return Double.NaN;
+        if (sign == NUMERIC_PINF) return Double.POSITIVE_INFINITY;
+        if (sign == NUMERIC_NINF) return Double.NEGATIVE_INFINITY;
         if (ndigits == 0) return BigDecimal.valueOf(0, dscale);
         // The digits as an integer, whose last digit is worth 10000^(weight - ndigits + 1).
         BigDecimal value;

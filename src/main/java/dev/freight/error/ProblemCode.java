@@ -90,6 +90,7 @@ public enum ProblemCode {
     SOURCE_UNAVAILABLE(503, "the source database cannot be reached; worth retrying"),
     SOURCE_ERROR(500, "the source database refused the query"),
     WRITE_FAILED(503, "writing the export failed"),
+    UNREPRESENTABLE_VALUE(422, "a value the format cannot store (a numeric NaN in a Parquet decimal); another format can"),
     JOB_STORE_UNAVAILABLE(503, "the job store cannot be reached; worth retrying"),
     INTERNAL_ERROR(500, "an unexpected error; the server log has it under the request id or job id"),
     STORAGE_ERROR(0, "a job could not write its file to the file store"),

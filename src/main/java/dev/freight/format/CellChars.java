@@ -31,6 +31,7 @@ public final class CellChars {
 
     /** ISO-8601 time with as many fraction digits as needed, {@code 10:15:30.25}. */
     public static int time(LocalTime t, char[] buf) {
+        if (NonFinite.isEndOfDay(t)) return -1;
         return time(t.getHour(), t.getMinute(), t.getSecond(), t.getNano(), buf, 0);
     }
 
@@ -44,6 +45,9 @@ public final class CellChars {
 
     /** The instant in {@code zone}, with its offset: {@code 2024-01-31T10:15:30+00:00}. */
     public static int timestamp(OffsetDateTime t, ZoneId zone, char[] buf) {
+        // ±infinity (OffsetDateTime.MAX and MIN) would overflow the arithmetic below; any year this far out
+        // takes the formatter anyway.
+        if (t.getYear() < 0 || t.getYear() > 9999) return -1;
         ZoneOffset offset = zone instanceof ZoneOffset fixed ? fixed : zone.getRules().getOffset(t.toInstant());
         int offsetSeconds = offset.getTotalSeconds();
         if (offsetSeconds % 60 != 0) return -1;

@@ -26,15 +26,34 @@ import java.util.function.Function;
  */
 public final class CellText {
     private static final DateTimeFormatter OFFSET_DATE_TIME = new DateTimeFormatterBuilder()
-            .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME).appendOffset("+HH:MM", "+00:00").toFormatter();
+            .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME).appendOffset("+HH:MM:ss", "+00:00").toFormatter();
 
     private CellText() {
     }
 
     /** The canonical converter for one column: ISO dates, plain numbers. Input is never null. */
     public static Function<Object, String> forType(ColumnType type, ZoneId zone) {
+        Function<Object, String> finite = finiteForType(type, zone);
         return switch (type) {
-            case DECIMAL -> v -> ((BigDecimal) v).toPlainString();
+            case DECIMAL -> v -> v instanceof BigDecimal b ? b.toPlainString() : NonFinite.numberText(v);
+            case DATE, TIMESTAMP, TIMESTAMP_TZ -> orInfinity(finite);
+            case TIME -> v -> NonFinite.isEndOfDay(v) ? NonFinite.END_OF_DAY
+                    : NonFinite.isStoredText(v) ? (String) v : finite.apply(v);
+            default -> finite;
+        };
+    }
+
+    /** PostgreSQL's {@code infinity} and {@code -infinity}, MariaDB's zero dates ({@link NonFinite}), else the value's text. */
+    private static Function<Object, String> orInfinity(Function<Object, String> finite) {
+        return v -> {
+            if (NonFinite.isStoredText(v)) return (String) v;
+            String infinity = NonFinite.temporalText(v);
+            return infinity != null ? infinity : finite.apply(v);
+        };
+    }
+
+    private static Function<Object, String> finiteForType(ColumnType type, ZoneId zone) {
+        return switch (type) {
             case FLOAT -> CellText::floating;
             case DATE -> v -> DateTimeFormatter.ISO_LOCAL_DATE.format((LocalDate) v);
             case TIME -> v -> DateTimeFormatter.ISO_LOCAL_TIME.format((LocalTime) v);
@@ -58,7 +77,10 @@ public final class CellText {
         return n < 0 ? DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(t) : new String(buf, 0, n);
     }
 
-    /** {@link #isoLocalDateTime} and the offset as {@code +HH:MM}; an offset with seconds takes the formatter. */
+    /**
+     * {@link #isoLocalDateTime} and the offset as {@code +HH:MM}, or {@code +HH:MM:SS} when it has seconds (local mean
+     * time before 1900, as PostgreSQL writes it): cut to minutes, the text would name another instant.
+     */
     static String isoOffsetDateTime(OffsetDateTime t) {
         char[] buf = new char[CellChars.BUFFER_SIZE];
         int n = CellChars.timestamp(t, t.getOffset(), buf);
@@ -73,15 +95,15 @@ public final class CellText {
         ZoneId zone = o.timeZone();
         Function<Object, String> canonical = forType(type, zone);
         return switch (type) {
-            case DATE -> o.dateFormat() == null ? canonical : v -> o.dateFormat().format((LocalDate) v);
+            case DATE -> o.dateFormat() == null ? canonical : orInfinity(v -> o.dateFormat().format((LocalDate) v));
             // A local timestamp keeps its wall-clock time even inside a DST gap: it takes the zone's offset at
             // that local time (the earlier one in a gap) rather than being moved by atZone.
-            case TIMESTAMP -> o.timestampFormat() == null ? canonical : v -> {
+            case TIMESTAMP -> o.timestampFormat() == null ? canonical : orInfinity(v -> {
                 LocalDateTime local = (LocalDateTime) v;
                 return o.timestampFormat().format(local.atOffset(zone.getRules().getOffset(local)));
-            };
+            });
             case TIMESTAMP_TZ -> o.timestampFormat() == null ? canonical
-                    : v -> o.timestampFormat().format(((OffsetDateTime) v).atZoneSameInstant(zone));
+                    : orInfinity(v -> o.timestampFormat().format(((OffsetDateTime) v).atZoneSameInstant(zone)));
             case BOOLEAN -> o.boolText() == null ? canonical : v -> o.boolText().get((Boolean) v ? 0 : 1);
             case INTEGER, DECIMAL, FLOAT -> o.numberLocale() == null ? canonical : localized(o.numberLocale());
             default -> canonical;
@@ -95,6 +117,10 @@ public final class CellText {
     static Function<Object, String> localized(Locale locale) {
         DecimalFormatSymbols symbols = DecimalFormatSymbols.getInstance(locale);
         return v -> {
+            // NaN and the infinities keep PostgreSQL's words: a locale's own (∞, NaN, "非数") would not read back.
+            if ((v instanceof Double || v instanceof Float) && !Double.isFinite(((Number) v).doubleValue())) {
+                return NonFinite.numberText(v);
+            }
             BigDecimal exact = v instanceof BigDecimal b ? b : v instanceof Long l ? BigDecimal.valueOf(l)
                     : new BigDecimal(floating(v));
             DecimalFormat f = new DecimalFormat("#,##0", symbols);

@@ -108,6 +108,9 @@ public enum Dialect {
     }
 
     /** Maps a catalog column to the export type. */
+    private static final java.util.Set<String> MARIADB_GEOMETRY = java.util.Set.of("geometry", "point", "linestring",
+            "polygon", "multipoint", "multilinestring", "multipolygon", "geometrycollection");
+
     public ColumnType columnType(int jdbcType, String typeName, int precision, int scale) {
         String name = typeName == null ? "" : typeName.toLowerCase(Locale.ROOT);
         if (this == SQLITE) {
@@ -117,6 +120,9 @@ public enum Dialect {
             if (name.equals("timestamptz")) return ColumnType.TIMESTAMP_TZ;
             if (name.equals("bool")) return ColumnType.BOOLEAN;
             if (name.equals("money")) return ColumnType.TEXT_LIKE;
+            // A bit string ('101') and a time with an offset have no Java type of their own: the server's text.
+            if (name.equals("bit")) return precision > 1 ? ColumnType.TEXT_LIKE : ColumnType.BOOLEAN;
+            if (name.equals("varbit") || name.equals("timetz")) return ColumnType.TEXT_LIKE;
             if (name.startsWith("_") || name.equals("json") || name.equals("jsonb") || name.equals("uuid")
                     || name.equals("interval") || name.equals("xml")) {
                 return ColumnType.TEXT_LIKE;
@@ -128,9 +134,13 @@ public enum Dialect {
             if (name.contains("bigint") && name.contains("unsigned")) return ColumnType.DECIMAL;
             if (name.equals("json")) return ColumnType.TEXT_LIKE;
             if (name.equals("year")) return ColumnType.INTEGER;
+            // Spatial values are stored as WKB (with an SRID prefix): binary, not text.
+            if (MARIADB_GEOMETRY.contains(name)) return ColumnType.BINARY;
         }
         if (this == H2 && name.startsWith("timestamp with time zone")) return ColumnType.TIMESTAMP_TZ;
-        if (this == H2 && (name.equals("json") || name.endsWith("array") || name.equals("interval"))) {
+        // H2 reports a UUID as BINARY and a time with time zone as TIME: their text is what they are.
+        if (this == H2 && (name.equals("json") || name.endsWith("array") || name.startsWith("interval")
+                || name.equals("uuid") || name.startsWith("time with time zone"))) {
             return ColumnType.TEXT_LIKE;
         }
         return switch (jdbcType) {

@@ -8,7 +8,9 @@ import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
 
@@ -41,6 +43,12 @@ public final class JdbcSource implements AutoCloseable {
 
         boolean saturated();
 
+        /** How many connections it lends at most. */
+        int size();
+
+        /** How long a borrower waits for a busy source, in words. */
+        String waitText();
+
         void close();
     }
 
@@ -49,8 +57,15 @@ public final class JdbcSource implements AutoCloseable {
      * The password is passed separately so that it never ends up in a URL that is logged.
      */
     public static JdbcSource open(String name, String jdbcUrl, String user, String password, int maxPoolSize) {
+        return open(name, jdbcUrl, user, password, maxPoolSize, Duration.ofSeconds(CONNECT_TIMEOUT_SECONDS));
+    }
+
+    /** {@link #open}, waiting at most {@code wait} for a connection when all are lent (and to connect). */
+    public static JdbcSource open(String name, String jdbcUrl, String user, String password, int maxPoolSize,
+                                  Duration wait) {
         Dialect dialect = Dialect.fromJdbcUrl(jdbcUrl);
-        return new JdbcSource(name, dialect, jdbcUrl, Pooled.open(name, dialect, jdbcUrl, user, password, maxPoolSize));
+        return new JdbcSource(name, dialect, jdbcUrl, Pooled.open(name, dialect, jdbcUrl, user, password, maxPoolSize,
+                wait));
     }
 
     /**
@@ -91,11 +106,22 @@ public final class JdbcSource implements AutoCloseable {
                 + firstLine(cause.getMessage()), cause);
     }
 
-    /** Driver options that keep memory flat: lazy H2 results, no client-side result buffering. */
+    /**
+     * pgJDBC switches a statement to binary transfer on its fifth run on a connection, and reads an array received
+     * in binary as {"1",NULL,"3"} where the server's text is {1,NULL,3}: the same export would change its output
+     * on a pooled connection. Arrays stay text (the types pgJDBC would receive in binary).
+     */
+    private static final String PG_TEXT_ARRAYS = "binaryTransferDisable=BYTEA_ARRAY,INT2_ARRAY,INT4_ARRAY,INT8_ARRAY,"
+            + "OID_ARRAY,FLOAT4_ARRAY,FLOAT8_ARRAY,VARCHAR_ARRAY,TEXT_ARRAY";
+
+    /** Driver options that keep memory flat and output stable: lazy H2 results, no client-side buffering, text arrays. */
     static String withStreamingDefaults(Dialect dialect, String url) {
         String lower = url.toLowerCase(java.util.Locale.ROOT);
         if (dialect == Dialect.H2 && !lower.contains("lazy_query_execution")) {
             return url + ";LAZY_QUERY_EXECUTION=TRUE";
+        }
+        if (dialect == Dialect.POSTGRESQL && !lower.contains("binarytransferdisable")) {
+            return url + (url.indexOf('?') < 0 ? "?" : "&") + PG_TEXT_ARRAYS;
         }
         // MariaDB Connector/J, the only MySQL-protocol driver shipped, refuses jdbc:mysql: URLs without this flag.
         if (lower.startsWith("jdbc:mysql:") && !lower.contains("permitmysqlscheme")) {
@@ -114,12 +140,22 @@ public final class JdbcSource implements AutoCloseable {
         return (nl < 0 ? message : message.substring(0, nl)).trim();
     }
 
+    /**
+     * A connection of the source. Either unreachable or busy (every pooled connection lent for as long as the pool
+     * waits), the source is unavailable for now: a caller gets a 503 to retry, never a server error.
+     */
     public Connection connection() throws SQLException {
         try {
             return connections.borrow();
         } catch (SQLException e) {
             if (isConnectionFailure(e)) {
                 throw new SourceUnavailableException("cannot connect to source '" + name + "': " + firstLine(e.getMessage()), e);
+            }
+            // Hikari's "Connection is not available, request timed out": reachable, but every connection is in use.
+            if (e instanceof SQLTransientConnectionException) {
+                throw new SourceUnavailableException("source '" + name + "' is busy: all " + connections.size()
+                        + " of its connections (pool_size) stayed in use for " + connections.waitText()
+                        + "; try again shortly", e);
             }
             throw e;
         }
@@ -183,7 +219,8 @@ public final class JdbcSource implements AutoCloseable {
      * only, so that a single-connection source never loads them.
      */
     private record Pooled(HikariDataSource pool) implements Connections {
-        static Pooled open(String name, Dialect dialect, String jdbcUrl, String user, String password, int maxPoolSize) {
+        static Pooled open(String name, Dialect dialect, String jdbcUrl, String user, String password, int maxPoolSize,
+                           Duration wait) {
             HikariConfig config = new HikariConfig();
             config.setPoolName("freight-source-" + name);
             config.setJdbcUrl(withStreamingDefaults(dialect, jdbcUrl));
@@ -191,7 +228,7 @@ public final class JdbcSource implements AutoCloseable {
             if (password != null) config.setPassword(password);
             config.setMaximumPoolSize(Math.max(1, maxPoolSize));
             config.setMinimumIdle(0);
-            config.setConnectionTimeout(CONNECT_TIMEOUT_SECONDS * 1000L);
+            config.setConnectionTimeout(wait.toMillis());
             config.setInitializationFailTimeout(1);
             if (dialect.connectionInitSql() != null) config.setConnectionInitSql(dialect.connectionInitSql());
             try {
@@ -223,6 +260,17 @@ public final class JdbcSource implements AutoCloseable {
         public boolean saturated() {
             var stats = pool.getHikariPoolMXBean();
             return stats != null && stats.getActiveConnections() >= pool.getMaximumPoolSize();
+        }
+
+        @Override
+        public int size() {
+            return pool.getMaximumPoolSize();
+        }
+
+        @Override
+        public String waitText() {
+            long ms = pool.getConnectionTimeout();
+            return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
         }
 
         @Override
@@ -300,6 +348,17 @@ public final class JdbcSource implements AutoCloseable {
         @Override
         public synchronized boolean saturated() {
             return lent;
+        }
+
+        /** A second borrower gets a connection of its own, so a single connection never keeps anyone waiting. */
+        @Override
+        public int size() {
+            return 1;
+        }
+
+        @Override
+        public String waitText() {
+            return "0 s";
         }
 
         @Override

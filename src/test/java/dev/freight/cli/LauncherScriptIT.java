@@ -43,9 +43,16 @@ class LauncherScriptIT {
     }
 
     private static Result freight(String... args) throws IOException, InterruptedException {
+        return freightWithJavaOpts(null, args);
+    }
+
+    private static Result freightWithJavaOpts(String javaOpts, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(ROOT.resolve("freight").toString()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(ROOT.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        if (javaOpts != null) builder.environment().put("FREIGHT_JAVA_OPTS", javaOpts);
+        Process p = builder.start();
         CompletableFuture<String> out = read(p.getInputStream());
         CompletableFuture<String> err = read(p.getErrorStream());
         if (!p.waitFor(10, TimeUnit.MINUTES)) {
@@ -83,6 +90,22 @@ class LauncherScriptIT {
     }
 
     /** With -o - the data goes to stdout and nothing else does: no log line, no summary, no progress. */
+    /** The JVM prints its final flags first (-XX:+PrintCommandLineFlags), on stdout. */
+    private static List<String> jvmFlags(String javaOpts, String command) throws Exception {
+        Result r = freightWithJavaOpts(javaOpts + " -XX:+PrintCommandLineFlags", command, "--help");
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        return List.of(r.stdout().lines().findFirst().orElseThrow().trim().split(" "));
+    }
+
+    @Test
+    void javaOptsAddToTheDefaultsAndReplaceOnlyTheHeapOrCollectorTheyName() throws Exception {
+        assertThat(jvmFlags("-Xss2m", "export")).contains("-XX:MaxHeapSize=268435456", "-XX:+UseParallelGC",
+                "-XX:ThreadStackSize=2048");
+        assertThat(jvmFlags("-Xmx300m", "serve")).contains("-XX:MaxHeapSize=314572800", "-XX:+UseSerialGC");
+        assertThat(jvmFlags("-XX:+UseG1GC", "export")).contains("-XX:MaxHeapSize=268435456", "-XX:+UseG1GC")
+                .doesNotContain("-XX:+UseParallelGC");
+    }
+
     @Test
     void exportToStdoutWritesOnlyTheDataThereAndTheSummaryToStderr(@TempDir Path dataDir) throws Exception {
         Result r = freight("export", "--demo", "--data-dir", dataDir.toString(), "--table", "customers", "--columns",

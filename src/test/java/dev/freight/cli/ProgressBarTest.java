@@ -96,6 +96,8 @@ class ProgressBarTest {
                 .isEqualTo("Exported 1,234 rows (2.0 KiB) to out.csv in 1.50 s, 822 rows/s");
         assertThat(Summary.line(new ExportResult(0, 0, 0, true), "stdout"))
                 .isEqualTo("Exported 0 rows (0 B) to stdout in 0.00 s, 0 rows/s [PostgreSQL COPY]");
+        assertThat(Summary.line(new ExportResult(0, 0, 0, ExportResult.Path.MARIADB_TEXT_CSV), "stdout"))
+                .isEqualTo("Exported 0 rows (0 B) to stdout in 0.00 s, 0 rows/s [MariaDB text rows]");
     }
 
     @Test

@@ -80,13 +80,29 @@ class ConstantMemoryTest {
 
     @Test
     void mariadbStreamingResultSetRunsIn64MegabytesOfHeap() throws Exception {
-        String url = TestDatabases.mariadb();
-        TestDatabases.execute(url,
-                "CREATE TABLE IF NOT EXISTS big (id bigint PRIMARY KEY, label text, amount decimal(12,2), flag boolean)",
-                "TRUNCATE big",
-                "INSERT INTO big SELECT seq, CONCAT('row ', seq, ', \"quoted\"'), seq / 100, seq % 2 = 0 FROM seq_1_to_" + ROWS);
-        Path out = export(url, "ndjson");
+        Path out = export(mariadbBig(), "ndjson");
         assertThat(lineCount(out)).isEqualTo(ROWS);
+    }
+
+    @Test
+    void mariadbTextRowsCsvRunsIn64MegabytesOfHeap() throws Exception {
+        Path out = export(mariadbBig(), "csv");
+        assertThat(lineCount(out)).isEqualTo(ROWS + 1);
+        assertThat(lastSummary).contains("[MariaDB text rows]");
+    }
+
+    private static boolean mariadbLoaded;
+
+    private static synchronized String mariadbBig() {
+        String url = TestDatabases.mariadb();
+        if (!mariadbLoaded) {
+            TestDatabases.execute(url,
+                    "CREATE TABLE IF NOT EXISTS big (id bigint PRIMARY KEY, label text, amount decimal(12,2), flag boolean)",
+                    "TRUNCATE big",
+                    "INSERT INTO big SELECT seq, CONCAT('row ', seq, ', \"quoted\"'), seq / 100, seq % 2 = 0 FROM seq_1_to_" + ROWS);
+            mariadbLoaded = true;
+        }
+        return url;
     }
 
     private Path export(String url, String format, String... extra) throws IOException, InterruptedException {

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Timestamps written without DateTimeFormatter read exactly as the formatter writes them. */
 class IsoTimestampTextTest {
     private static final DateTimeFormatter WITH_OFFSET = new DateTimeFormatterBuilder()
-            .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME).appendOffset("+HH:MM", "+00:00").toFormatter();
+            .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME).appendOffset("+HH:MM:ss", "+00:00").toFormatter();
 
     private static List<LocalDateTime> samples() {
         List<LocalDateTime> samples = new ArrayList<>(List.of(

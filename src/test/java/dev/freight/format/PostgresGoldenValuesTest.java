@@ -274,6 +274,27 @@ class PostgresGoldenValuesTest extends GoldenValuesContract {
         }
     }
 
+    /**
+     * Before standard time, zones ran on local mean time: Paris +00:09:21 until 1911, New York -04:56:02 until 1883,
+     * Kolkata +05:53:28. Both paths keep the offset's seconds (PostgreSQL writes them); cut to minutes, the text
+     * would name an instant seconds away from the stored one.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"Europe/Paris", "America/New_York", "Asia/Kolkata"})
+    void instantsInLocalMeanTimeKeepTheirOffsetsSecondsOnEveryPath(String zone) {
+        TestDatabases.execute(jdbcUrl(), "CREATE TABLE IF NOT EXISTS lmt_instants (id int PRIMARY KEY, t timestamptz)",
+                "INSERT INTO lmt_instants VALUES (1, '1850-06-30 12:00:00.25+00'), (2, '1880-01-01 00:00:00+00'),"
+                        + " (3, '2024-03-31 01:30:00+00') ON CONFLICT DO NOTHING");
+        for (String format : List.of("csv", "ndjson")) {
+            ExportRequest request = ExportRequest.of("lmt_instants", format).withSort(List.of(new SortKey("id", "asc")))
+                    .withOptions(Map.of("time_zone", zone));
+            String fast = run(request).text();
+            assertThat(fast).isEqualTo(cursor(request).text());
+            if (zone.equals("Europe/Paris")) assertThat(fast).contains("1850-06-30T12:09:21.25+00:09:21");
+            if (zone.equals("America/New_York")) assertThat(fast).contains("1879-12-31T19:03:58-04:56:02");
+        }
+    }
+
     private ExportRunner.Output run(ExportRequest request) {
         return ExportRunner.export(source, request);
     }

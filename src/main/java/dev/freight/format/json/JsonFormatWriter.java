@@ -9,6 +9,7 @@ import dev.freight.format.CellChars;
 import dev.freight.format.CellText;
 import dev.freight.format.FormatOptions;
 import dev.freight.format.FormatWriter;
+import dev.freight.format.NonFinite;
 import dev.freight.source.Column;
 import dev.freight.source.ColumnType;
 
@@ -83,7 +84,11 @@ final class JsonFormatWriter implements FormatWriter {
             switch (types[i]) {
                 // Numbers and booleans keep their JSON types; number_locale and bool_text are for text formats.
                 case INTEGER -> json.writeNumber((Long) v);
-                case DECIMAL -> writeDecimal((BigDecimal) v);
+                // A numeric NaN or infinity (NonFinite) is a string, as a float's is: JSON has no such numbers.
+                case DECIMAL -> {
+                    if (v instanceof BigDecimal d) writeDecimal(d);
+                    else json.writeString(NonFinite.numberText(v));
+                }
                 case FLOAT -> writeFloating((Number) v);
                 case BOOLEAN -> json.writeBoolean((Boolean) v);
                 case DATE, TIME, TIMESTAMP, TIMESTAMP_TZ -> writeTemporal(i, v);
@@ -116,7 +121,7 @@ final class JsonFormatWriter implements FormatWriter {
     }
 
     private void writeTemporal(int column, Object v) throws IOException {
-        int n = !canonical[column] ? -1 : switch (types[column]) {
+        int n = !canonical[column] || NonFinite.isStoredText(v) ? -1 : switch (types[column]) {
             case DATE -> CellChars.date((java.time.LocalDate) v, chars);
             case TIME -> CellChars.time((java.time.LocalTime) v, chars);
             case TIMESTAMP -> CellChars.timestamp((java.time.LocalDateTime) v, chars);

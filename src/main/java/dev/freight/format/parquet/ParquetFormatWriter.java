@@ -2,6 +2,8 @@ package dev.freight.format.parquet;
 
 import dev.freight.format.FormatOptions;
 import dev.freight.format.FormatWriter;
+import dev.freight.format.NonFinite;
+import dev.freight.format.UnrepresentableValueException;
 import dev.freight.source.Column;
 import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ColumnWriter;
@@ -350,6 +352,21 @@ final class ParquetFormatWriter implements FormatWriter {
         /** Converts a non-null value into row {@code r} of the batch: checks and conversions happen here, on the caller's thread. */
         void put(Batch batch, int r, Object v) throws IOException {
             long[] values = batch.values[index];
+            if (NonFinite.isNonFiniteDecimal(v) && kind != Kind.FLOAT && kind != Kind.DOUBLE) {
+                putNonFiniteDecimal(batch, r, v);
+                return;
+            }
+            if (NonFinite.isStoredText(v) && kind != Kind.STRING && kind != Kind.DECIMAL_TEXT) {
+                throw new UnrepresentableValueException("column " + name + " holds " + v + (kind == Kind.TIME
+                        ? ", a time outside a day, which Parquet's TIME" : ", which Parquet's " + type.getLogicalTypeAnnotation())
+                        + " cannot store; export it as CSV or JSON, or filter it out");
+            }
+            int infinity = NonFinite.temporalSign(v);
+            if (infinity != 0) {
+                // DuckDB's (and Arrow's) encoding of ±infinity: the type's largest value and its negation.
+                values[r] = kind == Kind.DATE ? (long) infinity * Integer.MAX_VALUE : infinity * Long.MAX_VALUE;
+                return;
+            }
             switch (kind) {
                 case INT64 -> values[r] = ((Number) v).longValue();
                 case DECIMAL_INT32, DECIMAL_INT64 -> values[r] = unscaledLong((BigDecimal) v);
@@ -368,6 +385,17 @@ final class ParquetFormatWriter implements FormatWriter {
                         ((OffsetDateTime) v).getNano());
                 case BINARY -> batch.append(index, r, (byte[]) v);
             }
+        }
+
+        /** A decimal without precision is text and can say NaN; Parquet's DECIMAL has no such value. */
+        private void putNonFiniteDecimal(Batch batch, int r, Object v) {
+            if (kind == Kind.DECIMAL_TEXT) {
+                batch.append(index, r, NonFinite.numberText(v).getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            throw new UnrepresentableValueException("column " + name + " holds " + NonFinite.numberText(v)
+                    + ", which Parquet's decimal(" + precision + ", " + scale + ") cannot store; export it as CSV or"
+                    + " JSON, or filter it out");
         }
 
         /**
@@ -446,8 +474,8 @@ final class ParquetFormatWriter implements FormatWriter {
             return unscaled;
         }
 
-        private IOException doesNotFit(BigDecimal value) {
-            return new IOException("value " + value.toPlainString() + " of column " + name
+        private UnrepresentableValueException doesNotFit(BigDecimal value) {
+            return new UnrepresentableValueException("value " + value.toPlainString() + " of column " + name
                     + " does not fit its declared type decimal(" + precision + ", " + scale + ")");
         }
 

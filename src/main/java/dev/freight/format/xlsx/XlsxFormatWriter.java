@@ -4,6 +4,7 @@ import dev.freight.format.CellText;
 import dev.freight.format.FormatOptions;
 import dev.freight.format.FormatWriter;
 import dev.freight.format.FormulaGuard;
+import dev.freight.format.NonFinite;
 import dev.freight.format.WriterContext;
 import dev.freight.source.Column;
 import dev.freight.source.ColumnType;
@@ -245,6 +246,8 @@ final class XlsxFormatWriter implements FormatWriter {
                 return measure ? Long.toString(l).length() : 0;
             }
             case DECIMAL -> {
+                // Excel has no NaN or infinity: PostgreSQL's word, as text (NonFinite).
+                if (NonFinite.isNonFiniteDecimal(v)) return text(r, c, NonFinite.numberText(v));
                 BigDecimal d = v instanceof BigDecimal b ? b : new BigDecimal(v.toString());
                 if (d.precision() > MAX_EXACT_DIGITS && d.signum() != 0 && d.stripTrailingZeros().precision() > MAX_EXACT_DIGITS) {
                     return text(r, c, d.toPlainString());
@@ -265,6 +268,7 @@ final class XlsxFormatWriter implements FormatWriter {
                 return 5;
             }
             case DATE -> {
+                if (NonFinite.isStoredText(v)) return text(r, c, (String) v);
                 LocalDate d = (LocalDate) v;
                 if (!inExcelRange(d)) return text(r, c, canonical[c].apply(v));
                 sheet.value(r, c, d);
@@ -272,11 +276,13 @@ final class XlsxFormatWriter implements FormatWriter {
                 return DATE_FORMAT.length();
             }
             case TIME -> {
+                if (NonFinite.isStoredText(v)) return text(r, c, (String) v);
                 sheet.value(r, c, ((LocalTime) v).toNanoOfDay() / 86_400e9);
                 format(r, c, TIME_FORMAT);
                 return TIME_FORMAT.length();
             }
             case TIMESTAMP, TIMESTAMP_TZ -> {
+                if (NonFinite.isInfiniteTemporal(v) || NonFinite.isStoredText(v)) return text(r, c, canonical[c].apply(v));
                 LocalDateTime t = v instanceof OffsetDateTime o ? wallClock(o, options.timeZone()) : (LocalDateTime) v;
                 if (!inExcelRange(t.toLocalDate())) return text(r, c, canonical[c].apply(v));
                 sheet.value(r, c, t);

@@ -2,6 +2,7 @@ package dev.freight.format.parquet;
 
 import dev.freight.format.ExportFormat;
 import dev.freight.format.FormatOptions;
+import dev.freight.format.UnrepresentableValueException;
 import dev.freight.source.Column;
 import dev.freight.source.ColumnType;
 import org.junit.jupiter.api.Test;
@@ -140,10 +141,10 @@ class ParquetBatchesTest {
         row[2] = new BigDecimal("1.230");  // more digits than the scale, but zeros: fits
         writer.writeRow(row);
         row[2] = new BigDecimal("1.234");
-        assertThatThrownBy(() -> writer.writeRow(row)).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> writer.writeRow(row)).isInstanceOf(UnrepresentableValueException.class)
                 .hasMessage("value 1.234 of column price does not fit its declared type decimal(10, 2)");
         row[2] = new BigDecimal("100000000");
-        assertThatThrownBy(() -> writer.writeRow(row)).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> writer.writeRow(row)).isInstanceOf(UnrepresentableValueException.class)
                 .hasMessage("value 100000000 of column price does not fit its declared type decimal(10, 2)");
         row[2] = new BigDecimal("-99999999.99");
         writer.writeRow(row);
