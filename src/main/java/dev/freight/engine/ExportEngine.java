@@ -90,21 +90,27 @@ public final class ExportEngine {
             } else {
                 FormatWriter writer = job.format().writer(out, job.plan().outputColumns(), job.plan().labels(),
                         job.options(), context(job));
-                writer.begin();
-                // Masked here, between reading and writing: no writer ever sees a value the caller may not read.
-                dev.freight.query.Mask[] masks = job.plan().maskArray();
-                byte[] hashKey = job.plan().hashKey();
-                RowSource source = path == ExportResult.Path.COPY_BINARY
-                        ? new PostgresBinaryRowSource(job.source(), job.plan(), cancel)
-                        : new JdbcRowSource(job.source(), job.plan(), cancel);
-                rows = source.stream(row -> {
-                    if (masks != null) {
-                        for (int i = 0; i < masks.length; i++) if (masks[i] != null) row[i] = masks[i].apply(row[i], hashKey);
-                    }
-                    writer.writeRow(row);
-                    tracker.rowWritten();
-                });
-                writer.finish();
+                boolean finished = false;
+                try {
+                    writer.begin();
+                    // Masked here, between reading and writing: no writer ever sees a value the caller may not read.
+                    dev.freight.query.Mask[] masks = job.plan().maskArray();
+                    byte[] hashKey = job.plan().hashKey();
+                    RowSource source = path == ExportResult.Path.COPY_BINARY
+                            ? new PostgresBinaryRowSource(job.source(), job.plan(), cancel)
+                            : new JdbcRowSource(job.source(), job.plan(), cancel);
+                    rows = source.stream(row -> {
+                        if (masks != null) {
+                            for (int i = 0; i < masks.length; i++) if (masks[i] != null) row[i] = masks[i].apply(row[i], hashKey);
+                        }
+                        writer.writeRow(row);
+                        tracker.rowWritten();
+                    });
+                    writer.finish();
+                    finished = true;
+                } finally {
+                    if (!finished) writer.abandon();
+                }
             }
             if (cancel.isCancelled()) throw new ExportCancelledException();
             if (gzip != null) gzip.finish();

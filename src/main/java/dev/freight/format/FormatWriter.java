@@ -14,4 +14,11 @@ public interface FormatWriter {
 
     /** Writes any trailer and flushes; does not close the underlying stream, which belongs to the caller. */
     void finish() throws IOException;
+
+    /**
+     * The export ends without {@link #finish} (a failure, a cancel): release what the writer holds beyond its
+     * output, such as a thread of its own. Writes nothing more; may be called after a failed {@link #finish}.
+     */
+    default void abandon() {
+    }
 }
