@@ -1,11 +1,8 @@
 package dev.freight.engine;
 
-import dev.freight.format.ExportFormat;
 import dev.freight.format.FormatOptions;
-import dev.freight.format.FormatWriter;
 import dev.freight.query.QueryPlan;
 import dev.freight.source.Column;
-import dev.freight.source.ColumnType;
 import dev.freight.source.Dialect;
 import org.mariadb.jdbc.client.impl.StandardReadableByteBuf;
 import org.mariadb.jdbc.client.result.Result;
@@ -64,31 +61,19 @@ final class MariaDbTextCsvExport {
     static boolean applies(ExportPlan job) {
         FormatOptions o = job.options();
         return job.source().dialect() == Dialect.MARIADB
-                && (job.format() == ExportFormat.CSV || job.format() == ExportFormat.TSV)
+                && job.plainText()
                 && ROW_BUFFER != null && ROW_DECODER != null
-                // Masks are applied to Java values by the generic path only.
-                && job.plan().masks().isEmpty()
-                && o.nullText().isEmpty()
-                // Presentation options are applied by the generic writer only.
-                && o.dateFormat() == null && o.timestampFormat() == null && o.numberLocale() == null && o.boolText() == null
                 // An ASCII delimiter is one byte in UTF-8 and never part of a longer character; '#' is FastCSV's
                 // comment character, which it refuses as a delimiter.
                 && o.delimiter() < 0x80 && o.delimiter() != '#';
     }
 
     long export(OutputStream out, ExportEngine.Tracker tracker) throws IOException {
-        writePreamble(out);
+        job.writePreamble(out);
         JdbcRowSource source = new JdbcRowSource(job.source(), job.plan(), cancel);
         return source.run((rs, statement) -> stream(rs, statement, source, out, tracker));
     }
 
-    /** BOM and header are written by the generic writer itself (a writer with no rows), so both paths agree. */
-    private void writePreamble(OutputStream out) throws IOException {
-        FormatWriter writer = job.format().writer(out, job.plan().columns(), job.plan().labels(), job.options(),
-                ExportEngine.context(job));
-        writer.begin();
-        writer.finish();
-    }
 
     /** Rows read ahead: each row's packet, where its fields start, their lengths, and values read through getters. */
     record Batch(byte[][] rows, int[] starts, int[] lengths, Object[][] values, int size) {

@@ -1,8 +1,6 @@
 package dev.freight.engine;
 
-import dev.freight.format.ExportFormat;
 import dev.freight.format.FormatOptions;
-import dev.freight.format.FormatWriter;
 import dev.freight.query.QueryPlan;
 import dev.freight.source.Column;
 import dev.freight.source.Dialect;
@@ -48,14 +46,10 @@ final class PostgresCopyExport {
 
     static boolean applies(ExportPlan job) {
         FormatOptions o = job.options();
+        // plainText: the server would also write masked columns in clear.
         return job.source().dialect() == Dialect.POSTGRESQL
-                && (job.format() == ExportFormat.CSV || job.format() == ExportFormat.TSV)
+                && job.plainText()
                 && SettingParameters.supports(job.plan())
-                // The server would write masked columns in clear; masks are applied by the Java path only.
-                && job.plan().masks().isEmpty()
-                && o.nullText().isEmpty()
-                // Presentation options are applied by the Java writer only.
-                && o.dateFormat() == null && o.timestampFormat() == null && o.numberLocale() == null && o.boolText() == null
                 && DELIMITERS.containsKey(o.delimiter())
                 && (!(o.timeZone() instanceof ZoneOffset) || o.timeZone().equals(ZoneOffset.UTC));
     }
@@ -65,7 +59,7 @@ final class PostgresCopyExport {
         FormatOptions o = job.options();
         String select = plan.columns().stream().map(PostgresCopyExport::expression).collect(Collectors.joining(", "));
         String query = "SELECT " + select + plan.fromAndWhere() + SettingParameters.orderAndLimit(plan);
-        writePreamble(out);
+        job.writePreamble(out);
         Connection connection = null;
         boolean reusable = false;
         try {
@@ -98,14 +92,6 @@ final class PostgresCopyExport {
         } finally {
             job.source().release(connection, reusable);
         }
-    }
-
-    /** BOM and header are written by the generic writer itself (a writer with no rows), so both paths agree. */
-    private void writePreamble(OutputStream out) throws IOException {
-        FormatWriter writer = job.format().writer(out, job.plan().columns(), job.plan().labels(), job.options(),
-                ExportEngine.context(job));
-        writer.begin();
-        writer.finish();
     }
 
     private long pump(CopyOut copy, PgConnection pg, OutputStream out, ExportEngine.Tracker tracker, boolean crlf)
