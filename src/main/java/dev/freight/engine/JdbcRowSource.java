@@ -174,8 +174,10 @@ public final class JdbcRowSource implements RowSource {
             case TIMESTAMP_TZ -> {
                 if (dialect != Dialect.MARIADB) yield (rs, i) -> rs.getObject(i, OffsetDateTime.class);
                 CellReader utcDateTime = orZeroDate(mariadbDateTime());
-                yield (rs, i) -> utcDateTime.read(rs, i) instanceof LocalDateTime utc ? utc.atOffset(ZoneOffset.UTC)
-                        : utcDateTime.read(rs, i);
+                yield (rs, i) -> {
+                    Object v = utcDateTime.read(rs, i);
+                    return v instanceof LocalDateTime utc ? utc.atOffset(ZoneOffset.UTC) : v;
+                };
             }
             case BINARY -> ResultSet::getBytes;
             case STRING, TEXT_LIKE -> ResultSet::getString;
@@ -217,6 +219,7 @@ public final class JdbcRowSource implements RowSource {
                 throw e;
             }
             if (value != null) return value;
+            // The driver reports a zero date as SQL NULL (wasNull is true): only its text tells them apart.
             String text = rs.getString(i);
             return isZeroDate(text) ? text : null;
         };

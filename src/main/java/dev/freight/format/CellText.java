@@ -36,19 +36,16 @@ public final class CellText {
         Function<Object, String> finite = finiteForType(type, zone);
         return switch (type) {
             case DECIMAL -> v -> v instanceof BigDecimal b ? b.toPlainString() : NonFinite.numberText(v);
-            case DATE, TIMESTAMP, TIMESTAMP_TZ -> orInfinity(finite);
-            case TIME -> v -> NonFinite.isEndOfDay(v) ? NonFinite.END_OF_DAY
-                    : NonFinite.isStoredText(v) ? (String) v : finite.apply(v);
+            case DATE, TIME, TIMESTAMP, TIMESTAMP_TZ -> orTemporalWord(finite);
             default -> finite;
         };
     }
 
-    /** PostgreSQL's {@code infinity} and {@code -infinity}, MariaDB's zero dates ({@link NonFinite}), else the value's text. */
-    private static Function<Object, String> orInfinity(Function<Object, String> finite) {
+    /** PostgreSQL's {@code infinity}, {@code 24:00:00}, MariaDB's zero dates ({@link NonFinite}), else the value's text. */
+    private static Function<Object, String> orTemporalWord(Function<Object, String> finite) {
         return v -> {
-            if (NonFinite.isStoredText(v)) return (String) v;
-            String infinity = NonFinite.temporalText(v);
-            return infinity != null ? infinity : finite.apply(v);
+            String word = NonFinite.temporalWord(v);
+            return word != null ? word : finite.apply(v);
         };
     }
 
@@ -95,15 +92,15 @@ public final class CellText {
         ZoneId zone = o.timeZone();
         Function<Object, String> canonical = forType(type, zone);
         return switch (type) {
-            case DATE -> o.dateFormat() == null ? canonical : orInfinity(v -> o.dateFormat().format((LocalDate) v));
+            case DATE -> o.dateFormat() == null ? canonical : orTemporalWord(v -> o.dateFormat().format((LocalDate) v));
             // A local timestamp keeps its wall-clock time even inside a DST gap: it takes the zone's offset at
             // that local time (the earlier one in a gap) rather than being moved by atZone.
-            case TIMESTAMP -> o.timestampFormat() == null ? canonical : orInfinity(v -> {
+            case TIMESTAMP -> o.timestampFormat() == null ? canonical : orTemporalWord(v -> {
                 LocalDateTime local = (LocalDateTime) v;
                 return o.timestampFormat().format(local.atOffset(zone.getRules().getOffset(local)));
             });
             case TIMESTAMP_TZ -> o.timestampFormat() == null ? canonical
-                    : orInfinity(v -> o.timestampFormat().format(((OffsetDateTime) v).atZoneSameInstant(zone)));
+                    : orTemporalWord(v -> o.timestampFormat().format(((OffsetDateTime) v).atZoneSameInstant(zone)));
             case BOOLEAN -> o.boolText() == null ? canonical : v -> o.boolText().get((Boolean) v ? 0 : 1);
             case INTEGER, DECIMAL, FLOAT -> o.numberLocale() == null ? canonical : localized(o.numberLocale());
             default -> canonical;

@@ -39,16 +39,21 @@ public final class NonFinite {
         return v instanceof String;
     }
 
+    /**
+     * The text of a date or time value that stands for something no java.time value is (±infinity, 24:00:00, a
+     * database's stored text), or null for an ordinary value.
+     */
+    public static String temporalWord(Object v) {
+        if (isStoredText(v)) return (String) v;
+        if (isEndOfDay(v)) return END_OF_DAY;
+        return temporalText(v);
+    }
+
     /** {@code infinity} or {@code -infinity} for a temporal ±infinity, null for any other value. */
     public static String temporalText(Object v) {
         if (v == LocalDate.MAX || v == LocalDateTime.MAX || v == OffsetDateTime.MAX) return INFINITY;
         if (v == LocalDate.MIN || v == LocalDateTime.MIN || v == OffsetDateTime.MIN) return NEGATIVE_INFINITY;
         return null;
-    }
-
-    /** Whether {@code v} is a temporal ±infinity. */
-    public static boolean isInfiniteTemporal(Object v) {
-        return temporalText(v) != null;
     }
 
     /** +1 for {@code infinity}, -1 for {@code -infinity}, 0 for any other value. */

@@ -256,8 +256,20 @@ final class ParquetFormatWriter implements FormatWriter {
 
     // ---------------------------------------------------------------------------------------------- columns
 
-    private enum Kind { INT64, DECIMAL_INT32, DECIMAL_INT64, DECIMAL_FIXED, DECIMAL_TEXT, FLOAT, DOUBLE, BOOLEAN,
-        STRING, DATE, TIME, TIMESTAMP, TIMESTAMP_TZ, BINARY }
+    private enum Kind {
+        INT64, DECIMAL_INT32, DECIMAL_INT64, DECIMAL_FIXED, DECIMAL_TEXT, FLOAT, DOUBLE, BOOLEAN, STRING, DATE, TIME,
+        TIMESTAMP, TIMESTAMP_TZ, BINARY;
+
+        /** Its values may be a non-finite Double ({@link NonFinite}). */
+        boolean decimal() {
+            return this == DECIMAL_INT32 || this == DECIMAL_INT64 || this == DECIMAL_FIXED || this == DECIMAL_TEXT;
+        }
+
+        /** Its values may be ±infinity or a database's stored text ({@link NonFinite}). */
+        boolean temporal() {
+            return this == DATE || this == TIME || this == TIMESTAMP || this == TIMESTAMP_TZ;
+        }
+    }
 
     /** One column: its Parquet type and how a value of it is written. */
     private static final class Field {
@@ -352,20 +364,23 @@ final class ParquetFormatWriter implements FormatWriter {
         /** Converts a non-null value into row {@code r} of the batch: checks and conversions happen here, on the caller's thread. */
         void put(Batch batch, int r, Object v) throws IOException {
             long[] values = batch.values[index];
-            if (NonFinite.isNonFiniteDecimal(v) && kind != Kind.FLOAT && kind != Kind.DOUBLE) {
+            // Only decimal and temporal columns can hold the values NonFinite names: the checks stay off the others.
+            if (kind.decimal() && NonFinite.isNonFiniteDecimal(v)) {
                 putNonFiniteDecimal(batch, r, v);
                 return;
             }
-            if (NonFinite.isStoredText(v) && kind != Kind.STRING && kind != Kind.DECIMAL_TEXT) {
-                throw new UnrepresentableValueException("column " + name + " holds " + v + (kind == Kind.TIME
-                        ? ", a time outside a day, which Parquet's TIME" : ", which Parquet's " + type.getLogicalTypeAnnotation())
-                        + " cannot store; export it as CSV or JSON, or filter it out");
-            }
-            int infinity = NonFinite.temporalSign(v);
-            if (infinity != 0) {
-                // DuckDB's (and Arrow's) encoding of ±infinity: the type's largest value and its negation.
-                values[r] = kind == Kind.DATE ? (long) infinity * Integer.MAX_VALUE : infinity * Long.MAX_VALUE;
-                return;
+            if (kind.temporal()) {
+                if (NonFinite.isStoredText(v)) {
+                    throw new UnrepresentableValueException("column " + name + " holds " + v + (kind == Kind.TIME
+                            ? ", a time outside a day, which Parquet's TIME" : ", which Parquet's " + type.getLogicalTypeAnnotation())
+                            + " cannot store; export it as CSV or JSON, or filter it out");
+                }
+                int infinity = NonFinite.temporalSign(v);
+                if (infinity != 0) {
+                    // DuckDB's (and Arrow's) encoding of ±infinity: the type's largest value and its negation.
+                    values[r] = kind == Kind.DATE ? (long) infinity * Integer.MAX_VALUE : infinity * Long.MAX_VALUE;
+                    return;
+                }
             }
             switch (kind) {
                 case INT64 -> values[r] = ((Number) v).longValue();

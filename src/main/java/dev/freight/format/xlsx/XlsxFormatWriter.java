@@ -268,7 +268,7 @@ final class XlsxFormatWriter implements FormatWriter {
                 return 5;
             }
             case DATE -> {
-                if (NonFinite.isStoredText(v)) return text(r, c, (String) v);
+                if (NonFinite.temporalWord(v) != null) return text(r, c, NonFinite.temporalWord(v));
                 LocalDate d = (LocalDate) v;
                 if (!inExcelRange(d)) return text(r, c, canonical[c].apply(v));
                 sheet.value(r, c, d);
@@ -282,7 +282,7 @@ final class XlsxFormatWriter implements FormatWriter {
                 return TIME_FORMAT.length();
             }
             case TIMESTAMP, TIMESTAMP_TZ -> {
-                if (NonFinite.isInfiniteTemporal(v) || NonFinite.isStoredText(v)) return text(r, c, canonical[c].apply(v));
+                if (NonFinite.temporalWord(v) != null) return text(r, c, NonFinite.temporalWord(v));
                 LocalDateTime t = v instanceof OffsetDateTime o ? wallClock(o, options.timeZone()) : (LocalDateTime) v;
                 if (!inExcelRange(t.toLocalDate())) return text(r, c, canonical[c].apply(v));
                 sheet.value(r, c, t);
