@@ -180,6 +180,8 @@ cat > "$srv_dir/freight.yml" <<YML
 data_dir: $srv_dir
 server:
   port: 0
+  signed_links:
+    key: \${env:BENCH_LINK_KEY}   # required on a PostgreSQL job store
 job_store:
   url: "jdbc:postgresql://$PGHOST:$PGPORT/$db?user=$PGUSER&currentSchema=bench_jobs"
 sources:
@@ -194,7 +196,7 @@ limits:
   exports_per_hour: 10000
 YML
 # The launcher's defaults for serve (JVM options included): the server is measured as users run it.
-./freight serve --config "$srv_dir/freight.yml" > "$srv_dir/serve.log" 2>&1 &
+BENCH_LINK_KEY="$(head -c 32 /dev/urandom | base64)" ./freight serve --config "$srv_dir/freight.yml" > "$srv_dir/serve.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 120); do grep -q "Admin API key" "$srv_dir/serve.log" && break; sleep 0.5; done
 base="$(sed -n 's/.* at \(http:[^ ]*\)$/\1/p' "$srv_dir/serve.log" | head -1)/api/v1"
