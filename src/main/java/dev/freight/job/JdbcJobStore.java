@@ -67,14 +67,18 @@ public final class JdbcJobStore implements JobStore {
         this.sql = database.sql("jobs");
         this.clock = database.clock();
         this.postgres = database.kind() == JobStoreDatabase.Kind.POSTGRESQL;
-        this.syncRenewal = new LeaseRenewal("freight-sync-renewal", SYNC_LEASE.dividedBy(3), ids -> {
-            StringBuilder in = new StringBuilder();
-            for (int i = 0; i < ids.size(); i++) in.append(i == 0 ? "?" : ", ?");
-            List<Object> params = new ArrayList<>();
-            params.add(utc(now().plus(SYNC_LEASE)));
-            params.addAll(ids);
-            sql.update("UPDATE sync_export SET expires_at = ? WHERE id IN (" + in + ")", params.toArray());
-        });
+        this.syncRenewal = new LeaseRenewal("freight-sync-renewal", SYNC_LEASE.dividedBy(3), this::renewSyncExports);
+    }
+
+    /** Another {@link #SYNC_LEASE} for these sync exports of this node, from now. */
+    void renewSyncExports(List<String> ids) {
+        if (ids.isEmpty()) return;
+        StringBuilder in = new StringBuilder();
+        for (int i = 0; i < ids.size(); i++) in.append(i == 0 ? "?" : ", ?");
+        List<Object> params = new ArrayList<>();
+        params.add(utc(now().plus(SYNC_LEASE)));
+        params.addAll(ids);
+        sql.update("UPDATE sync_export SET expires_at = ? WHERE id IN (" + in + ")", params.toArray());
     }
 
     /** {@link JobStoreDatabase#open Opens the database} and the jobs on it. */

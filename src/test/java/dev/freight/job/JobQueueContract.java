@@ -411,6 +411,32 @@ abstract class JobQueueContract {
         store.admitSync(owner, new JobStore.Admission(1, Long.MAX_VALUE)).close();
     }
 
+    @Test
+    void renewingASyncExportMovesItsLeaseAnotherLeaseFromNow() throws Exception {
+        Principal owner = Principal.user("renewed-" + System.nanoTime());
+        try (JobStore.SyncSlot slot = store.admitSync(owner, new JobStore.Admission(1, Long.MAX_VALUE))) {
+            String select = "SELECT id, expires_at FROM sync_export WHERE owner = '" + owner.name() + "'";
+            String id;
+            Instant first;
+            try (Connection c = store.dataSource().getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery(select)) {
+                assertThat(rs.next()).isTrue();
+                id = rs.getString(1);
+                first = rs.getObject(2, java.time.OffsetDateTime.class).toInstant();
+            }
+            Thread.sleep(20);
+            store.renewSyncExports(List.of(id));
+            try (Connection c = store.dataSource().getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery(select)) {
+                assertThat(rs.next()).isTrue();
+                Instant renewed = rs.getObject(2, java.time.OffsetDateTime.class).toInstant();
+                assertThat(renewed).isAfter(first);
+                assertThat(Duration.between(store.clock().instant(), renewed))
+                        .isBetween(JdbcJobStore.SYNC_LEASE.minusSeconds(5), JdbcJobStore.SYNC_LEASE);
+            }
+        }
+    }
+
     /** The hourly budget lives in the job store: every node takes from the same one. */
     @Test
     void theHourlyBudgetAdmitsItsCapacityAcrossJobsAndSyncExportsThenTellsTheWait() {
