@@ -60,6 +60,7 @@ public final class JdbcJobStore implements JobStore {
     /** This store's name in the rows of the sync exports it admitted. */
     private final String node = "node-" + JobIds.next();
     private final LeaseRenewal syncRenewal;
+    private final JobSignals signals;
 
     /** The jobs on {@code database}, which this store owns from now on: {@link #close()} closes it. */
     public JdbcJobStore(JobStoreDatabase database) {
@@ -68,6 +69,18 @@ public final class JdbcJobStore implements JobStore {
         this.clock = database.clock();
         this.postgres = database.kind() == JobStoreDatabase.Kind.POSTGRESQL;
         this.syncRenewal = new LeaseRenewal("freight-sync-renewal", SYNC_LEASE.dividedBy(3), this::renewSyncExports);
+        this.signals = new JobSignals(database);
+    }
+
+    @Override
+    public JobSignals signals() {
+        return signals;
+    }
+
+    /** {@code changed}, passed through, after announcing {@code kind} of the job when it is true. */
+    private boolean announced(boolean changed, JobSignals.Kind kind, String id) {
+        if (changed) signals.announce(kind, id);
+        return changed;
     }
 
     /** Another {@link #SYNC_LEASE} for these sync exports of this node, from now. */
@@ -126,6 +139,7 @@ public final class JdbcJobStore implements JobStore {
             }
             throw e;
         }
+        signals.announce(JobSignals.Kind.QUEUED, id);
         return new Created(get(id).orElseThrow(), true);
     }
 
@@ -290,6 +304,7 @@ public final class JdbcJobStore implements JobStore {
             // Read back on the same connection: borrowing a second one while holding this could exhaust the pool.
             return StoreSql.queryOne(c, "SELECT " + COLUMNS + " FROM export_job WHERE id = ?", JdbcJobStore::read, id);
         });
+        claimed.ifPresent(j -> signals.announce(JobSignals.Kind.CHANGED, j.id()));
         if (claimed.isPresent() && before[0].status() == JobStatus.RUNNING) {
             // Only the claim still knows the worker that died: the update replaced it.
             Job lost = before[0];
@@ -306,6 +321,7 @@ public final class JdbcJobStore implements JobStore {
         int updated = sql.update("UPDATE export_job SET locked_until = ?, processed_rows = ?, updated_at = ? "
                 + "WHERE id = ? AND locked_by = ? AND status = 'running'", utc(now.plus(lease)), processedRows, utc(now), id, workerId);
         if (updated == 0) return Heartbeat.LEASE_LOST;
+        signals.announce(JobSignals.Kind.CHANGED, id);
         return get(id).map(j -> j.cancelRequested() ? Heartbeat.CANCEL_REQUESTED : Heartbeat.OK).orElse(Heartbeat.LEASE_LOST);
     }
 
@@ -313,37 +329,41 @@ public final class JdbcJobStore implements JobStore {
     public boolean complete(String id, String workerId, long rowCount, String fileName, long fileSizeBytes,
                             String contentType, Instant expiresAt) {
         Instant now = now();
-        return sql.update("UPDATE export_job SET status = 'completed', row_count = ?, processed_rows = ?, file_name = ?, "
+        return announced(sql.update("UPDATE export_job SET status = 'completed', row_count = ?, processed_rows = ?, file_name = ?, "
                         + "file_size_bytes = ?, content_type = ?, completed_at = ?, expires_at = ?, error_code = NULL, "
                         + "error_message = NULL, locked_by = NULL, locked_until = NULL, updated_at = ? "
                         + "WHERE id = ? AND locked_by = ? AND status = 'running'",
-                rowCount, rowCount, fileName, fileSizeBytes, contentType, utc(now), utc(expiresAt), utc(now), id, workerId) == 1;
+                rowCount, rowCount, fileName, fileSizeBytes, contentType, utc(now), utc(expiresAt), utc(now), id, workerId) == 1,
+                JobSignals.Kind.CHANGED, id);
     }
 
     @Override
     public boolean retryLater(String id, String workerId, String errorCode, String errorMessage, Instant runAfter) {
-        return sql.update("UPDATE export_job SET status = 'pending', error_code = ?, error_message = ?, run_after = ?, "
+        return announced(sql.update("UPDATE export_job SET status = 'pending', error_code = ?, error_message = ?, run_after = ?, "
                         + "locked_by = NULL, locked_until = NULL, updated_at = ? WHERE id = ? AND locked_by = ? AND status = 'running'",
-                errorCode, truncate(errorMessage), utc(runAfter), utc(now()), id, workerId) == 1;
+                errorCode, truncate(errorMessage), utc(runAfter), utc(now()), id, workerId) == 1, JobSignals.Kind.CHANGED, id);
     }
 
     @Override
     public boolean fail(String id, String workerId, String errorCode, String errorMessage) {
-        return sql.update("UPDATE export_job SET status = 'failed', error_code = ?, error_message = ?, completed_at = ?, "
+        return announced(sql.update("UPDATE export_job SET status = 'failed', error_code = ?, error_message = ?, completed_at = ?, "
                         + "locked_by = NULL, locked_until = NULL, updated_at = ? WHERE id = ? AND locked_by = ? AND status = 'running'",
-                errorCode, truncate(errorMessage), utc(now()), utc(now()), id, workerId) == 1;
+                errorCode, truncate(errorMessage), utc(now()), utc(now()), id, workerId) == 1, JobSignals.Kind.CHANGED, id);
     }
 
     @Override
     public boolean markCancelled(String id, String workerId) {
-        return sql.update("UPDATE export_job SET status = 'cancelled', completed_at = ?, locked_by = NULL, locked_until = NULL, "
-                + "updated_at = ? WHERE id = ? AND locked_by = ? AND status = 'running'", utc(now()), utc(now()), id, workerId) == 1;
+        return announced(sql.update("UPDATE export_job SET status = 'cancelled', completed_at = ?, locked_by = NULL, "
+                + "locked_until = NULL, updated_at = ? WHERE id = ? AND locked_by = ? AND status = 'running'", utc(now()),
+                utc(now()), id, workerId) == 1, JobSignals.Kind.CHANGED, id);
     }
 
     @Override
     public boolean release(String id, String workerId) {
-        return sql.update("UPDATE export_job SET status = 'pending', attempts = attempts - 1, locked_by = NULL, locked_until = NULL, "
-                + "processed_rows = 0, updated_at = ? WHERE id = ? AND locked_by = ? AND status = 'running'", utc(now()), id, workerId) == 1;
+        // Queued again: a node that is not stopping takes it now.
+        return announced(sql.update("UPDATE export_job SET status = 'pending', attempts = attempts - 1, locked_by = NULL, "
+                + "locked_until = NULL, processed_rows = 0, updated_at = ? WHERE id = ? AND locked_by = ? AND status = 'running'",
+                utc(now()), id, workerId) == 1, JobSignals.Kind.QUEUED, id);
     }
 
     @Override
@@ -351,10 +371,12 @@ public final class JdbcJobStore implements JobStore {
         Instant now = now();
         if (sql.update("UPDATE export_job SET status = 'cancelled', completed_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'",
                 utc(now), utc(now), id) == 1) {
+            signals.announce(JobSignals.Kind.CHANGED, id);
             return CancelOutcome.CANCELLED;
         }
         if (sql.update("UPDATE export_job SET cancel_requested = TRUE, updated_at = ? WHERE id = ? AND status = 'running'",
                 utc(now), id) == 1) {
+            signals.announce(JobSignals.Kind.CANCEL, id);
             return CancelOutcome.CANCEL_REQUESTED;
         }
         return get(id).isPresent() ? CancelOutcome.ALREADY_FINISHED : CancelOutcome.NOT_FOUND;
@@ -381,14 +403,14 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public boolean markExpired(String id) {
-        return sql.update("UPDATE export_job SET status = 'expired', updated_at = ? WHERE id = ? AND status = 'completed'",
-                utc(now()), id) == 1;
+        return announced(sql.update("UPDATE export_job SET status = 'expired', updated_at = ? WHERE id = ? AND status = "
+                + "'completed'", utc(now()), id) == 1, JobSignals.Kind.CHANGED, id);
     }
 
     @Override
     public List<Job> failExhaustedLeases() {
         Instant now = now();
-        return sql.inTransaction(c -> {
+        List<Job> failed = sql.inTransaction(c -> {
             List<Job> lost = StoreSql.query(c, "SELECT " + COLUMNS + " FROM export_job WHERE status = 'running' "
                     + "AND locked_until < ? AND attempts >= max_attempts FOR UPDATE SKIP LOCKED", JdbcJobStore::read, utc(now));
             for (Job job : lost) {
@@ -398,6 +420,8 @@ public final class JdbcJobStore implements JobStore {
             }
             return lost;
         });
+        for (Job job : failed) signals.announce(JobSignals.Kind.CHANGED, job.id());
+        return failed;
     }
 
     @Override
@@ -408,16 +432,15 @@ public final class JdbcJobStore implements JobStore {
             if (sql.update("DELETE FROM export_job WHERE id = ?", j.id()) == 1) ids.add(j.id());
         }
         sql.update("DELETE FROM export_job_deleted WHERE deleted_at < ?", utc(cutoff));
-        // Budgets untouched since the cutoff are full again: a missing row is the same full budget.
-        sql.update("DELETE FROM export_budget WHERE refilled_at < ?", utc(cutoff.isBefore(now().minus(TokenBucket.REFILL_PERIOD))
-                ? cutoff : now().minus(TokenBucket.REFILL_PERIOD)));
+        // A budget untouched for a whole refill period is full again, the same as no row at all.
+        sql.update("DELETE FROM export_budget WHERE refilled_at < ?", utc(now().minus(TokenBucket.REFILL_PERIOD)));
         sql.update("DELETE FROM sync_export WHERE expires_at < ?", utc(now()));
         return ids;
     }
 
     @Override
     public boolean delete(String id) {
-        return sql.inTransaction(c -> {
+        return announced(sql.inTransaction(c -> {
             Optional<Job> job = StoreSql.queryOne(c, "SELECT " + COLUMNS + " FROM export_job WHERE id = ? FOR UPDATE",
                     JdbcJobStore::read, id);
             if (job.isEmpty()) return false;
@@ -425,7 +448,7 @@ public final class JdbcJobStore implements JobStore {
             StoreSql.update(c, "INSERT INTO export_job_deleted (id, owner, deleted_at) VALUES (?, ?, ?)", id,
                     job.get().owner(), utc(now()));
             return true;
-        });
+        }), JobSignals.Kind.CHANGED, id);
     }
 
     @Override
@@ -458,6 +481,7 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public void close() {
+        signals.close();
         syncRenewal.close();
         try {
             // Whatever sync export is still open here ends with this node: it must not count until its lease ends.

@@ -177,6 +177,9 @@ public interface JobStore extends AutoCloseable {
 
     Optional<Instant> oldestPendingCreatedAt();
 
+    /** Every change this store makes, told at once to the listeners of every node of the job store. */
+    JobSignals signals();
+
     @Override
     void close();
 }

@@ -1,6 +1,7 @@
 package dev.freight.job;
 
 import dev.freight.auth.Principal;
+import dev.freight.export.ExportService;
 import dev.freight.query.ExportRequest;
 import dev.freight.testing.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,6 +65,57 @@ class PostgresJobQueueTest extends JobQueueContract {
         other.close();
 
         assertThat(store.countActive(owner.name())).isZero();
+    }
+
+    /**
+     * A job queued on one node wakes the idle workers of another at once (NOTIFY), not at their next poll: here
+     * the poll is a minute away, and the job is taken within seconds.
+     */
+    @Test
+    void aJobQueuedOnOneNodeWakesTheIdleWorkersOfAnotherAtOnce() throws Exception {
+        JobSettings minutePoll = new JobSettings(1, FAST.lease(), FAST.progressInterval(), Duration.ofMinutes(1),
+                FAST.retryBackoff(), FAST.maxAttempts(), FAST.fileTtl(), FAST.jobRetention(), false, FAST.shutdownGrace());
+        try (JdbcJobStore other = JdbcJobStore.open(url, null, null, 2, Clock.systemUTC());
+             WorkerPool idle = new WorkerPool(other, files, ExportService.unrestricted(registry), minutePoll,
+                     Clock.systemUTC())) {
+            idle.start();
+            dev.freight.testing.Await.until("the other node listening", Duration.ofSeconds(10),
+                    () -> other.signals().hearsEverything());
+            Thread.sleep(300); // its worker has looked once, found nothing, and waits for its next poll
+
+            Job job = store.create(new JobStore.NewJob(Principal.user("tester"), null, ExportRequest.of("queue_rows",
+                    "csv"), null, 3)).job();
+
+            Job done = dev.freight.testing.Await.until("the job taken by the idle node", Duration.ofSeconds(10),
+                    () -> store.get(job.id()).orElseThrow(), j -> j.status() == JobStatus.COMPLETED);
+            assertThat(Duration.between(done.createdAt(), done.startedAt())).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    /** A cancel requested on one node reaches the node running the job at once (NOTIFY), not at its next look. */
+    @Test
+    void aCancelOnOneNodeStopsTheJobRunningOnAnother() throws Exception {
+        try (JdbcJobStore other = JdbcJobStore.open(url, null, null, 2, Clock.systemUTC());
+             WorkerPool runner = new WorkerPool(other, files, ExportService.unrestricted(registry), FAST,
+                     Clock.systemUTC())) {
+            java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+            other.signals().subscribe((kind, id) -> {
+                if (kind == JobSignals.Kind.CANCEL) heard.add(id);
+            });
+            dev.freight.testing.Await.until("the other node listening", Duration.ofSeconds(10),
+                    () -> other.signals().hearsEverything());
+            runner.start();
+            Job job = store.create(new JobStore.NewJob(Principal.user("tester"), null, slow("csv"), null, 3)).job();
+            dev.freight.testing.Await.until("the job running on the other node", Duration.ofSeconds(10),
+                    () -> runner.runningCount() == 1);
+
+            assertThat(store.requestCancel(job.id())).isEqualTo(JobStore.CancelOutcome.CANCEL_REQUESTED);
+
+            dev.freight.testing.Await.until("the cancel heard by the other node", Duration.ofSeconds(5),
+                    () -> heard.contains(job.id()));
+            dev.freight.testing.Await.until("the job cancelled", Duration.ofSeconds(10),
+                    () -> store.get(job.id()).orElseThrow().status() == JobStatus.CANCELLED);
+        }
     }
 
     @AfterEach
