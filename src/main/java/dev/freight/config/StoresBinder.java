@@ -9,7 +9,7 @@ import java.util.Locale;
 
 /** Binds where Freight keeps its state: {@code job_store} (jobs and keys) and {@code storage} (export files). */
 final class StoresBinder {
-    static final List<String> JOB_STORE_KEYS = List.of("url", "user", "password", "pool_size");
+    static final List<String> JOB_STORE_KEYS = List.of("url", "user", "password", "pool_size", "listen");
     static final List<String> STORAGE_KEYS = List.of("type", "path");
 
     private StoresBinder() {
@@ -25,7 +25,7 @@ final class StoresBinder {
             throw urlValue.invalid("the job store must be H2 (jdbc:h2:) or PostgreSQL (jdbc:postgresql:)");
         }
         return new JobStoreConfig(url, s.get("user").optionalString(), s.get("password").secret(),
-                s.get("pool_size").integer(10, 1, Integer.MAX_VALUE));
+                s.get("pool_size").integer(10, 1, Integer.MAX_VALUE), s.get("listen").bool(true));
     }
 
     /** {@code s} is read before its keys are checked: see the type. */

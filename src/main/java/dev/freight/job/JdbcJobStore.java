@@ -64,12 +64,17 @@ public final class JdbcJobStore implements JobStore {
 
     /** The jobs on {@code database}, which this store owns from now on: {@link #close()} closes it. */
     public JdbcJobStore(JobStoreDatabase database) {
+        this(database, true);
+    }
+
+    /** {@code listen}: on PostgreSQL, whether this node hears the others' announcements at once (else it polls). */
+    public JdbcJobStore(JobStoreDatabase database, boolean listen) {
         this.database = database;
         this.sql = database.sql("jobs");
         this.clock = database.clock();
         this.postgres = database.kind() == JobStoreDatabase.Kind.POSTGRESQL;
         this.syncRenewal = new LeaseRenewal("freight-sync-renewal", SYNC_LEASE.dividedBy(3), this::renewSyncExports);
-        this.signals = new JobSignals(database);
+        this.signals = new JobSignals(database, listen);
     }
 
     @Override
@@ -96,7 +101,12 @@ public final class JdbcJobStore implements JobStore {
 
     /** {@link JobStoreDatabase#open Opens the database} and the jobs on it. */
     public static JdbcJobStore open(String url, String user, String password, int poolSize, Clock localClock) {
-        return new JdbcJobStore(JobStoreDatabase.open(url, user, password, poolSize, localClock));
+        return open(url, user, password, poolSize, localClock, true);
+    }
+
+    public static JdbcJobStore open(String url, String user, String password, int poolSize, Clock localClock,
+                                    boolean listen) {
+        return new JdbcJobStore(JobStoreDatabase.open(url, user, password, poolSize, localClock), listen);
     }
 
     /**

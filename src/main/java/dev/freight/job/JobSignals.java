@@ -55,9 +55,10 @@ public final class JobSignals implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean connected;
 
-    JobSignals(JobStoreDatabase database) {
+    /** {@code listen}: false keeps a PostgreSQL job store's announcements on this node, as H2's are. */
+    JobSignals(JobStoreDatabase database, boolean listen) {
         this.database = database;
-        this.notify = database.kind() == JobStoreDatabase.Kind.POSTGRESQL;
+        this.notify = listen && database.kind() == JobStoreDatabase.Kind.POSTGRESQL;
         if (notify) {
             listening = new Thread(this::listen, "freight-job-signals");
             listening.setDaemon(true);

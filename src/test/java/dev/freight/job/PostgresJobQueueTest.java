@@ -118,6 +118,24 @@ class PostgresJobQueueTest extends JobQueueContract {
         }
     }
 
+    /** job_store.listen: false (a pooler in transaction mode): the node hears its own changes only, and polls. */
+    @Test
+    void aNodeThatDoesNotListenHearsOnlyItsOwnChanges() throws Exception {
+        try (JdbcJobStore quiet = JdbcJobStore.open(url, null, null, 2, Clock.systemUTC(), false)) {
+            java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+            quiet.signals().subscribe((kind, id) -> heard.add(id));
+
+            Job mine = quiet.create(new JobStore.NewJob(Principal.user("tester"), null, ExportRequest.of("queue_rows",
+                    "csv"), null, 3)).job();
+            Job theirs = store.create(new JobStore.NewJob(Principal.user("tester"), null, ExportRequest.of("queue_rows",
+                    "csv"), null, 3)).job();
+            Thread.sleep(500);
+
+            assertThat(quiet.signals().hearsEverything()).isFalse();
+            assertThat(heard).contains(mine.id()).doesNotContain(theirs.id());
+        }
+    }
+
     @AfterEach
     void dropSchema() {
         close();
