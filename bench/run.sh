@@ -328,6 +328,8 @@ alternating. Linear time and flat memory are the aim: the in-process time (the e
 first, since JVM start-up is a constant; the wall ratio is the median of the per-pair ratios.
 
 $growth_table"
+# bench/cluster.sh keeps its own section at the end: carried over as it is.
+cluster_section="$(sed -n '/<!-- cluster:begin/,/<!-- cluster:end -->/p' docs/BENCHMARKS.md 2>/dev/null || true)"
 cat > docs/BENCHMARKS.md <<MD
 # Benchmarks
 
@@ -379,5 +381,6 @@ $growth_section
   jobs; one-row CLI export <= 0.25 s; JSON at -Xmx64m <= 1.1 x its time at the default heap; growth: time linear,
   peak RSS flat.
 MD
+[ -z "$cluster_section" ] || printf '\n%s\n' "$cluster_section" >> docs/BENCHMARKS.md
 note "Wrote docs/BENCHMARKS.md"
 exit 0

@@ -77,6 +77,7 @@ public final class FreightNode implements AutoCloseable {
     private static FreightNode launch(FreightConfig config, boolean demo, String host, Integer port,
                                       Optional<Clock> clock) {
         requireSharedLinkKey(config);
+        requireWorkersSomewhere(config);
         FreightRuntime runtime = FreightRuntime.full(config, demo, true, clock.orElse(Clock.systemUTC()));
         FreightServer server = null;
         try {
@@ -117,6 +118,16 @@ public final class FreightNode implements AutoCloseable {
                     + "is PostgreSQL, shared by every node, and no key is set: a key generated per node would sign "
                     + "links that open nothing on the other nodes; set server.signed_links.key (${env:NAME}, at "
                     + "least 32 bytes), the same on every node");
+        }
+    }
+
+    /** A node of no workers (API only) needs other nodes to run its jobs: only a PostgreSQL job store has them. */
+    static void requireWorkersSomewhere(FreightConfig config) {
+        if (config.exports().workerConcurrency() == 0 && dev.freight.source.Dialect.fromJdbcUrl(
+                config.jobStore().url()) != dev.freight.source.Dialect.POSTGRESQL) {
+            throw new dev.freight.config.ConfigException("configuration", "exports.worker_concurrency", "0 makes "
+                    + "a node that runs no job, but the job store is H2, which no other node shares: nothing would "
+                    + "run its jobs (use a PostgreSQL job store with worker nodes, or at least 1)");
         }
     }
 

@@ -62,7 +62,8 @@ public final class WorkerPool implements AutoCloseable {
         this.nodeId = ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.heartbeats = Executors.newScheduledThreadPool(1, r -> daemon(r, "freight-heartbeat"));
         this.runner = new JobRunner(store, files, exports, settings, heartbeats, clock, exports.metrics());
-        this.workers = Executors.newFixedThreadPool(settings.concurrency(), r -> daemon(r, "freight-worker"));
+        // No thread ever starts on a node of no workers (concurrency 0, API only); the pool just needs a size.
+        this.workers = Executors.newFixedThreadPool(Math.max(1, settings.concurrency()), r -> daemon(r, "freight-worker"));
         heartbeats.scheduleWithFixedDelay(this::watchCancels, CANCEL_WATCH.toMillis(), CANCEL_WATCH.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
