@@ -144,6 +144,12 @@ public final class ForkedNode implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Kills the process at once (SIGKILL), as a crash would: nothing of it runs after this returns. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
     /** Waits for the process to end by itself and for all it wrote; returns its exit code. */
     public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
