@@ -53,7 +53,9 @@ public final class S3TestServer implements AutoCloseable {
 
     private void listen(int wantedPort, String accessKey, String secretKey) throws Exception {
         proxy = S3Proxy.builder().blobStore(blobs).endpoint(URI.create("http://127.0.0.1:" + wantedPort))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey).build();
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
+                // Clients keep connections open; a graceful stop would wait for them.
+                .stopTimeout(0).build();
         proxy.start();
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!"STARTED".equals(proxy.getState())) {
