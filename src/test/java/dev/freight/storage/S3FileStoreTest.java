@@ -113,6 +113,26 @@ class S3FileStoreTest {
         assertThat(store.parts()).isEmpty();
     }
 
+    /**
+     * Bounded memory: the writing thread allocates the buffers of two parts (one filling, one being sent, then
+     * reused), not the file. Measured as the bytes the thread allocated while writing eight parts' worth.
+     */
+    @Test
+    void anUploadHoldsAtMostTwoPartsWhateverTheFileSize() throws Exception {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        byte[] piece = bytes(64 * 1024);
+        long before = threads.getCurrentThreadAllocatedBytes();
+        try (FileStore.Upload upload = store.create("long")) {
+            OutputStream out = upload.stream();
+            for (int i = 0; i < 8 * 5 * 16; i++) out.write(piece);
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            assertThat(allocated).as("bytes allocated while writing 40 MiB in parts of 5 MiB")
+                    .isBetween(10 * MIB, 10 * MIB + 2 * MIB);
+            assertThat(upload.publish()).isEqualTo(40 * MIB);
+        }
+        assertThat(store.size("long")).hasValue(40 * MIB);
+    }
+
     @Test
     void aFileSmallerThanAPartIsOnePutAtPublishAndLeavesNoUploadBehind() throws Exception {
         byte[] data = bytes(300_000);
