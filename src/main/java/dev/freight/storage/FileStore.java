@@ -58,8 +58,11 @@ public interface FileStore extends AutoCloseable {
 
     boolean delete(String key) throws IOException;
 
-    /** An upload not published (yet): of a running export, or left by one that crashed. */
-    record Part(String key, String name) {
+    /**
+     * An upload not published (yet): of a running export, or left by one that crashed. {@code started}: when it
+     * began, by the store's clock (a local part: when it was last written).
+     */
+    record Part(String key, String name, java.time.Instant started) {
     }
 
     /** Every unpublished upload in the store. */

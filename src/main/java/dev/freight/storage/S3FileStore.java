@@ -255,7 +255,7 @@ public final class S3FileStore implements FileStore {
                     .prefix(options.prefix()).delimiter("/")).uploads()) {
                 if (!u.key().startsWith(options.prefix())) continue;
                 String key = u.key().substring(options.prefix().length());
-                if (SAFE_KEY.matcher(key).matches()) parts.add(new Part(key, u.uploadId()));
+                if (SAFE_KEY.matcher(key).matches()) parts.add(new Part(key, u.uploadId(), u.initiated()));
             }
             return parts;
         } catch (SdkException e) {

@@ -232,11 +232,19 @@ class S3StorageNodeTest {
     @Test
     void theSweeperDeletesExpiredFilesAndAbortsOrphanedUploads() throws Exception {
         String id = exported(node, "small").get("id").asText();
-        // A worker that died mid-upload left this behind: its job is long gone.
-        s3.client().createMultipartUpload(b -> b.bucket(BUCKET).key("0123456789abcdef0123456789abcdef"));
-        assertThat(s3.pendingUploads(BUCKET)).contains("0123456789abcdef0123456789abcdef");
+        String stranger = "0123456789abcdef0123456789abcdef";
+        // An attempt of this job that died mid-upload, and an upload of a job this node's job store does not know
+        // (another deployment sharing the bucket may be writing it).
+        s3.client().createMultipartUpload(b -> b.bucket(BUCKET).key(id));
+        s3.client().createMultipartUpload(b -> b.bucket(BUCKET).key(stranger));
 
-        Clock dayLater = Clock.offset(node.runtime.store.clock(), Duration.ofHours(25));
+        Clock now = node.runtime.store.clock();
+        new Sweeper(node.runtime.store, node.runtime.files, node.runtime.settings, now).sweepOnce();
+
+        assertThat(s3.pendingUploads(BUCKET)).containsExactly(stranger);
+        assertThat(s3.objectKeys(BUCKET)).contains(id);
+
+        Clock dayLater = Clock.offset(now, Duration.ofHours(25));
         Sweeper.Report report = new Sweeper(node.runtime.store, node.runtime.files, node.runtime.settings, dayLater).sweepOnce();
 
         assertThat(report.expired()).isGreaterThanOrEqualTo(1);

@@ -181,9 +181,12 @@ class S3FileStoreTest {
         String foreign = server.client().createMultipartUpload(b -> b.bucket(BUCKET).key("elsewhere/x")).uploadId();
         String nested = server.client().createMultipartUpload(b -> b.bucket(BUCKET).key("freight/sub/x")).uploadId();
 
-        assertThat(store.parts()).containsExactly(new FileStore.Part("crashed", orphan));
-        store.deletePart(new FileStore.Part("crashed", orphan));
-        store.deletePart(new FileStore.Part("crashed", orphan)); // another node's sweep got there first: no error
+        List<FileStore.Part> parts = store.parts();
+        assertThat(parts).extracting(FileStore.Part::key, FileStore.Part::name)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("crashed", orphan));
+        assertThat(parts.get(0).started()).isBetween(java.time.Instant.now().minusSeconds(60), java.time.Instant.now().plusSeconds(60));
+        store.deletePart(parts.get(0));
+        store.deletePart(parts.get(0)); // another node's sweep got there first: no error
 
         assertThat(server.pendingUploads(BUCKET)).containsExactlyInAnyOrder("elsewhere/x", "freight/sub/x");
         server.client().abortMultipartUpload(b -> b.bucket(BUCKET).key("elsewhere/x").uploadId(foreign));
