@@ -58,7 +58,6 @@ public final class S3FileStore implements FileStore {
     /** S3 refuses smaller parts (but the last). */
     public static final long MIN_PART_SIZE = 5L << 20;
     public static final long MAX_PART_SIZE = 5L << 30;
-    public static final long DEFAULT_PART_SIZE = 16L << 20;
     /** S3's most parts in one upload: with 16 MiB parts a file may reach 160 GiB. */
     static final int MAX_PARTS = 10_000;
     /** The presigned URLs S3 accepts live at most a week. */
