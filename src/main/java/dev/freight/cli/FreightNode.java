@@ -76,6 +76,8 @@ public final class FreightNode implements AutoCloseable {
 
     private static FreightNode launch(FreightConfig config, boolean demo, String host, Integer port,
                                       Optional<Clock> clock) {
+        requireSharedLinkKey(config);
+        requireWorkersSomewhere(config);
         FreightRuntime runtime = FreightRuntime.full(config, demo, true, clock.orElse(Clock.systemUTC()));
         FreightServer server = null;
         try {
@@ -86,11 +88,6 @@ public final class FreightNode implements AutoCloseable {
                     .withSyncMaxRows(config.exports().syncMaxRows())
                     .withMaxRequestBytes(config.server().maxRequestBytes())
                     .withPublicUrl(config.server().publicUrl().map(Object::toString).orElse(null));
-            if (config.server().signedLinks().key().isEmpty() && dev.freight.source.Dialect.fromJdbcUrl(
-                    config.jobStore().url()) == dev.freight.source.Dialect.POSTGRESQL) {
-                LOG.warn("server.signed_links.key is not set: this node signs links with its own generated key, so a "
-                        + "link it makes opens nothing on the other nodes of this job store; give every node one key");
-            }
             server = new FreightServer(runtime.registry, runtime.service, runtime.sweeper, runtime.metrics,
                     runtime.auth.withKeys(ApiKeyCheck.firstOf(admin, runtime.auth.keys()))
                             .withLinks(LinkSigner.fromConfig(config.server().signedLinks(), config.dataDir(),
@@ -106,6 +103,31 @@ public final class FreightNode implements AutoCloseable {
             if (server != null) server.close();
             runtime.close();
             throw e;
+        }
+    }
+
+    /**
+     * Nodes on a PostgreSQL job store serve each other's jobs behind one address: a link signed with a key
+     * generated per node would open nothing on the others, so there the key must be configured, the same on every
+     * node. Checked before anything starts, like every configuration error.
+     */
+    static void requireSharedLinkKey(FreightConfig config) {
+        if (config.server().signedLinks().key().isEmpty() && dev.freight.source.Dialect.fromJdbcUrl(
+                config.jobStore().url()) == dev.freight.source.Dialect.POSTGRESQL) {
+            throw new dev.freight.config.ConfigException("configuration", "server.signed_links.key", "the job store "
+                    + "is PostgreSQL, shared by every node, and no key is set: a key generated per node would sign "
+                    + "links that open nothing on the other nodes; set server.signed_links.key (${env:NAME}, at "
+                    + "least 32 bytes), the same on every node");
+        }
+    }
+
+    /** A node of no workers (API only) needs other nodes to run its jobs: only a PostgreSQL job store has them. */
+    static void requireWorkersSomewhere(FreightConfig config) {
+        if (config.exports().workerConcurrency() == 0 && dev.freight.source.Dialect.fromJdbcUrl(
+                config.jobStore().url()) != dev.freight.source.Dialect.POSTGRESQL) {
+            throw new dev.freight.config.ConfigException("configuration", "exports.worker_concurrency", "0 makes "
+                    + "a node that runs no job, but the job store is H2, which no other node shares: nothing would "
+                    + "run its jobs (use a PostgreSQL job store with worker nodes, or at least 1)");
         }
     }
 

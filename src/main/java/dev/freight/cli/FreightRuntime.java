@@ -67,7 +67,8 @@ final class FreightRuntime implements AutoCloseable {
         this.config = config;
         this.settings = settings(config.exports());
         this.store = JdbcJobStore.open(config.jobStore().url(), config.jobStore().user().orElse(null),
-                config.jobStore().password().map(Secret::reveal).orElse(null), config.jobStore().poolSize(), Clock.systemUTC());
+                config.jobStore().password().map(Secret::reveal).orElse(null), config.jobStore().poolSize(), Clock.systemUTC(),
+                config.jobStore().listen());
         try {
             this.files = fileStore(config.storage());
         } catch (RuntimeException e) {

@@ -40,7 +40,8 @@ final class ServeCommand extends NodeCommand {
         System.out.println("  API:     " + base + "/api/v1   (OpenAPI: " + base + "/api/v1/openapi.json)");
         running.managementPort().ifPresent(p -> System.out.println("  Metrics: http://"
                 + config.server().management().host() + ":" + p + "/metrics   (management listener, no key)"));
-        System.out.println("  Workers: " + runtime.settings.concurrency() + "; job store: "
+        System.out.println("  Workers: " + (runtime.settings.concurrency() == 0 ? "none (API only: worker nodes run "
+                + "the jobs)" : runtime.settings.concurrency()) + "; job store: "
                 + dev.freight.source.JdbcSource.redact(config.jobStore().url()));
         System.out.println(adminKeyLine(admin, base));
         System.out.flush();

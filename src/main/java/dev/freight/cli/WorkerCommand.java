@@ -1,5 +1,7 @@
 package dev.freight.cli;
 
+import dev.freight.config.ConfigException;
+import dev.freight.config.FreightConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,8 +20,13 @@ final class WorkerCommand extends NodeCommand {
     @Override
     int execute() throws Exception {
         // --once is interrupted as any command is; a long-running worker stops cleanly and exits 0.
+        FreightConfig config = node.load();
+        if (config.exports().workerConcurrency() == 0) {
+            throw new ConfigException("configuration", "exports.worker_concurrency", "is 0: a worker node would run "
+                    + "nothing (0 is for serve nodes that only take requests)");
+        }
         StopSignal stop = once ? null : StopSignal.install();
-        try (FreightRuntime runtime = FreightRuntime.full(node.load(), node.demo, !once)) {
+        try (FreightRuntime runtime = FreightRuntime.full(config, node.demo, !once)) {
             if (once) {
                 int ran = runtime.workers.drain();
                 System.err.println("Ran " + ran + " job(s)");

@@ -32,7 +32,8 @@ final class ExportsBinder {
         int maxAttempts = s.get("max_attempts").integer(3, 1, 20);
         Duration retryBackoff = s.get("retry_backoff").duration(Duration.ofSeconds(5), false);
         boolean deleteAfterDownload = s.get("delete_after_download").bool(false);
-        int workerConcurrency = s.get("worker_concurrency").integer(Math.max(2, 2 * processors), 1, 1024);
+        // 0: a node that takes requests and runs no job (serve only; worker nodes of the same job store run them).
+        int workerConcurrency = s.get("worker_concurrency").integer(Math.max(2, 2 * processors), 0, 1024);
         ConfigValue leaseValue = s.get("lease");
         Duration lease = leaseValue.duration(Duration.ofSeconds(30), false);
         ConfigValue heartbeatValue = s.get("heartbeat");

@@ -3,8 +3,16 @@ package dev.freight.config;
 import java.util.Objects;
 import java.util.Optional;
 
-/** The database that holds export jobs (and is their queue): H2 embedded by default, PostgreSQL to scale out. */
-public record JobStoreConfig(String url, Optional<String> user, Optional<Secret> password, int poolSize) {
+/**
+ * The database that holds export jobs (and is their queue): H2 embedded by default, PostgreSQL to scale out.
+ * {@code listen}: on PostgreSQL, whether nodes LISTEN for each other's announcements (false: they poll, as behind a
+ * pooler in transaction mode, where LISTEN does not work).
+ */
+public record JobStoreConfig(String url, Optional<String> user, Optional<Secret> password, int poolSize, boolean listen) {
+
+    public JobStoreConfig(String url, Optional<String> user, Optional<Secret> password, int poolSize) {
+        this(url, user, password, poolSize, true);
+    }
 
     public JobStoreConfig {
         Objects.requireNonNull(url, "url");
@@ -16,6 +24,6 @@ public record JobStoreConfig(String url, Optional<String> user, Optional<Secret>
     @Override
     public String toString() {
         return "JobStoreConfig[url=" + JdbcUrls.redact(url) + ", user=" + user + ", password=" + password
-                + ", poolSize=" + poolSize + "]";
+                + ", poolSize=" + poolSize + ", listen=" + listen + "]";
     }
 }

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 
 /** Binds where Freight keeps its state: {@code job_store} (jobs and keys) and {@code storage} (export files). */
 final class StoresBinder {
-    static final List<String> JOB_STORE_KEYS = List.of("url", "user", "password", "pool_size");
+    static final List<String> JOB_STORE_KEYS = List.of("url", "user", "password", "pool_size", "listen");
     static final List<String> STORAGE_KEYS = List.of("type", "path", "s3");
     static final List<String> S3_KEYS = List.of("bucket", "prefix", "region", "endpoint", "path_style",
             "access_key_id", "secret_access_key", "download", "part_size");
@@ -30,7 +30,7 @@ final class StoresBinder {
             throw urlValue.invalid("the job store must be H2 (jdbc:h2:) or PostgreSQL (jdbc:postgresql:)");
         }
         return new JobStoreConfig(url, s.get("user").optionalString(), s.get("password").secret(),
-                s.get("pool_size").integer(10, 1, Integer.MAX_VALUE));
+                s.get("pool_size").integer(10, 1, Integer.MAX_VALUE), s.get("listen").bool(true));
     }
 
     /**

@@ -28,6 +28,8 @@ final class JobEvents {
     private static final Logger LOG = LoggerFactory.getLogger(JobEvents.class);
     /** A comment line now and then lets proxies and the server notice a subscriber that went away. */
     private static final long KEEPALIVE_NANOS = Duration.ofSeconds(10).toNanos();
+    /** How often a stream reads its job anyway while every change is announced. */
+    private static final long FALLBACK_POLL_MILLIS = 5_000;
 
     private final JobService jobs;
     private final Duration pollInterval;
@@ -36,12 +38,34 @@ final class JobEvents {
     private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.ConcurrentHashMap<String, Integer> openByPrincipal = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean stopping;
+    /** The streams following each job, woken when any node announces a change of it. */
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.Set<Follower>> followers =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** One stream's wait for the next change of its job; a change while it was reading is not lost. */
+    private static final class Follower {
+        private boolean changed;
+
+        synchronized void signal() {
+            changed = true;
+            notifyAll();
+        }
+
+        synchronized void await(long millis) throws InterruptedException {
+            if (!changed) wait(millis);
+            changed = false;
+        }
+    }
 
     JobEvents(JobService jobs, Duration pollInterval, int maxStreams, int maxStreamsPerPrincipal) {
         this.jobs = jobs;
         this.pollInterval = pollInterval;
         this.maxStreams = maxStreams;
         this.maxStreamsPerPrincipal = maxStreamsPerPrincipal;
+        jobs.store().signals().subscribe((kind, jobId) -> {
+            java.util.Set<Follower> waiting = followers.get(jobId);
+            if (waiting != null) waiting.forEach(Follower::signal);
+        });
     }
 
     /**
@@ -77,20 +101,27 @@ final class JobEvents {
 
     void stop() {
         stopping = true;
+        followers.values().forEach(waiting -> waiting.forEach(Follower::signal));
     }
 
     void stream(Context ctx) {
         Job job = Http.visibleJob(ctx, jobs);
         String principal = Http.caller(ctx).name();
         acquire(principal);
+        Follower follower = new Follower();
+        followers.computeIfAbsent(job.id(), id -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(follower);
         try {
-            follow(ctx, job);
+            follow(ctx, job, follower);
         } finally {
+            followers.computeIfPresent(job.id(), (id, waiting) -> {
+                waiting.remove(follower);
+                return waiting.isEmpty() ? null : waiting;
+            });
             release(principal);
         }
     }
 
-    private void follow(Context ctx, Job job) {
+    private void follow(Context ctx, Job job, Follower follower) {
         HttpServletResponse res = ctx.res();
         res.setStatus(200);
         res.setHeader("Content-Type", "text/event-stream; charset=utf-8");
@@ -103,7 +134,10 @@ final class JobEvents {
             long lastWrite = System.nanoTime();
             Job last = job;
             while (!last.status().isTerminal() && !stopping) {
-                Thread.sleep(pollInterval.toMillis());
+                // Woken by the job's next change on any node; the poll stays as the fallback, and is what there is
+                // while the job store cannot announce every change (H2, or a dropped listening connection).
+                follower.await(jobs.store().signals().hearsEverything() ? FALLBACK_POLL_MILLIS
+                        : pollInterval.toMillis());
                 Optional<Job> now = jobs.store().get(job.id());
                 if (now.isEmpty()) {
                     send(out, ++eventId, "deleted", java.util.Map.of("id", job.id()));

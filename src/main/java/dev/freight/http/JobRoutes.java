@@ -51,7 +51,7 @@ final class JobRoutes {
         PreparedExport prepared;
         String idempotencyKey;
         Delivery delivery;
-        LimitGuard.Admission admission;
+        JobStore.SyncSlot syncAdmission = null;
         // Every refusal past authentication is audited, whatever refused it: request, permissions or limits.
         try {
             idempotencyKey = idempotencyKey(ctx);
@@ -59,7 +59,7 @@ final class JobRoutes {
             prepared = jobs.exports().prepare(parsed.request(), caller.principal());
             delivery = parsed.delivery();
             if (delivery == Delivery.AUTO) delivery = estimate(prepared).delivery();
-            admission = limits.admit(caller.principal());
+            if (delivery == Delivery.SYNC) syncAdmission = limits.admitSync(caller.principal());
         } catch (InvalidRequestException e) {
             refused(ctx, caller, parsed, e.code(), e.getMessage());
             throw e;
@@ -72,21 +72,19 @@ final class JobRoutes {
         if (delivery == Delivery.SYNC) {
             PreparedExport sent = prepared.audited(e -> e.from(ctx.ip()).withDetail("sync"));
             audit.record(sent.auditEvent());
-            try (admission) {
+            try (JobStore.SyncSlot counted = syncAdmission) {
                 sync.stream(ctx, sent);
             }
             return;
         }
         AuditEvent event = prepared.auditEvent().from(ctx.ip());
         JobStore.Created created;
-        try (admission) {
-            created = jobs.submit(caller.principal(), idempotencyKey, prepared, admission.maxActive(),
-                    admission.othersInFlight());
+        try {
+            created = limits.submit(caller.principal(), idempotencyKey, prepared);
         } catch (IdempotencyKeyReusedException e) {
             refused(ctx, caller, parsed, ProblemCode.IDEMPOTENCY_KEY_REUSED.code(), e.getMessage());
             throw new ApiProblem(422, ProblemCode.IDEMPOTENCY_KEY_REUSED, "Idempotency-Key", e.getMessage());
-        } catch (JobStore.TooManyJobsException e) {
-            ApiProblem problem = admission.refusedByStore(e);
+        } catch (ApiProblem problem) {
             refused(ctx, caller, parsed, problem.code(), problem.getMessage());
             throw problem;
         }
@@ -198,14 +196,7 @@ final class JobRoutes {
         Principal owner = job.owner().equals(caller.name()) ? caller.principal() : job.principal();
         // Validated again against today's catalog and the owner's permissions.
         PreparedExport prepared = jobs.exports().prepare(job.request(), owner);
-        JobStore.Created created;
-        try (LimitGuard.Admission admission = limits.admit(owner)) {
-            try {
-                created = jobs.submit(owner, null, prepared, admission.maxActive(), admission.othersInFlight());
-            } catch (JobStore.TooManyJobsException e) {
-                throw admission.refusedByStore(e);
-            }
-        }
+        JobStore.Created created = limits.submit(owner, null, prepared);
         audit.record(AuditEvent.of(AuditEvent.EXPORT_CREATED, caller.principal(), created.job().request())
                 .withJob(created.job().id()).at(created.job().createdAt()).from(ctx.ip())
                 .withDetail("retry of " + job.id()));

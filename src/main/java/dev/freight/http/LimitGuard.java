@@ -1,17 +1,16 @@
 package dev.freight.http;
 
-import dev.freight.error.ProblemCode;
-import dev.freight.job.JobService;
 import dev.freight.access.Limits;
 import dev.freight.auth.Principal;
-
-import java.time.Duration;
-import java.util.Optional;
+import dev.freight.error.ProblemCode;
+import dev.freight.export.PreparedExport;
+import dev.freight.job.JobService;
+import dev.freight.job.JobStore;
 
 /**
  * The rate and concurrency limits checked when an export is created (sync, async or retry), after the request is
  * validated (max_rows is the export service's) and before anything runs or is stored, so that a refused request
- * leaves nothing behind.
+ * leaves nothing behind. The job store counts and takes them, atomically and for every node of the cluster.
  */
 final class LimitGuard {
     /** Jobs usually finish or progress within seconds; a client told to wait longer would wait for nothing. */
@@ -30,72 +29,47 @@ final class LimitGuard {
         return Math.min(serverMax, limits.of(p).maxRequestBytes());
     }
 
-    /**
-     * A place among the principal's concurrent exports, taken before they are counted: a sync export holds it while
-     * it streams, an async one until its job is stored (then the job row counts). The job store checks again when it
-     * inserts, atomically and for every node ({@link #maxActive}, {@link #othersInFlight}).
-     */
-    final class Admission implements AutoCloseable {
-        private final Principal principal;
-        private final Limits.SyncSlot slot;
-
-        private Admission(Principal principal, Limits.SyncSlot slot) {
-            this.principal = principal;
-            this.slot = slot;
-        }
-
-        int maxActive() {
-            return limits.of(principal).concurrentJobs();
-        }
-
-        /** This node's other exports in flight of the principal (this one's place excluded). */
-        int othersInFlight() {
-            return Math.max(0, limits.syncInFlight(principal) - 1);
-        }
-
-        /** The job store refused after all: the hourly export taken for this request is given back. */
-        ApiProblem refusedByStore(dev.freight.job.JobStore.TooManyJobsException e) {
-            limits.refundExport(principal);
-            return tooManyJobs(e.active(), e.max());
-        }
-
-        @Override
-        public void close() {
-            slot.close();
-        }
-    }
-
-    /**
-     * 429 {@code too_many_jobs} when the principal already has concurrent_jobs pending or running (exports in flight
-     * on this node included), else 429 {@code rate_limited} when the hourly budget is spent; otherwise one export is
-     * taken from that budget and the caller holds an {@link Admission}. Concurrency first: a request refused for it
-     * uses no budget. The place is taken before counting, so parallel requests cannot all pass one count.
-     */
-    Admission admit(Principal p) {
+    private JobStore.Admission admission(Principal p) {
         Limits.Caps caps = limits.of(p);
-        Limits.SyncSlot slot = limits.startSync(p);
+        return new JobStore.Admission(caps.concurrentJobs(), caps.exportsPerHour());
+    }
+
+    /**
+     * A sync export under the principal's caps, counted with its jobs until closed; 429 {@code too_many_jobs} when
+     * it already has concurrent_jobs exports pending, running or streaming, else 429 {@code rate_limited} when the
+     * hourly budget is spent.
+     */
+    JobStore.SyncSlot admitSync(Principal p) {
         try {
-            if (caps.concurrentJobs() != Integer.MAX_VALUE) {
-                long active = jobs.store().countActive(p.name()) + limits.syncInFlight(p) - 1;
-                if (active >= caps.concurrentJobs()) throw tooManyJobs(active, caps.concurrentJobs());
-            }
-            Optional<Duration> wait = limits.tryStartExport(p);
-            if (wait.isPresent()) {
-                long seconds = Math.max(1, (wait.get().toNanos() + 999_999_999L) / 1_000_000_000L);
-                throw new ApiProblem(429, ProblemCode.RATE_LIMITED, null, "the exports_per_hour limit of " + caps.exportsPerHour()
-                        + " is used up; the next export can start in " + seconds + " s")
-                        .withHeader("Retry-After", Long.toString(seconds));
-            }
-            return new Admission(p, slot);
-        } catch (RuntimeException e) {
-            slot.close();
-            throw e;
+            return jobs.store().admitSync(p, admission(p));
+        } catch (JobStore.TooManyJobsException e) {
+            throw tooManyJobs(e);
+        } catch (JobStore.RateLimitedException e) {
+            throw rateLimited(e);
         }
     }
 
-    private static ApiProblem tooManyJobs(long active, int max) {
-        return new ApiProblem(429, ProblemCode.TOO_MANY_JOBS, null, "you have " + active + " exports pending or running;"
-                + " the concurrent_jobs limit is " + max + ": wait for one to finish or cancel one")
+    /** Queues the job under the owner's caps, refused as {@link #admitSync} refuses. */
+    JobStore.Created submit(Principal owner, String idempotencyKey, PreparedExport prepared) {
+        try {
+            return jobs.submit(owner, idempotencyKey, prepared, admission(owner));
+        } catch (JobStore.TooManyJobsException e) {
+            throw tooManyJobs(e);
+        } catch (JobStore.RateLimitedException e) {
+            throw rateLimited(e);
+        }
+    }
+
+    private static ApiProblem tooManyJobs(JobStore.TooManyJobsException e) {
+        return new ApiProblem(429, ProblemCode.TOO_MANY_JOBS, null, "you have " + e.active() + " exports pending or "
+                + "running; the concurrent_jobs limit is " + e.max() + ": wait for one to finish or cancel one")
                 .withHeader("Retry-After", JOBS_RETRY_AFTER);
+    }
+
+    private static ApiProblem rateLimited(JobStore.RateLimitedException e) {
+        long seconds = Math.max(1, (e.waitFor().toNanos() + 999_999_999L) / 1_000_000_000L);
+        return new ApiProblem(429, ProblemCode.RATE_LIMITED, null, "the exports_per_hour limit of " + e.perHour()
+                + " is used up; the next export can start in " + seconds + " s")
+                .withHeader("Retry-After", Long.toString(seconds));
     }
 }

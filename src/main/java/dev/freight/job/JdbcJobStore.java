@@ -52,20 +52,61 @@ public final class JdbcJobStore implements JobStore {
     private final StoreSql sql;
     private final Clock clock;
 
+    /** How long a sync export counts without being renewed: a node that dies stops counting within this. */
+    static final Duration SYNC_LEASE = Duration.ofSeconds(30);
+
     private final boolean postgres;
     private final java.util.concurrent.locks.ReentrantLock localAdmission = new java.util.concurrent.locks.ReentrantLock();
+    /** This store's name in the rows of the sync exports it admitted. */
+    private final String node = "node-" + JobIds.next();
+    private final LeaseRenewal syncRenewal;
+    private final JobSignals signals;
 
     /** The jobs on {@code database}, which this store owns from now on: {@link #close()} closes it. */
     public JdbcJobStore(JobStoreDatabase database) {
+        this(database, true);
+    }
+
+    /** {@code listen}: on PostgreSQL, whether this node hears the others' announcements at once (else it polls). */
+    public JdbcJobStore(JobStoreDatabase database, boolean listen) {
         this.database = database;
         this.sql = database.sql("jobs");
         this.clock = database.clock();
         this.postgres = database.kind() == JobStoreDatabase.Kind.POSTGRESQL;
+        this.syncRenewal = new LeaseRenewal("freight-sync-renewal", SYNC_LEASE.dividedBy(3), this::renewSyncExports);
+        this.signals = new JobSignals(database, listen);
+    }
+
+    @Override
+    public JobSignals signals() {
+        return signals;
+    }
+
+    /** {@code changed}, passed through, after announcing {@code kind} of the job when it is true. */
+    private boolean announced(boolean changed, JobSignals.Kind kind, String id) {
+        if (changed) signals.announce(kind, id);
+        return changed;
+    }
+
+    /** Another {@link #SYNC_LEASE} for these sync exports of this node, from now. */
+    void renewSyncExports(List<String> ids) {
+        if (ids.isEmpty()) return;
+        StringBuilder in = new StringBuilder();
+        for (int i = 0; i < ids.size(); i++) in.append(i == 0 ? "?" : ", ?");
+        List<Object> params = new ArrayList<>();
+        params.add(utc(now().plus(SYNC_LEASE)));
+        params.addAll(ids);
+        sql.update("UPDATE sync_export SET expires_at = ? WHERE id IN (" + in + ")", params.toArray());
     }
 
     /** {@link JobStoreDatabase#open Opens the database} and the jobs on it. */
     public static JdbcJobStore open(String url, String user, String password, int poolSize, Clock localClock) {
-        return new JdbcJobStore(JobStoreDatabase.open(url, user, password, poolSize, localClock));
+        return open(url, user, password, poolSize, localClock, true);
+    }
+
+    public static JdbcJobStore open(String url, String user, String password, int poolSize, Clock localClock,
+                                    boolean listen) {
+        return new JdbcJobStore(JobStoreDatabase.open(url, user, password, poolSize, localClock), listen);
     }
 
     /**
@@ -97,49 +138,109 @@ public final class JdbcJobStore implements JobStore {
         String insert = "INSERT INTO export_job (id, owner, idempotency_key, request, dataset, format, status, total_rows, "
                 + "max_attempts, created_at, run_after, updated_at, owner_role, owner_attributes) "
                 + "VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)";
-        boolean limited = n.maxActive() != Integer.MAX_VALUE;
-        // H2 serves one node: a lock of this process orders one store's creates (see admit for PostgreSQL).
-        boolean locallyLocked = limited && !postgres;
-        if (locallyLocked) localAdmission.lock();
         try {
-            sql.inTransaction(c -> {
-                if (limited) admit(c, n);
-                return StoreSql.update(c, insert, id, n.owner().name(), n.idempotencyKey(),
-                        ExportRequestJson.write(n.request()), n.request().dataset(), n.request().format(), n.totalRows(),
-                        n.maxAttempts(), utc(now), utc(now), utc(now), n.owner().role(), n.owner().attributesJson());
-            });
+            admitted(n.owner().name(), n.admission(), c -> StoreSql.update(c, insert, id, n.owner().name(),
+                    n.idempotencyKey(), ExportRequestJson.write(n.request()), n.request().dataset(),
+                    n.request().format(), n.totalRows(), n.maxAttempts(), utc(now), utc(now), utc(now),
+                    n.owner().role(), n.owner().attributesJson()));
         } catch (StoreException e) {
             // Two requests with the same key raced: the unique constraint let one win; return the winner's job.
             if (n.idempotencyKey() != null && StoreSql.isUniqueViolation(e)) {
                 return repeated(byIdempotencyKey(n.owner().name(), n.idempotencyKey()).orElseThrow(() -> e), n);
             }
             throw e;
-        } finally {
-            if (locallyLocked) localAdmission.unlock();
         }
+        signals.announce(JobSignals.Kind.QUEUED, id);
         return new Created(get(id).orElseThrow(), true);
     }
 
+    @Override
+    public SyncSlot admitSync(Principal owner, Admission admission) {
+        String id = JobIds.next();
+        // Only concurrent_jobs counts exports in flight: under a budget alone nothing needs to be recorded.
+        boolean counted = admission.maxActive() != Integer.MAX_VALUE;
+        admitted(owner.name(), admission, c -> {
+            if (!counted) return 0;
+            Instant now = now();
+            StoreSql.update(c, "DELETE FROM sync_export WHERE owner = ? AND expires_at <= ?", owner.name(), utc(now));
+            return StoreSql.update(c, "INSERT INTO sync_export (id, owner, node, expires_at) VALUES (?, ?, ?, ?)", id,
+                    owner.name(), node, utc(now.plus(SYNC_LEASE)));
+        });
+        if (!counted) return () -> { };
+        syncRenewal.add(id);
+        return new SyncSlot() {
+            private boolean closed;
+
+            @Override
+            public synchronized void close() {
+                if (closed) return;
+                closed = true;
+                syncRenewal.remove(id);
+                try {
+                    sql.update("DELETE FROM sync_export WHERE id = ?", id);
+                } catch (StoreException e) {
+                    LOG.warn("a finished sync export stays counted toward concurrent_jobs until its lease ends ({}): {}",
+                            SYNC_LEASE, e.getMessage());
+                }
+            }
+        };
+    }
+
     /**
-     * concurrent_jobs, counted and taken in the inserting transaction: one owner's creates queue behind a lock
-     * (PostgreSQL: a transaction-scoped advisory lock, so every node of the cluster takes the same one; H2 serves
-     * one node, so a lock of this process does), and twenty parallel creates with a limit of two admit two.
+     * Runs {@code insert} in the transaction that admits it under the owner's caps: one owner's admissions queue
+     * behind a lock (PostgreSQL: a transaction-scoped advisory lock, so every node of the cluster takes the same one;
+     * H2 serves one node, so a lock of this process does), count and take, then insert; twenty parallel creates with
+     * a limit of two admit two, on one node or spread over several. A refusal, or a failed insert, rolls back what
+     * was taken.
      */
-    private void admit(Connection c, NewJob n) throws SQLException {
-        if (postgres) {
-            StoreSql.query(c, "SELECT pg_advisory_xact_lock(?)", rs -> null, admissionLockKey(n.owner().name()));
+    private <T> T admitted(String owner, Admission admission, StoreSql.Work<T> insert) {
+        boolean locallyLocked = admission.limited() && !postgres;
+        if (locallyLocked) localAdmission.lock();
+        try {
+            return sql.inTransaction(c -> {
+                if (admission.limited()) admit(c, owner, admission);
+                return insert.run(c);
+            });
+        } finally {
+            if (locallyLocked) localAdmission.unlock();
         }
-        checkActive(c, n);
     }
 
-    private static void checkActive(Connection c, NewJob n) throws SQLException {
-        long active = countActive(c, n.owner().name()) + n.alsoActive();
-        if (active >= n.maxActive()) throw new TooManyJobsException(active, n.maxActive());
+    /** Concurrency first, so that a request refused for it takes nothing from the budget. */
+    private void admit(Connection c, String owner, Admission admission) throws SQLException {
+        if (postgres) StoreSql.query(c, "SELECT pg_advisory_xact_lock(?)", rs -> null, admissionLockKey(owner));
+        Instant now = now();
+        if (admission.maxActive() != Integer.MAX_VALUE) {
+            long active = countActive(c, owner, now);
+            if (active >= admission.maxActive()) throw new TooManyJobsException(active, admission.maxActive());
+        }
+        if (admission.exportsPerHour() != Long.MAX_VALUE) takeFromBudget(c, owner, admission.exportsPerHour(), now);
     }
 
-    private static long countActive(Connection c, String owner) throws SQLException {
-        return StoreSql.queryOne(c, "SELECT COUNT(*) FROM export_job WHERE owner = ? AND status IN ('pending', 'running')",
-                rs -> rs.getLong(1), owner).orElseThrow();
+    private static long countActive(Connection c, String owner, Instant now) throws SQLException {
+        return StoreSql.queryOne(c, "SELECT (SELECT COUNT(*) FROM export_job WHERE owner = ? AND status IN "
+                        + "('pending', 'running')) + (SELECT COUNT(*) FROM sync_export WHERE owner = ? AND expires_at > ?)",
+                rs -> rs.getLong(1), owner, owner, utc(now)).orElseThrow();
+    }
+
+    /**
+     * One export from the owner's hourly budget, or {@link RateLimitedException}. A budget kept for another
+     * capacity (the config changed) starts full at the new one.
+     */
+    private static void takeFromBudget(Connection c, String owner, long capacity, Instant now) throws SQLException {
+        Optional<TokenBucket> stored = StoreSql.queryOne(c, "SELECT capacity, tokens, refilled_at FROM export_budget "
+                + "WHERE owner = ?", rs -> new TokenBucket(rs.getLong(1), rs.getDouble(2), instant(rs, "refilled_at")), owner);
+        TokenBucket bucket = stored.filter(b -> b.capacity() == capacity).orElseGet(() -> TokenBucket.full(capacity, now))
+                .refilledAt(now);
+        if (!bucket.hasOne()) throw new RateLimitedException(capacity, bucket.untilNext());
+        TokenBucket taken = bucket.takeOne();
+        if (stored.isPresent()) {
+            StoreSql.update(c, "UPDATE export_budget SET capacity = ?, tokens = ?, refilled_at = ? WHERE owner = ?",
+                    taken.capacity(), taken.tokens(), utc(taken.at()), owner);
+        } else {
+            StoreSql.update(c, "INSERT INTO export_budget (owner, capacity, tokens, refilled_at) VALUES (?, ?, ?, ?)",
+                    owner, taken.capacity(), taken.tokens(), utc(taken.at()));
+        }
     }
 
     /** A 64-bit advisory lock key per owner. */
@@ -214,6 +315,7 @@ public final class JdbcJobStore implements JobStore {
             // Read back on the same connection: borrowing a second one while holding this could exhaust the pool.
             return StoreSql.queryOne(c, "SELECT " + COLUMNS + " FROM export_job WHERE id = ?", JdbcJobStore::read, id);
         });
+        claimed.ifPresent(j -> signals.announce(JobSignals.Kind.CHANGED, j.id()));
         if (claimed.isPresent() && before[0].status() == JobStatus.RUNNING) {
             // Only the claim still knows the worker that died: the update replaced it.
             Job lost = before[0];
@@ -230,6 +332,7 @@ public final class JdbcJobStore implements JobStore {
         int updated = sql.update("UPDATE export_job SET locked_until = ?, processed_rows = ?, updated_at = ? "
                 + "WHERE id = ? AND locked_by = ? AND status = 'running'", utc(now.plus(lease)), processedRows, utc(now), id, workerId);
         if (updated == 0) return Heartbeat.LEASE_LOST;
+        signals.announce(JobSignals.Kind.CHANGED, id);
         return get(id).map(j -> j.cancelRequested() ? Heartbeat.CANCEL_REQUESTED : Heartbeat.OK).orElse(Heartbeat.LEASE_LOST);
     }
 
@@ -237,37 +340,41 @@ public final class JdbcJobStore implements JobStore {
     public boolean complete(String id, String workerId, long rowCount, String fileName, long fileSizeBytes,
                             String contentType, Instant expiresAt) {
         Instant now = now();
-        return sql.update("UPDATE export_job SET status = 'completed', row_count = ?, processed_rows = ?, file_name = ?, "
+        return announced(sql.update("UPDATE export_job SET status = 'completed', row_count = ?, processed_rows = ?, file_name = ?, "
                         + "file_size_bytes = ?, content_type = ?, completed_at = ?, expires_at = ?, error_code = NULL, "
                         + "error_message = NULL, locked_by = NULL, locked_until = NULL, updated_at = ? "
                         + "WHERE id = ? AND locked_by = ? AND status = 'running'",
-                rowCount, rowCount, fileName, fileSizeBytes, contentType, utc(now), utc(expiresAt), utc(now), id, workerId) == 1;
+                rowCount, rowCount, fileName, fileSizeBytes, contentType, utc(now), utc(expiresAt), utc(now), id, workerId) == 1,
+                JobSignals.Kind.CHANGED, id);
     }
 
     @Override
     public boolean retryLater(String id, String workerId, String errorCode, String errorMessage, Instant runAfter) {
-        return sql.update("UPDATE export_job SET status = 'pending', error_code = ?, error_message = ?, run_after = ?, "
+        return announced(sql.update("UPDATE export_job SET status = 'pending', error_code = ?, error_message = ?, run_after = ?, "
                         + "locked_by = NULL, locked_until = NULL, updated_at = ? WHERE id = ? AND locked_by = ? AND status = 'running'",
-                errorCode, truncate(errorMessage), utc(runAfter), utc(now()), id, workerId) == 1;
+                errorCode, truncate(errorMessage), utc(runAfter), utc(now()), id, workerId) == 1, JobSignals.Kind.CHANGED, id);
     }
 
     @Override
     public boolean fail(String id, String workerId, String errorCode, String errorMessage) {
-        return sql.update("UPDATE export_job SET status = 'failed', error_code = ?, error_message = ?, completed_at = ?, "
+        return announced(sql.update("UPDATE export_job SET status = 'failed', error_code = ?, error_message = ?, completed_at = ?, "
                         + "locked_by = NULL, locked_until = NULL, updated_at = ? WHERE id = ? AND locked_by = ? AND status = 'running'",
-                errorCode, truncate(errorMessage), utc(now()), utc(now()), id, workerId) == 1;
+                errorCode, truncate(errorMessage), utc(now()), utc(now()), id, workerId) == 1, JobSignals.Kind.CHANGED, id);
     }
 
     @Override
     public boolean markCancelled(String id, String workerId) {
-        return sql.update("UPDATE export_job SET status = 'cancelled', completed_at = ?, locked_by = NULL, locked_until = NULL, "
-                + "updated_at = ? WHERE id = ? AND locked_by = ? AND status = 'running'", utc(now()), utc(now()), id, workerId) == 1;
+        return announced(sql.update("UPDATE export_job SET status = 'cancelled', completed_at = ?, locked_by = NULL, "
+                + "locked_until = NULL, updated_at = ? WHERE id = ? AND locked_by = ? AND status = 'running'", utc(now()),
+                utc(now()), id, workerId) == 1, JobSignals.Kind.CHANGED, id);
     }
 
     @Override
     public boolean release(String id, String workerId) {
-        return sql.update("UPDATE export_job SET status = 'pending', attempts = attempts - 1, locked_by = NULL, locked_until = NULL, "
-                + "processed_rows = 0, updated_at = ? WHERE id = ? AND locked_by = ? AND status = 'running'", utc(now()), id, workerId) == 1;
+        // Queued again: a node that is not stopping takes it now.
+        return announced(sql.update("UPDATE export_job SET status = 'pending', attempts = attempts - 1, locked_by = NULL, "
+                + "locked_until = NULL, processed_rows = 0, updated_at = ? WHERE id = ? AND locked_by = ? AND status = 'running'",
+                utc(now()), id, workerId) == 1, JobSignals.Kind.QUEUED, id);
     }
 
     @Override
@@ -275,10 +382,12 @@ public final class JdbcJobStore implements JobStore {
         Instant now = now();
         if (sql.update("UPDATE export_job SET status = 'cancelled', completed_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'",
                 utc(now), utc(now), id) == 1) {
+            signals.announce(JobSignals.Kind.CHANGED, id);
             return CancelOutcome.CANCELLED;
         }
         if (sql.update("UPDATE export_job SET cancel_requested = TRUE, updated_at = ? WHERE id = ? AND status = 'running'",
                 utc(now), id) == 1) {
+            signals.announce(JobSignals.Kind.CANCEL, id);
             return CancelOutcome.CANCEL_REQUESTED;
         }
         return get(id).isPresent() ? CancelOutcome.ALREADY_FINISHED : CancelOutcome.NOT_FOUND;
@@ -305,14 +414,14 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public boolean markExpired(String id) {
-        return sql.update("UPDATE export_job SET status = 'expired', updated_at = ? WHERE id = ? AND status = 'completed'",
-                utc(now()), id) == 1;
+        return announced(sql.update("UPDATE export_job SET status = 'expired', updated_at = ? WHERE id = ? AND status = "
+                + "'completed'", utc(now()), id) == 1, JobSignals.Kind.CHANGED, id);
     }
 
     @Override
     public List<Job> failExhaustedLeases() {
         Instant now = now();
-        return sql.inTransaction(c -> {
+        List<Job> failed = sql.inTransaction(c -> {
             List<Job> lost = StoreSql.query(c, "SELECT " + COLUMNS + " FROM export_job WHERE status = 'running' "
                     + "AND locked_until < ? AND attempts >= max_attempts FOR UPDATE SKIP LOCKED", JdbcJobStore::read, utc(now));
             for (Job job : lost) {
@@ -322,6 +431,8 @@ public final class JdbcJobStore implements JobStore {
             }
             return lost;
         });
+        for (Job job : failed) signals.announce(JobSignals.Kind.CHANGED, job.id());
+        return failed;
     }
 
     @Override
@@ -332,12 +443,15 @@ public final class JdbcJobStore implements JobStore {
             if (sql.update("DELETE FROM export_job WHERE id = ?", j.id()) == 1) ids.add(j.id());
         }
         sql.update("DELETE FROM export_job_deleted WHERE deleted_at < ?", utc(cutoff));
+        // A budget untouched for a whole refill period is full again, the same as no row at all.
+        sql.update("DELETE FROM export_budget WHERE refilled_at < ?", utc(now().minus(TokenBucket.REFILL_PERIOD)));
+        sql.update("DELETE FROM sync_export WHERE expires_at < ?", utc(now()));
         return ids;
     }
 
     @Override
     public boolean delete(String id) {
-        return sql.inTransaction(c -> {
+        return announced(sql.inTransaction(c -> {
             Optional<Job> job = StoreSql.queryOne(c, "SELECT " + COLUMNS + " FROM export_job WHERE id = ? FOR UPDATE",
                     JdbcJobStore::read, id);
             if (job.isEmpty()) return false;
@@ -345,7 +459,7 @@ public final class JdbcJobStore implements JobStore {
             StoreSql.update(c, "INSERT INTO export_job_deleted (id, owner, deleted_at) VALUES (?, ?, ?)", id,
                     job.get().owner(), utc(now()));
             return true;
-        });
+        }), JobSignals.Kind.CHANGED, id);
     }
 
     @Override
@@ -366,7 +480,7 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public long countActive(String owner) {
-        return sql.withConnection(c -> countActive(c, owner));
+        return sql.withConnection(c -> countActive(c, owner, now()));
     }
 
     @Override
@@ -378,6 +492,14 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public void close() {
+        signals.close();
+        syncRenewal.close();
+        try {
+            // Whatever sync export is still open here ends with this node: it must not count until its lease ends.
+            sql.update("DELETE FROM sync_export WHERE node = ?", node);
+        } catch (StoreException e) {
+            LOG.debug("sync exports of node {} not removed at close: {}", node, e.getMessage());
+        }
         database.close();
     }
 

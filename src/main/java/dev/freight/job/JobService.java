@@ -55,23 +55,23 @@ public final class JobService {
     }
 
     public JobStore.Created submit(Principal owner, String idempotencyKey, PreparedExport prepared) {
-        return submit(owner, idempotencyKey, prepared, Integer.MAX_VALUE, 0);
+        return submit(owner, idempotencyKey, prepared, JobStore.Admission.UNLIMITED);
     }
 
     /**
-     * Queues under the owner's concurrent_jobs ({@code maxActive}), counted atomically with the insert, with
-     * {@code alsoActive} exports this node runs for the owner outside the store; {@link JobStore.TooManyJobsException}
-     * when it is reached (nothing is stored).
+     * Queues under the owner's caps, checked and taken atomically with the insert for every node of the job store:
+     * {@link JobStore.TooManyJobsException} or {@link JobStore.RateLimitedException} when one is reached (nothing
+     * is stored or taken).
      */
-    public JobStore.Created submit(Principal owner, String idempotencyKey, PreparedExport prepared, int maxActive,
-                                   int alsoActive) {
+    public JobStore.Created submit(Principal owner, String idempotencyKey, PreparedExport prepared,
+                                   JobStore.Admission admission) {
         // The count prepare may have made already for the limits: one per request.
         OptionalLong estimate = prepared.rowCount().value();
         // The job records what runs: the format resolved (also when left to exports.default_format) and every
         // value converted to its column's type, so a stored job always serialises.
         ExportRequest stored = prepared.request();
         JobStore.Created created = store.create(new JobStore.NewJob(owner, idempotencyKey, stored,
-                estimate.isPresent() ? estimate.getAsLong() : null, settings.maxAttempts(), maxActive, alsoActive));
+                estimate.isPresent() ? estimate.getAsLong() : null, settings.maxAttempts(), admission));
         if (created.created() && workers != null) workers.wake();
         return created;
     }

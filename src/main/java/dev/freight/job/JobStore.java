@@ -19,14 +19,52 @@ import java.util.Set;
 public interface JobStore extends AutoCloseable {
 
     /**
-     * {@code maxActive}: the owner's concurrent_jobs (Integer.MAX_VALUE: none); {@code alsoActive}: the owner's
-     * exports this node runs outside the store (sync exports in flight). The store counts and inserts atomically.
+     * The owner's caps that the store enforces when it admits an export, for every node of the job store at once:
+     * {@code maxActive} its concurrent_jobs, {@code exportsPerHour} its hourly budget (Long.MAX_VALUE: none).
      */
-    record NewJob(Principal owner, String idempotencyKey, ExportRequest request, Long totalRows, int maxAttempts,
-                  int maxActive, int alsoActive) {
-        public NewJob(Principal owner, String idempotencyKey, ExportRequest request, Long totalRows, int maxAttempts) {
-            this(owner, idempotencyKey, request, totalRows, maxAttempts, Integer.MAX_VALUE, 0);
+    record Admission(int maxActive, long exportsPerHour) {
+        public static final Admission UNLIMITED = new Admission(Integer.MAX_VALUE, Long.MAX_VALUE);
+
+        boolean limited() {
+            return maxActive != Integer.MAX_VALUE || exportsPerHour != Long.MAX_VALUE;
         }
+    }
+
+    /** {@code admission}: the caps the store checks, atomically with the insert. */
+    record NewJob(Principal owner, String idempotencyKey, ExportRequest request, Long totalRows, int maxAttempts,
+                  Admission admission) {
+        public NewJob(Principal owner, String idempotencyKey, ExportRequest request, Long totalRows, int maxAttempts) {
+            this(owner, idempotencyKey, request, totalRows, maxAttempts, Admission.UNLIMITED);
+        }
+    }
+
+    /** The owner's hourly budget ({@code perHour}) is spent; the next export can start after {@code wait}. */
+    final class RateLimitedException extends RuntimeException {
+        private final long perHour;
+        private final Duration wait;
+
+        public RateLimitedException(long perHour, Duration wait) {
+            super("the exports_per_hour limit of " + perHour + " is used up", null, false, false);
+            this.perHour = perHour;
+            this.wait = wait;
+        }
+
+        public long perHour() {
+            return perHour;
+        }
+
+        public Duration waitFor() {
+            return wait;
+        }
+    }
+
+    /**
+     * A sync export, counted toward its owner's concurrent_jobs on every node until it is closed. A node that dies
+     * with one open stops renewing it, and it stops counting within a lease.
+     */
+    interface SyncSlot extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /** The owner already has {@code active} exports pending or running, {@code max} or more. */
@@ -62,7 +100,18 @@ public interface JobStore extends AutoCloseable {
 
     enum CancelOutcome { CANCELLED, CANCEL_REQUESTED, ALREADY_FINISHED, NOT_FOUND }
 
+    /**
+     * Queues a job. Its owner's caps ({@link NewJob#admission()}) are checked and taken in the inserting
+     * transaction: {@link TooManyJobsException} (checked first, so a request refused for it uses no budget) or
+     * {@link RateLimitedException}, and then nothing is stored or taken.
+     */
     Created create(NewJob job);
+
+    /**
+     * Admits a sync export under its owner's caps, as {@link #create} admits a job: counted with the owner's jobs
+     * until the returned handle is closed, and one export taken from the hourly budget.
+     */
+    SyncSlot admitSync(Principal owner, Admission admission);
 
     Optional<Job> get(String id);
 
@@ -123,10 +172,16 @@ public interface JobStore extends AutoCloseable {
 
     Map<JobStatus, Long> countByStatus();
 
-    /** The owner's jobs that are pending or running: what the {@code concurrent_jobs} limit counts. */
+    /**
+     * The owner's exports that count toward {@code concurrent_jobs}: jobs pending or running, and sync exports in
+     * flight on any node.
+     */
     long countActive(String owner);
 
     Optional<Instant> oldestPendingCreatedAt();
+
+    /** Every change this store makes, told at once to the listeners of every node of the job store. */
+    JobSignals signals();
 
     @Override
     void close();

@@ -46,6 +46,14 @@ public final class WorkerPool implements AutoCloseable {
     private volatile boolean claiming = true;
     private volatile boolean started;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** A job queued on any node wakes the idle workers; a cancel on any node stops the job here if it runs here. */
+    private final JobSignals.Listener signalled = (kind, jobId) -> {
+        switch (kind) {
+            case QUEUED -> wake();
+            case CANCEL -> cancelLocally(jobId);
+            default -> { }
+        }
+    };
 
     /** {@code exports}: runs each job under its owner's permissions and limits, and audits and measures it. */
     public WorkerPool(JobStore store, FileStore files, ExportService exports, JobSettings settings, Clock clock) {
@@ -54,7 +62,8 @@ public final class WorkerPool implements AutoCloseable {
         this.nodeId = ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.heartbeats = Executors.newScheduledThreadPool(1, r -> daemon(r, "freight-heartbeat"));
         this.runner = new JobRunner(store, files, exports, settings, heartbeats, clock, exports.metrics());
-        this.workers = Executors.newFixedThreadPool(settings.concurrency(), r -> daemon(r, "freight-worker"));
+        // No thread ever starts on a node of no workers (concurrency 0, API only); the pool just needs a size.
+        this.workers = Executors.newFixedThreadPool(Math.max(1, settings.concurrency()), r -> daemon(r, "freight-worker"));
         heartbeats.scheduleWithFixedDelay(this::watchCancels, CANCEL_WATCH.toMillis(), CANCEL_WATCH.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
@@ -83,6 +92,7 @@ public final class WorkerPool implements AutoCloseable {
 
     public void start() {
         started = true;
+        store.signals().subscribe(signalled);
         for (int i = 0; i < settings.concurrency(); i++) {
             String workerId = nodeId + "/" + i;
             workers.submit(() -> loop(workerId));
@@ -153,6 +163,7 @@ public final class WorkerPool implements AutoCloseable {
      * the recovery path, which in production is a killed process.
      */
     public void kill() {
+        store.signals().unsubscribe(signalled);
         claiming = false;
         heartbeats.shutdownNow();
         for (JobRunner.Running r : running.values()) r.stop(JobRunner.Stop.LEASE_LOST);
@@ -163,6 +174,7 @@ public final class WorkerPool implements AutoCloseable {
     public void close() {
         // A node closes its pool from the signal that stops it and again on its way out: report the shutdown once.
         if (closed.getAndSet(true)) return;
+        store.signals().unsubscribe(signalled);
         claiming = false;
         wake();
         workers.shutdown();

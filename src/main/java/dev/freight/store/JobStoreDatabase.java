@@ -43,10 +43,24 @@ public final class JobStoreDatabase implements AutoCloseable {
     private final Kind kind;
     private final DatabaseClock clock;
 
-    private JobStoreDatabase(HikariDataSource pool, Kind kind, Clock localClock) {
+    private final String url;
+    private final java.util.Properties credentials = new java.util.Properties();
+
+    private JobStoreDatabase(HikariDataSource pool, Kind kind, Clock localClock, String url, String user, String password) {
         this.pool = pool;
         this.kind = kind;
         this.clock = new DatabaseClock(pool, localClock);
+        this.url = url;
+        if (user != null) credentials.setProperty("user", user);
+        if (password != null) credentials.setProperty("password", password);
+    }
+
+    /**
+     * A connection of its own, outside the pool, for a session that lasts as long as the node (PostgreSQL's LISTEN):
+     * held by a pool it would be one connection fewer for everything else. The caller closes it.
+     */
+    public java.sql.Connection openDedicated() throws java.sql.SQLException {
+        return java.sql.DriverManager.getConnection(url, credentials);
     }
 
     /**
@@ -69,7 +83,7 @@ public final class JobStoreDatabase implements AutoCloseable {
             pool.close();
             throw e;
         }
-        return new JobStoreDatabase(pool, kind, localClock);
+        return new JobStoreDatabase(pool, kind, localClock, url, user, password);
     }
 
     /** The pool, for the tables that live here; owned by this database: closed with it, never by a borrower. */

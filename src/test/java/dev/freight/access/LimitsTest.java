@@ -12,10 +12,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,9 +24,9 @@ class LimitsTest {
     private static final Principal ANALYST = new Principal("ann", "analyst", Map.of());
 
     /** The YAML's {@code limits} and {@code roles} as the config loader hands them over. */
-    private static Limits limits(String yaml, AtomicLong nanos) {
+    private static Limits limits(String yaml) {
         FreightConfig config = config(yaml);
-        return Limits.fromConfig(config.limits(), config.roles(), SERVER_MAX, nanos::get);
+        return Limits.fromConfig(config.limits(), config.roles(), SERVER_MAX);
     }
 
     private static FreightConfig config(String yaml) {
@@ -44,10 +42,6 @@ class LimitsTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static Limits limits(String yaml) {
-        return limits(yaml, new AtomicLong());
     }
 
     private static String refusal(String yaml) {
@@ -128,75 +122,9 @@ class LimitsTest {
     }
 
     @Test
-    void theHourlyBudgetRunsOutAndRefillsOverTheHour() {
-        AtomicLong nanos = new AtomicLong();
-        Limits l = limits("limits: { exports_per_hour: 3 }", nanos);
-        Principal p = Principal.user("u");
-
-        for (int i = 0; i < 3; i++) assertThat(l.tryStartExport(p)).isEmpty();
-        Optional<Duration> wait = l.tryStartExport(p);
-
-        // Greedy refill: one export every 20 minutes.
-        assertThat(wait).hasValueSatisfying(d -> assertThat(d).isBetween(Duration.ofMinutes(19), Duration.ofMinutes(20)));
-        nanos.addAndGet(Duration.ofMinutes(20).toNanos());
-        assertThat(l.tryStartExport(p)).isEmpty();
-        assertThat(l.tryStartExport(p)).isPresent();
-        nanos.addAndGet(Duration.ofHours(1).toNanos());
-        for (int i = 0; i < 3; i++) assertThat(l.tryStartExport(p)).isEmpty();
-    }
-
-    @Test
-    void budgetsArePerPrincipal() {
-        Limits l = limits("limits: { exports_per_hour: 1 }");
-
-        assertThat(l.tryStartExport(Principal.user("a"))).isEmpty();
-        assertThat(l.tryStartExport(Principal.user("a"))).isPresent();
-        assertThat(l.tryStartExport(Principal.user("b"))).isEmpty();
-    }
-
-    @Test
-    void idleBudgetsAreDroppedSoTheMapStaysBounded() {
-        AtomicLong nanos = new AtomicLong();
-        Limits l = limits("", nanos);
-        for (int i = 0; i < Limits.MAX_BUCKETS; i++) l.tryStartExport(Principal.user("p" + i));
-        assertThat(l.budgetsHeld()).isEqualTo(Limits.MAX_BUCKETS);
-
-        nanos.addAndGet(Duration.ofHours(1).toNanos());
-        l.tryStartExport(Principal.user("newcomer"));
-
-        assertThat(l.budgetsHeld()).isEqualTo(1);
-    }
-
-    @Test
-    void evenActiveBudgetsAreBounded() {
-        AtomicLong nanos = new AtomicLong();
-        Limits l = limits("", nanos);
-        for (int i = 0; i <= Limits.MAX_BUCKETS + 10; i++) {
-            nanos.incrementAndGet();
-            l.tryStartExport(Principal.user("p" + i));
-        }
-        assertThat(l.budgetsHeld()).isLessThanOrEqualTo(Limits.MAX_BUCKETS);
-    }
-
-    @Test
-    void syncExportsInFlightAreCountedUntilClosed() {
-        Limits l = limits("");
-        Principal p = Principal.user("u");
-        Limits.SyncSlot a = l.startSync(p);
-        Limits.SyncSlot b = l.startSync(p);
-        assertThat(l.syncInFlight(p)).isEqualTo(2);
-
-        a.close();
-        a.close();
-        assertThat(l.syncInFlight(p)).isEqualTo(1);
-        b.close();
-        assertThat(l.syncInFlight(p)).isZero();
-    }
-
-    @Test
     void unlimitedLimitsNothing() {
         Principal p = Principal.user("u");
-        for (int i = 0; i < 1000; i++) assertThat(Limits.unlimited().tryStartExport(p)).isEmpty();
+        assertThat(Limits.unlimited().of(p)).isEqualTo(Limits.Caps.NONE);
         assertThat(Limits.unlimited().of(p).maxFileBytes()).isEqualTo(Long.MAX_VALUE);
     }
 

@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,7 +33,17 @@ class TwoServeNodesTest {
     @TempDir
     Path dir;
 
+    /** The signing key every node of the job store shares, by reference as the config demands. */
+    private static final Map<String, String> LINK_KEY = Map.of("LINK_KEY", "two-nodes-test-link-key-".repeat(2));
+
     Path config(String node, String jobStore) throws Exception {
+        return config(node, jobStore, """
+                  signed_links:
+                    key: ${env:LINK_KEY}
+                """);
+    }
+
+    Path config(String node, String jobStore, String moreServerSettings) throws Exception {
         Path data = Files.createDirectories(dir.resolve(node));
         String source = "jdbc:h2:file:" + data.resolve("src");
         try (Connection c = DriverManager.getConnection(source, "sa", ""); Statement s = c.createStatement()) {
@@ -42,13 +53,14 @@ class TwoServeNodesTest {
                 data_dir: %s
                 server:
                   port: 0
+                %s
                 job_store:
                   url: "%s"
                 sources:
                   src:
                     url: "%s"
                     user: sa
-                """.formatted(data, jobStore, source));
+                """.formatted(data, moreServerSettings.stripTrailing(), jobStore, source));
     }
 
     @Test
@@ -56,10 +68,10 @@ class TwoServeNodesTest {
         String schema = TestDatabases.runId() + "_two_nodes";
         TestDatabases.execute(TestDatabases.postgres(), "CREATE SCHEMA " + schema);
         String jobStore = TestDatabases.postgres().replaceAll("currentSchema=[^&]*", "currentSchema=" + schema);
-        try (ForkedNode first = ForkedNode.start("serve", "--config", config("a", jobStore).toString())) {
+        try (ForkedNode first = ForkedNode.start(LINK_KEY, "serve", "--config", config("a", jobStore).toString())) {
             first.await(SERVING, Duration.ofSeconds(60));
             String key = first.await(NEW_KEY, Duration.ofSeconds(5)).group(1);
-            try (ForkedNode second = ForkedNode.start("serve", "--config", config("b", jobStore).toString())) {
+            try (ForkedNode second = ForkedNode.start(LINK_KEY, "serve", "--config", config("b", jobStore).toString())) {
                 int port = Integer.parseInt(second.await(SERVING, Duration.ofSeconds(60)).group(1));
                 second.await(SHARED_KEY, Duration.ofSeconds(5));
 
@@ -69,6 +81,21 @@ class TwoServeNodesTest {
                 assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
                 assertThat(second.output()).doesNotContain("shown once");
             }
+        } finally {
+            TestDatabases.execute(TestDatabases.postgres(), "DROP SCHEMA " + schema + " CASCADE");
+        }
+    }
+
+    /** A link signed with one node's generated key would open nothing on the others: such a node does not start. */
+    @Test
+    void aNodeOnASharedJobStoreWithoutAConfiguredLinkKeyRefusesToStart() throws Exception {
+        String schema = TestDatabases.runId() + "_no_link_key";
+        TestDatabases.execute(TestDatabases.postgres(), "CREATE SCHEMA " + schema);
+        String jobStore = TestDatabases.postgres().replaceAll("currentSchema=[^&]*", "currentSchema=" + schema);
+        try (ForkedNode node = ForkedNode.start("serve", "--config", config("c", jobStore, "").toString())) {
+            assertThat(node.awaitExit(Duration.ofSeconds(60))).isEqualTo(Main.EXIT_BAD_INPUT);
+            assertThat(node.output()).contains("server.signed_links.key").contains("the same on every node")
+                    .doesNotContain("Freight is serving").doesNotContain("Exception");
         } finally {
             TestDatabases.execute(TestDatabases.postgres(), "DROP SCHEMA " + schema + " CASCADE");
         }

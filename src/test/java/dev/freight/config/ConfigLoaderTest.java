@@ -58,6 +58,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aJobStoreListensUnlessToldToPoll() {
+        assertThat(configs.load("").jobStore().listen()).isTrue();
+        assertThat(configs.load("job_store:\n  url: jdbc:postgresql://db:5432/freight\n  listen: false\n").jobStore()
+                .listen()).isFalse();
+    }
+
+    @Test
     void theFileNamedByFreightConfigIsReadWhenNoneIsGiven() {
         Path file = configs.write("server:\n  port: 9999\n");
 

@@ -791,7 +791,7 @@ abstract class HttpApiContract {
     record Event(String name, JsonNode data) {
     }
 
-    List<Event> events(ApiClient c, String id) {
+    static List<Event> events(ApiClient c, String id) {
         return assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             HttpResponse<Stream<String>> r = c.send(c.request(JOBS + "/" + id + "/events").GET().build(),
                     HttpResponse.BodyHandlers.ofLines());

@@ -69,12 +69,26 @@ final class SecuredServer implements AutoCloseable {
 
     /** {@code links}: the signer to use; null for the one the config describes, on the test clock. */
     SecuredServer(String yaml, FreightServer.Settings settings, LinkSigner links) {
+        this(yaml, settings, links, null);
+    }
+
+    /**
+     * {@code jobStoreUrl}: a job store shared with other servers (the nodes of one cluster); null for an H2 job
+     * store of this server's own.
+     */
+    SecuredServer(String yaml, FreightServer.Settings settings, LinkSigner links, String jobStoreUrl) {
+        this(yaml, settings, links, jobStoreUrl, true);
+    }
+
+    /** {@code runsJobs}: false for a node that only takes requests, its jobs staying queued (no workers). */
+    SecuredServer(String yaml, FreightServer.Settings settings, LinkSigner links, String jobStoreUrl, boolean runsJobs) {
         try {
             dir = Files.createTempDirectory("freight-secured");
             config = ConfigLoader.load(Optional.of(Files.writeString(dir.resolve("freight.yml"),
                     "data_dir: " + dir.resolve("data") + "\n" + yaml)), Map.of("LINK_KEY", "k".repeat(40),
                     "OLD_LINK_KEY", "o".repeat(40)));
-            store = JdbcJobStore.open("jdbc:h2:file:" + dir.resolve("jobs"), "sa", "", 8, Clock.systemUTC());
+            store = jobStoreUrl != null ? JdbcJobStore.open(jobStoreUrl, null, null, 8, Clock.systemUTC())
+                    : JdbcJobStore.open("jdbc:h2:file:" + dir.resolve("jobs"), "sa", "", 8, Clock.systemUTC());
             files = new LocalFileStore(dir.resolve("files"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -84,7 +98,8 @@ final class SecuredServer implements AutoCloseable {
         LinkSigner signer = links != null ? links
                 : LinkSigner.fromConfig(config.server().signedLinks(), config.dataDir(), clock);
         AdminKey admin = AdminKey.loadOrCreate(store.dataSource(), dir, clock, ApiKeys.CACHE_TTL);
-        adminKey = admin.newKey().orElseThrow();
+        // On a job store shared with an earlier server, the key is that server's (shown once, by it).
+        adminKey = admin.newKey().orElse(null);
         storedKeys = new StoredApiKeys(store.dataSource());
         ApiKeys stored = ApiKeys.load(config, storedKeys, ApiKeys.CACHE_TTL, clock);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -93,8 +108,8 @@ final class SecuredServer implements AutoCloseable {
                 Duration.ofSeconds(2));
         ExportService exports = new ExportService(TestSources.registry(), AccessPolicy.unrestricted(), limits, AuditLog.NONE, new ExportMetrics(registry),
                 new ExportService.Settings(config.exports().defaultFormat(), config.exports().pdfMaxRows()));
-        workers = new WorkerPool(store, files, exports, jobSettings, Clock.systemUTC());
-        workers.start();
+        workers = runsJobs ? new WorkerPool(store, files, exports, jobSettings, Clock.systemUTC()) : null;
+        if (workers != null) workers.start();
         jobs = new JobService(store, files, exports, jobSettings, workers);
         server = new FreightServer(TestSources.registry(), jobs, new Sweeper(store, files, jobSettings, Clock.systemUTC()),
                 registry, new Authentication(ApiKeyCheck.firstOf(admin, stored, new TestKeys()), signer,
@@ -169,7 +184,7 @@ final class SecuredServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
-        workers.close();
+        if (workers != null) workers.close();
         store.close();
         TestSources.deleteTree(dir);
     }

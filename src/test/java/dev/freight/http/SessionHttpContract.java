@@ -93,6 +93,8 @@ abstract class SessionHttpContract {
                 data_dir: %s
                 server:
                   session_ttl: 1h
+                  signed_links:
+                    key: ${env:LINK_KEY}
                 %s
                 job_store:
                   url: "%s"
@@ -109,7 +111,8 @@ abstract class SessionHttpContract {
                 """.formatted(dataDir, publicUrl == null ? "" : "  public_url: " + publicUrl, jobStoreUrl(dir),
                 dir.resolve("src"), ApiKeys.sha256Hex(ALICE), ApiKeys.sha256Hex(BOB));
         Path file = Files.writeString(dataDir.resolve("freight.yml"), yaml);
-        FreightConfig config = ConfigLoader.load(Optional.of(file), Map.of());
+        // One key on every node: nodes of a PostgreSQL job store refuse to start without it.
+        FreightConfig config = ConfigLoader.load(Optional.of(file), Map.of("LINK_KEY", "session-test-link-key-".repeat(2)));
         return FreightNode.start(config, false, "127.0.0.1", 0, clock);
     }
 

@@ -57,7 +57,11 @@ abstract class JobQueueContract {
     JobService service;
     final List<WorkerPool> pools = new ArrayList<>();
 
+    /** A new, empty job store's URL; called once per test: {@link #url} is the one the test's {@link #store} uses. */
     abstract String jobStoreUrl(Path dir);
+
+    /** The URL of this test's job store, for a second store on it (another node). */
+    String url;
 
     @BeforeAll
     static void bigTable() {
@@ -82,7 +86,8 @@ abstract class JobQueueContract {
 
     @BeforeEach
     void open() throws Exception {
-        store = JdbcJobStore.open(jobStoreUrl(dir), null, null, 4, Clock.systemUTC());
+        url = jobStoreUrl(dir);
+        store = JdbcJobStore.open(url, null, null, 4, Clock.systemUTC());
         files = new LocalFileStore(dir.resolve("exports"));
         service = new JobService(store, files, ExportService.unrestricted(registry), FAST, null);
     }
@@ -324,7 +329,7 @@ abstract class JobQueueContract {
         store.claim("healthy-node", Duration.ofSeconds(30)).orElseThrow();
         store.claim("healthy-node", Duration.ofSeconds(30)).orElseThrow();
 
-        try (JdbcJobStore ahead = JdbcJobStore.open(jobStoreUrl(dir), null, null, 2,
+        try (JdbcJobStore ahead = JdbcJobStore.open(url, null, null, 2,
                 Clock.offset(Clock.systemUTC(), Duration.ofSeconds(60)))) {
             assertThat(ahead.clock().instant()).isBetween(java.time.Instant.now().minusSeconds(5),
                     java.time.Instant.now().plusSeconds(5));
@@ -355,7 +360,8 @@ abstract class JobQueueContract {
                 results.add(threads.submit(() -> {
                     go.await();
                     try {
-                        store.create(new JobStore.NewJob(owner, null, ExportRequest.of("queue_rows", "csv"), null, 3, 2, 0));
+                        store.create(new JobStore.NewJob(owner, null, ExportRequest.of("queue_rows", "csv"), null, 3,
+                                new JobStore.Admission(2, Long.MAX_VALUE)));
                         return true;
                     } catch (JobStore.TooManyJobsException refused) {
                         return false;
@@ -372,13 +378,115 @@ abstract class JobQueueContract {
         }
     }
 
+    private static final ExportRequest QUEUED = ExportRequest.of("queue_rows", "csv");
+
+    private JobStore.Created queue(Principal owner, JobStore.Admission caps) {
+        return store.create(new JobStore.NewJob(owner, null, QUEUED, null, 3, caps));
+    }
+
     @Test
-    void exportsInFlightOutsideTheStoreCountTowardTheLimit() {
+    void syncExportsInFlightCountWithTheJobsUntilClosed() {
         Principal owner = Principal.user("in-flight-" + System.nanoTime());
-        store.create(new JobStore.NewJob(owner, null, ExportRequest.of("queue_rows", "csv"), null, 3, 2, 0));
-        assertThatThrownBy(() -> store.create(new JobStore.NewJob(owner, null, ExportRequest.of("queue_rows", "csv"),
-                null, 3, 2, 1))).isInstanceOf(JobStore.TooManyJobsException.class).hasMessageContaining("concurrent_jobs");
+        JobStore.Admission two = new JobStore.Admission(2, Long.MAX_VALUE);
+        queue(owner, two);
+        JobStore.SyncSlot streaming = store.admitSync(owner, two);
+
+        assertThat(store.countActive(owner.name())).isEqualTo(2);
+        assertThatThrownBy(() -> queue(owner, two)).isInstanceOf(JobStore.TooManyJobsException.class)
+                .hasMessageContaining("concurrent_jobs");
+        assertThatThrownBy(() -> store.admitSync(owner, two)).isInstanceOf(JobStore.TooManyJobsException.class);
+
+        streaming.close();
+        streaming.close();
         assertThat(store.countActive(owner.name())).isEqualTo(1);
+        queue(owner, two);
+    }
+
+    /** A node that died holding a sync export stops renewing it: once its lease has passed it counts no more. */
+    @Test
+    void aSyncExportWhoseLeaseLapsedNoLongerCounts() throws Exception {
+        Principal owner = Principal.user("lapsed-" + System.nanoTime());
+        try (Connection c = store.dataSource().getConnection(); java.sql.PreparedStatement insert = c.prepareStatement(
+                "INSERT INTO sync_export (id, owner, node, expires_at) VALUES (?, ?, 'dead-node', ?)")) {
+            insert.setString(1, JobIds.next());
+            insert.setString(2, owner.name());
+            insert.setObject(3, store.clock().instant().minusSeconds(1).atOffset(java.time.ZoneOffset.UTC));
+            insert.executeUpdate();
+        }
+        assertThat(store.countActive(owner.name())).isZero();
+        store.admitSync(owner, new JobStore.Admission(1, Long.MAX_VALUE)).close();
+    }
+
+    @Test
+    void renewingASyncExportMovesItsLeaseAnotherLeaseFromNow() throws Exception {
+        Principal owner = Principal.user("renewed-" + System.nanoTime());
+        try (JobStore.SyncSlot slot = store.admitSync(owner, new JobStore.Admission(1, Long.MAX_VALUE))) {
+            String select = "SELECT id, expires_at FROM sync_export WHERE owner = '" + owner.name() + "'";
+            String id;
+            Instant first;
+            try (Connection c = store.dataSource().getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery(select)) {
+                assertThat(rs.next()).isTrue();
+                id = rs.getString(1);
+                first = rs.getObject(2, java.time.OffsetDateTime.class).toInstant();
+            }
+            Thread.sleep(20);
+            store.renewSyncExports(List.of(id));
+            try (Connection c = store.dataSource().getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery(select)) {
+                assertThat(rs.next()).isTrue();
+                Instant renewed = rs.getObject(2, java.time.OffsetDateTime.class).toInstant();
+                assertThat(renewed).isAfter(first);
+                assertThat(Duration.between(store.clock().instant(), renewed))
+                        .isBetween(JdbcJobStore.SYNC_LEASE.minusSeconds(5), JdbcJobStore.SYNC_LEASE);
+            }
+        }
+    }
+
+    /** The hourly budget lives in the job store: every node takes from the same one. */
+    @Test
+    void theHourlyBudgetAdmitsItsCapacityAcrossJobsAndSyncExportsThenTellsTheWait() {
+        Principal owner = Principal.user("hourly-" + System.nanoTime());
+        JobStore.Admission three = new JobStore.Admission(Integer.MAX_VALUE, 3);
+        queue(owner, three);
+        store.admitSync(owner, three).close();
+        queue(owner, three);
+
+        JobStore.RateLimitedException refused = org.assertj.core.api.Assertions.catchThrowableOfType(
+                JobStore.RateLimitedException.class, () -> queue(owner, three));
+        assertThat(refused.perHour()).isEqualTo(3);
+        // Refilled at one export every 20 minutes.
+        assertThat(refused.waitFor()).isBetween(Duration.ofMinutes(19), Duration.ofMinutes(20));
+        assertThatThrownBy(() -> store.admitSync(owner, three)).isInstanceOf(JobStore.RateLimitedException.class);
+        assertThat(store.countActive(owner.name())).as("nothing stored when refused").isEqualTo(2);
+        // Another owner has a budget of its own.
+        queue(Principal.user("other-" + owner.name()), three);
+    }
+
+    @Test
+    void aRequestRefusedForConcurrencyTakesNothingFromTheBudget() {
+        Principal owner = Principal.user("first-" + System.nanoTime());
+        JobStore.Admission oneAtATwoPerHour = new JobStore.Admission(1, 2);
+        queue(owner, oneAtATwoPerHour);
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> queue(owner, oneAtATwoPerHour)).isInstanceOf(JobStore.TooManyJobsException.class);
+        }
+        // The second of the two hourly exports is still there.
+        queue(owner, new JobStore.Admission(Integer.MAX_VALUE, 2));
+        assertThatThrownBy(() -> queue(owner, new JobStore.Admission(Integer.MAX_VALUE, 2)))
+                .isInstanceOf(JobStore.RateLimitedException.class);
+    }
+
+    @Test
+    void aBudgetOfAnotherCapacityStartsFullAtTheNewOne() {
+        Principal owner = Principal.user("resized-" + System.nanoTime());
+        queue(owner, new JobStore.Admission(Integer.MAX_VALUE, 1));
+        assertThatThrownBy(() -> queue(owner, new JobStore.Admission(Integer.MAX_VALUE, 1)))
+                .isInstanceOf(JobStore.RateLimitedException.class);
+
+        for (int i = 0; i < 5; i++) queue(owner, new JobStore.Admission(Integer.MAX_VALUE, 5));
+        assertThatThrownBy(() -> queue(owner, new JobStore.Admission(Integer.MAX_VALUE, 5)))
+                .isInstanceOf(JobStore.RateLimitedException.class);
     }
 
     @Test

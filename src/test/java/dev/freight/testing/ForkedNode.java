@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -45,10 +46,17 @@ public final class ForkedNode implements AutoCloseable {
 
     /** Starts {@code freight args…} with its standard error merged into its output. */
     public static ForkedNode start(String... args) throws IOException {
+        return start(Map.of(), args);
+    }
+
+    /** As {@link #start(String...)}, with {@code environment} added to this process's. */
+    public static ForkedNode start(Map<String, String> environment, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"), "dev.freight.cli.Main"));
         command.addAll(List.of(args));
-        return new ForkedNode(new ProcessBuilder(command).redirectErrorStream(true).start());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        return new ForkedNode(builder.start());
     }
 
     /** Waits for a line matching {@code pattern} and returns its match. */
@@ -131,6 +139,15 @@ public final class ForkedNode implements AutoCloseable {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly().waitFor();
             throw new AssertionError("did not stop within " + timeout + " after SIGTERM; output:\n" + output());
+        }
+        reader.join(timeout.toMillis());
+        return process.exitValue();
+    }
+
+    /** Waits for the process to end by itself and for all it wrote; returns its exit code. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("still running after " + timeout + "; output:\n" + output());
         }
         reader.join(timeout.toMillis());
         return process.exitValue();
