@@ -145,7 +145,7 @@ public final class FreightNode implements AutoCloseable {
         return admin.newKey();
     }
 
-    /** Where the node keeps finished export files. */
+    /** Where the node keeps finished export files: the local directory, null with S3 storage. */
     public Path storageDir() {
         return config.storage().path();
     }

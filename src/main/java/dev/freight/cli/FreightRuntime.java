@@ -27,7 +27,11 @@ import dev.freight.auth.StoredApiKeys;
 import dev.freight.source.DemoData;
 import dev.freight.source.JdbcSource;
 import dev.freight.source.SourceRegistry;
+import dev.freight.config.StorageConfig;
+import dev.freight.storage.FileStore;
 import dev.freight.storage.LocalFileStore;
+import dev.freight.storage.S3FileStore;
+import dev.freight.storage.StorageUnavailableException;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -49,7 +53,7 @@ import java.util.Optional;
 final class FreightRuntime implements AutoCloseable {
     final FreightConfig config;
     final JdbcJobStore store;
-    final LocalFileStore files;
+    final FileStore files;
     final JobSettings settings;
     final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     SourceRegistry registry;
@@ -66,13 +70,48 @@ final class FreightRuntime implements AutoCloseable {
                 config.jobStore().password().map(Secret::reveal).orElse(null), config.jobStore().poolSize(), Clock.systemUTC(),
                 config.jobStore().listen());
         try {
-            this.files = new LocalFileStore(config.storage().path());
-        } catch (IOException e) {
+            this.files = fileStore(config.storage());
+        } catch (RuntimeException e) {
             store.close();
-            throw new UncheckedIOException("cannot use storage.path " + config.storage().path() + ": " + e.getMessage(), e);
+            throw e;
         }
         // The job store's clock, not this node's: expiry and purges compare times other nodes wrote.
         this.sweeper = new Sweeper(store, files, settings, store.clock());
+    }
+
+    /** The local directory or the S3 bucket of the configuration. */
+    static FileStore fileStore(StorageConfig storage) {
+        if (storage.type() == StorageConfig.Type.LOCAL) {
+            try {
+                return new LocalFileStore(storage.path());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot use storage.path " + storage.path() + ": " + e.getMessage(), e);
+            }
+        }
+        StorageConfig.S3 s3 = storage.s3();
+        String region = s3.region().or(S3FileStore::defaultRegion).orElseThrow(() -> new ConfigException(
+                "configuration", "storage.s3.region", "missing: set the bucket's region (us-east-1 for most "
+                + "S3-compatible servers), or AWS_REGION for the default AWS chain"));
+        return new S3FileStore(new S3FileStore.Options(s3.bucket(), s3.prefix(), region, s3.endpoint().orElse(null),
+                s3.pathStyle(), s3.accessKeyId().map(Secret::reveal).orElse(null),
+                s3.secretAccessKey().map(Secret::reveal).orElse(null),
+                s3.download() == StorageConfig.Download.REDIRECT ? S3FileStore.Download.REDIRECT : S3FileStore.Download.PROXY,
+                s3.partSize()));
+    }
+
+    /**
+     * A node that runs or serves exports checks its bucket once at start: refused credentials or a missing bucket
+     * stop it with the store's answer; an unreachable store only warns (it may be back before the first job ends).
+     */
+    static void checkFileStore(FreightConfig config, FileStore files) {
+        if (!(files instanceof S3FileStore s3)) return;
+        try {
+            s3.check();
+        } catch (StorageUnavailableException e) {
+            if (!e.isTransient()) throw new ConfigException("configuration", "storage.s3", e.getMessage());
+            org.slf4j.LoggerFactory.getLogger(FreightRuntime.class).warn("the file store does not answer yet: {}; jobs "
+                    + "fail with storage_unavailable (and retry) until it does", e.getMessage());
+        }
     }
 
     static FreightConfig loadConfig(Path file) {
@@ -94,6 +133,7 @@ final class FreightRuntime implements AutoCloseable {
         config.checkDemoAvailable(demo);
         FreightRuntime runtime = new FreightRuntime(config);
         try {
+            checkFileStore(config, runtime.files);
             runtime.registry = registry(config, demo);
             runtime.registry.validate();
             runtime.auth = authentication(config, runtime.store, keyCache);
@@ -186,6 +226,7 @@ final class FreightRuntime implements AutoCloseable {
     public void close() {
         if (workers != null) workers.close();
         if (registry != null) registry.close();
+        files.close();
         store.close();
     }
 }

@@ -58,6 +58,13 @@ final class ConfigBinder {
         Map<String, SourceConfig> sources = named.sources(top);
         Map<String, DatasetConfig> datasets = named.datasets(top, sources);
         ExportsConfig exports = ExportsBinder.exports(top.section("exports", ExportsBinder.EXPORTS_KEYS), processors);
+        if (exports.deleteAfterDownload() && storage.s3() != null
+                && storage.s3().download() == StorageConfig.Download.REDIRECT) {
+            // A redirected download goes straight to S3: Freight never sees it finish, so it cannot delete after it.
+            throw new ConfigException(fileOrigin, "storage.s3.download", "redirect (the default) cannot be combined"
+                    + " with exports.delete_after_download: Freight does not see a redirected download finish; set"
+                    + " download: proxy, or turn delete_after_download off");
+        }
         LimitsConfig limits = LimitsBinder.limits(top, overrides);
         RolesConfig roles = RolesBinder.roles(tree(top, "roles"), limits);
         List<ApiKeyConfig> apiKeys = ApiKeysBinder.apiKeys(tree(top, "api_keys"), roles.allNames());

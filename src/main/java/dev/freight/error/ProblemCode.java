@@ -94,6 +94,8 @@ public enum ProblemCode {
     JOB_STORE_UNAVAILABLE(503, "the job store cannot be reached; worth retrying"),
     INTERNAL_ERROR(500, "an unexpected error; the server log has it under the request id or job id"),
     STORAGE_ERROR(0, "a job could not write its file to the file store"),
+    STORAGE_UNAVAILABLE(503, "the file store (S3) cannot be reached or refuses Freight (credentials, missing bucket): "
+            + "a job fails with it (retried when the outage may pass), a download answers 503"),
     WORKER_LOST(0, "the worker running a job stopped responding and no attempts are left"),
     CLIENT_DISCONNECTED(0, "the client went away during a sync export (audit only)"),
 

@@ -1,5 +1,6 @@
 package dev.freight.export;
 
+import dev.freight.storage.StorageUnavailableException;
 import dev.freight.access.AccessPolicy;
 import dev.freight.access.Limits;
 import dev.freight.audit.AuditEvent;
@@ -199,9 +200,14 @@ public final class ExportService {
             throw e;
         } catch (IOException | RuntimeException e) {
             sink.discard();
+            // The file store's own failure, even through a format writer that wrapped it: the store's words.
+            StorageUnavailableException storage = StorageUnavailableException.in(e);
             RuntimeException failure = capped != null && capped.exceeded()
                     // The same export would grow as large again: a failure for good, whatever the writer made of it.
                     ? new ExportFailedException(ProblemCode.FILE_TOO_LARGE.code(), capped.message(), false, null)
+                    : storage != null
+                    ? new ExportFailedException(ProblemCode.STORAGE_UNAVAILABLE.code(), storage.getMessage(),
+                    storage.isTransient(), storage)
                     : e instanceof IOException io
                     ? new ExportFailedException(ProblemCode.STORAGE_ERROR.code(), "writing the export file failed: " + io.getMessage(), true, io)
                     : (RuntimeException) e;

@@ -15,6 +15,9 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
@@ -26,10 +29,19 @@ import java.util.Optional;
  * <p>Status codes: 404 unknown job; 409 {@code not_finished} while pending or running; 410 {@code gone} once
  * expired or when the file is missing; 410 {@code no_file} for failed and cancelled jobs, which never had a file
  * and never will (retry creates a new job); 416 for a range past the end.
+ *
+ * <p>A file store that serves files itself (S3 with {@code download: redirect}) gets the GET: 307 to a presigned URL
+ * that answers with the same file name, valid for {@link #REDIRECT_VALIDITY} (a signed link's: until the link
+ * expires), never past the file's expiry; ranges and ETags then come from the store. HEAD is answered here.
  */
 final class DownloadRoute {
     private static final Logger LOG = LoggerFactory.getLogger(DownloadRoute.class);
     private static final int BUFFER = 64 * 1024;
+    /**
+     * A redirect is followed at once, and the store checks the URL only when a transfer starts: a short life keeps a
+     * leaked URL (a log, a history) from opening the file later. A client that resumes later comes back here.
+     */
+    static final Duration REDIRECT_VALIDITY = Duration.ofMinutes(5);
 
     private final JobService jobs;
     private final Sweeper sweeper;
@@ -57,6 +69,10 @@ final class DownloadRoute {
         long size = stored.get();
         String etag = "\"" + job.id() + "-" + size + "\"";
 
+        String fileName = job.fileName() == null ? job.id() : job.fileName();
+        String contentType = job.contentType() == null ? "application/octet-stream" : job.contentType();
+        if (ctx.method() == HandlerType.GET && redirected(ctx, job, fileName, contentType)) return;
+
         HttpServletResponse res = ctx.res();
         res.setHeader("ETag", etag);
         res.setHeader("Accept-Ranges", "bytes");
@@ -77,8 +93,7 @@ final class DownloadRoute {
             throw new ApiProblem(416, ProblemCode.RANGE_NOT_SATISFIABLE, "Range", "the requested range is outside the file of "
                     + size + " bytes").withHeader("Content-Range", "bytes */" + size);
         }
-        String fileName = job.fileName() == null ? job.id() : job.fileName();
-        res.setHeader("Content-Type", job.contentType() == null ? "application/octet-stream" : job.contentType());
+        res.setHeader("Content-Type", contentType);
         res.setHeader("Content-Disposition", ContentDisposition.attachment(fileName));
         long start = 0;
         long length = size;
@@ -103,6 +118,33 @@ final class DownloadRoute {
         if (complete && wanted instanceof ByteRange.Whole) finished(job);
     }
 
+    /** 307 to the store's own URL for the file, when it has one; false to serve the file here. */
+    private boolean redirected(Context ctx, Job job, String fileName, String contentType) throws IOException {
+        Instant now = jobs.store().clock().instant();
+        Instant linkExpires = ctx.attribute(LinkRoute.LINK_EXPIRES);
+        Instant until = linkExpires != null ? linkExpires : now.plus(REDIRECT_VALIDITY);
+        if (job.expiresAt() != null && job.expiresAt().isBefore(until)) until = job.expiresAt();
+        Optional<URI> url = jobs.files().downloadUrl(job.storageKey(), ContentDisposition.attachment(fileName),
+                contentType, Duration.between(now, until));
+        if (url.isEmpty()) return false;
+        HttpServletResponse res = ctx.res();
+        // The URL opens the file without a key until it expires: no cache or referrer should keep it.
+        res.setHeader("Cache-Control", "no-store");
+        res.setHeader("Referrer-Policy", "no-referrer");
+        res.setHeader("Location", url.get().toString());
+        ctx.status(307);
+        // What reaches the client is between it and the store: recorded as handed over, bytes unknown.
+        audit.record(AuditEvent.of(AuditEvent.EXPORT_DOWNLOADED, Http.caller(ctx).principal(), job.request())
+                .withJob(job.id()).withResult(job.rowCount(), null).from(ctx.ip())
+                .withDetail("redirected to the file store, URL valid until " + JobJson.ts(until)));
+        try {
+            jobs.store().markDownloaded(job.id());
+        } catch (RuntimeException e) {
+            LOG.warn("job {} was downloaded but recording it failed: {}", job.id(), e.getMessage());
+        }
+        return true;
+    }
+
     private static boolean matches(String ifNoneMatch, String etag) {
         if (ifNoneMatch == null) return false;
         for (String candidate : ifNoneMatch.split(",")) {
@@ -117,7 +159,7 @@ final class DownloadRoute {
         OutputStream out = ctx.res().getOutputStream();
         byte[] buffer = new byte[BUFFER];
         long left = length;
-        try (InputStream in = jobs.files().open(job.storageKey(), start)) {
+        try (InputStream in = jobs.files().open(job.storageKey(), start, length)) {
             while (left > 0) {
                 int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
                 if (n < 0) throw new IOException("file of job " + job.id() + " ended " + left + " bytes early");

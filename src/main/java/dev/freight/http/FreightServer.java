@@ -5,6 +5,7 @@ import dev.freight.error.Messages;
 import dev.freight.engine.ExportFailedException;
 import dev.freight.job.JobService;
 import dev.freight.store.StoreException;
+import dev.freight.storage.StorageUnavailableException;
 import dev.freight.job.Sweeper;
 import dev.freight.error.InvalidRequestException;
 import dev.freight.auth.ApiKeyCheck;
@@ -182,6 +183,11 @@ public final class FreightServer implements AutoCloseable {
                 // The caller reads a stable message; the log keeps the driver's whole text for the operator.
                 LOG.warn("[{}] export failed before the first byte: {}", Http.requestId(ctx), e.operatorMessage());
                 problem(ctx, new ApiProblem(e.isTransient() ? 503 : 500, e.code(), null, e.getMessage()));
+            });
+            r.exception(StorageUnavailableException.class, (e, ctx) -> {
+                LOG.warn("[{}] file store unavailable: {}", Http.requestId(ctx), e.getMessage());
+                problem(ctx, new ApiProblem(503, ProblemCode.STORAGE_UNAVAILABLE, null, "the file store is not "
+                        + "available; try again shortly").withHeader("Retry-After", "5"));
             });
             r.exception(StoreException.class, (e, ctx) -> {
                 LOG.error("[{}] job store unavailable: {}", Http.requestId(ctx), e.getMessage());

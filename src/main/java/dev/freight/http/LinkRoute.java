@@ -35,6 +35,8 @@ import java.util.regex.Pattern;
 final class LinkRoute {
     /** The principal who asked for the link, for whoever records the download. */
     static final String SIGNED_BY = "freight.link_principal";
+    /** When the link expires: a download it leads to elsewhere (a presigned S3 URL) expires no later. */
+    static final String LINK_EXPIRES = "freight.link_expires";
     private static final Pattern DOWNLOAD = Pattern.compile(Pattern.quote(FreightServer.API)
             + "/export/jobs/([^/]+)/download/?");
 
@@ -92,6 +94,7 @@ final class LinkRoute {
                     + "(or removed); ask for a new one with POST " + JobJson.location(id) + "/link");
         }
         ctx.attribute(SIGNED_BY, v.principal());
+        ctx.attribute(LINK_EXPIRES, v.expiresAt());
         Optional<Job> job = jobs.get(id);
         if (job.isPresent()) return new Http.Caller(job.get().principal(), null);
         if (jobs.store().deletedOwner(id).isPresent()) {

@@ -190,6 +190,9 @@ final class OpenApi {
                 null, withAuth(responses(
                         200, file("The whole file"),
                         206, file("The requested range (Content-Range: bytes a-b/size)"),
+                        307, map("description", "With S3 storage in redirect mode: Location is a presigned URL of the "
+                                + "file (with its Content-Disposition), valid 5 minutes or, from a signed link, until the "
+                                + "link expires; ranges and ETags then come from S3"),
                         304, map("description", "Not modified"),
                         403, problem("The link's token is invalid, tampered with, of an earlier version or for "
                                 + "another job (`invalid_link`), or the API key that made it was revoked "
@@ -199,7 +202,9 @@ final class OpenApi {
                         410, problem("File expired or missing (`gone`), job deleted (`deleted`), job "
                                 + "failed/cancelled and never had a file (`no_file`), or the link expired "
                                 + "(`link_expired`)"),
-                        416, problem("Range not satisfiable; Content-Range: bytes */size"))), false));
+                        416, problem("Range not satisfiable; Content-Range: bytes */size"),
+                        503, problem("The file store (S3) cannot be reached or refuses Freight "
+                                + "(`storage_unavailable`), Retry-After 5"))), false));
 
         paths.put(api + "/export/jobs/{id}/cancel", map("post", op("Stop a pending or running job (takes effect "
                         + "within a second)", "cancelJob", id, null,

@@ -118,6 +118,7 @@ public final class JdbcJobStore implements JobStore {
     }
 
     /** The job store's {@link DatabaseClock}, see {@link JobStoreDatabase#clock()}. */
+    @Override
     public Clock clock() {
         return clock;
     }

@@ -80,9 +80,12 @@ final class JobRunner {
             // Today's permissions of the owner's role: a job queued before they tightened runs by the new rules.
             exports.runAccepted(job.request(), job.principal(), job.id(), job.attempts() < job.maxAttempts(),
                     prepared -> Sinks.fileStore(files, job.storageKey(), (result, upload) -> {
-                        heartbeat.cancel(false);
                         if (running.stop.get() != Stop.NONE) throw new ExportCancelledException();
-                        return record(job, workerId, prepared, result, upload.publish());
+                        // Publishing can take a while (S3 sends the last parts, then completes the upload): the
+                        // heartbeat keeps the lease until the file is there.
+                        long size = upload.publish();
+                        heartbeat.cancel(false);
+                        return record(job, workerId, prepared, result, size);
                     }), p -> rows.set(p.rows()), running.cancel);
         } catch (ExportCancelledException e) {
             switch (running.stop.get()) {

@@ -147,6 +147,9 @@ public interface JobStore extends AutoCloseable {
 
     void markDownloaded(String id);
 
+    /** The job store's clock, which every node compares times by (expiry, leases, links). */
+    java.time.Clock clock();
+
     /** Completed jobs whose file is past its expiry. */
     List<Job> dueForExpiry(Instant now, int limit);
 

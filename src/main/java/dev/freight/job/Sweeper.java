@@ -17,6 +17,8 @@ import java.util.Optional;
 public final class Sweeper {
     private static final Logger LOG = LoggerFactory.getLogger(Sweeper.class);
     private static final int BATCH = 500;
+    /** How long a part of a job unknown to this job store may be another deployment's upload in progress. */
+    static final java.time.Duration UNKNOWN_PART_GRACE = java.time.Duration.ofDays(1);
 
     public record Report(int workerLost, int expired, int purged) {
     }
@@ -66,7 +68,10 @@ public final class Sweeper {
     /**
      * Partial files whose job no longer runs on a live lease: left by a crashed or killed worker (a crash-looping
      * node would otherwise leak up to max_file_bytes per crash). A part of a job running on a live lease is kept:
-     * it may be the one being written.
+     * it may be the one being written. A part whose job this job store has never heard of is kept for
+     * {@link #UNKNOWN_PART_GRACE} after it began: a bucket (or a directory) may be shared with another Freight
+     * whose jobs live in another job store, and its running uploads are not ours to abort; after a day they are
+     * orphans whoever made them, as an S3 lifecycle rule would judge.
      */
     int removeAbandonedParts(Instant now) {
         int removed = 0;
@@ -76,6 +81,8 @@ public final class Sweeper {
                 boolean live = job.isPresent() && job.get().status() == JobStatus.RUNNING
                         && job.get().lockedUntil() != null && job.get().lockedUntil().isAfter(now);
                 if (live) continue;
+                boolean known = job.isPresent() || store.deletedOwner(part.key()).isPresent();
+                if (!known && part.started() != null && part.started().isAfter(now.minus(UNKNOWN_PART_GRACE))) continue;
                 files.deletePart(part);
                 removed++;
             }

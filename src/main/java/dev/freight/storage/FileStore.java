@@ -3,13 +3,17 @@ package dev.freight.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
  * Where finished export files live. Keys are job ids, never user input. A file is written under a temporary
- * name and published atomically, so a reader never sees a half-written file.
+ * name and published atomically, so a reader never sees a half-written file. Implementations: a local directory
+ * ({@link LocalFileStore}) and an S3-compatible bucket ({@link S3FileStore}). A store that cannot be used throws
+ * {@link StorageUnavailableException}.
  */
-public interface FileStore {
+public interface FileStore extends AutoCloseable {
 
     /** A file being written; exactly one of {@link #publish} or {@link #abort} ends it. */
     interface Upload extends AutoCloseable {
@@ -34,10 +38,31 @@ public interface FileStore {
     /** Reads a published file from {@code offset}. */
     InputStream open(String key, long offset) throws IOException;
 
+    /**
+     * Reads {@code length} bytes of a published file from {@code offset}: a store across the network asks for just
+     * those, rather than for the rest of the file and then hanging up.
+     */
+    default InputStream open(String key, long offset, long length) throws IOException {
+        return open(key, offset);
+    }
+
+    /**
+     * A URL from which a client downloads the file straight from the store, valid for {@code validFor}, that
+     * answers with {@code contentDisposition} and {@code contentType}; empty when the file is served through Freight
+     * (a local store, or S3 with {@code download: proxy}).
+     */
+    default Optional<URI> downloadUrl(String key, String contentDisposition, String contentType, Duration validFor)
+            throws IOException {
+        return Optional.empty();
+    }
+
     boolean delete(String key) throws IOException;
 
-    /** An upload not published (yet): of a running export, or left by one that crashed. */
-    record Part(String key, String name) {
+    /**
+     * An upload not published (yet): of a running export, or left by one that crashed. {@code started}: when it
+     * began, by the store's clock (a local part: when it was last written).
+     */
+    record Part(String key, String name, java.time.Instant started) {
     }
 
     /** Every unpublished upload in the store. */
@@ -45,4 +70,9 @@ public interface FileStore {
 
     /** Removes an unpublished upload (a no-op when it was published or removed meanwhile). */
     void deletePart(Part part) throws IOException;
+
+    /** Releases connections to the store, if any. */
+    @Override
+    default void close() {
+    }
 }

@@ -114,10 +114,19 @@ public final class LocalFileStore implements FileStore {
 
     @Override
     public java.util.List<Part> parts() throws IOException {
+        java.util.List<Part> parts = new java.util.ArrayList<>();
         try (var files = Files.list(root)) {
-            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".part"))
-                    .map(n -> new Part(n.substring(0, Math.max(0, n.indexOf('.'))), n)).toList();
+            for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".part")).toList()) {
+                String n = p.getFileName().toString();
+                try {
+                    parts.add(new Part(n.substring(0, Math.max(0, n.indexOf('.'))), n,
+                            Files.getLastModifiedTime(p).toInstant()));
+                } catch (NoSuchFileException gone) {
+                    // published or aborted meanwhile
+                }
+            }
         }
+        return parts;
     }
 
     @Override

@@ -307,7 +307,7 @@ class ConfigLoaderTest {
     @Test
     void anUnknownKeyFarFromAnyValidOneListsTheValidKeys() {
         assertThat(configs.message("storage:\n  bucket: exports\n"))
-                .isEqualTo("freight.yml: storage: unknown key 'bucket'; valid keys: type, path");
+                .isEqualTo("freight.yml: storage: unknown key 'bucket'; valid keys: type, path, s3");
     }
 
     @Test
@@ -348,12 +348,6 @@ class ConfigLoaderTest {
         assertThat(configs.message("job_store:\n  url: jdbc:sqlite:jobs.db\n"))
                 .isEqualTo("freight.yml: job_store.url: the job store must be H2 (jdbc:h2:) or PostgreSQL"
                         + " (jdbc:postgresql:), got \"jdbc:sqlite:jobs.db\"");
-    }
-
-    @Test
-    void s3StorageIsNotSupportedYet() {
-        assertThat(configs.message("storage:\n  type: s3\n  bucket: exports\n"))
-                .isEqualTo("freight.yml: storage.type: S3 storage is not supported yet; use local, got \"s3\"");
     }
 
     @Test

@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ExampleConfigTest {
     private static final Path EXAMPLE = Path.of("freight.example.yml");
-    private static final Map<String, String> REFERENCED = Map.of("PG_PASSWORD", "pg", "CRM_DB_PASSWORD", "crm");
+    private static final Map<String, String> REFERENCED = Map.of("PG_PASSWORD", "pg", "CRM_DB_PASSWORD", "crm",
+            "S3_ACCESS_KEY_ID", "AKIAEXAMPLE", "S3_SECRET_ACCESS_KEY", "s3-secret");
 
     @TempDir
     Path dir;
@@ -44,7 +45,10 @@ class ExampleConfigTest {
         assertThat(names(example.get("server"))).containsExactlyElementsOf(ServerBinder.SERVER_KEYS);
         assertThat(names(example.get("server").get("signed_links"))).containsExactlyElementsOf(ServerBinder.SIGNED_LINKS_KEYS);
         assertThat(names(example.get("job_store"))).containsExactlyElementsOf(StoresBinder.JOB_STORE_KEYS);
-        assertThat(names(example.get("storage"))).containsExactlyElementsOf(StoresBinder.STORAGE_KEYS);
+        List<String> storageKeys = new ArrayList<>(names(example.get("storage")));
+        storageKeys.addAll(names(uncommented.get("storage")).stream().filter(k -> !storageKeys.contains(k)).toList());
+        assertThat(storageKeys).containsExactlyElementsOf(StoresBinder.STORAGE_KEYS);
+        assertThat(names(uncommented.get("storage").get("s3"))).containsExactlyElementsOf(StoresBinder.S3_KEYS);
         assertThat(names(example.get("exports"))).containsExactlyElementsOf(ExportsBinder.EXPORTS_KEYS);
         assertThat(names(uncommented.get("sources").get("shop"))).containsExactlyElementsOf(SourcesBinder.SOURCE_KEYS);
         List<String> datasetKeys = new ArrayList<>(names(uncommented.get("datasets").get("orders")));
@@ -97,10 +101,20 @@ class ExampleConfigTest {
                 .containsExactly("orders", "reports.*");
         assertThat(c.apiKeys()).extracting(ApiKeyConfig::name, ApiKeyConfig::role)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("alice", "analyst"));
+        StorageConfig.S3 s3 = c.storage().s3();
+        assertThat(s3.bucket()).isEqualTo("freight-exports");
+        assertThat(s3.prefix()).isEqualTo("exports/prod/");
+        assertThat(s3.endpoint()).hasValue(java.net.URI.create("https://minio.internal:9000"));
+        assertThat(s3.secretAccessKey()).map(Secret::reveal).contains("s3-secret");
+        assertThat(s3.download()).isEqualTo(StorageConfig.Download.REDIRECT);
+        assertThat(s3.partSize()).isEqualTo(16L << 20);
     }
 
+    /** The example with its commented-out examples in force: storage then is the S3 example, not the directory. */
     private static String uncommented() throws IOException {
         return Files.readAllLines(EXAMPLE).stream()
+                .filter(line -> !line.startsWith("  path:"))
+                .map(line -> line.startsWith("  type: local") ? line.replace("type: local", "type: s3   ") : line)
                 .map(line -> line.startsWith("#  ") ? line.substring(1) : line)
                 .collect(Collectors.joining("\n", "", "\n"));
     }
