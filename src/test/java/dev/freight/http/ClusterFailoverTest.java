@@ -3,9 +3,11 @@ package dev.freight.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.freight.testing.Await;
 import dev.freight.testing.ForkedNode;
+import dev.freight.testing.S3TestServer;
 import dev.freight.testing.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -23,8 +25,8 @@ import static dev.freight.http.SecuredServer.JOBS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Three nodes as separate JVMs on one PostgreSQL job store and one storage directory shared by all (as NFS would
- * be): 30 jobs queued through one node, the node running the long export killed with SIGKILL part way. Every job
+ * Three nodes as separate JVMs on one PostgreSQL job store and one file store shared by all (a directory, as NFS
+ * would be, or an S3 bucket): 30 jobs queued through one node, the node running the long export killed with SIGKILL part way. Every job
  * completes exactly once, the killed export is taken over and its file is the same as an undisturbed export's, no
  * partial file is left, and an event stream on a surviving node follows the export to its end.
  */
@@ -42,15 +44,23 @@ class ClusterFailoverTest {
     private final String view = TestDatabases.runId() + "_failover_rows";
     private final String small = TestDatabases.runId() + "_failover_small";
     private final List<ForkedNode> nodes = new ArrayList<>();
+    private S3TestServer s3;
 
     @AfterEach
-    void stop() throws InterruptedException {
+    void stop() throws Exception {
         for (ForkedNode n : nodes) n.close();
+        if (s3 != null) s3.close();
         TestDatabases.execute(TestDatabases.postgres(), "DROP SCHEMA IF EXISTS " + schema + " CASCADE",
                 "DROP VIEW IF EXISTS " + view, "DROP TABLE IF EXISTS " + small);
     }
 
-    private Path config(String node, String jobStore) throws Exception {
+    private String storage(String kind) throws Exception {
+        if (kind.equals("local")) return "storage:\n  path: " + dir.resolve("shared-files") + "\n";
+        s3 = S3TestServer.start(Files.createDirectories(dir.resolve("bucket-root")), "exports");
+        return s3.storageYaml("exports", "download: proxy");
+    }
+
+    private Path config(String node, String jobStore, String storage) throws Exception {
         Path data = Files.createDirectories(dir.resolve(node));
         return Files.writeString(data.resolve("freight.yml"), """
                 data_dir: %s
@@ -60,8 +70,7 @@ class ClusterFailoverTest {
                     key: ${env:LINK_KEY}
                 job_store:
                   url: "%s"
-                storage:
-                  path: %s
+                %s
                 sources:
                   pg:
                     url: "%s"
@@ -75,11 +84,16 @@ class ClusterFailoverTest {
                 limits:
                   concurrent_jobs: 100
                   exports_per_hour: 1000
-                """.formatted(data, jobStore, dir.resolve("shared-files"), TestDatabases.postgres(), view, small));
+                """.formatted(data, jobStore, storage.strip(), TestDatabases.postgres(), view, small));
     }
 
-    @Test
-    void theKilledNodesExportIsTakenOverAndEveryJobCompletesExactlyOnce() throws Exception {
+    @ParameterizedTest(name = "storage {0}")
+    @ValueSource(strings = {"local", "s3"})
+    void theKilledNodesExportIsTakenOverAndEveryJobCompletesExactlyOnce(String storageKind) throws Exception {
+        String storage = storage(storageKind);
+        Map<String, String> env = new HashMap<>(LINK_KEY);
+        env.put("S3_ACCESS_KEY", S3TestServer.ACCESS_KEY);
+        env.put("S3_SECRET_KEY", S3TestServer.SECRET_KEY);
         TestDatabases.execute(TestDatabases.postgres(), "CREATE SCHEMA " + schema,
                 "CREATE TABLE " + small + " AS SELECT g AS id, 'order ' || g AS label FROM generate_series(1, 200) g",
                 // Rows whose bytes are known in advance, paced by the source: 5 ms every 100 rows.
@@ -90,7 +104,7 @@ class ClusterFailoverTest {
         List<Integer> ports = new ArrayList<>();
         String key = null;
         for (int i = 0; i < 3; i++) {
-            ForkedNode node = ForkedNode.start(LINK_KEY, "serve", "--config", config("node" + i, jobStore).toString());
+            ForkedNode node = ForkedNode.start(env, "serve", "--config", config("node" + i, jobStore, storage).toString());
             nodes.add(node);
             ports.add(Integer.parseInt(node.await(SERVING, Duration.ofSeconds(90)).group(1)));
             if (i == 0) key = node.await(NEW_KEY, Duration.ofSeconds(5)).group(1);
@@ -148,12 +162,18 @@ class ClusterFailoverTest {
         assertThat(takenOver.length).isGreaterThan(PACED_ROWS * 30);
         assertThat(takenOver).isEqualTo(undisturbed);
 
-        // The killed node's partial file is swept by a surviving node.
-        Await.until("no partial file left", Duration.ofSeconds(30), () -> {
-            try (Stream<Path> files = Files.list(dir.resolve("shared-files"))) {
-                return files.noneMatch(f -> f.getFileName().toString().endsWith(".part"));
-            }
-        }, Boolean.TRUE::equals);
+        // The killed node's partial file (or multipart upload) is swept by a surviving node; one file per job.
+        if (s3 == null) {
+            Await.until("no partial file left", Duration.ofSeconds(30), () -> {
+                try (Stream<Path> files = Files.list(dir.resolve("shared-files"))) {
+                    return files.noneMatch(f -> f.getFileName().toString().endsWith(".part"));
+                }
+            }, Boolean.TRUE::equals);
+        } else {
+            Await.until("no pending upload left", Duration.ofSeconds(30), () -> s3.pendingUploads("exports"),
+                    List::isEmpty);
+            assertThat(s3.objectKeys("exports")).hasSize(all.size() + 1);
+        }
     }
 
     /** Which node runs the job: the process id in its worker's name (pid@host-…). */
