@@ -8,6 +8,7 @@
 #   BENCH_DB               database holding the demo orders (default freight_bench; loaded with 1,000,000 rows when empty)
 #   LATENCY_JOBS           jobs queued one at a time for the claim latency (default 40)
 #   SCALE_JOBS/SCALE_ROWS  jobs queued at once for the throughput, and rows each (default 60 and 100,000)
+#   STORAGE_RUNS           1M-row jobs per file store for local disk against S3 (s3proxy on this machine; default 3)
 # Prints the tables and writes them into docs/BENCHMARKS.md between its cluster markers. Not a test.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -17,12 +18,14 @@ db="${BENCH_DB:-freight_bench}"
 latency_jobs="${LATENCY_JOBS:-40}"
 scale_jobs="${SCALE_JOBS:-60}"
 scale_rows="${SCALE_ROWS:-100000}"
+storage_runs="${STORAGE_RUNS:-3}"
 url="jdbc:postgresql://$PGHOST:$PGPORT/$db?user=$PGUSER"
 schema="bench_cluster"
 work="$(mktemp -d)"
 pids=()
+s3_pid=""
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}" $s3_pid; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$work"
 }
@@ -34,9 +37,11 @@ sql() { psql -qtAX -d "$db" -c "$1"; }
 link_key="$(head -c 32 /dev/urandom | base64)"
 export BENCH_LINK_KEY="$link_key"
 
-# A node's configuration: NAME LISTEN CONCURRENCY.
+# A node's configuration: NAME LISTEN CONCURRENCY [STORAGE_YAML].
 config() {
   local name="$1" listen="$2" concurrency="$3" dir="$work/$1"
+  local storage="${4:-storage:
+  path: $work/files}"
   mkdir -p "$dir"
   cat > "$dir/freight.yml" <<YML
 data_dir: $dir
@@ -47,8 +52,7 @@ server:
 job_store:
   url: "jdbc:postgresql://$PGHOST:$PGPORT/$db?user=$PGUSER&currentSchema=$schema"
   listen: $listen
-storage:
-  path: $work/files
+$storage
 sources:
   bench:
     url: "$url"
@@ -138,6 +142,54 @@ for nodes in 1 2 3; do
   note "  throughput, $nodes node(s): $wall s"
   stop_nodes
 done
+# ---- file stores: the same 1M-row CSV job written to local disk and to S3 (s3proxy, on this machine) ---------------
+s3_jar="target/bench/s3proxy-4.1.0-jar-with-dependencies.jar"
+if [ ! -f "$s3_jar" ]; then
+  note "Fetching s3proxy (the S3 server of this comparison) into target/bench"
+  MAVEN_OPTS="${MAVEN_OPTS:-} -Djansi.noreset=true" mvn -B -q dependency:copy \
+    -Dartifact=org.gaul:s3proxy:4.1.0:jar:jar-with-dependencies -DoutputDirectory=target/bench >&2
+fi
+s3_port=$((20000 + RANDOM % 20000))
+mkdir -p "$work/s3/exports"
+cat > "$work/s3.properties" <<PROPS
+s3proxy.endpoint=http://127.0.0.1:$s3_port
+s3proxy.authorization=aws-v2-or-v4
+s3proxy.identity=bench-access
+s3proxy.credential=bench-secret-0123456789
+jclouds.provider=filesystem
+jclouds.filesystem.basedir=$work/s3
+PROPS
+java -jar "$s3_jar" --properties "$work/s3.properties" > "$work/s3proxy.log" 2>&1 &
+s3_pid=$!
+for _ in $(seq 1 60); do curl -s -o /dev/null "http://127.0.0.1:$s3_port/" && break; sleep 0.5; done
+export BENCH_S3_KEY=bench-access BENCH_S3_SECRET=bench-secret-0123456789
+s3_storage="storage:
+  type: s3
+  s3:
+    bucket: exports
+    region: us-east-1
+    endpoint: http://127.0.0.1:$s3_port
+    path_style: true
+    access_key_id: \${env:BENCH_S3_KEY}
+    secret_access_key: \${env:BENCH_S3_SECRET}"
+declare -a storage_rows
+for store in local s3; do
+  fresh_schema
+  if [ "$store" = s3 ]; then serve "$(config "store-$store" true 1 "$s3_storage")"; else serve "$(config "store-$store" true 1)"; fi
+  sleep 2
+  for i in $(seq 1 "$storage_runs"); do
+    id="$(post_job '{"dataset":"orders","format":"csv","delivery":"async"}')"
+    while ! sql "SELECT status FROM $schema.export_job WHERE id = '$id'" | grep -q -E 'completed|failed'; do sleep 0.1; done
+  done
+  read -r secs bytes failed <<< "$(sql "SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY
+      extract(epoch FROM completed_at - started_at))::numeric, 2), max(file_size_bytes),
+      count(*) FILTER (WHERE status = 'failed') FROM $schema.export_job" | tr '|' ' ')"
+  storage_rows+=("| $store | $storage_runs | $bytes | $secs | $(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.0f", b / 1e6 / s }') | $failed |")
+  note "  file store $store: $secs s per 1M-row CSV job"
+  stop_nodes
+done
+kill "$s3_pid" 2>/dev/null || true
+
 fresh_schema > /dev/null
 PGOPTIONS="--client-min-messages=warning" psql -qX -d "$db" -c "DROP SCHEMA IF EXISTS $schema CASCADE"
 
@@ -147,10 +199,15 @@ $(printf '%s\n' "${latency_rows[@]}")"
 scale_table="| nodes | workers in all | jobs × rows | wall s | rows/s | failed | load before |
 |---:|---:|---|---:|---:|---:|---:|
 $(printf '%s\n' "${scale_rows_out[@]}")"
+storage_table="| file store | jobs | file bytes | median job s (started → completed) | MB/s | failed |
+|---|---:|---:|---:|---:|---:|
+$(printf '%s\n' "${storage_rows[@]}")"
 echo
 echo "$latency_table"
 echo
 echo "$scale_table"
+echo
+echo "$storage_table"
 
 section="<!-- cluster:begin (bench/cluster.sh writes this section) -->
 ## Cluster (\`bench/cluster.sh\`, $(date -u +%Y-%m-%d))
@@ -170,6 +227,12 @@ cores, every node shares the same two with PostgreSQL: more nodes add workers, n
 fall much below what two cores do; on separate machines each node brings its own.
 
 $scale_table
+
+File stores: the same 1M-row CSV job ($storage_runs runs each, one worker) written to the local disk and to S3
+(multipart, 16 MiB parts) served by s3proxy from this machine's disk: what Freight's upload path costs, not a
+network's speed.
+
+$storage_table
 <!-- cluster:end -->"
 if grep -q '<!-- cluster:begin' docs/BENCHMARKS.md; then
   awk -v s="$section" '/<!-- cluster:begin/ { print s; skip = 1; next } /<!-- cluster:end -->/ { skip = 0; next } !skip' \
