@@ -19,9 +19,8 @@ import dev.freight.error.InvalidRequestException;
 import dev.freight.query.SortKey;
 import dev.freight.source.SourceRegistry;
 import dev.freight.source.SourceUnavailableException;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -37,68 +36,94 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import static dev.freight.cli.CommandModel.bound;
+
 /** {@code freight export}: one table to one file (or stdout), with a progress bar on a terminal. */
-@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Export a table or view to a file or standard output.",
-        footer = {"", "Filters: --where 'column op value', op one of: " + "eq ne lt lte gt gte in not_in between like "
-                + "contains starts_with is_null not_null; lists (in, not_in, between) are comma-separated.",
-                "Examples:",
-                "  freight export --demo --table orders --where 'status in paid,shipped' --sort created_at:desc -o orders.csv",
-                "  freight export --source jdbc:postgresql://localhost/shop --user app --table orders --format ndjson --gzip -o -"})
 final class ExportCommand implements Callable<Integer> {
-    @Mixin
-    SourceOptions sourceOptions;
-
-    @Option(names = {"--table", "-t"}, required = true,
-            description = "Table, view or configured dataset to export (schema.table outside the default schema).")
+    final SourceOptions sourceOptions = new SourceOptions();
     String table;
-
-    @Option(names = {"--columns", "-c"}, split = ",", paramLabel = "<col>", description = "Columns, in order (default: all).")
     List<String> columns = new ArrayList<>();
-
-    @Option(names = {"--where", "-w"}, paramLabel = "'col op value'", description = "A filter; repeat for more (all must hold).")
     List<String> where = new ArrayList<>();
-
-    @Option(names = "--sort", split = ",", paramLabel = "<col[:asc|desc]>", description = "Sort keys.")
     List<String> sort = new ArrayList<>();
-
-    @Option(names = "--limit", paramLabel = "<N>", description = "Export at most N rows.")
     Long limit;
-
-    @Option(names = "--ids", split = ",", paramLabel = "<id>", description = "Only the rows with these primary keys.")
     List<String> ids = new ArrayList<>();
-
-    @Option(names = "--from", paramLabel = "<date>", description = "Rows whose time column is at or after this date/time.")
     String dateFrom;
-
-    @Option(names = "--to", paramLabel = "<date>", description = "Rows whose time column is before this date/time.")
     String dateTo;
-
-    @Option(names = {"--format", "-f"}, defaultValue = "csv", description = "csv, tsv, json, ndjson, xlsx, parquet or pdf (default: ${DEFAULT-VALUE}).")
     String format;
-
-    @Option(names = {"--gzip", "-z"}, description = "Compress the output with gzip.")
     boolean gzip;
-
-    @Option(names = {"--output", "-o"}, paramLabel = "<FILE|->", defaultValue = "-", description = "Output file, or - for standard output (default).")
     String output;
-
-    @Option(names = "--label", paramLabel = "<col=Header>", description = "Header name for a column; repeatable.")
     Map<String, String> labels = new LinkedHashMap<>();
-
-    @Option(names = {"--option", "-O"}, paramLabel = "<key=value>",
-            description = "Format option: delimiter, header, null_text, bom, line_ending, sanitize_formulas, time_zone.")
     Map<String, String> formatOptions = new LinkedHashMap<>();
-
-    @Option(names = "--progress", defaultValue = "auto", paramLabel = "<auto|always|never>",
-            description = "Progress bar on stderr: auto shows it when stderr is a terminal (default: ${DEFAULT-VALUE}).")
     String progress;
-
-    @Option(names = {"--quiet", "-q"}, description = "No summary line.")
     boolean quiet;
-
-    @Option(names = {"--verbose", "-v"}, description = "Print stack traces of errors.")
     boolean verbose;
+
+    /**
+     * The command's picocli model, built directly rather than from annotations (see {@link CommandModel}): options
+     * in this order in the usage text, the source's first and the help options last.
+     */
+    static CommandSpec spec() {
+        return new ExportCommand().model();
+    }
+
+    private CommandSpec model() {
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(this).name("export");
+        spec.usageMessage().sortOptions(false)
+                .description("Export a table or view to a file or standard output.")
+                .footer("", "Filters: --where 'column op value', op one of: " + "eq ne lt lte gt gte in not_in between like "
+                                + "contains starts_with is_null not_null; lists (in, not_in, between) are comma-separated.",
+                        "Examples:",
+                        "  freight export --demo --table orders --where 'status in paid,shipped' --sort created_at:desc -o orders.csv",
+                        "  freight export --source jdbc:postgresql://localhost/shop --user app --table orders --format ndjson --gzip -o -");
+        spec.addMixin("sourceOptions", sourceOptions.model());
+        spec.addOption(bound(OptionSpec.builder("--table", "-t").required(true).paramLabel("<table>").type(String.class)
+                .description("Table, view or configured dataset to export (schema.table outside the default schema)."),
+                () -> table, v -> table = v));
+        spec.addOption(bound(list("--columns", "-c").splitRegex(",").paramLabel("<col>")
+                .description("Columns, in order (default: all)."), () -> columns, v -> columns = v));
+        spec.addOption(bound(list("--where", "-w").paramLabel("'col op value'")
+                .description("A filter; repeat for more (all must hold)."), () -> where, v -> where = v));
+        spec.addOption(bound(list("--sort").splitRegex(",").paramLabel("<col[:asc|desc]>")
+                .description("Sort keys."), () -> sort, v -> sort = v));
+        spec.addOption(bound(OptionSpec.builder("--limit").paramLabel("<N>").type(Long.class)
+                .description("Export at most N rows."), () -> limit, v -> limit = v));
+        spec.addOption(bound(list("--ids").splitRegex(",").paramLabel("<id>")
+                .description("Only the rows with these primary keys."), () -> ids, v -> ids = v));
+        spec.addOption(bound(OptionSpec.builder("--from").paramLabel("<date>").type(String.class)
+                .description("Rows whose time column is at or after this date/time."), () -> dateFrom, v -> dateFrom = v));
+        spec.addOption(bound(OptionSpec.builder("--to").paramLabel("<date>").type(String.class)
+                .description("Rows whose time column is before this date/time."), () -> dateTo, v -> dateTo = v));
+        spec.addOption(bound(OptionSpec.builder("--format", "-f").defaultValue("csv").paramLabel("<format>").type(String.class)
+                .description("csv, tsv, json, ndjson, xlsx, parquet or pdf (default: ${DEFAULT-VALUE})."),
+                () -> format, v -> format = v));
+        spec.addOption(bound(OptionSpec.builder("--gzip", "-z").type(boolean.class)
+                .description("Compress the output with gzip."), () -> gzip, v -> gzip = v));
+        spec.addOption(bound(OptionSpec.builder("--output", "-o").paramLabel("<FILE|->").defaultValue("-").type(String.class)
+                .description("Output file, or - for standard output (default)."), () -> output, v -> output = v));
+        spec.addOption(bound(map("--label").paramLabel("<col=Header>")
+                .description("Header name for a column; repeatable."), () -> labels, v -> labels = v));
+        spec.addOption(bound(map("--option", "-O").paramLabel("<key=value>")
+                .description("Format option: delimiter, header, null_text, bom, line_ending, sanitize_formulas, time_zone."),
+                () -> formatOptions, v -> formatOptions = v));
+        spec.addOption(bound(OptionSpec.builder("--progress").defaultValue("auto").paramLabel("<auto|always|never>")
+                .type(String.class)
+                .description("Progress bar on stderr: auto shows it when stderr is a terminal (default: ${DEFAULT-VALUE})."),
+                () -> progress, v -> progress = v));
+        spec.addOption(bound(OptionSpec.builder("--quiet", "-q").type(boolean.class)
+                .description("No summary line."), () -> quiet, v -> quiet = v));
+        spec.addOption(bound(OptionSpec.builder("--verbose", "-v").type(boolean.class)
+                .description("Print stack traces of errors."), () -> verbose, v -> verbose = v));
+        CommandModel.addStandardHelpOptions(spec);
+        return spec;
+    }
+
+    private static OptionSpec.Builder list(String... names) {
+        return OptionSpec.builder(names).type(List.class).auxiliaryTypes(String.class);
+    }
+
+    private static OptionSpec.Builder map(String... names) {
+        return OptionSpec.builder(names).type(Map.class).auxiliaryTypes(String.class, String.class);
+    }
 
     @Override
     public Integer call() {

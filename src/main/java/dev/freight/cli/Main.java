@@ -1,15 +1,12 @@
 package dev.freight.cli;
 
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The {@code freight} command. Exit codes: 0 ok, 1 other failure, 2 bad input, 3 source unreachable. */
-@Command(name = "freight", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Exports tables and queries of relational databases to CSV, TSV, JSON, NDJSON, XLSX, Parquet and PDF files: "
-                + "a REST API with background jobs (serve), workers, and one-shot exports (export).")
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;
@@ -46,13 +43,13 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         quietLibraryLogging();
         dev.freight.source.EmbeddedH2.confineToLoopback();
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = new CommandLine(new Main().model());
         Class<?> invoked = args.length == 0 ? null : COMMANDS.get(args[0]);
         if (invoked != null && invoked != CommandLine.HelpCommand.class) {
-            cli.addSubcommand(invoked);
+            cli.addSubcommand(model(invoked));
         } else {
             // Usage, --version, help, a mistyped command: these list (or suggest) every command.
-            for (Class<?> command : COMMANDS.values()) cli.addSubcommand(command);
+            for (Class<?> command : COMMANDS.values()) cli.addSubcommand(model(command));
         }
         cli.setParameterExceptionHandler(new BadUsage());
         cli.setExecutionExceptionHandler(new Uncaught());
@@ -141,8 +138,22 @@ public final class Main implements Runnable {
         return e instanceof dev.freight.source.SourceUnavailableException ? EXIT_SOURCE_UNREACHABLE : EXIT_FAILURE;
     }
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    private CommandSpec spec;
+
+    /** The root's model, built directly as the one-shot export's is (see {@link CommandModel}). */
+    private CommandSpec model() {
+        spec = CommandSpec.wrapWithoutInspection(this).name("freight").versionProvider(new Version());
+        spec.usageMessage().description("Exports tables and queries of relational databases to CSV, TSV, JSON, NDJSON, "
+                + "XLSX, Parquet and PDF files: a REST API with background jobs (serve), workers, and one-shot exports "
+                + "(export).");
+        CommandModel.addStandardHelpOptions(spec);
+        return spec;
+    }
+
+    /** A command's picocli model: export's is built directly, the others' read from their annotations. */
+    private static Object model(Class<?> command) {
+        return command == ExportCommand.class ? ExportCommand.spec() : command;
+    }
 
     @Override
     public void run() {

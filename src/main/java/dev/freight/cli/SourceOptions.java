@@ -3,34 +3,45 @@ package dev.freight.cli;
 import dev.freight.error.ProblemCode;
 import dev.freight.source.DemoData;
 import dev.freight.source.JdbcSource;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 import java.nio.file.Path;
 
+import static dev.freight.cli.CommandModel.bound;
+
 /** How a command reaches its data: a JDBC URL, the embedded demo, or the sources and datasets of a config file. */
 final class SourceOptions {
-    @Option(names = "--config", paramLabel = "<file>",
-            description = "Export a dataset of this configuration (its sources, datasets, include/exclude patterns).")
     Path config;
-
-    @Option(names = "--source", paramLabel = "<jdbc-url|demo>",
-            description = "JDBC URL of the source (jdbc:postgresql:, jdbc:mariadb:, jdbc:mysql:, jdbc:h2:, jdbc:sqlite:) or 'demo'.")
     String source;
-
-    @Option(names = "--demo", description = "Use the built-in demo database (same as --source demo).")
     boolean demo;
-
-    @Option(names = "--user", description = "Database user (or put it in the URL).")
     String user;
-
-    @Option(names = "--password-env", paramLabel = "<NAME>", defaultValue = "FREIGHT_SOURCE_PASSWORD",
-            description = "Environment variable holding the database password (default: ${DEFAULT-VALUE}); "
-                    + "passwords are never taken on the command line, where other users could see them.")
     String passwordEnv;
-
-    @Option(names = "--data-dir", paramLabel = "<dir>", defaultValue = "${env:FREIGHT_DATA_DIR:-freight-data}",
-            description = "Where the demo database lives (default: ${DEFAULT-VALUE}).")
     Path dataDir;
+
+    /** The options as a picocli mixin, built directly as {@link ExportCommand#spec()} is. */
+    CommandSpec model() {
+        CommandSpec spec = CommandSpec.create();
+        spec.addOption(bound(OptionSpec.builder("--config").paramLabel("<file>").type(Path.class)
+                .description("Export a dataset of this configuration (its sources, datasets, include/exclude patterns)."),
+                () -> config, v -> config = v));
+        spec.addOption(bound(OptionSpec.builder("--source").paramLabel("<jdbc-url|demo>").type(String.class)
+                .description("JDBC URL of the source (jdbc:postgresql:, jdbc:mariadb:, jdbc:mysql:, jdbc:h2:, jdbc:sqlite:) or 'demo'."),
+                () -> source, v -> source = v));
+        spec.addOption(bound(OptionSpec.builder("--demo").type(boolean.class)
+                .description("Use the built-in demo database (same as --source demo)."), () -> demo, v -> demo = v));
+        spec.addOption(bound(OptionSpec.builder("--user").paramLabel("<user>").type(String.class)
+                .description("Database user (or put it in the URL)."), () -> user, v -> user = v));
+        spec.addOption(bound(OptionSpec.builder("--password-env").paramLabel("<NAME>").defaultValue("FREIGHT_SOURCE_PASSWORD")
+                .type(String.class)
+                .description("Environment variable holding the database password (default: ${DEFAULT-VALUE}); "
+                        + "passwords are never taken on the command line, where other users could see them."),
+                () -> passwordEnv, v -> passwordEnv = v));
+        spec.addOption(bound(OptionSpec.builder("--data-dir").paramLabel("<dir>").defaultValue("${env:FREIGHT_DATA_DIR:-freight-data}")
+                .type(Path.class).description("Where the demo database lives (default: ${DEFAULT-VALUE})."),
+                () -> dataDir, v -> dataDir = v));
+        return spec;
+    }
 
     /**
      * The datasets to export from: one source's tables, or everything a configuration defines. A single source is
