@@ -1,12 +1,10 @@
 package dev.freight.cli;
 
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.IGetter;
-import picocli.CommandLine.Model.ISetter;
 import picocli.CommandLine.Model.OptionSpec;
 
-import java.util.function.Consumer;
-import java.util.function.Supplier;
+import java.util.List;
+import java.util.Map;
 
 /**
  * picocli models built with its programmatic API, for the commands whose start-up counts: the root and the one-shot
@@ -14,6 +12,9 @@ import java.util.function.Supplier;
  * for every annotation type read, parses generic signatures and generates accessors: about 0.06 s of a one-row
  * export that takes 0.35 s in all, none of which a class-data-sharing archive keeps. The other commands, run
  * rarely or for long, keep their annotations.
+ * <p>
+ * A command keeps its {@link OptionSpec}s and reads what was parsed from them ({@code getValue()}): bound to fields
+ * instead, every option would take a getter and a setter lambda, each linked anew on every run.
  */
 final class CommandModel {
     /** The key picocli gives the standard help options, so that the model reports them as such. */
@@ -32,40 +33,18 @@ final class CommandModel {
         command.addMixin(STANDARD_HELP, help);
     }
 
-    /**
-     * {@code option} bound to a field of its command: picocli sets it through {@code set}, and it starts from the
-     * field's current value (a list, a map, false), as an annotated field does.
-     */
-    static <T> OptionSpec bound(OptionSpec.Builder option, Supplier<T> get, Consumer<T> set) {
-        Field<T> field = new Field<>(get, set);
-        return option.getter(field).setter(field).initialValue(get.get()).build();
+    /** An option taking no value: unset, it is false, as a boolean field is. */
+    static OptionSpec.Builder flag(String... names) {
+        return OptionSpec.builder(names).type(boolean.class).initialValue(false);
     }
 
-    /*
-     * A named class, not a lambda: picocli is compiled for Java 5, and a lambda implementing one of its interfaces
-     * makes the class-data-sharing dump link picocli's classes, which then cannot be archived.
-     */
-    private static final class Field<T> implements IGetter, ISetter {
-        private final Supplier<T> get;
-        private final Consumer<T> set;
+    /** An option collecting strings: unset, the list is empty. */
+    static OptionSpec.Builder list(String... names) {
+        return OptionSpec.builder(names).type(List.class).auxiliaryTypes(String.class).initialValue(List.of());
+    }
 
-        Field(Supplier<T> get, Consumer<T> set) {
-            this.get = get;
-            this.set = set;
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        public <R> R get() {
-            return (R) get.get();
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        public <R> R set(R value) {
-            R previous = get();
-            set.accept((T) value);
-            return previous;
-        }
+    /** An option collecting key=value pairs: unset, the map is empty. */
+    static OptionSpec.Builder map(String... names) {
+        return OptionSpec.builder(names).type(Map.class).auxiliaryTypes(String.class, String.class).initialValue(Map.of());
     }
 }

@@ -8,38 +8,31 @@ import picocli.CommandLine.Model.OptionSpec;
 
 import java.nio.file.Path;
 
-import static dev.freight.cli.CommandModel.bound;
 
 /** How a command reaches its data: a JDBC URL, the embedded demo, or the sources and datasets of a config file. */
 final class SourceOptions {
-    Path config;
-    String source;
-    boolean demo;
-    String user;
-    String passwordEnv;
-    Path dataDir;
+    // picocli's option objects, holding what was parsed (see CommandModel).
+    private final OptionSpec config = OptionSpec.builder("--config").paramLabel("<file>").type(Path.class)
+            .description("Export a dataset of this configuration (its sources, datasets, include/exclude patterns).").build();
+    private final OptionSpec source = OptionSpec.builder("--source").paramLabel("<jdbc-url|demo>").type(String.class)
+            .description("JDBC URL of the source (jdbc:postgresql:, jdbc:mariadb:, jdbc:mysql:, jdbc:h2:, jdbc:sqlite:) or 'demo'.")
+            .build();
+    private final OptionSpec demo = CommandModel.flag("--demo")
+            .description("Use the built-in demo database (same as --source demo).").build();
+    private final OptionSpec user = OptionSpec.builder("--user").paramLabel("<user>").type(String.class)
+            .description("Database user (or put it in the URL).").build();
+    private final OptionSpec passwordEnv = OptionSpec.builder("--password-env").paramLabel("<NAME>")
+            .defaultValue("FREIGHT_SOURCE_PASSWORD").type(String.class)
+            .description("Environment variable holding the database password (default: ${DEFAULT-VALUE}); "
+                    + "passwords are never taken on the command line, where other users could see them.").build();
+    private final OptionSpec dataDir = OptionSpec.builder("--data-dir").paramLabel("<dir>")
+            .defaultValue("${env:FREIGHT_DATA_DIR:-freight-data}").type(Path.class)
+            .description("Where the demo database lives (default: ${DEFAULT-VALUE}).").build();
 
     /** The options as a picocli mixin, built directly as {@link ExportCommand#spec()} is. */
     CommandSpec model() {
         CommandSpec spec = CommandSpec.create();
-        spec.addOption(bound(OptionSpec.builder("--config").paramLabel("<file>").type(Path.class)
-                .description("Export a dataset of this configuration (its sources, datasets, include/exclude patterns)."),
-                () -> config, v -> config = v));
-        spec.addOption(bound(OptionSpec.builder("--source").paramLabel("<jdbc-url|demo>").type(String.class)
-                .description("JDBC URL of the source (jdbc:postgresql:, jdbc:mariadb:, jdbc:mysql:, jdbc:h2:, jdbc:sqlite:) or 'demo'."),
-                () -> source, v -> source = v));
-        spec.addOption(bound(OptionSpec.builder("--demo").type(boolean.class)
-                .description("Use the built-in demo database (same as --source demo)."), () -> demo, v -> demo = v));
-        spec.addOption(bound(OptionSpec.builder("--user").paramLabel("<user>").type(String.class)
-                .description("Database user (or put it in the URL)."), () -> user, v -> user = v));
-        spec.addOption(bound(OptionSpec.builder("--password-env").paramLabel("<NAME>").defaultValue("FREIGHT_SOURCE_PASSWORD")
-                .type(String.class)
-                .description("Environment variable holding the database password (default: ${DEFAULT-VALUE}); "
-                        + "passwords are never taken on the command line, where other users could see them."),
-                () -> passwordEnv, v -> passwordEnv = v));
-        spec.addOption(bound(OptionSpec.builder("--data-dir").paramLabel("<dir>").defaultValue("${env:FREIGHT_DATA_DIR:-freight-data}")
-                .type(Path.class).description("Where the demo database lives (default: ${DEFAULT-VALUE})."),
-                () -> dataDir, v -> dataDir = v));
+        for (OptionSpec o : new OptionSpec[]{config, source, demo, user, passwordEnv, dataDir}) spec.addOption(o);
         return spec;
     }
 
@@ -48,6 +41,9 @@ final class SourceOptions {
      * reached through one connection, no pool: the command runs one export.
      */
     dev.freight.source.SourceRegistry registry() {
+        Path config = this.config.getValue();
+        String source = this.source.getValue();
+        boolean demo = this.demo.getValue();
         if (config != null) {
             if (source != null) {
                 throw new dev.freight.error.InvalidRequestException(ProblemCode.INVALID_SOURCE, "source",
@@ -60,9 +56,11 @@ final class SourceOptions {
     }
 
     JdbcSource open() {
+        String source = this.source.getValue();
+        boolean demo = this.demo.getValue();
         boolean useDemo = demo || "demo".equalsIgnoreCase(source);
         if (useDemo) {
-            return JdbcSource.openSingle("demo", DemoData.ensureEmbedded(dataDir), "sa", "");
+            return JdbcSource.openSingle("demo", DemoData.ensureEmbedded(dataDir.getValue()), "sa", "");
         }
         if (source == null) {
             throw new dev.freight.error.InvalidRequestException(ProblemCode.MISSING_SOURCE, "source",
@@ -73,6 +71,6 @@ final class SourceOptions {
         } catch (IllegalArgumentException e) {
             throw new dev.freight.error.InvalidRequestException(ProblemCode.INVALID_SOURCE, "source", e.getMessage());
         }
-        return JdbcSource.openSingle("cli", source, user, System.getenv(passwordEnv));
+        return JdbcSource.openSingle("cli", source, user.getValue(), System.getenv(passwordEnv.<String>getValue()));
     }
 }
