@@ -19,9 +19,8 @@ import dev.freight.error.InvalidRequestException;
 import dev.freight.query.SortKey;
 import dev.freight.source.SourceRegistry;
 import dev.freight.source.SourceUnavailableException;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -37,68 +36,75 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import static dev.freight.cli.CommandModel.flag;
+import static dev.freight.cli.CommandModel.list;
+import static dev.freight.cli.CommandModel.map;
+
+
 /** {@code freight export}: one table to one file (or stdout), with a progress bar on a terminal. */
-@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Export a table or view to a file or standard output.",
-        footer = {"", "Filters: --where 'column op value', op one of: " + "eq ne lt lte gt gte in not_in between like "
-                + "contains starts_with is_null not_null; lists (in, not_in, between) are comma-separated.",
-                "Examples:",
-                "  freight export --demo --table orders --where 'status in paid,shipped' --sort created_at:desc -o orders.csv",
-                "  freight export --source jdbc:postgresql://localhost/shop --user app --table orders --format ndjson --gzip -o -"})
 final class ExportCommand implements Callable<Integer> {
-    @Mixin
-    SourceOptions sourceOptions;
+    // picocli's option objects, holding what was parsed (see CommandModel).
+    private final SourceOptions sourceOptions = new SourceOptions();
+    private final OptionSpec table = option("--table", "-t").required(true).paramLabel("<table>").type(String.class)
+            .description("Table, view or configured dataset to export (schema.table outside the default schema).").build();
+    private final OptionSpec columns = list("--columns", "-c").splitRegex(",").paramLabel("<col>")
+            .description("Columns, in order (default: all).").build();
+    private final OptionSpec where = list("--where", "-w").paramLabel("'col op value'")
+            .description("A filter; repeat for more (all must hold).").build();
+    private final OptionSpec sort = list("--sort").splitRegex(",").paramLabel("<col[:asc|desc]>")
+            .description("Sort keys.").build();
+    private final OptionSpec limit = option("--limit").paramLabel("<N>").type(Long.class)
+            .description("Export at most N rows.").build();
+    private final OptionSpec ids = list("--ids").splitRegex(",").paramLabel("<id>")
+            .description("Only the rows with these primary keys.").build();
+    private final OptionSpec dateFrom = option("--from").paramLabel("<date>").type(String.class)
+            .description("Rows whose time column is at or after this date/time.").build();
+    private final OptionSpec dateTo = option("--to").paramLabel("<date>").type(String.class)
+            .description("Rows whose time column is before this date/time.").build();
+    private final OptionSpec format = option("--format", "-f").defaultValue("csv").paramLabel("<format>").type(String.class)
+            .description("csv, tsv, json, ndjson, xlsx, parquet or pdf (default: ${DEFAULT-VALUE}).").build();
+    private final OptionSpec gzip = flag("--gzip", "-z").description("Compress the output with gzip.").build();
+    private final OptionSpec output = option("--output", "-o").paramLabel("<FILE|->").defaultValue("-").type(String.class)
+            .description("Output file, or - for standard output (default).").build();
+    private final OptionSpec labels = map("--label").paramLabel("<col=Header>")
+            .description("Header name for a column; repeatable.").build();
+    private final OptionSpec formatOptions = map("--option", "-O").paramLabel("<key=value>")
+            .description("Format option: delimiter, header, null_text, bom, line_ending, sanitize_formulas, time_zone.").build();
+    private final OptionSpec progress = option("--progress").defaultValue("auto").paramLabel("<auto|always|never>")
+            .type(String.class)
+            .description("Progress bar on stderr: auto shows it when stderr is a terminal (default: ${DEFAULT-VALUE}).").build();
+    private final OptionSpec quiet = flag("--quiet", "-q").description("No summary line.").build();
+    private final OptionSpec verbose = flag("--verbose", "-v").description("Print stack traces of errors.").build();
 
-    @Option(names = {"--table", "-t"}, required = true,
-            description = "Table, view or configured dataset to export (schema.table outside the default schema).")
-    String table;
+    /**
+     * The command's picocli model, built directly rather than from annotations (see {@link CommandModel}): options
+     * in this order in the usage text, the source's first and the help options last.
+     */
+    static CommandSpec spec() {
+        return new ExportCommand().model();
+    }
 
-    @Option(names = {"--columns", "-c"}, split = ",", paramLabel = "<col>", description = "Columns, in order (default: all).")
-    List<String> columns = new ArrayList<>();
+    private CommandSpec model() {
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(this).name("export");
+        spec.usageMessage().sortOptions(false)
+                .description("Export a table or view to a file or standard output.")
+                .footer("", "Filters: --where 'column op value', op one of: " + "eq ne lt lte gt gte in not_in between like "
+                                + "contains starts_with is_null not_null; lists (in, not_in, between) are comma-separated.",
+                        "Examples:",
+                        "  freight export --demo --table orders --where 'status in paid,shipped' --sort created_at:desc -o orders.csv",
+                        "  freight export --source jdbc:postgresql://localhost/shop --user app --table orders --format ndjson --gzip -o -");
+        spec.addMixin("sourceOptions", sourceOptions.model());
+        for (OptionSpec o : new OptionSpec[]{table, columns, where, sort, limit, ids, dateFrom, dateTo, format, gzip,
+                output, labels, formatOptions, progress, quiet, verbose}) {
+            spec.addOption(o);
+        }
+        CommandModel.addStandardHelpOptions(spec);
+        return spec;
+    }
 
-    @Option(names = {"--where", "-w"}, paramLabel = "'col op value'", description = "A filter; repeat for more (all must hold).")
-    List<String> where = new ArrayList<>();
-
-    @Option(names = "--sort", split = ",", paramLabel = "<col[:asc|desc]>", description = "Sort keys.")
-    List<String> sort = new ArrayList<>();
-
-    @Option(names = "--limit", paramLabel = "<N>", description = "Export at most N rows.")
-    Long limit;
-
-    @Option(names = "--ids", split = ",", paramLabel = "<id>", description = "Only the rows with these primary keys.")
-    List<String> ids = new ArrayList<>();
-
-    @Option(names = "--from", paramLabel = "<date>", description = "Rows whose time column is at or after this date/time.")
-    String dateFrom;
-
-    @Option(names = "--to", paramLabel = "<date>", description = "Rows whose time column is before this date/time.")
-    String dateTo;
-
-    @Option(names = {"--format", "-f"}, defaultValue = "csv", description = "csv, tsv, json, ndjson, xlsx, parquet or pdf (default: ${DEFAULT-VALUE}).")
-    String format;
-
-    @Option(names = {"--gzip", "-z"}, description = "Compress the output with gzip.")
-    boolean gzip;
-
-    @Option(names = {"--output", "-o"}, paramLabel = "<FILE|->", defaultValue = "-", description = "Output file, or - for standard output (default).")
-    String output;
-
-    @Option(names = "--label", paramLabel = "<col=Header>", description = "Header name for a column; repeatable.")
-    Map<String, String> labels = new LinkedHashMap<>();
-
-    @Option(names = {"--option", "-O"}, paramLabel = "<key=value>",
-            description = "Format option: delimiter, header, null_text, bom, line_ending, sanitize_formulas, time_zone.")
-    Map<String, String> formatOptions = new LinkedHashMap<>();
-
-    @Option(names = "--progress", defaultValue = "auto", paramLabel = "<auto|always|never>",
-            description = "Progress bar on stderr: auto shows it when stderr is a terminal (default: ${DEFAULT-VALUE}).")
-    String progress;
-
-    @Option(names = {"--quiet", "-q"}, description = "No summary line.")
-    boolean quiet;
-
-    @Option(names = {"--verbose", "-v"}, description = "Print stack traces of errors.")
-    boolean verbose;
+    private static OptionSpec.Builder option(String... names) {
+        return OptionSpec.builder(names);
+    }
 
     @Override
     public Integer call() {
@@ -130,22 +136,28 @@ final class ExportCommand implements Callable<Integer> {
     private int fail(PrintStream err, Exception e, String message, int code) {
         // Database messages can run over several lines (PostgreSQL's Detail/Hint/Where); an error is one line.
         err.println("freight: error: " + String.valueOf(message).strip().replaceAll("\\s*\\R\\s*", "; "));
-        if (verbose) e.printStackTrace(err);
+        if (verbose.<Boolean>getValue()) e.printStackTrace(err);
         return code;
     }
 
     private int export(PrintStream err) throws IOException {
-        ExportFormat exportFormat = ExportFormat.fromId(format);
-        Map<String, Object> options = new LinkedHashMap<>(formatOptions);
+        String output = this.output.getValue();
+        Map<String, String> labels = this.labels.getValue();
+        List<String> where = this.where.getValue();
+        List<String> sort = this.sort.getValue();
+        List<String> ids = this.ids.getValue();
+        String progress = this.progress.getValue();
+        ExportFormat exportFormat = ExportFormat.fromId(format.getValue());
+        Map<String, Object> options = new LinkedHashMap<>(formatOptions.<Map<String, String>>getValue());
         if (!labels.isEmpty()) options.put("labels", labels);
-        ExportRequest request = ExportRequest.of(table, exportFormat.id())
-                .withColumns(columns)
+        ExportRequest request = ExportRequest.of(table.getValue(), exportFormat.id())
+                .withColumns(columns.getValue())
                 .withFilters(where.stream().map(ExportCommand::parseWhere).toList())
                 .withSort(sort.stream().map(ExportCommand::parseSort).toList())
-                .withRowLimit(limit)
+                .withRowLimit(limit.getValue())
                 .withIds(new ArrayList<>(ids))
-                .withDateRange(dateFrom, dateTo)
-                .withCompress(gzip)
+                .withDateRange(dateFrom.getValue(), dateTo.getValue())
+                .withCompress(gzip.getValue())
                 .withOptions(options);
         FormatOptions.parse(exportFormat, options);
         boolean showProgress = switch (progress) {
@@ -190,7 +202,7 @@ final class ExportCommand implements Callable<Integer> {
                     // the hook is running: the export is being cancelled
                 }
             }
-            if (!quiet) err.println(Summary.line(result, "-".equals(output) ? "stdout" : output));
+            if (!quiet.<Boolean>getValue()) err.println(Summary.line(result, "-".equals(output) ? "stdout" : output));
             return Main.EXIT_OK;
         }
     }

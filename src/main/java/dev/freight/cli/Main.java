@@ -1,15 +1,12 @@
 package dev.freight.cli;
 
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The {@code freight} command. Exit codes: 0 ok, 1 other failure, 2 bad input, 3 source unreachable. */
-@Command(name = "freight", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Exports tables and queries of relational databases to CSV, TSV, JSON, NDJSON, XLSX, Parquet and PDF files: "
-                + "a REST API with background jobs (serve), workers, and one-shot exports (export).")
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;
@@ -46,22 +43,47 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         quietLibraryLogging();
         dev.freight.source.EmbeddedH2.confineToLoopback();
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = new CommandLine(new Main().model());
         Class<?> invoked = args.length == 0 ? null : COMMANDS.get(args[0]);
         if (invoked != null && invoked != CommandLine.HelpCommand.class) {
-            cli.addSubcommand(invoked);
+            cli.addSubcommand(model(invoked));
         } else {
             // Usage, --version, help, a mistyped command: these list (or suggest) every command.
-            COMMANDS.values().forEach(cli::addSubcommand);
+            for (Class<?> command : COMMANDS.values()) cli.addSubcommand(model(command));
         }
-        cli.setParameterExceptionHandler(Main::badUsage);
-        cli.setExecutionExceptionHandler(Main::uncaught);
-        cli.setExecutionStrategy(parsed -> {
+        cli.setParameterExceptionHandler(new BadUsage());
+        cli.setExecutionExceptionHandler(new Uncaught());
+        cli.setExecutionStrategy(new Execution());
+        return cli.execute(args);
+    }
+
+    /*
+     * The handlers are named classes, not lambdas or method references: picocli is compiled for Java 5, and a lambda
+     * implementing one of its interfaces makes the class-data-sharing dump link picocli's classes, which then cannot
+     * be archived (a linked class of that age is skipped): CommandLine would load from the jar on every run.
+     */
+
+    private static final class Execution implements CommandLine.IExecutionStrategy {
+        @Override
+        public int execute(CommandLine.ParseResult parsed) {
             // Decided once the command is known and before anything logs: slf4j-simple reads its settings once.
             if (isNode(parsed)) nodeLogging();
             return new CommandLine.RunLast().execute(parsed);
-        });
-        return cli.execute(args);
+        }
+    }
+
+    private static final class BadUsage implements CommandLine.IParameterExceptionHandler {
+        @Override
+        public int handleParseException(CommandLine.ParameterException e, String[] args) {
+            return badUsage(e);
+        }
+    }
+
+    private static final class Uncaught implements CommandLine.IExecutionExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+            return uncaught(e);
+        }
     }
 
     /** Library INFO logs (pool start, driver banners) would garble the progress bar and piped output. */
@@ -97,7 +119,7 @@ public final class Main implements Runnable {
     }
 
     /** Usage mistakes are errors like any other: one line, the same prefix, and where to read more. */
-    private static int badUsage(CommandLine.ParameterException e, String[] args) {
+    private static int badUsage(CommandLine.ParameterException e) {
         System.err.println("freight: error: " + e.getMessage() + " (see '"
                 + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
         return EXIT_BAD_INPUT;
@@ -107,7 +129,7 @@ public final class Main implements Runnable {
      * What a command did not catch itself: without this picocli prints the whole stack trace. Same line, same exit
      * codes as the commands that catch their errors (NodeCommand, ExportCommand).
      */
-    private static int uncaught(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+    private static int uncaught(Exception e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         System.err.println("freight: error: " + message.strip().replaceAll("\\s*\\R\\s*", "; "));
         if (e instanceof dev.freight.error.InvalidRequestException || e instanceof dev.freight.config.ConfigException) {
@@ -116,8 +138,22 @@ public final class Main implements Runnable {
         return e instanceof dev.freight.source.SourceUnavailableException ? EXIT_SOURCE_UNREACHABLE : EXIT_FAILURE;
     }
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    private CommandSpec spec;
+
+    /** The root's model, built directly as the one-shot export's is (see {@link CommandModel}). */
+    private CommandSpec model() {
+        spec = CommandSpec.wrapWithoutInspection(this).name("freight").versionProvider(new Version());
+        spec.usageMessage().description("Exports tables and queries of relational databases to CSV, TSV, JSON, NDJSON, "
+                + "XLSX, Parquet and PDF files: a REST API with background jobs (serve), workers, and one-shot exports "
+                + "(export).");
+        CommandModel.addStandardHelpOptions(spec);
+        return spec;
+    }
+
+    /** A command's picocli model: export's is built directly, the others' read from their annotations. */
+    private static Object model(Class<?> command) {
+        return command == ExportCommand.class ? ExportCommand.spec() : command;
+    }
 
     @Override
     public void run() {

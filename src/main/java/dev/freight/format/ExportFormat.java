@@ -7,9 +7,8 @@ import dev.freight.source.Column;
 
 import java.io.OutputStream;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.EnumMap;
-import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,7 +19,7 @@ import java.util.stream.Collectors;
 /**
  * The formats Freight writes. Each constant's extension, content type, options and writer come from its
  * {@link FormatDescriptor}, declared in the format's own package and found through {@link FormatProvider}; a
- * format without a descriptor, or a descriptor without a constant, stops the first use of this class.
+ * format without a descriptor, or a descriptor without a constant, stops the use of the format's descriptor.
  */
 public enum ExportFormat {
     CSV("csv"), TSV("tsv"), JSON("json"), NDJSON("ndjson"), XLSX("xlsx"), PARQUET("parquet"), PDF("pdf");
@@ -36,7 +35,7 @@ public enum ExportFormat {
     }
 
     public FormatDescriptor descriptor() {
-        return Descriptors.BY_FORMAT.get(this);
+        return Descriptors.of(this);
     }
 
     public String extension() {
@@ -82,33 +81,37 @@ public enum ExportFormat {
         return descriptor().writer(out, columns, labels, options, context);
     }
 
-    /** Loaded on first use, not while the constants are made, so a descriptor may name a constant. */
+    /**
+     * Found on first use, not while the constants are made, so a descriptor may name a constant. The providers are
+     * made in the order they are listed until the wanted format's descriptor turns up: a one-shot CSV export makes
+     * only CSV's, not every format's options, writers and their libraries' classes. Every descriptor found is
+     * checked (a format declared twice, a descriptor without a constant); a format without one is refused once all
+     * providers are made.
+     */
     private static final class Descriptors {
-        static final Map<ExportFormat, FormatDescriptor> BY_FORMAT = load();
+        private static final Iterator<FormatProvider> PROVIDERS =
+                ServiceLoader.load(FormatProvider.class, FormatProvider.class.getClassLoader()).iterator();
+        private static final Map<ExportFormat, FormatDescriptor> FOUND = new EnumMap<>(ExportFormat.class);
 
-        private static Map<ExportFormat, FormatDescriptor> load() {
-            Map<String, FormatDescriptor> byId = new HashMap<>();
-            ClassLoader loader = FormatProvider.class.getClassLoader();
-            for (FormatProvider provider : ServiceLoader.load(FormatProvider.class, loader)) {
-                for (FormatDescriptor d : provider.formats()) {
-                    if (byId.put(d.id(), d) != null) {
-                        throw new IllegalStateException("format " + d.id() + " is declared twice");
-                    }
-                }
+        static synchronized FormatDescriptor of(ExportFormat format) {
+            while (!FOUND.containsKey(format) && PROVIDERS.hasNext()) {
+                for (FormatDescriptor d : PROVIDERS.next().formats()) add(d);
             }
-            Map<ExportFormat, FormatDescriptor> byFormat = new EnumMap<>(ExportFormat.class);
-            for (ExportFormat f : values()) {
-                FormatDescriptor d = byId.remove(f.id);
-                if (d == null) {
-                    throw new IllegalStateException("format " + f.id + " has no descriptor (META-INF/services/"
-                            + FormatProvider.class.getName() + ")");
-                }
-                byFormat.put(f, d);
+            FormatDescriptor d = FOUND.get(format);
+            if (d == null) {
+                throw new IllegalStateException("format " + format.id + " has no descriptor (META-INF/services/"
+                        + FormatProvider.class.getName() + ")");
             }
-            if (!byId.isEmpty()) {
-                throw new IllegalStateException("descriptors without an ExportFormat: " + byId.keySet());
+            return d;
+        }
+
+        private static void add(FormatDescriptor d) {
+            ExportFormat format = null;
+            for (ExportFormat f : values()) if (f.id.equals(d.id())) format = f;
+            if (format == null) throw new IllegalStateException("a descriptor without an ExportFormat: " + d.id());
+            if (FOUND.putIfAbsent(format, d) != null) {
+                throw new IllegalStateException("format " + d.id() + " is declared twice");
             }
-            return Collections.unmodifiableMap(byFormat);
         }
     }
 }

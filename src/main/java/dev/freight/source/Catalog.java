@@ -41,13 +41,16 @@ public final class Catalog {
         if (datasetName == null || datasetName.isEmpty()) return Optional.empty();
         Table cached = described.get(datasetName);
         if (cached != null) return Optional.of(cached);
-        Map<String, TableLocation> all = locations();
-        TableLocation location = all.get(datasetName);
+        TableLocation location = named(datasetName);
         if (location == null) {
-            List<String> matches = all.keySet().stream()
-                    .filter(n -> n.equalsIgnoreCase(datasetName)).toList();
-            if (matches.size() != 1) return Optional.empty();
-            location = all.get(matches.get(0));
+            Map<String, TableLocation> all = locations();
+            location = all.get(datasetName);
+            if (location == null) {
+                List<String> matches = all.keySet().stream()
+                        .filter(n -> n.equalsIgnoreCase(datasetName)).toList();
+                if (matches.size() != 1) return Optional.empty();
+                location = all.get(matches.get(0));
+            }
         }
         Table table = describe(location);
         described.put(datasetName, table);
@@ -88,18 +91,34 @@ public final class Catalog {
 
     private Map<String, TableLocation> locations() {
         try {
-            return source.withConnection(this::locations);
+            return source.withConnection(c -> locations(c, "%"));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the catalog of source '" + source.name() + "': " + e.getMessage(), e);
         }
     }
 
-    private Map<String, TableLocation> locations(Connection c) throws SQLException {
+    /**
+     * The table of the default schema spelled exactly {@code datasetName}, asked of the catalog by that name rather
+     * than by listing every table (a one-shot export against a large catalog would wait for all of them), or null.
+     * A name with a dot, whether a schema's or the table's own, is left to the whole listing, as is a name that
+     * only matches case-insensitively.
+     */
+    private TableLocation named(String datasetName) {
+        if (datasetName.indexOf('.') >= 0) return null;
+        try {
+            return source.withConnection(c -> locations(c, escapeLike(c.getMetaData(), datasetName)).get(datasetName));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the catalog of source '" + source.name() + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** The catalog's tables and views whose name matches the LIKE pattern {@code tables}, by dataset name. */
+    private Map<String, TableLocation> locations(Connection c, String tables) throws SQLException {
         DatabaseMetaData md = c.getMetaData();
         String defaultSchema = defaultSchema(c);
         String catalogFilter = source.dialect() == Dialect.MARIADB ? c.getCatalog() : null;
         Map<String, TableLocation> result = new TreeMap<>();
-        try (ResultSet rs = md.getTables(catalogFilter, null, "%", null)) {
+        try (ResultSet rs = md.getTables(catalogFilter, null, tables, null)) {
             while (rs.next()) {
                 String schema = source.dialect() == Dialect.MARIADB ? null : rs.getString("TABLE_SCHEM");
                 String table = rs.getString("TABLE_NAME");
@@ -161,7 +180,7 @@ public final class Catalog {
                 new ArrayList<>(pk.values()));
     }
 
-    /** getColumns takes a LIKE pattern; a table called {@code a_b} must not also match {@code axb}. */
+    /** getTables and getColumns take LIKE patterns; a table called {@code a_b} must not also match {@code axb}. */
     private static String escapeLike(DatabaseMetaData md, String name) throws SQLException {
         String escape = md.getSearchStringEscape();
         if (escape == null || escape.isEmpty()) return name;
