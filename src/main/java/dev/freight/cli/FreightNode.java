@@ -96,7 +96,7 @@ public final class FreightNode implements AutoCloseable {
             Optional<ManagementServer> management = Optional.empty();
             if (m.port().isPresent()) {
                 management = Optional.of(ManagementServer.start(m.host(), m.port().getAsInt(), runtime.metrics,
-                        runtime.service.store()));
+                        runtime.service.store(), runtime.service.files()));
             }
             return new FreightNode(config, runtime, server, admin, management);
         } catch (RuntimeException e) {

@@ -4,15 +4,11 @@ import dev.freight.error.ProblemCode;
 import dev.freight.job.JobService;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 
-/** Liveness, readiness (the job store answers) and Prometheus metrics. */
+/** Liveness, readiness (the job store and the file store answer) and Prometheus metrics. */
 final class Health {
-    private static final Logger LOG = LoggerFactory.getLogger(Health.class);
-
     private final JobService jobs;
     private final PrometheusMeterRegistry registry;
 
@@ -26,12 +22,9 @@ final class Health {
     }
 
     void ready(Context ctx) {
-        try {
-            jobs.store().countByStatus();
-        } catch (RuntimeException e) {
-            LOG.warn("not ready: job store does not answer: {}", e.getMessage());
-            throw new ApiProblem(503, ProblemCode.NOT_READY, null, "the job store does not answer").withHeader("Retry-After", "5");
-        }
+        Readiness.problem(jobs.store(), jobs.files()).ifPresent(problem -> {
+            throw new ApiProblem(503, ProblemCode.NOT_READY, null, problem).withHeader("Retry-After", "5");
+        });
         Http.json(ctx, 200, Map.of("status", "ready"));
     }
 

@@ -31,7 +31,8 @@ public final class ManagementServer implements AutoCloseable {
         this.threads = threads;
     }
 
-    public static ManagementServer start(String host, int port, PrometheusMeterRegistry registry, JobStore store) {
+    public static ManagementServer start(String host, int port, PrometheusMeterRegistry registry, JobStore store,
+                                         dev.freight.storage.FileStore files) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 16);
@@ -49,7 +50,7 @@ public final class ManagementServer implements AutoCloseable {
                 } else if (path.equals("/health/live")) {
                     send(exchange, 200, Http.JSON, "{\"status\":\"up\"}");
                 } else if (path.equals("/health/ready")) {
-                    ready(exchange, store);
+                    ready(exchange, store, files);
                 } else {
                     send(exchange, 404, "text/plain; charset=utf-8", "the management port serves /metrics, "
                             + "/health/live and /health/ready only\n");
@@ -68,11 +69,9 @@ public final class ManagementServer implements AutoCloseable {
         return new ManagementServer(server, threads);
     }
 
-    private static void ready(HttpExchange exchange, JobStore store) throws IOException {
-        try {
-            store.countByStatus();
-        } catch (RuntimeException e) {
-            LOG.warn("not ready: job store does not answer: {}", e.getMessage());
+    private static void ready(HttpExchange exchange, JobStore store, dev.freight.storage.FileStore files)
+            throws IOException {
+        if (Readiness.problem(store, files).isPresent()) {
             exchange.getResponseHeaders().set("Retry-After", "5");
             send(exchange, 503, Http.JSON, "{\"status\":\"not_ready\"}");
             return;

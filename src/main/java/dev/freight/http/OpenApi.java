@@ -51,7 +51,7 @@ final class OpenApi {
                 "webUi", List.of(), null, responses(200, content("HTML", "text/html", map("type", "string"))), true)));
         paths.put("/health/live", map("get", op("Liveness: the process answers", "healthLive", List.of(), null,
                 responses(200, json("Alive", ref("Health"))), true)));
-        paths.put("/health/ready", map("get", op("Readiness: the job store answers", "healthReady", List.of(), null,
+        paths.put("/health/ready", map("get", op("Readiness: the job store and the file store answer", "healthReady", List.of(), null,
                 responses(200, json("Ready", ref("Health")), 503, problem("The job store does not answer")), true)));
         paths.put("/metrics", map("get", op("Prometheus metrics (text exposition format); admin keys only. A scraper "
                         + "without a key reads the same on the management listener (server.management_port)", "metrics",

@@ -71,6 +71,12 @@ public interface FileStore extends AutoCloseable {
     /** Removes an unpublished upload (a no-op when it was published or removed meanwhile). */
     void deletePart(Part part) throws IOException;
 
+    /**
+     * Whether the store answers now, for readiness probes: an exception saying why not. Cheap: one request at most.
+     */
+    default void check() throws IOException {
+    }
+
     /** Releases connections to the store, if any. */
     @Override
     default void close() {

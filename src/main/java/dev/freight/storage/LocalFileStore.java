@@ -138,6 +138,14 @@ public final class LocalFileStore implements FileStore {
         Files.deleteIfExists(root.resolve(part.name()));
     }
 
+    /** The directory is there and writable (a shared one may have been unmounted). */
+    @Override
+    public void check() throws IOException {
+        if (!Files.isDirectory(root) || !Files.isWritable(root)) {
+            throw new IOException("the storage directory " + root + " is missing or not writable");
+        }
+    }
+
     public Path root() {
         return root;
     }

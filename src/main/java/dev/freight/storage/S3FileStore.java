@@ -162,6 +162,7 @@ public final class S3FileStore implements FileStore {
     }
 
     /** Whether the bucket answers to these credentials: one HEAD request. */
+    @Override
     public void check() throws StorageUnavailableException {
         try {
             s3.headBucket(b -> b.bucket(options.bucket()));

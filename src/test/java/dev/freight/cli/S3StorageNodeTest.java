@@ -268,6 +268,11 @@ class S3StorageNodeTest {
                     .contains("failed: HTTP 403").contains("check the S3 credentials");
             assertThat(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + "/health/live")))
                     .statusCode()).isEqualTo(200);
+            // Alive, but not ready for work: a load balancer sends exports elsewhere until the bucket answers again.
+            HttpResponse<byte[]> ready = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port()
+                    + "/health/ready")));
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(json(ready).get("detail").asText()).isEqualTo("the file store does not answer");
             assertThat(send(api(node, "/api/v1/export/jobs")).statusCode()).isEqualTo(200);
             HttpResponse<byte[]> download = send(api(node, "/api/v1/export/jobs/" + earlier + "/download"));
             assertThat(download.statusCode()).isEqualTo(503);
@@ -276,6 +281,8 @@ class S3StorageNodeTest {
             s3.restart(S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY);
         }
         assertThat(s3.pendingUploads(BUCKET)).isEmpty();
+        assertThat(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + "/health/ready")))
+                .statusCode()).isEqualTo(200);
     }
 
     @Test
