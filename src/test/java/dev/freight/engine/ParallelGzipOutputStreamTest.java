@@ -193,6 +193,39 @@ class ParallelGzipOutputStreamTest {
         assertThat(liveCompressingThreads()).isZero();
     }
 
+    /**
+     * The one continuous stream breaking part way (its third block): the blocks after it are never written, so the
+     * destination holds no gzip that could pass for the whole export.
+     */
+    @Test
+    @Timeout(60)
+    void aStreamThatBreaksPartWayWritesNothingAfterTheBlockThatFailed() throws Exception {
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        ParallelGzipOutputStream out = new ParallelGzipOutputStream(file, 1, () -> new Deflater(Deflater.BEST_SPEED, true) {
+            private int blocks;
+
+            @Override
+            public void setInput(byte[] input, int off, int len) {
+                // A real deflater whose native stream is gone from the third block on.
+                if (++blocks == 3) end();
+                super.setInput(input, off, len);
+            }
+        });
+        byte[] data = csv(12 * BLOCK);
+        try {
+            assertThatThrownBy(() -> {
+                out.write(data);
+                out.finish();
+            }).isInstanceOf(IOException.class).hasMessageStartingWith("compressing the export failed");
+        } finally {
+            out.shutdown();
+        }
+        assertThat(liveCompressingThreads()).isZero();
+        // At most the first two blocks' worth came out: far less than the data, and no complete gzip.
+        assertThat(file.size()).isLessThan(2 * BLOCK);
+        assertThatThrownBy(() -> gunzip(file.toByteArray())).isInstanceOf(IOException.class);
+    }
+
     @Test
     void noCompressingThreadOutlivesShutdownWhetherFinishedOrAbandoned() throws Exception {
         ParallelGzipOutputStream finished = new ParallelGzipOutputStream(new ByteArrayOutputStream(), 2);
