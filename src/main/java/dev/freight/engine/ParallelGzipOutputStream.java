@@ -123,9 +123,9 @@ final class ParallelGzipOutputStream extends OutputStream {
         out.write(HEADER);
         // Each thread busy with one block, as many more queued, and the one being filled: enough to keep every
         // thread busy while the caller writes out the oldest. One thread gets more room: beside the database and
-        // the formatting thread on two cores it is preempted and resumed all the time, and with three blocks it sat
-        // waiting for input 1.1-1.7 s of a 1M-row export while the caller, behind, waited for it; with eight
-        // (1 MiB ahead, allocated only when the compressor falls behind) 0.4-0.9 s.
+        // the formatting thread on two cores it is preempted and resumed all the time. On a 1M-row export (2 cores
+        // shared, load 3-10) it sat waiting for input 0.4-1.9 s with three blocks, although it is the slowest stage;
+        // 0.1-0.9 s with eight (1 MiB ahead, allocated only when the compressor falls behind).
         this.maxBlocks = threads == 1 ? SINGLE_THREAD_BLOCKS : 2 * threads + 1;
         this.work = new ArrayBlockingQueue<>(maxBlocks + threads);
         this.workers = new Thread[threads];
