@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
@@ -109,10 +110,28 @@ class ParallelGzipOutputStreamTest {
         assertThat(gunzip(file.toByteArray())).isEqualTo(data);
     }
 
-    /** Each block is primed with the 32 KiB before it, so cutting the stream into blocks costs almost nothing. */
+    /**
+     * One compressing thread deflates every block as part of one stream: after the 10-byte header (whose OS byte
+     * differs), the very bytes the JDK's own gzip stream writes at level 1, however the input was cut into blocks.
+     */
     @Test
-    void compressesAsWellAsOneGzipStreamAtLevelOne() throws Exception {
+    void oneCompressingThreadWritesWhatOneGzipStreamAtLevelOneWrites() throws Exception {
+        byte[] data = csv(40 * BLOCK + 123);
+        byte[] ours = Files.readAllBytes(compress(data, 1));
+        byte[] jdk = gzipLevelOne(data);
+        assertThat(ours.length).isEqualTo(jdk.length);
+        assertThat(Arrays.equals(ours, 10, ours.length, jdk, 10, jdk.length)).as("same deflate stream and trailer").isTrue();
+    }
+
+    /** With several threads each block is primed with the 32 KiB before it: cutting the stream costs almost nothing. */
+    @Test
+    void severalCompressingThreadsCompressAsWellAsOneGzipStreamAtLevelOne() throws Exception {
         byte[] data = csv(40 * BLOCK);
+        long parallel = Files.size(compress(data, 2));
+        assertThat(parallel).isLessThanOrEqualTo(gzipLevelOne(data).length * 101L / 100);
+    }
+
+    private static byte[] gzipLevelOne(byte[] data) throws IOException {
         ByteArrayOutputStream one = new ByteArrayOutputStream();
         try (GZIPOutputStream gzip = new GZIPOutputStream(one) {
             {
@@ -121,8 +140,7 @@ class ParallelGzipOutputStreamTest {
         }) {
             gzip.write(data);
         }
-        long parallel = Files.size(compress(data, 1));
-        assertThat(parallel).isLessThanOrEqualTo(one.size() * 101L / 100);
+        return one.toByteArray();
     }
 
     /** Blocks finish out of order on several threads; they are written out in the order they were cut. */
@@ -148,11 +166,11 @@ class ParallelGzipOutputStreamTest {
         };
         ParallelGzipOutputStream out = new ParallelGzipOutputStream(file, 1);
         try {
-            byte[] data = csv(20 * BLOCK);
+            byte[] data = csv(40 * BLOCK);
             out.write(data);
             int before = file.size();
             out.finish();
-            // At most the blocks in circulation (2 per thread + 1) were not written out before the end.
+            // At most the blocks in circulation (eight with one thread) were not written out before the end.
             assertThat(before).isGreaterThan(file.size() / 2);
             assertThat(gunzip(file.toByteArray())).isEqualTo(data);
         } finally {
@@ -173,6 +191,39 @@ class ParallelGzipOutputStreamTest {
             out.shutdown();
         }
         assertThat(liveCompressingThreads()).isZero();
+    }
+
+    /**
+     * The one continuous stream breaking part way (its third block): the blocks after it are never written, so the
+     * destination holds no gzip that could pass for the whole export.
+     */
+    @Test
+    @Timeout(60)
+    void aStreamThatBreaksPartWayWritesNothingAfterTheBlockThatFailed() throws Exception {
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        ParallelGzipOutputStream out = new ParallelGzipOutputStream(file, 1, () -> new Deflater(Deflater.BEST_SPEED, true) {
+            private int blocks;
+
+            @Override
+            public void setInput(byte[] input, int off, int len) {
+                // A real deflater whose native stream is gone from the third block on.
+                if (++blocks == 3) end();
+                super.setInput(input, off, len);
+            }
+        });
+        byte[] data = csv(12 * BLOCK);
+        try {
+            assertThatThrownBy(() -> {
+                out.write(data);
+                out.finish();
+            }).isInstanceOf(IOException.class).hasMessageStartingWith("compressing the export failed");
+        } finally {
+            out.shutdown();
+        }
+        assertThat(liveCompressingThreads()).isZero();
+        // At most the first two blocks' worth came out: far less than the data, and no complete gzip.
+        assertThat(file.size()).isLessThan(2 * BLOCK);
+        assertThatThrownBy(() -> gunzip(file.toByteArray())).isInstanceOf(IOException.class);
     }
 
     @Test
