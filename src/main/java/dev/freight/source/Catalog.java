@@ -101,14 +101,16 @@ public final class Catalog {
      * The table of the default schema spelled exactly {@code datasetName}, asked of the catalog by that name rather
      * than by listing every table (a one-shot export against a large catalog would wait for all of them), or null.
      * A name with a dot, whether a schema's or the table's own, is left to the whole listing, as is a name that
-     * only matches case-insensitively.
+     * only matches case-insensitively. So is a name the catalog refuses to be asked about (MariaDB's, in utf8mb3,
+     * cannot compare a name holding a 4-byte character, an emoji): no table has it, and the listing says so.
      */
     private TableLocation named(String datasetName) {
         if (datasetName.indexOf('.') >= 0) return null;
         try {
             return source.withConnection(c -> locations(c, escapeLike(c.getMetaData(), datasetName)).get(datasetName));
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the catalog of source '" + source.name() + "': " + e.getMessage(), e);
+            // A source that is down fails the listing the same way, and that failure is the one reported.
+            return null;
         }
     }
 

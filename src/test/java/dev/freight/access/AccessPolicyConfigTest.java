@@ -283,12 +283,9 @@ class AccessPolicyConfigTest {
 
     @Test
     void theExampleConfigsRolesAreValid() throws IOException {
-        String uncommented = Files.readAllLines(Path.of("freight.example.yml")).stream()
-                .map(line -> line.startsWith("#  ") ? line.substring(1) : line)
-                .collect(Collectors.joining("\n", "", "\n"));
-        Path file = Files.writeString(dir.resolve("example.yml"), uncommented);
+        Path file = Files.writeString(dir.resolve("example.yml"), dev.freight.testing.ExampleConfig.uncommented());
         AccessPolicy p = AccessPolicy.fromConfig(ConfigLoader.load(Optional.of(file),
-                Map.of("PG_PASSWORD", "pg", "CRM_DB_PASSWORD", "crm")).roles(), KEY);
+                dev.freight.testing.ExampleConfig.REFERENCED).roles(), KEY);
         assertThat(p.roles()).isNotEmpty();
         List<String> roles = List.copyOf(p.roles());
         assertThat(roles).doesNotContain(Principal.ADMIN, Principal.USER);

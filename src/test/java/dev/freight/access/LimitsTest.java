@@ -35,7 +35,7 @@ class LimitsTest {
             try {
                 // The variables freight.example.yml's commented-out sources reference.
                 return ConfigLoader.load(Optional.of(Files.writeString(file, yaml)),
-                        Map.of("PG_PASSWORD", "pg", "CRM_DB_PASSWORD", "crm"));
+                        dev.freight.testing.ExampleConfig.REFERENCED);
             } finally {
                 Files.delete(file);
             }
@@ -130,9 +130,7 @@ class LimitsTest {
 
     @Test
     void theExamplesCommentedOutLimitsAreTheDefaults() throws IOException {
-        String uncommented = Files.readAllLines(Path.of("freight.example.yml")).stream()
-                .map(line -> line.startsWith("#  ") ? line.substring(1) : line)
-                .collect(Collectors.joining("\n", "", "\n"));
+        String uncommented = dev.freight.testing.ExampleConfig.uncommented();
         assertThat(LimitsConfig.KEYS).allSatisfy(key -> assertThat(uncommented).contains("\n  " + key + ": "));
 
         Limits l = Limits.fromConfig(config(uncommented).limits(), RolesConfig.NONE, Long.MAX_VALUE);

@@ -1,5 +1,6 @@
 package dev.freight.config;
 
+import dev.freight.testing.ExampleConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,9 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * valid once uncommented.
  */
 class ExampleConfigTest {
-    private static final Path EXAMPLE = Path.of("freight.example.yml");
-    private static final Map<String, String> REFERENCED = Map.of("PG_PASSWORD", "pg", "CRM_DB_PASSWORD", "crm",
-            "S3_ACCESS_KEY_ID", "AKIAEXAMPLE", "S3_SECRET_ACCESS_KEY", "s3-secret");
+    private static final Path EXAMPLE = ExampleConfig.EXAMPLE;
+    private static final Map<String, String> REFERENCED = ExampleConfig.REFERENCED;
 
     @TempDir
     Path dir;
@@ -110,13 +110,8 @@ class ExampleConfigTest {
         assertThat(s3.partSize()).isEqualTo(16L << 20);
     }
 
-    /** The example with its commented-out examples in force: storage then is the S3 example, not the directory. */
-    private static String uncommented() throws IOException {
-        return Files.readAllLines(EXAMPLE).stream()
-                .filter(line -> !line.startsWith("  path:"))
-                .map(line -> line.startsWith("  type: local") ? line.replace("type: local", "type: s3   ") : line)
-                .map(line -> line.startsWith("#  ") ? line.substring(1) : line)
-                .collect(Collectors.joining("\n", "", "\n"));
+    private static String uncommented() {
+        return ExampleConfig.uncommented();
     }
 
     /** What the comment of an empty key says its default is: "key: ... # ...; default: <this>". */

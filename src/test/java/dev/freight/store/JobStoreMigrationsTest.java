@@ -33,6 +33,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class JobStoreMigrationsTest {
     static final String LEGACY = "classpath:db/jobstore-legacy/";
+    /** The last version the former sets had; later migrations were written for the merged set only. */
+    static final String LAST_LEGACY = "8";
 
     @TempDir
     Path dir;
@@ -61,7 +63,7 @@ class JobStoreMigrationsTest {
         String before = emptyDatabase(kind);
         String now = emptyDatabase(kind);
         legacy(kind, before).migrate();
-        JobStoreMigrations.configure(kind).dataSource(now, null, null).load().migrate();
+        JobStoreMigrations.configure(kind).target(LAST_LEGACY).dataSource(now, null, null).load().migrate();
 
         assertThat(columns(now)).isEqualTo(columns(before)).hasSizeGreaterThan(40);
     }
@@ -78,7 +80,9 @@ class JobStoreMigrationsTest {
         former.forEach((version, checksum) -> {
             if (!checksum.equals(merged.get(version))) changed.put(version, checksum);
         });
-        assertThat(merged.keySet()).isEqualTo(former.keySet());
+        assertThat(merged.keySet()).containsAll(former.keySet());
+        assertThat(former.keySet()).allSatisfy(v -> assertThat(Integer.parseInt(v)).isLessThanOrEqualTo(
+                Integer.parseInt(LAST_LEGACY)));
         assertThat(changed).isEqualTo(JobStoreMigrations.LEGACY_CHECKSUMS.get(kind));
     }
 
