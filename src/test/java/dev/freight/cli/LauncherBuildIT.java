@@ -41,7 +41,10 @@ class LauncherBuildIT {
         firstRun = launch(project);
     }
 
-    /** A project ./freight can build: a jar named target/freight.jar whose main class prints one line. */
+    /**
+     * A project ./freight can build: a jar named target/freight.jar whose main class, named as the launcher names
+     * Freight's (it runs {@code -cp jar dev.freight.cli.Main}), prints one line.
+     */
     static void tinyProject(Path dir, String mainBody) throws IOException {
         Files.copy(ROOT.resolve("freight"), dir.resolve("freight"), StandardCopyOption.COPY_ATTRIBUTES);
         Files.writeString(dir.resolve("pom.xml"), """
@@ -59,15 +62,15 @@ class LauncherBuildIT {
                       <plugin><artifactId>maven-compiler-plugin</artifactId><version>3.14.0</version></plugin>
                       <plugin><artifactId>maven-surefire-plugin</artifactId><version>3.5.4</version></plugin>
                       <plugin><artifactId>maven-jar-plugin</artifactId><version>3.4.1</version>
-                        <configuration><archive><manifest><mainClass>tiny.Main</mainClass></manifest></archive></configuration>
+                        <configuration><archive><manifest><mainClass>dev.freight.cli.Main</mainClass></manifest></archive></configuration>
                       </plugin>
                     </plugins>
                   </build>
                 </project>
                 """);
-        Path source = dir.resolve("src/main/java/tiny/Main.java");
+        Path source = dir.resolve("src/main/java/dev/freight/cli/Main.java");
         Files.createDirectories(source.getParent());
-        Files.writeString(source, "package tiny;\npublic class Main { public static void main(String[] a) { "
+        Files.writeString(source, "package dev.freight.cli;\npublic class Main { public static void main(String[] a) { "
                 + mainBody + " } }\n");
     }
 
