@@ -112,8 +112,7 @@ public final class FreightNode implements AutoCloseable {
      * node. Checked before anything starts, like every configuration error.
      */
     static void requireSharedLinkKey(FreightConfig config) {
-        if (config.server().signedLinks().key().isEmpty() && dev.freight.source.Dialect.fromJdbcUrl(
-                config.jobStore().url()) == dev.freight.source.Dialect.POSTGRESQL) {
+        if (config.server().signedLinks().key().isEmpty() && config.jobStore().sharedByNodes()) {
             throw new dev.freight.config.ConfigException("configuration", "server.signed_links.key", "the job store "
                     + "is PostgreSQL, shared by every node, and no key is set: a key generated per node would sign "
                     + "links that open nothing on the other nodes; set server.signed_links.key (${env:NAME}, at "
@@ -123,8 +122,7 @@ public final class FreightNode implements AutoCloseable {
 
     /** A node of no workers (API only) needs other nodes to run its jobs: only a PostgreSQL job store has them. */
     static void requireWorkersSomewhere(FreightConfig config) {
-        if (config.exports().workerConcurrency() == 0 && dev.freight.source.Dialect.fromJdbcUrl(
-                config.jobStore().url()) != dev.freight.source.Dialect.POSTGRESQL) {
+        if (config.exports().workerConcurrency() == 0 && !config.jobStore().sharedByNodes()) {
             throw new dev.freight.config.ConfigException("configuration", "exports.worker_concurrency", "0 makes "
                     + "a node that runs no job, but the job store is H2, which no other node shares: nothing would "
                     + "run its jobs (use a PostgreSQL job store with worker nodes, or at least 1)");

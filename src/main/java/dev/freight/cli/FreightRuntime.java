@@ -207,8 +207,7 @@ final class FreightRuntime implements AutoCloseable {
      */
     static AccessPolicy access(FreightConfig config) {
         AccessPolicy roles = AccessPolicy.fromConfig(config.roles(), new byte[0]);
-        boolean shared = dev.freight.source.Dialect.fromJdbcUrl(config.jobStore().url()) == dev.freight.source.Dialect.POSTGRESQL;
-        if (roles.usesHashMask() && shared && config.server().maskKey().isEmpty()) {
+        if (roles.usesHashMask() && config.jobStore().sharedByNodes() && config.server().maskKey().isEmpty()) {
             throw new dev.freight.config.ConfigException("configuration", "server.mask_key", "roles mask columns with "
                     + "hash and the job store is PostgreSQL, shared by every node: set server.mask_key (${env:NAME}, "
                     + "at least 32 bytes) so that all nodes hash a value alike");

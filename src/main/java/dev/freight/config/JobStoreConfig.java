@@ -20,6 +20,14 @@ public record JobStoreConfig(String url, Optional<String> user, Optional<Secret>
         Objects.requireNonNull(password, "password");
     }
 
+    /**
+     * Whether several nodes may share this job store: PostgreSQL. Then what a node would otherwise generate for
+     * itself (link and mask keys) must be configured, the same on every node. H2 serves one node.
+     */
+    public boolean sharedByNodes() {
+        return dev.freight.source.Dialect.fromJdbcUrl(url) == dev.freight.source.Dialect.POSTGRESQL;
+    }
+
     /** The URL may carry a password parameter; it is masked like the password itself. */
     @Override
     public String toString() {
