@@ -171,6 +171,54 @@ public final class Sinks {
         };
     }
 
+    /**
+     * Into the upload {@code opener} makes (a new one, or one an earlier run left, continued), published when complete.
+     * Discarded after a failure or a cancel, unless {@code kept} says the upload is to be continued by another run
+     * (the job was handed back at shutdown, or to another worker): then, as after a failure the job is tried again
+     * for, it is suspended, which keeps what it stored.
+     */
+    public static ExportSink upload(UploadOpener opener, Commit recorded, java.util.function.BooleanSupplier kept) {
+        return upload(opener, recorded, kept, true);
+    }
+
+    /** {@code resumable}: false for an upload no run will continue, which is then always discarded. */
+    public static ExportSink upload(UploadOpener opener, Commit recorded, java.util.function.BooleanSupplier kept,
+                                    boolean resumable) {
+        return new ExportSink() {
+            private FileStore.Upload upload;
+
+            @Override
+            public OutputStream open() throws IOException {
+                upload = opener.open();
+                return upload.stream();
+            }
+
+            @Override
+            public boolean commit(ExportResult result) throws IOException {
+                return recorded.commit(result, upload);
+            }
+
+            @Override
+            public void discard() {
+                if (upload == null) return;
+                if (resumable && kept.getAsBoolean()) upload.suspend();
+                else upload.abort();
+            }
+
+            @Override
+            public void suspend() {
+                if (upload == null) return;
+                if (resumable) upload.suspend();
+                else upload.abort();
+            }
+        };
+    }
+
+    @FunctionalInterface
+    public interface UploadOpener {
+        FileStore.Upload open() throws IOException;
+    }
+
     /** What publishing a file-store upload means for its owner: true when the published file counts. */
     @FunctionalInterface
     public interface Commit {

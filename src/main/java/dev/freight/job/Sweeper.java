@@ -80,7 +80,7 @@ public final class Sweeper {
                 Optional<Job> job = store.get(part.key());
                 boolean live = job.isPresent() && job.get().status() == JobStatus.RUNNING
                         && job.get().lockedUntil() != null && job.get().lockedUntil().isAfter(now);
-                if (live) continue;
+                if (live || continuedLater(job, part)) continue;
                 boolean known = job.isPresent() || store.deletedOwner(part.key()).isPresent();
                 if (!known && part.started() != null && part.started().isAfter(now.minus(UNKNOWN_PART_GRACE))) continue;
                 files.deletePart(part);
@@ -90,6 +90,15 @@ public final class Sweeper {
             LOG.warn("sweep: partial files not checked: {}", e.getMessage());
         }
         return removed;
+    }
+
+    /** The upload a queued job's checkpoint names: its next attempt continues it. */
+    private boolean continuedLater(Optional<Job> job, FileStore.Part part) {
+        if (job.isEmpty() || (job.get().status() != JobStatus.PENDING && job.get().status() != JobStatus.RUNNING)) {
+            return false;
+        }
+        return store.checkpoint(job.get().id()).flatMap(JobCheckpoint::read)
+                .map(c -> part.name().equals(c.stored().upload())).orElse(false);
     }
 
     /** After a complete download, when {@code delete_after_download} is on. */
