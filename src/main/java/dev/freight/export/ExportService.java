@@ -123,26 +123,6 @@ public final class ExportService {
     }
 
     /**
-     * Runs a job accepted earlier: validated again against today's catalog and permissions (a request they now refuse
-     * fails, audited like any failed export), but not counted again; the limits are enforced while it streams.
-     * {@code retried}: whether a transient failure puts the job back in the queue (then it is not the outcome).
-     * {@code sink} gets the prepared export, for the file's name and type.
-     */
-    public ExportResult runAccepted(ExportRequest request, Principal principal, String jobId, boolean retried,
-                                    Function<PreparedExport, ExportSink> sink, ExportListener listener,
-                                    CancellationToken cancel) {
-        PreparedExport prepared;
-        try {
-            prepared = plan(request, principal).forJob(jobId, retried);
-        } catch (InvalidRequestException e) {
-            auditFailure(AuditEvent.of(AuditEvent.EXPORT_CREATED, principal, request).withJob(jobId), null, e.code(),
-                    e.getMessage());
-            throw e;
-        }
-        return run(prepared, sink.apply(prepared), listener, cancel);
-    }
-
-    /**
      * Where a job's earlier runs left its file ({@code after}, null when none did, with the {@code durable} bytes its
      * store holds) and where this run's checkpoints go.
      */
@@ -150,13 +130,16 @@ public final class ExportService {
     }
 
     /**
-     * {@link #runAccepted} of a job that may be continued when it stops: when the export qualifies
-     * ({@link Resumption#keyColumn}; for that its rows are ordered by the dataset's key unless the request sorts them
-     * otherwise), it takes checkpoints, and with {@code progress.after()} it continues the file from there: only the
-     * rows after the checkpoint's key are read. {@code sink} gets the resumption it writes under: null when the
-     * export starts over (then a stored partial file is not continued), continuing or not.
+     * Runs a job accepted earlier: validated again against today's catalog and permissions (a request they now refuse
+     * fails, audited like any failed export), but not counted again; the limits are enforced while it streams.
+     * {@code retried}: whether a transient failure puts the job back in the queue (then it is not the outcome).
+     * When the export can be continued after a stop ({@link Resumption#keyColumn}; for that its rows are ordered by
+     * the dataset's key unless the request sorts them otherwise), it takes checkpoints into {@code progress.marks()},
+     * and with {@code progress.after()} it continues the file from there: only the rows after the checkpoint's key
+     * are read. {@code sink} gets the prepared export (for the file's name and type) and the resumption it writes
+     * under: null when the export starts over whenever it runs, not continuing when it starts over now.
      */
-    public ExportResult runResumable(ExportRequest request, Principal principal, String jobId, boolean retried,
+    public ExportResult runAccepted(ExportRequest request, Principal principal, String jobId, boolean retried,
                                      Progress progress, BiFunction<PreparedExport, Resumption, ExportSink> sink,
                                      ExportListener listener, CancellationToken cancel) {
         PreparedExport prepared;

@@ -146,32 +146,6 @@ public final class Sinks {
     }
 
     /**
-     * Into the file store under {@code key}, published when complete and aborted otherwise; {@code recorded} decides
-     * whether the published file counts (a job records it in the job store).
-     */
-    public static ExportSink fileStore(FileStore files, String key, Commit recorded) {
-        return new ExportSink() {
-            private FileStore.Upload upload;
-
-            @Override
-            public OutputStream open() throws IOException {
-                upload = files.create(key);
-                return upload.stream();
-            }
-
-            @Override
-            public boolean commit(ExportResult result) throws IOException {
-                return recorded.commit(result, upload);
-            }
-
-            @Override
-            public void discard() {
-                if (upload != null) upload.abort();
-            }
-        };
-    }
-
-    /**
      * Into the upload {@code opener} makes (a new one, or one an earlier run left, continued), published when complete.
      * Discarded after a failure or a cancel, unless {@code kept} says the upload is to be continued by another run
      * (the job was handed back at shutdown, or to another worker): then, as after a failure the job is tried again

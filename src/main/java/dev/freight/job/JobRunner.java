@@ -84,7 +84,7 @@ final class JobRunner {
             ExportService.Progress progress = new ExportService.Progress(from == null ? null : from.checkpoint(),
                     from == null ? 0 : from.stored().bytes(), checkpoints);
             // Today's permissions of the owner's role: a job queued before they tightened runs by the new rules.
-            exports.runResumable(job.request(), job.principal(), job.id(), job.attempts() < job.maxAttempts(), progress,
+            exports.runAccepted(job.request(), job.principal(), job.id(), job.attempts() < job.maxAttempts(), progress,
                     (prepared, resumption) -> Sinks.upload(() -> {
                         FileStore.Upload upload;
                         if (resumption != null && resumption.continues()) {

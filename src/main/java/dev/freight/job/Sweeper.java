@@ -68,7 +68,8 @@ public final class Sweeper {
     /**
      * Partial files whose job no longer runs on a live lease: left by a crashed or killed worker (a crash-looping
      * node would otherwise leak up to max_file_bytes per crash). A part of a job running on a live lease is kept:
-     * it may be the one being written. A part whose job this job store has never heard of is kept for
+     * it may be the one being written; so is the part a queued job's checkpoint names, which its next attempt
+     * continues. A part whose job this job store has never heard of is kept for
      * {@link #UNKNOWN_PART_GRACE} after it began: a bucket (or a directory) may be shared with another Freight
      * whose jobs live in another job store, and its running uploads are not ours to abort; after a day they are
      * orphans whoever made them, as an S3 lifecycle rule would judge.
