@@ -218,7 +218,7 @@ final class FreightRuntime implements AutoCloseable {
     static JobSettings settings(ExportsConfig e) {
         Duration progress = e.heartbeat().compareTo(Duration.ofSeconds(1)) < 0 ? e.heartbeat() : Duration.ofSeconds(1);
         return new JobSettings(e.workerConcurrency(), e.lease(), progress, Duration.ofMillis(500), e.retryBackoff(),
-                e.maxAttempts(), e.fileTtl(), e.jobRetention(), e.deleteAfterDownload(), e.shutdownGrace());
+                e.maxAttempts(), e.fileTtl(), e.jobRetention(), e.deleteAfterDownload(), e.shutdownGrace(), e.resume());
     }
 
     @Override

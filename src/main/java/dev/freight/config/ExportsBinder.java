@@ -11,7 +11,7 @@ import java.util.Locale;
 final class ExportsBinder {
     static final List<String> EXPORTS_KEYS = List.of("sync_max_rows", "file_ttl", "job_retention", "max_attempts",
             "retry_backoff", "delete_after_download", "worker_concurrency", "lease", "heartbeat", "shutdown_grace",
-            "sweep_interval", "default_format", "pdf_max_rows");
+            "sweep_interval", "default_format", "pdf_max_rows", "resume");
 
     private ExportsBinder() {
     }
@@ -49,8 +49,9 @@ final class ExportsBinder {
         Duration sweepInterval = s.get("sweep_interval").duration(Duration.ofMinutes(1), false);
         ExportFormat defaultFormat = format(s.get("default_format"), ExportFormat.CSV);
         long pdfMaxRows = s.get("pdf_max_rows").longInteger(100_000, 1, 10_000_000);
+        boolean resume = s.get("resume").bool(true);
         return new ExportsConfig(syncMaxRows, fileTtl, jobRetention, maxAttempts, retryBackoff, deleteAfterDownload,
-                workerConcurrency, lease, heartbeat, shutdownGrace, sweepInterval, defaultFormat, pdfMaxRows);
+                workerConcurrency, lease, heartbeat, shutdownGrace, sweepInterval, defaultFormat, pdfMaxRows, resume);
     }
 
     private static ExportFormat format(ConfigValue v, ExportFormat fallback) {

@@ -14,7 +14,7 @@ import java.util.Objects;
 public record ExportsConfig(long syncMaxRows, Duration fileTtl, Duration jobRetention, int maxAttempts,
                             Duration retryBackoff, boolean deleteAfterDownload, int workerConcurrency, Duration lease,
                             Duration heartbeat, Duration shutdownGrace, Duration sweepInterval,
-                            ExportFormat defaultFormat, long pdfMaxRows) {
+                            ExportFormat defaultFormat, long pdfMaxRows, boolean resume) {
 
     public ExportsConfig {
         Objects.requireNonNull(fileTtl, "fileTtl");
@@ -25,5 +25,14 @@ public record ExportsConfig(long syncMaxRows, Duration fileTtl, Duration jobRete
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(sweepInterval, "sweepInterval");
         Objects.requireNonNull(defaultFormat, "defaultFormat");
+    }
+
+    /** Resumable jobs on ({@code resume}, the default). */
+    public ExportsConfig(long syncMaxRows, Duration fileTtl, Duration jobRetention, int maxAttempts,
+                         Duration retryBackoff, boolean deleteAfterDownload, int workerConcurrency, Duration lease,
+                         Duration heartbeat, Duration shutdownGrace, Duration sweepInterval,
+                         ExportFormat defaultFormat, long pdfMaxRows) {
+        this(syncMaxRows, fileTtl, jobRetention, maxAttempts, retryBackoff, deleteAfterDownload, workerConcurrency, lease,
+                heartbeat, shutdownGrace, sweepInterval, defaultFormat, pdfMaxRows, true);
     }
 }

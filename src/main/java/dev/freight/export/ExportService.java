@@ -137,7 +137,8 @@ public final class ExportService {
      * the dataset's key unless the request sorts them otherwise), it takes checkpoints into {@code progress.marks()},
      * and with {@code progress.after()} it continues the file from there: only the rows after the checkpoint's key
      * are read. {@code sink} gets the prepared export (for the file's name and type) and the resumption it writes
-     * under: null when the export starts over whenever it runs, not continuing when it starts over now.
+     * under: null when the export starts over whenever it runs, not continuing when it starts over now. A null
+     * {@code progress}: the job is never continued (resumable jobs are off).
      */
     public ExportResult runAccepted(ExportRequest request, Principal principal, String jobId, boolean retried,
                                      Progress progress, BiFunction<PreparedExport, Resumption, ExportSink> sink,
@@ -148,7 +149,7 @@ public final class ExportService {
             PreparedExport whole = plan(request, principal);
             prepared = whole;
             resumption = null;
-            Optional<PreparedExport> ordered = orderedByKey(whole, request, principal);
+            Optional<PreparedExport> ordered = progress == null ? Optional.empty() : orderedByKey(whole, request, principal);
             java.util.OptionalInt key = ordered.map(p -> Resumption.keyColumn(p.plan())).orElse(java.util.OptionalInt.empty());
             if (key.isPresent()) {
                 prepared = ordered.get();

@@ -75,14 +75,14 @@ final class JobRunner {
     void run(Job job, String workerId, Running running) {
         AtomicLong rows = new AtomicLong();
         Checkpoints checkpoints = new Checkpoints();
-        FileStore.Upload resumed = resumeUpload(job, checkpoints);
+        FileStore.Upload resumed = settings.resume() ? resumeUpload(job, checkpoints) : null;
         ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> beat(job, workerId, rows, running, checkpoints),
                 settings.progressInterval().toMillis(), settings.progressInterval().toMillis(), TimeUnit.MILLISECONDS);
         AtomicReference<FileStore.Upload> unused = new AtomicReference<>(resumed);
         try {
             JobCheckpoint from = checkpoints.current;
-            ExportService.Progress progress = new ExportService.Progress(from == null ? null : from.checkpoint(),
-                    from == null ? 0 : from.stored().bytes(), checkpoints);
+            ExportService.Progress progress = !settings.resume() ? null : new ExportService.Progress(
+                    from == null ? null : from.checkpoint(), from == null ? 0 : from.stored().bytes(), checkpoints);
             // Today's permissions of the owner's role: a job queued before they tightened runs by the new rules.
             exports.runAccepted(job.request(), job.principal(), job.id(), job.attempts() < job.maxAttempts(), progress,
                     (prepared, resumption) -> Sinks.upload(() -> {

@@ -146,6 +146,7 @@ class ConfigLoaderTest {
                   sweep_interval: 5m
                   default_format: ndjson
                   pdf_max_rows: 5000
+                  resume: false
                 limits:
                   exports_per_hour: 60
                 roles:
@@ -177,7 +178,7 @@ class ConfigLoaderTest {
                 List.of("day", "region")));
         assertThat(c.exports()).isEqualTo(new ExportsConfig(500, Duration.ofHours(2), Duration.ofDays(7), 5,
                 Duration.ofMillis(500), true, 3, Duration.ofMinutes(1), Duration.ofSeconds(15), Duration.ZERO,
-                Duration.ofMinutes(5), ExportFormat.NDJSON, 5_000));
+                Duration.ofMinutes(5), ExportFormat.NDJSON, 5_000, false));
         assertThat(c.limits()).isEqualTo(LimitsConfig.DEFAULTS);
         assertThat(c.roles().roles()).containsExactly(Map.entry("analyst", new RoleConfig("analyst",
                 List.of(RoleConfig.DatasetRule.whole("orders2024")), Optional.empty())));

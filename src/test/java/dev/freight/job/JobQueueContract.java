@@ -342,6 +342,18 @@ abstract class JobQueueContract {
         }
     }
 
+    /** With exports.resume off, a keyed job is exported as requested (in no particular order) and records no checkpoint. */
+    @Test
+    void withResumeOffAKeyedJobTakesNoCheckpoint() throws Exception {
+        service = new JobService(store, files, ExportService.unrestricted(keyed), FAST, null);
+        pool(FAST.withResume(false), keyed);
+        Job job = submit(ExportRequest.of(SLOW_KEYED, "csv"));
+
+        Job done = awaitStatus(job.id(), JobStatus.COMPLETED);
+        assertThat(done.rowCount()).isEqualTo(SLOW_ROWS);
+        assertThat(store.checkpoint(job.id())).isEmpty();
+    }
+
     /** The part a queued job's checkpoint names is its next attempt's: the sweeper keeps it, and only it. */
     @Test
     void theSweeperKeepsThePartAQueuedJobsCheckpointNames() throws Exception {
