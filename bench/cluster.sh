@@ -37,11 +37,12 @@ sql() { psql -qtAX -d "$db" -c "$1"; }
 link_key="$(head -c 32 /dev/urandom | base64)"
 export BENCH_LINK_KEY="$link_key"
 
-# A node's configuration: NAME LISTEN CONCURRENCY [STORAGE_YAML].
+# A node's configuration: NAME LISTEN CONCURRENCY [STORAGE_YAML] [RESUME (true|false)].
 config() {
   local name="$1" listen="$2" concurrency="$3" dir="$work/$1"
   local storage="${4:-storage:
   path: $work/files}"
+  local resume="${5:-true}"
   mkdir -p "$dir"
   cat > "$dir/freight.yml" <<YML
 data_dir: $dir
@@ -59,6 +60,7 @@ sources:
     include: ["orders"]
 exports:
   worker_concurrency: $concurrency
+  resume: $resume
 limits:
   concurrent_jobs: 1000
   exports_per_hour: 100000
@@ -173,9 +175,15 @@ s3_storage="storage:
     access_key_id: \${env:BENCH_S3_KEY}
     secret_access_key: \${env:BENCH_S3_SECRET}"
 declare -a storage_rows
-for store in local s3; do
+local_storage="storage:
+  path: $work/files"
+for store in "local, exports.resume: false" local s3; do
   fresh_schema
-  if [ "$store" = s3 ]; then serve "$(config "store-$store" true 1 "$s3_storage")"; else serve "$(config "store-$store" true 1)"; fi
+  case "$store" in
+    s3) serve "$(config store-s3 true 1 "$s3_storage")" ;;
+    local) serve "$(config store-local true 1)" ;;
+    *) serve "$(config store-local-noresume true 1 "$local_storage" false)" ;;
+  esac
   sleep 2
   for i in $(seq 1 "$storage_runs"); do
     id="$(post_job '{"dataset":"orders","format":"csv","delivery":"async"}')"
@@ -230,7 +238,9 @@ $scale_table
 
 File stores: the same 1M-row CSV job ($storage_runs runs each, one worker) written to the local disk and to S3
 (multipart, 16 MiB parts) served by s3proxy from this machine's disk: what Freight's upload path costs, not a
-network's speed.
+network's speed. Jobs are resumable by default (\`exports.resume: true\`): their rows ordered by the key (an index
+scan of \`orders\` by \`id\`) and a checkpoint flushed and recorded every second; the first row is the same job with
+\`exports.resume: false\`, in the order PostgreSQL returns the rows, what that costs.
 
 $storage_table
 <!-- cluster:end -->"
