@@ -63,7 +63,8 @@ public final class ExportEngine {
      * otherwise a cursor.
      */
     ExportResult.Path path(ExportPlan job) {
-        if (!copy) return ExportResult.Path.CURSOR;
+        // A series' rows are the query's after filling: only the cursor path hands them over one by one.
+        if (!copy || job.plan().series() != null) return ExportResult.Path.CURSOR;
         if (PostgresCopyExport.applies(job)) return ExportResult.Path.COPY_CSV;
         if (MariaDbTextCsvExport.applies(job)) return ExportResult.Path.MARIADB_TEXT_CSV;
         if (PostgresBinaryRowSource.applies(job.source(), job.plan())) return ExportResult.Path.COPY_BINARY;
@@ -99,13 +100,21 @@ public final class ExportEngine {
                     RowSource source = path == ExportResult.Path.COPY_BINARY
                             ? new PostgresBinaryRowSource(job.source(), job.plan(), cancel)
                             : new JdbcRowSource(job.source(), job.plan(), cancel);
-                    rows = source.stream(row -> {
+                    RowSource.RowConsumer write = row -> {
                         if (masks != null) {
                             for (int i = 0; i < masks.length; i++) if (masks[i] != null) row[i] = masks[i].apply(row[i], hashKey);
                         }
                         writer.writeRow(row);
                         tracker.rowWritten();
-                    });
+                    };
+                    if (job.plan().series() != null) {
+                        SeriesRows series = new SeriesRows(job.plan().series(), write);
+                        source.stream(series);
+                        series.finish();
+                        rows = series.written();
+                    } else {
+                        rows = source.stream(write);
+                    }
                     writer.finish();
                     finished = true;
                 } finally {
