@@ -609,6 +609,31 @@ abstract class SeriesContract {
         }
     }
 
+    @Test
+    void everyDataFormatWritesTheSeriesAndNdjsonHasItsRows() throws IOException {
+        Ask a = new Ask(berlin("2024-03-25"), berlin("2024-04-08"), "day", List.of("status"),
+                List.of(m("count", null), m("sum", "unit_price"), m("avg", "unit_price"), m("max", "qty")), "zero", false, ALL);
+        int expectedRows = expected(a).size();
+        for (String format : List.of("csv", "tsv", "json", "ndjson", "xlsx", "parquet", "pdf")) {
+            byte[] bytes = run(request(a).withFormat(format), DatasetAccess.FULL, 1_000_000);
+            assertThat(bytes).as(format).isNotEmpty();
+            if (format.equals("ndjson")) {
+                String[] lines = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).split("\n");
+                assertThat(lines).hasSize(expectedRows);
+                var first = new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines[0]);
+                assertThat(first.get("bucket").asText()).isEqualTo("2024-03-25T00:00:00+01:00");
+                assertThat(first.get("count").isIntegralNumber()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void theRowEstimateCountsTheSeriesRowsNotTheTableRows() {
+        Ask a = new Ask(berlin("2024-06-01"), berlin("2024-06-15"), "day", List.of("status"), List.of(), "none", false, ALL);
+        var count = dev.freight.engine.RowEstimator.count(source, plan(request(a), DatasetAccess.FULL, 1_000_000), 1_000_000);
+        assertThat(count.value()).hasValue(expected(a).size());
+    }
+
     static InvalidRequestException refused(java.util.function.Supplier<?> action) {
         try {
             Object result = action.get();
