@@ -139,12 +139,12 @@ final class SeriesPlanner {
         String carried = needed.isEmpty() ? "" : ", " + String.join(", ", needed);
 
         String level1 = "SELECT " + sql.seconds(quotedTime, kind) + " AS " + fs + carried + " FROM "
-                + dialect.fromItem(table) + " WHERE " + String.join(" AND ", where);
+                + dialect.fromItem(table) + " WHERE " + String.join(" AND ", where) + sql.keepComputed();
         List<Object> all = new ArrayList<>();
         String offset = offset(range, kind, zone, all);
         all.addAll(whereParams);
         String level2 = "SELECT " + fs + ", " + fs + " + " + offset + " AS " + fl + carried + " FROM (" + level1 + ") "
-                + dialect.quote("freight_1");
+                + dialect.quote("freight_1") + sql.keepComputed();
         String level3 = "SELECT " + bucketSql(granularity, fs, fl) + " AS " + fb + carried + " FROM (" + level2 + ") "
                 + dialect.quote("freight_2");
         List<String> groupKeys = groups.stream().map(g -> dialect.quote(g.name())).toList();

@@ -54,6 +54,14 @@ public interface SeriesSql {
     /** {@code year * 12 + month - 1} of the date-time {@code seconds} (a BIGINT of {@link #seconds}) after 1970 UTC. */
     String monthIndex(String seconds);
 
+    /**
+     * What ends a derived table whose computed columns the next level uses several times, so the database computes
+     * them once per row; nothing where it does anyway.
+     */
+    default String keepComputed() {
+        return "";
+    }
+
     /** {@code column} within [from, to): SQL with two parameters, bound to {@link #rangeValue}s. */
     default String range(String column, TimeKind kind) {
         return column + " >= ? AND " + column + " < ?";
@@ -69,6 +77,16 @@ public interface SeriesSql {
         public String seconds(String column, TimeKind kind) {
             // EXTRACT(EPOCH) of a timestamp without zone or a date is its nominal seconds, as wanted for WALL.
             return "CAST(FLOOR(EXTRACT(EPOCH FROM " + column + ")) AS BIGINT)";
+        }
+
+        /**
+         * PostgreSQL pulls derived tables up into the outer query and then repeats their expressions: the seconds
+         * were computed six times a row for a monthly series. OFFSET 0 (no row skipped: not paging) keeps the derived
+         * table as it is; with it a monthly series of 1M rows took 1.5 s instead of 2.8 s, about what date_trunc takes.
+         */
+        @Override
+        public String keepComputed() {
+            return " OFFSET 0";
         }
 
         @Override
