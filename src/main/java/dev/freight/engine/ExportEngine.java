@@ -63,29 +63,56 @@ public final class ExportEngine {
      * otherwise a cursor.
      */
     ExportResult.Path path(ExportPlan job) {
+        return path(job, null);
+    }
+
+    /**
+     * A resumable export needs its key's value at each checkpoint: COPY's CSV gives it for integer and text keys
+     * (read back from the row's bytes), MariaDB's text rows not at all; those take a typed path.
+     */
+    ExportResult.Path path(ExportPlan job, Resumption resumption) {
         // A series' rows are the query's after filling: only the cursor path hands them over one by one.
         if (!copy || job.plan().series() != null) return ExportResult.Path.CURSOR;
-        if (PostgresCopyExport.applies(job)) return ExportResult.Path.COPY_CSV;
-        if (MariaDbTextCsvExport.applies(job)) return ExportResult.Path.MARIADB_TEXT_CSV;
+        if (PostgresCopyExport.applies(job) && (resumption == null || PostgresCopyExport.readsKey(job, resumption))) {
+            return ExportResult.Path.COPY_CSV;
+        }
+        if (resumption == null && MariaDbTextCsvExport.applies(job)) return ExportResult.Path.MARIADB_TEXT_CSV;
         if (PostgresBinaryRowSource.applies(job.source(), job.plan())) return ExportResult.Path.COPY_BINARY;
         return ExportResult.Path.CURSOR;
     }
 
     public ExportResult export(ExportPlan job, OutputStream destination, ExportListener listener, CancellationToken cancel) {
+        return export(job, destination, listener, cancel, null);
+    }
+
+    /**
+     * {@code resumption}: null for an export that starts over when run again; otherwise it is ordered by the key
+     * at {@link Resumption#keyColumn()}, takes checkpoints, and may continue a stored file. Its result counts the
+     * whole file: the rows and bytes before the checkpoint too.
+     */
+    public ExportResult export(ExportPlan job, OutputStream destination, ExportListener listener, CancellationToken cancel,
+                               Resumption resumption) {
         long start = System.nanoTime();
         CountingOutputStream counted = new CountingOutputStream(new CancellableOutputStream(destination, cancel));
         ParallelGzipOutputStream gzip = null;
+        boolean continuing = resumption != null && resumption.continues();
+        ContinuedOutputStream continued = continuing ? new ContinuedOutputStream(counted) : null;
+        long storedBefore = continuing ? resumption.durable() : 0;
         try {
-            OutputStream out = counted;
+            OutputStream out = continuing ? continued : counted;
             if (job.gzip()) {
                 gzip = new ParallelGzipOutputStream(counted, GZIP_THREADS, gzipDeflaters);
                 out = gzip;
             }
-            Tracker tracker = new Tracker(counted, listener, cancel, start, job.maxRows());
+            java.util.function.LongSupplier position = continuing ? continued::position : counted::count;
+            Tracker tracker = new Tracker(() -> storedBefore + counted.count(), listener, cancel, start, job.maxRows(),
+                    continuing ? resumption.after().rows() : 0, resumption == null ? null : resumption.marks(), position);
             long rows;
-            ExportResult.Path path = path(job);
+            ExportResult.Path path = path(job, resumption);
             if (path == ExportResult.Path.COPY_CSV) {
-                rows = new PostgresCopyExport(job, cancel).export(out, tracker);
+                if (continuing) continued.start(resumption.after().rowEnd(), resumption.durable());
+                rows = new PostgresCopyExport(job, cancel).export(out, tracker, !continuing,
+                        resumption == null ? -1 : resumption.keyColumn());
             } else if (path == ExportResult.Path.MARIADB_TEXT_CSV) {
                 rows = new MariaDbTextCsvExport(job, cancel).export(out, tracker);
             } else {
@@ -93,19 +120,34 @@ public final class ExportEngine {
                         job.options(), context(job));
                 boolean finished = false;
                 try {
-                    writer.begin();
+                    if (continuing) {
+                        // What the writer writes to pick up its state is dropped; the file continues after the row.
+                        writer.resume();
+                        writer.flushRows();
+                        continued.start(resumption.after().rowEnd(), resumption.durable());
+                    } else {
+                        writer.begin();
+                    }
                     // Masked here, between reading and writing: no writer ever sees a value the caller may not read.
                     dev.freight.query.Mask[] masks = job.plan().maskArray();
                     byte[] hashKey = job.plan().hashKey();
+                    int key = resumption == null ? -1 : resumption.keyColumn();
+                    OutputStream flushed = out;
                     RowSource source = path == ExportResult.Path.COPY_BINARY
                             ? new PostgresBinaryRowSource(job.source(), job.plan(), cancel)
                             : new JdbcRowSource(job.source(), job.plan(), cancel);
                     RowSource.RowConsumer write = row -> {
+                        Object keyValue = key < 0 ? null : row[key];
                         if (masks != null) {
                             for (int i = 0; i < masks.length; i++) if (masks[i] != null) row[i] = masks[i].apply(row[i], hashKey);
                         }
                         writer.writeRow(row);
                         tracker.rowWritten();
+                        if (key >= 0 && tracker.checkpointWanted()) {
+                            writer.flushRows();
+                            flushed.flush();
+                            tracker.checkpoint(keyText(keyValue));
+                        }
                     };
                     if (job.plan().series() != null) {
                         SeriesRows series = new SeriesRows(job.plan().series(), write);
@@ -125,8 +167,10 @@ public final class ExportEngine {
             if (gzip != null) gzip.finish();
             out.flush();
             long elapsed = System.nanoTime() - start;
-            listener.onProgress(new ExportProgress(rows, counted.count(), elapsed));
-            return new ExportResult(rows, counted.count(), elapsed, path);
+            long totalRows = (continuing ? resumption.after().rows() : 0) + rows;
+            long bytes = storedBefore + counted.count();
+            listener.onProgress(new ExportProgress(totalRows, bytes, elapsed));
+            return new ExportResult(totalRows, bytes, elapsed, path);
         } catch (ExportCancelledException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -150,6 +194,13 @@ public final class ExportEngine {
         }
     }
 
+    /** A key value as a checkpoint keeps it: numbers and text as they are, dates and decimals as ISO text. */
+    static Object keyText(Object key) {
+        if (key instanceof Long || key instanceof String) return key;
+        if (key instanceof java.math.BigDecimal d) return d.toPlainString();
+        return key == null ? null : key.toString();
+    }
+
     static dev.freight.format.WriterContext context(ExportPlan job) {
         return new dev.freight.format.WriterContext(job.plan().table().name(), job.plan().filtersInWords(),
                 java.time.Instant.now(), null, job.pdfMaxRows());
@@ -157,21 +208,44 @@ public final class ExportEngine {
 
     /** Counts rows, reports progress on a clock, and turns a cancellation into an exception between rows. */
     static final class Tracker {
-        private final CountingOutputStream bytes;
+        private final java.util.function.LongSupplier bytes;
         private final ExportListener listener;
         private final CancellationToken cancel;
         private final long start;
         private final long maxRows;
+        private final Resumption.Marks marks;
+        private final java.util.function.LongSupplier position;
         private long rows;
         private long lastReport;
 
-        Tracker(CountingOutputStream bytes, ExportListener listener, CancellationToken cancel, long start, long maxRows) {
+        /**
+         * {@code rowsBefore}: rows of the file before this run (a continued export); {@code position}: the file offset
+         * of the next byte written, for checkpoints, which {@code marks} receives (null: none taken).
+         */
+        Tracker(java.util.function.LongSupplier bytes, ExportListener listener, CancellationToken cancel, long start,
+                long maxRows, long rowsBefore, Resumption.Marks marks, java.util.function.LongSupplier position) {
             this.bytes = bytes;
             this.listener = listener;
             this.cancel = cancel;
             this.start = start;
             this.maxRows = maxRows;
             this.lastReport = start;
+            this.rows = rowsBefore;
+            this.marks = marks;
+            this.position = position;
+        }
+
+        long rows() {
+            return rows;
+        }
+
+        boolean checkpointWanted() {
+            return marks != null && marks.wanted();
+        }
+
+        /** At a row boundary, everything before it flushed into the destination: the last row's key. */
+        void checkpoint(Object key) {
+            marks.reached(new Checkpoint(rows, key, position.getAsLong()));
         }
 
         void rowWritten() {
@@ -199,7 +273,7 @@ public final class ExportEngine {
             long now = System.nanoTime();
             if (now - lastReport >= PROGRESS_INTERVAL_NANOS) {
                 lastReport = now;
-                listener.onProgress(new ExportProgress(rows, bytes.count(), now - start));
+                listener.onProgress(new ExportProgress(rows, bytes.getAsLong(), now - start));
             }
         }
     }

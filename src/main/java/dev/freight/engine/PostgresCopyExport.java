@@ -54,12 +54,31 @@ final class PostgresCopyExport {
                 && (!(o.timeZone() instanceof ZoneOffset) || o.timeZone().equals(ZoneOffset.UTC));
     }
 
+    /**
+     * Whether a resumable export's checkpoints can take its key from COPY's rows: integers and text print there as
+     * a filter on the key reads them back.
+     */
+    static boolean readsKey(ExportPlan job, Resumption resumption) {
+        return switch (job.plan().columns().get(resumption.keyColumn()).type()) {
+            case INTEGER, STRING, TEXT_LIKE, DECIMAL -> true;
+            default -> false;
+        };
+    }
+
     long export(OutputStream out, ExportEngine.Tracker tracker) throws IOException {
+        return export(out, tracker, true, -1);
+    }
+
+    /**
+     * {@code preamble}: false when continuing a file, which has its BOM and header; {@code keyColumn}: where the key
+     * of a resumable export is, for its checkpoints (-1: none).
+     */
+    long export(OutputStream out, ExportEngine.Tracker tracker, boolean preamble, int keyColumn) throws IOException {
         QueryPlan plan = job.plan();
         FormatOptions o = job.options();
         String select = plan.columns().stream().map(PostgresCopyExport::expression).collect(Collectors.joining(", "));
         String query = "SELECT " + select + plan.fromAndWhere() + SettingParameters.orderAndLimit(plan);
-        job.writePreamble(out);
+        if (preamble) job.writePreamble(out);
         Connection connection = null;
         boolean reusable = false;
         try {
@@ -79,7 +98,7 @@ final class PostgresCopyExport {
             // A server that is slow to send the next row is interrupted by a cancel request on the side channel.
             try (CancellationToken.Registration ignored = cancel.interruptWith(pg::cancelQuery)) {
                 CopyOut copy = pg.getCopyAPI().copyOut(sql);
-                rows = pump(copy, pg, out, tracker, o.lineEnding().equals("\r\n"));
+                rows = pump(copy, pg, out, tracker, o.lineEnding().equals("\r\n"), keyColumn);
             }
             connection.rollback();
             reusable = !cancel.isCancelled();
@@ -94,8 +113,8 @@ final class PostgresCopyExport {
         }
     }
 
-    private long pump(CopyOut copy, PgConnection pg, OutputStream out, ExportEngine.Tracker tracker, boolean crlf)
-            throws SQLException, IOException {
+    private long pump(CopyOut copy, PgConnection pg, OutputStream out, ExportEngine.Tracker tracker, boolean crlf,
+                      int keyColumn) throws SQLException, IOException {
         FormatOptions o = job.options();
         CopyCsvRewriter rewriter = new CopyCsvRewriter(job.plan().columns(), o.delimiter(), o.sanitizeFormulas(), crlf);
         PGStream stream = copyDataStream(pg);
@@ -106,12 +125,14 @@ final class PostgresCopyExport {
                 int n = reader == null ? 0 : reader.fill();
                 if (n > 0) {
                     rows += rewrite(rewriter, reader.batch, n, out, tracker);
+                    if (keyColumn >= 0) checkpoint(rewriter, reader.batch, reader.lastRow, n, keyColumn, out, tracker);
                     continue;
                 }
                 // Every other message (a notice, CopyDone, the command's end, an error) is the driver's to read.
                 byte[] row = copy.readFromCopy();
                 if (row == null) break;
                 rows += rewrite(rewriter, row, row.length, out, tracker);
+                if (keyColumn >= 0) checkpoint(rewriter, row, 0, row.length, keyColumn, out, tracker);
             }
         } catch (ExportCancelledException e) {
             if (copy.isActive()) copy.cancelCopy();
@@ -128,10 +149,58 @@ final class PostgresCopyExport {
         return completed;
     }
 
+    /**
+     * At the end of a batch of whole rows, when one is wanted: the rows flushed through, and the last row's key read
+     * from COPY's own bytes of that row ({@code chunk[row, end)}), before any rewriting.
+     */
+    private void checkpoint(CopyCsvRewriter rewriter, byte[] chunk, int row, int end, int keyColumn, OutputStream out,
+                            ExportEngine.Tracker tracker) throws IOException {
+        if (!tracker.checkpointWanted()) return;
+        rewriter.flush(out);
+        out.flush();
+        String key = csvField(chunk, row, end, (byte) job.options().delimiter(), keyColumn);
+        boolean integer = job.plan().columns().get(keyColumn).type() == dev.freight.source.ColumnType.INTEGER;
+        tracker.checkpoint(integer ? (Object) Long.valueOf(key) : key);
+    }
+
+    /** Field {@code index} of one CSV row as COPY writes it: quoted with doubled quotes inside, or bare. */
+    static String csvField(byte[] row, int from, int end, byte delimiter, int index) {
+        int i = from;
+        for (int f = 0; ; f++) {
+            java.io.ByteArrayOutputStream value = f == index ? new java.io.ByteArrayOutputStream() : null;
+            if (i < end && row[i] == '"') {
+                i++;
+                while (i < end) {
+                    if (row[i] == '"') {
+                        if (i + 1 < end && row[i + 1] == '"') {
+                            if (value != null) value.write('"');
+                            i += 2;
+                            continue;
+                        }
+                        i++;
+                        break;
+                    }
+                    if (value != null) value.write(row[i]);
+                    i++;
+                }
+            } else {
+                while (i < end && row[i] != delimiter && row[i] != '\n' && row[i] != '\r') {
+                    if (value != null) value.write(row[i]);
+                    i++;
+                }
+            }
+            if (value != null) return value.toString(java.nio.charset.StandardCharsets.UTF_8);
+            if (i >= end || row[i] != delimiter) throw new IllegalStateException("COPY row has no column " + index);
+            i++;
+        }
+    }
+
     /** Whole CopyData messages, read from the connection's stream into one buffer. */
     private static final class CopyDataReader {
         private final PGStream stream;
         byte[] batch = new byte[BATCH];
+        /** Where the batch's last row begins. */
+        int lastRow;
         /** Length of a message whose header is read but whose data did not fit behind the rows before it. */
         private int pending = -1;
 
@@ -150,6 +219,7 @@ final class PostgresCopyExport {
                 if (pending >= 0) {
                     if (pending > batch.length) batch = new byte[pending];
                     stream.receive(batch, 0, pending);
+                    lastRow = 0;
                     n = pending;
                     pending = -1;
                 }
@@ -164,6 +234,7 @@ final class PostgresCopyExport {
                         batch = new byte[length];
                     }
                     stream.receive(batch, n, length);
+                    lastRow = n;
                     n += length;
                 }
                 return n;

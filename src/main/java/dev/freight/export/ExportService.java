@@ -7,6 +7,8 @@ import dev.freight.audit.AuditEvent;
 import dev.freight.audit.AuditLog;
 import dev.freight.auth.Principal;
 import dev.freight.engine.CancellationToken;
+import dev.freight.engine.Checkpoint;
+import dev.freight.engine.Resumption;
 import dev.freight.engine.ExportCancelledException;
 import dev.freight.engine.ExportEngine;
 import dev.freight.engine.ExportFailedException;
@@ -31,6 +33,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -124,23 +127,81 @@ public final class ExportService {
     }
 
     /**
+     * Where a job's earlier runs left its file ({@code after}, null when none did, with the {@code durable} bytes its
+     * store holds) and where this run's checkpoints go.
+     */
+    public record Progress(Checkpoint after, long durable, Resumption.Marks marks) {
+    }
+
+    /**
      * Runs a job accepted earlier: validated again against today's catalog and permissions (a request they now refuse
      * fails, audited like any failed export), but not counted again; the limits are enforced while it streams.
      * {@code retried}: whether a transient failure puts the job back in the queue (then it is not the outcome).
-     * {@code sink} gets the prepared export, for the file's name and type.
+     * When the export can be continued after a stop ({@link Resumption#keyColumn}; for that its rows are ordered by
+     * the dataset's key unless the request sorts them otherwise), it takes checkpoints into {@code progress.marks()},
+     * and with {@code progress.after()} it continues the file from there: only the rows after the checkpoint's key
+     * are read. {@code sink} gets the prepared export (for the file's name and type) and the resumption it writes
+     * under: null when the export starts over whenever it runs, not continuing when it starts over now.
      */
     public ExportResult runAccepted(ExportRequest request, Principal principal, String jobId, boolean retried,
-                                    Function<PreparedExport, ExportSink> sink, ExportListener listener,
-                                    CancellationToken cancel) {
+                                     Progress progress, BiFunction<PreparedExport, Resumption, ExportSink> sink,
+                                     ExportListener listener, CancellationToken cancel) {
         PreparedExport prepared;
+        Resumption resumption;
         try {
-            prepared = plan(request, principal).forJob(jobId, retried);
+            PreparedExport whole = plan(request, principal);
+            prepared = whole;
+            resumption = null;
+            Optional<PreparedExport> ordered = orderedByKey(whole, request, principal);
+            java.util.OptionalInt key = ordered.map(p -> Resumption.keyColumn(p.plan())).orElse(java.util.OptionalInt.empty());
+            if (key.isPresent()) {
+                prepared = ordered.get();
+                resumption = Resumption.fromStart(key.getAsInt(), progress.marks());
+                Checkpoint after = progress.after();
+                Long limit = prepared.request().rowLimit();
+                if (after != null && (limit == null || limit > after.rows())) {
+                    ExportRequest rest = prepared.request()
+                            .withFilters(append(prepared.request().filters(), new dev.freight.query.Filter(
+                                    prepared.plan().plan().table().primaryKey().get(0), "gt", after.key())))
+                            .withRowLimit(limit == null ? null : limit - after.rows());
+                    try {
+                        prepared = plan(rest, principal).auditedAs(prepared);
+                        resumption = resumption.continuing(after, progress.durable());
+                    } catch (InvalidRequestException keyRefused) {
+                        // The key's value no longer reads back (its type changed): the file starts over.
+                    }
+                }
+            }
+            prepared = prepared.forJob(jobId, retried);
         } catch (InvalidRequestException e) {
             auditFailure(AuditEvent.of(AuditEvent.EXPORT_CREATED, principal, request).withJob(jobId), null, e.code(),
                     e.getMessage());
             throw e;
         }
-        return run(prepared, sink.apply(prepared), listener, cancel);
+        return run(prepared, sink.apply(prepared, resumption), listener, cancel, resumption);
+    }
+
+    /**
+     * The request ordered by its dataset's one-column key, when it names no other order and that order is allowed
+     * (a role may not sort by a masked key); empty otherwise.
+     */
+    private Optional<PreparedExport> orderedByKey(PreparedExport whole, ExportRequest request, Principal principal) {
+        if (Resumption.keyColumn(whole.plan()).isPresent()) return Optional.of(whole);
+        // A series' rows are buckets, not the table's rows by key: it starts over when it runs again.
+        if (request.series() != null) return Optional.empty();
+        List<String> key = whole.plan().plan().table().primaryKey();
+        if (key.size() != 1 || !request.sort().isEmpty()) return Optional.empty();
+        try {
+            return Optional.of(plan(request.withSort(List.of(new dev.freight.query.SortKey(key.get(0), "asc"))), principal));
+        } catch (InvalidRequestException notSortable) {
+            return Optional.empty();
+        }
+    }
+
+    private static <T> List<T> append(List<T> list, T item) {
+        List<T> copy = new ArrayList<>(list);
+        copy.add(item);
+        return copy;
     }
 
     private PreparedExport plan(ExportRequest request, Principal principal) {
@@ -189,10 +250,16 @@ public final class ExportService {
      * nowhere else. Failures are rethrown for the caller's protocol: a response, a job's retry, an exit code.
      */
     public ExportResult run(PreparedExport export, ExportSink sink, ExportListener listener, CancellationToken cancel) {
+        return run(export, sink, listener, cancel, null);
+    }
+
+    private ExportResult run(PreparedExport export, ExportSink sink, ExportListener listener, CancellationToken cancel,
+                             Resumption resumption) {
         FileSizeCap capped = null;
+        boolean continuing = resumption != null && resumption.continues();
         try {
-            capped = new FileSizeCap(sink.open(), export.caps().maxFileBytes());
-            ExportResult result = engine.export(export.plan(), capped, listener, cancel);
+            capped = new FileSizeCap(sink.open(), export.caps().maxFileBytes(), continuing ? resumption.durable() : 0);
+            ExportResult result = engine.export(export.plan(), capped, listener, cancel, resumption);
             if (!sink.commit(result)) return result;
             metrics.completed(result.rows(), result.bytes(), result.elapsedNanos());
             if (export.auditEvent() != null) {
@@ -204,7 +271,6 @@ public final class ExportService {
             sink.discard();
             throw e;
         } catch (IOException | RuntimeException e) {
-            sink.discard();
             // The file store's own failure, even through a format writer that wrapped it: the store's words.
             StorageUnavailableException storage = StorageUnavailableException.in(e);
             RuntimeException failure = capped != null && capped.exceeded()
@@ -216,6 +282,8 @@ public final class ExportService {
                     : e instanceof IOException io
                     ? new ExportFailedException(ProblemCode.STORAGE_ERROR.code(), "writing the export file failed: " + io.getMessage(), true, io)
                     : (RuntimeException) e;
+            if (isTransient(failure) && export.retriedOnTransientFailure()) sink.suspend();
+            else sink.discard();
             String code = sink.destinationFailed() ? ProblemCode.CLIENT_DISCONNECTED.code() : code(failure);
             if (!(isTransient(failure) && export.retriedOnTransientFailure()) && export.auditEvent() != null) {
                 auditFailure(export.auditEvent(), capped == null ? null : capped.written(), code, message(failure, code));

@@ -23,6 +23,14 @@ public interface ExportSink {
     /** Throws away a partial output; called after a failure or a cancel instead of {@link #commit}. */
     void discard();
 
+    /**
+     * Instead of {@link #discard}, after a failure that the export will be tried again for: a sink that a later run
+     * can continue (a job's resumable upload) keeps what it stored; the others discard it.
+     */
+    default void suspend() {
+        discard();
+    }
+
     /** Whether the failure was the destination's own (the client went away), not the export's. */
     default boolean destinationFailed() {
         return false;

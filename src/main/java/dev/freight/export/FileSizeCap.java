@@ -22,9 +22,15 @@ public final class FileSizeCap extends FilterOutputStream {
     }
 
     public FileSizeCap(OutputStream out, long max) {
+        this(out, max, 0);
+    }
+
+    /** {@code before}: bytes of the file already stored by an earlier run that this one continues. */
+    public FileSizeCap(OutputStream out, long max, long before) {
         super(out);
         if (max < 1) throw new IllegalArgumentException("max must be positive");
         this.max = max;
+        this.written = before;
     }
 
     @Override

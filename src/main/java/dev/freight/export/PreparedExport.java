@@ -130,6 +130,11 @@ public final class PreparedExport {
         return new PreparedExport(this, audit == null ? null : audit.withJob(jobId), retried);
     }
 
+    /** This export, audited as {@code other} is: a continued job's run is recorded as the job's request, not its rest. */
+    PreparedExport auditedAs(PreparedExport other) {
+        return new PreparedExport(this, other.audit, retriedOnTransientFailure);
+    }
+
     boolean retriedOnTransientFailure() {
         return retriedOnTransientFailure;
     }

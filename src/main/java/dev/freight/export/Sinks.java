@@ -146,16 +146,24 @@ public final class Sinks {
     }
 
     /**
-     * Into the file store under {@code key}, published when complete and aborted otherwise; {@code recorded} decides
-     * whether the published file counts (a job records it in the job store).
+     * Into the upload {@code opener} makes (a new one, or one an earlier run left, continued), published when complete.
+     * Discarded after a failure or a cancel, unless {@code kept} says the upload is to be continued by another run
+     * (the job was handed back at shutdown, or to another worker): then, as after a failure the job is tried again
+     * for, it is suspended, which keeps what it stored.
      */
-    public static ExportSink fileStore(FileStore files, String key, Commit recorded) {
+    public static ExportSink upload(UploadOpener opener, Commit recorded, java.util.function.BooleanSupplier kept) {
+        return upload(opener, recorded, kept, true);
+    }
+
+    /** {@code resumable}: false for an upload no run will continue, which is then always discarded. */
+    public static ExportSink upload(UploadOpener opener, Commit recorded, java.util.function.BooleanSupplier kept,
+                                    boolean resumable) {
         return new ExportSink() {
             private FileStore.Upload upload;
 
             @Override
             public OutputStream open() throws IOException {
-                upload = files.create(key);
+                upload = opener.open();
                 return upload.stream();
             }
 
@@ -166,9 +174,23 @@ public final class Sinks {
 
             @Override
             public void discard() {
-                if (upload != null) upload.abort();
+                if (upload == null) return;
+                if (resumable && kept.getAsBoolean()) upload.suspend();
+                else upload.abort();
+            }
+
+            @Override
+            public void suspend() {
+                if (upload == null) return;
+                if (resumable) upload.suspend();
+                else upload.abort();
             }
         };
+    }
+
+    @FunctionalInterface
+    public interface UploadOpener {
+        FileStore.Upload open() throws IOException;
     }
 
     /** What publishing a file-store upload means for its owner: true when the published file counts. */

@@ -273,6 +273,12 @@ public final class JdbcJobStore implements JobStore {
     }
 
     @Override
+    public Optional<String> checkpoint(String id) {
+        return sql.queryOne("SELECT checkpoint FROM export_job WHERE id = ?",
+                rs -> Optional.ofNullable(rs.getString(1)), id).flatMap(c -> c);
+    }
+
+    @Override
     public Page list(String owner, JobStatus status, String cursor, int limit) {
         StringBuilder select = new StringBuilder("SELECT " + COLUMNS + " FROM export_job WHERE 1 = 1");
         List<Object> params = new ArrayList<>();
@@ -327,10 +333,11 @@ public final class JdbcJobStore implements JobStore {
     }
 
     @Override
-    public Heartbeat heartbeat(String id, String workerId, Duration lease, long processedRows) {
+    public Heartbeat heartbeat(String id, String workerId, Duration lease, long processedRows, String checkpoint) {
         Instant now = now();
-        int updated = sql.update("UPDATE export_job SET locked_until = ?, processed_rows = ?, updated_at = ? "
-                + "WHERE id = ? AND locked_by = ? AND status = 'running'", utc(now.plus(lease)), processedRows, utc(now), id, workerId);
+        int updated = sql.update("UPDATE export_job SET locked_until = ?, processed_rows = ?, checkpoint = ?, updated_at = ? "
+                + "WHERE id = ? AND locked_by = ? AND status = 'running'", utc(now.plus(lease)), processedRows, checkpoint,
+                utc(now), id, workerId);
         if (updated == 0) return Heartbeat.LEASE_LOST;
         signals.announce(JobSignals.Kind.CHANGED, id);
         return get(id).map(j -> j.cancelRequested() ? Heartbeat.CANCEL_REQUESTED : Heartbeat.OK).orElse(Heartbeat.LEASE_LOST);

@@ -74,19 +74,39 @@ final class JobRunner {
 
     void run(Job job, String workerId, Running running) {
         AtomicLong rows = new AtomicLong();
-        ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> beat(job, workerId, rows, running),
+        Checkpoints checkpoints = new Checkpoints();
+        FileStore.Upload resumed = resumeUpload(job, checkpoints);
+        ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> beat(job, workerId, rows, running, checkpoints),
                 settings.progressInterval().toMillis(), settings.progressInterval().toMillis(), TimeUnit.MILLISECONDS);
+        AtomicReference<FileStore.Upload> unused = new AtomicReference<>(resumed);
         try {
+            JobCheckpoint from = checkpoints.current;
+            ExportService.Progress progress = new ExportService.Progress(from == null ? null : from.checkpoint(),
+                    from == null ? 0 : from.stored().bytes(), checkpoints);
             // Today's permissions of the owner's role: a job queued before they tightened runs by the new rules.
-            exports.runAccepted(job.request(), job.principal(), job.id(), job.attempts() < job.maxAttempts(),
-                    prepared -> Sinks.fileStore(files, job.storageKey(), (result, upload) -> {
+            exports.runAccepted(job.request(), job.principal(), job.id(), job.attempts() < job.maxAttempts(), progress,
+                    (prepared, resumption) -> Sinks.upload(() -> {
+                        FileStore.Upload upload;
+                        if (resumption != null && resumption.continues()) {
+                            upload = unused.getAndSet(null);
+                        } else {
+                            FileStore.Upload stale = unused.getAndSet(null);
+                            if (stale != null) stale.abort();
+                            checkpoints.startOver();
+                            upload = files.create(job.storageKey());
+                        }
+                        checkpoints.upload = resumption == null ? null : upload;
+                        return upload;
+                    }, (result, upload) -> {
                         if (running.stop.get() != Stop.NONE) throw new ExportCancelledException();
                         // Publishing can take a while (S3 sends the last parts, then completes the upload): the
                         // heartbeat keeps the lease until the file is there.
                         long size = upload.publish();
                         heartbeat.cancel(false);
                         return record(job, workerId, prepared, result, size);
-                    }), p -> rows.set(p.rows()), running.cancel);
+                    }, () -> running.stop.get() == Stop.SHUTDOWN || running.stop.get() == Stop.LEASE_LOST,
+                            resumption != null),
+                    p -> rows.set(p.rows()), running.cancel);
         } catch (ExportCancelledException e) {
             switch (running.stop.get()) {
                 case CANCELLED -> {
@@ -120,6 +140,89 @@ final class JobRunner {
             }
         } finally {
             heartbeat.cancel(false);
+            // Not continued after all (the request failed before it ran): what the upload held is of no more use.
+            FileStore.Upload stale = unused.getAndSet(null);
+            if (stale != null) stale.abort();
+        }
+    }
+
+    /**
+     * The upload an earlier attempt left at its checkpoint, re-opened to be continued; null when there is none or
+     * it is gone (the file store restarted empty, the sweeper took it): the job then starts over.
+     */
+    private FileStore.Upload resumeUpload(Job job, Checkpoints checkpoints) {
+        Optional<JobCheckpoint> saved;
+        try {
+            saved = store.checkpoint(job.id()).flatMap(JobCheckpoint::read);
+        } catch (RuntimeException e) {
+            LOG.warn("job {}: its checkpoint could not be read ({}); it starts over", job.id(), e.getMessage());
+            return null;
+        }
+        if (saved.isEmpty()) return null;
+        try {
+            Optional<FileStore.Upload> upload = files.resume(job.storageKey(), saved.get().stored());
+            if (upload.isEmpty()) {
+                LOG.info("job {}: the file of its checkpoint ({} rows) is gone; it starts over", job.id(),
+                        saved.get().checkpoint().rows());
+                return null;
+            }
+            FileStore.Stored now = upload.get().stored().orElse(saved.get().stored());
+            checkpoints.current = new JobCheckpoint(saved.get().checkpoint(), now);
+            LOG.info("job {} continues from its checkpoint after {} rows ({} bytes stored)", job.id(),
+                    saved.get().checkpoint().rows(), now.bytes());
+            return upload.get();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("job {}: the file of its checkpoint could not be re-opened ({}); it starts over", job.id(),
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * The export's checkpoints (taken by the exporting thread when the heartbeat asks) and the one to record: the
+     * newest whose row ends within what the upload has stored. An S3 upload stores whole parts, so a checkpoint waits
+     * there until the part holding its row end has gone up.
+     */
+    static final class Checkpoints implements dev.freight.engine.Resumption.Marks {
+        private static final int KEPT = 64;
+        private final java.util.Deque<dev.freight.engine.Checkpoint> taken = new java.util.concurrent.ConcurrentLinkedDeque<>();
+        private volatile boolean wanted = true;
+        volatile FileStore.Upload upload;
+        volatile JobCheckpoint current;
+
+        @Override
+        public boolean wanted() {
+            return wanted;
+        }
+
+        @Override
+        public void reached(dev.freight.engine.Checkpoint checkpoint) {
+            wanted = false;
+            taken.addLast(checkpoint);
+            if (taken.size() > KEPT) taken.pollFirst();
+        }
+
+        void startOver() {
+            current = null;
+            taken.clear();
+        }
+
+        /** At a heartbeat: the checkpoint to record (null: none), and a request for the next one. */
+        JobCheckpoint next() {
+            FileStore.Upload u = upload;
+            Optional<FileStore.Stored> stored = u == null ? Optional.empty() : u.stored();
+            if (stored.isPresent()) {
+                dev.freight.engine.Checkpoint newest = null;
+                for (dev.freight.engine.Checkpoint c : taken) {
+                    if (c.rowEnd() <= stored.get().bytes()) newest = c;
+                }
+                if (newest != null) {
+                    current = new JobCheckpoint(newest, stored.get());
+                    while (!taken.isEmpty() && taken.peekFirst().rowEnd() <= newest.rowEnd()) taken.pollFirst();
+                }
+            }
+            wanted = true;
+            return current;
         }
     }
 
@@ -206,9 +309,11 @@ final class JobRunner {
         return AuditEvent.of(action, job.principal(), job.request()).withJob(job.id());
     }
 
-    private void beat(Job job, String workerId, AtomicLong rows, Running running) {
+    private void beat(Job job, String workerId, AtomicLong rows, Running running, Checkpoints checkpoints) {
         try {
-            switch (store.heartbeat(job.id(), workerId, settings.lease(), rows.get())) {
+            JobCheckpoint checkpoint = checkpoints.next();
+            String json = checkpoint == null ? null : checkpoint.json().orElse(null);
+            switch (store.heartbeat(job.id(), workerId, settings.lease(), rows.get(), json)) {
                 case CANCEL_REQUESTED -> running.stop(Stop.CANCELLED);
                 case LEASE_LOST -> running.stop(Stop.LEASE_LOST);
                 default -> { }

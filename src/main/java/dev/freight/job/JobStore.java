@@ -125,7 +125,19 @@ public interface JobStore extends AutoCloseable {
     /** Takes the oldest pending job due to run, or a running job whose lease lapsed; attempts + 1. */
     Optional<Job> claim(String workerId, Duration lease);
 
-    Heartbeat heartbeat(String id, String workerId, Duration lease, long processedRows);
+    /** Renews the lease and records progress; the job has no checkpoint (this attempt started over). */
+    default Heartbeat heartbeat(String id, String workerId, Duration lease, long processedRows) {
+        return heartbeat(id, workerId, lease, processedRows, null);
+    }
+
+    /**
+     * Renews the lease and records progress and where the job's file stands ({@code checkpoint}, JSON, null for
+     * none), which the job's next attempt continues from.
+     */
+    Heartbeat heartbeat(String id, String workerId, Duration lease, long processedRows, String checkpoint);
+
+    /** The checkpoint the job's last heartbeat recorded. */
+    Optional<String> checkpoint(String id);
 
     boolean complete(String id, String workerId, long rowCount, String fileName, long fileSizeBytes, String contentType,
                      Instant expiresAt);

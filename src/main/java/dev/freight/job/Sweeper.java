@@ -68,7 +68,8 @@ public final class Sweeper {
     /**
      * Partial files whose job no longer runs on a live lease: left by a crashed or killed worker (a crash-looping
      * node would otherwise leak up to max_file_bytes per crash). A part of a job running on a live lease is kept:
-     * it may be the one being written. A part whose job this job store has never heard of is kept for
+     * it may be the one being written; so is the part a queued job's checkpoint names, which its next attempt
+     * continues. A part whose job this job store has never heard of is kept for
      * {@link #UNKNOWN_PART_GRACE} after it began: a bucket (or a directory) may be shared with another Freight
      * whose jobs live in another job store, and its running uploads are not ours to abort; after a day they are
      * orphans whoever made them, as an S3 lifecycle rule would judge.
@@ -80,7 +81,7 @@ public final class Sweeper {
                 Optional<Job> job = store.get(part.key());
                 boolean live = job.isPresent() && job.get().status() == JobStatus.RUNNING
                         && job.get().lockedUntil() != null && job.get().lockedUntil().isAfter(now);
-                if (live) continue;
+                if (live || continuedLater(job, part)) continue;
                 boolean known = job.isPresent() || store.deletedOwner(part.key()).isPresent();
                 if (!known && part.started() != null && part.started().isAfter(now.minus(UNKNOWN_PART_GRACE))) continue;
                 files.deletePart(part);
@@ -90,6 +91,15 @@ public final class Sweeper {
             LOG.warn("sweep: partial files not checked: {}", e.getMessage());
         }
         return removed;
+    }
+
+    /** The upload a queued job's checkpoint names: its next attempt continues it. */
+    private boolean continuedLater(Optional<Job> job, FileStore.Part part) {
+        if (job.isEmpty() || (job.get().status() != JobStatus.PENDING && job.get().status() != JobStatus.RUNNING)) {
+            return false;
+        }
+        return store.checkpoint(job.get().id()).flatMap(JobCheckpoint::read)
+                .map(c -> part.name().equals(c.stored().upload())).orElse(false);
     }
 
     /** After a complete download, when {@code delete_after_download} is on. */

@@ -71,11 +71,14 @@ public enum Dialect {
     /**
      * Makes the connection stream rows through a server-side cursor inside one read-only transaction.
      * PostgreSQL only uses a cursor with autocommit off and a fetch size; MariaDB streams when a fetch size is set.
+     * REPEATABLE READ: every statement of the export's transaction reads the snapshot of its first (SQLite's one
+     * writer-free transaction is a snapshot already).
      */
     public void prepareForStreaming(Connection connection) throws SQLException {
         if (this != SQLITE) {
             // SQLite's driver rejects read-only changes on an open connection; its cursor streams anyway.
             connection.setReadOnly(true);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         }
         connection.setAutoCommit(false);
     }

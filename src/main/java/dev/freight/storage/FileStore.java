@@ -28,9 +28,35 @@ public interface FileStore extends AutoCloseable {
         /** Aborts unless published. */
         @Override
         void close();
+
+        /**
+         * Where the upload stands for a run that may continue it ({@link FileStore#resume}): the bytes stored so that
+         * they outlive this process, and the store's name for the upload; empty when the store cannot continue one.
+         * Called from another thread than the one writing.
+         */
+        default Optional<Stored> stored() {
+            return Optional.empty();
+        }
+
+        /** Ends the upload without publishing it and keeps what it stored, for {@link FileStore#resume}. */
+        default void suspend() {
+            abort();
+        }
+    }
+
+    /** An unfinished upload's bytes that outlive the process writing it, and the store's name for it. */
+    record Stored(long bytes, String upload) {
     }
 
     Upload create(String key) throws IOException;
+
+    /**
+     * Continues an upload that a stopped run left under {@code key}, keeping its first {@code stored.bytes()} bytes;
+     * empty when it is gone, holds fewer bytes, or the store cannot continue uploads.
+     */
+    default Optional<Upload> resume(String key, Stored stored) throws IOException {
+        return Optional.empty();
+    }
 
     /** Size of a published file, empty when there is none. */
     Optional<Long> size(String key) throws IOException;

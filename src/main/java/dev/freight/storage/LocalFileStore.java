@@ -47,11 +47,62 @@ public final class LocalFileStore implements FileStore {
 
     @Override
     public Upload create(String key) throws IOException {
+        path(key);
+        return open(key, newPart(key), 0);
+    }
+
+    /** Unique per upload: a worker that lost its lease must never write into the part of the one that took over. */
+    private Path newPart(String key) {
+        return root.resolve(key + "." + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()) + ".part");
+    }
+
+    /**
+     * A copy of the stopped upload's first bytes in a new part, then the old part removed: its writer may not be
+     * dead (a lease lost to a long pause), and writing on into the same file would let it overwrite what follows.
+     */
+    @Override
+    public Optional<Upload> resume(String key, Stored stored) throws IOException {
+        path(key);
+        if (stored.upload() == null || !stored.upload().startsWith(key + ".") || !isPartName(stored.upload())) {
+            return Optional.empty();
+        }
+        Path old = root.resolve(stored.upload());
+        Path part = newPart(key);
+        try (FileChannel from = FileChannel.open(old, StandardOpenOption.READ);
+             FileChannel to = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            if (from.size() < stored.bytes()) {
+                Files.deleteIfExists(part);
+                return Optional.empty();
+            }
+            long copied = 0;
+            while (copied < stored.bytes()) copied += from.transferTo(copied, stored.bytes() - copied, to);
+        } catch (NoSuchFileException gone) {
+            Files.deleteIfExists(part);
+            return Optional.empty();
+        }
+        Files.deleteIfExists(old);
+        return Optional.of(open(key, part, stored.bytes()));
+    }
+
+    private Upload open(String key, Path part, long already) throws IOException {
         Path target = path(key);
-        // Unique per upload: a worker that lost its lease must never write into the part of the one that took over.
-        Path part = root.resolve(key + "." + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()) + ".part");
-        OutputStream out = new BufferedOutputStream(Files.newOutputStream(part, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), 64 * 1024);
+        OutputStream file = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                already == 0 ? StandardOpenOption.TRUNCATE_EXISTING : StandardOpenOption.APPEND);
+        // Counted below the buffer: what reached the file, which a process that dies now leaves there.
+        java.util.concurrent.atomic.AtomicLong inFile = new java.util.concurrent.atomic.AtomicLong(already);
+        OutputStream out = new BufferedOutputStream(new java.io.FilterOutputStream(file) {
+            @Override
+            public void write(int b) throws IOException {
+                file.write(b);
+                inFile.incrementAndGet();
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                file.write(b, off, len);
+                inFile.addAndGet(len);
+            }
+        }, 64 * 1024);
         return new Upload() {
             private boolean done;
 
@@ -66,6 +117,21 @@ public final class LocalFileStore implements FileStore {
                 Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 done = true;
                 return Files.size(target);
+            }
+
+            @Override
+            public Optional<Stored> stored() {
+                return Optional.of(new Stored(inFile.get(), part.getFileName().toString()));
+            }
+
+            @Override
+            public void suspend() {
+                try {
+                    out.close();
+                } catch (IOException ignored) {
+                    // what reached the file stays; a checkpoint only counts bytes that did
+                }
+                done = true;
             }
 
             @Override
@@ -132,10 +198,14 @@ public final class LocalFileStore implements FileStore {
     @Override
     public void deletePart(Part part) throws IOException {
         // Only names this store made: key, a dot, hex, ".part".
-        if (!part.name().matches("[a-z0-9]{1,64}\\.[0-9a-f]{1,16}\\.part")) {
+        if (!isPartName(part.name())) {
             throw new IllegalArgumentException("not an upload part: " + part.name());
         }
         Files.deleteIfExists(root.resolve(part.name()));
+    }
+
+    private static boolean isPartName(String name) {
+        return name.matches("[a-z0-9]{1,64}\\.[0-9a-f]{1,16}\\.part");
     }
 
     /** The directory is there and writable (a shared one may have been unmounted). */

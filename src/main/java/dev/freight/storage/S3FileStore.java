@@ -182,6 +182,35 @@ public final class S3FileStore implements FileStore {
         return new S3Upload(objectKey(key));
     }
 
+    /**
+     * The multipart upload goes on under its id: S3 keeps its parts until it is completed or aborted. Its first
+     * {@code stored.bytes()} bytes are whole parts of this store's part size, listed by S3 (their ETags are S3's
+     * word, not the stopped run's); a part sent after the checkpoint is sent again, which replaces it.
+     */
+    @Override
+    public Optional<Upload> resume(String key, Stored stored) throws IOException {
+        String objectKey = objectKey(key);
+        if (stored.upload() == null || stored.bytes() % options.partSize() != 0) return Optional.empty();
+        long wanted = stored.bytes() / options.partSize();
+        List<CompletedPart> parts = new ArrayList<>();
+        try {
+            for (var part : s3.listPartsPaginator(b -> b.bucket(options.bucket()).key(objectKey).uploadId(stored.upload()))
+                    .parts()) {
+                if (part.partNumber() > wanted) break;
+                if (part.partNumber() != parts.size() + 1 || part.size() != options.partSize()) return Optional.empty();
+                parts.add(CompletedPart.builder().partNumber(part.partNumber()).eTag(part.eTag()).build());
+            }
+        } catch (NoSuchUploadException gone) {
+            return Optional.empty();
+        } catch (SdkException e) {
+            throw failure("continuing the upload of " + objectKey, e);
+        }
+        if (parts.size() != wanted) return Optional.empty();
+        S3Upload upload = new S3Upload(objectKey);
+        upload.continueFrom(stored.upload(), parts, stored.bytes());
+        return Optional.of(upload);
+    }
+
     @Override
     public Optional<Long> size(String key) throws IOException {
         try {
@@ -318,16 +347,50 @@ public final class S3FileStore implements FileStore {
     private final class S3Upload implements Upload {
         private final String objectKey;
         private final List<CompletedPart> sent = new ArrayList<>();
+        /** Parts S3 has, in order: read by the heartbeat's thread while the export writes. */
+        private final List<CompletedPart> stored = new java.util.concurrent.CopyOnWriteArrayList<>();
         private final OutputStream stream = new PartStream();
         private Chunks filling = new Chunks();
         private Chunks sendingBuffer;
         private Future<CompletedPart> sending;
-        private String uploadId;
+        private volatile String uploadId;
         private long total;
         private boolean done;
 
         S3Upload(String objectKey) {
             this.objectKey = objectKey;
+        }
+
+        void continueFrom(String id, List<CompletedPart> parts, long bytes) {
+            uploadId = id;
+            sent.addAll(parts);
+            stored.addAll(parts);
+            total = bytes;
+        }
+
+        @Override
+        public Optional<Stored> stored() {
+            String id = uploadId;
+            return Optional.of(new Stored(id == null ? 0 : stored.size() * options.partSize(), id));
+        }
+
+        /** Waits for the part on its way, which then counts as stored, and leaves the upload to be continued. */
+        @Override
+        public void suspend() {
+            if (done) return;
+            done = true;
+            if (sending != null) {
+                try {
+                    sending.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (ExecutionException ignored) {
+                    // not stored: the run that continues sends it again
+                }
+                sending = null;
+            }
+            filling = null;
+            sendingBuffer = null;
         }
 
         @Override
@@ -379,7 +442,9 @@ public final class S3FileStore implements FileStore {
                 var response = s3.uploadPart(UploadPartRequest.builder().bucket(options.bucket()).key(objectKey)
                         .uploadId(id).partNumber(number).contentLength(part.size()).build(),
                         RequestBody.fromContentProvider(part::stream, part.size(), BINARY));
-                return CompletedPart.builder().partNumber(number).eTag(response.eTag()).build();
+                CompletedPart completed = CompletedPart.builder().partNumber(number).eTag(response.eTag()).build();
+                stored.add(completed);
+                return completed;
             });
         }
 

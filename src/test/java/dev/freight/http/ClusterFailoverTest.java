@@ -27,8 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Three nodes as separate JVMs on one PostgreSQL job store and one file store shared by all (a directory, as NFS
  * would be, or an S3 bucket): 30 jobs queued through one node, the node running the long export killed with SIGKILL part way. Every job
- * completes exactly once, the killed export is taken over and its file is the same as an undisturbed export's, no
- * partial file is left, and an event stream on a surviving node follows the export to its end.
+ * completes exactly once, the killed export is taken over from its last checkpoint (not from the start) and its file
+ * is the same as an undisturbed export's, no partial file is left, and an event stream on a surviving node follows
+ * the export to its end.
  */
 class ClusterFailoverTest {
     private static final Pattern SERVING = Pattern.compile("Freight is serving .* at http://[^:]+:(\\d+)");
@@ -57,7 +58,7 @@ class ClusterFailoverTest {
     private String storage(String kind) throws Exception {
         if (kind.equals("local")) return "storage:\n  path: " + dir.resolve("shared-files") + "\n";
         s3 = S3TestServer.start(Files.createDirectories(dir.resolve("bucket-root")), "exports");
-        return s3.storageYaml("exports", "download: proxy");
+        return s3.storageYaml("exports", "download: proxy\npart_size: 5MiB");
     }
 
     private Path config(String node, String jobStore, String storage) throws Exception {
@@ -75,6 +76,11 @@ class ClusterFailoverTest {
                   pg:
                     url: "%s"
                     include: ["%s", "%s"]
+                datasets:
+                  failover_rows:
+                    source: pg
+                    table: %s
+                    key: id
                 exports:
                   worker_concurrency: 2
                   lease: 3s
@@ -84,7 +90,7 @@ class ClusterFailoverTest {
                 limits:
                   concurrent_jobs: 100
                   exports_per_hour: 1000
-                """.formatted(data, jobStore, storage.strip(), TestDatabases.postgres(), view, small));
+                """.formatted(data, jobStore, storage.strip(), TestDatabases.postgres(), view, small, view));
     }
 
     @ParameterizedTest(name = "storage {0}")
@@ -96,10 +102,12 @@ class ClusterFailoverTest {
         env.put("S3_SECRET_KEY", S3TestServer.SECRET_KEY);
         TestDatabases.execute(TestDatabases.postgres(), "CREATE SCHEMA " + schema,
                 "CREATE TABLE " + small + " AS SELECT g AS id, 'order ' || g AS label FROM generate_series(1, 200) g",
-                // Rows whose bytes are known in advance, paced by the source: 5 ms every 100 rows.
-                "CREATE VIEW " + view + " AS SELECT g AS id, md5(g::text) AS payload, "
-                        + "CASE WHEN g % 100 = 0 THEN pg_sleep(0.005)::text END AS pause "
-                        + "FROM generate_series(1, " + PACED_ROWS + ") g");
+                // Rows whose bytes are known in advance, paced by the source: 5 ms every 100 rows; about 100 bytes
+                // each, so that an S3 upload of 5 MiB parts has stored a part or two part way. In the order of id, which
+                // the planner knows: the resumable export (ordered by its key) streams rows as they come.
+                "CREATE VIEW " + view + " AS SELECT g AS id, md5(g::text) || md5((g + 1)::text) || md5((g + 2)::text) "
+                        + "AS payload, CASE WHEN g % 100 = 0 THEN pg_sleep(0.005)::text END AS pause "
+                        + "FROM generate_series(1, " + PACED_ROWS + ") g ORDER BY g");
         String jobStore = TestDatabases.postgres().replaceAll("currentSchema=[^&]*", "currentSchema=" + schema);
         List<Integer> ports = new ArrayList<>();
         String key = null;
@@ -112,17 +120,17 @@ class ClusterFailoverTest {
         }
         ApiClient first = new ApiClient(ports.get(0), key);
 
-        String paced = "{\"dataset\": \"" + view + "\", \"format\": \"csv\", \"delivery\": \"async\"}";
+        String paced = "{\"dataset\": \"failover_rows\", \"format\": \"csv\", \"delivery\": \"async\"}";
         String big = SecuredServer.submit(first, paced).get("id").asText();
         List<String> others = new ArrayList<>();
         for (int i = 0; i < 29; i++) {
             others.add(SecuredServer.submit(first, "{\"dataset\": \"" + small + "\", \"format\": \"csv\", "
                     + "\"delivery\": \"async\", \"row_limit\": " + (i + 1) + "}").get("id").asText());
         }
-        // Part way: some rows exported, far from all.
-        JsonNode running = Await.until("the long export part way", Duration.ofSeconds(60),
-                () -> ApiClient.json(first.get(JOBS + "/" + big)),
-                j -> j.get("status").asText().equals("running") && j.get("processed_rows").asLong() > 10_000);
+        // Part way: some rows exported and a checkpoint recorded (with S3, once a part has gone up), far from all.
+        long checkpoint = Await.until("the long export part way, with a checkpoint", Duration.ofSeconds(60),
+                () -> checkpointRows(big, jobStore), rows -> rows > 10_000);
+        JsonNode running = ApiClient.json(first.get(JOBS + "/" + big));
         int victim = victim(big, jobStore);
         ApiClient survivor = new ApiClient(ports.get((victim + 1) % 3), key);
         CompletableFuture<List<HttpApiContract.Event>> followed =
@@ -134,10 +142,13 @@ class ClusterFailoverTest {
         List<HttpApiContract.Event> events = followed.get(90, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(running.get("processed_rows").asLong()).isLessThan(PACED_ROWS);
         assertThat(events.get(events.size() - 1).name()).isEqualTo("file_ready");
-        // The takeover starts over (processed rows back near 0) and the stream follows it to the end.
+        // The takeover continues from the checkpoint (processed rows go back at most to it, not to 0) and the stream
+        // follows it to the end.
         List<Long> progress = events.stream().filter(e -> e.name().equals("progress"))
                 .map(e -> e.data().get("processed_rows").asLong()).toList();
-        assertThat(progress).anySatisfy(rows -> assertThat(rows).isLessThan(running.get("processed_rows").asLong()));
+        assertThat(progress).allSatisfy(rows -> assertThat(rows).isGreaterThanOrEqualTo(Math.min(checkpoint,
+                progress.get(0))));
+        assertThat(checkpoint).isLessThan(PACED_ROWS);
 
         List<String> all = new ArrayList<>(others);
         all.add(big);
@@ -173,6 +184,16 @@ class ClusterFailoverTest {
             Await.until("no pending upload left", Duration.ofSeconds(30), () -> s3.pendingUploads("exports"),
                     List::isEmpty);
             assertThat(s3.objectKeys("exports")).hasSize(all.size() + 1);
+        }
+    }
+
+    /** The rows of the job's recorded checkpoint; 0 while it has none. */
+    private static long checkpointRows(String jobId, String jobStore) throws Exception {
+        try (java.sql.Connection c = TestDatabases.connect(jobStore); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT checkpoint FROM export_job WHERE id = '" + jobId + "'")) {
+            assertThat(rs.next()).isTrue();
+            String json = rs.getString(1);
+            return json == null ? 0 : new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).get("rows").asLong();
         }
     }
 

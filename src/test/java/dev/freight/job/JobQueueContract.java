@@ -49,6 +49,9 @@ abstract class JobQueueContract {
     static final long SLOW_ROWS = 6_000;
     static JdbcSource source;
     static SourceRegistry registry;
+    /** The slow view as a dataset with a key: its jobs are resumable. */
+    static SourceRegistry keyed;
+    static final String SLOW_KEYED = "queue_slow_keyed";
 
     @TempDir
     Path dir;
@@ -74,6 +77,11 @@ abstract class JobQueueContract {
                 "CREATE OR REPLACE VIEW queue_slow_rows AS SELECT g AS id, md5(g::text) AS label, "
                         + "CASE WHEN g % 20 = 0 THEN pg_sleep(0.005)::text END AS nap "
                         + "FROM generate_series(1, " + SLOW_ROWS + ") g",
+                // The same rows in the order of id, which the planner knows: ordered by its key, a resumable export
+                // still streams them as they come instead of sorting them all first.
+                "CREATE OR REPLACE VIEW queue_slow_rows_keyed AS SELECT g AS id, md5(g::text) AS label, "
+                        + "CASE WHEN g % 20 = 0 THEN pg_sleep(0.005)::text END AS nap "
+                        + "FROM generate_series(1, " + SLOW_ROWS + ") g ORDER BY g",
                 // Ten times slower (about 15 s): outlasts a heartbeat of several seconds.
                 "CREATE OR REPLACE VIEW queue_slower_rows AS SELECT g AS id, md5(g::text) AS label, "
                         + "CASE WHEN g % 20 = 0 THEN pg_sleep(0.05)::text END AS nap "
@@ -81,6 +89,8 @@ abstract class JobQueueContract {
         if (source == null) {
             source = JdbcSource.open("pg", url, null, null, 8);
             registry = SourceRegistry.of(Map.of("pg", source));
+            keyed = new SourceRegistry(Map.of("pg", new SourceRegistry.Entry(source, (schema, table) -> true)),
+                    List.of(new SourceRegistry.Definition(SLOW_KEYED, "pg", "queue_slow_rows_keyed", null, null, List.of("id"))));
         }
     }
 
@@ -100,7 +110,11 @@ abstract class JobQueueContract {
     }
 
     WorkerPool pool(JobSettings settings) {
-        WorkerPool pool = new WorkerPool(store, files, ExportService.unrestricted(registry), settings, Clock.systemUTC());
+        return pool(settings, registry);
+    }
+
+    WorkerPool pool(JobSettings settings, SourceRegistry datasets) {
+        WorkerPool pool = new WorkerPool(store, files, ExportService.unrestricted(datasets), settings, Clock.systemUTC());
         pools.add(pool);
         pool.start();
         return pool;
@@ -270,6 +284,87 @@ abstract class JobQueueContract {
         assertThat(done.attempts()).isEqualTo(2);
         assertThat(done.rowCount()).isEqualTo(SLOW_ROWS);
         assertThat(done.errorCode()).isNull();
+    }
+
+    /** A resumable job's checkpoint once it has one past {@code rows}. */
+    JobCheckpoint awaitCheckpointPast(String id, long rows) {
+        return Await.until("job " + id + " to record a checkpoint past " + rows + " rows", Duration.ofSeconds(30),
+                () -> store.checkpoint(id).flatMap(JobCheckpoint::read).orElse(null),
+                c -> c != null && c.checkpoint().rows() > rows);
+    }
+
+    /** What an export of the keyed slow view that never stopped writes: its rows ordered by the key. */
+    static byte[] undisturbed(String format) {
+        return dev.freight.testing.ExportRunner.export(source, ExportRequest.of("queue_slow_rows_keyed", format)
+                .withSort(List.of(new dev.freight.query.SortKey("id", "asc")))).bytes();
+    }
+
+    @Test
+    void aJobWhoseSourceConnectionDropsContinuesFromItsCheckpointIntoTheSameBytes() throws Exception {
+        try (LogCapture log = LogCapture.start()) {
+            service = new JobService(store, files, ExportService.unrestricted(keyed), FAST, null);
+            pool(FAST, keyed);
+            Job job = submit(ExportRequest.of(SLOW_KEYED, "csv"));
+            JobCheckpoint reached = awaitCheckpointPast(job.id(), 1000);
+            await(job.id(), "to lose its source connection", j -> terminateExportBackend() || j.status().isTerminal(),
+                    Duration.ofSeconds(30));
+
+            Job done = awaitStatus(job.id(), JobStatus.COMPLETED);
+            assertThat(done.attempts()).isEqualTo(2);
+            assertThat(done.rowCount()).isEqualTo(SLOW_ROWS);
+            assertThat(Files.readAllBytes(files.root().resolve(job.id()))).isEqualTo(undisturbed("csv"));
+            String resumed = log.await("INFO", JobRunner.class.getName(), "continues from its checkpoint after",
+                    Duration.ofSeconds(5));
+            long from = Long.parseLong(resumed.replaceAll(".*after (\\d+) rows.*", "$1"));
+            assertThat(from).isGreaterThanOrEqualTo(reached.checkpoint().rows()).isLessThan(SLOW_ROWS);
+            assertThat(files.parts()).isEmpty();
+        }
+    }
+
+    @Test
+    void aKilledWorkersResumableJobIsContinuedByAnotherFromItsCheckpoint() throws Exception {
+        try (LogCapture log = LogCapture.start()) {
+            service = new JobService(store, files, ExportService.unrestricted(keyed), FAST, null);
+            WorkerPool doomed = pool(FAST.withConcurrency(1), keyed);
+            Job job = submit(ExportRequest.of(SLOW_KEYED, "ndjson"));
+            JobCheckpoint reached = awaitCheckpointPast(job.id(), 2000);
+            doomed.kill();
+
+            pool(FAST.withConcurrency(1), keyed);
+            Job done = awaitStatus(job.id(), JobStatus.COMPLETED);
+            assertThat(done.attempts()).isEqualTo(2);
+            assertThat(done.rowCount()).isEqualTo(SLOW_ROWS);
+            assertThat(Files.readAllBytes(files.root().resolve(job.id()))).isEqualTo(undisturbed("ndjson"));
+            assertThat(log.await("INFO", JobRunner.class.getName(), "continues from its checkpoint after",
+                    Duration.ofSeconds(5))).contains("job " + job.id());
+            assertThat(reached.checkpoint().rows()).isGreaterThan(2000);
+            assertThat(files.parts()).isEmpty();
+        }
+    }
+
+    /** The part a queued job's checkpoint names is its next attempt's: the sweeper keeps it, and only it. */
+    @Test
+    void theSweeperKeepsThePartAQueuedJobsCheckpointNames() throws Exception {
+        Job job = submit(ExportRequest.of("queue_rows", "csv"));
+        store.claim("crashed", Duration.ofMillis(1)).orElseThrow();
+        dev.freight.storage.FileStore.Upload kept = files.create(job.id());
+        kept.stream().write(new byte[10_000]);
+        kept.stream().flush();
+        dev.freight.storage.FileStore.Upload other = files.create(job.id());
+        other.stream().write(new byte[10_000]);
+        other.stream().flush();
+        String checkpoint = new JobCheckpoint(new dev.freight.engine.Checkpoint(100, 100L, 5_000),
+                kept.stored().orElseThrow()).json().orElseThrow();
+        JobStore.Heartbeat beat = store.heartbeat(job.id(), "crashed", Duration.ofMillis(1), 100, checkpoint);
+        assertThat(beat).isNotEqualTo(JobStore.Heartbeat.LEASE_LOST);
+        Thread.sleep(50);
+
+        new Sweeper(store, files, FAST, store.clock()).sweepOnce();
+
+        assertThat(files.parts()).extracting(dev.freight.storage.FileStore.Part::name)
+                .containsExactly(kept.stored().orElseThrow().upload());
+        kept.close();
+        other.close();
     }
 
     /** Kills the PostgreSQL backend that is streaming queue_rows, as a crashed or restarted server would. */

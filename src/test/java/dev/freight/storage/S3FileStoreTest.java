@@ -114,6 +114,46 @@ class S3FileStoreTest {
     }
 
     /**
+     * A suspended upload stores whole parts; another store (another node) continues the same multipart upload from
+     * them, sending its own bytes from where they end, and the published object is the whole file.
+     */
+    @Test
+    void aSuspendedUploadIsContinuedFromItsStoredPartsByAnotherStore() throws Exception {
+        byte[] data = bytes(23 * MIB + 777);
+        FileStore.Upload first = store.create("job1");
+        write(first.stream(), Arrays.copyOf(data, 16 * (int) MIB));
+        first.suspend();
+        FileStore.Stored stored = first.stored().orElseThrow();
+        assertThat(stored.bytes()).isEqualTo(15 * MIB); // three parts up; the fourth was still filling
+        assertThat(server.objectKeys(BUCKET)).isEmpty();
+
+        try (S3FileStore other = store(S3FileStore.Download.PROXY, S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY, BUCKET);
+             FileStore.Upload continued = other.resume("job1", stored).orElseThrow()) {
+            assertThat(continued.stored().orElseThrow()).isEqualTo(stored);
+            write(continued.stream(), Arrays.copyOfRange(data, (int) stored.bytes(), data.length));
+            assertThat(continued.publish()).isEqualTo(data.length);
+        }
+
+        assertThat(read(store.open("job1", 0))).isEqualTo(data);
+        assertThat(server.pendingUploads(BUCKET)).isEmpty();
+    }
+
+    @Test
+    void anUploadThatIsGoneOrHoldsFewerPartsIsNotContinued() throws Exception {
+        FileStore.Upload first = store.create("job1");
+        write(first.stream(), bytes(11 * MIB));
+        first.suspend();
+        FileStore.Stored stored = first.stored().orElseThrow();
+
+        assertThat(store.resume("job1", new FileStore.Stored(stored.bytes() + 5 * MIB, stored.upload()))).isEmpty();
+        assertThat(store.resume("job1", new FileStore.Stored(stored.bytes() - 1, stored.upload()))).isEmpty();
+        first.abort();
+        // suspended, then aborted: the upload is gone
+        for (FileStore.Part part : store.parts()) store.deletePart(part);
+        assertThat(store.resume("job1", stored)).isEmpty();
+    }
+
+    /**
      * Bounded memory: the writing thread allocates the buffers of two parts (one filling, one being sent, then
      * reused), not the file. Measured as the bytes the thread allocated while writing eight parts' worth.
      */

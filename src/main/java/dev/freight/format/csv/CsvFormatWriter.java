@@ -97,4 +97,14 @@ final class CsvFormatWriter implements FormatWriter {
     public void finish() throws IOException {
         csv.flush();
     }
+
+    /** No BOM, no header: a row's bytes do not depend on the rows before it. */
+    @Override
+    public void resume() {
+    }
+
+    @Override
+    public void flushRows() throws IOException {
+        csv.flush();
+    }
 }

@@ -139,4 +139,21 @@ final class JsonFormatWriter implements FormatWriter {
         if (!lines) json.writeEndArray();
         json.flush();
     }
+
+    /**
+     * NDJSON lines stand alone. In an array the generator writes a comma before every element but the first, so it is
+     * taken past a first element ({@code [{}}, which the caller drops) to write the next row as one that follows.
+     */
+    @Override
+    public void resume() throws IOException {
+        if (lines) return;
+        json.writeStartArray();
+        json.writeStartObject();
+        json.writeEndObject();
+    }
+
+    @Override
+    public void flushRows() throws IOException {
+        json.flush();
+    }
 }
