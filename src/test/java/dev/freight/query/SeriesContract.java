@@ -94,7 +94,7 @@ abstract class SeriesContract {
 
     /** SQL written with backquotes, quoted for this database (H2 would fold bare names to upper case). */
     String q(String sql) {
-        return Dialect.fromJdbcUrl(url()) == Dialect.MARIADB ? sql : sql.replace('`', '"');
+        return sql.replace('`', '"');
     }
 
     /** The column types of this database: instant, date, decimal, double. */
@@ -114,6 +114,7 @@ abstract class SeriesContract {
         return rs.getObject(i, LocalDate.class);
     }
 
+    /** Readies a plain connection to write and read the instants as UTC. */
     void prepareReading(Connection c) throws SQLException {
     }
 
@@ -132,7 +133,7 @@ abstract class SeriesContract {
         Random random = new Random(42);
         String[] statuses = {"paid", "shipped", "cancelled", null};
         try (Connection c = dev.freight.testing.TestDatabases.connect(url())) {
-            if (dialect == Dialect.MARIADB) c.createStatement().execute("SET time_zone = '+00:00'");
+            prepareReading(c);
             c.setAutoCommit(false);
             try (PreparedStatement p = c.prepareStatement(q("INSERT INTO `" + TABLE
                     + "` (`id`, `ts`, `ordered_on`, `status`, `unit_price`, `qty`, `weight`, `customer`, `secret`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"))) {
