@@ -63,7 +63,9 @@ final class SeriesRows implements RowSource.RowConsumer {
 
     private void fillTo(long end) throws IOException {
         if (!fill) return;
-        for (long b = next; b < end; b += step) emit(shape.empty(b, group));
+        for (long b = next; b < end; b += step) {
+            if (shape.exists(b)) emit(shape.empty(b, group));
+        }
         next = Math.max(next, end);
     }
 

@@ -109,6 +109,17 @@ public record SeriesShape(Granularity granularity, ZoneId zone, SeriesSql.TimeKi
         };
     }
 
+    /**
+     * Whether bucket {@code b} is a time that exists in the zone: a wall-clock minute or hour inside a DST gap (02:30
+     * on a spring-forward night, of a column without zone) is none, and is not filled (it would read as 03:30).
+     */
+    public boolean exists(long b) {
+        if (kind != SeriesSql.TimeKind.WALL || (granularity != Granularity.MINUTE && granularity != Granularity.HOUR)) {
+            return true;
+        }
+        return !zone.getRules().getValidOffsets(LocalDateTime.ofEpochSecond(b, 0, ZoneOffset.UTC)).isEmpty();
+    }
+
     /** The export's row for one row of the query. */
     public Object[] output(Object[] raw) {
         Object[] out = new Object[1 + groupCount + measures.size()];
