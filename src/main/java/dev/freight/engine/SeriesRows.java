@@ -21,7 +21,9 @@ final class SeriesRows implements RowSource.RowConsumer {
     private final RowSource.RowConsumer out;
     private final long step;
     private final boolean fill;
+    /** The current group's values (as its first row spelt them) and its rank. */
     private Object[] group;
+    private long groupRank;
     private long next;
     private long groups;
     private long written;
@@ -36,10 +38,11 @@ final class SeriesRows implements RowSource.RowConsumer {
     @Override
     public void accept(Object[] raw) throws IOException {
         long bucket = ((Number) raw[0]).longValue();
-        Object[] values = Arrays.copyOfRange(raw, 1, 1 + shape.groupCount());
-        if (group == null || !Arrays.equals(group, values)) {
+        long rank = shape.groupRank() < 0 ? 0 : ((Number) raw[shape.groupRank()]).longValue();
+        if (group == null || rank != groupRank) {
             if (group != null) fillTo(shape.last() + step);
-            group = values;
+            group = Arrays.copyOfRange(raw, 1, 1 + shape.groupCount());
+            groupRank = rank;
             next = shape.first();
             if (++groups * shape.bucketCount() > shape.maxCells() && fill) throw tooLarge();
         }

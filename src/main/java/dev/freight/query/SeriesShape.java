@@ -25,11 +25,14 @@ import java.util.Optional;
  * epoch days for days and weeks (the Monday), and months since year 0 for months, quarters and years; the bucket
  * is written as its start in the series' time zone with the offset of that moment.
  *
+ * <p>{@code groupRank}: the index of the group's rank among the query's columns (-1 without groups): rows of one
+ * group have one rank, whatever spelling of its values the database returns with them.
+ *
  * <p>{@code first} and {@code last} are the bucket numbers of the range's first and last instant: with
  * {@code fill} zero or null, every group seen gets every bucket from first to last.
  */
 public record SeriesShape(Granularity granularity, ZoneId zone, SeriesSql.TimeKind kind, long first, long last,
-                          int groupCount, List<Output> measures, Fill fill, long maxCells, List<Column> outputColumns) {
+                          int groupCount, int groupRank, List<Output> measures, Fill fill, long maxCells, List<Column> outputColumns) {
 
     public SeriesShape {
         measures = List.copyOf(measures);

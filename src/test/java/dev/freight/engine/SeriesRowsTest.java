@@ -31,7 +31,7 @@ class SeriesRowsTest {
 
     static SeriesShape hours(SeriesShape.Fill fill, long maxCells) {
         return new SeriesShape(SeriesShape.Granularity.HOUR, BERLIN, SeriesSql.TimeKind.WALL, wall("2024-03-31T00:00"),
-                wall("2024-03-31T04:00"), 1, List.of(new SeriesShape.Output(2, false, false, -1, 0L)), fill, maxCells, OUT);
+                wall("2024-03-31T04:00"), 1, 3, List.of(new SeriesShape.Output(2, false, false, -1, 0L)), fill, maxCells, OUT);
     }
 
     static List<String> run(SeriesShape shape, Object[]... raw) throws IOException {
@@ -44,22 +44,22 @@ class SeriesRowsTest {
     }
 
     @Test
-    void eachGroupGetsEveryBucketButTheHourADstGapSkips() throws IOException {
+    void eachGroupGetsEveryBucketButTheHourADstGapSkipsAndItsRankNotItsSpellingMakesTheGroup() throws IOException {
         List<String> out = run(hours(SeriesShape.Fill.ZERO, 100),
-                new Object[]{wall("2024-03-31T01:00"), "paid", 3L},
-                new Object[]{wall("2024-03-31T04:00"), "paid", 1L},
-                new Object[]{wall("2024-03-31T00:00"), "shipped", 2L});
+                new Object[]{wall("2024-03-31T01:00"), "paid", 3L, 1L},
+                new Object[]{wall("2024-03-31T04:00"), "PAID", 1L, 1L},
+                new Object[]{wall("2024-03-31T00:00"), "shipped", 2L, 2L});
         // 02:00 does not exist on the wall clock of that night: four buckets, not five.
         assertThat(out).containsExactly(
                 "2024-03-31T00:00+01:00 paid 0", "2024-03-31T01:00+01:00 paid 3", "2024-03-31T03:00+02:00 paid 0",
-                "2024-03-31T04:00+02:00 paid 1",
+                "2024-03-31T04:00+02:00 PAID 1",
                 "2024-03-31T00:00+01:00 shipped 2", "2024-03-31T01:00+01:00 shipped 0",
                 "2024-03-31T03:00+02:00 shipped 0", "2024-03-31T04:00+02:00 shipped 0");
     }
 
     @Test
     void fillNoneWritesTheRowsAsTheyCome() throws IOException {
-        assertThat(run(hours(SeriesShape.Fill.NONE, 100), new Object[]{wall("2024-03-31T01:00"), null, 3L}))
+        assertThat(run(hours(SeriesShape.Fill.NONE, 100), new Object[]{wall("2024-03-31T01:00"), null, 3L, 1L}))
                 .containsExactly("2024-03-31T01:00+01:00 null 3");
     }
 
@@ -68,9 +68,9 @@ class SeriesRowsTest {
         List<String> out = new ArrayList<>();
         SeriesRows rows = new SeriesRows(hours(SeriesShape.Fill.NULL, 10), r -> out.add(String.valueOf(r[1])));
         assertThatThrownBy(() -> {
-            rows.accept(new Object[]{wall("2024-03-31T00:00"), "a", 1L});
-            rows.accept(new Object[]{wall("2024-03-31T00:00"), "b", 1L});
-            rows.accept(new Object[]{wall("2024-03-31T00:00"), "c", 1L});
+            rows.accept(new Object[]{wall("2024-03-31T00:00"), "a", 1L, 1L});
+            rows.accept(new Object[]{wall("2024-03-31T00:00"), "b", 1L, 2L});
+            rows.accept(new Object[]{wall("2024-03-31T00:00"), "c", 1L, 3L});
         }).isInstanceOfSatisfying(ExportFailedException.class, e -> assertThat(e.code()).isEqualTo("series_too_large"));
         assertThat(out).doesNotContain("c");
     }
