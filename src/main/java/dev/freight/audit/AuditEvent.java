@@ -69,6 +69,7 @@ public record AuditEvent(Long id, Instant at, String principal, String role, Str
         if (r.dateFrom() != null) m.put("date_from", r.dateFrom());
         if (r.dateTo() != null) m.put("date_to", r.dateTo());
         if (r.rowLimit() != null) m.put("row_limit", r.rowLimit());
+        if (r.series() != null) m.put("series", r.series().wire());
         return m;
     }
 

@@ -58,6 +58,7 @@ final class CliWording {
             case "output" -> "-o";
             case "progress" -> "--progress";
             case "source" -> "--source";
+            case "series" -> "--series";
             default -> null;
         };
     }
@@ -69,6 +70,9 @@ final class CliWording {
             text = text.replaceAll("(?<![\\w-])" + Pattern.quote(word.getKey()) + "(?![\\w])",
                     Matcher.quoteReplacement(word.getValue()));
         }
+        // series.granularity, series.measures[0].column … are keys of --series.
+        text = text.replaceAll("(?<![\\w-])series\\.(measures|group_by)(\\[\\d+])?(\\.[a-z_]+)?", "--series "
+                + "$1$2").replace("--series measures", "--series measure").replaceAll("(?<![\\w-])series\\.([a-z_]+)", "--series $1");
         String flag = e.field() == null || OWN_FIELDS.contains(e.field()) ? null : flagOf(e.field());
         if (flag == null || Pattern.compile("(?<![\\w-])" + Pattern.quote(flag) + "(?![\\w-])").matcher(text).find()) {
             return text;

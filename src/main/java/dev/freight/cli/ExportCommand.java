@@ -61,6 +61,10 @@ final class ExportCommand implements Callable<Integer> {
             .description("Rows whose time column is at or after this date/time.").build();
     private final OptionSpec dateTo = option("--to").paramLabel("<date>").type(String.class)
             .description("Rows whose time column is before this date/time.").build();
+    private final OptionSpec series = list("--series", "-s").splitRegex(",").paramLabel("<key=value,…>")
+            .description("Export a time series instead of rows: timeframe=last_7d (or from=…,to=…), time_zone=…, "
+                    + "granularity=minute|hour|day|week|month|quarter|year, measure=sum:unit_price (repeatable; "
+                    + "measure=count counts rows), group_by=<col> (repeatable), fill=zero|null|none, time_column=<col>.").build();
     private final OptionSpec format = option("--format", "-f").defaultValue("csv").paramLabel("<format>").type(String.class)
             .description("csv, tsv, json, ndjson, xlsx, parquet or pdf (default: ${DEFAULT-VALUE}).").build();
     private final OptionSpec gzip = flag("--gzip", "-z").description("Compress the output with gzip.").build();
@@ -92,9 +96,11 @@ final class ExportCommand implements Callable<Integer> {
                                 + "contains starts_with is_null not_null; lists (in, not_in, between) are comma-separated.",
                         "Examples:",
                         "  freight export --demo --table orders --where 'status in paid,shipped' --sort created_at:desc -o orders.csv",
+                        "  freight export --demo --table orders --series timeframe=this_year,granularity=month,"
+                                + "measure=count,measure=sum:quantity,group_by=status,time_zone=Europe/Berlin",
                         "  freight export --source jdbc:postgresql://localhost/shop --user app --table orders --format ndjson --gzip -o -");
         spec.addMixin("sourceOptions", sourceOptions.model());
-        for (OptionSpec o : new OptionSpec[]{table, columns, where, sort, limit, ids, dateFrom, dateTo, format, gzip,
+        for (OptionSpec o : new OptionSpec[]{table, columns, where, sort, limit, ids, dateFrom, dateTo, series, format, gzip,
                 output, labels, formatOptions, progress, quiet, verbose}) {
             spec.addOption(o);
         }
@@ -158,7 +164,8 @@ final class ExportCommand implements Callable<Integer> {
                 .withIds(new ArrayList<>(ids))
                 .withDateRange(dateFrom.getValue(), dateTo.getValue())
                 .withCompress(gzip.getValue())
-                .withOptions(options);
+                .withOptions(options)
+                .withSeries(SeriesFlag.parse(this.series.getValue()));
         FormatOptions.parse(exportFormat, options);
         boolean showProgress = switch (progress) {
             case "always" -> true;

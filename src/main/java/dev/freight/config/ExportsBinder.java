@@ -11,7 +11,7 @@ import java.util.Locale;
 final class ExportsBinder {
     static final List<String> EXPORTS_KEYS = List.of("sync_max_rows", "file_ttl", "job_retention", "max_attempts",
             "retry_backoff", "delete_after_download", "worker_concurrency", "lease", "heartbeat", "shutdown_grace",
-            "sweep_interval", "default_format", "pdf_max_rows", "resume");
+            "sweep_interval", "default_format", "pdf_max_rows", "series_max_cells", "resume");
 
     private ExportsBinder() {
     }
@@ -49,9 +49,11 @@ final class ExportsBinder {
         Duration sweepInterval = s.get("sweep_interval").duration(Duration.ofMinutes(1), false);
         ExportFormat defaultFormat = format(s.get("default_format"), ExportFormat.CSV);
         long pdfMaxRows = s.get("pdf_max_rows").longInteger(100_000, 1, 10_000_000);
+        long seriesMaxCells = s.get("series_max_cells").longInteger(ExportsConfig.DEFAULT_SERIES_MAX_CELLS, 1, 100_000_000);
         boolean resume = s.get("resume").bool(true);
         return new ExportsConfig(syncMaxRows, fileTtl, jobRetention, maxAttempts, retryBackoff, deleteAfterDownload,
-                workerConcurrency, lease, heartbeat, shutdownGrace, sweepInterval, defaultFormat, pdfMaxRows, resume);
+                workerConcurrency, lease, heartbeat, shutdownGrace, sweepInterval, defaultFormat, pdfMaxRows, seriesMaxCells,
+                resume);
     }
 
     private static ExportFormat format(ConfigValue v, ExportFormat fallback) {

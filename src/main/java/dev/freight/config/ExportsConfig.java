@@ -9,12 +9,24 @@ import java.util.Objects;
  * How exports run (DESIGN.md §3, §6): the sync/async threshold of {@code delivery: auto}, file and job lifetimes,
  * retries (exponential backoff from {@code retryBackoff}, {@code maxAttempts} attempts in all), worker
  * concurrency per node, the job lease and its heartbeat, the shutdown grace period, how often the sweeper runs,
- * and the format of requests that name none.
+ * the format of requests that name none, the PDF row cap and the cap on a time series' buckets × groups.
  */
 public record ExportsConfig(long syncMaxRows, Duration fileTtl, Duration jobRetention, int maxAttempts,
                             Duration retryBackoff, boolean deleteAfterDownload, int workerConcurrency, Duration lease,
                             Duration heartbeat, Duration shutdownGrace, Duration sweepInterval,
-                            ExportFormat defaultFormat, long pdfMaxRows, boolean resume) {
+                            ExportFormat defaultFormat, long pdfMaxRows, long seriesMaxCells, boolean resume) {
+
+    /** The most buckets × groups of a time series unless configured otherwise. */
+    public static final long DEFAULT_SERIES_MAX_CELLS = 1_000_000L;
+
+    /** The defaults of the later keys: series_max_cells, resume. */
+    public ExportsConfig(long syncMaxRows, Duration fileTtl, Duration jobRetention, int maxAttempts,
+                         Duration retryBackoff, boolean deleteAfterDownload, int workerConcurrency, Duration lease,
+                         Duration heartbeat, Duration shutdownGrace, Duration sweepInterval,
+                         ExportFormat defaultFormat, long pdfMaxRows) {
+        this(syncMaxRows, fileTtl, jobRetention, maxAttempts, retryBackoff, deleteAfterDownload, workerConcurrency, lease,
+                heartbeat, shutdownGrace, sweepInterval, defaultFormat, pdfMaxRows, DEFAULT_SERIES_MAX_CELLS, true);
+    }
 
     public ExportsConfig {
         Objects.requireNonNull(fileTtl, "fileTtl");
@@ -27,12 +39,4 @@ public record ExportsConfig(long syncMaxRows, Duration fileTtl, Duration jobRete
         Objects.requireNonNull(defaultFormat, "defaultFormat");
     }
 
-    /** Resumable jobs on ({@code resume}, the default). */
-    public ExportsConfig(long syncMaxRows, Duration fileTtl, Duration jobRetention, int maxAttempts,
-                         Duration retryBackoff, boolean deleteAfterDownload, int workerConcurrency, Duration lease,
-                         Duration heartbeat, Duration shutdownGrace, Duration sweepInterval,
-                         ExportFormat defaultFormat, long pdfMaxRows) {
-        this(syncMaxRows, fileTtl, jobRetention, maxAttempts, retryBackoff, deleteAfterDownload, workerConcurrency, lease,
-                heartbeat, shutdownGrace, sweepInterval, defaultFormat, pdfMaxRows, true);
-    }
 }

@@ -71,7 +71,8 @@ public final class ExportEngine {
      * (read back from the row's bytes), MariaDB's text rows not at all; those take a typed path.
      */
     ExportResult.Path path(ExportPlan job, Resumption resumption) {
-        if (!copy) return ExportResult.Path.CURSOR;
+        // A series' rows are the query's after filling: only the cursor path hands them over one by one.
+        if (!copy || job.plan().series() != null) return ExportResult.Path.CURSOR;
         if (PostgresCopyExport.applies(job) && (resumption == null || PostgresCopyExport.readsKey(job, resumption))) {
             return ExportResult.Path.COPY_CSV;
         }
@@ -135,7 +136,7 @@ public final class ExportEngine {
                     RowSource source = path == ExportResult.Path.COPY_BINARY
                             ? new PostgresBinaryRowSource(job.source(), job.plan(), cancel)
                             : new JdbcRowSource(job.source(), job.plan(), cancel);
-                    rows = source.stream(row -> {
+                    RowSource.RowConsumer write = row -> {
                         Object keyValue = key < 0 ? null : row[key];
                         if (masks != null) {
                             for (int i = 0; i < masks.length; i++) if (masks[i] != null) row[i] = masks[i].apply(row[i], hashKey);
@@ -147,7 +148,15 @@ public final class ExportEngine {
                             flushed.flush();
                             tracker.checkpoint(keyText(keyValue));
                         }
-                    });
+                    };
+                    if (job.plan().series() != null) {
+                        SeriesRows series = new SeriesRows(job.plan().series(), write);
+                        source.stream(series);
+                        series.finish();
+                        rows = series.written();
+                    } else {
+                        rows = source.stream(write);
+                    }
                     writer.finish();
                     finished = true;
                 } finally {

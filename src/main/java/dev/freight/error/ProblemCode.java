@@ -41,6 +41,10 @@ public enum ProblemCode {
     INVALID_ROW_LIMIT(400, "row_limit is out of range"),
     IDS_NOT_SUPPORTED(400, "ids are given but the dataset has no single-column key"),
     NO_TIME_COLUMN(400, "date_from or date_to is given but the dataset has no time column"),
+    INVALID_SERIES(400, "the series part of the request is malformed: time range, time zone, granularity, measure, "
+            + "group_by or fill, or a field that does not apply to a series"),
+    SERIES_TOO_LARGE(400, "a series has more buckets × groups than exports.series_max_cells (refused up front from "
+            + "the buckets; a job fails with it when the groups read pass the cap)"),
     UNKNOWN_FORMAT(400, "no such format"),
     INVALID_OPTION(400, "a format option is unknown for the format or has an invalid value"),
     TOO_MANY_ROWS_FOR_PDF(400, "more rows than a PDF report may have"),

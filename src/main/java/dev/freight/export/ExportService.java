@@ -48,8 +48,12 @@ public final class ExportService {
     public static final Principal OPERATOR = Principal.admin("operator");
 
     /** {@code defaultFormat}: of requests that name none; {@code pdfMaxRows}: the most rows of a PDF report. */
-    public record Settings(ExportFormat defaultFormat, long pdfMaxRows) {
+    public record Settings(ExportFormat defaultFormat, long pdfMaxRows, long seriesMaxCells) {
         public static final Settings DEFAULTS = new Settings(ExportFormat.CSV, ExportPlan.DEFAULT_PDF_MAX_ROWS);
+
+        public Settings(ExportFormat defaultFormat, long pdfMaxRows) {
+            this(defaultFormat, pdfMaxRows, QueryPlanner.DEFAULT_SERIES_MAX_CELLS);
+        }
     }
 
     /** A dataset as one principal may see it. */
@@ -184,6 +188,8 @@ public final class ExportService {
      */
     private Optional<PreparedExport> orderedByKey(PreparedExport whole, ExportRequest request, Principal principal) {
         if (Resumption.keyColumn(whole.plan()).isPresent()) return Optional.of(whole);
+        // A series' rows are buckets, not the table's rows by key: it starts over when it runs again.
+        if (request.series() != null) return Optional.empty();
         List<String> key = whole.plan().plan().table().primaryKey();
         if (key.size() != 1 || !request.sort().isEmpty()) return Optional.empty();
         try {
@@ -203,9 +209,10 @@ public final class ExportService {
         Visible v = resolve(request.dataset(), principal);
         ExportFormat format = request.format() == null || request.format().isBlank() ? settings.defaultFormat()
                 : ExportFormat.fromId(request.format());
-        FormatOptions options = FormatOptions.parse(format, request.options());
-        QueryPlan plan = new QueryPlanner(v.dataset().source().catalog(), v.dataset().source().dialect())
-                .plan(v.dataset().table(), request, v.access());
+        // Options of the planned request: a series adds its time zone as the zone its buckets are written in.
+        QueryPlan plan = new QueryPlanner(v.dataset().source().catalog(), v.dataset().source().dialect(),
+                settings.seriesMaxCells(), java.time.Clock.systemUTC()).plan(v.dataset().table(), request, v.access());
+        FormatOptions options = FormatOptions.parse(format, plan.request().options());
         Limits.Caps caps = limits.of(principal);
         return new PreparedExport(v.dataset().name(), new ExportPlan(v.dataset().source(), plan, format, options,
                 request.compress(), settings.pdfMaxRows(), caps.maxRows()), principal, caps);

@@ -75,7 +75,7 @@ public final class PreparedExport {
 
     /** The columns the export writes, in order (the request's, or all it may see when it named none). */
     public List<String> columnNames() {
-        return plan.plan().columns().stream().map(Column::name).toList();
+        return plan.plan().outputColumns().stream().map(Column::name).toList();
     }
 
     /**

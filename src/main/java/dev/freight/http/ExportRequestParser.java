@@ -6,6 +6,7 @@ import dev.freight.error.Messages;
 import dev.freight.error.ProblemCode;
 import dev.freight.query.ExportRequest;
 import dev.freight.query.Filter;
+import dev.freight.query.SeriesRequest;
 import dev.freight.query.SortKey;
 
 import java.io.IOException;
@@ -25,7 +26,10 @@ import java.util.TreeSet;
  */
 final class ExportRequestParser {
     static final Set<String> FIELDS = Set.of("dataset", "format", "columns", "filters", "sort", "row_limit", "ids",
-            "date_from", "date_to", "compress", "options", "delivery");
+            "date_from", "date_to", "compress", "options", "delivery", "series");
+    private static final Set<String> SERIES_FIELDS = Set.of("time_column", "timeframe", "from", "to", "time_zone",
+            "granularity", "measures", "group_by", "fill");
+    private static final Set<String> MEASURE_FIELDS = Set.of("column", "agg");
     private static final Set<String> FILTER_FIELDS = Set.of("column", "op", "value");
     private static final Set<String> SORT_FIELDS = Set.of("column", "dir");
 
@@ -58,8 +62,9 @@ final class ExportRequestParser {
             delivery = Delivery.fromWire(deliveryName).orElseThrow(() -> ApiProblem.badRequest(ProblemCode.INVALID_DELIVERY,
                     "delivery", Messages.unknown("delivery", deliveryName, Delivery.choices())));
         }
+        SeriesRequest series = series(root.get("series"));
         return new Parsed(new ExportRequest(dataset, format, columns, filters, sort, rowLimit, ids, dateFrom, dateTo,
-                compress, options), delivery);
+                compress, options, series), delivery);
     }
 
     private static JsonNode readTree(byte[] body) {
@@ -168,6 +173,35 @@ final class ExportRequestParser {
             throw invalidType(field, field + " must be a string, number, boolean, null or an array of them, got an object");
         }
         return scalar(n);
+    }
+
+    private static SeriesRequest series(JsonNode n) {
+        if (absent(n)) return null;
+        if (!n.isObject()) {
+            throw invalidType("series", "series must be an object like {\"timeframe\": \"last_7d\", \"granularity\": "
+                    + "\"day\"}, got " + describe(n));
+        }
+        rejectUnknown(n, SERIES_FIELDS, "series.");
+        List<SeriesRequest.Measure> measures = null;
+        JsonNode ms = n.get("measures");
+        if (!absent(ms)) {
+            measures = new ArrayList<>();
+            int i = 0;
+            for (JsonNode e : array(ms, "series.measures")) {
+                String f = "series.measures[" + i++ + "]";
+                if (!e.isObject()) {
+                    throw invalidType(f, f + " must be an object like {\"column\": \"unit_price\", \"agg\": \"sum\"}, got "
+                            + describe(e));
+                }
+                rejectUnknown(e, MEASURE_FIELDS, f + ".");
+                measures.add(new SeriesRequest.Measure(string(e.get("column"), f + ".column"), string(e.get("agg"), f + ".agg")));
+            }
+        }
+        return new SeriesRequest(string(n.get("time_column"), "series.time_column"),
+                string(n.get("timeframe"), "series.timeframe"), string(n.get("from"), "series.from"),
+                string(n.get("to"), "series.to"), string(n.get("time_zone"), "series.time_zone"),
+                string(n.get("granularity"), "series.granularity"), measures,
+                stringList(n.get("group_by"), "series.group_by"), string(n.get("fill"), "series.fill"));
     }
 
     private static List<SortKey> sort(JsonNode n) {

@@ -29,6 +29,7 @@ final class JobJson {
         m.put("ids", r.ids());
         m.put("date_from", r.dateFrom());
         m.put("date_to", r.dateTo());
+        if (r.series() != null) m.put("series", r.series().wire());
         m.put("compress", r.compress());
         m.put("options", r.options());
         m.put("owner", job.owner());

@@ -291,7 +291,26 @@ final class OpenApi {
                 "options", map("type", "object", "description", "The options of the request's format: the "
                         + "FormatOptions<Format> schema of that format (also listed by GET /export/formats)",
                         "anyOf", formats().stream().map(f -> ref(optionsSchemaName(f))).toList()),
-                "delivery", map("type", "string", "enum", List.of("sync", "async", "auto"), "default", "auto")));
+                "delivery", map("type", "string", "enum", List.of("sync", "async", "auto"), "default", "auto"),
+                "series", ref("SeriesRequest")));
+        schemas.put("SeriesMeasure", object(List.of("agg"),
+                "column", map("type", "string", "description", "Required but for count, which counts rows without one"),
+                "agg", map("type", "string", "enum", List.of("count", "count_distinct", "sum", "avg", "min", "max"))));
+        schemas.put("SeriesRequest", object(List.of(),
+                "time_column", map("type", "string", "description", "Default: the dataset's time column, or its only "
+                        + "date/timestamp column"),
+                "timeframe", map("type", "string", "enum", List.of("last_24h", "last_7d", "last_30d", "today",
+                        "yesterday", "this_week", "last_week", "this_month", "last_month", "this_year"),
+                        "description", "Or from and to"),
+                "from", map("type", "string", "description", "Inclusive: a date, a local date-time (in time_zone) or an "
+                        + "instant with offset"),
+                "to", map("type", "string", "description", "Exclusive, as from"),
+                "time_zone", map("type", "string", "default", "UTC", "description", "IANA zone the buckets align in"),
+                "granularity", map("type", "string", "enum", List.of("minute", "hour", "day", "week", "month",
+                        "quarter", "year"), "default", "day"),
+                "measures", map("type", "array", "items", ref("SeriesMeasure"), "description", "Default: [{agg: count}]"),
+                "group_by", map("type", "array", "items", str()),
+                "fill", map("type", "string", "enum", List.of("zero", "null", "none"), "default", "zero")));
         schemas.put("ProblemCode", problemCodes());
         schemas.put("Job", object(List.of("id", "status"),
                 "id", str(), "dataset", str(), "format", str(),
@@ -301,7 +320,7 @@ final class OpenApi {
                 "sort", map("type", "array", "items", ref("SortKey")),
                 "row_limit", nullable("integer"), "compress", map("type", "boolean"),
                 "ids", map("type", "array", "items", map()), "date_from", nullable("string"),
-                "date_to", nullable("string"),
+                "date_to", nullable("string"), "series", ref("SeriesRequest"),
                 "options", map("type", "object"), "owner", str(),
                 "total_rows", nullable("integer"), "processed_rows", map("type", "integer"),
                 "progress", map("type", List.of("number", "null"), "minimum", 0, "maximum", 1),

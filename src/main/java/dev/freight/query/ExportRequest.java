@@ -1,5 +1,7 @@
 package dev.freight.query;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.List;
 import java.util.Map;
 
@@ -9,7 +11,15 @@ import java.util.Map;
  */
 public record ExportRequest(String dataset, String format, List<String> columns, List<Filter> filters,
                             List<SortKey> sort, Long rowLimit, List<Object> ids, String dateFrom, String dateTo,
-                            boolean compress, Map<String, Object> options) {
+                            boolean compress, Map<String, Object> options,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) SeriesRequest series) {
+
+    /** A request for rows, not a series. */
+    public ExportRequest(String dataset, String format, List<String> columns, List<Filter> filters, List<SortKey> sort,
+                         Long rowLimit, List<Object> ids, String dateFrom, String dateTo, boolean compress,
+                         Map<String, Object> options) {
+        this(dataset, format, columns, filters, sort, rowLimit, ids, dateFrom, dateTo, compress, options, null);
+    }
 
     public ExportRequest {
         columns = columns == null ? List.of() : List.copyOf(columns);
@@ -20,42 +30,46 @@ public record ExportRequest(String dataset, String format, List<String> columns,
     }
 
     public static ExportRequest of(String dataset, String format) {
-        return new ExportRequest(dataset, format, null, null, null, null, null, null, null, false, null);
+        return new ExportRequest(dataset, format, null, null, null, null, null, null, null, false, null, null);
     }
 
     public ExportRequest withFormat(String f) {
-        return new ExportRequest(dataset, f, columns, filters, sort, rowLimit, ids, dateFrom, dateTo, compress, options);
+        return new ExportRequest(dataset, f, columns, filters, sort, rowLimit, ids, dateFrom, dateTo, compress, options, series);
     }
 
     public ExportRequest withColumns(List<String> c) {
-        return new ExportRequest(dataset, format, c, filters, sort, rowLimit, ids, dateFrom, dateTo, compress, options);
+        return new ExportRequest(dataset, format, c, filters, sort, rowLimit, ids, dateFrom, dateTo, compress, options, series);
     }
 
     public ExportRequest withFilters(List<Filter> f) {
-        return new ExportRequest(dataset, format, columns, f, sort, rowLimit, ids, dateFrom, dateTo, compress, options);
+        return new ExportRequest(dataset, format, columns, f, sort, rowLimit, ids, dateFrom, dateTo, compress, options, series);
     }
 
     public ExportRequest withSort(List<SortKey> s) {
-        return new ExportRequest(dataset, format, columns, filters, s, rowLimit, ids, dateFrom, dateTo, compress, options);
+        return new ExportRequest(dataset, format, columns, filters, s, rowLimit, ids, dateFrom, dateTo, compress, options, series);
     }
 
     public ExportRequest withRowLimit(Long limit) {
-        return new ExportRequest(dataset, format, columns, filters, sort, limit, ids, dateFrom, dateTo, compress, options);
+        return new ExportRequest(dataset, format, columns, filters, sort, limit, ids, dateFrom, dateTo, compress, options, series);
     }
 
     public ExportRequest withIds(List<Object> i) {
-        return new ExportRequest(dataset, format, columns, filters, sort, rowLimit, i, dateFrom, dateTo, compress, options);
+        return new ExportRequest(dataset, format, columns, filters, sort, rowLimit, i, dateFrom, dateTo, compress, options, series);
     }
 
     public ExportRequest withDateRange(String from, String to) {
-        return new ExportRequest(dataset, format, columns, filters, sort, rowLimit, ids, from, to, compress, options);
+        return new ExportRequest(dataset, format, columns, filters, sort, rowLimit, ids, from, to, compress, options, series);
     }
 
     public ExportRequest withCompress(boolean gzip) {
-        return new ExportRequest(dataset, format, columns, filters, sort, rowLimit, ids, dateFrom, dateTo, gzip, options);
+        return new ExportRequest(dataset, format, columns, filters, sort, rowLimit, ids, dateFrom, dateTo, gzip, options, series);
     }
 
     public ExportRequest withOptions(Map<String, Object> o) {
-        return new ExportRequest(dataset, format, columns, filters, sort, rowLimit, ids, dateFrom, dateTo, compress, o);
+        return new ExportRequest(dataset, format, columns, filters, sort, rowLimit, ids, dateFrom, dateTo, compress, o, series);
+    }
+
+    public ExportRequest withSeries(SeriesRequest s) {
+        return new ExportRequest(dataset, format, columns, filters, sort, rowLimit, ids, dateFrom, dateTo, compress, options, s);
     }
 }

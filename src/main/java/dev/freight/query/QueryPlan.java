@@ -17,12 +17,22 @@ import java.util.Map;
  * see masked; {@code columns} are read as the catalog types them and the engine masks each row before the writer,
  * which sees {@link #outputColumns()}. {@code request}: the request planned, with every filter value and id converted to
  * its column's type (what runs, and what a job stores and the audit log records); null for hand-made plans.
- * {@code hashKey}: the secret of the {@code hash} mask (from the caller's {@link DatasetAccess}).
+ * {@code hashKey}: the secret of the {@code hash} mask (from the caller's {@link DatasetAccess}). {@code series}: for a
+ * time series, how the query's rows ({@code columns}: bucket number, groups, raw measures) become the written rows
+ * ({@link #outputColumns()}); null for an export of rows.
  */
 public record QueryPlan(Dialect dialect, Table table, List<Column> columns, List<String> labels, String sql,
                         List<Object> parameters, String fromAndWhere, List<Object> whereParameters,
                         String orderBy, boolean filtered, Long rowLimit, String filtersInWords, Map<String, Mask> masks,
-                        ExportRequest request, byte[] hashKey) {
+                        ExportRequest request, byte[] hashKey, SeriesShape series) {
+
+    public QueryPlan(Dialect dialect, Table table, List<Column> columns, List<String> labels, String sql,
+                     List<Object> parameters, String fromAndWhere, List<Object> whereParameters,
+                     String orderBy, boolean filtered, Long rowLimit, String filtersInWords, Map<String, Mask> masks,
+                     ExportRequest request, byte[] hashKey) {
+        this(dialect, table, columns, labels, sql, parameters, fromAndWhere, whereParameters, orderBy, filtered, rowLimit,
+                filtersInWords, masks, request, hashKey, null);
+    }
 
     public QueryPlan {
         columns = List.copyOf(columns);
@@ -41,6 +51,7 @@ public record QueryPlan(Dialect dialect, Table table, List<Column> columns, List
 
     /** The columns as written: a masked column is text, except under the {@code null} mask. */
     public List<Column> outputColumns() {
+        if (series != null) return series.outputColumns();
         if (masks.isEmpty()) return columns;
         return columns.stream().map(c -> masks.containsKey(c.name()) ? masks.get(c.name()).resultColumn(c) : c).toList();
     }

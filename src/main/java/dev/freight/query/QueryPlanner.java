@@ -38,10 +38,26 @@ public final class QueryPlanner {
     private final Catalog catalog;
     private final Dialect dialect;
 
+    private final long seriesMaxCells;
+    private final java.time.Clock clock;
+
     public QueryPlanner(Catalog catalog, Dialect dialect) {
+        this(catalog, dialect, SeriesPlanner.DEFAULT_MAX_CELLS, java.time.Clock.systemUTC());
+    }
+
+    /**
+     * {@code seriesMaxCells}: the most buckets × groups of a time series ({@code exports.series_max_cells});
+     * {@code clock}: what a series' timeframe ({@code last_7d} …) counts back from.
+     */
+    public QueryPlanner(Catalog catalog, Dialect dialect, long seriesMaxCells, java.time.Clock clock) {
         this.catalog = catalog;
         this.dialect = dialect;
+        this.seriesMaxCells = seriesMaxCells;
+        this.clock = clock;
     }
+
+    /** The default cap on a series' buckets × groups. */
+    public static final long DEFAULT_SERIES_MAX_CELLS = SeriesPlanner.DEFAULT_MAX_CELLS;
 
     public QueryPlan plan(ExportRequest request) {
         return plan(resolveTable(request.dataset()), request);
@@ -69,8 +85,8 @@ public final class QueryPlanner {
         access.masks().forEach((name, mask) -> {
             if (table.column(name).isPresent()) masks.put(name, mask);
         });
-        List<Column> columns = selectColumns(table, request.columns());
-        List<String> labels = labels(table, columns, request.options().get("labels"));
+        List<Column> columns = request.series() == null ? selectColumns(table, request.columns()) : null;
+        List<String> labels = request.series() == null ? labels(table, columns, request.options().get("labels")) : null;
 
         List<String> conditions = new ArrayList<>();
         List<Object> params = new ArrayList<>();
@@ -89,6 +105,10 @@ public final class QueryPlanner {
                     normalizedFilters));
         }
         List<Object> normalizedIds = addIds(table, masks, request.ids(), conditions, params);
+        if (request.series() != null) {
+            return new SeriesPlanner(dialect, seriesMaxCells, clock).plan(fullTable, table, masks, request, conditions,
+                    params, normalizedFilters, normalizedIds, access.hashKey());
+        }
         addDateRange(fullTable, table, masks, request.dateFrom(), request.dateTo(), conditions, params);
 
         StringBuilder fromWhere = new StringBuilder(" FROM ").append(dialect.fromItem(table));

@@ -10,19 +10,26 @@ import java.util.Locale;
 
 /** What differs between the supported databases: quoting, streaming set-up and a few type quirks. */
 public enum Dialect {
-    POSTGRESQL("postgresql", '"', 10_000),
-    MARIADB("mariadb", '`', 10_000),
-    H2("h2", '"', 10_000),
-    SQLITE("sqlite", '"', 10_000);
+    POSTGRESQL("postgresql", '"', 10_000, new SeriesSql.Postgres()),
+    MARIADB("mariadb", '`', 10_000, new SeriesSql.MariaDb()),
+    H2("h2", '"', 10_000, new SeriesSql.H2()),
+    SQLITE("sqlite", '"', 10_000, new SeriesSql.Sqlite());
 
     private final String id;
     private final char quote;
     private final int fetchSize;
+    private final SeriesSql series;
 
-    Dialect(String id, char quote, int fetchSize) {
+    Dialect(String id, char quote, int fetchSize, SeriesSql series) {
         this.id = id;
         this.quote = quote;
         this.fetchSize = fetchSize;
+        this.series = series;
+    }
+
+    /** The database's SQL for time series: one class per database, chosen here once. */
+    public SeriesSql series() {
+        return series;
     }
 
     public String id() {

@@ -37,7 +37,10 @@ class CliWordingTest {
             "options            | -O",
             "output             | -o",
             "progress           | --progress",
-            "source             | --source"})
+            "source             | --source",
+            "series             | --series",
+            "series.granularity | --series",
+            "series.measures[0].column | --series"})
     void eachApiFieldMapsToItsFlag(String field, String flag) {
         assertThat(CliWording.flagOf(field)).isEqualTo(flag);
     }

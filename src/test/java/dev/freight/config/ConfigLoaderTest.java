@@ -178,7 +178,7 @@ class ConfigLoaderTest {
                 List.of("day", "region")));
         assertThat(c.exports()).isEqualTo(new ExportsConfig(500, Duration.ofHours(2), Duration.ofDays(7), 5,
                 Duration.ofMillis(500), true, 3, Duration.ofMinutes(1), Duration.ofSeconds(15), Duration.ZERO,
-                Duration.ofMinutes(5), ExportFormat.NDJSON, 5_000, false));
+                Duration.ofMinutes(5), ExportFormat.NDJSON, 5_000, ExportsConfig.DEFAULT_SERIES_MAX_CELLS, false));
         assertThat(c.limits()).isEqualTo(LimitsConfig.DEFAULTS);
         assertThat(c.roles().roles()).containsExactly(Map.entry("analyst", new RoleConfig("analyst",
                 List.of(RoleConfig.DatasetRule.whole("orders2024")), Optional.empty())));
