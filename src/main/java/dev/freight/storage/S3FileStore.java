@@ -379,13 +379,19 @@ public final class S3FileStore implements FileStore {
         public void suspend() {
             if (done) return;
             done = true;
+            // A part that failed is not stored: the run that continues sends it again.
+            settle();
+        }
+
+        /** Lets the part being sent end, stored or failed, and drops the buffers: the upload writes no more. */
+        private void settle() {
             if (sending != null) {
                 try {
                     sending.get();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } catch (ExecutionException ignored) {
-                    // not stored: the run that continues sends it again
+                    // it failed: nothing of it is stored
                 }
                 sending = null;
             }
@@ -499,18 +505,7 @@ public final class S3FileStore implements FileStore {
             if (done) return;
             done = true;
             // A part still being sent could land after the abort and keep its bytes stored: let it end first.
-            if (sending != null) {
-                try {
-                    sending.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (ExecutionException ignored) {
-                    // it failed: nothing of it is stored
-                }
-                sending = null;
-            }
-            filling = null;
-            sendingBuffer = null;
+            settle();
             if (uploadId == null) return;
             try {
                 s3.abortMultipartUpload(b -> b.bucket(options.bucket()).key(objectKey).uploadId(uploadId));
