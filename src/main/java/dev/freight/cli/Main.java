@@ -43,8 +43,19 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         quietLibraryLogging();
         dev.freight.source.EmbeddedH2.confineToLoopback();
-        CommandLine cli = new CommandLine(new Main().model());
         Class<?> invoked = args.length == 0 ? null : COMMANDS.get(args[0]);
+        // Connecting takes as long as picocli's start: both at once (after the logging settings, which the
+        // drivers read when they start).
+        if (invoked == ExportCommand.class) EarlySource.start(args);
+        try {
+            return execute(invoked, args);
+        } finally {
+            EarlySource.discard();
+        }
+    }
+
+    private static int execute(Class<?> invoked, String[] args) {
+        CommandLine cli = new CommandLine(new Main().model());
         if (invoked != null && invoked != CommandLine.HelpCommand.class) {
             cli.addSubcommand(model(invoked));
         } else {
