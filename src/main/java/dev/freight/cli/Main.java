@@ -42,9 +42,24 @@ public final class Main implements Runnable {
 
     public static int run(String... args) {
         quietLibraryLogging();
+        // picocli looks for Groovy's Closure class when it starts unless told not to: a class in no archive, so the
+        // JVM searches the class path for it, opening the 25,000-entry jar on the main thread (~0.04 s of a
+        // one-row export, and the whole path of a class that does not exist). Freight has no Groovy.
+        if (System.getProperty("picocli.disable.closures") == null) System.setProperty("picocli.disable.closures", "true");
         dev.freight.source.EmbeddedH2.confineToLoopback();
-        CommandLine cli = new CommandLine(new Main().model());
         Class<?> invoked = args.length == 0 ? null : COMMANDS.get(args[0]);
+        // Connecting takes as long as picocli's start: both at once (after the logging settings, which the
+        // drivers read when they start).
+        if (invoked == ExportCommand.class) EarlySource.start(args);
+        try {
+            return execute(invoked, args);
+        } finally {
+            EarlySource.discard();
+        }
+    }
+
+    private static int execute(Class<?> invoked, String[] args) {
+        CommandLine cli = new CommandLine(new Main().model());
         if (invoked != null && invoked != CommandLine.HelpCommand.class) {
             cli.addSubcommand(model(invoked));
         } else {

@@ -11,6 +11,9 @@ import java.nio.file.Path;
 
 /** How a command reaches its data: a JDBC URL, the embedded demo, or the sources and datasets of a config file. */
 final class SourceOptions {
+    /** The name of the one source given by --source (or --demo). */
+    static final String SOURCE_NAME = "cli";
+
     // picocli's option objects, holding what was parsed (see CommandModel).
     private final OptionSpec config = OptionSpec.builder("--config").paramLabel("<file>").type(Path.class)
             .description("Export a dataset of this configuration (its sources, datasets, include/exclude patterns).").build();
@@ -71,6 +74,9 @@ final class SourceOptions {
         } catch (IllegalArgumentException e) {
             throw new dev.freight.error.InvalidRequestException(ProblemCode.INVALID_SOURCE, "source", e.getMessage());
         }
-        return JdbcSource.openSingle("cli", source, user.getValue(), System.getenv(passwordEnv.<String>getValue()));
+        String user = this.user.getValue();
+        String password = System.getenv(passwordEnv.<String>getValue());
+        JdbcSource early = EarlySource.take(source, user, password);
+        return early != null ? early : JdbcSource.openSingle(SOURCE_NAME, source, user, password);
     }
 }
