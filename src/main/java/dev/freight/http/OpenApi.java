@@ -65,7 +65,7 @@ final class OpenApi {
                 "listTables", List.of(), null, withAuth(responses(200, json("Datasets", ref("DatasetList")))), false)));
         paths.put(api + "/export/reports", map("get", op("Reports (freight.yml `reports`) the caller may see: a report is "
                 + "listed only when every widget's data is visible to the caller's role", "listReports", List.of(), null,
-                withAuth(responses(200, json("Reports: name, title and number of widgets", map("type", "object")))),
+                withAuth(responses(200, json("Reports: name, title and widget_count", map("type", "object")))),
                 false)));
         paths.put(api + "/export/reports/{name}", map("get", op("One report: title, the 12-column grid and each widget "
                 + "(type, chart, dataset, position, size) with `request`, the export request (format json, delivery "

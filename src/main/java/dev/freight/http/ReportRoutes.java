@@ -29,7 +29,7 @@ final class ReportRoutes {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("name", r.name());
                     m.put("title", r.title());
-                    m.put("widgets", r.widgets().size());
+                    m.put("widget_count", r.widgets().size());
                     return m;
                 }).toList();
         Http.json(ctx, 200, Map.of("reports", reports));
@@ -55,9 +55,17 @@ final class ReportRoutes {
         m.put("type", w.type().wireName());
         if (w.chart() != null) m.put("chart", w.chart().wireName());
         m.put("dataset", w.dataset());
-        m.put("position", Map.of("x", w.x(), "y", w.y()));
-        m.put("size", Map.of("w", w.w(), "h", w.h()));
+        m.put("position", ordered("x", w.x(), "y", w.y()));
+        m.put("size", ordered("w", w.w(), "h", w.h()));
         m.put("request", request(w));
+        return m;
+    }
+
+    /** Two keys in this order (Map.of has none, and a reader's eye expects x before y). */
+    private static Map<String, Object> ordered(String k1, Object v1, String k2, Object v2) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(k1, v1);
+        m.put(k2, v2);
         return m;
     }
 

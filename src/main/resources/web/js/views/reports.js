@@ -90,7 +90,7 @@ async function reportList(page) {
   }
   clear(page).append(h('div.toolbar', h('h1', 'Reports')),
     list.length ? h('ul.report-list', list.map(r => h('li.card', h('a', { href: `#/reports/${encodeURIComponent(r.name)}` },
-      h('strong', r.title)), h('span.muted.small', ` ${r.name} · ${r.widgets} widget${r.widgets === 1 ? '' : 's'}`))))
+      h('strong', r.title)), h('span.muted.small', ` ${r.name} · ${r.widget_count} widget${r.widget_count === 1 ? '' : 's'}`))))
       : h('p.muted', 'No reports: none are configured, or none use only data your role may see.'));
   document.body.dataset.ready = 'true';
 }

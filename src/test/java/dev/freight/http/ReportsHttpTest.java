@@ -160,7 +160,7 @@ class ReportsHttpTest {
         assertThat(all.statusCode()).as(ApiClient.text(all)).isEqualTo(200);
         assertThat(names(ApiClient.json(all))).containsExactly("sales", "prices", "mariadb");
         assertThat(ApiClient.json(all).get("reports").get(0).get("title").asText()).isEqualTo("Sales");
-        assertThat(ApiClient.json(all).get("reports").get(0).get("widgets").asInt()).isEqualTo(2);
+        assertThat(ApiClient.json(all).get("reports").get(0).get("widget_count").asInt()).isEqualTo(2);
 
         HttpResponse<byte[]> mine = alice.get(REPORTS);
         assertThat(mine.statusCode()).isEqualTo(200);
