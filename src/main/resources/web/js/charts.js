@@ -86,11 +86,13 @@ function drawChart(box, kind, p) {
     const totals = p.xs.map(() => 0);
     lines = p.lines.map(l => ({ label: l.label, values: l.values.map((v, i) => (totals[i] += v || 0)) })).reverse();
   }
+  let xs = p.xs;
+  if (kind === 'bar' && lines.length > 1) ({ xs, lines } = sideBySide(p.xs, lines));
   const values = lines.map(l => l.values);
   const counted = values.reduce((n, vs) => n + vs.filter(v => v !== null && (!bars || v !== 0)).length, 0);
   el.dataset[bars ? 'bars' : 'points'] = String(counted);
   el.dataset.buckets = String(p.xs.length);
-  const barPaths = bars && uPlot.paths && uPlot.paths.bars ? uPlot.paths.bars({ size: [kind === 'bar' ? 0.8 / Math.max(1, lines.length) : 0.7, 60] }) : null;
+  const barPaths = bars && uPlot.paths && uPlot.paths.bars ? uPlot.paths.bars({ size: [kind === 'bar' && lines.length > 1 ? 0.9 : 0.7, 60] }) : null;
   return new Promise(resolve => {
     const width = Math.max(200, box.clientWidth || 600);
     // Room for the legend below the plot, one line per few groups.
@@ -111,8 +113,27 @@ function drawChart(box, kind, p) {
       })],
       hooks: { draw: [() => { painted(box).then(resolve); }] },
     };
-    new uPlot(opts, [p.xs, ...values], el);
+    new uPlot(opts, [xs, ...values], el);
   });
+}
+
+/**
+ * Grouped bars: uPlot draws every series at the same x, so each group gets its own slot beside the others within
+ * its bucket, holding a value only there (null elsewhere).
+ * @param {number[]} xs
+ * @param {{ label: string, values: (number|null)[] }[]} lines
+ */
+function sideBySide(xs, lines) {
+  let step = 86400;
+  for (let i = 1; i < xs.length; i++) step = Math.min(i === 1 ? Infinity : step, xs[i] - xs[i - 1]);
+  const n = lines.length;
+  const slot = (step * 0.8) / n;
+  const slotted = [];
+  xs.forEach(x => { for (let i = 0; i < n; i++) slotted.push(x + (i - (n - 1) / 2) * slot); });
+  return {
+    xs: slotted,
+    lines: lines.map((l, i) => ({ label: l.label, values: slotted.map((_, j) => (j % n === i ? l.values[Math.floor(j / n)] : null)) })),
+  };
 }
 
 /** Marks the widget painted after the browser has put the frame on screen. @param {HTMLElement} box */
