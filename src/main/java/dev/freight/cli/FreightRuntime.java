@@ -198,7 +198,7 @@ final class FreightRuntime implements AutoCloseable {
         access.validate(registry);
         return new ExportService(registry, access, limits, new JdbcAuditLog(store.dataSource(), store.clock()),
                 new ExportMetrics(metrics), new ExportService.Settings(config.exports().defaultFormat(),
-                config.exports().pdfMaxRows(), config.exports().seriesMaxCells()));
+                config.exports().pdfMaxRows(), config.exports().seriesMaxCells())).withReports(config.reports());
     }
 
     /**

@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * Turns the parsed file and the environment into a {@link FreightConfig}: the top-level keys here, each section by
  * its binder ({@link ServerBinder}, {@link StoresBinder}, {@link SourcesBinder}, {@link ExportsBinder},
- * {@link LimitsBinder}, {@link RolesBinder}, {@link ApiKeysBinder}).
+ * {@link LimitsBinder}, {@link RolesBinder}, {@link ApiKeysBinder}, {@link ReportsBinder}).
  *
  * <p>Each key is read by its path ({@code exports.sync_max_rows}) through the {@link EnvironmentOverrides}: the
  * variable {@code FREIGHT_<PATH>}, when set and not empty, replaces the file's value, and a value that is exactly
@@ -24,7 +24,7 @@ import java.util.Map;
  */
 final class ConfigBinder {
     static final List<String> TOP_LEVEL_KEYS = List.of("data_dir", "server", "job_store", "storage", "sources",
-            "datasets", "exports", "limits", "roles", "api_keys");
+            "datasets", "exports", "limits", "roles", "api_keys", "reports");
     /** Sections named by the design but not built yet: refused when set, rather than silently doing nothing. */
     static final Map<String, String> NOT_IMPLEMENTED = Map.of("webhooks",
             "webhooks are not implemented yet: remove the section (finished jobs can be followed with "
@@ -68,12 +68,13 @@ final class ConfigBinder {
         LimitsConfig limits = LimitsBinder.limits(top, overrides);
         RolesConfig roles = RolesBinder.roles(tree(top, "roles"), limits);
         List<ApiKeyConfig> apiKeys = ApiKeysBinder.apiKeys(tree(top, "api_keys"), roles.allNames());
+        Map<String, ReportConfig> reports = ReportsBinder.reports(tree(top, "reports"));
         NOT_IMPLEMENTED.forEach((key, why) -> {
             if (!tree(top, key).isEmpty()) throw new ConfigException(fileOrigin, key, why);
         });
         overrides.rejectUnread(CHECKED_PREFIXES);
         return new FreightConfig(dataDir, server, jobStore, storage, sources, datasets, exports, limits, roles,
-                apiKeys);
+                apiKeys, reports);
     }
 
     private JsonNode tree(ConfigSection top, String key) {

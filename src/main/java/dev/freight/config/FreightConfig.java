@@ -10,12 +10,12 @@ import java.util.Optional;
 
 /**
  * The whole configuration (DESIGN.md §8), validated: every value here is usable as is. Sources and datasets keep
- * the order of the file (environment-created sources come after, by name). Read it with {@link ConfigLoader}.
+ * the order of the file (environment-created sources come after, by name), and so do reports. Read it with {@link ConfigLoader}.
  */
 public record FreightConfig(Path dataDir, ServerConfig server, JobStoreConfig jobStore, StorageConfig storage,
                             Map<String, SourceConfig> sources, Map<String, DatasetConfig> datasets,
                             ExportsConfig exports, LimitsConfig limits, RolesConfig roles,
-                            List<ApiKeyConfig> apiKeys) {
+                            List<ApiKeyConfig> apiKeys, Map<String, ReportConfig> reports) {
 
     /** The built-in demo database's source name; {@code --demo} adds it, so the config cannot define it. */
     public static final String DEMO_SOURCE = "demo";
@@ -31,6 +31,7 @@ public record FreightConfig(Path dataDir, ServerConfig server, JobStoreConfig jo
         apiKeys = List.copyOf(apiKeys);
         sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
         datasets = Collections.unmodifiableMap(new LinkedHashMap<>(datasets));
+        reports = Collections.unmodifiableMap(new LinkedHashMap<>(reports));
     }
 
     /** Everything at its default, as with no file and no {@code FREIGHT_*} variables. */

@@ -67,9 +67,16 @@ public final class ExportService {
     private final ExportMetrics metrics;
     private final Settings settings;
     private final ExportEngine engine = new ExportEngine();
+    private final Reports reports;
 
     public ExportService(SourceRegistry registry, AccessPolicy access, Limits limits, AuditLog audit,
                          ExportMetrics metrics, Settings settings) {
+        this(registry, access, limits, audit, metrics, settings, Reports.NONE);
+    }
+
+    private ExportService(SourceRegistry registry, AccessPolicy access, Limits limits, AuditLog audit,
+                          ExportMetrics metrics, Settings settings, Reports reports) {
+        this.reports = reports;
         this.registry = registry;
         this.access = access;
         this.limits = limits;
@@ -86,6 +93,20 @@ public final class ExportService {
     public static ExportService unrestricted(SourceRegistry registry, Settings settings) {
         return new ExportService(registry, AccessPolicy.unrestricted(), Limits.unlimited(), AuditLog.NONE,
                 ExportMetrics.none(), settings);
+    }
+
+    /**
+     * This service with the configured reports, each widget's request planned first: a widget that does not plan
+     * (unknown dataset or column, bad series) is a {@link dev.freight.config.ConfigException} naming its key.
+     */
+    public ExportService withReports(java.util.Map<String, dev.freight.config.ReportConfig> configured) {
+        ExportService s = new ExportService(registry, access, limits, audit, metrics, settings, new Reports(configured));
+        s.reports.validate(s);
+        return s;
+    }
+
+    public Reports reports() {
+        return reports;
     }
 
     public SourceRegistry registry() {
@@ -205,7 +226,8 @@ public final class ExportService {
         return copy;
     }
 
-    private PreparedExport plan(ExportRequest request, Principal principal) {
+    /** Validation and permissions without the count: also how reports check their widgets. */
+    PreparedExport plan(ExportRequest request, Principal principal) {
         Visible v = resolve(request.dataset(), principal);
         ExportFormat format = request.format() == null || request.format().isBlank() ? settings.defaultFormat()
                 : ExportFormat.fromId(request.format());

@@ -139,6 +139,7 @@ public final class FreightServer implements AutoCloseable {
         LinkRoute links = new LinkRoute(jobs, auth.links(), auth.keys(), settings, limits, audit);
         DownloadRoute download = new DownloadRoute(jobs, sweeper, audit);
         AuditRoutes auditRoutes = new AuditRoutes(jobs, audit);
+        ReportRoutes reports = new ReportRoutes(jobs.exports());
         this.events = new JobEvents(jobs, settings.eventPollInterval(), settings.maxEventStreams(),
                 settings.maxEventStreamsPerPrincipal());
         Health health = new Health(jobs, registry);
@@ -155,6 +156,8 @@ public final class FreightServer implements AutoCloseable {
             r.get(API + "/export/formats", catalog::formats);
             r.get(API + "/export/tables", catalog::tables);
             r.get(API + "/export/tables/{dataset}/preview", catalog::preview);
+            r.get(ReportRoutes.PATH, reports::list);
+            r.get(ReportRoutes.PATH + "/{name}", reports::get);
             r.post(SessionRoutes.PATH, sessions::signIn);
             r.get(SessionRoutes.PATH, sessions::current);
             r.delete(SessionRoutes.PATH, sessions::signOut);

@@ -63,6 +63,17 @@ final class OpenApi {
                 "listFormats", List.of(), null, withAuth(responses(200, json("Formats", ref("FormatList")))), false)));
         paths.put(api + "/export/tables", map("get", op("Datasets the caller may export, with their columns",
                 "listTables", List.of(), null, withAuth(responses(200, json("Datasets", ref("DatasetList")))), false)));
+        paths.put(api + "/export/reports", map("get", op("Reports (freight.yml `reports`) the caller may see: a report is "
+                + "listed only when every widget's data is visible to the caller's role", "listReports", List.of(), null,
+                withAuth(responses(200, json("Reports: name, title and widget_count", map("type", "object")))),
+                false)));
+        paths.put(api + "/export/reports/{name}", map("get", op("One report: title, the 12-column grid and each widget "
+                + "(type, chart, dataset, position, size) with `request`, the export request (format json, delivery "
+                + "sync) to POST to /export/jobs for its data", "getReport",
+                List.of(pathParam("name", "Report name as listed by /export/reports")), null,
+                withAuth(responses(200, json("The report", map("type", "object")),
+                        404, problem("No such report, or one using data the caller's role may not see (`not_found`)"))),
+                false)));
         paths.put(api + "/export/tables/{dataset}/preview", map("get", op(
                 "The first rows of a dataset as JSON, through the same planner and engine as an export", "previewTable",
                 List.of(pathParam("dataset", "Dataset name as listed by /export/tables"),

@@ -1,6 +1,6 @@
 // @ts-check
-// The new-export dialog: dataset, columns (order and choice), filters, date range, sort, limit, format and its
-// options, delivery. Each section is a module of this folder over one shared FormState; this one lays them out,
+// The new-export dialog: dataset, rows or a series (series.js, with a live chart), columns (order and choice),
+// filters, date range, sort, limit, format and its options, delivery. Each section is a module of this folder over one shared FormState; this one lays them out,
 // builds the request from them and wires the estimate and the submit.
 import { h, $ } from '../dom.js';
 import { toast } from '../ui.js';
@@ -14,6 +14,7 @@ import { formatSection } from './format-options.js';
 import { fieldErrors } from './field-errors.js';
 import { estimator } from './estimate.js';
 import { submitter } from './submit.js';
+import { seriesSection } from './series.js';
 
 /** @typedef {import('../types.js').Job} Job */
 /** @typedef {import('../types.js').Dataset} Dataset */
@@ -53,6 +54,8 @@ function openNewExport({ datasets, formats, preset, onCreated }) {
   const rowLimit = h('input#nx-row-limit', { type: 'number', min: '1', step: '1', placeholder: 'all rows', 'data-field': 'row_limit',
     inputmode: 'numeric' });
   const delivery = deliverySection();
+  const series = seriesSection(st, () => build());
+  const rowLimitField = h('div.field.inline-field', h('label', { for: 'nx-row-limit' }, 'Row limit'), rowLimit, h('p.field-error'));
 
   const estimateBox = h('div#nx-estimate.estimate', { 'aria-live': 'polite' }, h('span.muted', 'Estimating…'));
   const formError = h('div#nx-error.form-error', { role: 'alert' });
@@ -66,10 +69,11 @@ function openNewExport({ datasets, formats, preset, onCreated }) {
     h('div.nx-body',
       h('div.nx-col', chooser.element, columns.element),
       h('div.nx-col',
+        series.element,
         filters.element,
         dates.element,
         sorts.element,
-        h('div.field.inline-field', h('label', { for: 'nx-row-limit' }, 'Row limit'), rowLimit, h('p.field-error')),
+        rowLimitField,
         format.element,
         delivery.element)),
     h('footer.dialog-foot', estimateBox, formError, progress, h('div.spacer'), cancel, submitButton));
@@ -79,14 +83,19 @@ function openNewExport({ datasets, formats, preset, onCreated }) {
   function build() {
     /** @type {Record<string, unknown>} */
     const body = { dataset: st.ds ? st.ds.name : chooser.select.value, format: format.requestFormat() };
-    body.columns = columns.requestColumns();
     const f = filters.requestFilters();
     if (f) body.filters = f;
-    Object.assign(body, dates.requestDates());
-    const sort = sorts.requestSort();
-    if (sort) body.sort = sort;
-    if (rowLimit.value !== '') body.row_limit = /^\d+$/.test(rowLimit.value) ? Number(rowLimit.value) : rowLimit.value;
-    else if (rowLimit.validity && rowLimit.validity.badInput) body.row_limit = 'not a number';
+    if (series.enabled()) {
+      // A series' columns are its bucket, groups and measures; its range is its timeframe or from/to.
+      body.series = series.requestSeries();
+    } else {
+      body.columns = columns.requestColumns();
+      Object.assign(body, dates.requestDates());
+      const sort = sorts.requestSort();
+      if (sort) body.sort = sort;
+      if (rowLimit.value !== '') body.row_limit = /^\d+$/.test(rowLimit.value) ? Number(rowLimit.value) : rowLimit.value;
+      else if (rowLimit.validity && rowLimit.validity.badInput) body.row_limit = 'not a number';
+    }
     if (format.requestCompress()) body.compress = true;
     const opts = format.requestOptions();
     if (Object.keys(opts).length) body.options = opts;
@@ -105,9 +114,15 @@ function openNewExport({ datasets, formats, preset, onCreated }) {
     filters.render();
     dates.render();
     sorts.render();
+    series.render();
     changed();
   }
 
+  form.addEventListener('nx-mode', () => {
+    const rows = !series.enabled();
+    for (const el of [columns.element, dates.element, sorts.element, rowLimitField]) el.hidden = !rows;
+    changed();
+  });
   dlg.addEventListener('close', () => dlg.remove());
   dlg.addEventListener('cancel', (e) => { if (st.busy) e.preventDefault(); });
   form.addEventListener('submit', (e) => { e.preventDefault(); submit(); });

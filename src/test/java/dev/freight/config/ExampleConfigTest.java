@@ -59,6 +59,17 @@ class ExampleConfigTest {
         assertThat(names(uncommented.get("roles").get("analyst").get("datasets").get("orders")))
                 .containsExactlyElementsOf(RolesBinder.RULE_KEYS);
         assertThat(names(uncommented.get("api_keys").get(0))).containsExactlyElementsOf(ApiKeysBinder.ENTRY_KEYS);
+        JsonNode widgets = uncommented.get("reports").get("weekly_sales").get("widgets");
+        assertThat(names(uncommented.get("reports").get("weekly_sales"))).containsExactlyElementsOf(ReportsBinder.REPORT_KEYS);
+        List<String> widgetKeys = new ArrayList<>(names(widgets.get("revenue")));
+        widgetKeys.addAll(names(widgets.get("latest")).stream().filter(k -> !widgetKeys.contains(k)).toList());
+        assertThat(widgetKeys).containsExactlyInAnyOrderElementsOf(ReportsBinder.WIDGET_KEYS);
+        List<String> seriesKeys = new ArrayList<>(names(widgets.get("revenue").get("series")));
+        seriesKeys.addAll(names(widgets.get("orders_in_january").get("series")).stream()
+                .filter(k -> !seriesKeys.contains(k)).toList());
+        assertThat(seriesKeys).containsExactlyInAnyOrderElementsOf(ReportsBinder.SERIES_KEYS);
+        assertThat(names(widgets.get("revenue").get("position"))).containsExactlyElementsOf(ReportsBinder.POSITION_KEYS);
+        assertThat(names(widgets.get("revenue").get("size"))).containsExactlyElementsOf(ReportsBinder.SIZE_KEYS);
     }
 
     @Test
@@ -101,6 +112,8 @@ class ExampleConfigTest {
                 .containsExactly("orders", "reports.*");
         assertThat(c.apiKeys()).extracting(ApiKeyConfig::name, ApiKeyConfig::role)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("alice", "analyst"));
+        assertThat(c.reports().get("weekly_sales").widgets()).extracting(ReportConfig.Widget::type).containsExactly(
+                ReportConfig.Type.CHART, ReportConfig.Type.KPI, ReportConfig.Type.TABLE);
         StorageConfig.S3 s3 = c.storage().s3();
         assertThat(s3.bucket()).isEqualTo("freight-exports");
         assertThat(s3.prefix()).isEqualTo("exports/prod/");

@@ -1,0 +1,152 @@
+// @ts-check
+// Widgets drawn from a series' JSON rows ({bucket, <group columns>, <measure columns>}): a chart with uPlot (loaded
+// by index.html from the jar, window.uPlot), a table, or a KPI number. Every widget says when it has painted
+// (data-ready="true" on its element) and a chart states what it drew in data attributes (data-series,
+// data-points, data-bars), so a renderer can wait for the page instead of sleeping and tests can count bars.
+import { h, clear, cellText } from './dom.js';
+
+export const NO_DATA = 'no data in this range';
+const COLOURS = ['#2563eb', '#16a34a', '#f59e0b', '#dc2626', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#ea580c', '#475569'];
+
+/**
+ * The chart's lines: one per group and measure, over the buckets in time order.
+ * @param {Record<string, unknown>[]} rows
+ * @param {string[]} groupBy
+ * @returns {{ xs: number[], lines: { label: string, values: (number|null)[] }[] }}
+ */
+export function pivot(rows, groupBy) {
+  const measures = rows.length ? Object.keys(rows[0]).filter(k => k !== 'bucket' && !groupBy.includes(k)) : [];
+  const xs = Array.from(new Set(rows.map(r => Date.parse(String(r.bucket)) / 1000))).sort((a, b) => a - b);
+  const at = new Map(xs.map((x, i) => [x, i]));
+  /** @type {Map<string, (number|null)[]>} */
+  const lines = new Map();
+  for (const r of rows) {
+    const group = groupBy.map(g => r[g] === null ? 'NULL' : String(r[g])).join(' · ');
+    for (const m of measures) {
+      const label = [group, measures.length > 1 || !group ? m : ''].filter(Boolean).join(' · ');
+      if (!lines.has(label)) lines.set(label, xs.map(() => null));
+      const v = r[m];
+      lines.get(label)[at.get(Date.parse(String(r.bucket)) / 1000)] = v === null || v === undefined ? null : Number(v);
+    }
+  }
+  return { xs, lines: Array.from(lines, ([label, values]) => ({ label, values })) };
+}
+
+/**
+ * Draws a widget into `box` and resolves once it has painted (box gets data-ready="true").
+ * @param {HTMLElement} box
+ * @param {{ type: string, chart?: string, group_by?: string[] }} widget
+ * @param {Record<string, unknown>[]} rows
+ * @returns {Promise<void>}
+ */
+export function drawWidget(box, widget, rows) {
+  clear(box);
+  box.dataset.ready = 'false';
+  box.dataset.rows = String(rows.length);
+  if (!rows.length) {
+    box.append(h('p.no-data', NO_DATA));
+    return painted(box);
+  }
+  if (widget.type === 'kpi') {
+    const last = rows[rows.length - 1];
+    const measure = Object.keys(last).find(k => k !== 'bucket');
+    box.append(h('div.kpi', h('span.kpi-value', { dataset: { value: String(last[measure]) } }, fmtNumber(last[measure])),
+      h('span.kpi-label.muted.small', `${measure} · ${String(last.bucket).slice(0, 10)}`)));
+    return painted(box);
+  }
+  if (widget.type === 'table') {
+    const cols = Object.keys(rows[0]);
+    box.append(h('div.table-wrap', h('table.preview.widget-table', { dataset: { rows: String(rows.length) } },
+      h('thead', h('tr', cols.map(c => h('th', c)))),
+      h('tbody', rows.map(r => h('tr', cols.map(c => h('td', { class: r[c] === null ? 'null' : (typeof r[c] === 'number' ? 'num' : null) },
+        r[c] === null ? 'NULL' : cellText(r[c])))))))));
+    return painted(box);
+  }
+  return drawChart(box, widget.chart || 'line', pivot(rows, widget.group_by || []));
+}
+
+/**
+ * @param {HTMLElement} box
+ * @param {string} kind line, area, bar or stacked_bar
+ * @param {ReturnType<typeof pivot>} p
+ * @returns {Promise<void>}
+ */
+function drawChart(box, kind, p) {
+  const uPlot = /** @type {any} */ (window).uPlot;
+  const el = h('div.chart', { dataset: { chart: kind, series: String(p.lines.length) } });
+  box.append(el);
+  if (!uPlot) {
+    el.append(h('p.field-error', 'The chart library did not load.'));
+    return painted(box);
+  }
+  const bars = kind === 'bar' || kind === 'stacked_bar';
+  let lines = p.lines;
+  if (kind === 'stacked_bar') {
+    // Each series drawn as its running total, tallest first, so each shows as its own band of the stack.
+    const totals = p.xs.map(() => 0);
+    lines = p.lines.map(l => ({ label: l.label, values: l.values.map((v, i) => (totals[i] += v || 0)) })).reverse();
+  }
+  let xs = p.xs;
+  if (kind === 'bar' && lines.length > 1) ({ xs, lines } = sideBySide(p.xs, lines));
+  const values = lines.map(l => l.values);
+  const counted = values.reduce((n, vs) => n + vs.filter(v => v !== null && (!bars || v !== 0)).length, 0);
+  el.dataset[bars ? 'bars' : 'points'] = String(counted);
+  el.dataset.buckets = String(p.xs.length);
+  const barPaths = bars && uPlot.paths && uPlot.paths.bars ? uPlot.paths.bars({ size: [kind === 'bar' && lines.length > 1 ? 0.9 : 0.7, 60] }) : null;
+  return new Promise(resolve => {
+    const width = Math.max(200, box.clientWidth || 600);
+    // Room for the legend below the plot, one line per few groups.
+    const legend = lines.length > 1 ? 28 * Math.ceil(lines.length / 5) : 0;
+    const height = Math.max(120, (box.clientHeight || 300) - 16 - legend);
+    const opts = {
+      width, height,
+      legend: { show: lines.length > 1 },
+      scales: { x: { time: true } },
+      axes: [{}, { size: 72 }],
+      series: [{}, ...lines.map((l, i) => {
+        const colour = COLOURS[(kind === 'stacked_bar' ? lines.length - 1 - i : i) % COLOURS.length];
+        return {
+          label: l.label || 'value', stroke: colour, width: bars ? 0 : 2,
+          fill: bars ? colour : (kind === 'area' ? colour + '33' : undefined),
+          paths: barPaths || undefined, points: { show: !bars && p.xs.length < 60 },
+        };
+      })],
+      hooks: { draw: [() => { painted(box).then(resolve); }] },
+    };
+    new uPlot(opts, [xs, ...values], el);
+  });
+}
+
+/**
+ * Grouped bars: uPlot draws every series at the same x, so each group gets its own slot beside the others within
+ * its bucket, holding a value only there (null elsewhere).
+ * @param {number[]} xs
+ * @param {{ label: string, values: (number|null)[] }[]} lines
+ */
+function sideBySide(xs, lines) {
+  let step = 86400;
+  for (let i = 1; i < xs.length; i++) step = Math.min(i === 1 ? Infinity : step, xs[i] - xs[i - 1]);
+  const n = lines.length;
+  const slot = (step * 0.8) / n;
+  const slotted = [];
+  xs.forEach(x => { for (let i = 0; i < n; i++) slotted.push(x + (i - (n - 1) / 2) * slot); });
+  return {
+    xs: slotted,
+    lines: lines.map((l, i) => ({ label: l.label, values: slotted.map((_, j) => (j % n === i ? l.values[Math.floor(j / n)] : null)) })),
+  };
+}
+
+/** Marks the widget painted after the browser has put the frame on screen. @param {HTMLElement} box */
+function painted(box) {
+  return new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(() => {
+    box.dataset.ready = 'true';
+    resolve(undefined);
+  })));
+}
+
+/** @param {unknown} v */
+function fmtNumber(v) {
+  if (v === null || v === undefined) return '–';
+  const n = Number(v);
+  return Number.isFinite(n) ? n.toLocaleString() : String(v);
+}
