@@ -39,6 +39,11 @@ import static dev.freight.store.StoreSql.utc;
  * job twice.
  */
 public final class JdbcJobStore implements JobStore {
+    /**
+     * The processed rows of a job that starts another attempt: 0, unless it holds a checkpoint, which its next attempt
+     * continues from (its progress then goes on from there, not back to 0 and up again).
+     */
+    private static final String ROWS_AT_RESTART = "CASE WHEN checkpoint IS NULL THEN 0 ELSE processed_rows END";
     private static final String COLUMNS = "id, owner, idempotency_key, request, status, total_rows, processed_rows, "
             + "row_count, file_name, file_size_bytes, content_type, error_code, error_message, attempts, max_attempts, "
             + "cancel_requested, downloaded, created_at, started_at, completed_at, expires_at, run_after, locked_by, "
@@ -316,7 +321,7 @@ public final class JdbcJobStore implements JobStore {
             before[0] = due.get();
             String id = due.get().id();
             StoreSql.update(c, "UPDATE export_job SET status = 'running', locked_by = ?, locked_until = ?, "
-                    + "attempts = attempts + 1, started_at = COALESCE(started_at, ?), processed_rows = 0, updated_at = ? "
+                    + "attempts = attempts + 1, started_at = COALESCE(started_at, ?), processed_rows = " + ROWS_AT_RESTART + ", updated_at = ? "
                     + "WHERE id = ?", workerId, utc(now.plus(lease)), utc(now), utc(now), id);
             // Read back on the same connection: borrowing a second one while holding this could exhaust the pool.
             return StoreSql.queryOne(c, "SELECT " + COLUMNS + " FROM export_job WHERE id = ?", JdbcJobStore::read, id);
@@ -380,7 +385,7 @@ public final class JdbcJobStore implements JobStore {
     public boolean release(String id, String workerId) {
         // Queued again: a node that is not stopping takes it now.
         return announced(sql.update("UPDATE export_job SET status = 'pending', attempts = attempts - 1, locked_by = NULL, "
-                + "locked_until = NULL, processed_rows = 0, updated_at = ? WHERE id = ? AND locked_by = ? AND status = 'running'",
+                + "locked_until = NULL, processed_rows = " + ROWS_AT_RESTART + ", updated_at = ? WHERE id = ? AND locked_by = ? AND status = 'running'",
                 utc(now()), id, workerId) == 1, JobSignals.Kind.QUEUED, id);
     }
 
