@@ -26,7 +26,7 @@ import java.util.TreeSet;
  */
 final class ExportRequestParser {
     static final Set<String> FIELDS = Set.of("dataset", "format", "columns", "filters", "sort", "row_limit", "ids",
-            "date_from", "date_to", "compress", "options", "delivery", "series");
+            "date_from", "date_to", "compress", "options", "delivery", "series", "report", "widget");
     private static final Set<String> SERIES_FIELDS = Set.of("time_column", "timeframe", "from", "to", "time_zone",
             "granularity", "measures", "group_by", "fill");
     private static final Set<String> MEASURE_FIELDS = Set.of("column", "agg");
@@ -63,8 +63,10 @@ final class ExportRequestParser {
                     "delivery", Messages.unknown("delivery", deliveryName, Delivery.choices())));
         }
         SeriesRequest series = series(root.get("series"));
+        String report = string(root.get("report"), "report");
+        String widget = string(root.get("widget"), "widget");
         return new Parsed(new ExportRequest(dataset, format, columns, filters, sort, rowLimit, ids, dateFrom, dateTo,
-                compress, options, series), delivery);
+                compress, options, series, report, widget), delivery);
     }
 
     private static JsonNode readTree(byte[] body) {
