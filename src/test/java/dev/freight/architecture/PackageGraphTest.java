@@ -41,7 +41,7 @@ class PackageGraphTest {
             Set.of("access", "audit"),
             Set.of("export"),
             Set.of("job"),
-            Set.of("http"),
+            Set.of("http", "visual"),
             Set.of("cli"));
 
     /** Package (relative to dev.freight) → the other Freight packages its code names. */
