@@ -286,8 +286,8 @@ final class OpenApi {
                 "value", map("description", "A scalar; an array for in, not_in (values) and between (two values)")));
         schemas.put("SortKey", object(List.of("column"), "column", str(),
                 "dir", map("type", "string", "enum", List.of("asc", "desc"), "default", "asc")));
-        schemas.put("ExportRequest", object(List.of("dataset"),
-                "dataset", str(),
+        schemas.put("ExportRequest", object(List.of(),
+                "dataset", map("type", "string", "description", "Required but for a picture of a report (report)"),
                 "format", map("type", "string", "enum", formats().stream().map(FormatDescriptor::id).toList(),
                         "default", "csv"),
                 "columns", map("type", "array", "items", str(), "description", "Subset and order; default all"),
@@ -303,7 +303,10 @@ final class OpenApi {
                         + "FormatOptions<Format> schema of that format (also listed by GET /export/formats)",
                         "anyOf", formats().stream().map(f -> ref(optionsSchemaName(f))).toList()),
                 "delivery", map("type", "string", "enum", List.of("sync", "async", "auto"), "default", "auto"),
-                "series", ref("SeriesRequest")));
+                "series", ref("SeriesRequest"),
+                "report", map("type", "string", "description", "format png or pdf_visual: the configured report to "
+                        + "draw (GET /export/reports), instead of dataset and series"),
+                "widget", map("type", "string", "description", "With report: only this widget of it")));
         schemas.put("SeriesMeasure", object(List.of("agg"),
                 "column", map("type", "string", "description", "Required but for count, which counts rows without one"),
                 "agg", map("type", "string", "enum", List.of("count", "count_distinct", "sum", "avg", "min", "max"))));
@@ -332,6 +335,7 @@ final class OpenApi {
                 "row_limit", nullable("integer"), "compress", map("type", "boolean"),
                 "ids", map("type", "array", "items", map()), "date_from", nullable("string"),
                 "date_to", nullable("string"), "series", ref("SeriesRequest"),
+                "report", str(), "widget", str(),
                 "options", map("type", "object"), "owner", str(),
                 "total_rows", nullable("integer"), "processed_rows", map("type", "integer"),
                 "progress", map("type", List.of("number", "null"), "minimum", 0, "maximum", 1),
