@@ -57,6 +57,7 @@ public record VisualOptions(String chart, int width, int height, int deviceScale
 
     private static int integer(FormatOptions options, OptionSpec spec) {
         Object v = options.option(spec);
+        if (v instanceof String s && s.trim().matches("[0-9]{1,6}")) v = Long.parseLong(s.trim());   // -O width=600
         if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
                 || n.longValue() < spec.min() || n.longValue() > spec.max()) {
             throw new InvalidRequestException(ProblemCode.INVALID_OPTION, "options." + spec.name(), spec.name()
