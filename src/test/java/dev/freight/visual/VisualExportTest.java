@@ -309,15 +309,24 @@ class VisualExportTest {
         String text = pdfText(r.body());
         assertThat(text).contains("Weekly sales", "Generated ", "Revenue", "Orders in January", "Latest orders");
         assertThat(text).containsPattern("Page 1 of \\d");
+        // A4 landscape by default: 842 × 595 points.
+        float[] size = pageSize(r.body());
+        assertThat(size[0]).isCloseTo(842f, org.assertj.core.data.Offset.offset(2f));
+        assertThat(size[1]).isCloseTo(595f, org.assertj.core.data.Offset.offset(2f));
         // The table's cells are text in the PDF, not pixels: the first order's SKU can be searched for.
         assertThat(text).contains((String) DemoData.order(1)[2]);
     }
 
     @Test
     void anEmptyRangeSaysNoDataInsteadOfTimingOutOrComingBackBlank() throws IOException {
-        HttpResponse<byte[]> r = post(adminKey, "{\"report\": \"weekly_sales\", \"widget\": \"empty\", \"format\": \"pdf_visual\"}");
+        HttpResponse<byte[]> r = post(adminKey, "{\"report\": \"weekly_sales\", \"widget\": \"empty\", \"format\": \"pdf_visual\","
+                + " \"options\": {\"page_size\": \"letter\", \"orientation\": \"portrait\"}}");
         assertThat(r.statusCode()).as(text(r)).isEqualTo(200);
-        assertThat(pdfText(r.body())).contains("no data in this range");
+        assertThat(pdfText(r.body())).contains("Weekly sales · Next decade", "no data in this range");
+        // Letter portrait: 612 × 792 points.
+        float[] size = pageSize(r.body());
+        assertThat(size[0]).isCloseTo(612f, org.assertj.core.data.Offset.offset(2f));
+        assertThat(size[1]).isCloseTo(792f, org.assertj.core.data.Offset.offset(2f));
     }
 
     @Test
@@ -525,6 +534,13 @@ class VisualExportTest {
     static String pdfText(byte[] pdf) throws IOException {
         try (PDDocument doc = Loader.loadPDF(pdf)) {
             return new PDFTextStripper().getText(doc);
+        }
+    }
+
+    static float[] pageSize(byte[] pdf) throws IOException {
+        try (PDDocument doc = Loader.loadPDF(pdf)) {
+            var box = doc.getPage(0).getMediaBox();
+            return new float[]{box.getWidth(), box.getHeight()};
         }
     }
 
