@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.freight.access.AccessPolicy;
 import dev.freight.access.Limits;
-import dev.freight.audit.AuditLog;
 import dev.freight.auth.AdminKey;
 import dev.freight.auth.ApiKeyCheck;
 import dev.freight.auth.Authentication;
@@ -188,7 +187,8 @@ class VisualExportTest {
                 "visual-test-hash-key-0123456789abcdef".getBytes(StandardCharsets.UTF_8));
         renderer = ChromiumRenderer.start(new ChromiumRenderer.Settings(CHROMIUM, 2, RENDER_TIMEOUT));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        ExportService exports = new ExportService(sources, policy, Limits.unlimited(), AuditLog.NONE,
+        ExportService exports = new ExportService(sources, policy, Limits.unlimited(),
+                new dev.freight.audit.JdbcAuditLog(store.dataSource(), store.clock()),
                 new ExportMetrics(registry), ExportService.Settings.DEFAULTS).withReports(config.reports())
                 .withRenderer(renderer);
         workers = new WorkerPool(store, files, exports, settings, Clock.systemUTC());
@@ -277,6 +277,12 @@ class VisualExportTest {
         BufferedImage png = ImageIO.read(new ByteArrayInputStream(file.body()));
         assertThat(png.getWidth()).isEqualTo(1280);
         assertThat(png.getHeight()).isEqualTo(800);
+        // Audited once, as the report's picture (its widgets' data fetches are part of it, not exports of their own).
+        JsonNode events = json(get(adminKey, "/api/v1/audit?job_id=" + job.get("id").asText())).get("events");
+        List<String> seen = new ArrayList<>();
+        events.forEach(e -> seen.add(e.get("action").asText() + " " + e.get("dataset").asText() + " " + e.get("format").asText()));
+        assertThat(seen).containsExactlyInAnyOrder("export_created report:weekly_sales png",
+                "export_completed report:weekly_sales png", "export_downloaded report:weekly_sales png");
     }
 
     @Test
