@@ -337,10 +337,20 @@ public final class ExportService {
     private ExportResult render(PreparedExport export, FileSizeCap out, CancellationToken cancel) throws IOException {
         long started = System.nanoTime();
         String jobId = export.auditEvent() == null ? null : export.auditEvent().jobId();
-        renderer.render(export.visual(), export.principal(), jobId, (widget, to) -> {
-            PreparedExport data = prepare(widget.data(), export.principal()).unaudited();
-            run(data, Sinks.stream(to), ExportListener.NONE, cancel);
-        }, out, cancel);
+        // The widgets' queries stop with the render: one still running when the render failed (a render_timeout)
+        // has nobody left to read it.
+        CancellationToken fetches = new CancellationToken();
+        Runnable stop = fetches::cancel;
+        cancel.onCancel(stop);
+        try {
+            renderer.render(export.visual(), export.principal(), jobId, (widget, to) -> {
+                PreparedExport data = prepare(widget.data(), export.principal()).unaudited();
+                run(data, Sinks.stream(to), ExportListener.NONE, fetches);
+            }, out, cancel);
+        } finally {
+            cancel.remove(stop);
+            fetches.cancel();
+        }
         out.flush();
         return new ExportResult(0, out.written(), System.nanoTime() - started, ExportResult.Path.CURSOR);
     }

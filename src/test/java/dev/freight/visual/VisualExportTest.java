@@ -153,6 +153,8 @@ class VisualExportTest {
                     size: {w: 12, h: 2}
             """.formatted(WEEK);
     static final ObjectMapper JSON = new ObjectMapper();
+    /** The sleeping query's alias: this run's, so that its statements can be found in pg_stat_activity. */
+    static final String NAP = TestDatabases.runId() + "_nap";
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     Path dir;
@@ -175,7 +177,7 @@ class VisualExportTest {
         // A widget whose query outlasts the render timeout, and one that takes a moment but finishes.
         sources = new SourceRegistry(entries, List.of(
                 new SourceRegistry.Definition("nap", "pg", null,
-                        "SELECT n, pg_sleep(30)::text AS pause FROM (SELECT 1 AS n) one", null, List.of()),
+                        "SELECT n, pg_sleep(30)::text AS pause FROM (SELECT 1 AS n) \"" + NAP + "\"", null, List.of()),
                 new SourceRegistry.Definition("doze", "pg", null,
                         "SELECT n, pg_sleep(2)::text AS pause FROM (SELECT 1 AS n) one", null, List.of())));
         store = JdbcJobStore.open("jdbc:h2:file:" + dir.resolve("jobs"), "sa", "", 8, Clock.systemUTC());
@@ -354,6 +356,10 @@ class VisualExportTest {
         assertThat(p.get("code").asText()).isEqualTo("render_timeout");
         assertThat(p.get("detail").asText()).isEqualTo("widget nap of report:slow did not finish within "
                 + RENDER_TIMEOUT.toSeconds() + " s (visual.render_timeout)");
+        // Its query does not sleep on: it stopped with the render.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (TestDatabases.runningStatements(NAP) > 0 && System.nanoTime() < deadline) Thread.onSpinWait();
+        assertThat(TestDatabases.runningStatements(NAP)).isZero();
     }
 
     @Test
