@@ -120,6 +120,8 @@ public final class PreparedExport {
      * the limit checks, the choice of delivery and the job's estimate all read this one count.
      */
     public RowCount rowCount() {
+        // A picture's rows are its widgets', drawn, not written: nothing to count or show progress of.
+        if (visual != null) return RowCount.unknown();
         return counter.get();
     }
 

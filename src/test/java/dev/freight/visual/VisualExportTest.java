@@ -142,6 +142,14 @@ class VisualExportTest {
                     row_limit: 1
                     position: {x: 6, y: 0}
                     size: {w: 6, h: 2}
+              broken:
+                title: Broken
+                widgets:
+                  boom:
+                    type: table
+                    dataset: boom
+                    position: {x: 0, y: 0}
+                    size: {w: 12, h: 2}
               short_nap:
                 title: Short nap
                 widgets:
@@ -178,6 +186,8 @@ class VisualExportTest {
         sources = new SourceRegistry(entries, List.of(
                 new SourceRegistry.Definition("nap", "pg", null,
                         "SELECT n, pg_sleep(30)::text AS pause FROM (SELECT 1 AS n) \"" + NAP + "\"", null, List.of()),
+                new SourceRegistry.Definition("boom", "pg", null,
+                        "SELECT g AS n, 1 / (g - 1) AS x FROM generate_series(1, 3) g", null, List.of()),
                 new SourceRegistry.Definition("doze", "pg", null,
                         "SELECT n, pg_sleep(2)::text AS pause FROM (SELECT 1 AS n) one", null, List.of())));
         store = JdbcJobStore.open("jdbc:h2:file:" + dir.resolve("jobs"), "sa", "", 8, Clock.systemUTC());
@@ -360,6 +370,14 @@ class VisualExportTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (TestDatabases.runningStatements(NAP) > 0 && System.nanoTime() < deadline) Thread.onSpinWait();
         assertThat(TestDatabases.runningStatements(NAP)).isZero();
+    }
+
+    @Test
+    void aWidgetWhoseDataFailsFailsTheRenderWithItsMessage() {
+        HttpResponse<byte[]> r = post(adminKey, "{\"report\": \"broken\", \"format\": \"pdf_visual\", \"delivery\": \"sync\"}");
+        assertProblem(r, 502, "render_failed", null);
+        assertThat(json(r).get("detail").asText()).startsWith("drawing report:broken failed: boom: ")
+                .contains("division by zero");
     }
 
     @Test
