@@ -105,8 +105,8 @@ function drawChart(box, kind, p, theme) {
       scales: { x: { time: true } },
       axes: theme === 'dark'
         ? [{ stroke: '#cbd5e1', grid: { stroke: '#334155' }, ticks: { stroke: '#334155' } },
-          { size: 72, stroke: '#cbd5e1', grid: { stroke: '#334155' }, ticks: { stroke: '#334155' } }]
-        : [{}, { size: 72 }],
+          { size: valueAxisSize, stroke: '#cbd5e1', grid: { stroke: '#334155' }, ticks: { stroke: '#334155' } }]
+        : [{}, { size: valueAxisSize }],
       series: [{}, ...lines.map((l, i) => {
         const colour = COLOURS[(kind === 'stacked_bar' ? lines.length - 1 - i : i) % COLOURS.length];
         return {
@@ -119,6 +119,15 @@ function drawChart(box, kind, p, theme) {
     };
     new uPlot(opts, [xs, ...values], el);
   });
+}
+
+/**
+ * The value axis as wide as its longest label (7 px a character at uPlot's 12 px font), so 5,000,000 is not cut.
+ * @param {unknown} u @param {string[]|null} values
+ */
+function valueAxisSize(u, values) {
+  const longest = (values || []).reduce((n, v) => Math.max(n, String(v).length), 0);
+  return Math.max(48, 24 + 7 * longest);
 }
 
 /**

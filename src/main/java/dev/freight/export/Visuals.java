@@ -84,8 +84,8 @@ final class Visuals {
             VisualTarget.Widget chart = new VisualTarget.Widget(CHART, planned.dataset(), "chart", options.chart(),
                     resolved.series().groupBy() == null ? List.of() : resolved.series().groupBy(), 0, 0,
                     ReportConfig.GRID_COLUMNS, 1, resolved);
-            target = new VisualTarget("chart:" + planned.dataset(), planned.dataset(), format, options,
-                    ReportConfig.GRID_COLUMNS, List.of(chart));
+            target = new VisualTarget("chart:" + planned.dataset(), chartTitle(planned.dataset(), resolved.series()),
+                    format, options, ReportConfig.GRID_COLUMNS, List.of(chart));
             asked = resolved.withFormat(format.id()).withOptions(request.options());
             name = planned.dataset();
         }
@@ -94,6 +94,17 @@ final class Visuals {
             throw new ExportFailedException(ProblemCode.RENDERER_UNAVAILABLE.code(), why, true, null);
         });
         return new PreparedExport(name, first.plan(), principal, first.caps(), target, asked);
+    }
+
+    /** "orders · sum unit_price, count by day": what an ad-hoc chart shows, as its title. */
+    private static String chartTitle(String dataset, dev.freight.query.SeriesRequest s) {
+        List<String> measures = new ArrayList<>();
+        for (var m : s.measures() == null ? List.<dev.freight.query.SeriesRequest.Measure>of() : s.measures()) {
+            measures.add(m.column() == null ? m.agg() : m.agg() + " " + m.column());
+        }
+        return dataset + " · " + (measures.isEmpty() ? "count" : String.join(", ", measures)) + " by "
+                + (s.granularity() == null ? "day" : s.granularity())
+                + (s.groupBy() == null || s.groupBy().isEmpty() ? "" : " and " + String.join(", ", s.groupBy()));
     }
 
     /** A report's widgets say what data they show: the fields that pick rows do not apply to its picture. */

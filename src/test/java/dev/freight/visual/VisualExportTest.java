@@ -259,7 +259,9 @@ class VisualExportTest {
                  "series": {"from": "2024-01-01", "to": "2024-01-08", "granularity": "day"},
                  "options": {"width": 400, "height": 200, "theme": "%s"}}""";
         BufferedImage light = ImageIO.read(new ByteArrayInputStream(ok(post(adminKey, body.formatted("light"))).body()));
-        BufferedImage dark = ImageIO.read(new ByteArrayInputStream(ok(post(adminKey, body.formatted("dark"))).body()));
+        byte[] darkPng = ok(post(adminKey, body.formatted("dark"))).body();
+        keep("chart-dark.png", darkPng);
+        BufferedImage dark = ImageIO.read(new ByteArrayInputStream(darkPng));
         assertThat(light.getWidth()).isEqualTo(400);
         assertThat(brightness(light.getRGB(2, 2))).isGreaterThan(200);
         assertThat(brightness(dark.getRGB(2, 2))).isLessThan(60);
@@ -286,6 +288,7 @@ class VisualExportTest {
         assertThat(job.get("report").asText()).isEqualTo("weekly_sales");
         HttpResponse<byte[]> file = get(adminKey, "/api/v1/export/jobs/" + job.get("id").asText() + "/download");
         assertThat(file.statusCode()).isEqualTo(200);
+        keep("report-weekly_sales.png", file.body());
         BufferedImage png = ImageIO.read(new ByteArrayInputStream(file.body()));
         assertThat(png.getWidth()).isEqualTo(1280);
         assertThat(png.getHeight()).isEqualTo(800);
@@ -324,6 +327,7 @@ class VisualExportTest {
         HttpResponse<byte[]> r = post(adminKey, "{\"report\": \"weekly_sales\", \"format\": \"pdf_visual\", \"delivery\": \"sync\"}");
         assertThat(r.statusCode()).as(text(r)).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type").orElse("")).isEqualTo("application/pdf");
+        keep("report-weekly_sales.pdf", r.body());
         String text = pdfText(r.body());
         assertThat(text).contains("Weekly sales", "Generated ", "Revenue", "Orders in January", "Latest orders");
         assertThat(text).containsPattern("Page 1 of \\d");
@@ -565,6 +569,13 @@ class VisualExportTest {
         try (PDDocument doc = Loader.loadPDF(pdf)) {
             return new PDFTextStripper().getText(doc);
         }
+    }
+
+    /** Keeps a picture in target/visual-exports/ for a person to look at (as the UI tests keep screenshots). */
+    static void keep(String name, byte[] bytes) throws IOException {
+        Path d = Path.of("target", "visual-exports");
+        Files.createDirectories(d);
+        Files.write(d.resolve(name), bytes);
     }
 
     static float[] pageSize(byte[] pdf) throws IOException {
