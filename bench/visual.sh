@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Renders per minute of a 4-widget report (two charts, a KPI and a table over the demo orders) as a 1280x800 PNG,
-# with visual.max_browsers 1 and 2, and the peak RSS of the browser processes; measured on this machine.
+# with visual.max_browsers 1 and 2, and the peak memory (PSS) of the browser processes; measured on this machine.
 # Usage: bench/visual.sh
 # Environment:
 #   SECONDS_PER_CASE   how long each case renders (default 60)
@@ -16,6 +16,13 @@ server_pid=""
 cleanup() { [ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 note() { echo "$*" >&2; }
+browser_pss() {
+  ps -eo pid=,ppid=,args= | awk '
+    { parent[$1] = $2; if ($0 ~ /freight-chromium-/ && $0 !~ /--type=/ && $0 !~ /awk/) root[$1] = 1 }
+    END { for (p in parent) { q = p; while (q in parent) { if (q in root) { print p; break } q = parent[q] } } }' |
+    while read -r p; do awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup" 2>/dev/null; done |
+    awk '{ s += $1 } END { print s + 0 }'
+}
 [ -x /usr/bin/chromium ] || { note "bench/visual.sh needs /usr/bin/chromium (scripts/install-browser.sh)"; exit 1; }
 
 cat > "$work/freight.yml" <<'YML'
@@ -78,20 +85,21 @@ for browsers in 1 2; do
       done; echo "$n" > "$work/count-$c" ) &
     client_pids+=("$!")
   done
-  # Peak resident memory of every browser process (the profiles are freight-chromium-* directories).
+  # Peak memory of the browsers: PSS (shared pages counted once, not in every process as RSS counts them) of each
+  # browser (its profile is a freight-chromium-* directory) and all its helper processes.
   while [ "$(date +%s)" -lt "$end" ]; do
-    rss="$(ps -eo rss=,args= | awk '/freight-chromium-/ && !/awk/ { s += $1 } END { print s + 0 }')"
-    [ "$rss" -gt "$peak" ] && peak="$rss"
+    pss="$(browser_pss)"
+    [ "$pss" -gt "$peak" ] && peak="$pss"
     sleep 0.5
   done
   wait "${client_pids[@]}"
   total=0; for c in $(seq 1 "$clients"); do total=$((total + $(cat "$work/count-$c"))); done
   per_min="$(awk -v n="$total" -v s="$duration" 'BEGIN { printf "%.1f", n * 60 / s }')"
   rows+=("| $browsers | $clients | $total | $per_min | $((peak / 1024)) |")
-  note "  max_browsers $browsers: $total renders in $duration s ($per_min/min), browsers' peak RSS $((peak / 1024)) MB"
+  note "  max_browsers $browsers: $total renders in $duration s ($per_min/min), browsers' peak PSS $((peak / 1024)) MB"
   kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
 done
-table="| max_browsers | clients | renders | renders per minute | browsers' peak RSS (MB) |
+table="| max_browsers | clients | renders | renders per minute | browsers' peak memory, PSS (MB) |
 |---:|---:|---:|---:|---:|
 $(printf '%s\n' "${rows[@]}")"
 echo "$table"
@@ -101,8 +109,8 @@ section="<!-- visual:begin (bench/visual.sh writes this section) -->
 
 Sync PNG renders (1280×800) of a 4-widget report (a bar chart of 60 days, a KPI, a stacked bar chart of 26 weeks
 per status, a 20-row table) over the embedded demo orders, by \`freight serve --demo\` for $duration s per case, with
-twice as many clients as browsers, on this machine ($(nproc) cores). Peak RSS: all Chromium processes together,
-sampled every 0.5 s.
+twice as many clients as browsers, on this machine ($(nproc) cores). Peak memory: the proportional set size (PSS,
+shared pages counted once) of all Chromium processes together, sampled every 0.5 s.
 
 $table
 <!-- visual:end -->"
