@@ -19,19 +19,8 @@ final class JobJson {
         ExportRequest r = job.request();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", job.id());
-        m.put("dataset", r.dataset());
-        m.put("format", r.format());
         m.put("status", job.status().wireName());
-        m.put("columns", r.columns());
-        m.put("filters", filters(r.filters()));
-        m.put("sort", sort(r.sort()));
-        m.put("row_limit", r.rowLimit());
-        m.put("ids", r.ids());
-        m.put("date_from", r.dateFrom());
-        m.put("date_to", r.dateTo());
-        if (r.series() != null) m.put("series", r.series().wire());
-        m.put("compress", r.compress());
-        m.put("options", r.options());
+        m.putAll(request(r));
         m.put("owner", job.owner());
         m.put("total_rows", job.totalRows());
         m.put("processed_rows", job.processedRows());
@@ -47,6 +36,24 @@ final class JobJson {
         m.put("started_at", ts(job.startedAt()));
         m.put("completed_at", ts(job.completedAt()));
         m.put("expires_at", ts(job.expiresAt()));
+        return m;
+    }
+
+    /** The fields of an export request, as a job shows them; a schedule shows its request the same way. */
+    static Map<String, Object> request(ExportRequest r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("dataset", r.dataset());
+        m.put("format", r.format());
+        m.put("columns", r.columns());
+        m.put("filters", filters(r.filters()));
+        m.put("sort", sort(r.sort()));
+        m.put("row_limit", r.rowLimit());
+        m.put("ids", r.ids());
+        m.put("date_from", r.dateFrom());
+        m.put("date_to", r.dateTo());
+        if (r.series() != null) m.put("series", r.series().wire());
+        m.put("compress", r.compress());
+        m.put("options", r.options());
         return m;
     }
 

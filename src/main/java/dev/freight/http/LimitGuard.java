@@ -51,8 +51,13 @@ final class LimitGuard {
 
     /** Queues the job under the owner's caps, refused as {@link #admitSync} refuses. */
     JobStore.Created submit(Principal owner, String idempotencyKey, PreparedExport prepared) {
+        return underCaps(owner, admission -> jobs.submit(owner, idempotencyKey, prepared, admission));
+    }
+
+    /** Whatever queues work for {@code owner} (a job, a schedule's "run now"), refused as {@link #admitSync} refuses. */
+    <T> T underCaps(Principal owner, java.util.function.Function<JobStore.Admission, T> queue) {
         try {
-            return jobs.submit(owner, idempotencyKey, prepared, admission(owner));
+            return queue.apply(admission(owner));
         } catch (JobStore.TooManyJobsException e) {
             throw tooManyJobs(e);
         } catch (JobStore.RateLimitedException e) {
