@@ -2,6 +2,7 @@ package dev.freight.http;
 
 import dev.freight.access.Limits;
 import dev.freight.auth.Principal;
+import dev.freight.delivery.DeliveryPlan;
 import dev.freight.error.ProblemCode;
 import dev.freight.export.PreparedExport;
 import dev.freight.job.JobService;
@@ -51,8 +52,13 @@ final class LimitGuard {
 
     /** Queues the job under the owner's caps, refused as {@link #admitSync} refuses. */
     JobStore.Created submit(Principal owner, String idempotencyKey, PreparedExport prepared) {
+        return submit(owner, idempotencyKey, prepared, DeliveryPlan.NONE);
+    }
+
+    /** As above, with the deliveries when the job ends. */
+    JobStore.Created submit(Principal owner, String idempotencyKey, PreparedExport prepared, DeliveryPlan plan) {
         try {
-            return jobs.submit(owner, idempotencyKey, prepared, admission(owner));
+            return jobs.submit(owner, idempotencyKey, prepared, admission(owner), plan, null);
         } catch (JobStore.TooManyJobsException e) {
             throw tooManyJobs(e);
         } catch (JobStore.RateLimitedException e) {
