@@ -49,6 +49,9 @@ public enum ProblemCode {
     INVALID_OPTION(400, "a format option is unknown for the format or has an invalid value"),
     TOO_MANY_ROWS_FOR_PDF(400, "more rows than a PDF report may have"),
     INVALID_DELIVERY(400, "delivery is not sync, async or auto"),
+    INVALID_DELIVERY_TARGET(400, "a deliveries entry, notify_url or notify_email is malformed, of an unknown type, or "
+            + "not allowed here (webhooks.allowed_hosts, a private address, email or the storage target not configured)"),
+    INVALID_CONDITION(400, "the condition is not understood, or names a measure the export does not have"),
     INVALID_IDEMPOTENCY_KEY(400, "the Idempotency-Key header is not valid"),
     IDEMPOTENCY_KEY_REUSED(422, "the Idempotency-Key names a job of a different request"),
 

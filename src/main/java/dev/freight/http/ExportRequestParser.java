@@ -2,6 +2,8 @@ package dev.freight.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.freight.delivery.DeliveryPlan;
+import dev.freight.delivery.DeliveryPlans;
 import dev.freight.error.Messages;
 import dev.freight.error.ProblemCode;
 import dev.freight.query.ExportRequest;
@@ -26,14 +28,24 @@ import java.util.TreeSet;
  */
 final class ExportRequestParser {
     static final Set<String> FIELDS = Set.of("dataset", "format", "columns", "filters", "sort", "row_limit", "ids",
-            "date_from", "date_to", "compress", "options", "delivery", "series");
+            "date_from", "date_to", "compress", "options", "delivery", "series", "deliveries", "notify_url",
+            "notify_email", "condition");
     private static final Set<String> SERIES_FIELDS = Set.of("time_column", "timeframe", "from", "to", "time_zone",
             "granularity", "measures", "group_by", "fill");
     private static final Set<String> MEASURE_FIELDS = Set.of("column", "agg");
     private static final Set<String> FILTER_FIELDS = Set.of("column", "op", "value");
     private static final Set<String> SORT_FIELDS = Set.of("column", "dir");
 
-    record Parsed(ExportRequest request, Delivery delivery) {
+    /**
+     * {@code plan}: what happens when the job ends ({@code deliveries}, {@code notify_url}, {@code notify_email},
+     * {@code condition}), in form only: the configuration and the export are checked against it by the caller. A
+     * request with a plan always runs as a job (auto becomes async; sync is refused), since a stream answered at once
+     * has no end to deliver.
+     */
+    record Parsed(ExportRequest request, Delivery delivery, DeliveryPlan plan) {
+        Parsed(ExportRequest request, Delivery delivery) {
+            this(request, delivery, DeliveryPlan.NONE);
+        }
     }
 
     private ExportRequestParser() {
@@ -67,8 +79,17 @@ final class ExportRequestParser {
                     "delivery", Messages.unknown("delivery", deliveryName, Delivery.choices())));
         }
         SeriesRequest series = series(root.get("series"));
+        DeliveryPlan plan = DeliveryPlans.parse(root);
+        if (plan != DeliveryPlan.NONE) {
+            if (delivery == Delivery.SYNC) {
+                throw ApiProblem.badRequest(ProblemCode.INVALID_DELIVERY, "delivery", "delivery sync streams the file in "
+                        + "the response and cannot have deliveries, notify_url, notify_email or a condition; use async "
+                        + "(or auto, which then runs the export as a job)");
+            }
+            delivery = Delivery.ASYNC;
+        }
         return new Parsed(new ExportRequest(dataset, format, columns, filters, sort, rowLimit, ids, dateFrom, dateTo,
-                compress, options, series), delivery);
+                compress, options, series), delivery, plan);
     }
 
     static JsonNode readTree(byte[] body) {

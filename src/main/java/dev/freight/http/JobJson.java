@@ -1,5 +1,6 @@
 package dev.freight.http;
 
+import dev.freight.delivery.DeliveryRecord;
 import dev.freight.job.Job;
 import dev.freight.query.ExportRequest;
 import dev.freight.query.Filter;
@@ -15,7 +16,8 @@ final class JobJson {
     private JobJson() {
     }
 
-    static Map<String, Object> of(Job job) {
+    /** The job with its delivery log ({@code deliveries}, empty when nothing was to be delivered). */
+    static Map<String, Object> of(Job job, List<DeliveryRecord> deliveries) {
         ExportRequest r = job.request();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", job.id());
@@ -36,6 +38,24 @@ final class JobJson {
         m.put("started_at", ts(job.startedAt()));
         m.put("completed_at", ts(job.completedAt()));
         m.put("expires_at", ts(job.expiresAt()));
+        m.put("schedule_id", job.scheduleId());
+        m.put("condition", job.plan().condition());
+        m.put("condition_met", job.conditionMet());
+        m.put("deliveries", deliveries.stream().map(JobJson::delivery).toList());
+        return m;
+    }
+
+    static Map<String, Object> delivery(DeliveryRecord d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("event", d.event());
+        m.put("type", d.type());
+        m.put("target", d.target());
+        m.put("status", d.status());
+        m.put("attempts", d.attempts());
+        m.put("last_status", d.lastStatus());
+        m.put("last_error", d.lastError());
+        m.put("last_attempt_at", ts(d.lastAttemptAt()));
+        m.put("next_attempt_at", DeliveryRecord.PENDING.equals(d.status()) ? ts(d.nextAttemptAt()) : null);
         return m;
     }
 

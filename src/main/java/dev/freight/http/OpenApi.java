@@ -367,8 +367,32 @@ final class OpenApi {
                 "options", map("type", "object", "description", "The options of the request's format: the "
                         + "FormatOptions<Format> schema of that format (also listed by GET /export/formats)",
                         "anyOf", formats().stream().map(f -> ref(optionsSchemaName(f))).toList()),
-                "delivery", map("type", "string", "enum", List.of("sync", "async", "auto"), "default", "auto"),
-                "series", ref("SeriesRequest")));
+                "delivery", map("type", "string", "enum", List.of("sync", "async", "auto"), "default", "auto",
+                        "description", "With deliveries, notify_url, notify_email or a condition: async (sync is refused)"),
+                "series", ref("SeriesRequest"),
+                "deliveries", map("type", "array", "items", ref("DeliveryTarget"), "description", "Where to push the "
+                        + "result when the job completes, fails or expires"),
+                "notify_url", map("type", "string", "description", "A webhook for this export (webhooks.allowed_hosts)"),
+                "notify_email", map("type", List.of("string", "array"), "items", str(),
+                        "description", "Addresses emailed when this export ends"),
+                "condition", map("type", "string", "description", "Deliver only when it holds on the result: "
+                        + "rows > 0, rows == 0, max|min|sum|avg(<measure column>) <op> <number>")));
+        schemas.put("DeliveryTarget", object(List.of("type"),
+                "type", map("type", "string", "enum", List.of("webhook", "email", "storage")),
+                "url", map("type", "string", "description", "webhook: http(s) URL"),
+                "to", map("type", List.of("string", "array"), "items", str(), "description", "email: addresses"),
+                "subject", map("type", "string", "description", "email: subject line"),
+                "target", map("type", "string", "description", "storage: a target of delivery_storage"),
+                "name", map("type", "string", "description", "storage: file name template, default "
+                        + "{dataset}/{yyyy}/{MM}/{dd}/{job}.{ext}")));
+        schemas.put("DeliveryLogEntry", object(List.of("event", "type", "target", "status", "attempts"),
+                "event", map("type", "string", "enum", List.of("export.completed", "export.failed", "export.expired")),
+                "type", map("type", "string", "enum", List.of("webhook", "email", "storage")),
+                "target", str(),
+                "status", map("type", "string", "enum", List.of("pending", "delivered", "failed")),
+                "attempts", map("type", "integer"),
+                "last_status", nullable("integer"), "last_error", nullable("string"),
+                "last_attempt_at", timestamp(), "next_attempt_at", timestamp()));
         schemas.put("SeriesMeasure", object(List.of("agg"),
                 "column", map("type", "string", "description", "Required but for count, which counts rows without one"),
                 "agg", map("type", "string", "enum", List.of("count", "count_distinct", "sum", "avg", "min", "max"))));
@@ -406,7 +430,10 @@ final class OpenApi {
                 "error_message", nullable("string"),
                 "attempts", map("type", "integer"),
                 "created_at", timestamp(), "started_at", timestamp(), "completed_at", timestamp(),
-                "expires_at", timestamp()));
+                "expires_at", timestamp(),
+                "schedule_id", nullable("string"), "condition", nullable("string"),
+                "condition_met", map("type", List.of("boolean", "null")),
+                "deliveries", map("type", "array", "items", ref("DeliveryLogEntry"))));
         schemas.put("JobList", object(List.of("jobs", "next_cursor"),
                 "jobs", map("type", "array", "items", ref("Job")), "next_cursor", nullable("string")));
         schemas.put("FormatList", object(List.of("formats"), "formats", map("type", "array", "items", object(

@@ -60,7 +60,7 @@ public final class ScheduleBody {
             throw ApiProblem.badRequest(ProblemCode.INVALID_DELIVERY, "request.delivery", "a schedule's runs are jobs: "
                     + "leave delivery out (or async)");
         }
-        if (!parsed.plan().isEmpty()) {
+        if (!parsed.plan().equals(DeliveryPlan.NONE)) {
             throw invalid("request", "put deliveries, notify_url, notify_email and condition beside request, not in it");
         }
         DeliveryPlan plan = DeliveryPlans.parse(root);

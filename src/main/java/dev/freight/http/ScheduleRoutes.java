@@ -91,7 +91,7 @@ final class ScheduleRoutes {
         Schedule s = visible(ctx);
         Job job = limits.underCaps(caller.principal(), admission -> schedules.runNow(s, admission));
         ctx.header("Location", JobJson.location(job.id()));
-        Http.json(ctx, 202, JobJson.of(job));
+        Http.json(ctx, 202, JobJson.of(job, List.of()));
     }
 
     /** GET /export/schedules/preview?cron=…&time_zone=…: the next runs of a cron being written. */
@@ -141,11 +141,11 @@ final class ScheduleRoutes {
         Map<String, Object> m = new LinkedHashMap<>();
         JsonNode stored;
         try {
-            stored = plan.isEmpty() ? null : Json.MAPPER.readTree(DeliveryPlans.toJson(plan));
+            stored = plan.equals(DeliveryPlan.NONE) ? null : Json.MAPPER.readTree(DeliveryPlans.toJson(plan));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("a stored delivery plan always reads back", e);
         }
-        m.put("deliveries", stored != null && stored.has("deliveries") ? stored.get("deliveries") : List.of());
+        m.put("deliveries", stored != null && stored.has("targets") ? stored.get("targets") : List.of());
         m.put("condition", plan.condition());
         return m;
     }

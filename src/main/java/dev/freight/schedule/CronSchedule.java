@@ -66,7 +66,7 @@ public final class CronSchedule {
     }
 
     static ZoneId zone(String timeZone) {
-        if (timeZone == null || timeZone.isBlank()) return ZoneOffset.UTC;
+        if (timeZone == null || timeZone.isBlank()) return ZoneId.of("UTC");
         try {
             return ZoneId.of(timeZone.trim());
         } catch (DateTimeException e) {

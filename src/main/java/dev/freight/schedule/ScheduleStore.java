@@ -149,7 +149,7 @@ public final class ScheduleStore {
     }
 
     private static String plan(DeliveryPlan plan) {
-        return plan == null || plan.isEmpty() ? null : DeliveryPlans.toJson(plan);
+        return plan == null || plan.equals(DeliveryPlan.NONE) ? null : DeliveryPlans.toJson(plan);
     }
 
     private static Schedule read(ResultSet rs) throws SQLException {

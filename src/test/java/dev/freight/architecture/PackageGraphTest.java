@@ -33,6 +33,7 @@ class PackageGraphTest {
             Set.of("error"),
             Set.of("source"),
             Set.of("query"),
+            Set.of("delivery"),
             Set.of("format"),
             Set.of("engine"),
             Set.of("config"),

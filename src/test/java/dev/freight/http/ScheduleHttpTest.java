@@ -119,6 +119,25 @@ class ScheduleHttpTest {
     }
 
     @Test
+    void deliveriesAndConditionAreKeptBesideTheRequestAndGoWithEachRun() {
+        HttpResponse<byte[]> r = alice.post(PATH, """
+                {"name": "mailed", "cron": "0 8 * * *", "request": {"dataset": "demo.orders", "format": "csv"},
+                 "deliveries": [{"type": "email", "to": ["ops@example.com"]}], "condition": "rows > 0"}""");
+        assertThat(r.statusCode()).as(ApiClient.text(r)).isEqualTo(201);
+        JsonNode s = ApiClient.json(r);
+        assertThat(s.get("deliveries")).hasSize(1);
+        assertThat(s.get("deliveries").get(0).get("type").asText()).isEqualTo("email");
+        assertThat(s.get("deliveries").get(0).get("to").get(0).asText()).isEqualTo("ops@example.com");
+        assertThat(s.get("condition").asText()).isEqualTo("rows > 0");
+        JsonNode job = ApiClient.json(alice.post(PATH + "/" + s.get("id").asText() + "/run", ""));
+        assertThat(job.get("condition").asText()).isEqualTo("rows > 0");
+        // In the request itself they are refused: the schedule's own are the ones that apply.
+        HttpResponse<byte[]> inside = alice.post(PATH, """
+                {"name": "inside", "cron": "0 8 * * *", "request": {"dataset": "demo.orders", "condition": "rows > 0"}}""");
+        assertProblem(inside, ProblemCode.INVALID_SCHEDULE);
+    }
+
+    @Test
     void callersSeeTheirOwnSchedulesAndAdminsSeeEveryOne() {
         JsonNode mine = create(alice, "alice-only");
         JsonNode bobs = create(bob, "bob-only");
@@ -160,6 +179,7 @@ class ScheduleHttpTest {
         JsonNode job = ApiClient.json(r);
         assertThat(job.get("dataset").asText()).isEqualTo("demo.orders");
         assertThat(job.get("owner").asText()).isEqualTo("alice");
+        assertThat(job.get("schedule_id").asText()).isEqualTo(id);
         assertThat(ApiClient.header(r, "Location")).isEqualTo("/api/v1/export/jobs/" + job.get("id").asText());
         JsonNode s = ApiClient.json(alice.get(PATH + "/" + id));
         assertThat(s.get("last_job_id").asText()).isEqualTo(job.get("id").asText());
