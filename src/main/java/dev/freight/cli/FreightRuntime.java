@@ -14,6 +14,8 @@ import dev.freight.job.JobService;
 import dev.freight.job.JobSettings;
 import dev.freight.job.Sweeper;
 import dev.freight.job.WorkerPool;
+import dev.freight.schedule.Scheduler;
+import dev.freight.schedule.Schedules;
 import dev.freight.access.AccessPolicy;
 import dev.freight.auth.ApiKeys;
 import dev.freight.audit.JdbcAuditLog;
@@ -62,6 +64,8 @@ final class FreightRuntime implements AutoCloseable {
     JobService service;
     Sweeper sweeper;
     Authentication auth;
+    Schedules schedules;
+    Scheduler scheduler;
 
     private FreightRuntime(FreightConfig config) {
         this.config = config;
@@ -141,7 +145,13 @@ final class FreightRuntime implements AutoCloseable {
             runtime.workers = new WorkerPool(runtime.store, runtime.files, runtime.exports, runtime.settings,
                     runtime.store.clock());
             runtime.service = new JobService(runtime.store, runtime.files, runtime.exports, runtime.settings, runtime.workers);
-            if (startWorkers) runtime.workers.start();
+            runtime.schedules = Schedules.over(runtime.store, runtime.service);
+            if (startWorkers) {
+                runtime.workers.start();
+                // Every node that runs also fires due schedules: a tick fires while any node is up.
+                runtime.scheduler = new Scheduler(runtime.schedules.store(), runtime.service);
+                runtime.scheduler.start(config.schedules().pollInterval());
+            }
             return runtime;
         } catch (RuntimeException e) {
             runtime.close();
@@ -223,6 +233,7 @@ final class FreightRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        if (scheduler != null) scheduler.close();
         if (workers != null) workers.close();
         if (registry != null) registry.close();
         files.close();

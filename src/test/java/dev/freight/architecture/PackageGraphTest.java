@@ -42,6 +42,7 @@ class PackageGraphTest {
             Set.of("access", "audit"),
             Set.of("export"),
             Set.of("job"),
+            Set.of("schedule"),
             Set.of("http"),
             Set.of("cli"));
 
