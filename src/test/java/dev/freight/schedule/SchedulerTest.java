@@ -184,6 +184,40 @@ class SchedulerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2"})
+    void aDailyScheduleAtHalfPastTwoRunsOnceOnTheDaysClocksChange(String kind) throws Exception {
+        Node n = node(database(kind));
+        java.time.ZoneId berlin = java.time.ZoneId.of("Europe/Berlin");
+        Schedule s = n.schedules().create(ALICE, new Schedule.Definition("half-past-two", "30 2 * * *", "Europe/Berlin",
+                CatchUp.LAST, ExportRequest.of("orders", "csv"), DeliveryPlan.NONE, false));
+        // Three days around each of 2027's changes, each tick fired a second after it is due, as a node would.
+        for (String from : List.of("2027-03-27T02:30:00+01:00", "2027-10-30T02:30:00+02:00")) {
+            try (Connection c = n.store().dataSource().getConnection();
+                 java.sql.PreparedStatement st = c.prepareStatement("UPDATE export_schedule SET next_run_at = ? WHERE id = ?")) {
+                st.setObject(1, java.time.OffsetDateTime.parse(from));
+                st.setString(2, s.id());
+                st.executeUpdate();
+            }
+            for (int day = 0; day < 3; day++) {
+                Instant due = n.schedules().store().get(s.id()).orElseThrow().nextRunAt();
+                assertThat(n.scheduler().fireDue(due.plusSeconds(1))).isEqualTo(1);
+            }
+        }
+        List<Instant> runs = ticks(n.store(), s.id()).stream().map(Instant::ofEpochSecond).toList();
+        Map<java.time.LocalDate, Long> perDay = runs.stream().collect(java.util.stream.Collectors.groupingBy(
+                r -> r.atZone(berlin).toLocalDate(), java.util.stream.Collectors.counting()));
+        assertThat(perDay.values()).allMatch(count -> count == 1);
+        // 2027-03-28 has no 02:30: it ran once, after the gap; 2027-10-31 has two: it ran at the first.
+        assertThat(runs).contains(at("2027-03-28T03:30:00+02:00"), at("2027-10-31T02:30:00+02:00"))
+                .doesNotContain(at("2027-10-31T02:30:00+01:00"));
+        assertThat(perDay).hasSize(6).containsKeys(java.time.LocalDate.parse("2027-03-28"), java.time.LocalDate.parse("2027-10-31"));
+    }
+
+    private static Instant at(String text) {
+        return java.time.OffsetDateTime.parse(text).toInstant();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2"})
     void aPausedScheduleDoesNotFireAndResumesFromNow(String kind) throws Exception {
         Node n = node(database(kind));
         Schedule s = n.schedules().create(ALICE, everyMinute("paused", CatchUp.LAST));
