@@ -58,6 +58,26 @@ final class SchedulesCommand implements Runnable {
         return i == null ? "-" : i.toString();
     }
 
+    /** A command on one schedule, over the job store alone (no source is opened). */
+    abstract static class OnOneSchedule extends NodeCommand {
+        @Mixin
+        NodeOptions node;
+
+        @Parameters(paramLabel = "<id-or-name>")
+        String schedule;
+
+        @Override
+        final int execute() {
+            try (FreightRuntime runtime = FreightRuntime.storesOnly(node.load())) {
+                ScheduleStore store = store(runtime);
+                on(store, find(store, schedule));
+                return Main.EXIT_OK;
+            }
+        }
+
+        abstract void on(ScheduleStore store, Schedule s);
+    }
+
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Every schedule, with its next run and last result.")
     static final class ListSchedules extends NodeCommand {
         @Mixin
@@ -81,36 +101,25 @@ final class SchedulesCommand implements Runnable {
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Every field of one schedule and its next runs.")
-    static final class Show extends NodeCommand {
-        @Mixin
-        NodeOptions node;
-
-        @Parameters(paramLabel = "<id-or-name>")
-        String schedule;
-
+    static final class Show extends OnOneSchedule {
         @Override
-        int execute() {
-            try (FreightRuntime runtime = FreightRuntime.storesOnly(node.load())) {
-                ScheduleStore store = store(runtime);
-                Schedule s = find(store, schedule);
-                System.out.println("id:          " + s.id());
-                System.out.println("name:        " + s.name());
-                System.out.println("owner:       " + s.owner().name() + " (role " + s.owner().role() + ")");
-                System.out.println("cron:        " + s.cron() + " in " + s.timeZone());
-                System.out.println("catch_up:    " + s.catchUp().wireName());
-                System.out.println("state:       " + (s.paused() ? "paused" : "active"));
-                System.out.println("dataset:     " + s.request().dataset());
-                System.out.println("format:      " + s.request().format());
-                System.out.println("deliveries:  " + s.plan().targets().size()
-                        + (s.plan().condition() == null ? "" : ", when " + s.plan().condition()));
-                List<Instant> next = s.nextRuns(Schedules.NEXT_RUNS);
-                System.out.println("next runs:   " + (next.isEmpty() ? "-" : String.join(", ",
-                        next.stream().map(Instant::toString).toList())));
-                System.out.println("last run:    " + time(s.lastRunAt()) + (s.lastJobId() == null ? ""
-                        : " (job " + s.lastJobId() + (s.lastStatus() == null ? "" : ", " + s.lastStatus()) + ")"));
-                if (s.lastError() != null) System.out.println("last error:  " + s.lastError());
-                return Main.EXIT_OK;
-            }
+        void on(ScheduleStore store, Schedule s) {
+            System.out.println("id:          " + s.id());
+            System.out.println("name:        " + s.name());
+            System.out.println("owner:       " + s.owner().name() + " (role " + s.owner().role() + ")");
+            System.out.println("cron:        " + s.cron() + " in " + s.timeZone());
+            System.out.println("catch_up:    " + s.catchUp().wireName());
+            System.out.println("state:       " + (s.paused() ? "paused" : "active"));
+            System.out.println("dataset:     " + s.request().dataset());
+            System.out.println("format:      " + s.request().format());
+            System.out.println("deliveries:  " + s.plan().targets().size()
+                    + (s.plan().condition() == null ? "" : ", when " + s.plan().condition()));
+            List<Instant> next = s.nextRuns(Schedules.NEXT_RUNS);
+            System.out.println("next runs:   " + (next.isEmpty() ? "-" : String.join(", ",
+                    next.stream().map(Instant::toString).toList())));
+            System.out.println("last run:    " + time(s.lastRunAt()) + (s.lastJobId() == null ? ""
+                    : " (job " + s.lastJobId() + (s.lastStatus() == null ? "" : ", " + s.lastStatus()) + ")"));
+            if (s.lastError() != null) System.out.println("last error:  " + s.lastError());
         }
     }
 
@@ -159,42 +168,19 @@ final class SchedulesCommand implements Runnable {
     }
 
     @Command(name = "pause", mixinStandardHelpOptions = true, description = "Stop a schedule's runs until it is resumed.")
-    static final class Pause extends NodeCommand {
-        @Mixin
-        NodeOptions node;
-
-        @Parameters(paramLabel = "<id-or-name>")
-        String schedule;
-
+    static final class Pause extends OnOneSchedule {
         @Override
-        int execute() {
-            try (FreightRuntime runtime = FreightRuntime.storesOnly(node.load())) {
-                ScheduleStore store = store(runtime);
-                Schedule s = find(store, schedule);
-                store.setPaused(s.id(), true, null);
-                System.err.println("freight: schedule '" + s.name() + "' paused");
-                return Main.EXIT_OK;
-            }
+        void on(ScheduleStore store, Schedule s) {
+            store.setPaused(s.id(), true, null);
+            System.err.println("freight: schedule '" + s.name() + "' paused");
         }
     }
 
     @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume a paused schedule from its next tick.")
-    static final class Resume extends NodeCommand {
-        @Mixin
-        NodeOptions node;
-
-        @Parameters(paramLabel = "<id-or-name>")
-        String schedule;
-
+    static final class Resume extends OnOneSchedule {
         @Override
-        int execute() {
-            try (FreightRuntime runtime = FreightRuntime.storesOnly(node.load())) {
-                ScheduleStore store = store(runtime);
-                Schedule s = find(store, schedule);
-                Instant next = store.resume(s);
-                System.err.println("freight: schedule '" + s.name() + "' resumed; next run " + time(next));
-                return Main.EXIT_OK;
-            }
+        void on(ScheduleStore store, Schedule s) {
+            System.err.println("freight: schedule '" + s.name() + "' resumed; next run " + time(store.resume(s)));
         }
     }
 
@@ -220,22 +206,11 @@ final class SchedulesCommand implements Runnable {
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a schedule (its past jobs stay).")
-    static final class Delete extends NodeCommand {
-        @Mixin
-        NodeOptions node;
-
-        @Parameters(paramLabel = "<id-or-name>")
-        String schedule;
-
+    static final class Delete extends OnOneSchedule {
         @Override
-        int execute() {
-            try (FreightRuntime runtime = FreightRuntime.storesOnly(node.load())) {
-                ScheduleStore store = store(runtime);
-                Schedule s = find(store, schedule);
-                store.delete(s.id());
-                System.err.println("freight: schedule '" + s.name() + "' deleted");
-                return Main.EXIT_OK;
-            }
+        void on(ScheduleStore store, Schedule s) {
+            store.delete(s.id());
+            System.err.println("freight: schedule '" + s.name() + "' deleted");
         }
     }
 }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
@@ -15,7 +16,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,14 +29,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SchedulesBrowserTest {
-    Path dir;
+    @TempDir
+    static Path dir;
     FreightNode node;
     Browser browser;
 
     @BeforeAll
     void start() throws IOException {
         Browser.requireInstalled();
-        dir = Files.createTempDirectory("freight-ui-schedules");
         Path file = Files.writeString(dir.resolve("freight.yml"), "data_dir: " + dir.resolve("data") + "\n");
         FreightConfig config = ConfigLoader.load(Optional.of(file), Map.of());
         node = FreightNode.start(config, true, "127.0.0.1", 0);
@@ -46,14 +46,9 @@ class SchedulesBrowserTest {
     }
 
     @AfterAll
-    void stop() throws IOException {
+    void stop() {
         if (browser != null) browser.close();
         if (node != null) node.close();
-        if (dir != null) {
-            try (var files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
     }
 
     @AfterEach
