@@ -123,8 +123,13 @@ peer() {
     -cp "$peer_cp" "peers.$main" "$@"
 }
 
-# Warm-ups: build the launcher's jar and CDS archive and the peers' archives; one row each.
+# Warm-ups: build the launcher's jar and CDS archives and the peers' archives; one row each. The launcher keeps an
+# archive per format and kind of source, recorded by the first export of each: one warm-up per format measured here.
 ./freight export --source "$url" --table orders --limit 1 -o "$out_dir/warmup.csv" -q
+for format in ndjson json xlsx parquet; do
+  ./freight export --source "$url" --table orders --limit 1 -f "$format" -o "$out_dir/warmup.$format" -q
+done
+[ -n "$mariadb_note" ] || ./freight export --source "$my_url" --table orders --limit 1 -o "$out_dir/warmup-m.csv" -q
 sh -c "$(peer PoiXlsx "$url" orders "$out_dir/warmup.xlsx" 1)" 2> /dev/null
 sh -c "$(peer ParquetJava "$url" orders "$out_dir/warmup.parquet" 1)" 2> /dev/null
 # DuckDB reads the CSV PostgreSQL wrote: made here, once, and not timed.

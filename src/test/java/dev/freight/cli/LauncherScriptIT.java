@@ -122,6 +122,18 @@ class LauncherScriptIT {
         assertThat(jvmFlags("", "serve")).noneMatch(f -> f.contains("TieredStop"));
     }
 
+    /** Each format and kind of source starts from its own class-data-sharing archive, recorded by its first export. */
+    @Test
+    void anExportStartsFromTheArchiveOfItsFormatAndKindOfSource(@TempDir Path dataDir) throws Exception {
+        String[] export = {"export", "--demo", "--data-dir", dataDir.toString(), "--table", "customers", "--limit", "1",
+                "-f", "tsv", "-q", "-o", dataDir.resolve("out.tsv").toString()};
+        Result first = freight(export);   // records the archive, unless an earlier run did
+        assertThat(first.exit()).as(first.stderr()).isZero();
+        Result r = freightWithJavaOpts("-Xlog:cds=info", export);
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).contains("Opened archive").contains("target/freight-tsv-other.jsa");
+    }
+
     @Test
     void exportToStdoutWritesOnlyTheDataThereAndTheSummaryToStderr(@TempDir Path dataDir) throws Exception {
         Result r = freight("export", "--demo", "--data-dir", dataDir.toString(), "--table", "customers", "--columns",
