@@ -376,8 +376,8 @@ $growth_section
 ## Reading the numbers
 - A ratio compares wall times measured in the same minutes, pair by pair; the medians and minimums beside it show
   the spread. A wide spread, or a high load average, says the machine was busy: compare ratios, not seconds.
-- The CLI's wall time includes starting the JVM (the one-row case shows the whole constant, with the class-data-sharing archive the launcher keeps in
-  \`target/\`), connecting and reading the catalog: a constant that matters less the bigger the export. The
+- The CLI's wall time includes starting the JVM (the one-row case shows the whole constant, with the class-data-sharing archives the launcher keeps in
+  \`target/\`, one per format and kind of source, made by the untimed warm-ups), connecting and reading the catalog: a constant that matters less the bigger the export. The
   in-process column is the export alone, as Freight's summary line reports it.
 - The sync HTTP cases are curl against a server that is already running (no JVM start), so they show the cost of
   the API path itself against COPY.
