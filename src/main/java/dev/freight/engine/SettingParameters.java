@@ -89,6 +89,20 @@ final class SettingParameters {
      */
     static String bind(Connection connection, String sql, List<Object> values, boolean standardConformingStrings)
             throws SQLException {
+        return bind(connection, sql, values, standardConformingStrings, true);
+    }
+
+    /** The plan's query bound: its scan is chosen for the values only where they can change it. */
+    static String bind(Connection connection, QueryPlan plan, String sql, boolean standardConformingStrings)
+            throws SQLException {
+        // A row limit alone (no filter, no order) stops a scan that no value makes another: one round trip less
+        // than explaining it, on what is often a one-row export.
+        boolean scanDependsOnValues = !plan.whereParameters().isEmpty() || !plan.orderBy().isEmpty();
+        return bind(connection, sql, values(plan), standardConformingStrings, scanDependsOnValues);
+    }
+
+    private static String bind(Connection connection, String sql, List<Object> values, boolean standardConformingStrings,
+                               boolean scanForValues) throws SQLException {
         if (values.isEmpty()) return sql;
         NativeQuery parsed = Parser.parseJdbcSql(sql, standardConformingStrings, true, false, false, false).get(0);
         if (parsed.bindPositions.length != values.size()) {
@@ -97,7 +111,7 @@ final class SettingParameters {
         }
         List<String> types = types(connection, parsed.nativeSql, values);
         set(connection, values);
-        scanAsForTheValues(connection, parsed, values, types);
+        if (scanForValues) scanAsForTheValues(connection, parsed, values, types);
         StringBuilder rewritten = new StringBuilder(parsed.nativeSql.length() + values.size() * 48);
         int from = 0;
         for (int i = 0; i < values.size(); i++) {
