@@ -16,6 +16,8 @@ import dev.freight.job.JobService;
 import dev.freight.job.JobSettings;
 import dev.freight.job.Sweeper;
 import dev.freight.job.WorkerPool;
+import dev.freight.schedule.Scheduler;
+import dev.freight.schedule.Schedules;
 import dev.freight.access.AccessPolicy;
 import dev.freight.auth.ApiKeys;
 import dev.freight.audit.JdbcAuditLog;
@@ -65,6 +67,8 @@ final class FreightRuntime implements AutoCloseable {
     Sweeper sweeper;
     Authentication auth;
     ChromiumRenderer renderer;
+    Schedules schedules;
+    Scheduler scheduler;
 
     private FreightRuntime(FreightConfig config) {
         this.config = config;
@@ -146,7 +150,13 @@ final class FreightRuntime implements AutoCloseable {
             runtime.workers = new WorkerPool(runtime.store, runtime.files, runtime.exports, runtime.settings,
                     runtime.store.clock());
             runtime.service = new JobService(runtime.store, runtime.files, runtime.exports, runtime.settings, runtime.workers);
-            if (startWorkers) runtime.workers.start();
+            runtime.schedules = Schedules.over(runtime.store, runtime.service);
+            if (startWorkers) {
+                runtime.workers.start();
+                // Every node that runs also fires due schedules: a tick fires while any node is up.
+                runtime.scheduler = new Scheduler(runtime.schedules.store(), runtime.service);
+                runtime.scheduler.start(config.schedules().pollInterval());
+            }
             return runtime;
         } catch (RuntimeException e) {
             runtime.close();
@@ -239,6 +249,7 @@ final class FreightRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        if (scheduler != null) scheduler.close();
         if (workers != null) workers.close();
         if (renderer != null) renderer.close();
         if (registry != null) registry.close();

@@ -53,6 +53,9 @@ public enum ProblemCode {
     INVALID_VISUAL_TARGET(400, "a visual format (png, pdf_visual) without a series or a report, both, or report/widget "
             + "with a data format"),
     INVALID_DELIVERY(400, "delivery is not sync, async or auto"),
+    INVALID_DELIVERY_TARGET(400, "a deliveries entry, notify_url or notify_email is malformed, of an unknown type, or "
+            + "not allowed here (webhooks.allowed_hosts, a private address, email or the storage target not configured)"),
+    INVALID_CONDITION(400, "the condition is not understood, or names a measure the export does not have"),
     INVALID_IDEMPOTENCY_KEY(400, "the Idempotency-Key header is not valid"),
     IDEMPOTENCY_KEY_REUSED(422, "the Idempotency-Key names a job of a different request"),
 
@@ -63,6 +66,10 @@ public enum ProblemCode {
     INVALID_ACTION(400, "no such audit action"),
     INVALID_TIME(400, "from or to is not a timestamp or a date"),
 
+    // ---- schedules
+    INVALID_SCHEDULE(400, "a schedule's cron, time_zone, catch_up or name is not valid"),
+    SCHEDULE_EXISTS(409, "the owner already has a schedule of this name"),
+
     // ---- who may do it
     UNAUTHORIZED(401, "no valid API key or session"),
     FORBIDDEN(403, "the caller may not do this (not an admin, no API key)"),
@@ -72,7 +79,7 @@ public enum ProblemCode {
             + "name when creating a key"),
 
     // ---- jobs, files and links
-    NOT_FOUND(404, "no such job (or another caller's), route or key"),
+    NOT_FOUND(404, "no such job (or another caller's), schedule, route or key"),
     DELETED(410, "the job was deleted by its owner"),
     NOT_FINISHED(409, "the job has no file yet: it is pending or running"),
     ALREADY_FINISHED(409, "the job cannot be cancelled: it has finished"),

@@ -2,6 +2,8 @@ package dev.freight.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.freight.delivery.DeliveryPlan;
+import dev.freight.delivery.DeliveryPlans;
 import dev.freight.error.Messages;
 import dev.freight.error.ProblemCode;
 import dev.freight.query.ExportRequest;
@@ -26,21 +28,35 @@ import java.util.TreeSet;
  */
 final class ExportRequestParser {
     static final Set<String> FIELDS = Set.of("dataset", "format", "columns", "filters", "sort", "row_limit", "ids",
-            "date_from", "date_to", "compress", "options", "delivery", "series", "report", "widget");
+            "date_from", "date_to", "compress", "options", "delivery", "series", "deliveries", "notify_url",
+            "notify_email", "condition", "report", "widget");
     private static final Set<String> SERIES_FIELDS = Set.of("time_column", "timeframe", "from", "to", "time_zone",
             "granularity", "measures", "group_by", "fill");
     private static final Set<String> MEASURE_FIELDS = Set.of("column", "agg");
     private static final Set<String> FILTER_FIELDS = Set.of("column", "op", "value");
     private static final Set<String> SORT_FIELDS = Set.of("column", "dir");
 
-    record Parsed(ExportRequest request, Delivery delivery) {
+    /**
+     * {@code plan}: what happens when the job ends ({@code deliveries}, {@code notify_url}, {@code notify_email},
+     * {@code condition}), in form only: the configuration and the export are checked against it by the caller. A
+     * request with a plan always runs as a job (auto becomes async; sync is refused), since a stream answered at once
+     * has no end to deliver.
+     */
+    record Parsed(ExportRequest request, Delivery delivery, DeliveryPlan plan) {
+        Parsed(ExportRequest request, Delivery delivery) {
+            this(request, delivery, DeliveryPlan.NONE);
+        }
     }
 
     private ExportRequestParser() {
     }
 
     static Parsed parse(byte[] body) {
-        JsonNode root = readTree(body);
+        return parse(readTree(body));
+    }
+
+    /** An export request that is part of a larger body (a schedule's {@code request}). */
+    static Parsed parse(JsonNode root) {
         if (!root.isObject()) {
             throw invalidType(null, "the request body must be a JSON object, got " + describe(root));
         }
@@ -63,13 +79,22 @@ final class ExportRequestParser {
                     "delivery", Messages.unknown("delivery", deliveryName, Delivery.choices())));
         }
         SeriesRequest series = series(root.get("series"));
+        DeliveryPlan plan = DeliveryPlans.parse(root);
+        if (plan != DeliveryPlan.NONE) {
+            if (delivery == Delivery.SYNC) {
+                throw ApiProblem.badRequest(ProblemCode.INVALID_DELIVERY, "delivery", "delivery sync streams the file in "
+                        + "the response and cannot have deliveries, notify_url, notify_email or a condition; use async "
+                        + "(or auto, which then runs the export as a job)");
+            }
+            delivery = Delivery.ASYNC;
+        }
         String report = string(root.get("report"), "report");
         String widget = string(root.get("widget"), "widget");
         return new Parsed(new ExportRequest(dataset, format, columns, filters, sort, rowLimit, ids, dateFrom, dateTo,
-                compress, options, series, report, widget), delivery);
+                compress, options, series, report, widget), delivery, plan);
     }
 
-    private static JsonNode readTree(byte[] body) {
+    static JsonNode readTree(byte[] body) {
         if (body.length == 0) {
             throw ApiProblem.badRequest(ProblemCode.MALFORMED_JSON, null, "the request body is empty; expected a JSON object "
                     + "such as {\"dataset\": \"orders\", \"format\": \"csv\"}");
@@ -90,7 +115,7 @@ final class ExportRequestParser {
         }
     }
 
-    private static void rejectUnknown(JsonNode object, Set<String> allowed, String prefix) {
+    static void rejectUnknown(JsonNode object, Set<String> allowed, String prefix) {
         for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!allowed.contains(name)) {
@@ -104,7 +129,7 @@ final class ExportRequestParser {
         return n == null || n.isNull();
     }
 
-    private static String string(JsonNode n, String field) {
+    static String string(JsonNode n, String field) {
         if (absent(n)) return null;
         if (!n.isTextual()) throw invalidType(field, field + " must be a string, got " + describe(n));
         return n.textValue();
@@ -118,7 +143,7 @@ final class ExportRequestParser {
         return n.longValue();
     }
 
-    private static boolean bool(JsonNode n, String field) {
+    static boolean bool(JsonNode n, String field) {
         if (absent(n)) return false;
         if (!n.isBoolean()) throw invalidType(field, field + " must be true or false, got " + describe(n));
         return n.booleanValue();

@@ -130,7 +130,7 @@ final class JobEvents {
         try {
             OutputStream out = res.getOutputStream();
             long eventId = 0;
-            send(out, ++eventId, "status", JobJson.of(job));
+            send(out, ++eventId, "status", JobJson.of(job, jobs.store().deliveryLog(job.id())));
             long lastWrite = System.nanoTime();
             Job last = job;
             while (!last.status().isTerminal() && !stopping) {
@@ -145,7 +145,7 @@ final class JobEvents {
                 }
                 Job current = now.get();
                 if (current.status() != last.status()) {
-                    send(out, ++eventId, "status", JobJson.of(current));
+                    send(out, ++eventId, "status", JobJson.of(current, jobs.store().deliveryLog(current.id())));
                     lastWrite = System.nanoTime();
                 } else if (current.processedRows() != last.processedRows()
                         || !java.util.Objects.equals(current.totalRows(), last.totalRows())) {

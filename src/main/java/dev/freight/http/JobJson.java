@@ -1,5 +1,6 @@
 package dev.freight.http;
 
+import dev.freight.delivery.DeliveryRecord;
 import dev.freight.job.Job;
 import dev.freight.query.ExportRequest;
 import dev.freight.query.Filter;
@@ -15,25 +16,13 @@ final class JobJson {
     private JobJson() {
     }
 
-    static Map<String, Object> of(Job job) {
+    /** The job with its delivery log ({@code deliveries}, empty when nothing was to be delivered). */
+    static Map<String, Object> of(Job job, List<DeliveryRecord> deliveries) {
         ExportRequest r = job.request();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", job.id());
-        m.put("dataset", r.dataset());
-        m.put("format", r.format());
         m.put("status", job.status().wireName());
-        m.put("columns", r.columns());
-        m.put("filters", filters(r.filters()));
-        m.put("sort", sort(r.sort()));
-        m.put("row_limit", r.rowLimit());
-        m.put("ids", r.ids());
-        m.put("date_from", r.dateFrom());
-        m.put("date_to", r.dateTo());
-        if (r.series() != null) m.put("series", r.series().wire());
-        if (r.report() != null) m.put("report", r.report());
-        if (r.widget() != null) m.put("widget", r.widget());
-        m.put("compress", r.compress());
-        m.put("options", r.options());
+        m.putAll(request(r));
         m.put("owner", job.owner());
         m.put("total_rows", job.totalRows());
         m.put("processed_rows", job.processedRows());
@@ -49,6 +38,44 @@ final class JobJson {
         m.put("started_at", ts(job.startedAt()));
         m.put("completed_at", ts(job.completedAt()));
         m.put("expires_at", ts(job.expiresAt()));
+        m.put("schedule_id", job.scheduleId());
+        m.put("condition", job.plan().condition());
+        m.put("condition_met", job.conditionMet());
+        m.put("deliveries", deliveries.stream().map(JobJson::delivery).toList());
+        return m;
+    }
+
+    static Map<String, Object> delivery(DeliveryRecord d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("event", d.event());
+        m.put("type", d.type());
+        m.put("target", d.target());
+        m.put("status", d.status());
+        m.put("attempts", d.attempts());
+        m.put("last_status", d.lastStatus());
+        m.put("last_error", d.lastError());
+        m.put("last_attempt_at", ts(d.lastAttemptAt()));
+        m.put("next_attempt_at", DeliveryRecord.PENDING.equals(d.status()) ? ts(d.nextAttemptAt()) : null);
+        return m;
+    }
+
+    /** The fields of an export request, as a job shows them; a schedule shows its request the same way. */
+    static Map<String, Object> request(ExportRequest r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("dataset", r.dataset());
+        m.put("format", r.format());
+        m.put("columns", r.columns());
+        m.put("filters", filters(r.filters()));
+        m.put("sort", sort(r.sort()));
+        m.put("row_limit", r.rowLimit());
+        m.put("ids", r.ids());
+        m.put("date_from", r.dateFrom());
+        m.put("date_to", r.dateTo());
+        if (r.series() != null) m.put("series", r.series().wire());
+        if (r.report() != null) m.put("report", r.report());
+        if (r.widget() != null) m.put("widget", r.widget());
+        m.put("compress", r.compress());
+        m.put("options", r.options());
         return m;
     }
 

@@ -1,5 +1,6 @@
 package dev.freight.http;
 
+import dev.freight.delivery.DeliveryRecord;
 import dev.freight.error.Messages;
 import dev.freight.error.ProblemCode;
 import dev.freight.export.PreparedExport;
@@ -84,7 +85,7 @@ final class JobRoutes {
         AuditEvent event = prepared.auditEvent().from(ctx.ip());
         JobStore.Created created;
         try {
-            created = limits.submit(caller.principal(), idempotencyKey, prepared);
+            created = limits.submit(caller.principal(), idempotencyKey, prepared, parsed.plan());
         } catch (IdempotencyKeyReusedException e) {
             refused(ctx, caller, parsed, ProblemCode.IDEMPOTENCY_KEY_REUSED.code(), e.getMessage());
             throw new ApiProblem(422, ProblemCode.IDEMPOTENCY_KEY_REUSED, "Idempotency-Key", e.getMessage());
@@ -97,7 +98,7 @@ final class JobRoutes {
         if (created.created()) audit.record(event.withJob(created.job().id()).at(created.job().createdAt()));
         ctx.header("Location", JobJson.location(created.job().id()));
         // 202 for a new job; 200 for the job an earlier request with the same Idempotency-Key created.
-        Http.json(ctx, created.created() ? 202 : 200, JobJson.of(created.job()));
+        Http.json(ctx, created.created() ? 202 : 200, JobJson.of(created.job(), jobs.store().deliveryLog(created.job().id())));
     }
 
     /** A create that was refused (invalid request, permissions, limits), with whatever of the request was read. */
@@ -164,13 +165,17 @@ final class JobRoutes {
         // A tampered cursor: InvalidRequestException invalid_cursor (400).
         JobStore.Page page = jobs.store().list(caller.admin() ? null : caller.name(), status, cursor, limit);
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("jobs", page.jobs().stream().map(JobJson::of).toList());
+        Map<String, java.util.List<DeliveryRecord>> logs = jobs.store().deliveryLogs(
+                page.jobs().stream().map(Job::id).toList());
+        body.put("jobs", page.jobs().stream().map(j -> JobJson.of(j, logs.getOrDefault(j.id(), java.util.List.of())))
+                .toList());
         body.put("next_cursor", page.nextCursor());
         Http.json(ctx, 200, body);
     }
 
     void get(Context ctx) {
-        Http.json(ctx, 200, JobJson.of(Http.visibleJob(ctx, jobs)));
+        Job job = Http.visibleJob(ctx, jobs);
+        Http.json(ctx, 200, JobJson.of(job, jobs.store().deliveryLog(job.id())));
     }
 
     /** 202 when the job is cancelled or will stop within a second; 409 when it had already finished. */
@@ -183,7 +188,7 @@ final class JobRoutes {
                             ? "cancelled before it ran" : "cancel requested while running"));
         }
         switch (outcome) {
-            case CANCELLED, CANCEL_REQUESTED -> Http.json(ctx, 202, JobJson.of(jobs.get(job.id()).orElse(job)));
+            case CANCELLED, CANCEL_REQUESTED -> Http.json(ctx, 202, JobJson.of(jobs.get(job.id()).orElse(job), jobs.store().deliveryLog(job.id())));
             case ALREADY_FINISHED -> throw ApiProblem.conflict(ProblemCode.ALREADY_FINISHED, "job " + job.id() + " is already "
                     + jobs.get(job.id()).map(j -> j.status().wireName()).orElse(job.status().wireName())
                     + "; only pending or running jobs can be cancelled");
@@ -204,12 +209,13 @@ final class JobRoutes {
         Principal owner = job.owner().equals(caller.name()) ? caller.principal() : job.principal();
         // Validated again against today's catalog and the owner's permissions.
         PreparedExport prepared = jobs.exports().prepare(job.request(), owner);
-        JobStore.Created created = limits.submit(owner, null, prepared);
+        // The deliveries go with it: the new job ends as the old one was meant to.
+        JobStore.Created created = limits.submit(owner, null, prepared, job.plan());
         audit.record(AuditEvent.of(AuditEvent.EXPORT_CREATED, caller.principal(), created.job().request())
                 .withJob(created.job().id()).at(created.job().createdAt()).from(ctx.ip())
                 .withDetail("retry of " + job.id()));
         ctx.header("Location", JobJson.location(created.job().id()));
-        Http.json(ctx, 202, JobJson.of(created.job()));
+        Http.json(ctx, 202, JobJson.of(created.job(), java.util.List.of()));
     }
 
     void delete(Context ctx) throws IOException {

@@ -2,6 +2,7 @@ package dev.freight.http;
 
 import dev.freight.access.Limits;
 import dev.freight.auth.Principal;
+import dev.freight.delivery.DeliveryPlan;
 import dev.freight.error.ProblemCode;
 import dev.freight.export.PreparedExport;
 import dev.freight.job.JobService;
@@ -51,8 +52,18 @@ final class LimitGuard {
 
     /** Queues the job under the owner's caps, refused as {@link #admitSync} refuses. */
     JobStore.Created submit(Principal owner, String idempotencyKey, PreparedExport prepared) {
+        return submit(owner, idempotencyKey, prepared, DeliveryPlan.NONE);
+    }
+
+    /** As above, with the deliveries when the job ends. */
+    JobStore.Created submit(Principal owner, String idempotencyKey, PreparedExport prepared, DeliveryPlan plan) {
+        return underCaps(owner, admission -> jobs.submit(owner, idempotencyKey, prepared, admission, plan, null));
+    }
+
+    /** Whatever queues work for {@code owner} (a job, a schedule's "run now"), refused as {@link #admitSync} refuses. */
+    <T> T underCaps(Principal owner, java.util.function.Function<JobStore.Admission, T> queue) {
         try {
-            return jobs.submit(owner, idempotencyKey, prepared, admission(owner));
+            return queue.apply(admission(owner));
         } catch (JobStore.TooManyJobsException e) {
             throw tooManyJobs(e);
         } catch (JobStore.RateLimitedException e) {

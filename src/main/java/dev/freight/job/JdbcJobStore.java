@@ -4,6 +4,9 @@ import dev.freight.error.IdempotencyKeyReusedException;
 import dev.freight.error.ProblemCode;
 import dev.freight.query.ExportRequestJson;
 import dev.freight.auth.Principal;
+import dev.freight.delivery.DeliveryPlan;
+import dev.freight.delivery.DeliveryPlans;
+import dev.freight.delivery.DeliveryRecord;
 import dev.freight.store.DatabaseClock;
 import dev.freight.store.JobStoreDatabase;
 import dev.freight.store.PageCursor;
@@ -47,7 +50,7 @@ public final class JdbcJobStore implements JobStore {
     private static final String COLUMNS = "id, owner, idempotency_key, request, status, total_rows, processed_rows, "
             + "row_count, file_name, file_size_bytes, content_type, error_code, error_message, attempts, max_attempts, "
             + "cancel_requested, downloaded, created_at, started_at, completed_at, expires_at, run_after, locked_by, "
-            + "locked_until, owner_role, owner_attributes";
+            + "locked_until, owner_role, owner_attributes, delivery_plan, schedule_id, condition_met";
 
     static final String WORKER_LOST = ProblemCode.WORKER_LOST.code();
     static final String WORKER_LOST_MESSAGE = "the worker running this job stopped responding and no attempts are left";
@@ -141,8 +144,8 @@ public final class JdbcJobStore implements JobStore {
         String id = JobIds.next();
         Instant now = now();
         String insert = "INSERT INTO export_job (id, owner, idempotency_key, request, dataset, format, status, total_rows, "
-                + "max_attempts, created_at, run_after, updated_at, owner_role, owner_attributes) "
-                + "VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)";
+                + "max_attempts, created_at, run_after, updated_at, owner_role, owner_attributes, delivery_plan, schedule_id) "
+                + "VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try {
             admitted(n.owner().name(), n.admission(), c -> StoreSql.update(c, insert, id, n.owner().name(),
                     n.idempotencyKey(), ExportRequestJson.write(n.request()),
@@ -150,7 +153,8 @@ public final class JdbcJobStore implements JobStore {
                     n.request().dataset() != null ? n.request().dataset() : "report:" + n.request().report()
                             + (n.request().widget() == null ? "" : "/" + n.request().widget()),
                     n.request().format(), n.totalRows(), n.maxAttempts(), utc(now), utc(now), utc(now),
-                    n.owner().role(), n.owner().attributesJson()));
+                    n.owner().role(), n.owner().attributesJson(),
+                    n.plan() == DeliveryPlan.NONE ? null : DeliveryPlans.toJson(n.plan()), n.scheduleId()));
         } catch (StoreException e) {
             // Two requests with the same key raced: the unique constraint let one win; return the winner's job.
             if (n.idempotencyKey() != null && StoreSql.isUniqueViolation(e)) {
@@ -455,7 +459,10 @@ public final class JdbcJobStore implements JobStore {
         List<String> ids = new ArrayList<>();
         for (Job j : sql.query("SELECT " + COLUMNS + " FROM export_job WHERE status IN ('completed', 'failed', 'cancelled', "
                 + "'expired') AND created_at < ? ORDER BY created_at LIMIT ?", JdbcJobStore::read, utc(cutoff), limit)) {
-            if (sql.update("DELETE FROM export_job WHERE id = ?", j.id()) == 1) ids.add(j.id());
+            if (sql.update("DELETE FROM export_job WHERE id = ?", j.id()) == 1) {
+                ids.add(j.id());
+                sql.update("DELETE FROM export_delivery WHERE job_id = ?", j.id());
+            }
         }
         sql.update("DELETE FROM export_job_deleted WHERE deleted_at < ?", utc(cutoff));
         // A budget untouched for a whole refill period is full again, the same as no row at all.
@@ -471,6 +478,7 @@ public final class JdbcJobStore implements JobStore {
                     JdbcJobStore::read, id);
             if (job.isEmpty()) return false;
             StoreSql.update(c, "DELETE FROM export_job WHERE id = ?", id);
+            StoreSql.update(c, "DELETE FROM export_delivery WHERE job_id = ?", id);
             StoreSql.update(c, "INSERT INTO export_job_deleted (id, owner, deleted_at) VALUES (?, ?, ?)", id,
                     job.get().owner(), utc(now()));
             return true;
@@ -491,6 +499,36 @@ public final class JdbcJobStore implements JobStore {
             JobStatus.fromWire(row.getKey()).ifPresent(st -> counts.put(st, row.getValue()));
         }
         return counts;
+    }
+
+    private static final String DELIVERY_COLUMNS = "id, job_id, event, type, target, status, attempts, last_status, "
+            + "last_error, created_at, last_attempt_at, next_attempt_at";
+
+    @Override
+    public List<DeliveryRecord> deliveryLog(String jobId) {
+        return sql.query("SELECT " + DELIVERY_COLUMNS + " FROM export_delivery WHERE job_id = ? ORDER BY created_at, "
+                + "event, seq", JdbcJobStore::readDelivery, jobId);
+    }
+
+    @Override
+    public Map<String, List<DeliveryRecord>> deliveryLogs(Collection<String> jobIds) {
+        if (jobIds.isEmpty()) return Map.of();
+        Map<String, List<DeliveryRecord>> out = new java.util.HashMap<>();
+        for (DeliveryRecord r : sql.query("SELECT " + DELIVERY_COLUMNS + " FROM export_delivery WHERE job_id IN ("
+                + String.join(", ", Collections.nCopies(jobIds.size(), "?")) + ") ORDER BY created_at, event, seq",
+                JdbcJobStore::readDelivery, jobIds.toArray())) {
+            out.computeIfAbsent(r.jobId(), k -> new ArrayList<>()).add(r);
+        }
+        return out;
+    }
+
+    /** A row of export_delivery as the log shows it. */
+    public static DeliveryRecord readDelivery(ResultSet rs) throws SQLException {
+        int lastStatus = rs.getInt("last_status");
+        return new DeliveryRecord(rs.getString("id"), rs.getString("job_id"), rs.getString("event"), rs.getString("type"),
+                rs.getString("target"), rs.getString("status"), rs.getInt("attempts"), rs.wasNull() ? null : lastStatus,
+                rs.getString("last_error"), instant(rs, "created_at"), instant(rs, "last_attempt_at"),
+                instant(rs, "next_attempt_at"));
     }
 
     @Override
@@ -532,7 +570,8 @@ public final class JdbcJobStore implements JobStore {
                 rs.getBoolean("cancel_requested"), rs.getBoolean("downloaded"), instant(rs, "created_at"),
                 instant(rs, "started_at"), instant(rs, "completed_at"), instant(rs, "expires_at"), instant(rs, "run_after"),
                 rs.getString("locked_by"), instant(rs, "locked_until"), rs.getString("owner_role"),
-                readAttributes(rs.getString("owner_attributes")));
+                readAttributes(rs.getString("owner_attributes")), DeliveryPlans.fromJson(rs.getString("delivery_plan")),
+                rs.getString("schedule_id"), (Boolean) rs.getObject("condition_met", Boolean.class));
     }
 
     private static Map<String, String> readAttributes(String json) throws SQLException {

@@ -4,6 +4,7 @@ import dev.freight.export.ExportService;
 import dev.freight.export.PreparedExport;
 import dev.freight.query.ExportRequest;
 import dev.freight.auth.Principal;
+import dev.freight.delivery.DeliveryPlan;
 import dev.freight.storage.FileStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,13 +66,22 @@ public final class JobService {
      */
     public JobStore.Created submit(Principal owner, String idempotencyKey, PreparedExport prepared,
                                    JobStore.Admission admission) {
+        return submit(owner, idempotencyKey, prepared, admission, DeliveryPlan.NONE, null);
+    }
+
+    /**
+     * As above, with the deliveries carried out when the job ends ({@code plan}, checked by the caller against the
+     * configuration and the export) and the schedule it runs for ({@code scheduleId}, null for a one-off).
+     */
+    public JobStore.Created submit(Principal owner, String idempotencyKey, PreparedExport prepared,
+                                   JobStore.Admission admission, DeliveryPlan plan, String scheduleId) {
         // The count prepare may have made already for the limits: one per request.
         OptionalLong estimate = prepared.rowCount().value();
         // The job records what runs: the format resolved (also when left to exports.default_format) and every
         // value converted to its column's type, so a stored job always serialises.
         ExportRequest stored = prepared.request();
         JobStore.Created created = store.create(new JobStore.NewJob(owner, idempotencyKey, stored,
-                estimate.isPresent() ? estimate.getAsLong() : null, settings.maxAttempts(), admission));
+                estimate.isPresent() ? estimate.getAsLong() : null, settings.maxAttempts(), admission, plan, scheduleId));
         if (created.created() && workers != null) workers.wake();
         return created;
     }

@@ -2,6 +2,7 @@ package dev.freight.job;
 
 import dev.freight.query.ExportRequest;
 import dev.freight.auth.Principal;
+import dev.freight.delivery.DeliveryPlan;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -30,11 +31,23 @@ public interface JobStore extends AutoCloseable {
         }
     }
 
-    /** {@code admission}: the caps the store checks, atomically with the insert. */
+    /**
+     * {@code admission}: the caps the store checks, atomically with the insert; {@code plan}: the deliveries when it
+     * ends ({@link DeliveryPlan#NONE} for none); {@code scheduleId}: the schedule it runs for, null for a one-off.
+     */
     record NewJob(Principal owner, String idempotencyKey, ExportRequest request, Long totalRows, int maxAttempts,
-                  Admission admission) {
+                  Admission admission, DeliveryPlan plan, String scheduleId) {
+        public NewJob {
+            if (plan == null) plan = DeliveryPlan.NONE;
+        }
+
         public NewJob(Principal owner, String idempotencyKey, ExportRequest request, Long totalRows, int maxAttempts) {
             this(owner, idempotencyKey, request, totalRows, maxAttempts, Admission.UNLIMITED);
+        }
+
+        public NewJob(Principal owner, String idempotencyKey, ExportRequest request, Long totalRows, int maxAttempts,
+                      Admission admission) {
+            this(owner, idempotencyKey, request, totalRows, maxAttempts, admission, DeliveryPlan.NONE, null);
         }
     }
 
@@ -183,6 +196,12 @@ public interface JobStore extends AutoCloseable {
     Optional<String> deletedOwner(String id);
 
     Map<JobStatus, Long> countByStatus();
+
+    /** The job's delivery log, oldest first (empty: nothing was or is to be delivered). */
+    List<dev.freight.delivery.DeliveryRecord> deliveryLog(String jobId);
+
+    /** The delivery logs of these jobs in one look (a page of the job list); jobs without one are absent. */
+    Map<String, List<dev.freight.delivery.DeliveryRecord>> deliveryLogs(Collection<String> jobIds);
 
     /**
      * The owner's exports that count toward {@code concurrent_jobs}: jobs pending or running, and sync exports in

@@ -33,6 +33,7 @@ class PackageGraphTest {
             Set.of("error"),
             Set.of("source"),
             Set.of("query"),
+            Set.of("delivery"),
             Set.of("format"),
             Set.of("engine"),
             Set.of("config"),
@@ -41,6 +42,7 @@ class PackageGraphTest {
             Set.of("access", "audit"),
             Set.of("export"),
             Set.of("job"),
+            Set.of("schedule"),
             Set.of("http", "visual"),
             Set.of("cli"));
 

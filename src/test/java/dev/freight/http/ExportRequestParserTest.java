@@ -51,6 +51,21 @@ class ExportRequestParserTest {
     }
 
     @Test
+    void aRequestWithDeliveriesRunsAsAJob() {
+        ExportRequestParser.Parsed p = parse("{\"dataset\": \"orders\", \"notify_url\": \"https://hooks.example.com/x\"}");
+        assertThat(p.delivery()).isEqualTo(Delivery.ASYNC);
+        assertThat(p.plan().targets()).containsExactly(new dev.freight.delivery.DeliveryTarget.Webhook("https://hooks.example.com/x"));
+        assertThat(parse("{\"dataset\": \"orders\"}").plan()).isSameAs(dev.freight.delivery.DeliveryPlan.NONE);
+    }
+
+    @Test
+    void aSyncRequestWithDeliveriesIsRefused() {
+        ApiProblem p = problem("{\"dataset\": \"orders\", \"delivery\": \"sync\", \"notify_email\": \"a@example.com\"}");
+        assertThat(p.code()).isEqualTo("invalid_delivery");
+        assertThat(p.getMessage()).startsWith("delivery sync streams the file in the response and cannot have deliveries");
+    }
+
+    @Test
     void decimalsKeepEveryDigit() {
         Filter f = parse("{\"dataset\": \"t\", \"filters\": [{\"column\": \"x\", \"op\": \"eq\", \"value\": "
                 + "12345678901234567890.10}]}").request().filters().get(0);

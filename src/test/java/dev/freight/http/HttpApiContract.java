@@ -68,7 +68,7 @@ abstract class HttpApiContract {
     static final Set<String> JOB_FIELDS = Set.of("id", "dataset", "format", "status", "columns", "filters", "sort",
             "row_limit", "ids", "date_from", "date_to", "compress", "options", "owner", "total_rows", "processed_rows", "progress", "row_count",
             "file_name", "file_size_bytes", "content_type", "error_code", "error_message", "attempts", "created_at",
-            "started_at", "completed_at", "expires_at");
+            "started_at", "completed_at", "expires_at", "schedule_id", "condition", "condition_met", "deliveries");
     static final String JOBS = "/api/v1/export/jobs";
 
     Path dir;

@@ -146,6 +146,23 @@ abstract class JobQueueContract {
     }
 
     @Test
+    void aJobKeepsItsDeliveryPlanAndSchedule() {
+        dev.freight.delivery.DeliveryPlan plan = new dev.freight.delivery.DeliveryPlan(List.of(
+                new dev.freight.delivery.DeliveryTarget.Webhook("https://hooks.example.com/freight"),
+                new dev.freight.delivery.DeliveryTarget.Email(List.of("ops@example.com"), null)), "rows > 0");
+        Job job = store.create(new JobStore.NewJob(Principal.user("tester"), null, ExportRequest.of("queue_rows", "csv"),
+                null, 3, JobStore.Admission.UNLIMITED, plan, "sch_1")).job();
+        Job read = store.get(job.id()).orElseThrow();
+        assertThat(read.plan()).isEqualTo(plan);
+        assertThat(read.scheduleId()).isEqualTo("sch_1");
+        assertThat(read.conditionMet()).isNull();
+        Job plain = submit(ExportRequest.of("queue_rows", "csv"));
+        assertThat(plain.plan()).isSameAs(dev.freight.delivery.DeliveryPlan.NONE);
+        assertThat(plain.scheduleId()).isNull();
+        assertThat(store.deliveryLog(plain.id())).isEmpty();
+    }
+
+    @Test
     void aQueuedJobIsExportedToAFileAndRecorded() throws Exception {
         pool(FAST);
         Job job = submit(ExportRequest.of("queue_rows", "csv").withRowLimit(1000L));
