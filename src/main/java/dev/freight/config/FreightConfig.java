@@ -15,7 +15,8 @@ import java.util.Optional;
 public record FreightConfig(Path dataDir, ServerConfig server, JobStoreConfig jobStore, StorageConfig storage,
                             Map<String, SourceConfig> sources, Map<String, DatasetConfig> datasets,
                             ExportsConfig exports, LimitsConfig limits, RolesConfig roles,
-                            List<ApiKeyConfig> apiKeys, Map<String, ReportConfig> reports, SchedulesConfig schedules) {
+                            List<ApiKeyConfig> apiKeys, Map<String, ReportConfig> reports, SchedulesConfig schedules,
+                            VisualConfig visual) {
 
     /** The built-in demo database's source name; {@code --demo} adds it, so the config cannot define it. */
     public static final String DEMO_SOURCE = "demo";
@@ -29,6 +30,7 @@ public record FreightConfig(Path dataDir, ServerConfig server, JobStoreConfig jo
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(roles, "roles");
         Objects.requireNonNull(schedules, "schedules");
+        Objects.requireNonNull(visual, "visual");
         apiKeys = List.copyOf(apiKeys);
         sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
         datasets = Collections.unmodifiableMap(new LinkedHashMap<>(datasets));
