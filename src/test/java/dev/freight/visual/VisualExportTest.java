@@ -301,6 +301,23 @@ class VisualExportTest {
     }
 
     @Test
+    void aScheduleOfAReportsPdfRunsAsAJobOfThatPicture() throws Exception {
+        HttpResponse<byte[]> created = send(server.port(), adminKey, "/api/v1/export/schedules", """
+                {"name": "weekly-report-pdf", "cron": "0 7 * * MON", "time_zone": "Europe/Berlin",
+                 "request": {"report": "weekly_sales", "format": "pdf_visual"}}""");
+        assertThat(created.statusCode()).as(text(created)).isEqualTo(201);
+        String id = JSON.readTree(created.body()).get("id").asText();
+        HttpResponse<byte[]> ran = send(server.port(), adminKey, "/api/v1/export/schedules/" + id + "/run", "");
+        assertThat(ran.statusCode()).as(text(ran)).isEqualTo(202);
+        JsonNode run = json(ran);
+        JsonNode job = awaitFinished(run.get("id").asText());
+        assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("completed");
+        assertThat(job.get("schedule_id").asText()).isEqualTo(id);
+        byte[] pdf = get(adminKey, "/api/v1/export/jobs/" + job.get("id").asText() + "/download").body();
+        assertThat(pdfText(pdf)).contains("Page 1 of");
+    }
+
+    @Test
     void twiceMaxBrowsersRendersAtOnceAllComplete() {
         List<CompletableFuture<HttpResponse<byte[]>>> renders = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
