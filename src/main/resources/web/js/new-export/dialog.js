@@ -121,6 +121,7 @@ function openNewExport({ datasets, formats, preset, onCreated }) {
   form.addEventListener('nx-mode', () => {
     const rows = !series.enabled();
     for (const el of [columns.element, dates.element, sorts.element, rowLimitField]) el.hidden = !rows;
+    format.offerPictures(!rows);
     changed();
   });
   dlg.addEventListener('close', () => dlg.remove());
@@ -134,6 +135,7 @@ function openNewExport({ datasets, formats, preset, onCreated }) {
   chooser.select.value = preset.dataset && datasets.some(d => d.name === preset.dataset) ? preset.dataset
     : (datasets[0] ? datasets[0].name : '');
   format.render();
+  format.offerPictures(false);
   chooseDataset();
   chooser.search.focus();
 }

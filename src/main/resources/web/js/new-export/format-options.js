@@ -102,6 +102,9 @@ function requestedValue(o, control) {
   return v !== def ? v : undefined;
 }
 
+/** Formats a browser draws from a series, not written from rows. */
+const PICTURES = new Set(['png', 'pdf_visual']);
+
 /**
  * The format select, gzip, and the chosen format's options: the usual ones first, checkboxes apart, the rest
  * under "More format options".
@@ -179,8 +182,25 @@ export function formatSection(formats, changed) {
     return out;
   }
 
+  /**
+   * Pictures (png, pdf_visual) draw a series: offered in Series mode only, and a picture chosen there gives way to
+   * CSV when the dialog goes back to rows.
+   * @param {boolean} seriesMode
+   */
+  function offerPictures(seriesMode) {
+    for (const option of Array.from(select.options)) {
+      const picture = PICTURES.has(option.value);
+      option.hidden = picture && !seriesMode;
+      option.disabled = picture && !seriesMode;
+    }
+    if (!seriesMode && PICTURES.has(select.value)) {
+      select.value = formats.some(f => f.id === 'csv') ? 'csv' : select.value;
+      render();
+    }
+  }
+
   return {
-    element, render, requestOptions,
+    element, render, requestOptions, offerPictures,
     requestFormat: () => select.value,
     requestCompress: () => compress.checked,
   };

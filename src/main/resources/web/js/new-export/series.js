@@ -108,6 +108,7 @@ export function seriesSection(st, build) {
   async function drawPreview() {
     if (!enabled() || !st.ds) return;
     const mine = ++seq;
+    /** @type {Record<string, unknown>} */
     const body = { ...build(), format: 'json', delivery: 'sync' };
     delete body.compress;
     delete body.options;

@@ -182,7 +182,10 @@ class ReportsBrowserTest {
     @Test
     void theSeriesModeDrawsALiveChart() {
         WebUiBrowserTest.openNewExport(browser, "orders");
+        // Pictures draw a series: offered in Series mode only.
+        assertThat(browser.find("#nx-format option[value='png']").getAttribute("disabled")).isNotNull();
         browser.find("#nx-mode-series").click();
+        assertThat(browser.find("#nx-format option[value='png']").getAttribute("disabled")).isNull();
         browser.await(d -> "true".equals(attr("#nx-series-preview", "data-ready")) ? true : null);
         assertThat(attr("#nx-series-preview .chart", "data-series")).isEqualTo("1");
         // The demo's orders are of 2024: a range of three months there, by month.

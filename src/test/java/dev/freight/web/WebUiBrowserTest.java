@@ -498,6 +498,8 @@ class WebUiBrowserTest {
                 phone.js("window.scrollTo(0, document.documentElement.scrollHeight)");
                 return null;
             });
+            assertThat(phone.js("return document.documentElement.scrollWidth <= window.innerWidth"))
+                    .as("the page fits the phone's width (the bar's links scroll inside it)").isEqualTo(true);
             phone.js("document.querySelector(arguments[0]).scrollIntoView({block: 'center'})", rowSelector(csvJob));
             long inList = scrollY(phone);
             assertThat(inList).as("scrolled down the list").isGreaterThan(2000);
