@@ -37,6 +37,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import dev.freight.auth.LinkSigner;
+import dev.freight.delivery.DeliveryPolicy;
+import dev.freight.push.Deliverer;
+
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,6 +66,7 @@ final class FreightRuntime implements AutoCloseable {
     JobService service;
     Sweeper sweeper;
     Authentication auth;
+    Deliverer deliverer;
 
     private FreightRuntime(FreightConfig config) {
         this.config = config;
@@ -140,11 +145,42 @@ final class FreightRuntime implements AutoCloseable {
             runtime.exports = exports(config, runtime.registry, runtime.store, runtime.metrics);
             runtime.workers = new WorkerPool(runtime.store, runtime.files, runtime.exports, runtime.settings,
                     runtime.store.clock());
-            runtime.service = new JobService(runtime.store, runtime.files, runtime.exports, runtime.settings, runtime.workers);
-            if (startWorkers) runtime.workers.start();
+            runtime.service = new JobService(runtime.store, runtime.files, runtime.exports, runtime.settings, runtime.workers,
+                    new DeliveryPolicy(config.delivery()));
+            if (startWorkers) {
+                runtime.workers.start();
+                runtime.deliverer = deliverer(config, runtime.store, runtime.files);
+            }
             return runtime;
         } catch (RuntimeException e) {
             runtime.close();
+            throw e;
+        }
+    }
+
+    /**
+     * This node's sender of deliveries, started; null when it cannot sign the links they carry the way the serving
+     * nodes verify them (a PostgreSQL job store and no server.signed_links.key here: the nodes that have it send).
+     */
+    static Deliverer deliverer(FreightConfig config, JdbcJobStore store, FileStore files) {
+        if (config.server().signedLinks().key().isEmpty() && config.jobStore().sharedByNodes()) {
+            org.slf4j.LoggerFactory.getLogger(FreightRuntime.class).info("deliveries are not sent by this node: it has "
+                    + "no server.signed_links.key to sign their links with (the nodes that have one send them)");
+            return null;
+        }
+        if (config.server().publicUrl().isEmpty() && (config.delivery().email().isPresent()
+                || !config.delivery().webhooks().allowedHosts().isEmpty())) {
+            org.slf4j.LoggerFactory.getLogger(FreightRuntime.class).warn("server.public_url is not set: the download "
+                    + "links of webhooks and emails are paths without a host");
+        }
+        Map<String, FileStore> targets = new LinkedHashMap<>();
+        try {
+            config.delivery().storageTargets().forEach((name, storage) -> targets.put(name, fileStore(storage)));
+            return new Deliverer(store.dataSource(), store, files, LinkSigner.fromConfig(config.server().signedLinks(),
+                    config.dataDir(), store.clock()), config.server().publicUrl().map(Object::toString).orElse(null),
+                    config.delivery(), targets).start();
+        } catch (RuntimeException e) {
+            targets.values().forEach(FileStore::close);
             throw e;
         }
     }
@@ -224,6 +260,7 @@ final class FreightRuntime implements AutoCloseable {
     @Override
     public void close() {
         if (workers != null) workers.close();
+        if (deliverer != null) deliverer.close();
         if (registry != null) registry.close();
         files.close();
         store.close();

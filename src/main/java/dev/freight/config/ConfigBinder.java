@@ -24,14 +24,12 @@ import java.util.Map;
  */
 final class ConfigBinder {
     static final List<String> TOP_LEVEL_KEYS = List.of("data_dir", "server", "job_store", "storage", "sources",
-            "datasets", "exports", "limits", "roles", "api_keys", "reports");
+            "datasets", "exports", "limits", "roles", "api_keys", "reports", "email", "webhooks", "delivery_storage");
     /** Sections named by the design but not built yet: refused when set, rather than silently doing nothing. */
-    static final Map<String, String> NOT_IMPLEMENTED = Map.of("webhooks",
-            "webhooks are not implemented yet: remove the section (finished jobs can be followed with "
-                    + "GET /api/v1/export/jobs/{id}/events)");
+    static final Map<String, String> NOT_IMPLEMENTED = Map.of();
     /** Sections whose every variable must be one a binder reads, so that a misspelt one is an error. */
     private static final List<String> CHECKED_PREFIXES = List.of("SERVER", "JOB_STORE", "STORAGE", "EXPORTS",
-            "LIMITS");
+            "LIMITS", "EMAIL", "WEBHOOKS");
 
     private final String fileOrigin;
     private final EnvironmentOverrides overrides;
@@ -69,12 +67,15 @@ final class ConfigBinder {
         RolesConfig roles = RolesBinder.roles(tree(top, "roles"), limits);
         List<ApiKeyConfig> apiKeys = ApiKeysBinder.apiKeys(tree(top, "api_keys"), roles.allNames());
         Map<String, ReportConfig> reports = ReportsBinder.reports(tree(top, "reports"));
+        DeliveryConfig delivery = new DeliveryConfig(DeliveryBinder.email(top.section("email", DeliveryBinder.EMAIL_KEYS)),
+                DeliveryBinder.webhooks(top.section("webhooks", DeliveryBinder.WEBHOOKS_KEYS)),
+                DeliveryBinder.storageTargets(top.section("delivery_storage", null), dataDir));
         NOT_IMPLEMENTED.forEach((key, why) -> {
             if (!tree(top, key).isEmpty()) throw new ConfigException(fileOrigin, key, why);
         });
         overrides.rejectUnread(CHECKED_PREFIXES);
         return new FreightConfig(dataDir, server, jobStore, storage, sources, datasets, exports, limits, roles,
-                apiKeys, reports);
+                apiKeys, reports, delivery);
     }
 
     private JsonNode tree(ConfigSection top, String key) {

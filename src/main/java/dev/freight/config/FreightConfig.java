@@ -15,7 +15,7 @@ import java.util.Optional;
 public record FreightConfig(Path dataDir, ServerConfig server, JobStoreConfig jobStore, StorageConfig storage,
                             Map<String, SourceConfig> sources, Map<String, DatasetConfig> datasets,
                             ExportsConfig exports, LimitsConfig limits, RolesConfig roles,
-                            List<ApiKeyConfig> apiKeys, Map<String, ReportConfig> reports) {
+                            List<ApiKeyConfig> apiKeys, Map<String, ReportConfig> reports, DeliveryConfig delivery) {
 
     /** The built-in demo database's source name; {@code --demo} adds it, so the config cannot define it. */
     public static final String DEMO_SOURCE = "demo";
@@ -32,6 +32,16 @@ public record FreightConfig(Path dataDir, ServerConfig server, JobStoreConfig jo
         sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
         datasets = Collections.unmodifiableMap(new LinkedHashMap<>(datasets));
         reports = Collections.unmodifiableMap(new LinkedHashMap<>(reports));
+        Objects.requireNonNull(delivery, "delivery");
+    }
+
+    /** Without deliveries configured. */
+    public FreightConfig(Path dataDir, ServerConfig server, JobStoreConfig jobStore, StorageConfig storage,
+                         Map<String, SourceConfig> sources, Map<String, DatasetConfig> datasets,
+                         ExportsConfig exports, LimitsConfig limits, RolesConfig roles,
+                         List<ApiKeyConfig> apiKeys, Map<String, ReportConfig> reports) {
+        this(dataDir, server, jobStore, storage, sources, datasets, exports, limits, roles, apiKeys, reports,
+                DeliveryConfig.NONE);
     }
 
     /** Everything at its default, as with no file and no {@code FREIGHT_*} variables. */
