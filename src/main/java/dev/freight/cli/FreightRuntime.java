@@ -176,7 +176,7 @@ final class FreightRuntime implements AutoCloseable {
         Map<String, FileStore> targets = new LinkedHashMap<>();
         try {
             config.delivery().storageTargets().forEach((name, storage) -> targets.put(name, fileStore(storage)));
-            return new Deliverer(store.dataSource(), store, files, LinkSigner.fromConfig(config.server().signedLinks(),
+            return new Deliverer(store.dataSource(), store, files, () -> LinkSigner.fromConfig(config.server().signedLinks(),
                     config.dataDir(), store.clock()), config.server().publicUrl().map(Object::toString).orElse(null),
                     config.delivery(), targets).start();
         } catch (RuntimeException e) {

@@ -379,8 +379,8 @@ public final class JdbcJobStore implements JobStore {
      */
     private static void queueDeliveries(Connection c, String id, DeliveryEvent event, Instant now) throws SQLException {
         Optional<String> stored = StoreSql.queryOne(c, "SELECT delivery_plan FROM export_job WHERE id = ?",
-                rs -> rs.getString(1), id);
-        if (stored.isEmpty() || stored.get() == null) return;
+                rs -> Optional.ofNullable(rs.getString(1)), id).flatMap(plan -> plan);
+        if (stored.isEmpty()) return;
         List<DeliveryTarget> targets = DeliveryPlans.fromJson(stored.get()).targets();
         for (int seq = 0; seq < targets.size(); seq++) {
             DeliveryTarget t = targets.get(seq);
@@ -567,9 +567,10 @@ public final class JdbcJobStore implements JobStore {
 
     /** A row of export_delivery as the log shows it. */
     public static DeliveryRecord readDelivery(ResultSet rs) throws SQLException {
-        int lastStatus = rs.getInt("last_status");
+        int status = rs.getInt("last_status");
+        Integer lastStatus = rs.wasNull() ? null : status;
         return new DeliveryRecord(rs.getString("id"), rs.getString("job_id"), rs.getString("event"), rs.getString("type"),
-                rs.getString("target"), rs.getString("status"), rs.getInt("attempts"), rs.wasNull() ? null : lastStatus,
+                rs.getString("target"), rs.getString("status"), rs.getInt("attempts"), lastStatus,
                 rs.getString("last_error"), instant(rs, "created_at"), instant(rs, "last_attempt_at"),
                 instant(rs, "next_attempt_at"));
     }

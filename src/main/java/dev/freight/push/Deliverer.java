@@ -43,7 +43,9 @@ public final class Deliverer implements AutoCloseable {
     private final DeliveryQueue queue;
     private final JobStore jobs;
     private final FileStore files;
-    private final LinkSigner signer;
+    /** Made at the first link: a node that never sends one never creates a node key (see LinkSigner.fromConfig). */
+    private final java.util.function.Supplier<LinkSigner> signer;
+    private LinkSigner madeSigner;
     private final String publicUrl;
     private final WebhookSender webhooks;
     private final EmailSender email;
@@ -60,7 +62,8 @@ public final class Deliverer implements AutoCloseable {
      * (server.public_url), null for paths only. {@code storageTargets}: the file stores of delivery_storage, owned by
      * this deliverer from now on (closed with it).
      */
-    public Deliverer(DataSource pool, JobStore jobs, FileStore files, LinkSigner signer, String publicUrl,
+    public Deliverer(DataSource pool, JobStore jobs, FileStore files, java.util.function.Supplier<LinkSigner> signer,
+                     String publicUrl,
                      DeliveryConfig config, Map<String, FileStore> storageTargets) {
         this.jobs = jobs;
         this.files = files;
@@ -208,13 +211,19 @@ public final class Deliverer implements AutoCloseable {
 
     /** A link to a completed job's file until it expires; none for the other events, or when links are off. */
     private DeliveryMessages.Link link(DeliveryEvent event, Job job) {
-        if (event != DeliveryEvent.COMPLETED || job.status() != JobStatus.COMPLETED || job.expiresAt() == null
-                || !signer.enabled()) {
+        if (event != DeliveryEvent.COMPLETED || job.status() != JobStatus.COMPLETED || job.expiresAt() == null) {
             return DeliveryMessages.Link.NONE;
         }
-        LinkSigner.Link link = signer.signForDelivery(job.id(), job.owner(), job.expiresAt());
+        LinkSigner links = signer();
+        if (!links.enabled()) return DeliveryMessages.Link.NONE;
+        LinkSigner.Link link = links.signForDelivery(job.id(), job.owner(), job.expiresAt());
         String path = String.format(DOWNLOAD_PATH, job.id(), link.token());
         return new DeliveryMessages.Link(publicUrl == null ? path : publicUrl + path, link.expiresAt());
+    }
+
+    private synchronized LinkSigner signer() {
+        if (madeSigner == null) madeSigner = signer.get();
+        return madeSigner;
     }
 
     /** Stops claiming; deliveries being sent finish (each within the timeout), the rest stay due for other nodes. */

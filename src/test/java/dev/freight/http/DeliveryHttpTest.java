@@ -257,8 +257,9 @@ class DeliveryHttpTest {
     }
 
     @Test
-    void aFailedJobPostsExportFailed() throws Exception {
-        String id = submit("{\"dataset\": \"broken\", \"notify_url\": \"" + hooks + "/failed\"}").get("id").asText();
+    void aFailedJobPostsExportFailedWhateverItsCondition() throws Exception {
+        String id = submit("{\"dataset\": \"broken\", \"condition\": \"rows > 0\", \"notify_url\": \"" + hooks
+                + "/failed\"}").get("id").asText();
         assertThat(finished(id).get("status").asText()).isEqualTo("failed");
         delivered(id, 1);
         JsonNode body = ApiClient.JSON.readTree(at("/failed").get(0).body());

@@ -134,6 +134,18 @@ class DeliveryQueueTest {
     }
 
     @Test
+    void aJobWhoseConditionDidNotHoldQueuesNothingNorWhenItsFileExpires() {
+        first.create(new JobStore.NewJob(Principal.user("owner"), null, ExportRequest.of("t", "csv"), null, 1,
+                JobStore.Admission.UNLIMITED, new DeliveryPlan(List.of(new DeliveryTarget.Webhook("https://hooks.example.com/x")),
+                "rows == 0"), null));
+        Job job = first.claim("w", Duration.ofMinutes(1)).orElseThrow();
+        first.complete(job.id(), "w", 5, "t.csv", 1, "text/csv", Instant.now(), false);
+        assertThat(first.get(job.id()).orElseThrow().conditionMet()).isFalse();
+        assertThat(first.markExpired(job.id())).isTrue();
+        assertThat(first.deliveryLog(job.id())).isEmpty();
+    }
+
+    @Test
     void failingOrExpiringAJobQueuesTheEventsItsTargetsHear() {
         List<DeliveryTarget> targets = List.of(new DeliveryTarget.Webhook("https://hooks.example.com/x"),
                 new DeliveryTarget.Email(List.of("ops@example.com"), null), new DeliveryTarget.Storage("archive", "{job}.csv"));
