@@ -2,6 +2,7 @@ package dev.freight.delivery;
 
 import dev.freight.config.DeliveryConfig;
 import dev.freight.error.InvalidRequestException;
+import dev.freight.error.Messages;
 import dev.freight.error.ProblemCode;
 import dev.freight.query.SeriesShape;
 
@@ -48,9 +49,9 @@ public final class DeliveryPolicy {
                 }
             } else if (t instanceof DeliveryTarget.Storage s) {
                 if (!config.storageTargets().containsKey(s.target())) {
-                    throw invalid(field + ".target", "unknown storage target '" + s.target() + "'; "
-                            + (config.storageTargets().isEmpty() ? "none is configured (delivery_storage)"
-                            : "expected one of " + new TreeSet<>(config.storageTargets().keySet())));
+                    throw invalid(field + ".target", config.storageTargets().isEmpty()
+                            ? "unknown storage target '" + s.target() + "': none is configured (delivery_storage)"
+                            : Messages.unknown("storage target", s.target(), new TreeSet<>(config.storageTargets().keySet())));
                 }
             }
         }
@@ -90,8 +91,8 @@ public final class DeliveryPolicy {
         int first = 1 + series.groupCount();
         for (int i = 0; i < series.measures().size(); i++) measures.add(series.outputColumns().get(first + i).name());
         if (!measures.contains(c.column())) {
-            throw new InvalidRequestException(ProblemCode.INVALID_CONDITION, "condition", "condition \"" + c
-                    + "\": unknown measure '" + c.column() + "' for this series; expected one of " + measures);
+            throw new InvalidRequestException(ProblemCode.INVALID_CONDITION, "condition", "condition \"" + c + "\": "
+                    + Messages.unknown("measure", c.column(), "of this series", measures));
         }
     }
 

@@ -50,7 +50,7 @@ class DeliveryPolicyTest {
         assertThat(refused(DeliveryPolicy.NONE, new DeliveryTarget.Email(List.of("a@example.com"), null)).getMessage())
                 .isEqualTo("deliveries[0]: email is not configured on this server (email.smtp.host)");
         assertThat(refused(DeliveryPolicy.NONE, new DeliveryTarget.Storage("archive", StorageNames.DEFAULT)).getMessage())
-                .isEqualTo("unknown storage target 'archive'; none is configured (delivery_storage)");
+                .isEqualTo("unknown storage target 'archive': none is configured (delivery_storage)");
     }
 
     @Test

@@ -335,7 +335,7 @@ class DeliveryHttpTest {
         JsonNode problem = ApiClient.json(r);
         assertThat(problem.get("code").asText()).isEqualTo("invalid_condition");
         assertThat(problem.get("detail").asText()).isEqualTo("condition \"max(sum_price) > 1\": unknown measure "
-                + "'sum_price' for this series; expected one of [sum_amount]");
+                + "'sum_price' of this series; measures: sum_amount");
     }
 
     // ------------------------------------------------------------------ email
@@ -416,6 +416,6 @@ class DeliveryHttpTest {
         HttpResponse<byte[]> r = admin.post(JOBS, "{\"dataset\": \"sales\", \"deliveries\": [{\"type\": \"storage\", "
                 + "\"target\": \"elsewhere\"}]}");
         assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(ApiClient.json(r).get("detail").asText()).isEqualTo("unknown storage target 'elsewhere'; expected one of [archive]");
+        assertThat(ApiClient.json(r).get("detail").asText()).isEqualTo("unknown storage target 'elsewhere'; storage targets: archive");
     }
 }
