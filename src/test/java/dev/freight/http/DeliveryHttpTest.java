@@ -269,6 +269,17 @@ class DeliveryHttpTest {
     }
 
     @Test
+    void aRetriedJobKeepsTheDeliveriesOfTheOriginal() {
+        String id = submit("{\"dataset\": \"broken\", \"notify_url\": \"" + hooks + "/retried\"}").get("id").asText();
+        delivered(id, 1);
+        HttpResponse<byte[]> r = admin.post(JOBS + "/" + id + "/retry", "");
+        assertThat(r.statusCode()).as(ApiClient.text(r)).isEqualTo(202);
+        String again = ApiClient.json(r).get("id").asText();
+        assertThat(delivered(again, 1).at("/deliveries/0/target").asText()).isEqualTo(hooks + "/retried");
+        assertThat(at("/retried")).hasSize(2);
+    }
+
+    @Test
     void aWebhookHostNotAllowedIsRefusedAtRequestTime() {
         HttpResponse<byte[]> r = admin.post(JOBS, "{\"dataset\": \"sales\", \"notify_url\": \"https://hooks.example.com/x\"}");
         assertThat(r.statusCode()).isEqualTo(400);
