@@ -13,6 +13,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$here"
+. bench/lib.sh
 export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
 db="${BENCH_DB:-freight_bench}"
 latency_jobs="${LATENCY_JOBS:-40}"
@@ -244,10 +245,5 @@ scan of \`orders\` by \`id\`) and a checkpoint flushed and recorded every second
 
 $storage_table
 <!-- cluster:end -->"
-if grep -q '<!-- cluster:begin' docs/BENCHMARKS.md; then
-  awk -v s="$section" '/<!-- cluster:begin/ { print s; skip = 1; next } /<!-- cluster:end -->/ { skip = 0; next } !skip' \
-    docs/BENCHMARKS.md > "$work/b.md" && cp "$work/b.md" docs/BENCHMARKS.md
-else
-  printf '\n%s\n' "$section" >> docs/BENCHMARKS.md
-fi
+write_section cluster "$section"
 note "Wrote the cluster section of docs/BENCHMARKS.md"

@@ -123,8 +123,13 @@ peer() {
     -cp "$peer_cp" "peers.$main" "$@"
 }
 
-# Warm-ups: build the launcher's jar and CDS archive and the peers' archives; one row each.
+# Warm-ups: build the launcher's jar and CDS archives and the peers' archives; one row each. The launcher keeps an
+# archive per format and kind of source, recorded by the first export of each: one warm-up per format measured here.
 ./freight export --source "$url" --table orders --limit 1 -o "$out_dir/warmup.csv" -q
+for format in ndjson json xlsx parquet; do
+  ./freight export --source "$url" --table orders --limit 1 -f "$format" -o "$out_dir/warmup.$format" -q
+done
+[ -n "$mariadb_note" ] || ./freight export --source "$my_url" --table orders --limit 1 -o "$out_dir/warmup-m.csv" -q
 sh -c "$(peer PoiXlsx "$url" orders "$out_dir/warmup.xlsx" 1)" 2> /dev/null
 sh -c "$(peer ParquetJava "$url" orders "$out_dir/warmup.parquet" 1)" 2> /dev/null
 # DuckDB reads the CSV PostgreSQL wrote: made here, once, and not timed.
@@ -371,8 +376,8 @@ $growth_section
 ## Reading the numbers
 - A ratio compares wall times measured in the same minutes, pair by pair; the medians and minimums beside it show
   the spread. A wide spread, or a high load average, says the machine was busy: compare ratios, not seconds.
-- The CLI's wall time includes starting the JVM (the one-row case shows the whole constant, with the class-data-sharing archive the launcher keeps in
-  \`target/\`), connecting and reading the catalog: a constant that matters less the bigger the export. The
+- The CLI's wall time includes starting the JVM (the one-row case shows the whole constant, with the class-data-sharing archives the launcher keeps in
+  \`target/\`, one per format and kind of source, made by the untimed warm-ups), connecting and reading the catalog: a constant that matters less the bigger the export. The
   in-process column is the export alone, as Freight's summary line reports it.
 - The sync HTTP cases are curl against a server that is already running (no JVM start), so they show the cost of
   the API path itself against COPY.

@@ -10,6 +10,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$here"
+. bench/lib.sh
 export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
 db="${BENCH_DB:-freight_bench}"
 runs="${RUNS:-5}"
@@ -17,7 +18,6 @@ url="jdbc:postgresql://$PGHOST:$PGPORT/$db?user=$PGUSER"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 note() { echo "$*" >&2; }
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 ./freight demo load --target "$url" --rows 1000000 >&2
 from="2024-01-01" to="2034-01-01" zone="Europe/Berlin"
@@ -59,10 +59,5 @@ start-up (about 0.4 s here) and its output fills the empty buckets (\`fill: zero
 
 $table
 <!-- series:end -->"
-if grep -q '<!-- series:begin' docs/BENCHMARKS.md; then
-  awk -v s="$section" '/<!-- series:begin/ { print s; skip = 1; next } /<!-- series:end -->/ { skip = 0; next } !skip' \
-    docs/BENCHMARKS.md > "$work/b.md" && cp "$work/b.md" docs/BENCHMARKS.md
-else
-  printf '\n%s\n' "$section" >> docs/BENCHMARKS.md
-fi
+write_section series "$section"
 note "Wrote the series section of docs/BENCHMARKS.md"

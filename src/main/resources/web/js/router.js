@@ -1,5 +1,5 @@
 // @ts-check
-// Hash routes: #/exports, #/jobs/<id>, #/datasets[/<name>], #/reports[/<name>[/<widget>]]. One view at a time: leaving it stops what it follows.
+// Hash routes: #/exports, #/jobs/<id>, #/datasets[/<name>], #/reports[/<name>[/<widget>]], #/schedules. One view at a time: leaving it stops what it follows.
 import { $$ } from './dom.js';
 import { currentSession } from './session.js';
 import { enterHistoryEntry, restoreScroll, startScrollMemory } from './scroll.js';
@@ -7,6 +7,7 @@ import { showExports } from './views/exports.js';
 import { showJob } from './views/job.js';
 import { showDatasets } from './views/datasets.js';
 import { showReports } from './views/reports.js';
+import { showSchedules } from './views/schedules.js';
 
 /** @typedef {import('./types.js').ViewContext} ViewContext */
 
@@ -42,6 +43,7 @@ function route() {
   if (page === 'jobs' && arg) shown = showJob(arg, view);
   else if (page === 'datasets') shown = showDatasets(arg, view);
   else if (page === 'reports') shown = showReports(arg, view);
+  else if (page === 'schedules') shown = showSchedules(view);
   else shown = showExports(view);
   if (revisit && y > 0) restoreScroll(y, shown, stillShown);
 }

@@ -150,6 +150,27 @@
  * @property {string} [request_id]
  */
 
+/**
+ * A schedule (GET /export/schedules).
+ * @typedef {object} Schedule
+ * @property {string} id
+ * @property {string} name
+ * @property {string} owner
+ * @property {string} cron
+ * @property {string} time_zone
+ * @property {'last'|'none'} catch_up
+ * @property {boolean} paused
+ * @property {{ dataset: string, format: string, filters: Filter[] }} request
+ * @property {{ type: string, to?: string[], url?: string }[]} deliveries
+ * @property {string|null} condition
+ * @property {string|null} next_run_at
+ * @property {string[]} next_runs
+ * @property {string|null} last_run_at
+ * @property {string|null} last_job_id
+ * @property {JobStatus|null} last_status
+ * @property {string|null} last_error
+ */
+
 /** GET/POST /session. @typedef {{ principal: string, role: string, admin: boolean, csrf_token: string, expires_at: string }} Session */
 
 /**

@@ -91,7 +91,7 @@ public final class FreightNode implements AutoCloseable {
             server = new FreightServer(runtime.registry, runtime.service, runtime.sweeper, runtime.metrics,
                     runtime.auth.withKeys(ApiKeyCheck.firstOf(admin, runtime.auth.keys()))
                             .withLinks(LinkSigner.fromConfig(config.server().signedLinks(), config.dataDir(),
-                                    clock.orElse(runtime.store.clock()))), settings).start();
+                                    clock.orElse(runtime.store.clock()))), settings, runtime.schedules).start();
             ServerConfig.Management m = config.server().management();
             Optional<ManagementServer> management = Optional.empty();
             if (m.port().isPresent()) {

@@ -14,6 +14,8 @@ import dev.freight.job.JobService;
 import dev.freight.job.JobSettings;
 import dev.freight.job.Sweeper;
 import dev.freight.job.WorkerPool;
+import dev.freight.schedule.Scheduler;
+import dev.freight.schedule.Schedules;
 import dev.freight.access.AccessPolicy;
 import dev.freight.auth.ApiKeys;
 import dev.freight.audit.JdbcAuditLog;
@@ -67,6 +69,8 @@ final class FreightRuntime implements AutoCloseable {
     Sweeper sweeper;
     Authentication auth;
     Deliverer deliverer;
+    Schedules schedules;
+    Scheduler scheduler;
 
     private FreightRuntime(FreightConfig config) {
         this.config = config;
@@ -147,8 +151,12 @@ final class FreightRuntime implements AutoCloseable {
                     runtime.store.clock());
             runtime.service = new JobService(runtime.store, runtime.files, runtime.exports, runtime.settings, runtime.workers,
                     new DeliveryPolicy(config.delivery()));
+            runtime.schedules = Schedules.over(runtime.store, runtime.service);
             if (startWorkers) {
                 runtime.workers.start();
+                // Every node that runs also fires due schedules: a tick fires while any node is up.
+                runtime.scheduler = new Scheduler(runtime.schedules.store(), runtime.service);
+                runtime.scheduler.start(config.schedules().pollInterval());
                 runtime.deliverer = deliverer(config, runtime.store, runtime.files);
             }
             return runtime;
@@ -259,6 +267,7 @@ final class FreightRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        if (scheduler != null) scheduler.close();
         if (workers != null) workers.close();
         if (deliverer != null) deliverer.close();
         if (registry != null) registry.close();

@@ -28,6 +28,7 @@ public final class Main implements Runnable {
         c.put("worker", WorkerCommand.class);
         c.put("queue", QueueCommand.class);
         c.put("jobs", JobsCommand.class);
+        c.put("schedules", SchedulesCommand.class);
         c.put("keys", KeysCommand.class);
         c.put("audit", AuditCommand.class);
         c.put("cleanup", CleanupCommand.class);

@@ -24,12 +24,13 @@ import java.util.Map;
  */
 final class ConfigBinder {
     static final List<String> TOP_LEVEL_KEYS = List.of("data_dir", "server", "job_store", "storage", "sources",
-            "datasets", "exports", "limits", "roles", "api_keys", "reports", "email", "webhooks", "delivery_storage");
+            "datasets", "exports", "limits", "roles", "api_keys", "reports", "schedules", "email", "webhooks",
+            "delivery_storage");
     /** Sections named by the design but not built yet: refused when set, rather than silently doing nothing. */
     static final Map<String, String> NOT_IMPLEMENTED = Map.of();
     /** Sections whose every variable must be one a binder reads, so that a misspelt one is an error. */
     private static final List<String> CHECKED_PREFIXES = List.of("SERVER", "JOB_STORE", "STORAGE", "EXPORTS",
-            "LIMITS", "EMAIL", "WEBHOOKS");
+            "LIMITS", "SCHEDULES", "EMAIL", "WEBHOOKS");
 
     private final String fileOrigin;
     private final EnvironmentOverrides overrides;
@@ -67,6 +68,7 @@ final class ConfigBinder {
         RolesConfig roles = RolesBinder.roles(tree(top, "roles"), limits);
         List<ApiKeyConfig> apiKeys = ApiKeysBinder.apiKeys(tree(top, "api_keys"), roles.allNames());
         Map<String, ReportConfig> reports = ReportsBinder.reports(tree(top, "reports"));
+        SchedulesConfig schedules = SchedulesConfig.bind(top.section("schedules", SchedulesConfig.KEYS));
         DeliveryConfig delivery = new DeliveryConfig(DeliveryBinder.email(top.section("email", DeliveryBinder.EMAIL_KEYS)),
                 DeliveryBinder.webhooks(top.section("webhooks", DeliveryBinder.WEBHOOKS_KEYS)),
                 DeliveryBinder.storageTargets(top.section("delivery_storage", null), dataDir));
@@ -75,7 +77,7 @@ final class ConfigBinder {
         });
         overrides.rejectUnread(CHECKED_PREFIXES);
         return new FreightConfig(dataDir, server, jobStore, storage, sources, datasets, exports, limits, roles,
-                apiKeys, reports, delivery);
+                apiKeys, reports, schedules, delivery);
     }
 
     private JsonNode tree(ConfigSection top, String key) {

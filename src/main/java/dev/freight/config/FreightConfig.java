@@ -15,7 +15,8 @@ import java.util.Optional;
 public record FreightConfig(Path dataDir, ServerConfig server, JobStoreConfig jobStore, StorageConfig storage,
                             Map<String, SourceConfig> sources, Map<String, DatasetConfig> datasets,
                             ExportsConfig exports, LimitsConfig limits, RolesConfig roles,
-                            List<ApiKeyConfig> apiKeys, Map<String, ReportConfig> reports, DeliveryConfig delivery) {
+                            List<ApiKeyConfig> apiKeys, Map<String, ReportConfig> reports, SchedulesConfig schedules,
+                            DeliveryConfig delivery) {
 
     /** The built-in demo database's source name; {@code --demo} adds it, so the config cannot define it. */
     public static final String DEMO_SOURCE = "demo";
@@ -28,6 +29,7 @@ public record FreightConfig(Path dataDir, ServerConfig server, JobStoreConfig jo
         Objects.requireNonNull(exports, "exports");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(roles, "roles");
+        Objects.requireNonNull(schedules, "schedules");
         apiKeys = List.copyOf(apiKeys);
         sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
         datasets = Collections.unmodifiableMap(new LinkedHashMap<>(datasets));
@@ -39,8 +41,8 @@ public record FreightConfig(Path dataDir, ServerConfig server, JobStoreConfig jo
     public FreightConfig(Path dataDir, ServerConfig server, JobStoreConfig jobStore, StorageConfig storage,
                          Map<String, SourceConfig> sources, Map<String, DatasetConfig> datasets,
                          ExportsConfig exports, LimitsConfig limits, RolesConfig roles,
-                         List<ApiKeyConfig> apiKeys, Map<String, ReportConfig> reports) {
-        this(dataDir, server, jobStore, storage, sources, datasets, exports, limits, roles, apiKeys, reports,
+                         List<ApiKeyConfig> apiKeys, Map<String, ReportConfig> reports, SchedulesConfig schedules) {
+        this(dataDir, server, jobStore, storage, sources, datasets, exports, limits, roles, apiKeys, reports, schedules,
                 DeliveryConfig.NONE);
     }
 

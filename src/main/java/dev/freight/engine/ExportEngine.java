@@ -253,10 +253,6 @@ public final class ExportEngine {
             this.position = position;
         }
 
-        long rows() {
-            return rows;
-        }
-
         boolean checkpointWanted() {
             return marks != null && marks.wanted();
         }

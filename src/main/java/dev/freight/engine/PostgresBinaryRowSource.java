@@ -70,7 +70,7 @@ final class PostgresBinaryRowSource implements RowSource {
             connection = source.connection();
             Dialect.POSTGRESQL.prepareForStreaming(connection);
             PgConnection pg = connection.unwrap(PgConnection.class);
-            String sql = "COPY (" + SettingParameters.bind(connection, select(plan), SettingParameters.values(plan),
+            String sql = "COPY (" + SettingParameters.bind(connection, plan, select(plan),
                     pg.getStandardConformingStrings()) + ") TO STDOUT (FORMAT binary)";
             long rows;
             // A server that is slow to send the next row is interrupted by a cancel request on the side channel.

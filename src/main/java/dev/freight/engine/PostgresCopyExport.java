@@ -91,7 +91,7 @@ final class PostgresCopyExport {
                 set.execute();
             }
             PgConnection pg = connection.unwrap(PgConnection.class);
-            String sql = "COPY (" + SettingParameters.bind(connection, query, SettingParameters.values(plan),
+            String sql = "COPY (" + SettingParameters.bind(connection, plan, query,
                     pg.getStandardConformingStrings()) + ") TO STDOUT (FORMAT csv, DELIMITER "
                     + DELIMITERS.get(o.delimiter()) + ")";
             long rows;

@@ -62,6 +62,10 @@ public enum ProblemCode {
     INVALID_ACTION(400, "no such audit action"),
     INVALID_TIME(400, "from or to is not a timestamp or a date"),
 
+    // ---- schedules
+    INVALID_SCHEDULE(400, "a schedule's cron, time_zone, catch_up or name is not valid"),
+    SCHEDULE_EXISTS(409, "the owner already has a schedule of this name"),
+
     // ---- who may do it
     UNAUTHORIZED(401, "no valid API key or session"),
     FORBIDDEN(403, "the caller may not do this (not an admin, no API key)"),
@@ -71,7 +75,7 @@ public enum ProblemCode {
             + "name when creating a key"),
 
     // ---- jobs, files and links
-    NOT_FOUND(404, "no such job (or another caller's), route or key"),
+    NOT_FOUND(404, "no such job (or another caller's), schedule, route or key"),
     DELETED(410, "the job was deleted by its owner"),
     NOT_FINISHED(409, "the job has no file yet: it is pending or running"),
     ALREADY_FINISHED(409, "the job cannot be cancelled: it has finished"),

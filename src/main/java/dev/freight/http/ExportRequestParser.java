@@ -52,7 +52,11 @@ final class ExportRequestParser {
     }
 
     static Parsed parse(byte[] body) {
-        JsonNode root = readTree(body);
+        return parse(readTree(body));
+    }
+
+    /** An export request that is part of a larger body (a schedule's {@code request}). */
+    static Parsed parse(JsonNode root) {
         if (!root.isObject()) {
             throw invalidType(null, "the request body must be a JSON object, got " + describe(root));
         }
@@ -88,7 +92,7 @@ final class ExportRequestParser {
                 compress, options, series), delivery, plan);
     }
 
-    private static JsonNode readTree(byte[] body) {
+    static JsonNode readTree(byte[] body) {
         if (body.length == 0) {
             throw ApiProblem.badRequest(ProblemCode.MALFORMED_JSON, null, "the request body is empty; expected a JSON object "
                     + "such as {\"dataset\": \"orders\", \"format\": \"csv\"}");
@@ -109,7 +113,7 @@ final class ExportRequestParser {
         }
     }
 
-    private static void rejectUnknown(JsonNode object, Set<String> allowed, String prefix) {
+    static void rejectUnknown(JsonNode object, Set<String> allowed, String prefix) {
         for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!allowed.contains(name)) {
@@ -123,7 +127,7 @@ final class ExportRequestParser {
         return n == null || n.isNull();
     }
 
-    private static String string(JsonNode n, String field) {
+    static String string(JsonNode n, String field) {
         if (absent(n)) return null;
         if (!n.isTextual()) throw invalidType(field, field + " must be a string, got " + describe(n));
         return n.textValue();
@@ -137,7 +141,7 @@ final class ExportRequestParser {
         return n.longValue();
     }
 
-    private static boolean bool(JsonNode n, String field) {
+    static boolean bool(JsonNode n, String field) {
         if (absent(n)) return false;
         if (!n.isBoolean()) throw invalidType(field, field + " must be true or false, got " + describe(n));
         return n.booleanValue();

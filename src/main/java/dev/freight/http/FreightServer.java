@@ -3,7 +3,9 @@ package dev.freight.http;
 import dev.freight.error.ProblemCode;
 import dev.freight.error.Messages;
 import dev.freight.engine.ExportFailedException;
+import dev.freight.job.JdbcJobStore;
 import dev.freight.job.JobService;
+import dev.freight.schedule.Schedules;
 import dev.freight.store.StoreException;
 import dev.freight.storage.StorageUnavailableException;
 import dev.freight.job.Sweeper;
@@ -130,6 +132,11 @@ public final class FreightServer implements AutoCloseable {
 
     public FreightServer(SourceRegistry sources, JobService jobs, Sweeper sweeper, PrometheusMeterRegistry registry,
                          Authentication auth, Settings settings) {
+        this(sources, jobs, sweeper, registry, auth, settings, Schedules.over((JdbcJobStore) jobs.store(), jobs));
+    }
+
+    public FreightServer(SourceRegistry sources, JobService jobs, Sweeper sweeper, PrometheusMeterRegistry registry,
+                         Authentication auth, Settings settings, Schedules schedules) {
         this.settings = settings;
         JobGauges.bind(registry, jobs.store());
         AuditLog audit = jobs.exports().audit();
@@ -140,6 +147,7 @@ public final class FreightServer implements AutoCloseable {
         DownloadRoute download = new DownloadRoute(jobs, sweeper, audit);
         AuditRoutes auditRoutes = new AuditRoutes(jobs, audit);
         ReportRoutes reports = new ReportRoutes(jobs.exports());
+        ScheduleRoutes scheduleRoutes = new ScheduleRoutes(schedules, settings, limits);
         this.events = new JobEvents(jobs, settings.eventPollInterval(), settings.maxEventStreams(),
                 settings.maxEventStreamsPerPrincipal());
         Health health = new Health(jobs, registry);
@@ -173,6 +181,15 @@ public final class FreightServer implements AutoCloseable {
             r.post(API + "/export/jobs/{id}/retry", jobRoutes::retry);
             r.get(API + "/audit", auditRoutes::list);
             r.post(API + "/export/jobs/{id}/link", links::create);
+            r.get(ScheduleRoutes.PATH, scheduleRoutes::list);
+            r.post(ScheduleRoutes.PATH, scheduleRoutes::create);
+            r.get(ScheduleRoutes.PATH + "/preview", scheduleRoutes::preview);
+            r.get(ScheduleRoutes.PATH + "/{id}", scheduleRoutes::get);
+            r.put(ScheduleRoutes.PATH + "/{id}", scheduleRoutes::replace);
+            r.delete(ScheduleRoutes.PATH + "/{id}", scheduleRoutes::delete);
+            r.post(ScheduleRoutes.PATH + "/{id}/pause", scheduleRoutes::pause);
+            r.post(ScheduleRoutes.PATH + "/{id}/resume", scheduleRoutes::resume);
+            r.post(ScheduleRoutes.PATH + "/{id}/run", scheduleRoutes::run);
 
             r.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
             r.exception(InvalidRequestException.class, (e, ctx) ->

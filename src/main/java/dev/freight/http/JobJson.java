@@ -21,19 +21,8 @@ final class JobJson {
         ExportRequest r = job.request();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", job.id());
-        m.put("dataset", r.dataset());
-        m.put("format", r.format());
         m.put("status", job.status().wireName());
-        m.put("columns", r.columns());
-        m.put("filters", filters(r.filters()));
-        m.put("sort", sort(r.sort()));
-        m.put("row_limit", r.rowLimit());
-        m.put("ids", r.ids());
-        m.put("date_from", r.dateFrom());
-        m.put("date_to", r.dateTo());
-        if (r.series() != null) m.put("series", r.series().wire());
-        m.put("compress", r.compress());
-        m.put("options", r.options());
+        m.putAll(request(r));
         m.put("owner", job.owner());
         m.put("total_rows", job.totalRows());
         m.put("processed_rows", job.processedRows());
@@ -67,6 +56,24 @@ final class JobJson {
         m.put("last_error", d.lastError());
         m.put("last_attempt_at", ts(d.lastAttemptAt()));
         m.put("next_attempt_at", DeliveryRecord.PENDING.equals(d.status()) ? ts(d.nextAttemptAt()) : null);
+        return m;
+    }
+
+    /** The fields of an export request, as a job shows them; a schedule shows its request the same way. */
+    static Map<String, Object> request(ExportRequest r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("dataset", r.dataset());
+        m.put("format", r.format());
+        m.put("columns", r.columns());
+        m.put("filters", filters(r.filters()));
+        m.put("sort", sort(r.sort()));
+        m.put("row_limit", r.rowLimit());
+        m.put("ids", r.ids());
+        m.put("date_from", r.dateFrom());
+        m.put("date_to", r.dateTo());
+        if (r.series() != null) m.put("series", r.series().wire());
+        m.put("compress", r.compress());
+        m.put("options", r.options());
         return m;
     }
 

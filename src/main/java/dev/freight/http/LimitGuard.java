@@ -57,8 +57,13 @@ final class LimitGuard {
 
     /** As above, with the deliveries when the job ends. */
     JobStore.Created submit(Principal owner, String idempotencyKey, PreparedExport prepared, DeliveryPlan plan) {
+        return underCaps(owner, admission -> jobs.submit(owner, idempotencyKey, prepared, admission, plan, null));
+    }
+
+    /** Whatever queues work for {@code owner} (a job, a schedule's "run now"), refused as {@link #admitSync} refuses. */
+    <T> T underCaps(Principal owner, java.util.function.Function<JobStore.Admission, T> queue) {
         try {
-            return jobs.submit(owner, idempotencyKey, prepared, admission(owner), plan, null);
+            return queue.apply(admission(owner));
         } catch (JobStore.TooManyJobsException e) {
             throw tooManyJobs(e);
         } catch (JobStore.RateLimitedException e) {

@@ -234,6 +234,52 @@ final class OpenApi {
                         410, problem(DELETED))),
                 false)));
 
+        Map<String, Object> scheduleBody = map("required", true, "content", map("application/json",
+                map("schema", ref("ScheduleDefinition"))));
+        List<Object> scheduleId = List.of(pathParam("id", "Schedule id"));
+        paths.put(api + "/export/schedules", map(
+                "get", op("The caller's schedules (an admin's: everyone's), with next runs and last result",
+                        "listSchedules", List.of(), null, withAuth(responses(200, json("Schedules",
+                                object(List.of("schedules"), "schedules", map("type", "array", "items", ref("Schedule")))))),
+                        false),
+                "post", op("Create a schedule: an export request run by cron in a time zone, delivered to its "
+                                + "deliveries", "createSchedule", List.of(), scheduleBody,
+                        withAuth(responses(201, map("description", "Created", "headers", map("Location",
+                                        header("URL of the schedule")), "content", map("application/json",
+                                        map("schema", ref("Schedule")))),
+                                400, problem("Invalid cron, time_zone, catch_up, name (`invalid_schedule`) or request"),
+                                409, problem("The caller has a schedule of this name (`schedule_exists`)"))), false)));
+        paths.put(api + "/export/schedules/preview", map("get", op("The next five runs of a cron expression in a time "
+                        + "zone (the UI's cron helper)", "previewSchedule",
+                List.of(queryParam("cron", str(), "Five fields (minute hour day month weekday), or six with seconds first"),
+                        queryParam("time_zone", str(), "IANA time zone; default UTC")), null,
+                withAuth(responses(200, json("Next runs", object(List.of("next_runs"), "next_runs",
+                                map("type", "array", "items", timestamp()))),
+                        400, problem("Invalid cron or time_zone (`invalid_schedule`)"))), false)));
+        paths.put(api + "/export/schedules/{id}", map(
+                "get", op("One schedule", "getSchedule", scheduleId, null, withAuth(responses(200,
+                        json("The schedule", ref("Schedule")), 404, problem("Unknown schedule, or another caller's"))), false),
+                "put", op("Replace a schedule's definition; its next run is counted from now", "replaceSchedule",
+                        scheduleId, scheduleBody, withAuth(responses(200, json("The schedule", ref("Schedule")),
+                                400, problem("Invalid definition"), 404, problem("Unknown schedule"),
+                                409, problem("Name taken (`schedule_exists`)"))), false),
+                "delete", op("Delete a schedule (its jobs stay)", "deleteSchedule", scheduleId, null,
+                        withAuth(responses(204, map("description", "Deleted"), 404, problem("Unknown schedule"))), false)));
+        paths.put(api + "/export/schedules/{id}/pause", map("post", op("Pause: no runs until resumed", "pauseSchedule",
+                scheduleId, null, withAuth(responses(200, json("The schedule", ref("Schedule")),
+                        404, problem("Unknown schedule"))), false)));
+        paths.put(api + "/export/schedules/{id}/resume", map("post", op("Resume from the next tick after now (ticks "
+                        + "passed while paused are not run)", "resumeSchedule", scheduleId, null,
+                withAuth(responses(200, json("The schedule", ref("Schedule")), 404, problem("Unknown schedule"))), false)));
+        paths.put(api + "/export/schedules/{id}/run", map("post", op("Run now, as an ordinary job under the caller's "
+                        + "limits; the ticks are unchanged", "runSchedule", scheduleId, null,
+                withAuth(responses(202, map("description", "The job", "headers", map("Location", header("URL of the job")),
+                                "content", map("application/json", map("schema", ref("Job")))),
+                        400, problem("The request no longer passes (the schedule's last_error says why)"),
+                        404, problem("Unknown schedule"),
+                        429, problem("exports_per_hour or concurrent_jobs limit (`rate_limited`, `too_many_jobs`)"))),
+                false)));
+
         paths.put(api + "/audit", map("get", op("The audit log, newest first: exports created, refused, completed, "
                         + "failed, downloaded, deleted and cancelled, with principal, dataset, columns, filters, rows, "
                         + "bytes and client address. Admins read every event; other callers only the events of one of "
@@ -284,6 +330,25 @@ final class OpenApi {
                 "op", map("type", "string", "enum", filterOps(), "description", "Those valid on the column are in "
                         + "its operators (GET /export/tables)"),
                 "value", map("description", "A scalar; an array for in, not_in (values) and between (two values)")));
+        schemas.put("ScheduleDefinition", object(List.of("name", "cron", "request"),
+                "name", str(),
+                "cron", map("type", "string", "description", "Five fields (minute hour day-of-month month day-of-week), "
+                        + "or six with seconds first"),
+                "time_zone", map("type", "string", "default", "UTC", "description", "IANA zone the cron is read in"),
+                "catch_up", map("type", "string", "enum", List.of("last", "none"), "default", "last"),
+                "paused", map("type", "boolean", "default", false),
+                "request", ref("ExportRequest"),
+                "deliveries", map("type", "array", "items", map("type", "object")),
+                "notify_url", str(), "notify_email", map("type", List.of("string", "array")),
+                "condition", map("type", "string", "description", "Deliver only when it holds, e.g. rows > 0")));
+        schemas.put("Schedule", object(List.of("id", "name", "owner", "cron", "time_zone", "paused", "request"),
+                "id", str(), "name", str(), "owner", str(), "cron", str(), "time_zone", str(),
+                "catch_up", map("type", "string", "enum", List.of("last", "none")), "paused", map("type", "boolean"),
+                "request", map("type", "object"), "deliveries", map("type", "array", "items", map("type", "object")),
+                "condition", nullable("string"), "next_run_at", timestamp(),
+                "next_runs", map("type", "array", "items", timestamp()), "last_run_at", timestamp(),
+                "last_job_id", nullable("string"), "last_status", nullable("string"), "last_error", nullable("string"),
+                "created_at", timestamp(), "updated_at", timestamp()));
         schemas.put("SortKey", object(List.of("column"), "column", str(),
                 "dir", map("type", "string", "enum", List.of("asc", "desc"), "default", "asc")));
         schemas.put("ExportRequest", object(List.of("dataset"),

@@ -42,7 +42,7 @@ class PackageGraphTest {
             Set.of("access", "audit"),
             Set.of("export"),
             Set.of("job"),
-            Set.of("push"),
+            Set.of("push", "schedule"),
             Set.of("http"),
             Set.of("cli"));
 

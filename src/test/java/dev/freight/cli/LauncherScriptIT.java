@@ -91,8 +91,10 @@ class LauncherScriptIT {
 
     /** With -o - the data goes to stdout and nothing else does: no log line, no summary, no progress. */
     /** The JVM prints its final flags first (-XX:+PrintCommandLineFlags), on stdout. */
-    private static List<String> jvmFlags(String javaOpts, String command) throws Exception {
-        Result r = freightWithJavaOpts(javaOpts + " -XX:+PrintCommandLineFlags", command, "--help");
+    private static List<String> jvmFlags(String javaOpts, String... command) throws Exception {
+        String[] args = java.util.Arrays.copyOf(command, command.length + 1);
+        args[command.length] = "--help";
+        Result r = freightWithJavaOpts(javaOpts + " -XX:+PrintCommandLineFlags", args);
         assertThat(r.exit()).as(r.stderr()).isZero();
         return List.of(r.stdout().lines().findFirst().orElseThrow().trim().split(" "));
     }
@@ -104,6 +106,32 @@ class LauncherScriptIT {
         assertThat(jvmFlags("-Xmx300m", "serve")).contains("-XX:MaxHeapSize=314572800", "-XX:+UseSerialGC");
         assertThat(jvmFlags("-XX:+UseG1GC", "export")).contains("-XX:MaxHeapSize=268435456", "-XX:+UseG1GC")
                 .doesNotContain("-XX:+UseParallelGC");
+    }
+
+    /** The C1 compiler only where an export's bytes mostly pass through, or where it is short. */
+    @Test
+    void passThroughAndShortExportsRunOnC1AndTheOthersKeepC2() throws Exception {
+        String pg = "--source=jdbc:postgresql://127.0.0.1:1/x";
+        assertThat(jvmFlags("", "export", pg, "-t", "orders")).contains("-XX:TieredStopAtLevel=1");
+        assertThat(jvmFlags("", "export", "--source", "jdbc:mariadb://127.0.0.1:1/x", "-f", "tsv", "-t", "orders"))
+                .contains("-XX:TieredStopAtLevel=1");
+        assertThat(jvmFlags("", "export", "--demo", "-f", "parquet", "--limit", "100", "-t", "orders"))
+                .contains("-XX:TieredStopAtLevel=1");
+        assertThat(jvmFlags("", "export", pg, "-f", "ndjson", "-t", "orders")).noneMatch(f -> f.contains("TieredStop"));
+        assertThat(jvmFlags("", "export", "--demo", "-t", "orders")).noneMatch(f -> f.contains("TieredStop"));
+        assertThat(jvmFlags("", "serve")).noneMatch(f -> f.contains("TieredStop"));
+    }
+
+    /** Each format and kind of source starts from its own class-data-sharing archive, recorded by its first export. */
+    @Test
+    void anExportStartsFromTheArchiveOfItsFormatAndKindOfSource(@TempDir Path dataDir) throws Exception {
+        String[] export = {"export", "--demo", "--data-dir", dataDir.toString(), "--table", "customers", "--limit", "1",
+                "-f", "tsv", "-q", "-o", dataDir.resolve("out.tsv").toString()};
+        Result first = freight(export);   // records the archive, unless an earlier run did
+        assertThat(first.exit()).as(first.stderr()).isZero();
+        Result r = freightWithJavaOpts("-Xlog:cds=info", export);
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).contains("Opened archive").contains("target/freight-tsv-other.jsa");
     }
 
     @Test

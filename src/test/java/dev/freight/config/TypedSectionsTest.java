@@ -79,6 +79,18 @@ class TypedSectionsTest {
     }
 
     @Test
+    void schedulesPollIntervalIsBoundAndItsRangeEnforced() {
+        assertThat(configs.load("schedules:\n  poll_interval: 250ms\n").schedules().pollInterval())
+                .isEqualTo(java.time.Duration.ofMillis(250));
+        assertThat(configs.load("data_dir: x\n").schedules()).isEqualTo(SchedulesConfig.DEFAULTS);
+        assertThat(configs.message("schedules:\n  poll_interval: 5m\n")).contains("schedules.poll_interval")
+                .contains("must be 100ms to 1m");
+        assertThat(configs.message("schedules:\n  poll: 1s\n")).contains("unknown key 'poll'; valid keys: poll_interval");
+        assertThat(configs.load("data_dir: x\n", Map.of("FREIGHT_SCHEDULES_POLL_INTERVAL", "2s")).schedules().pollInterval())
+                .isEqualTo(java.time.Duration.ofSeconds(2));
+    }
+
+    @Test
     void masksAreKeptAsWrittenForTheAccessPolicyToKnow() {
         FreightConfig c = configs.load("roles:\n  analyst:\n    datasets: {orders: {columns_masked: {sku: redact}}}\n");
 

@@ -68,6 +68,11 @@ final class ApiClient {
         return send(b.build());
     }
 
+    HttpResponse<byte[]> put(String path, String body) {
+        return send(request(path).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
     HttpResponse<byte[]> delete(String path) {
         return send(request(path).DELETE().build());
     }
