@@ -301,6 +301,8 @@ class WebUiBrowserTest {
         assertThat(text).contains("rows > 0", "met", "export.completed", "storage", "archive:{dataset}/{yyyy}/{MM}/{dd}/{job}.{ext}");
         assertThat(browser.findAll("#job-deliveries tr[data-status='delivered']")).hasSize(1);
         browser.dismissToasts();
+        // The later scenarios count on the list as the others left it.
+        assertThat(call("DELETE", "/api/v1/export/jobs/" + id, adminKey, null).statusCode()).isEqualTo(204);
     }
 
     @Test
