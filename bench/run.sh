@@ -333,9 +333,10 @@ alternating. Linear time and flat memory are the aim: the in-process time (the e
 first, since JVM start-up is a constant; the wall ratio is the median of the per-pair ratios.
 
 $growth_table"
-# bench/cluster.sh and bench/series.sh keep their own sections at the end: carried over as they are.
+# bench/cluster.sh, bench/series.sh and bench/visual.sh keep their own sections at the end: carried over as they are.
 cluster_section="$(sed -n '/<!-- cluster:begin/,/<!-- cluster:end -->/p' docs/BENCHMARKS.md 2>/dev/null || true)"
 series_section="$(sed -n '/<!-- series:begin/,/<!-- series:end -->/p' docs/BENCHMARKS.md 2>/dev/null || true)"
+visual_section="$(sed -n '/<!-- visual:begin/,/<!-- visual:end -->/p' docs/BENCHMARKS.md 2>/dev/null || true)"
 cat > docs/BENCHMARKS.md <<MD
 # Benchmarks
 
@@ -389,5 +390,6 @@ $growth_section
 MD
 [ -z "$cluster_section" ] || printf '\n%s\n' "$cluster_section" >> docs/BENCHMARKS.md
 [ -z "$series_section" ] || printf '\n%s\n' "$series_section" >> docs/BENCHMARKS.md
+[ -z "$visual_section" ] || printf '\n%s\n' "$visual_section" >> docs/BENCHMARKS.md
 note "Wrote docs/BENCHMARKS.md"
 exit 0

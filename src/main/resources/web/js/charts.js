@@ -35,7 +35,7 @@ export function pivot(rows, groupBy) {
 /**
  * Draws a widget into `box` and resolves once it has painted (box gets data-ready="true").
  * @param {HTMLElement} box
- * @param {{ type: string, chart?: string, group_by?: string[] }} widget
+ * @param {{ type: string, chart?: string, group_by?: string[], theme?: string }} widget
  * @param {Record<string, unknown>[]} rows
  * @returns {Promise<void>}
  */
@@ -62,16 +62,17 @@ export function drawWidget(box, widget, rows) {
         r[c] === null ? 'NULL' : cellText(r[c])))))))));
     return painted(box);
   }
-  return drawChart(box, widget.chart || 'line', pivot(rows, widget.group_by || []));
+  return drawChart(box, widget.chart || 'line', pivot(rows, widget.group_by || []), widget.theme);
 }
 
 /**
  * @param {HTMLElement} box
  * @param {string} kind line, area, bar or stacked_bar
  * @param {ReturnType<typeof pivot>} p
+ * @param {string} [theme] dark: light axes and grid on a dark page
  * @returns {Promise<void>}
  */
-function drawChart(box, kind, p) {
+function drawChart(box, kind, p, theme) {
   const uPlot = /** @type {any} */ (window).uPlot;
   const el = h('div.chart', { dataset: { chart: kind, series: String(p.lines.length) } });
   box.append(el);
@@ -102,7 +103,10 @@ function drawChart(box, kind, p) {
       width, height,
       legend: { show: lines.length > 1 },
       scales: { x: { time: true } },
-      axes: [{}, { size: 72 }],
+      axes: theme === 'dark'
+        ? [{ stroke: '#cbd5e1', grid: { stroke: '#334155' }, ticks: { stroke: '#334155' } },
+          { size: valueAxisSize, stroke: '#cbd5e1', grid: { stroke: '#334155' }, ticks: { stroke: '#334155' } }]
+        : [{}, { size: valueAxisSize }],
       series: [{}, ...lines.map((l, i) => {
         const colour = COLOURS[(kind === 'stacked_bar' ? lines.length - 1 - i : i) % COLOURS.length];
         return {
@@ -115,6 +119,15 @@ function drawChart(box, kind, p) {
     };
     new uPlot(opts, [xs, ...values], el);
   });
+}
+
+/**
+ * The value axis as wide as its longest label (7 px a character at uPlot's 12 px font), so 5,000,000 is not cut.
+ * @param {unknown} u @param {string[]|null} values
+ */
+function valueAxisSize(u, values) {
+  const longest = (values || []).reduce((n, v) => Math.max(n, String(v).length), 0);
+  return Math.max(48, 24 + 7 * longest);
 }
 
 /**

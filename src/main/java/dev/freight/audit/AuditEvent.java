@@ -40,10 +40,16 @@ public record AuditEvent(Long id, Instant at, String principal, String role, Str
         filters = filters == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(filters));
     }
 
+    /** What was exported: the dataset, or for a picture of a report {@code report:<name>} (it has no one dataset). */
+    private static String subject(ExportRequest request) {
+        if (request.dataset() != null || request.report() == null) return request.dataset();
+        return "report:" + request.report() + (request.widget() == null ? "" : "/" + request.widget());
+    }
+
     /** {@code action} by {@code who} on an export of {@code request} (null when the request could not be read). */
     public static AuditEvent of(String action, Principal who, ExportRequest request) {
         return new AuditEvent(null, null, who == null ? null : who.name(), who == null ? null : who.role(), action, null,
-                request == null ? null : request.dataset(), request == null ? null : request.format(),
+                request == null ? null : subject(request), request == null ? null : request.format(),
                 request == null ? List.of() : request.columns(), request == null ? Map.of() : filters(request),
                 null, null, null, null, null);
     }

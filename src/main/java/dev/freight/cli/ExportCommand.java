@@ -18,6 +18,7 @@ import dev.freight.query.Filter;
 import dev.freight.error.InvalidRequestException;
 import dev.freight.query.SortKey;
 import dev.freight.source.SourceRegistry;
+import dev.freight.visual.ChromiumRenderer;
 import dev.freight.source.SourceUnavailableException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -176,8 +177,11 @@ final class ExportCommand implements Callable<Integer> {
         };
 
         if (!"-".equals(output)) checkOutput(Path.of(output));
-        try (SourceRegistry registry = sourceOptions.registry()) {
-            ExportService exports = ExportService.unrestricted(registry);
+        // A picture of a series (-f png or pdf_visual) is drawn by a browser of its own, started for this export.
+        try (SourceRegistry registry = sourceOptions.registry();
+             ChromiumRenderer renderer = exportFormat.visual() ? ChromiumRenderer.start(ChromiumRenderer.Settings.defaults()) : null) {
+            ExportService exports = renderer == null ? ExportService.unrestricted(registry)
+                    : ExportService.unrestricted(registry).withRenderer(renderer);
             PreparedExport prepared = exports.prepare(request, ExportService.OPERATOR);
             OptionalLong total = showProgress ? prepared.rowCount().value() : OptionalLong.empty();
             ProgressBar bar = showProgress ? new ProgressBar(err, total) : null;

@@ -9,6 +9,8 @@ import dev.freight.config.Secret;
 import dev.freight.config.SourceConfig;
 import dev.freight.config.SqlDataset;
 import dev.freight.config.TableDataset;
+import dev.freight.config.VisualConfig;
+import dev.freight.visual.ChromiumRenderer;
 import dev.freight.job.JdbcJobStore;
 import dev.freight.job.JobService;
 import dev.freight.job.JobSettings;
@@ -69,6 +71,7 @@ final class FreightRuntime implements AutoCloseable {
     Sweeper sweeper;
     Authentication auth;
     Deliverer deliverer;
+    ChromiumRenderer renderer;
     Schedules schedules;
     Scheduler scheduler;
 
@@ -146,7 +149,9 @@ final class FreightRuntime implements AutoCloseable {
             runtime.registry = registry(config, demo);
             runtime.registry.validate();
             runtime.auth = authentication(config, runtime.store, keyCache);
-            runtime.exports = exports(config, runtime.registry, runtime.store, runtime.metrics);
+            runtime.renderer = renderer(config.visual());
+            runtime.exports = exports(config, runtime.registry, runtime.store, runtime.metrics)
+                    .withRenderer(runtime.renderer);
             runtime.workers = new WorkerPool(runtime.store, runtime.files, runtime.exports, runtime.settings,
                     runtime.store.clock());
             runtime.service = new JobService(runtime.store, runtime.files, runtime.exports, runtime.settings, runtime.workers,
@@ -164,6 +169,17 @@ final class FreightRuntime implements AutoCloseable {
             runtime.close();
             throw e;
         }
+    }
+
+    /**
+     * The browser pool that draws png and pdf_visual. Nothing starts until the first picture is asked for; without
+     * Chromium the node runs all the same, its visual exports answering renderer_unavailable.
+     */
+    static ChromiumRenderer renderer(VisualConfig visual) {
+        ChromiumRenderer r = ChromiumRenderer.start(new ChromiumRenderer.Settings(visual.chromium(), visual.maxBrowsers(),
+                visual.renderTimeout()));
+        r.unavailable().ifPresent(why -> org.slf4j.LoggerFactory.getLogger(FreightRuntime.class).warn("{}", why));
+        return r;
     }
 
     /**
@@ -270,6 +286,7 @@ final class FreightRuntime implements AutoCloseable {
         if (scheduler != null) scheduler.close();
         if (workers != null) workers.close();
         if (deliverer != null) deliverer.close();
+        if (renderer != null) renderer.close();
         if (registry != null) registry.close();
         files.close();
         store.close();

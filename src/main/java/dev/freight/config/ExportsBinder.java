@@ -59,7 +59,9 @@ final class ExportsBinder {
     private static ExportFormat format(ConfigValue v, ExportFormat fallback) {
         if (!v.isSet()) return fallback;
         String id = v.text("a format").toLowerCase(Locale.ROOT);
-        return Arrays.stream(ExportFormat.values()).filter(f -> f.id().equals(id)).findFirst()
-                .orElseThrow(() -> v.invalid("expected one of " + ExportFormat.choices()));
+        // A picture needs a chart or a report, which a request that names no format does not give.
+        return Arrays.stream(ExportFormat.values()).filter(f -> !f.visual() && f.id().equals(id)).findFirst()
+                .orElseThrow(() -> v.invalid("expected one of the data formats " + Arrays.stream(ExportFormat.values())
+                        .filter(f -> !f.visual()).map(ExportFormat::id).collect(java.util.stream.Collectors.joining(", "))));
     }
 }

@@ -16,7 +16,7 @@ public record FreightConfig(Path dataDir, ServerConfig server, JobStoreConfig jo
                             Map<String, SourceConfig> sources, Map<String, DatasetConfig> datasets,
                             ExportsConfig exports, LimitsConfig limits, RolesConfig roles,
                             List<ApiKeyConfig> apiKeys, Map<String, ReportConfig> reports, SchedulesConfig schedules,
-                            DeliveryConfig delivery) {
+                            VisualConfig visual, DeliveryConfig delivery) {
 
     /** The built-in demo database's source name; {@code --demo} adds it, so the config cannot define it. */
     public static final String DEMO_SOURCE = "demo";
@@ -30,6 +30,7 @@ public record FreightConfig(Path dataDir, ServerConfig server, JobStoreConfig jo
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(roles, "roles");
         Objects.requireNonNull(schedules, "schedules");
+        Objects.requireNonNull(visual, "visual");
         apiKeys = List.copyOf(apiKeys);
         sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
         datasets = Collections.unmodifiableMap(new LinkedHashMap<>(datasets));
@@ -41,9 +42,10 @@ public record FreightConfig(Path dataDir, ServerConfig server, JobStoreConfig jo
     public FreightConfig(Path dataDir, ServerConfig server, JobStoreConfig jobStore, StorageConfig storage,
                          Map<String, SourceConfig> sources, Map<String, DatasetConfig> datasets,
                          ExportsConfig exports, LimitsConfig limits, RolesConfig roles,
-                         List<ApiKeyConfig> apiKeys, Map<String, ReportConfig> reports, SchedulesConfig schedules) {
+                         List<ApiKeyConfig> apiKeys, Map<String, ReportConfig> reports, SchedulesConfig schedules,
+                         VisualConfig visual) {
         this(dataDir, server, jobStore, storage, sources, datasets, exports, limits, roles, apiKeys, reports, schedules,
-                DeliveryConfig.NONE);
+                visual, DeliveryConfig.NONE);
     }
 
     /** Everything at its default, as with no file and no {@code FREIGHT_*} variables. */

@@ -48,6 +48,10 @@ public enum ProblemCode {
     UNKNOWN_FORMAT(400, "no such format"),
     INVALID_OPTION(400, "a format option is unknown for the format or has an invalid value"),
     TOO_MANY_ROWS_FOR_PDF(400, "more rows than a PDF report may have"),
+    UNKNOWN_REPORT(400, "a visual export names no report, or one the caller's role may not see"),
+    UNKNOWN_WIDGET(400, "a visual export names a widget its report does not have"),
+    INVALID_VISUAL_TARGET(400, "a visual format (png, pdf_visual) without a series or a report, both, or report/widget "
+            + "with a data format"),
     INVALID_DELIVERY(400, "delivery is not sync, async or auto"),
     INVALID_DELIVERY_TARGET(400, "a deliveries entry, notify_url or notify_email is malformed, of an unknown type, or "
             + "not allowed here (webhooks.allowed_hosts, a private address, email or the storage target not configured)"),
@@ -107,6 +111,13 @@ public enum ProblemCode {
     STORAGE_ERROR(0, "a job could not write its file to the file store"),
     STORAGE_UNAVAILABLE(503, "the file store (S3) cannot be reached or refuses Freight (credentials, missing bucket): "
             + "a job fails with it (retried when the outage may pass), a download answers 503"),
+    RENDERER_UNAVAILABLE(503, "visual formats need Chromium, which this node cannot start (apt-get install -y chromium "
+            + "chromium-driver, or scripts/install-browser.sh); data formats work"),
+    RENDER_TIMEOUT(504, "the render page did not finish within visual.render_timeout; the message names the widget"),
+    BLANK_RENDER(502, "the capture came back blank where widgets should be, twice"),
+    RENDER_FAILED(502, "the browser crashed or hung twice, or a widget's data failed (the message says which)"),
+    INVALID_RENDER_TOKEN(403, "the internal render page was opened without a valid, unexpired, unused render token for "
+            + "that target"),
     WORKER_LOST(0, "the worker running a job stopped responding and no attempts are left"),
     CLIENT_DISCONNECTED(0, "the client went away during a sync export (audit only)"),
 

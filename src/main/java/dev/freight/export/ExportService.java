@@ -68,15 +68,17 @@ public final class ExportService {
     private final Settings settings;
     private final ExportEngine engine = new ExportEngine();
     private final Reports reports;
+    private final Renderer renderer;
 
     public ExportService(SourceRegistry registry, AccessPolicy access, Limits limits, AuditLog audit,
                          ExportMetrics metrics, Settings settings) {
-        this(registry, access, limits, audit, metrics, settings, Reports.NONE);
+        this(registry, access, limits, audit, metrics, settings, Reports.NONE, Renderer.NONE);
     }
 
     private ExportService(SourceRegistry registry, AccessPolicy access, Limits limits, AuditLog audit,
-                          ExportMetrics metrics, Settings settings, Reports reports) {
+                          ExportMetrics metrics, Settings settings, Reports reports, Renderer renderer) {
         this.reports = reports;
+        this.renderer = renderer;
         this.registry = registry;
         this.access = access;
         this.limits = limits;
@@ -100,9 +102,15 @@ public final class ExportService {
      * (unknown dataset or column, bad series) is a {@link dev.freight.config.ConfigException} naming its key.
      */
     public ExportService withReports(java.util.Map<String, dev.freight.config.ReportConfig> configured) {
-        ExportService s = new ExportService(registry, access, limits, audit, metrics, settings, new Reports(configured));
+        ExportService s = new ExportService(registry, access, limits, audit, metrics, settings, new Reports(configured),
+                renderer);
         s.reports.validate(s);
         return s;
+    }
+
+    /** This service drawing png and pdf_visual with {@code r}. */
+    public ExportService withRenderer(Renderer r) {
+        return new ExportService(registry, access, limits, audit, metrics, settings, reports, r);
     }
 
     public Reports reports() {
@@ -210,7 +218,7 @@ public final class ExportService {
     private Optional<PreparedExport> orderedByKey(PreparedExport whole, ExportRequest request, Principal principal) {
         if (Resumption.keyColumn(whole.plan()).isPresent()) return Optional.of(whole);
         // A series' rows are buckets, not the table's rows by key: it starts over when it runs again.
-        if (request.series() != null) return Optional.empty();
+        if (request.series() != null || whole.visual() != null) return Optional.empty();
         List<String> key = whole.plan().plan().table().primaryKey();
         if (key.size() != 1 || !request.sort().isEmpty()) return Optional.empty();
         try {
@@ -228,9 +236,15 @@ public final class ExportService {
 
     /** Validation and permissions without the count: also how reports check their widgets. */
     PreparedExport plan(ExportRequest request, Principal principal) {
-        Visible v = resolve(request.dataset(), principal);
         ExportFormat format = request.format() == null || request.format().isBlank() ? settings.defaultFormat()
                 : ExportFormat.fromId(request.format());
+        if (format.visual()) return Visuals.plan(this, request, format, principal, renderer);
+        if (request.report() != null || request.widget() != null) {
+            throw new InvalidRequestException(ProblemCode.INVALID_VISUAL_TARGET, request.report() != null ? "report" : "widget",
+                    "report and widget apply only to the visual formats png and pdf_visual; a report's data is its "
+                            + "widgets' requests (GET /api/v1/export/reports/{name})");
+        }
+        Visible v = resolve(request.dataset(), principal);
         // Options of the planned request: a series adds its time zone as the zone its buckets are written in.
         QueryPlan plan = new QueryPlanner(v.dataset().source().catalog(), v.dataset().source().dialect(),
                 settings.seriesMaxCells(), java.time.Clock.systemUTC()).plan(v.dataset().table(), request, v.access());
@@ -282,7 +296,8 @@ public final class ExportService {
         boolean continuing = resumption != null && resumption.continues();
         try {
             capped = new FileSizeCap(sink.open(), export.caps().maxFileBytes(), continuing ? resumption.durable() : 0);
-            ExportResult result = engine.export(export.plan(), capped, listener, cancel, resumption);
+            ExportResult result = export.visual() != null ? render(export, capped, cancel)
+                    : engine.export(export.plan(), capped, listener, cancel, resumption);
             if (!sink.commit(result)) return result;
             metrics.completed(result.rows(), result.bytes(), result.elapsedNanos());
             if (export.auditEvent() != null) {
@@ -313,6 +328,31 @@ public final class ExportService {
             }
             throw failure;
         }
+    }
+
+    /**
+     * Draws a picture: the renderer asks for each widget's data, which is exported here as JSON for the export's
+     * principal (planned again, limits applied), not audited or counted on its own: the picture is the export.
+     */
+    private ExportResult render(PreparedExport export, FileSizeCap out, CancellationToken cancel) throws IOException {
+        long started = System.nanoTime();
+        String jobId = export.auditEvent() == null ? null : export.auditEvent().jobId();
+        // The widgets' queries stop with the render: one still running when the render failed (a render_timeout)
+        // has nobody left to read it.
+        CancellationToken fetches = new CancellationToken();
+        Runnable stop = fetches::cancel;
+        cancel.onCancel(stop);
+        try {
+            renderer.render(export.visual(), export.principal(), jobId, (widget, to) -> {
+                PreparedExport data = prepare(widget.data(), export.principal()).unaudited();
+                run(data, Sinks.stream(to), ExportListener.NONE, fetches);
+            }, out, cancel);
+        } finally {
+            cancel.remove(stop);
+            fetches.cancel();
+        }
+        out.flush();
+        return new ExportResult(0, out.written(), System.nanoTime() - started, ExportResult.Path.CURSOR);
     }
 
     /** The one place an export's failure is audited: after it ran, or when a job's request is refused at run time. */

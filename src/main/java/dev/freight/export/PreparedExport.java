@@ -31,12 +31,22 @@ public final class PreparedExport {
     private final AuditEvent audit;
     private final boolean retriedOnTransientFailure;
     private final RowCounter counter;
+    /** Null unless a picture: then what it draws, and the request as asked (the plan is its first widget's data). */
+    private final VisualTarget visual;
+    private final ExportRequest visualRequest;
 
     PreparedExport(String dataset, ExportPlan plan, Principal principal, Limits.Caps caps) {
+        this(dataset, plan, principal, caps, null, null);
+    }
+
+    PreparedExport(String dataset, ExportPlan plan, Principal principal, Limits.Caps caps, VisualTarget visual,
+                   ExportRequest visualRequest) {
         this.dataset = dataset;
         this.plan = plan;
         this.principal = principal;
         this.caps = caps;
+        this.visual = visual;
+        this.visualRequest = visualRequest;
         this.audit = AuditEvent.of(AuditEvent.EXPORT_CREATED, principal, request()).withColumns(columnNames());
         this.retriedOnTransientFailure = false;
         this.counter = new RowCounter(plan);
@@ -51,6 +61,13 @@ public final class PreparedExport {
         this.audit = audit;
         this.retriedOnTransientFailure = retriedOnTransientFailure;
         this.counter = of.counter;
+        this.visual = of.visual;
+        this.visualRequest = of.visualRequest;
+    }
+
+    /** What a visual export draws; null for an export of rows. */
+    public VisualTarget visual() {
+        return visual;
     }
 
     public String dataset() {
@@ -70,7 +87,7 @@ public final class PreparedExport {
     }
 
     public ExportFormat format() {
-        return plan.format();
+        return visual != null ? visual.format() : plan.format();
     }
 
     /** The columns the export writes, in order (the request's, or all it may see when it named none). */
@@ -83,18 +100,19 @@ public final class PreparedExport {
      * request, is what a job stores and the audit log records: it always serialises and reads back.
      */
     public ExportRequest request() {
+        if (visualRequest != null) return visualRequest;
         return plan.plan().request().withFormat(plan.format().id());
     }
 
     public String contentType() {
-        return plan.gzip() ? "application/gzip" : plan.format().contentType();
+        return plan.gzip() ? "application/gzip" : format().contentType();
     }
 
     /** {@code <dataset>-<yyyyMMdd-HHmmss>-<id>.<ext>[.gz]}; the dataset part is reduced to safe characters. */
     public String fileName(Instant createdAt, String id) {
         String safe = dataset.replaceAll("[^A-Za-z0-9._-]", "_");
         return safe + "-" + FILE_TIME.format(createdAt) + (id == null ? "" : "-" + id) + "."
-                + plan.format().extension() + (plan.gzip() ? ".gz" : "");
+                + format().extension() + (plan.gzip() ? ".gz" : "");
     }
 
     /**
@@ -102,6 +120,8 @@ public final class PreparedExport {
      * the limit checks, the choice of delivery and the job's estimate all read this one count.
      */
     public RowCount rowCount() {
+        // A picture's rows are its widgets', drawn, not written: nothing to count or show progress of.
+        if (visual != null) return RowCount.unknown();
         return counter.get();
     }
 

@@ -22,7 +22,9 @@ import java.util.stream.Collectors;
  * format without a descriptor, or a descriptor without a constant, stops the use of the format's descriptor.
  */
 public enum ExportFormat {
-    CSV("csv"), TSV("tsv"), JSON("json"), NDJSON("ndjson"), XLSX("xlsx"), PARQUET("parquet"), PDF("pdf");
+    CSV("csv"), TSV("tsv"), JSON("json"), NDJSON("ndjson"), XLSX("xlsx"), PARQUET("parquet"), PDF("pdf"),
+    /** A chart or report as a browser draws it (format.visual): rendered, not written from rows. */
+    PNG("png"), PDF_VISUAL("pdf_visual");
 
     private final String id;
 
@@ -44,6 +46,11 @@ public enum ExportFormat {
 
     public String contentType() {
         return descriptor().contentType();
+    }
+
+    /** Whether a browser renders it (png, pdf_visual) instead of a writer turning rows into it. */
+    public boolean visual() {
+        return this == PNG || this == PDF_VISUAL;
     }
 
     /** Whether {@code compress: true} makes sense; already-compressed formats refuse it. */

@@ -29,7 +29,7 @@ import java.util.TreeSet;
 final class ExportRequestParser {
     static final Set<String> FIELDS = Set.of("dataset", "format", "columns", "filters", "sort", "row_limit", "ids",
             "date_from", "date_to", "compress", "options", "delivery", "series", "deliveries", "notify_url",
-            "notify_email", "condition");
+            "notify_email", "condition", "report", "widget");
     private static final Set<String> SERIES_FIELDS = Set.of("time_column", "timeframe", "from", "to", "time_zone",
             "granularity", "measures", "group_by", "fill");
     private static final Set<String> MEASURE_FIELDS = Set.of("column", "agg");
@@ -88,8 +88,10 @@ final class ExportRequestParser {
             }
             delivery = Delivery.ASYNC;
         }
+        String report = string(root.get("report"), "report");
+        String widget = string(root.get("widget"), "widget");
         return new Parsed(new ExportRequest(dataset, format, columns, filters, sort, rowLimit, ids, dateFrom, dateTo,
-                compress, options, series), delivery, plan);
+                compress, options, series, report, widget), delivery, plan);
     }
 
     static JsonNode readTree(byte[] body) {

@@ -202,7 +202,7 @@ public final class FreightServer implements AutoCloseable {
             r.exception(ExportFailedException.class, (e, ctx) -> {
                 // The caller reads a stable message; the log keeps the driver's whole text for the operator.
                 LOG.warn("[{}] export failed before the first byte: {}", Http.requestId(ctx), e.operatorMessage());
-                problem(ctx, new ApiProblem(e.isTransient() ? 503 : 500, e.code(), null, e.getMessage()));
+                problem(ctx, new ApiProblem(status(e), e.code(), null, e.getMessage()));
             });
             r.exception(StorageUnavailableException.class, (e, ctx) -> {
                 LOG.warn("[{}] file store unavailable: {}", Http.requestId(ctx), e.getMessage());
@@ -315,6 +315,13 @@ public final class FreightServer implements AutoCloseable {
             case 413 -> new ApiProblem(413, ProblemCode.PAYLOAD_TOO_LARGE, null, "the request body is too large");
             default -> new ApiProblem(status, ProblemCode.httpStatus(status), null, e.getMessage());
         };
+    }
+
+    /** A picture's failures have their own statuses (504 for a render timeout …); others 503 when worth retrying. */
+    private static int status(ExportFailedException e) {
+        return ProblemCode.fromCode(e.code()).filter(c -> c == ProblemCode.RENDERER_UNAVAILABLE
+                        || c == ProblemCode.RENDER_TIMEOUT || c == ProblemCode.BLANK_RENDER || c == ProblemCode.RENDER_FAILED)
+                .map(ProblemCode::status).orElse(e.isTransient() ? 503 : 500);
     }
 
     /** Writes an RFC 9457 problem; stack traces never leave the server. */

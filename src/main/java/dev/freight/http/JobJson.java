@@ -72,6 +72,8 @@ final class JobJson {
         m.put("date_from", r.dateFrom());
         m.put("date_to", r.dateTo());
         if (r.series() != null) m.put("series", r.series().wire());
+        if (r.report() != null) m.put("report", r.report());
+        if (r.widget() != null) m.put("widget", r.widget());
         m.put("compress", r.compress());
         m.put("options", r.options());
         return m;

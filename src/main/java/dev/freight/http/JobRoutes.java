@@ -62,6 +62,10 @@ final class JobRoutes {
             delivery = parsed.delivery();
             if (delivery == Delivery.AUTO) delivery = estimate(prepared).delivery();
             if (delivery == Delivery.SYNC) syncAdmission = limits.admitSync(caller.principal());
+        } catch (dev.freight.engine.ExportFailedException e) {
+            // No renderer on this node: refused like a bad request, with the code the answer carries.
+            refused(ctx, caller, parsed, e.code(), e.getMessage());
+            throw e;
         } catch (InvalidRequestException e) {
             refused(ctx, caller, parsed, e.code(), e.getMessage());
             throw e;
@@ -106,6 +110,10 @@ final class JobRoutes {
 
     /** The export's one row count, and the delivery auto would choose by it. */
     private Estimate estimate(PreparedExport prepared) {
+        if (prepared.visual() != null) {
+            // A picture of one widget or chart may answer in the request; a whole report runs as a job.
+            return new Estimate(OptionalLong.empty(), prepared.visual().report() ? Delivery.ASYNC : Delivery.SYNC);
+        }
         OptionalLong rows = prepared.rowCount().value();
         return new Estimate(rows, rows.isPresent() && rows.getAsLong() <= settings.syncMaxRows()
                 ? Delivery.SYNC : Delivery.ASYNC);

@@ -351,8 +351,8 @@ final class OpenApi {
                 "created_at", timestamp(), "updated_at", timestamp()));
         schemas.put("SortKey", object(List.of("column"), "column", str(),
                 "dir", map("type", "string", "enum", List.of("asc", "desc"), "default", "asc")));
-        schemas.put("ExportRequest", object(List.of("dataset"),
-                "dataset", str(),
+        schemas.put("ExportRequest", object(List.of(),
+                "dataset", map("type", "string", "description", "Required but for a picture of a report (report)"),
                 "format", map("type", "string", "enum", formats().stream().map(FormatDescriptor::id).toList(),
                         "default", "csv"),
                 "columns", map("type", "array", "items", str(), "description", "Subset and order; default all"),
@@ -376,7 +376,10 @@ final class OpenApi {
                 "notify_email", map("type", List.of("string", "array"), "items", str(),
                         "description", "Addresses emailed when this export ends"),
                 "condition", map("type", "string", "description", "Deliver only when it holds on the result: "
-                        + "rows > 0, rows == 0, max|min|sum|avg(<measure column>) <op> <number>")));
+                        + "rows > 0, rows == 0, max|min|sum|avg(<measure column>) <op> <number>"),
+                "report", map("type", "string", "description", "format png or pdf_visual: the configured report to "
+                        + "draw (GET /export/reports), instead of dataset and series"),
+                "widget", map("type", "string", "description", "With report: only this widget of it")));
         schemas.put("DeliveryTarget", object(List.of("type"),
                 "type", map("type", "string", "enum", List.of("webhook", "email", "storage")),
                 "url", map("type", "string", "description", "webhook: http(s) URL"),
@@ -421,6 +424,7 @@ final class OpenApi {
                 "row_limit", nullable("integer"), "compress", map("type", "boolean"),
                 "ids", map("type", "array", "items", map()), "date_from", nullable("string"),
                 "date_to", nullable("string"), "series", ref("SeriesRequest"),
+                "report", str(), "widget", str(),
                 "options", map("type", "object"), "owner", str(),
                 "total_rows", nullable("integer"), "processed_rows", map("type", "integer"),
                 "progress", map("type", List.of("number", "null"), "minimum", 0, "maximum", 1),

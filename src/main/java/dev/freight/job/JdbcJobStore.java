@@ -150,7 +150,10 @@ public final class JdbcJobStore implements JobStore {
                 + "VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try {
             admitted(n.owner().name(), n.admission(), c -> StoreSql.update(c, insert, id, n.owner().name(),
-                    n.idempotencyKey(), ExportRequestJson.write(n.request()), n.request().dataset(),
+                    n.idempotencyKey(), ExportRequestJson.write(n.request()),
+                    // A report's picture has no one dataset: the column (a label for people) names the report.
+                    n.request().dataset() != null ? n.request().dataset() : "report:" + n.request().report()
+                            + (n.request().widget() == null ? "" : "/" + n.request().widget()),
                     n.request().format(), n.totalRows(), n.maxAttempts(), utc(now), utc(now), utc(now),
                     n.owner().role(), n.owner().attributesJson(),
                     n.plan() == DeliveryPlan.NONE ? null : DeliveryPlans.toJson(n.plan()), n.scheduleId()));

@@ -319,7 +319,9 @@ final class JobRunner {
 
     /** What an operator reading the log needs to find the job's owner and what it exported. */
     static String about(Job job) {
-        return "dataset " + job.request().dataset() + ", format " + job.request().format() + ", owner " + job.owner();
+        dev.freight.query.ExportRequest r = job.request();
+        return (r.report() != null ? "report " + r.report() + (r.widget() == null ? "" : " widget " + r.widget())
+                : "dataset " + r.dataset()) + ", format " + job.request().format() + ", owner " + job.owner();
     }
 
     /** An event about the job, on behalf of its owner (the worker acts for them). */

@@ -12,13 +12,22 @@ import java.util.Map;
 public record ExportRequest(String dataset, String format, List<String> columns, List<Filter> filters,
                             List<SortKey> sort, Long rowLimit, List<Object> ids, String dateFrom, String dateTo,
                             boolean compress, Map<String, Object> options,
-                            @JsonInclude(JsonInclude.Include.NON_NULL) SeriesRequest series) {
+                            @JsonInclude(JsonInclude.Include.NON_NULL) SeriesRequest series,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) String report,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) String widget) {
+
+    /** A request of rows or a series, not of a report's picture. */
+    public ExportRequest(String dataset, String format, List<String> columns, List<Filter> filters, List<SortKey> sort,
+                         Long rowLimit, List<Object> ids, String dateFrom, String dateTo, boolean compress,
+                         Map<String, Object> options, SeriesRequest series) {
+        this(dataset, format, columns, filters, sort, rowLimit, ids, dateFrom, dateTo, compress, options, series, null, null);
+    }
 
     /** A request for rows, not a series. */
     public ExportRequest(String dataset, String format, List<String> columns, List<Filter> filters, List<SortKey> sort,
                          Long rowLimit, List<Object> ids, String dateFrom, String dateTo, boolean compress,
                          Map<String, Object> options) {
-        this(dataset, format, columns, filters, sort, rowLimit, ids, dateFrom, dateTo, compress, options, null);
+        this(dataset, format, columns, filters, sort, rowLimit, ids, dateFrom, dateTo, compress, options, null, null, null);
     }
 
     public ExportRequest {
@@ -30,46 +39,51 @@ public record ExportRequest(String dataset, String format, List<String> columns,
     }
 
     public static ExportRequest of(String dataset, String format) {
-        return new ExportRequest(dataset, format, null, null, null, null, null, null, null, false, null, null);
+        return new ExportRequest(dataset, format, null, null, null, null, null, null, null, false, null, null, null, null);
     }
 
     public ExportRequest withFormat(String f) {
-        return new ExportRequest(dataset, f, columns, filters, sort, rowLimit, ids, dateFrom, dateTo, compress, options, series);
+        return new ExportRequest(dataset, f, columns, filters, sort, rowLimit, ids, dateFrom, dateTo, compress, options, series, report, widget);
     }
 
     public ExportRequest withColumns(List<String> c) {
-        return new ExportRequest(dataset, format, c, filters, sort, rowLimit, ids, dateFrom, dateTo, compress, options, series);
+        return new ExportRequest(dataset, format, c, filters, sort, rowLimit, ids, dateFrom, dateTo, compress, options, series, report, widget);
     }
 
     public ExportRequest withFilters(List<Filter> f) {
-        return new ExportRequest(dataset, format, columns, f, sort, rowLimit, ids, dateFrom, dateTo, compress, options, series);
+        return new ExportRequest(dataset, format, columns, f, sort, rowLimit, ids, dateFrom, dateTo, compress, options, series, report, widget);
     }
 
     public ExportRequest withSort(List<SortKey> s) {
-        return new ExportRequest(dataset, format, columns, filters, s, rowLimit, ids, dateFrom, dateTo, compress, options, series);
+        return new ExportRequest(dataset, format, columns, filters, s, rowLimit, ids, dateFrom, dateTo, compress, options, series, report, widget);
     }
 
     public ExportRequest withRowLimit(Long limit) {
-        return new ExportRequest(dataset, format, columns, filters, sort, limit, ids, dateFrom, dateTo, compress, options, series);
+        return new ExportRequest(dataset, format, columns, filters, sort, limit, ids, dateFrom, dateTo, compress, options, series, report, widget);
     }
 
     public ExportRequest withIds(List<Object> i) {
-        return new ExportRequest(dataset, format, columns, filters, sort, rowLimit, i, dateFrom, dateTo, compress, options, series);
+        return new ExportRequest(dataset, format, columns, filters, sort, rowLimit, i, dateFrom, dateTo, compress, options, series, report, widget);
     }
 
     public ExportRequest withDateRange(String from, String to) {
-        return new ExportRequest(dataset, format, columns, filters, sort, rowLimit, ids, from, to, compress, options, series);
+        return new ExportRequest(dataset, format, columns, filters, sort, rowLimit, ids, from, to, compress, options, series, report, widget);
     }
 
     public ExportRequest withCompress(boolean gzip) {
-        return new ExportRequest(dataset, format, columns, filters, sort, rowLimit, ids, dateFrom, dateTo, gzip, options, series);
+        return new ExportRequest(dataset, format, columns, filters, sort, rowLimit, ids, dateFrom, dateTo, gzip, options, series, report, widget);
     }
 
     public ExportRequest withOptions(Map<String, Object> o) {
-        return new ExportRequest(dataset, format, columns, filters, sort, rowLimit, ids, dateFrom, dateTo, compress, o, series);
+        return new ExportRequest(dataset, format, columns, filters, sort, rowLimit, ids, dateFrom, dateTo, compress, o, series, report, widget);
     }
 
     public ExportRequest withSeries(SeriesRequest s) {
-        return new ExportRequest(dataset, format, columns, filters, sort, rowLimit, ids, dateFrom, dateTo, compress, options, s);
+        return new ExportRequest(dataset, format, columns, filters, sort, rowLimit, ids, dateFrom, dateTo, compress, options, s, report, widget);
+    }
+
+    /** The picture of a report ({@code widget} null: all of it) rather than a dataset's rows. */
+    public ExportRequest withReport(String r, String w) {
+        return new ExportRequest(dataset, format, columns, filters, sort, rowLimit, ids, dateFrom, dateTo, compress, options, series, r, w);
     }
 }

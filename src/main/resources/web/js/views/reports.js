@@ -6,8 +6,9 @@
 // with data-failed naming it): what a renderer waits for instead of a fixed sleep.
 import { get, post } from '../api.js';
 import { h, clear } from '../dom.js';
-import { showPage } from '../ui.js';
+import { showPage, toast } from '../ui.js';
 import { drawWidget } from '../charts.js';
+import { rememberMine } from '../jobs.js';
 
 /** @typedef {import('../types.js').ViewContext} ViewContext */
 
@@ -37,6 +38,7 @@ export async function showReports(arg, view) {
   const title = widgetName ? `${report.title} · ${widgets.length ? widgets[0].title : widgetName}` : report.title;
   const grid = h('div.report-grid', { dataset: { report: report.name } });
   clear(page).append(h('div.toolbar', h('h1', title), h('div.spacer'),
+    pictureButton(report.name, widgetName, 'png', 'PNG'), pictureButton(report.name, widgetName, 'pdf_visual', 'PDF'),
     widgetName ? h('a.btn.small', { href: `#/reports/${encodeURIComponent(report.name)}` }, 'Whole report')
       : h('a.btn.small.ghost', { href: '#/reports' }, 'All reports')), grid);
   if (!widgets.length) {
@@ -77,6 +79,33 @@ export async function showReports(arg, view) {
   const failed = shown.filter((_, i) => results[i].status === 'rejected').map(s => s.w.name);
   if (failed.length) document.body.dataset.failed = failed.join(',');
   document.body.dataset.ready = failed.length ? 'error' : 'true';
+}
+
+/**
+ * Exports the report (or the widget shown alone) as a picture: a job drawn by the server's browser, downloaded when
+ * it is ready, like any export started from the page.
+ * @param {string} report @param {string|undefined} widget @param {string} format png or pdf_visual @param {string} label
+ */
+function pictureButton(report, widget, format, label) {
+  const button = h('button.btn.small.ghost', { type: 'button', dataset: { picture: format },
+    'aria-label': `Export as ${label}` }, label);
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      const body = { report, format, delivery: 'async' };
+      if (widget) body.widget = widget;
+      const job = await post('export/jobs', body);
+      const what = `report ${report}${widget ? ` · ${widget}` : ''}`;
+      rememberMine({ ...job, dataset: what }, true);
+      toast({ title: 'Picture queued', text: `${what} · ${label} — it downloads when it is ready.`, kind: 'ok',
+        timeout: 5000, actions: [{ label: 'Details', href: `#/jobs/${job.id}` }] });
+    } catch (e) {
+      toast({ title: `${label} refused`, text: e.message, kind: 'error' });
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return button;
 }
 
 /** @param {HTMLElement} page */

@@ -43,7 +43,7 @@ class PackageGraphTest {
             Set.of("export"),
             Set.of("job"),
             Set.of("push", "schedule"),
-            Set.of("http"),
+            Set.of("http", "visual"),
             Set.of("cli"));
 
     /** Package (relative to dev.freight) → the other Freight packages its code names. */

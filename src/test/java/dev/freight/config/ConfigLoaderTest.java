@@ -322,7 +322,8 @@ class ConfigLoaderTest {
         assertThat(configs.message("server: 8080\n"))
                 .isEqualTo("freight.yml: server: expected a mapping (indented key: value lines), got \"8080\"");
         assertThat(configs.message("exports:\n  default_format: xml\n"))
-                .isEqualTo("freight.yml: exports.default_format: expected one of " + dev.freight.format.ExportFormat.choices() + ", got \"xml\"");
+                .isEqualTo("freight.yml: exports.default_format: expected one of the data formats csv, tsv, json, ndjson, xlsx, "
+                        + "parquet, pdf, got \"xml\"");
         assertThat(configs.message("server:\n  public_url: exports.example.com\n"))
                 .startsWith("freight.yml: server.public_url: expected an absolute http(s) URL");
     }

@@ -70,6 +70,7 @@ class ExampleConfigTest {
         assertThat(seriesKeys).containsExactlyInAnyOrderElementsOf(ReportsBinder.SERIES_KEYS);
         assertThat(names(widgets.get("revenue").get("position"))).containsExactlyElementsOf(ReportsBinder.POSITION_KEYS);
         assertThat(names(widgets.get("revenue").get("size"))).containsExactlyElementsOf(ReportsBinder.SIZE_KEYS);
+        assertThat(names(example.get("visual"))).containsExactlyElementsOf(VisualBinder.VISUAL_KEYS);
         assertThat(names(uncommented.get("email"))).containsExactlyElementsOf(DeliveryBinder.EMAIL_KEYS);
         assertThat(names(uncommented.get("email").get("smtp"))).containsExactlyElementsOf(DeliveryBinder.SMTP_KEYS);
         assertThat(names(example.get("webhooks"))).containsExactlyElementsOf(DeliveryBinder.WEBHOOKS_KEYS);

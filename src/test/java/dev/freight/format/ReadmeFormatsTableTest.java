@@ -69,7 +69,7 @@ class ReadmeFormatsTableTest {
     /** Format id → its options cell, from the rows "| `id` | content | options |". */
     private static Map<String, String> rows(String section) {
         Map<String, String> rows = new LinkedHashMap<>();
-        Matcher m = Pattern.compile("(?m)^\\| `([a-z]+)` \\|[^\\n]*\\| ([^|\\n]*) \\|$").matcher(section);
+        Matcher m = Pattern.compile("(?m)^\\| `([a-z_]+)` \\|[^\\n]*\\| ([^|\\n]*) \\|$").matcher(section);
         while (m.find()) rows.put(m.group(1), m.group(2).trim());
         return rows;
     }

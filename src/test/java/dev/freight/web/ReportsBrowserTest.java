@@ -157,6 +157,20 @@ class ReportsBrowserTest {
     }
 
     @Test
+    void aReportExportsAsAPngThatTheServersBrowserDrawsAndThePageDownloads() throws Exception {
+        browser.clearDownloads();
+        browser.open("/#/reports/demo");
+        awaitReady();
+        browser.find("[data-picture='png']").click();
+        Path png = browser.awaitDownload(Duration.ofSeconds(90), ".png");
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+        assertThat(img.getWidth()).isEqualTo(1280);
+        assertThat(img.getHeight()).isEqualTo(800);
+        assertThat(png.getFileName().toString()).startsWith("demo-");
+        browser.dismissToasts();
+    }
+
+    @Test
     void oneWidgetOpensAlone() {
         browser.open("/#/reports/demo/by_status");
         awaitReady();
