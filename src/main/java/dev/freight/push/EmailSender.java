@@ -83,6 +83,20 @@ final class EmailSender {
             message.setSentDate(new Date());
             if (mail.attachment() == null) {
                 message.setText(mail.text(), StandardCharsets.UTF_8.name());
+            } else if (mail.attachment().contentType() != null && mail.attachment().contentType().startsWith("image/")) {
+                // A picture (format png) is shown in the message, and can be saved under its file name.
+                MimeBodyPart html = new MimeBodyPart();
+                html.setText("<html><body><pre>" + escape(mail.text()) + "</pre><img src=\"cid:" + IMAGE_ID + "\" alt=\""
+                        + escape(mail.attachment().fileName()) + "\"></body></html>", StandardCharsets.UTF_8.name(), "html");
+                MimeBodyPart image = new MimeBodyPart();
+                image.setDataHandler(new DataHandler(new StreamedFile(mail.attachment())));
+                image.setFileName(mail.attachment().fileName());
+                image.setDisposition(MimeBodyPart.INLINE);
+                image.setContentID("<" + IMAGE_ID + ">");
+                MimeMultipart related = new MimeMultipart("related");
+                related.addBodyPart(html);
+                related.addBodyPart(image);
+                message.setContent(related);
             } else {
                 MimeBodyPart text = new MimeBodyPart();
                 text.setText(mail.text(), StandardCharsets.UTF_8.name());
@@ -105,6 +119,12 @@ final class EmailSender {
             boolean permanent = code != null && code >= 500;
             return new WebhookSender.Outcome(code, "SMTP " + (code == null ? "" : code + " ") + describe(e), permanent);
         }
+    }
+
+    static final String IMAGE_ID = "export-image@freight";
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
     private static Integer replyCode(Throwable e) {

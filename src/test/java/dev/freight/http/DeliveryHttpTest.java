@@ -52,7 +52,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DeliveryHttpTest {
     static final String JOBS = "/api/v1/export/jobs";
     static final String SECRET = "whsec_" + Base64.getEncoder().encodeToString("a webhook secret of 32 bytes!!!!".getBytes(StandardCharsets.UTF_8));
-    static final long ATTACHMENT_CAP = 2000;
+    static final long ATTACHMENT_CAP = 100_000;
 
     Path dir;
     String pgUrl;
@@ -84,7 +84,10 @@ class DeliveryHttpTest {
                 "INSERT INTO sales SELECT g, (g % 4 + 1) * 4.01, CASE WHEN g % 3 = 0 THEN 'paid' ELSE 'open' END, "
                         + "TIMESTAMPTZ '2024-01-01 00:00:00+00' + (g % 4) * interval '1 day' + g * interval '1 minute' "
                         + "FROM generate_series(1, 100) g",
-                "CREATE VIEW broken AS SELECT g AS id, 10 / (g - 3) AS x FROM generate_series(1, 5) g");
+                "CREATE VIEW broken AS SELECT g AS id, 10 / (g - 3) AS x FROM generate_series(1, 5) g",
+                // 5,000 rows, a file above the attachment cap.
+                "CREATE VIEW sales_big AS SELECT s.id * 100 + g AS id, s.amount, s.status, s.created_at "
+                        + "FROM sales s CROSS JOIN generate_series(1, 50) g");
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
@@ -388,12 +391,12 @@ class DeliveryHttpTest {
 
     @Test
     void aFileAboveTheCapIsEmailedAsALinkValidForTheFilesLifetime() throws Exception {
-        String id = submit("{\"dataset\": \"sales\", \"deliveries\": [{\"type\": \"email\", \"to\": [\"big@example.com\"], "
+        String id = submit("{\"dataset\": \"sales_big\", \"deliveries\": [{\"type\": \"email\", \"to\": [\"big@example.com\"], "
                 + "\"subject\": \"{rows} rows of {dataset}\"}]}").get("id").asText();
         JsonNode job = delivered(id, 1);
         assertThat(job.get("file_size_bytes").asLong()).isGreaterThan(ATTACHMENT_CAP);
         MimeMessage mail = mailTo("big@example.com");
-        assertThat(mail.getSubject()).isEqualTo("100 rows of sales");
+        assertThat(mail.getSubject()).isEqualTo("5000 rows of sales_big");
         assertThat(mail.getContent()).isInstanceOf(String.class);
         String text = (String) mail.getContent();
         assertThat(text).contains("Download it (until " + Instant.parse(job.get("expires_at").asText())
@@ -402,6 +405,27 @@ class DeliveryHttpTest {
         HttpResponse<byte[]> download = anonymousGet(link);
         assertThat(download.statusCode()).isEqualTo(200);
         assertThat(download.body()).isEqualTo(file(id));
+    }
+
+    @Test
+    void aPictureIsShownInTheEmailItself() throws Exception {
+        String id = submit("{\"dataset\": \"sales\", \"format\": \"png\", \"series\": {\"time_column\": \"created_at\", "
+                + "\"from\": \"2024-01-01\", \"to\": \"2024-01-05\", \"time_zone\": \"UTC\", \"granularity\": \"day\", "
+                + "\"measures\": [{\"column\": \"amount\", \"agg\": \"sum\"}]}, \"options\": {\"width\": 400, \"height\": 200}, "
+                + "\"notify_email\": \"picture@example.com\"}").get("id").asText();
+        JsonNode job = delivered(id, 1);
+        assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("completed");
+        MimeMessage mail = mailTo("picture@example.com");
+        assertThat(mail.getContentType()).startsWith("multipart/related");
+        Multipart parts = (Multipart) mail.getContent();
+        assertThat((String) parts.getBodyPart(0).getContent()).contains("<img src=\"cid:export-image@freight\"");
+        jakarta.mail.internet.MimeBodyPart image = (jakarta.mail.internet.MimeBodyPart) parts.getBodyPart(1);
+        assertThat(image.getContentID()).isEqualTo("<export-image@freight>");
+        assertThat(image.getDisposition()).isEqualTo(Part.INLINE);
+        assertThat(image.getFileName()).isEqualTo(job.get("file_name").asText());
+        try (InputStream in = image.getInputStream()) {
+            assertThat(in.readAllBytes()).isEqualTo(file(id));
+        }
     }
 
     // ------------------------------------------------------------------ storage
