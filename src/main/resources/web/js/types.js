@@ -49,6 +49,24 @@
  * @property {string|null} started_at
  * @property {string|null} completed_at
  * @property {string|null} expires_at
+ * @property {string|null} [schedule_id] the schedule that made the job, null for a one-off export
+ * @property {string|null} [condition] the alert condition its deliveries wait on
+ * @property {boolean|null} [condition_met] null until evaluated (or without a condition)
+ * @property {DeliveryLogEntry[]} [deliveries] the delivery log
+ */
+
+/**
+ * One delivery of a job: a webhook, an email or a copy, for one event.
+ * @typedef {Object} DeliveryLogEntry
+ * @property {string} event export.completed, export.failed or export.expired
+ * @property {'webhook'|'email'|'storage'} type
+ * @property {string} target URL, addresses, or storage target and name
+ * @property {'pending'|'delivered'|'failed'} status
+ * @property {number} attempts
+ * @property {number|null} last_status HTTP status or SMTP reply
+ * @property {string|null} last_error
+ * @property {string|null} last_attempt_at
+ * @property {string|null} next_attempt_at
  */
 
 /**

@@ -31,6 +31,11 @@ import java.util.Objects;
 public final class LinkSigner {
     public static final String KEY_FILE = "link-key";
     public static final int MIN_KEY_BYTES = 32;
+    /**
+     * The "key" of a link sent by a delivery (webhook, email): no API key asked for it, so none can revoke it. It
+     * works until the file expires (or the job is deleted, or the signing key is rotated out).
+     */
+    public static final String DELIVERY_FINGERPRINT = "00000000000000000000000000000000";
     private static final String VERSION = "v2";
     private static final String VERSION_WITHOUT_KEY = "v1";
     private static final java.util.regex.Pattern FINGERPRINT = java.util.regex.Pattern.compile("[0-9a-f]{32}");
@@ -135,6 +140,21 @@ public final class LinkSigner {
         byte[] payload = String.join("\n", VERSION, jobId, principal, keyFingerprint,
                 Long.toString(expiresAt.getEpochSecond())).getBytes(StandardCharsets.UTF_8);
         return new Link(B64.encodeToString(payload) + "." + B64.encodeToString(mac(keys.get(0), payload)), expiresAt);
+    }
+
+    /**
+     * A link for a delivery (webhook, email) of the job's file to whoever receives it, valid until
+     * {@code expiresAt}, the file's own expiry, however far that is ({@link #maxTtl()} bounds links that callers ask
+     * for, not these). Its key is {@link #DELIVERY_FINGERPRINT}.
+     */
+    public Link signForDelivery(String jobId, String principal, Instant expiresAt) {
+        if (!enabled()) throw new IllegalStateException("signed links are disabled: no key");
+        checkField(jobId);
+        checkField(principal);
+        Instant until = expiresAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        byte[] payload = String.join("\n", VERSION, jobId, principal, DELIVERY_FINGERPRINT,
+                Long.toString(until.getEpochSecond())).getBytes(StandardCharsets.UTF_8);
+        return new Link(B64.encodeToString(payload) + "." + B64.encodeToString(mac(keys.get(0), payload)), until);
     }
 
     private static void checkField(String s) {

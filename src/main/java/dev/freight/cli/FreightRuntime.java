@@ -41,6 +41,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import dev.freight.auth.LinkSigner;
+import dev.freight.delivery.DeliveryPolicy;
+import dev.freight.push.Deliverer;
+
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -66,6 +70,7 @@ final class FreightRuntime implements AutoCloseable {
     JobService service;
     Sweeper sweeper;
     Authentication auth;
+    Deliverer deliverer;
     ChromiumRenderer renderer;
     Schedules schedules;
     Scheduler scheduler;
@@ -149,13 +154,15 @@ final class FreightRuntime implements AutoCloseable {
                     .withRenderer(runtime.renderer);
             runtime.workers = new WorkerPool(runtime.store, runtime.files, runtime.exports, runtime.settings,
                     runtime.store.clock());
-            runtime.service = new JobService(runtime.store, runtime.files, runtime.exports, runtime.settings, runtime.workers);
+            runtime.service = new JobService(runtime.store, runtime.files, runtime.exports, runtime.settings, runtime.workers,
+                    new DeliveryPolicy(config.delivery()));
             runtime.schedules = Schedules.over(runtime.store, runtime.service);
             if (startWorkers) {
                 runtime.workers.start();
                 // Every node that runs also fires due schedules: a tick fires while any node is up.
                 runtime.scheduler = new Scheduler(runtime.schedules.store(), runtime.service);
                 runtime.scheduler.start(config.schedules().pollInterval());
+                runtime.deliverer = deliverer(config, runtime.store, runtime.files);
             }
             return runtime;
         } catch (RuntimeException e) {
@@ -173,6 +180,33 @@ final class FreightRuntime implements AutoCloseable {
                 visual.renderTimeout()));
         r.unavailable().ifPresent(why -> org.slf4j.LoggerFactory.getLogger(FreightRuntime.class).warn("{}", why));
         return r;
+    }
+
+    /**
+     * This node's sender of deliveries, started; null when it cannot sign the links they carry the way the serving
+     * nodes verify them (a PostgreSQL job store and no server.signed_links.key here: the nodes that have it send).
+     */
+    static Deliverer deliverer(FreightConfig config, JdbcJobStore store, FileStore files) {
+        if (config.server().signedLinks().key().isEmpty() && config.jobStore().sharedByNodes()) {
+            org.slf4j.LoggerFactory.getLogger(FreightRuntime.class).info("deliveries are not sent by this node: it has "
+                    + "no server.signed_links.key to sign their links with (the nodes that have one send them)");
+            return null;
+        }
+        if (config.server().publicUrl().isEmpty() && (config.delivery().email().isPresent()
+                || !config.delivery().webhooks().allowedHosts().isEmpty())) {
+            org.slf4j.LoggerFactory.getLogger(FreightRuntime.class).warn("server.public_url is not set: the download "
+                    + "links of webhooks and emails are paths without a host");
+        }
+        Map<String, FileStore> targets = new LinkedHashMap<>();
+        try {
+            config.delivery().storageTargets().forEach((name, storage) -> targets.put(name, fileStore(storage)));
+            return new Deliverer(store.dataSource(), store, files, () -> LinkSigner.fromConfig(config.server().signedLinks(),
+                    config.dataDir(), store.clock()), config.server().publicUrl().map(Object::toString).orElse(null),
+                    config.delivery(), targets).start();
+        } catch (RuntimeException e) {
+            targets.values().forEach(FileStore::close);
+            throw e;
+        }
     }
 
     static SourceRegistry registry(FreightConfig config, boolean demo) {
@@ -251,6 +285,7 @@ final class FreightRuntime implements AutoCloseable {
     public void close() {
         if (scheduler != null) scheduler.close();
         if (workers != null) workers.close();
+        if (deliverer != null) deliverer.close();
         if (renderer != null) renderer.close();
         if (registry != null) registry.close();
         files.close();

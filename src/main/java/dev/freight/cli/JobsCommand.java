@@ -7,11 +7,13 @@ import dev.freight.job.JobIds;
 import dev.freight.job.JobStatus;
 import dev.freight.job.JobStore;
 import dev.freight.error.InvalidRequestException;
+import dev.freight.delivery.DeliveryRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.util.List;
 import java.util.Locale;
 
 /** {@code freight jobs list|show|cancel}: the job table from the command line (an operator's view: all owners). */
@@ -89,9 +91,35 @@ final class JobsCommand implements Runnable {
                 System.out.println("started:       " + (j.startedAt() == null ? "-" : j.startedAt()));
                 System.out.println("completed:     " + (j.completedAt() == null ? "-" : j.completedAt()));
                 System.out.println("expires:       " + (j.expiresAt() == null ? "-" : j.expiresAt()));
+                if (j.scheduleId() != null) System.out.println("schedule:      " + j.scheduleId());
+                if (j.plan().condition() != null) {
+                    System.out.println("condition:     " + j.plan().condition() + (j.conditionMet() == null ? " (not evaluated yet)"
+                            : j.conditionMet() ? " (met)" : " (not met: nothing delivered)"));
+                }
+                List<DeliveryRecord> log = runtime.store.deliveryLog(j.id());
+                if (!j.plan().isEmpty() || !log.isEmpty()) {
+                    System.out.println(log.isEmpty() ? "deliveries:    none yet" : "deliveries:");
+                    for (DeliveryRecord d : log) System.out.println("  " + delivery(d));
+                }
                 return Main.EXIT_OK;
             }
         }
+    }
+
+    /** One line of the delivery log: event, type, target, status and attempts, then the last result and when. */
+    static String delivery(DeliveryRecord d) {
+        StringBuilder line = new StringBuilder(d.event() + "  " + d.type() + "  " + d.target() + "  " + d.status() + "  "
+                + d.attempts() + (d.attempts() == 1 ? " attempt" : " attempts"));
+        if (d.lastError() != null) {
+            line.append("  last: ").append(d.lastError());
+        } else if (d.lastStatus() != null) {
+            line.append("  last: ").append(d.lastStatus());
+        }
+        if (d.lastAttemptAt() != null) line.append(" at ").append(d.lastAttemptAt());
+        if (DeliveryRecord.PENDING.equals(d.status()) && d.nextAttemptAt() != null) {
+            line.append("  next: ").append(d.nextAttemptAt());
+        }
+        return line.toString();
     }
 
     @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a pending or running job.")

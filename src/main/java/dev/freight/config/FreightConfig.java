@@ -16,7 +16,7 @@ public record FreightConfig(Path dataDir, ServerConfig server, JobStoreConfig jo
                             Map<String, SourceConfig> sources, Map<String, DatasetConfig> datasets,
                             ExportsConfig exports, LimitsConfig limits, RolesConfig roles,
                             List<ApiKeyConfig> apiKeys, Map<String, ReportConfig> reports, SchedulesConfig schedules,
-                            VisualConfig visual) {
+                            VisualConfig visual, DeliveryConfig delivery) {
 
     /** The built-in demo database's source name; {@code --demo} adds it, so the config cannot define it. */
     public static final String DEMO_SOURCE = "demo";
@@ -35,6 +35,17 @@ public record FreightConfig(Path dataDir, ServerConfig server, JobStoreConfig jo
         sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
         datasets = Collections.unmodifiableMap(new LinkedHashMap<>(datasets));
         reports = Collections.unmodifiableMap(new LinkedHashMap<>(reports));
+        Objects.requireNonNull(delivery, "delivery");
+    }
+
+    /** Without deliveries configured. */
+    public FreightConfig(Path dataDir, ServerConfig server, JobStoreConfig jobStore, StorageConfig storage,
+                         Map<String, SourceConfig> sources, Map<String, DatasetConfig> datasets,
+                         ExportsConfig exports, LimitsConfig limits, RolesConfig roles,
+                         List<ApiKeyConfig> apiKeys, Map<String, ReportConfig> reports, SchedulesConfig schedules,
+                         VisualConfig visual) {
+        this(dataDir, server, jobStore, storage, sources, datasets, exports, limits, roles, apiKeys, reports, schedules,
+                visual, DeliveryConfig.NONE);
     }
 
     /** Everything at its default, as with no file and no {@code FREIGHT_*} variables. */

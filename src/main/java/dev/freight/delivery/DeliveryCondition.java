@@ -1,6 +1,7 @@
 package dev.freight.delivery;
 
 import dev.freight.error.InvalidRequestException;
+import dev.freight.error.Messages;
 import dev.freight.error.ProblemCode;
 
 import java.math.BigDecimal;
@@ -83,7 +84,7 @@ public record DeliveryCondition(Aggregate aggregate, String column, Comparison c
             try {
                 aggregate = Aggregate.valueOf(agg.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw invalid(field, "condition \"" + text + "\": unknown aggregate '" + agg + "'; expected max, min, sum or avg");
+                throw invalid(field, "condition \"" + text + "\": " + Messages.unknown("aggregate", agg, "max, min, sum, avg"));
             }
             return new DeliveryCondition(aggregate, m.group(2), Comparison.of(m.group(3)).orElseThrow(),
                     number(m.group(4), text, field));

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.freight.error.InvalidRequestException;
+import dev.freight.error.Messages;
 import dev.freight.error.ProblemCode;
 
 import java.net.URI;
@@ -126,8 +127,7 @@ public final class DeliveryPlans {
                 StorageNames.validate(name, field + ".name");
                 yield new DeliveryTarget.Storage(target, name);
             }
-            default -> throw invalid(field + ".type", "unknown delivery type '" + type + "' in " + field
-                    + ".type; expected one of " + new TreeSet<>(TYPES));
+            default -> throw invalid(field + ".type", Messages.unknown("delivery type", type, new TreeSet<>(TYPES)));
         };
     }
 
@@ -135,8 +135,8 @@ public final class DeliveryPlans {
         for (Iterator<String> it = d.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!allowed.contains(name)) {
-                throw invalid(field + "." + name, "unknown field " + field + "." + name + " for a " + d.get("type").textValue()
-                        + " delivery; expected " + new TreeSet<>(allowed));
+                throw invalid(field + "." + name, Messages.unknown("field", field + "." + name, new TreeSet<>(allowed))
+                        + " (of a " + d.get("type").textValue() + " delivery)");
             }
         }
     }

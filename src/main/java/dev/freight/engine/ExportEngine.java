@@ -7,7 +7,10 @@ import dev.freight.format.UnrepresentableValueException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
+import dev.freight.query.SeriesShape;
 import java.util.zip.Deflater;
 
 /**
@@ -108,6 +111,7 @@ public final class ExportEngine {
             Tracker tracker = new Tracker(() -> storedBefore + counted.count(), listener, cancel, start, job.maxRows(),
                     continuing ? resumption.after().rows() : 0, resumption == null ? null : resumption.marks(), position);
             long rows;
+            MeasureSummary.Collector measured = null;
             ExportResult.Path path = path(job, resumption);
             if (path == ExportResult.Path.COPY_CSV) {
                 if (continuing) continued.start(resumption.after().rowEnd(), resumption.durable());
@@ -150,7 +154,21 @@ public final class ExportEngine {
                         }
                     };
                     if (job.plan().series() != null) {
-                        SeriesRows series = new SeriesRows(job.plan().series(), write);
+                        SeriesShape shape = job.plan().series();
+                        int first = 1 + shape.groupCount();
+                        int[] indexes = new int[shape.measures().size()];
+                        List<String> names = new ArrayList<>();
+                        for (int i = 0; i < indexes.length; i++) {
+                            indexes[i] = first + i;
+                            names.add(shape.outputColumns().get(first + i).name());
+                        }
+                        MeasureSummary.Collector collector = new MeasureSummary.Collector(names, indexes);
+                        measured = collector;
+                        RowSource.RowConsumer written = write;
+                        SeriesRows series = new SeriesRows(shape, row -> {
+                            collector.add(row);
+                            written.accept(row);
+                        });
                         source.stream(series);
                         series.finish();
                         rows = series.written();
@@ -170,7 +188,7 @@ public final class ExportEngine {
             long totalRows = (continuing ? resumption.after().rows() : 0) + rows;
             long bytes = storedBefore + counted.count();
             listener.onProgress(new ExportProgress(totalRows, bytes, elapsed));
-            return new ExportResult(totalRows, bytes, elapsed, path);
+            return new ExportResult(totalRows, bytes, elapsed, path, measured == null ? null : measured.summaries());
         } catch (ExportCancelledException e) {
             throw e;
         } catch (IOException | RuntimeException e) {

@@ -1,7 +1,19 @@
 package dev.freight.engine;
 
-/** What an export produced, and which way its rows were read ({@link Path}). */
-public record ExportResult(long rows, long bytes, long elapsedNanos, Path path) {
+/**
+ * What an export produced, and which way its rows were read ({@link Path}); for a series, a summary of each measure
+ * column by its name ({@code measures}, empty otherwise).
+ */
+public record ExportResult(long rows, long bytes, long elapsedNanos, Path path,
+                           java.util.Map<String, MeasureSummary> measures) {
+    public ExportResult {
+        measures = measures == null ? java.util.Map.of() : measures;
+    }
+
+    public ExportResult(long rows, long bytes, long elapsedNanos, Path path) {
+        this(rows, bytes, elapsedNanos, path, java.util.Map.of());
+    }
+
     /** How the rows left the database. */
     public enum Path {
         /** PostgreSQL's COPY rendered the CSV/TSV; Freight only rewrote a few fields. */

@@ -58,6 +58,7 @@ final class JobRoutes {
             idempotencyKey = idempotencyKey(ctx);
             parsed = ExportRequestParser.parse(Http.body(ctx, limits.maxBody(caller.principal(), settings.maxRequestBytes())));
             prepared = jobs.exports().prepare(parsed.request(), caller.principal());
+            jobs.checkDeliveries(parsed.plan(), prepared);
             delivery = parsed.delivery();
             if (delivery == Delivery.AUTO) delivery = estimate(prepared).delivery();
             if (delivery == Delivery.SYNC) syncAdmission = limits.admitSync(caller.principal());
@@ -131,6 +132,7 @@ final class JobRoutes {
         ExportRequestParser.Parsed parsed = ExportRequestParser.parse(
                 Http.body(ctx, limits.maxBody(caller.principal(), settings.maxRequestBytes())));
         PreparedExport prepared = jobs.exports().prepare(parsed.request(), caller.principal());
+        jobs.checkDeliveries(parsed.plan(), prepared);
         Estimate estimate = estimate(prepared);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("estimated_rows", estimate.rows().isPresent() ? estimate.rows().getAsLong() : null);

@@ -89,7 +89,9 @@ final class LinkRoute {
                     + "; ask for a new one with POST " + JobJson.location(id) + "/link");
             case VALID -> { }
         }
-        if (keys.authenticateFingerprint(v.keyFingerprint()).isEmpty()) {
+        // A delivered link names no API key (none asked for it): it lasts as long as the file, unless the job is deleted.
+        if (!LinkSigner.DELIVERY_FINGERPRINT.equals(v.keyFingerprint())
+                && keys.authenticateFingerprint(v.keyFingerprint()).isEmpty()) {
             throw new ApiProblem(403, ProblemCode.LINK_REVOKED, "token", "the API key that made this download link was revoked "
                     + "(or removed); ask for a new one with POST " + JobJson.location(id) + "/link");
         }

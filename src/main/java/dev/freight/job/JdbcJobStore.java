@@ -4,8 +4,10 @@ import dev.freight.error.IdempotencyKeyReusedException;
 import dev.freight.error.ProblemCode;
 import dev.freight.query.ExportRequestJson;
 import dev.freight.auth.Principal;
+import dev.freight.delivery.DeliveryEvent;
 import dev.freight.delivery.DeliveryPlan;
 import dev.freight.delivery.DeliveryPlans;
+import dev.freight.delivery.DeliveryTarget;
 import dev.freight.delivery.DeliveryRecord;
 import dev.freight.store.DatabaseClock;
 import dev.freight.store.JobStoreDatabase;
@@ -357,14 +359,40 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public boolean complete(String id, String workerId, long rowCount, String fileName, long fileSizeBytes,
-                            String contentType, Instant expiresAt) {
+                            String contentType, Instant expiresAt, Boolean conditionMet) {
         Instant now = now();
-        return announced(sql.update("UPDATE export_job SET status = 'completed', row_count = ?, processed_rows = ?, file_name = ?, "
-                        + "file_size_bytes = ?, content_type = ?, completed_at = ?, expires_at = ?, error_code = NULL, "
-                        + "error_message = NULL, locked_by = NULL, locked_until = NULL, updated_at = ? "
-                        + "WHERE id = ? AND locked_by = ? AND status = 'running'",
-                rowCount, rowCount, fileName, fileSizeBytes, contentType, utc(now), utc(expiresAt), utc(now), id, workerId) == 1,
-                JobSignals.Kind.CHANGED, id);
+        return announced(sql.inTransaction(c -> {
+            if (StoreSql.update(c, "UPDATE export_job SET status = 'completed', row_count = ?, processed_rows = ?, file_name = ?, "
+                            + "file_size_bytes = ?, content_type = ?, completed_at = ?, expires_at = ?, error_code = NULL, "
+                            + "error_message = NULL, locked_by = NULL, locked_until = NULL, condition_met = ?, updated_at = ? "
+                            + "WHERE id = ? AND locked_by = ? AND status = 'running'",
+                    rowCount, rowCount, fileName, fileSizeBytes, contentType, utc(now), utc(expiresAt), conditionMet,
+                    utc(now), id, workerId) != 1) {
+                return false;
+            }
+            if (!Boolean.FALSE.equals(conditionMet)) queueDeliveries(c, id, DeliveryEvent.COMPLETED, now);
+            return true;
+        }), JobSignals.Kind.CHANGED, id);
+    }
+
+    /**
+     * Queues the deliveries of the job's plan that {@code event} concerns, as rows of export_delivery due now, in
+     * the transaction that changed the job: a delivery is queued exactly when its job changes, whichever node does
+     * it (the unique (job, event, seq) makes a second try a no-op).
+     */
+    private static void queueDeliveries(Connection c, String id, DeliveryEvent event, Instant now) throws SQLException {
+        Optional<String> stored = StoreSql.queryOne(c, "SELECT delivery_plan FROM export_job WHERE id = ?",
+                rs -> Optional.ofNullable(rs.getString(1)), id).flatMap(plan -> plan);
+        if (stored.isEmpty()) return;
+        List<DeliveryTarget> targets = DeliveryPlans.fromJson(stored.get()).targets();
+        for (int seq = 0; seq < targets.size(); seq++) {
+            DeliveryTarget t = targets.get(seq);
+            if (!event.concerns(t)) continue;
+            StoreSql.update(c, "INSERT INTO export_delivery (id, job_id, seq, event, type, target, spec, status, attempts, "
+                    + "created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)", JobIds.next(), id, seq,
+                    event.wire(), t.type(), truncate(t.describe()), DeliveryPlans.toJson(new DeliveryPlan(List.of(t), null)),
+                    utc(now), utc(now));
+        }
     }
 
     @Override
@@ -376,9 +404,16 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public boolean fail(String id, String workerId, String errorCode, String errorMessage) {
-        return announced(sql.update("UPDATE export_job SET status = 'failed', error_code = ?, error_message = ?, completed_at = ?, "
-                        + "locked_by = NULL, locked_until = NULL, updated_at = ? WHERE id = ? AND locked_by = ? AND status = 'running'",
-                errorCode, truncate(errorMessage), utc(now()), utc(now()), id, workerId) == 1, JobSignals.Kind.CHANGED, id);
+        Instant now = now();
+        return announced(sql.inTransaction(c -> {
+            if (StoreSql.update(c, "UPDATE export_job SET status = 'failed', error_code = ?, error_message = ?, completed_at = ?, "
+                            + "locked_by = NULL, locked_until = NULL, updated_at = ? WHERE id = ? AND locked_by = ? AND status = 'running'",
+                    errorCode, truncate(errorMessage), utc(now), utc(now), id, workerId) != 1) {
+                return false;
+            }
+            queueDeliveries(c, id, DeliveryEvent.FAILED, now);
+            return true;
+        }), JobSignals.Kind.CHANGED, id);
     }
 
     @Override
@@ -433,8 +468,18 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public boolean markExpired(String id) {
-        return announced(sql.update("UPDATE export_job SET status = 'expired', updated_at = ? WHERE id = ? AND status = "
-                + "'completed'", utc(now()), id) == 1, JobSignals.Kind.CHANGED, id);
+        Instant now = now();
+        return announced(sql.inTransaction(c -> {
+            if (StoreSql.update(c, "UPDATE export_job SET status = 'expired', updated_at = ? WHERE id = ? AND status = "
+                    + "'completed'", utc(now), id) != 1) {
+                return false;
+            }
+            // Only the jobs whose completion was delivered tell that their file is gone.
+            boolean delivered = StoreSql.queryOne(c, "SELECT condition_met FROM export_job WHERE id = ?",
+                    rs -> !Boolean.FALSE.equals(rs.getObject(1, Boolean.class)), id).orElse(false);
+            if (delivered) queueDeliveries(c, id, DeliveryEvent.EXPIRED, now);
+            return true;
+        }), JobSignals.Kind.CHANGED, id);
     }
 
     @Override
@@ -447,6 +492,7 @@ public final class JdbcJobStore implements JobStore {
                 StoreSql.update(c, "UPDATE export_job SET status = 'failed', error_code = ?, error_message = ?, "
                         + "completed_at = ?, locked_by = NULL, locked_until = NULL, updated_at = ? WHERE id = ?",
                         WORKER_LOST, WORKER_LOST_MESSAGE, utc(now), utc(now), job.id());
+                queueDeliveries(c, job.id(), DeliveryEvent.FAILED, now);
             }
             return lost;
         });
@@ -524,9 +570,10 @@ public final class JdbcJobStore implements JobStore {
 
     /** A row of export_delivery as the log shows it. */
     public static DeliveryRecord readDelivery(ResultSet rs) throws SQLException {
-        int lastStatus = rs.getInt("last_status");
+        int status = rs.getInt("last_status");
+        Integer lastStatus = rs.wasNull() ? null : status;
         return new DeliveryRecord(rs.getString("id"), rs.getString("job_id"), rs.getString("event"), rs.getString("type"),
-                rs.getString("target"), rs.getString("status"), rs.getInt("attempts"), rs.wasNull() ? null : lastStatus,
+                rs.getString("target"), rs.getString("status"), rs.getInt("attempts"), lastStatus,
                 rs.getString("last_error"), instant(rs, "created_at"), instant(rs, "last_attempt_at"),
                 instant(rs, "next_attempt_at"));
     }

@@ -6,6 +6,7 @@ import dev.freight.error.InvalidRequestException;
 import dev.freight.audit.AuditEvent;
 import dev.freight.engine.CancellationToken;
 import dev.freight.engine.ExportCancelledException;
+import dev.freight.delivery.DeliveryCondition;
 import dev.freight.engine.ExportResult;
 import dev.freight.export.ExportMetrics;
 import dev.freight.export.ExportService;
@@ -232,9 +233,10 @@ final class JobRunner {
      */
     private boolean record(Job job, String workerId, PreparedExport prepared, ExportResult result, long size)
             throws IOException {
+        Boolean conditionMet = conditionMet(job, result);
         Optional<Boolean> outcome = throughOutage(job, () -> store.complete(job.id(), workerId, result.rows(),
                 prepared.fileName(job.createdAt(), job.id()), size, prepared.contentType(),
-                clock.instant().plus(settings.fileTtl())));
+                clock.instant().plus(settings.fileTtl()), conditionMet));
         if (outcome.isEmpty()) return false;
         if (!outcome.get()) {
             if (store.get(job.id()).isEmpty()) files.delete(job.storageKey());
@@ -242,6 +244,22 @@ final class JobRunner {
             return false;
         }
         return true;
+    }
+
+    /** Whether the plan's condition holds on this result; null when the plan has none. */
+    static Boolean conditionMet(Job job, ExportResult result) {
+        if (job.plan().condition() == null) return null;
+        DeliveryCondition condition = DeliveryCondition.parse(job.plan().condition(), "condition");
+        java.util.Map<String, java.util.Map<DeliveryCondition.Aggregate, java.math.BigDecimal>> measures = new java.util.HashMap<>();
+        result.measures().forEach((name, m) -> {
+            if (m.count() == 0) return;
+            measures.put(name, java.util.Map.of(DeliveryCondition.Aggregate.MIN, m.min(), DeliveryCondition.Aggregate.MAX,
+                    m.max(), DeliveryCondition.Aggregate.SUM, m.sum(), DeliveryCondition.Aggregate.AVG, m.avg()));
+        });
+        boolean met = condition.holds(result.rows(), measures);
+        LOG.info("job {}: condition {} {} ({} rows)", job.id(), condition, met ? "holds: delivering" : "does not hold: "
+                + "nothing delivered", result.rows());
+        return met;
     }
 
     /**

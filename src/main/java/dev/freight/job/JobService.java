@@ -5,6 +5,7 @@ import dev.freight.export.PreparedExport;
 import dev.freight.query.ExportRequest;
 import dev.freight.auth.Principal;
 import dev.freight.delivery.DeliveryPlan;
+import dev.freight.delivery.DeliveryPolicy;
 import dev.freight.storage.FileStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,13 +26,34 @@ public final class JobService {
     private final ExportService exports;
     private final JobSettings settings;
     private final WorkerPool workers;
+    private final DeliveryPolicy deliveries;
 
     public JobService(JobStore store, FileStore files, ExportService exports, JobSettings settings, WorkerPool workers) {
+        this(store, files, exports, settings, workers, DeliveryPolicy.NONE);
+    }
+
+    /** {@code deliveries}: what the configuration allows of a job's deliveries ({@link #checkDeliveries}). */
+    public JobService(JobStore store, FileStore files, ExportService exports, JobSettings settings, WorkerPool workers,
+                      DeliveryPolicy deliveries) {
         this.store = store;
         this.files = files;
         this.exports = exports;
         this.settings = settings;
         this.workers = workers;
+        this.deliveries = deliveries;
+    }
+
+    /**
+     * Refuses (InvalidRequestException, 400) a plan the configuration cannot deliver or whose condition does not
+     * fit the export: called with the request's other checks, before {@link #submit}, which does not check again.
+     */
+    public void checkDeliveries(DeliveryPlan plan, PreparedExport prepared) {
+        if (plan == DeliveryPlan.NONE) return;
+        deliveries.check(plan, prepared.plan().plan().series());
+    }
+
+    public DeliveryPolicy deliveryPolicy() {
+        return deliveries;
     }
 
     public ExportService exports() {

@@ -152,12 +152,23 @@ public interface JobStore extends AutoCloseable {
     /** The checkpoint the job's last heartbeat recorded. */
     Optional<String> checkpoint(String id);
 
+    default boolean complete(String id, String workerId, long rowCount, String fileName, long fileSizeBytes,
+                             String contentType, Instant expiresAt) {
+        return complete(id, workerId, rowCount, fileName, fileSizeBytes, contentType, expiresAt, null);
+    }
+
+    /**
+     * Records the finished file, and in the same transaction queues the job's deliveries of
+     * {@code export.completed}, unless {@code conditionMet} is false (the plan's condition did not hold; null: there
+     * is none), which is recorded either way.
+     */
     boolean complete(String id, String workerId, long rowCount, String fileName, long fileSizeBytes, String contentType,
-                     Instant expiresAt);
+                     Instant expiresAt, Boolean conditionMet);
 
     /** A transient failure: back to pending until {@code runAfter}, keeping the error for the record. */
     boolean retryLater(String id, String workerId, String errorCode, String errorMessage, Instant runAfter);
 
+    /** Fails the job for good, queueing its deliveries of {@code export.failed} in the same transaction. */
     boolean fail(String id, String workerId, String errorCode, String errorMessage);
 
     boolean markCancelled(String id, String workerId);
@@ -178,6 +189,7 @@ public interface JobStore extends AutoCloseable {
     /** Completed jobs whose file is past its expiry. */
     List<Job> dueForExpiry(Instant now, int limit);
 
+    /** The file is gone: queues the deliveries of {@code export.expired} of a job whose condition held. */
     boolean markExpired(String id);
 
     /**

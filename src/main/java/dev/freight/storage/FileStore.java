@@ -84,6 +84,27 @@ public interface FileStore extends AutoCloseable {
 
     boolean delete(String key) throws IOException;
 
+    /** A name of {@link #putNamed}: relative, of plain segments, never climbing out of the store. */
+    java.util.regex.Pattern NAMED = java.util.regex.Pattern.compile(
+            "(?!.*(^|/)\\.{1,2}(/|$))[A-Za-z0-9._=+@-]+(/[A-Za-z0-9._=+@-]+)*");
+
+    /**
+     * Writes {@code length} bytes of {@code content} under {@code name} (a relative path such as
+     * {@code orders/2026/11/30/weekly.csv}, see {@link #NAMED}), replacing a file of that name: a storage delivery's
+     * copy of a finished file. The copy appears whole or not at all.
+     */
+    default void putNamed(String name, InputStream content, long length) throws IOException {
+        throw new UnsupportedOperationException("this file store takes no named copies");
+    }
+
+    /** Throws IllegalArgumentException unless {@code name} is a {@link #NAMED} name. */
+    static String checkNamed(String name) {
+        if (name == null || name.length() > 1000 || !NAMED.matcher(name).matches()) {
+            throw new IllegalArgumentException("invalid file name for a copy: " + name);
+        }
+        return name;
+    }
+
     /**
      * An upload not published (yet): of a running export, or left by one that crashed. {@code started}: when it
      * began, by the store's clock (a local part: when it was last written).

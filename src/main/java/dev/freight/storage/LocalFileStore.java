@@ -173,6 +173,23 @@ public final class LocalFileStore implements FileStore {
         return Channels.newInputStream(channel);
     }
 
+    /** Written beside its final name, then moved over it: a reader never sees half a copy. */
+    @Override
+    public void putNamed(String name, InputStream content, long length) throws IOException {
+        Path target = root.resolve(FileStore.checkNamed(name)).normalize();
+        if (!target.startsWith(root)) throw new IllegalArgumentException("invalid file name for a copy: " + name);
+        Files.createDirectories(target.getParent());
+        Path part = target.resolveSibling(target.getFileName() + "." + Long.toHexString(
+                java.util.concurrent.ThreadLocalRandom.current().nextLong()) + ".copying");
+        try {
+            Files.copy(content, part);
+            Files.move(part, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(part);
+        }
+    }
+
     @Override
     public boolean delete(String key) throws IOException {
         return Files.deleteIfExists(path(key));

@@ -177,6 +177,18 @@ public final class S3FileStore implements FileStore {
         return options.prefix() + key;
     }
 
+    /** One PUT of the whole copy (S3 takes up to 5 GB so), under the prefix. */
+    @Override
+    public void putNamed(String name, InputStream content, long length) throws IOException {
+        String objectKey = options.prefix() + FileStore.checkNamed(name);
+        try {
+            s3.putObject(b -> b.bucket(options.bucket()).key(objectKey).contentLength(length),
+                    RequestBody.fromInputStream(content, length));
+        } catch (SdkException e) {
+            throw failure("writing " + objectKey, e);
+        }
+    }
+
     @Override
     public Upload create(String key) {
         return new S3Upload(objectKey(key));

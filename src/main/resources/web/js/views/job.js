@@ -89,7 +89,41 @@ function jobBody(job) {
       job.error_code || job.error_message ? h('section.card.span2.error-card',
         h('h2', 'Error'), props([['Code', h('code', job.error_code || '—')], ['Message', h('span#job-error', job.error_message || '—')]])) : null,
       parametersCard(job),
-      timingsCard(job)));
+      timingsCard(job),
+      deliveriesCard(job)));
+}
+
+/**
+ * The job's deliveries (webhooks, emails, copies) as its log has them, and its alert condition; none when the job
+ * has neither.
+ * @param {Job} job
+ */
+function deliveriesCard(job) {
+  const log = job.deliveries || [];
+  if (!log.length && !job.condition && !job.schedule_id) return null;
+  const condition = job.condition
+    ? h('span', h('code', job.condition), ' ', job.condition_met === null || job.condition_met === undefined
+      ? h('span.muted', 'not evaluated yet') : h('span.chip', { dataset: { met: String(job.condition_met) } },
+        job.condition_met ? 'met' : 'not met: nothing delivered'))
+    : h('span.muted', 'none');
+  return h('section.card.span2#job-deliveries',
+    h('h2', 'Deliveries'),
+    props([
+      ['Condition', condition],
+      job.schedule_id ? ['Schedule', h('span.mono', job.schedule_id)] : null,
+    ]),
+    log.length ? h('div.table-wrap', h('table.deliveries',
+      h('thead', h('tr', h('th', 'Event'), h('th', 'Type'), h('th', 'Target'), h('th', 'Status'), h('th.num', 'Attempts'),
+        h('th', 'Last result'), h('th', 'Last attempt'), h('th', 'Next attempt'))),
+      h('tbody', log.map(d => h('tr', { dataset: { status: d.status, type: d.type } },
+        h('td', { dataset: { label: 'Event' } }, d.event),
+        h('td', { dataset: { label: 'Type' } }, d.type),
+        h('td.mono', { dataset: { label: 'Target' } }, d.target),
+        h('td', { dataset: { label: 'Status' } }, h('span.chip', d.status)),
+        h('td.num', { dataset: { label: 'Attempts' } }, fmtInt(d.attempts)),
+        h('td', { dataset: { label: 'Last result' } }, d.last_error || (d.last_status ? String(d.last_status) : '')),
+        h('td', { dataset: { label: 'Last attempt' } }, fmtTime(d.last_attempt_at)),
+        h('td', { dataset: { label: 'Next attempt' } }, fmtTime(d.next_attempt_at))))))) : h('p.muted', 'Nothing delivered.'));
 }
 
 /** @param {Job} job */

@@ -33,16 +33,16 @@ class PackageGraphTest {
             Set.of("error"),
             Set.of("source"),
             Set.of("query"),
-            Set.of("delivery"),
             Set.of("format"),
             Set.of("engine"),
             Set.of("config"),
+            Set.of("delivery"),
             Set.of("store", "storage"),
             Set.of("auth"),
             Set.of("access", "audit"),
             Set.of("export"),
             Set.of("job"),
-            Set.of("schedule"),
+            Set.of("push", "schedule"),
             Set.of("http", "visual"),
             Set.of("cli"));
 

@@ -189,6 +189,25 @@ class NodeCommandsTest {
     }
 
     @Test
+    void jobsShowPrintsTheConditionAndTheDeliveryLog() {
+        Job job;
+        try (FreightRuntime runtime = FreightRuntime.full(FreightRuntime.loadConfig(config), false, false)) {
+            job = runtime.service.submit(Principal.user("cli-test"), null, runtime.exports.prepare(
+                    ExportRequest.of("orders", "csv").withRowLimit(3L), Principal.user("cli-test")),
+                    dev.freight.job.JobStore.Admission.UNLIMITED, new dev.freight.delivery.DeliveryPlan(List.of(
+                            new dev.freight.delivery.DeliveryTarget.Webhook("https://hooks.example.com/freight")), "rows > 0"),
+                    null).job();
+        }
+        // Run, not delivered: worker --once sends no deliveries, so the log shows the webhook still due.
+        Cli.Output run = freight("worker", "--once", "--config", config.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        Cli.Output show = freight("jobs", "show", job.id(), "--config", config.toString());
+        assertThat(show.exit()).isZero();
+        assertThat(show.out()).contains("condition:     rows > 0 (met)\n")
+                .contains("deliveries:\n  export.completed  webhook  https://hooks.example.com/freight  pending  0 attempts  next: ");
+    }
+
+    @Test
     void jobsListShowAndCancel() {
         Job job = submit(ExportRequest.of("orders", "tsv"));
         Cli.Output list = freight("jobs", "list", "--config", config.toString());

@@ -372,10 +372,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void anUnimplementedSectionIsRefusedRatherThanIgnored() {
-        assertThat(configs.message("webhooks:\n  done:\n    url: https://hooks.example.com/x\n"))
-                .isEqualTo("freight.yml: webhooks: webhooks are not implemented yet: remove the section (finished jobs"
-                        + " can be followed with GET /api/v1/export/jobs/{id}/events)");
+    void anEmptyWebhooksSectionIsTheDefaults() {
         assertThat(configs.load("webhooks:\n")).isEqualTo(FreightConfig.defaults());
     }
 

@@ -71,6 +71,10 @@ class ExampleConfigTest {
         assertThat(names(widgets.get("revenue").get("position"))).containsExactlyElementsOf(ReportsBinder.POSITION_KEYS);
         assertThat(names(widgets.get("revenue").get("size"))).containsExactlyElementsOf(ReportsBinder.SIZE_KEYS);
         assertThat(names(example.get("visual"))).containsExactlyElementsOf(VisualBinder.VISUAL_KEYS);
+        assertThat(names(uncommented.get("email"))).containsExactlyElementsOf(DeliveryBinder.EMAIL_KEYS);
+        assertThat(names(uncommented.get("email").get("smtp"))).containsExactlyElementsOf(DeliveryBinder.SMTP_KEYS);
+        assertThat(names(example.get("webhooks"))).containsExactlyElementsOf(DeliveryBinder.WEBHOOKS_KEYS);
+        assertThat(names(uncommented.get("delivery_storage").get("archive"))).containsExactly("type", "path");
     }
 
     @Test
@@ -122,6 +126,13 @@ class ExampleConfigTest {
         assertThat(s3.secretAccessKey()).map(Secret::reveal).contains("s3-secret");
         assertThat(s3.download()).isEqualTo(StorageConfig.Download.REDIRECT);
         assertThat(s3.partSize()).isEqualTo(16L << 20);
+        DeliveryConfig.Email email = c.delivery().email().orElseThrow();
+        assertThat(email.host()).isEqualTo("smtp.example.com");
+        assertThat(email.port()).isEqualTo(587);
+        assertThat(email.password()).map(Secret::reveal).contains("smtp");
+        assertThat(email.tls()).isEqualTo(DeliveryConfig.Tls.STARTTLS);
+        assertThat(email.maxAttachmentBytes()).isEqualTo(10_000_000L);
+        assertThat(c.delivery().storageTargets().get("archive").path()).isEqualTo(Path.of("/srv/freight/archive"));
     }
 
     private static String uncommented() {

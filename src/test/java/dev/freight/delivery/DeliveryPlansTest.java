@@ -72,7 +72,7 @@ class DeliveryPlansTest {
         InvalidRequestException e = refused("{\"deliveries\": [{\"type\": \"webhook\", \"url\": \"https://a.example\"}, {\"type\": \"sms\"}]}");
         assertThat(e.code()).isEqualTo("invalid_delivery_target");
         assertThat(e.field()).isEqualTo("deliveries[1].type");
-        assertThat(e.getMessage()).isEqualTo("unknown delivery type 'sms' in deliveries[1].type; expected one of [email, storage, webhook]");
+        assertThat(e.getMessage()).isEqualTo("unknown delivery type 'sms'; delivery types: email, storage, webhook");
     }
 
     @Test
@@ -101,7 +101,7 @@ class DeliveryPlansTest {
     @Test
     void aFieldOfAnotherTypeIsRefused() {
         assertThat(refused("{\"deliveries\": [{\"type\": \"webhook\", \"url\": \"https://a.example\", \"to\": \"x@example.com\"}]}")
-                .getMessage()).isEqualTo("unknown field deliveries[0].to for a webhook delivery; expected [type, url]");
+                .getMessage()).isEqualTo("unknown field 'deliveries[0].to'; fields: type, url (of a webhook delivery)");
     }
 
     @Test
@@ -121,7 +121,7 @@ class DeliveryPlansTest {
         assertThat(e.field()).isEqualTo("condition");
         assertThat(e.getMessage()).startsWith("condition \"rows >> 0\" is not understood; expected rows <op> <number>");
         assertThat(refused("{\"condition\": \"median(sum_unit_price) > 3\"}").getMessage())
-                .isEqualTo("condition \"median(sum_unit_price) > 3\": unknown aggregate 'median'; expected max, min, sum or avg");
+                .isEqualTo("condition \"median(sum_unit_price) > 3\": unknown aggregate 'median'; aggregates: max, min, sum, avg");
         assertThat(refused("{\"condition\": \"rows > 1.5\"}").getMessage())
                 .isEqualTo("condition \"rows > 1.5\": a row count is compared with a whole number, got 1.5");
         assertThat(refused("{\"condition\": 5}").getMessage()).isEqualTo("condition must be a string such as \"rows > 0\", got number 5");

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
@@ -87,6 +88,19 @@ class S3FileStoreTest {
         try (in) {
             return in.readAllBytes();
         }
+    }
+
+    @Test
+    void aNamedCopyIsOnePutUnderThePrefixAndReplacesAnEarlierOne() throws IOException {
+        byte[] first = bytes(1000);
+        byte[] second = bytes(2000);
+        store.putNamed("orders/2026/11/30/weekly.csv", new java.io.ByteArrayInputStream(first), first.length);
+        store.putNamed("orders/2026/11/30/weekly.csv", new java.io.ByteArrayInputStream(second), second.length);
+        assertThat(server.objectKeys(BUCKET)).containsExactly("freight/orders/2026/11/30/weekly.csv");
+        assertThat(server.client().getObjectAsBytes(b -> b.bucket(BUCKET).key("freight/orders/2026/11/30/weekly.csv"))
+                .asByteArray()).isEqualTo(second);
+        assertThatThrownBy(() -> store.putNamed("../escape.csv", new java.io.ByteArrayInputStream(first), first.length))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -16,7 +16,7 @@ public final class ExampleConfig {
     public static final Path EXAMPLE = Path.of("freight.example.yml");
     /** The variables the examples reference. */
     public static final Map<String, String> REFERENCED = Map.of("PG_PASSWORD", "pg", "CRM_DB_PASSWORD", "crm",
-            "S3_ACCESS_KEY_ID", "AKIAEXAMPLE", "S3_SECRET_ACCESS_KEY", "s3-secret");
+            "S3_ACCESS_KEY_ID", "AKIAEXAMPLE", "S3_SECRET_ACCESS_KEY", "s3-secret", "SMTP_PASSWORD", "smtp");
 
     private ExampleConfig() {
     }

@@ -94,7 +94,9 @@ class WebUiBrowserTest {
                       "*": {}
                 api_keys:
                   - { name: uma, sha256: "%s", role: analyst }
-                """.formatted(dir.resolve("data"), HexFormat.of().formatHex(AdminKey.sha256(UMA))));
+                delivery_storage:
+                  archive: { path: %s }
+                """.formatted(dir.resolve("data"), HexFormat.of().formatHex(AdminKey.sha256(UMA)), dir.resolve("archive")));
         FreightConfig config = ConfigLoader.load(Optional.of(file), Map.of());
         node = FreightNode.start(config, true, "127.0.0.1", 0);
         adminKey = node.newAdminKey().orElseThrow();
@@ -281,6 +283,26 @@ class WebUiBrowserTest {
         assertThat(actions).contains("export_created", "export_completed", "export_downloaded");
         browser.dismissToasts();
         browser.screenshotFullPage("08-job-details");
+    }
+
+    @Test
+    @Order(5)
+    void jobDetailsShowTheConditionAndTheDeliveryLog() {
+        HttpResponse<byte[]> created = call("POST", "/api/v1/export/jobs", adminKey, "{\"dataset\": \"orders\", "
+                + "\"row_limit\": 10, \"condition\": \"rows > 0\", \"deliveries\": [{\"type\": \"storage\", "
+                + "\"target\": \"archive\"}]}");
+        assertThat(created.statusCode()).isEqualTo(202);
+        String id = json(created).get("id").asText();
+        browser.await(d -> json(call("GET", "/api/v1/export/jobs/" + id, adminKey, null)).at("/deliveries/0/status")
+                .asText().equals("delivered") ? true : null);
+        browser.open("/#/jobs/" + id);
+        browser.awaitVisible("#job-deliveries");
+        String text = browser.find("#job-deliveries").getText();
+        assertThat(text).contains("rows > 0", "met", "export.completed", "storage", "archive:{dataset}/{yyyy}/{MM}/{dd}/{job}.{ext}");
+        assertThat(browser.findAll("#job-deliveries tr[data-status='delivered']")).hasSize(1);
+        browser.dismissToasts();
+        // The later scenarios count on the list as the others left it.
+        assertThat(call("DELETE", "/api/v1/export/jobs/" + id, adminKey, null).statusCode()).isEqualTo(204);
     }
 
     @Test

@@ -1,0 +1,456 @@
+package dev.freight.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import com.sun.net.httpserver.HttpServer;
+import dev.freight.cli.FreightNode;
+import dev.freight.config.ConfigLoader;
+import dev.freight.config.FreightConfig;
+import dev.freight.testing.Await;
+import dev.freight.testing.TestDatabases;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Deliveries end to end on a real node: webhooks to a real HTTP receiver (signature verified here, independently of
+ * Freight's code), emails to a real SMTP server (GreenMail), copies to a storage target, and alert conditions.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DeliveryHttpTest {
+    static final String JOBS = "/api/v1/export/jobs";
+    static final String SECRET = "whsec_" + Base64.getEncoder().encodeToString("a webhook secret of 32 bytes!!!!".getBytes(StandardCharsets.UTF_8));
+    static final long ATTACHMENT_CAP = 100_000;
+
+    Path dir;
+    String pgUrl;
+    FreightNode node;
+    ApiClient admin;
+    HttpServer receiver;
+    String hooks;
+    GreenMail smtp;
+    final List<Received> received = new CopyOnWriteArrayList<>();
+    final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+
+    record Received(String path, Map<String, List<String>> headers, byte[] body) {
+        String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).findFirst()
+                    .map(e -> e.getValue().get(0)).orElse(null);
+        }
+    }
+
+    @BeforeAll
+    void start() throws Exception {
+        dir = Files.createTempDirectory("freight-delivery");
+        String schema = TestDatabases.runId() + "_delivery";
+        TestDatabases.execute(TestDatabases.postgres(), "DROP SCHEMA IF EXISTS " + schema + " CASCADE", "CREATE SCHEMA " + schema);
+        pgUrl = TestDatabases.postgres().replaceAll("currentSchema=[^&]*", "currentSchema=" + schema);
+        TestDatabases.execute(pgUrl,
+                "CREATE TABLE sales (id bigint PRIMARY KEY, amount numeric(10,2) NOT NULL, status text NOT NULL, "
+                        + "created_at timestamptz NOT NULL)",
+                // 100 rows over four days of January 2024: 25 a day, the day's amounts summing to 100.25 x the day.
+                "INSERT INTO sales SELECT g, (g % 4 + 1) * 4.01, CASE WHEN g % 3 = 0 THEN 'paid' ELSE 'open' END, "
+                        + "TIMESTAMPTZ '2024-01-01 00:00:00+00' + (g % 4) * interval '1 day' + g * interval '1 minute' "
+                        + "FROM generate_series(1, 100) g",
+                "CREATE VIEW broken AS SELECT g AS id, 10 / (g - 3) AS x FROM generate_series(1, 5) g",
+                // 5,000 rows, a file above the attachment cap.
+                "CREATE VIEW sales_big AS SELECT s.id * 100 + g AS id, s.amount, s.status, s.created_at "
+                        + "FROM sales s CROSS JOIN generate_series(1, 50) g");
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            String path = exchange.getRequestURI().getPath();
+            received.add(new Received(path, Map.copyOf(exchange.getRequestHeaders()), body));
+            int n = calls.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+            // /flaky fails its first call, as a receiver that is down for a moment.
+            int status = path.startsWith("/flaky") && n == 1 ? 500 : 204;
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        receiver.start();
+        hooks = "http://127.0.0.1:" + receiver.getAddress().getPort();
+        smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+        smtp.start();
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path file = Files.writeString(dir.resolve("freight.yml"), """
+                data_dir: %s
+                server:
+                  port: %d
+                  public_url: http://127.0.0.1:%d
+                  signed_links:
+                    key: ${env:LINK_KEY}
+                sources:
+                  pg:
+                    url: "%s"
+                exports:
+                  sync_max_rows: 1000
+                  worker_concurrency: 2
+                  heartbeat: 200ms
+                  max_attempts: 1
+                email:
+                  from: freight@example.com
+                  smtp: { host: 127.0.0.1, port: %d, tls: none }
+                  max_attachment_bytes: %d
+                webhooks:
+                  allowed_hosts: [127.0.0.1]
+                  secret: ${env:WEBHOOK_SECRET}
+                  allow_private_addresses: true
+                  retry_initial_delay: 300ms
+                delivery_storage:
+                  archive: { path: %s }
+                """.formatted(dir.resolve("data"), port, port, pgUrl, smtp.getSmtp().getPort(), ATTACHMENT_CAP,
+                dir.resolve("archive")));
+        FreightConfig config = ConfigLoader.load(Optional.of(file), Map.of("LINK_KEY",
+                "0123456789abcdef0123456789abcdef-link-key", "WEBHOOK_SECRET", SECRET));
+        node = FreightNode.start(config, false, "127.0.0.1", port);
+        admin = new ApiClient(node.port(), node.newAdminKey().orElseThrow());
+    }
+
+    @AfterAll
+    void stop() {
+        if (node != null) node.close();
+        if (receiver != null) receiver.stop(0);
+        if (smtp != null) smtp.stop();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    JsonNode submit(String body) {
+        HttpResponse<byte[]> r = admin.post(JOBS, body);
+        assertThat(r.statusCode()).as(ApiClient.text(r)).isEqualTo(202);
+        return ApiClient.json(r);
+    }
+
+    JsonNode job(String id) {
+        return ApiClient.json(admin.get(JOBS + "/" + id));
+    }
+
+    JsonNode finished(String id) {
+        return Await.until("job " + id + " ends", Duration.ofSeconds(30), () -> job(id),
+                j -> List.of("completed", "failed").contains(j.get("status").asText()));
+    }
+
+    /** The job once every delivery in its log is done (delivered or failed), and it has {@code count}. */
+    JsonNode delivered(String id, int count) {
+        return Await.until("deliveries of job " + id, Duration.ofSeconds(30), () -> job(id), j -> {
+            JsonNode log = j.get("deliveries");
+            if (log.size() != count) return false;
+            for (JsonNode d : log) if (d.get("status").asText().equals("pending")) return false;
+            return true;
+        });
+    }
+
+    List<Received> at(String path) {
+        return received.stream().filter(r -> r.path().equals(path)).toList();
+    }
+
+    byte[] file(String id) {
+        HttpResponse<byte[]> r = admin.get(JOBS + "/" + id + "/download");
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
+    }
+
+    static HttpResponse<byte[]> anonymousGet(String url) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** Standard Webhooks verification, written from the specification rather than from Freight's code. */
+    static boolean signatureValid(Received r) throws Exception {
+        byte[] key = Base64.getDecoder().decode(SECRET.substring("whsec_".length()));
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        String signed = r.header("webhook-id") + "." + r.header("webhook-timestamp") + "." + new String(r.body(), StandardCharsets.UTF_8);
+        String expected = "v1," + Base64.getEncoder().encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
+        for (String sig : r.header("webhook-signature").split(" ")) {
+            if (java.security.MessageDigest.isEqual(sig.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ------------------------------------------------------------------ webhooks
+
+    @Test
+    void aCompletedJobPostsASignedEventWhoseLinkDownloadsTheFileWithoutAKey() throws Exception {
+        String id = submit("{\"dataset\": \"sales\", \"format\": \"csv\", \"notify_url\": \"" + hooks + "/done\"}")
+                .get("id").asText();
+        JsonNode job = delivered(id, 1);
+        assertThat(at("/done")).hasSize(1);
+        Received hook = at("/done").get(0);
+        assertThat(signatureValid(hook)).as("signature verifies with the shared secret").isTrue();
+        long timestamp = Long.parseLong(hook.header("webhook-timestamp"));
+        assertThat(Math.abs(timestamp - Instant.now().getEpochSecond())).isLessThan(60);
+        assertThat(hook.header("content-type")).startsWith("application/json");
+        JsonNode body = ApiClient.JSON.readTree(hook.body());
+        assertThat(body.get("type").asText()).isEqualTo("export.completed");
+        assertThat(body.at("/data/job/id").asText()).isEqualTo(id);
+        assertThat(body.at("/data/job/status").asText()).isEqualTo("completed");
+        assertThat(body.at("/data/job/row_count").asLong()).isEqualTo(100);
+        // Valid for the file's lifetime, in whole seconds (never later than the file).
+        assertThat(body.at("/data/download_expires_at").asText()).isEqualTo(Instant.parse(job.get("expires_at").asText())
+                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        String link = body.at("/data/download_url").asText();
+        assertThat(link).startsWith("http://127.0.0.1:" + node.port() + JOBS + "/" + id + "/download?token=");
+        HttpResponse<byte[]> download = anonymousGet(link);
+        assertThat(download.statusCode()).isEqualTo(200);
+        assertThat(download.body()).isEqualTo(file(id));
+
+        JsonNode entry = job.get("deliveries").get(0);
+        assertThat(entry.get("event").asText()).isEqualTo("export.completed");
+        assertThat(entry.get("type").asText()).isEqualTo("webhook");
+        assertThat(entry.get("target").asText()).isEqualTo(hooks + "/done");
+        assertThat(entry.get("status").asText()).isEqualTo("delivered");
+        assertThat(entry.get("attempts").asInt()).isEqualTo(1);
+        assertThat(entry.get("last_status").asInt()).isEqualTo(204);
+        assertThat(entry.get("last_error").isNull()).isTrue();
+        assertThat(entry.get("last_attempt_at").asText()).endsWith("Z");
+        assertThat(entry.get("next_attempt_at").isNull()).isTrue();
+    }
+
+    @Test
+    void aWebhookAnsweredWith500IsSentAgainWithTheSameIdAndSignature() throws Exception {
+        String id = submit("{\"dataset\": \"sales\", \"row_limit\": 3, \"deliveries\": [{\"type\": \"webhook\", \"url\": \""
+                + hooks + "/flaky\"}]}").get("id").asText();
+        JsonNode entry = delivered(id, 1).get("deliveries").get(0);
+        assertThat(entry.get("status").asText()).isEqualTo("delivered");
+        assertThat(entry.get("attempts").asInt()).isEqualTo(2);
+        assertThat(entry.get("last_status").asInt()).isEqualTo(204);
+        List<Received> tries = at("/flaky");
+        assertThat(tries).hasSize(2);
+        assertThat(tries.get(1).header("webhook-id")).isEqualTo(tries.get(0).header("webhook-id"));
+        assertThat(signatureValid(tries.get(0))).isTrue();
+        assertThat(signatureValid(tries.get(1))).isTrue();
+    }
+
+    @Test
+    void aFailedJobPostsExportFailedWhateverItsCondition() throws Exception {
+        String id = submit("{\"dataset\": \"broken\", \"condition\": \"rows > 0\", \"notify_url\": \"" + hooks
+                + "/failed\"}").get("id").asText();
+        assertThat(finished(id).get("status").asText()).isEqualTo("failed");
+        delivered(id, 1);
+        JsonNode body = ApiClient.JSON.readTree(at("/failed").get(0).body());
+        assertThat(body.get("type").asText()).isEqualTo("export.failed");
+        assertThat(body.at("/data/job/error_code").asText()).isEqualTo("source_error");
+        assertThat(body.at("/data/download_url").isNull()).isTrue();
+    }
+
+    @Test
+    void aRetriedJobKeepsTheDeliveriesOfTheOriginal() {
+        String id = submit("{\"dataset\": \"broken\", \"notify_url\": \"" + hooks + "/retried\"}").get("id").asText();
+        delivered(id, 1);
+        HttpResponse<byte[]> r = admin.post(JOBS + "/" + id + "/retry", "");
+        assertThat(r.statusCode()).as(ApiClient.text(r)).isEqualTo(202);
+        String again = ApiClient.json(r).get("id").asText();
+        assertThat(delivered(again, 1).at("/deliveries/0/target").asText()).isEqualTo(hooks + "/retried");
+        assertThat(at("/retried")).hasSize(2);
+    }
+
+    @Test
+    void aWebhookHostNotAllowedIsRefusedAtRequestTime() {
+        HttpResponse<byte[]> r = admin.post(JOBS, "{\"dataset\": \"sales\", \"notify_url\": \"https://hooks.example.com/x\"}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        JsonNode problem = ApiClient.json(r);
+        assertThat(problem.get("code").asText()).isEqualTo("invalid_delivery_target");
+        assertThat(problem.get("detail").asText()).isEqualTo("webhook host 'hooks.example.com' is not allowed: "
+                + "webhooks.allowed_hosts is [127.0.0.1]");
+    }
+
+    @Test
+    void aSyncRequestWithADeliveryIsRefused() {
+        HttpResponse<byte[]> r = admin.post(JOBS, "{\"dataset\": \"sales\", \"delivery\": \"sync\", \"notify_url\": \""
+                + hooks + "/never\"}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(ApiClient.json(r).get("code").asText()).isEqualTo("invalid_delivery");
+    }
+
+    // ------------------------------------------------------------------ conditions
+
+    @Test
+    void aConditionThatDoesNotHoldDeliversNothingAndIsRecorded() {
+        String id = submit("{\"dataset\": \"sales\", \"condition\": \"rows == 0\", \"notify_url\": \"" + hooks
+                + "/unmet\"}").get("id").asText();
+        JsonNode job = finished(id);
+        assertThat(job.get("status").asText()).isEqualTo("completed");
+        assertThat(job.get("condition").asText()).isEqualTo("rows == 0");
+        assertThat(job.get("condition_met").asBoolean()).isFalse();
+        // Deliveries are queued in the transaction that completes the job: none now means none ever.
+        assertThat(job.get("deliveries")).isEmpty();
+    }
+
+    @Test
+    void aConditionThatHoldsDeliversAndIsRecorded() {
+        String id = submit("{\"dataset\": \"sales\", \"filters\": [{\"column\": \"status\", \"op\": \"eq\", \"value\": "
+                + "\"paid\"}], \"condition\": \"rows > 0\", \"notify_url\": \"" + hooks + "/met\"}").get("id").asText();
+        JsonNode job = delivered(id, 1);
+        assertThat(job.get("condition_met").asBoolean()).isTrue();
+        assertThat(at("/met")).hasSize(1);
+    }
+
+    /** A series of the daily sums: 25 rows a day, (g % 4 + 1) x 4.01 each; the largest day sums to 401.00. */
+    static String series(String condition, String path) {
+        return "{\"dataset\": \"sales\", \"format\": \"json\", \"series\": {\"time_column\": \"created_at\", \"from\": "
+                + "\"2024-01-01\", \"to\": \"2024-01-05\", \"time_zone\": \"UTC\", \"granularity\": \"day\", \"measures\": "
+                + "[{\"column\": \"amount\", \"agg\": \"sum\"}]}, \"condition\": \"" + condition + "\", \"notify_url\": \""
+                + "http://127.0.0.1:" + path + "\"}";
+    }
+
+    @Test
+    void aThresholdOnASeriesMeasureIsTakenFromTheRowsAsTheyStream() {
+        int port = receiver.getAddress().getPort();
+        String over = submit(series("max(sum_amount) > 400.99", port + "/over")).get("id").asText();
+        String under = submit(series("max(sum_amount) > 401", port + "/under")).get("id").asText();
+        assertThat(delivered(over, 1).get("condition_met").asBoolean()).isTrue();
+        JsonNode notMet = finished(under);
+        assertThat(notMet.get("condition_met").asBoolean()).isFalse();
+        assertThat(notMet.get("deliveries")).isEmpty();
+    }
+
+    @Test
+    void aConditionOnAMeasureTheSeriesDoesNotHaveIsRefused() {
+        HttpResponse<byte[]> r = admin.post(JOBS, series("max(sum_price) > 1", receiver.getAddress().getPort() + "/x"));
+        assertThat(r.statusCode()).isEqualTo(400);
+        JsonNode problem = ApiClient.json(r);
+        assertThat(problem.get("code").asText()).isEqualTo("invalid_condition");
+        assertThat(problem.get("detail").asText()).isEqualTo("condition \"max(sum_price) > 1\": unknown measure "
+                + "'sum_price' of this series; measures: sum_amount");
+    }
+
+    // ------------------------------------------------------------------ email
+
+    MimeMessage mailTo(String address) {
+        return Await.until("an email to " + address, Duration.ofSeconds(30), () -> {
+            for (MimeMessage m : smtp.getReceivedMessages()) {
+                if (m.getAllRecipients()[0].toString().equals(address)) return m;
+            }
+            return null;
+        }, m -> m != null);
+    }
+
+    @Test
+    void aSmallFileIsEmailedAsAnAttachmentThatIsTheJobsFile() throws Exception {
+        String id = submit("{\"dataset\": \"sales\", \"row_limit\": 5, \"notify_email\": \"small@example.com\"}")
+                .get("id").asText();
+        JsonNode job = delivered(id, 1);
+        MimeMessage mail = mailTo("small@example.com");
+        assertThat(mail.getFrom()[0].toString()).isEqualTo("freight@example.com");
+        assertThat(mail.getSubject()).isEqualTo("Freight: sales export ready (5 rows)");
+        Multipart parts = (Multipart) mail.getContent();
+        assertThat(parts.getCount()).isEqualTo(2);
+        Part attachment = parts.getBodyPart(1);
+        assertThat(attachment.getDisposition()).isEqualTo(Part.ATTACHMENT);
+        assertThat(attachment.getFileName()).isEqualTo(job.get("file_name").asText());
+        byte[] bytes;
+        try (InputStream in = attachment.getInputStream()) {
+            bytes = in.readAllBytes();
+        }
+        assertThat(bytes).isEqualTo(file(id));
+        assertThat((String) parts.getBodyPart(0).getContent()).contains("The csv export of sales is ready: 5 rows")
+                .contains("The file is attached: " + job.get("file_name").asText()).doesNotContain("token=");
+        JsonNode entry = job.get("deliveries").get(0);
+        assertThat(entry.get("type").asText()).isEqualTo("email");
+        assertThat(entry.get("target").asText()).isEqualTo("small@example.com");
+        assertThat(entry.get("status").asText()).isEqualTo("delivered");
+    }
+
+    @Test
+    void aFileAboveTheCapIsEmailedAsALinkValidForTheFilesLifetime() throws Exception {
+        String id = submit("{\"dataset\": \"sales_big\", \"deliveries\": [{\"type\": \"email\", \"to\": [\"big@example.com\"], "
+                + "\"subject\": \"{rows} rows of {dataset}\"}]}").get("id").asText();
+        JsonNode job = delivered(id, 1);
+        assertThat(job.get("file_size_bytes").asLong()).isGreaterThan(ATTACHMENT_CAP);
+        MimeMessage mail = mailTo("big@example.com");
+        assertThat(mail.getSubject()).isEqualTo("5000 rows of sales_big");
+        assertThat(mail.getContent()).isInstanceOf(String.class);
+        String text = (String) mail.getContent();
+        assertThat(text).contains("Download it (until " + Instant.parse(job.get("expires_at").asText())
+                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "):");
+        String link = text.lines().filter(l -> l.startsWith("http://")).findFirst().orElseThrow();
+        HttpResponse<byte[]> download = anonymousGet(link);
+        assertThat(download.statusCode()).isEqualTo(200);
+        assertThat(download.body()).isEqualTo(file(id));
+    }
+
+    @Test
+    void aPictureIsShownInTheEmailItself() throws Exception {
+        String id = submit("{\"dataset\": \"sales\", \"format\": \"png\", \"series\": {\"time_column\": \"created_at\", "
+                + "\"from\": \"2024-01-01\", \"to\": \"2024-01-05\", \"time_zone\": \"UTC\", \"granularity\": \"day\", "
+                + "\"measures\": [{\"column\": \"amount\", \"agg\": \"sum\"}]}, \"options\": {\"width\": 400, \"height\": 200}, "
+                + "\"notify_email\": \"picture@example.com\"}").get("id").asText();
+        JsonNode job = delivered(id, 1);
+        assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("completed");
+        MimeMessage mail = mailTo("picture@example.com");
+        assertThat(mail.getContentType()).startsWith("multipart/related");
+        Multipart parts = (Multipart) mail.getContent();
+        assertThat((String) parts.getBodyPart(0).getContent()).contains("<img src=\"cid:export-image@freight\"");
+        jakarta.mail.internet.MimeBodyPart image = (jakarta.mail.internet.MimeBodyPart) parts.getBodyPart(1);
+        assertThat(image.getContentID()).isEqualTo("<export-image@freight>");
+        assertThat(image.getDisposition()).isEqualTo(Part.INLINE);
+        assertThat(image.getFileName()).isEqualTo(job.get("file_name").asText());
+        try (InputStream in = image.getInputStream()) {
+            assertThat(in.readAllBytes()).isEqualTo(file(id));
+        }
+    }
+
+    // ------------------------------------------------------------------ storage
+
+    @Test
+    void aStorageDeliveryCopiesTheFileUnderItsTemplatedName() throws Exception {
+        String id = submit("{\"dataset\": \"sales\", \"deliveries\": [{\"type\": \"storage\", \"target\": \"archive\", "
+                + "\"name\": \"{dataset}/{yyyy}/{MM}/{dd}/{schedule}-{job}.{ext}\"}]}").get("id").asText();
+        JsonNode job = delivered(id, 1);
+        Instant completed = Instant.parse(job.get("completed_at").asText());
+        var day = completed.atZone(ZoneOffset.UTC);
+        Path copy = dir.resolve("archive").resolve("sales").resolve(String.format("%04d", day.getYear()))
+                .resolve(String.format("%02d", day.getMonthValue())).resolve(String.format("%02d", day.getDayOfMonth()))
+                .resolve("once-" + id + ".csv");
+        assertThat(copy).exists();
+        assertThat(Files.readAllBytes(copy)).isEqualTo(file(id));
+        assertThat(job.get("deliveries").get(0).get("target").asText())
+                .isEqualTo("archive:{dataset}/{yyyy}/{MM}/{dd}/{schedule}-{job}.{ext}");
+    }
+
+    @Test
+    void anUnknownStorageTargetIsRefusedAtRequestTime() {
+        HttpResponse<byte[]> r = admin.post(JOBS, "{\"dataset\": \"sales\", \"deliveries\": [{\"type\": \"storage\", "
+                + "\"target\": \"elsewhere\"}]}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(ApiClient.json(r).get("detail").asText()).isEqualTo("unknown storage target 'elsewhere'; storage targets: archive");
+    }
+}
