@@ -3,7 +3,6 @@ package dev.freight.schedule;
 import dev.freight.auth.Principal;
 import dev.freight.error.InvalidRequestException;
 import dev.freight.error.ProblemCode;
-import dev.freight.export.ExportService;
 import dev.freight.export.PreparedExport;
 import dev.freight.job.Job;
 import dev.freight.job.JdbcJobStore;
@@ -26,12 +25,12 @@ public final class Schedules {
 
     private final ScheduleStore store;
     private final Scheduler scheduler;
-    private final ExportService exports;
+    private final JobService jobs;
 
     public Schedules(ScheduleStore store, JobService jobs) {
         this.store = store;
         this.scheduler = new Scheduler(store, jobs);
-        this.exports = jobs.exports();
+        this.jobs = jobs;
     }
 
     /** Over the job store's database, on its clock. */
@@ -95,7 +94,9 @@ public final class Schedules {
                     + "\" never fires again");
         }
         // What runs is what is stored: the format resolved and values converted, as a job stores its request.
-        PreparedExport prepared = exports.prepare(d.request(), owner);
+        PreparedExport prepared = jobs.exports().prepare(d.request(), owner);
+        // Deliveries as a create checks them: hosts allowed, storage targets configured, the condition's measure.
+        jobs.checkDeliveries(d.plan(), prepared);
         return new Schedule.Definition(name, times.expression(), times.zone().getId(), d.catchUp(), prepared.request(),
                 d.plan(), d.paused());
     }

@@ -63,7 +63,12 @@ class ScheduleHttpTest {
         ExportService exports = new ExportService(TestSources.registry(), AccessPolicy.unrestricted(),
                 Limits.unlimited(), AuditLog.NONE, new ExportMetrics(registry), ExportService.Settings.DEFAULTS);
         // No workers: a run's job stays pending, which is all these tests look at.
-        JobService jobs = new JobService(store, files, exports, settings, null);
+        // Email configured (never sent here: no workers run the jobs), so that a schedule may name an email delivery.
+        dev.freight.config.FreightConfig config = dev.freight.config.ConfigLoader.load(Optional.of(Files.writeString(
+                dir.resolve("freight.yml"), "email:\n  from: freight@example.com\n  smtp:\n    host: 127.0.0.1\n"
+                        + "    port: 2525\n    tls: none\n")), Map.of());
+        JobService jobs = new JobService(store, files, exports, settings, null,
+                new dev.freight.delivery.DeliveryPolicy(config.delivery()));
         ApiKeyCheck keys = token -> switch (token) {
             case "key-alice" -> Optional.of(Principal.user("alice"));
             case "key-bob" -> Optional.of(Principal.user("bob"));
@@ -249,6 +254,11 @@ class ScheduleHttpTest {
         assertBad("""
                 {"cron": "0 8 * * *", "request": {"dataset": "demo.orders"}}""", ProblemCode.INVALID_SCHEDULE, "name",
                 "name is missing");
+        // Deliveries are checked as a create checks them: a webhook host this server does not allow.
+        assertBad("""
+                {"name": "x", "cron": "0 8 * * *", "request": {"dataset": "demo.orders"},
+                 "deliveries": [{"type": "webhook", "url": "https://hooks.example.com/freight"}]}""",
+                ProblemCode.INVALID_DELIVERY_TARGET, null, "webhook host 'hooks.example.com' is not allowed");
         assertThat(ApiClient.json(admin.get(PATH)).get("schedules")).hasSize(before);
     }
 
