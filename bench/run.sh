@@ -203,7 +203,7 @@ YML
 # The launcher's defaults for serve (JVM options included): the server is measured as users run it.
 BENCH_LINK_KEY="$(head -c 32 /dev/urandom | base64)" ./freight serve --config "$srv_dir/freight.yml" > "$srv_dir/serve.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 1 120); do grep -q "Admin API key" "$srv_dir/serve.log" && break; sleep 0.5; done
+for _ in $(seq 1 120); do grep -qs "Admin API key" "$srv_dir/serve.log" && break; sleep 0.5; done
 base="$(sed -n 's/.* at \(http:[^ ]*\)$/\1/p' "$srv_dir/serve.log" | head -1)/api/v1"
 key="$(grep -o 'frt_[A-Za-z0-9_-]*' "$srv_dir/serve.log" | head -1)"
 [ -n "$key" ] || { cat "$srv_dir/serve.log" >&2; exit 1; }

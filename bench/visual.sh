@@ -20,7 +20,7 @@ browser_pss() {
   ps -eo pid=,ppid=,args= | awk '
     { parent[$1] = $2; if ($0 ~ /freight-chromium-/ && $0 !~ /--type=/ && $0 !~ /awk/) root[$1] = 1 }
     END { for (p in parent) { q = p; while (q in parent) { if (q in root) { print p; break } q = parent[q] } } }' |
-    while read -r p; do awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup" 2>/dev/null; done |
+    while read -r p; do awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup" 2>/dev/null || true; done |
     awk '{ s += $1 } END { print s + 0 }'
 }
 [ -x /usr/bin/chromium ] || { note "bench/visual.sh needs /usr/bin/chromium (scripts/install-browser.sh)"; exit 1; }
