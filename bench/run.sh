@@ -389,7 +389,7 @@ $growth_section
   peak RSS flat.
 - Peak RSS of XLSX and Parquet is higher at 5M rows than at 1M: what they hold per row is bounded (a 16 MiB Parquet
   row group, FastExcel's buffer), but a longer run lets the JVM grow its heap toward its cap (-Xmx256m, the
-  launcher's), which RSS then includes (Parquet at 5M rows: heap + 86 MB, the heap at its cap); the JSON case at -Xmx64m
+  launcher's), which RSS then includes (Parquet at 5M rows: 342 MB, -Xmx + 86 MB); the JSON case at -Xmx64m
   shows the same export in a quarter of the heap.
 MD
 [ -z "$cluster_section" ] || printf '\n%s\n' "$cluster_section" >> docs/BENCHMARKS.md
