@@ -1,5 +1,8 @@
 package dev.freight.job;
 
+import dev.freight.error.InvalidRequestException;
+import dev.freight.error.ProblemCode;
+
 import dev.freight.export.ExportService;
 import dev.freight.export.PreparedExport;
 import dev.freight.query.ExportRequest;
@@ -49,6 +52,12 @@ public final class JobService {
      */
     public void checkDeliveries(DeliveryPlan plan, PreparedExport prepared) {
         if (plan == DeliveryPlan.NONE) return;
+        if (plan.condition() != null && prepared.format().visual()) {
+            // A picture is drawn by a browser: no rows or measures pass through the export to test a condition on.
+            throw new InvalidRequestException(ProblemCode.INVALID_CONDITION, "condition", "a picture (png, pdf_visual) "
+                    + "has no rows or measures to test a condition on: deliver it without one, or put the condition on "
+                    + "a data export of the same series");
+        }
         deliveries.check(plan, prepared.plan().plan().series());
     }
 

@@ -420,6 +420,30 @@ class VisualExportTest {
     }
 
     @Test
+    void aBrowserThatStopsAnsweringIsReplacedAndTheJobCompletes() throws Exception {
+        HttpResponse<byte[]> created = post(adminKey, "{\"report\": \"short_nap\", \"format\": \"png\", \"delivery\": \"async\","
+                + " \"options\": {\"width\": 400, \"height\": 200}}");
+        assertThat(created.statusCode()).as(text(created)).isEqualTo(202);
+        String id = JSON.readTree(created.body()).get("id").asText();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!running(id) && System.nanoTime() < deadline) Thread.sleep(50);
+        Thread.sleep(1000);
+        // Hung, not crashed: the process is still there (SIGSTOP), it just never answers the renderer again.
+        List<Long> hung = renderer.browserPids();
+        assertThat(hung).isNotEmpty();
+        for (long pid : hung) {
+            assertThat(new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor()).isZero();
+        }
+        try {
+            JsonNode job = awaitFinished(id);
+            assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("completed");
+            assertThat(renderer.browserPids()).doesNotContainAnyElementsOf(hung);
+        } finally {
+            for (long pid : hung) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    @Test
     void badRequestsAreProblemsNamingTheField() {
         assertProblem(post(adminKey, "{\"report\": \"nope\", \"format\": \"png\"}"), 400, "unknown_report", "report");
         assertProblem(post(adminKey, "{\"report\": \"weekly_sales\", \"widget\": \"nope\", \"format\": \"png\"}"),
@@ -432,6 +456,9 @@ class VisualExportTest {
                 400, "invalid_option", "options.device_scale");
         assertProblem(post(adminKey, "{\"report\": \"weekly_sales\", \"format\": \"pdf_visual\", \"options\": {\"theme\": \"pink\"}}"),
                 400, "invalid_option", "options.theme");
+        // A picture has no rows to test a condition on.
+        assertProblem(post(adminKey, "{\"report\": \"weekly_sales\", \"format\": \"png\", \"condition\": \"rows > 0\", "
+                + "\"notify_email\": \"ops@example.com\"}"), 400, "invalid_condition", "condition");
         // A report whose data the role may not see is the same refusal as an unknown one.
         assertProblem(post("key-ann", "{\"report\": \"slow\", \"format\": \"png\"}"), 400, "unknown_report", "report");
     }
