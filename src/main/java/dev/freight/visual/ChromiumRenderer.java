@@ -279,6 +279,10 @@ public final class ChromiumRenderer implements Renderer, AutoCloseable {
             int x1 = Math.min(img.getWidth(), (box[0] + box[2]) * scale);
             int y1 = Math.min(img.getHeight(), (box[1] + box[3]) * scale);
             if (x1 <= x0 || y1 <= y0) continue;
+            // A widget mostly below the fold shows only its top padding, which is of one colour without being blank:
+            // only widgets at least half in the capture are judged.
+            long whole = (long) box[2] * box[3] * scale * scale;
+            if (2L * (x1 - x0) * (y1 - y0) < whole) continue;
             if (uniform(img, x0, y0, x1, y1)) return true;
         }
         return false;

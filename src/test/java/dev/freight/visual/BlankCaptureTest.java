@@ -40,6 +40,19 @@ class BlankCaptureTest {
     }
 
     @Test
+    void aWidgetMostlyBelowTheFoldIsNotJudgedByTheStripThatShows() throws IOException {
+        BufferedImage img = page(400, 200);
+        Graphics2D g = img.createGraphics();
+        g.setColor(Color.BLUE);
+        g.fillRect(50, 40, 10, 100);
+        // The second widget starts 12 px above the bottom edge: its visible strip is padding, of one colour.
+        List<int[]> boxes = List.of(new int[]{0, 20, 400, 160}, new int[]{0, 188, 400, 300});
+        assertThat(ChromiumRenderer.blank(png(img), boxes, 1)).isFalse();
+        // Half in and uniform: judged, and blank.
+        assertThat(ChromiumRenderer.blank(png(page(400, 200)), List.of(new int[]{0, 100, 400, 200}), 1)).isTrue();
+    }
+
+    @Test
     void withoutWidgetsTheWholePageCounts() throws IOException {
         assertThat(ChromiumRenderer.blank(png(page(100, 50)), List.of(), 1)).isTrue();
         assertThat(ChromiumRenderer.blank(new byte[]{1, 2, 3}, List.of(), 1)).as("not an image").isTrue();
