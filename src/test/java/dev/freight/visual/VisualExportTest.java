@@ -401,16 +401,22 @@ class VisualExportTest {
                 .contains("division by zero");
     }
 
-    @Test
-    void aBrowserKilledMidRenderIsReplacedAndTheJobCompletes() throws Exception {
+    /** A picture job of the short_nap report (its page waits 2 s for data), a second into its render. */
+    private String renderingAJob() throws Exception {
         HttpResponse<byte[]> created = post(adminKey, "{\"report\": \"short_nap\", \"format\": \"png\", \"delivery\": \"async\","
                 + " \"options\": {\"width\": 400, \"height\": 200}}");
         assertThat(created.statusCode()).as(text(created)).isEqualTo(202);
         String id = JSON.readTree(created.body()).get("id").asText();
-        // The page waits 2 s for its data: kill the browsers while it does.
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!running(id) && System.nanoTime() < deadline) Thread.sleep(50);
         Thread.sleep(1000);
+        return id;
+    }
+
+    @Test
+    void aBrowserKilledMidRenderIsReplacedAndTheJobCompletes() throws Exception {
+        // The page waits 2 s for its data: kill the browsers while it does.
+        String id = renderingAJob();
         List<Long> killed = renderer.browserPids();
         assertThat(killed).isNotEmpty();
         for (long pid : killed) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
@@ -421,13 +427,7 @@ class VisualExportTest {
 
     @Test
     void aBrowserThatStopsAnsweringIsReplacedAndTheJobCompletes() throws Exception {
-        HttpResponse<byte[]> created = post(adminKey, "{\"report\": \"short_nap\", \"format\": \"png\", \"delivery\": \"async\","
-                + " \"options\": {\"width\": 400, \"height\": 200}}");
-        assertThat(created.statusCode()).as(text(created)).isEqualTo(202);
-        String id = JSON.readTree(created.body()).get("id").asText();
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!running(id) && System.nanoTime() < deadline) Thread.sleep(50);
-        Thread.sleep(1000);
+        String id = renderingAJob();
         // Hung, not crashed: the process is still there (SIGSTOP), it just never answers the renderer again.
         List<Long> hung = renderer.browserPids();
         assertThat(hung).isNotEmpty();
