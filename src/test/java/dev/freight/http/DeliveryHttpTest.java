@@ -283,6 +283,24 @@ class DeliveryHttpTest {
     }
 
     @Test
+    void anIdempotencyKeyRepeatedWithOtherDeliveriesIs422AndSendsNothingMore() {
+        String body = "{\"dataset\": \"sales\", \"notify_url\": \"" + hooks + "/%s\"}";
+        HttpResponse<byte[]> first = admin.post(JOBS, body.formatted("idem-first"), "Idempotency-Key", "idem-deliveries");
+        assertThat(first.statusCode()).as(ApiClient.text(first)).isEqualTo(202);
+        String id = ApiClient.json(first).get("id").asText();
+
+        HttpResponse<byte[]> other = admin.post(JOBS, body.formatted("idem-other"), "Idempotency-Key", "idem-deliveries");
+
+        assertThat(other.statusCode()).as(ApiClient.text(other)).isEqualTo(422);
+        assertThat(ApiClient.json(other).get("code").asText()).isEqualTo("idempotency_key_reused");
+        assertThat(ApiClient.json(other).get("detail").asText()).contains(id);
+        HttpResponse<byte[]> same = admin.post(JOBS, body.formatted("idem-first"), "Idempotency-Key", "idem-deliveries");
+        assertThat(ApiClient.json(same).get("id").asText()).isEqualTo(id);
+        assertThat(delivered(id, 1).at("/deliveries/0/target").asText()).isEqualTo(hooks + "/idem-first");
+        assertThat(at("/idem-other")).isEmpty();
+    }
+
+    @Test
     void aWebhookHostNotAllowedIsRefusedAtRequestTime() {
         HttpResponse<byte[]> r = admin.post(JOBS, "{\"dataset\": \"sales\", \"notify_url\": \"https://hooks.example.com/x\"}");
         assertThat(r.statusCode()).isEqualTo(400);

@@ -467,25 +467,73 @@ class VisualExportTest {
     void withoutChromiumPicturesAre503WithTheInstallHintAndDataExportsStillWork() throws IOException {
         try (ChromiumRenderer missing = ChromiumRenderer.start(new ChromiumRenderer.Settings(Path.of("/nonexistent/chromium"),
                 1, RENDER_TIMEOUT))) {
-            Path d = Files.createTempDirectory(dir, "no-browser");
-            LocalFileStore files = new LocalFileStore(d.resolve("files"));
-            JobSettings settings = new JobSettings(1, Duration.ofSeconds(10), Duration.ofMillis(200), Duration.ofMillis(100),
-                    Duration.ofMillis(200), 3, Duration.ofHours(1), Duration.ofDays(1), false, Duration.ofSeconds(2));
-            ExportService exports = ExportService.unrestricted(sources).withRenderer(missing);
-            JobService jobs = new JobService(store, files, exports, settings, null);
-            AdminKey adminCheck = AdminKey.loadOrCreate(store.dataSource(), dir);
-            try (FreightServer other = new FreightServer(sources, jobs, new Sweeper(store, files, settings, Clock.systemUTC()),
-                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Authentication.of(adminCheck),
-                    FreightServer.Settings.defaults().withPort(0)).start()) {
-                HttpResponse<byte[]> png = send(other.port(), adminKey, "/api/v1/export/jobs", """
+            onAnotherServer(missing, port -> {
+                HttpResponse<byte[]> png = send(port, adminKey, "/api/v1/export/jobs", """
                         {"dataset": "demo.orders", "format": "png", "series": {"timeframe": "last_7d"}}""");
                 assertProblem(png, 503, "renderer_unavailable", null);
                 assertThat(json(png).get("detail").asText()).contains("/nonexistent/chromium")
                         .contains("apt-get install -y chromium chromium-driver").contains("scripts/install-browser.sh");
-                HttpResponse<byte[]> csv = send(other.port(), adminKey, "/api/v1/export/jobs",
+                HttpResponse<byte[]> csv = send(port, adminKey, "/api/v1/export/jobs",
                         "{\"dataset\": \"demo.orders\", \"format\": \"csv\", \"row_limit\": 2, \"delivery\": \"sync\"}");
                 assertThat(csv.statusCode()).as(text(csv)).isEqualTo(200);
-            }
+            });
+        }
+    }
+
+    static final String CHART = "{\"dataset\": \"demo.orders\", \"format\": \"png\", \"delivery\": \"sync\", \"series\": {"
+            + "\"from\": \"2024-01-01\", \"to\": \"2024-01-08\", \"time_zone\": \"UTC\", \"granularity\": \"day\"}, "
+            + "\"options\": {\"width\": 400, \"height\": 300}}";
+
+    @Test
+    void aCaptureThatComesBackBlankIsTakenOnceMoreAndTheSecondIsTheFile() throws IOException {
+        java.util.concurrent.atomic.AtomicInteger captures = new java.util.concurrent.atomic.AtomicInteger();
+        // The first capture of the real browser is judged blank, the next by the real check.
+        try (ChromiumRenderer once = ChromiumRenderer.start(new ChromiumRenderer.Settings(CHROMIUM, 1, RENDER_TIMEOUT),
+                (png, boxes, scale) -> captures.incrementAndGet() == 1 || ChromiumRenderer.blank(png, boxes, scale))) {
+            onAnotherServer(once, port -> {
+                HttpResponse<byte[]> r = send(port, adminKey, "/api/v1/export/jobs", CHART);
+                assertThat(r.statusCode()).as(text(r)).isEqualTo(200);
+                BufferedImage img = ImageIO.read(new java.io.ByteArrayInputStream(r.body()));
+                assertThat(img.getWidth()).isEqualTo(400);
+                assertThat(ChromiumRenderer.blank(r.body(), List.of(), 1)).isFalse();
+            });
+        }
+        assertThat(captures).hasValue(2);
+    }
+
+    @Test
+    void aCaptureBlankTwiceFailsWithBlankRenderAndWritesNothing() throws IOException {
+        java.util.concurrent.atomic.AtomicInteger captures = new java.util.concurrent.atomic.AtomicInteger();
+        try (ChromiumRenderer blank = ChromiumRenderer.start(new ChromiumRenderer.Settings(CHROMIUM, 1, RENDER_TIMEOUT),
+                (png, boxes, scale) -> captures.incrementAndGet() > 0)) {
+            onAnotherServer(blank, port -> {
+                HttpResponse<byte[]> r = send(port, adminKey, "/api/v1/export/jobs", CHART);
+                assertProblem(r, 502, "blank_render", null);
+                assertThat(json(r).get("detail").asText()).startsWith("the picture of ")
+                        .endsWith(" came back blank (uniform pixels where the widgets are) twice");
+            });
+        }
+        assertThat(captures).hasValue(2);
+    }
+
+    @FunctionalInterface
+    interface OnServer {
+        void run(int port) throws IOException;
+    }
+
+    /** Runs {@code test} against a second server of the same sources and job store whose pictures {@code renderer} draws. */
+    void onAnotherServer(ChromiumRenderer renderer, OnServer test) throws IOException {
+        Path d = Files.createTempDirectory(dir, "other-renderer");
+        LocalFileStore files = new LocalFileStore(d.resolve("files"));
+        JobSettings settings = new JobSettings(1, Duration.ofSeconds(10), Duration.ofMillis(200), Duration.ofMillis(100),
+                Duration.ofMillis(200), 3, Duration.ofHours(1), Duration.ofDays(1), false, Duration.ofSeconds(2));
+        ExportService exports = ExportService.unrestricted(sources).withRenderer(renderer);
+        JobService jobs = new JobService(store, files, exports, settings, null);
+        AdminKey adminCheck = AdminKey.loadOrCreate(store.dataSource(), dir);
+        try (FreightServer other = new FreightServer(sources, jobs, new Sweeper(store, files, settings, Clock.systemUTC()),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Authentication.of(adminCheck),
+                FreightServer.Settings.defaults().withPort(0)).start()) {
+            test.run(other.port());
         }
     }
 
