@@ -59,6 +59,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -250,6 +251,38 @@ class VisualExportTest {
         assertThat(colours(png, 100, 200, 1100, 560)).isGreaterThan(20);
         // Bars are drawn in the first series' colour (#2563eb, antialiased at their edges).
         assertThat(pixelsNear(png, 0x2563eb, 100, 200, 1100, 560)).isGreaterThan(1000);
+        keep("chart-bars.png", r.body());
+        // One bar per day with sales: as many runs of bar-coloured columns as the series has non-zero buckets.
+        HttpResponse<byte[]> csv = post(adminKey, """
+                {"dataset": "demo.orders", "format": "csv", "delivery": "sync",
+                 "series": {"from": "2024-01-01", "to": "2024-01-08", "time_zone": "UTC", "granularity": "day",
+                            "measures": [{"column": "unit_price", "agg": "sum"}]}}""");
+        List<Double> sums = new String(ok(csv).body(), StandardCharsets.UTF_8).lines().skip(1)
+                .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(',') + 1))).filter(v -> v != 0).toList();
+        assertThat(sums).isNotEmpty();
+        List<Integer> bars = barHeights(png, 0x2563eb);
+        assertThat(bars).hasSize(sums.size());
+        // Bars stand on zero: their heights are in the proportion of their values (each bar whole, none cut).
+        double tallest = Collections.max(sums);
+        int tallestBar = Collections.max(bars);
+        for (int i = 0; i < sums.size(); i++) {
+            assertThat((double) bars.get(i) / tallestBar).as("bar " + i)
+                    .isCloseTo(sums.get(i) / tallest, org.assertj.core.data.Offset.offset(0.03));
+        }
+    }
+
+    /** The height of each run of neighbouring pixel columns holding a tall stretch of {@code rgb}: the bars. */
+    static List<Integer> barHeights(BufferedImage img, int rgb) {
+        List<Integer> bars = new ArrayList<>();
+        boolean inBar = false;
+        for (int x = 0; x < img.getWidth(); x++) {
+            int height = pixelsNear(img, rgb, x, 0, x + 1, img.getHeight());
+            boolean bar = height >= 8;
+            if (bar && !inBar) bars.add(height);
+            if (bar) bars.set(bars.size() - 1, Math.max(bars.get(bars.size() - 1), height));
+            inBar = bar;
+        }
+        return bars;
     }
 
     @Test
