@@ -205,7 +205,7 @@ public final class Deliverer implements AutoCloseable {
         Optional<Long> otherSize = fileSize(job, job.otherPictureKey());
         EmailFile other = otherSize.map(n -> new EmailFile(job.otherPictureKey(), otherName, otherFormat.contentType(), n))
                 .orElse(null);
-        boolean otherCarried = other != null && other.bytes() <= cap - (ownCarried ? own.bytes() : 0);
+        boolean otherCarried = carriesOther(own.bytes(), other == null ? null : other.bytes(), cap);
         EmailFile shown = otherFormat == ExportFormat.PNG ? (otherCarried ? other : null) : (ownCarried ? own : null);
         EmailFile attached = otherFormat == ExportFormat.PDF_VISUAL ? (otherCarried ? other : null) : (ownCarried ? own : null);
         String otherWhat = otherFormat == ExportFormat.PNG ? "picture (PNG)" : "PDF";
@@ -223,6 +223,16 @@ public final class Deliverer implements AutoCloseable {
                 attached == null ? null : attached.fileName(), notes);
         return new EmailSender.Mail(e.to(), subject, DeliveryMessages.emailText(d.event(), job, link, contents),
                 shown == null ? null : attachment(shown), attached == null ? null : attachment(attached));
+    }
+
+    /**
+     * Whether an email of a picture carries the other picture ({@code otherBytes}, null when there is none) within
+     * {@code cap} for the two together: the job's file is carried first when it is within the cap alone (else a link
+     * leads to it), the other picture when it fits in what is left.
+     */
+    static boolean carriesOther(long ownBytes, Long otherBytes, long cap) {
+        if (otherBytes == null) return false;
+        return otherBytes <= cap - (ownBytes <= cap ? ownBytes : 0);
     }
 
     /** The format of a job's file when it is a picture; empty for a file of rows. */
