@@ -89,7 +89,8 @@ final class EmailSender {
             message.setSentDate(new Date());
             MimeMultipart body = null;
             if (mail.picture() != null) {
-                body = new MimeMultipart("alternative", textPart(mail.text()), wrap(pictureAndHtml(mail.text(), mail.picture())));
+                body = new MimeMultipart("alternative", textPart(mail.text()),
+                        wrap(pictureAndHtml(mail.text(), mail.picture())));
             }
             if (mail.attachment() == null && body == null) {
                 message.setText(mail.text(), StandardCharsets.UTF_8.name());
