@@ -313,7 +313,7 @@ public final class ExportService {
             StorageUnavailableException storage = StorageUnavailableException.in(e);
             RuntimeException failure = capped != null && capped.exceeded()
                     // The same export would grow as large again: a failure for good, whatever the writer made of it.
-                    ? new ExportFailedException(ProblemCode.FILE_TOO_LARGE.code(), capped.message(), false, null)
+                    ? new ExportFailedException(ProblemCode.FILE_TOO_LARGE.code(), capped.message(export.visual() != null), false, null)
                     : storage != null
                     ? new ExportFailedException(ProblemCode.STORAGE_UNAVAILABLE.code(), storage.getMessage(),
                     storage.isTransient(), storage)
@@ -377,7 +377,7 @@ public final class ExportService {
             return render(prepared, capped, cancel).bytes();
         } catch (IOException | RuntimeException e) {
             if (capped.exceeded()) {
-                throw new ExportFailedException(ProblemCode.FILE_TOO_LARGE.code(), capped.message(), false, null);
+                throw new ExportFailedException(ProblemCode.FILE_TOO_LARGE.code(), capped.message(true), false, null);
             }
             throw e;
         }

@@ -597,6 +597,18 @@ class DeliveryHttpTest {
     }
 
     @Test
+    void aPictureLargerThanTheRolesMaxFileBytesSaysHowToDrawASmallerOne() {
+        HttpResponse<byte[]> r = new ApiClient(node.port(), SAM).post(JOBS, "{\"dataset\": \"sales\", \"format\": "
+                + "\"pdf_visual\", \"delivery\": \"sync\", \"series\": {\"time_column\": \"created_at\", \"from\": "
+                + "\"2024-01-01\", \"to\": \"2024-01-05\", \"time_zone\": \"UTC\", \"granularity\": \"day\"}}");
+        assertThat(r.statusCode()).as(ApiClient.text(r)).isEqualTo(400);
+        assertThat(ApiClient.json(r).get("code").asText()).isEqualTo("file_too_large");
+        assertThat(ApiClient.json(r).get("detail").asText()).contains("max_file_bytes (20000 bytes, 19.5 KiB)")
+                .contains("draw a smaller picture (width, height, device_scale 1) or fewer widgets")
+                .doesNotContain("parquet");
+    }
+
+    @Test
     void aChartsPngIsEmailedShownWithItsPdfAttached() throws Exception {
         String id = submit("{\"dataset\": \"sales\", \"format\": \"png\", \"series\": {\"time_column\": \"created_at\", "
                 + "\"from\": \"2024-01-01\", \"to\": \"2024-01-05\", \"time_zone\": \"UTC\", \"granularity\": \"day\", "
