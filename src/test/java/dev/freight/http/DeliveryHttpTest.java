@@ -182,6 +182,7 @@ class DeliveryHttpTest {
         if (node != null) node.close();
         if (receiver != null) receiver.stop(0);
         if (smtp != null) smtp.stop();
+        if (dir != null) TestSources.deleteTree(dir);
     }
 
     // ------------------------------------------------------------------ helpers

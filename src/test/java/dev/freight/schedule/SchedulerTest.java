@@ -62,8 +62,11 @@ class SchedulerTest {
     }
 
     @AfterAll
-    static void closeDemo() {
+    static void closeDemo() throws java.io.IOException {
         sources.sources().values().forEach(JdbcSource::close);
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     @AfterEach
