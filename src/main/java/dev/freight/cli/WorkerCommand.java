@@ -3,6 +3,7 @@ package dev.freight.cli;
 import dev.freight.config.ConfigException;
 import dev.freight.config.FreightConfig;
 import dev.freight.push.Deliverer;
+import dev.freight.schedule.Scheduler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,8 +18,8 @@ final class WorkerCommand extends NodeCommand {
     @Mixin
     NodeOptions node;
 
-    @Option(names = "--once", description = "Run the jobs that are due now, send the deliveries that are due "
-            + "(one attempt each), then exit.")
+    @Option(names = "--once", description = "Fire the schedule ticks due now, run the jobs that are due, send the "
+            + "deliveries that are due (one attempt each), then exit.")
     boolean once;
 
     @Override
@@ -32,6 +33,10 @@ final class WorkerCommand extends NodeCommand {
         StopSignal stop = once ? null : StopSignal.install();
         try (FreightRuntime runtime = FreightRuntime.full(config, node.demo, !once)) {
             if (once) {
+                // The ticks due now are jobs due now: fired first (exactly once, as by any node), then run.
+                int fired = new Scheduler(runtime.schedules.store(), runtime.service)
+                        .fireDue(runtime.schedules.store().clock().instant());
+                if (fired > 0) System.err.println("Fired " + fired + " schedule tick(s)");
                 int ran = runtime.workers.drain();
                 System.err.println("Ran " + ran + " job(s)");
                 sendDueDeliveries(config, runtime);
