@@ -55,7 +55,7 @@ async function main() {
   const results = await Promise.allSettled(shown.map(async ({ w, body }) => {
     try {
       const data = await fetchJson(`/render/data/${encodeURIComponent(w.name)}`);
-      await drawWidget(body, { type: w.type, chart: w.chart, group_by: w.group_by, theme: spec.theme },
+      await drawWidget(body, { type: w.type, chart: w.chart, group_by: w.group_by, theme: spec.theme, still: true },
         Array.isArray(data) ? data : []);
     } catch (e) {
       clear(body).append(h('p.field-error', e.message));

@@ -313,7 +313,7 @@ public final class ExportService {
             StorageUnavailableException storage = StorageUnavailableException.in(e);
             RuntimeException failure = capped != null && capped.exceeded()
                     // The same export would grow as large again: a failure for good, whatever the writer made of it.
-                    ? new ExportFailedException(ProblemCode.FILE_TOO_LARGE.code(), capped.message(), false, null)
+                    ? new ExportFailedException(ProblemCode.FILE_TOO_LARGE.code(), capped.message(export.visual() != null), false, null)
                     : storage != null
                     ? new ExportFailedException(ProblemCode.STORAGE_UNAVAILABLE.code(), storage.getMessage(),
                     storage.isTransient(), storage)
@@ -353,6 +353,34 @@ public final class ExportService {
         }
         out.flush();
         return new ExportResult(0, out.written(), System.nanoTime() - started, ExportResult.Path.CURSOR);
+    }
+
+    /**
+     * The other picture of a visual job ({@link ExportFormat#otherPicture}: the PDF of a png, the PNG of a
+     * pdf_visual), for an email that shows the picture and attaches the PDF. The job's request is planned again in
+     * the other format for {@code principal} (today's columns, masks and row filter, as the job's own picture) and
+     * drawn into {@code out} by the same renderer, under the same render timeout and max_file_bytes. Options the
+     * other format does not take (page_size, orientation of a PDF) are left out. Neither audited nor measured: the
+     * job's own file is the export, this a copy of it in another shape. Returns the bytes written; fails as a render
+     * does ({@code file_too_large} past max_file_bytes).
+     */
+    public long renderOtherPicture(ExportRequest request, Principal principal, String jobId, java.io.OutputStream out,
+                                   CancellationToken cancel) throws IOException {
+        ExportFormat format = ExportFormat.fromId(request.format());
+        ExportFormat other = format.otherPicture().orElseThrow(() -> new IllegalArgumentException(
+                "format " + format.id() + " is no picture"));
+        java.util.Map<String, Object> options = new java.util.LinkedHashMap<>(request.options());
+        options.keySet().retainAll(other.optionNames());
+        PreparedExport prepared = plan(request.withFormat(other.id()).withOptions(options), principal).forJob(jobId, false);
+        FileSizeCap capped = new FileSizeCap(out, prepared.caps().maxFileBytes());
+        try {
+            return render(prepared, capped, cancel).bytes();
+        } catch (IOException | RuntimeException e) {
+            if (capped.exceeded()) {
+                throw new ExportFailedException(ProblemCode.FILE_TOO_LARGE.code(), capped.message(true), false, null);
+            }
+            throw e;
+        }
     }
 
     /** The one place an export's failure is audited: after it ran, or when a job's request is refused at run time. */

@@ -61,10 +61,15 @@ public final class FileSizeCap extends FilterOutputStream {
         return max;
     }
 
-    /** The job's error message: the cap in bytes, and in a unit a person reads. */
-    public String message() {
-        return "the export file grew past max_file_bytes (" + describe(max) + "); narrow the export with filters,"
-                + " fewer columns or a row_limit, or choose a more compact format (compress: true, parquet)";
+    /**
+     * The job's error message: the cap in bytes, and in a unit a person reads, with what makes the file smaller
+     * ({@code picture}: a png or pdf_visual, which no filter or data format shrinks).
+     */
+    public String message(boolean picture) {
+        return "the export file grew past max_file_bytes (" + describe(max) + "); " + (picture
+                ? "draw a smaller picture (width, height, device_scale 1) or fewer widgets"
+                : "narrow the export with filters, fewer columns or a row_limit, or choose a more compact format "
+                + "(compress: true, parquet)");
     }
 
     static String describe(long bytes) {

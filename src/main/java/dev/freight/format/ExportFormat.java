@@ -53,6 +53,15 @@ public enum ExportFormat {
         return this == PNG || this == PDF_VISUAL;
     }
 
+    /**
+     * The other picture of a visual format, pdf_visual for png and png for pdf_visual: an email of either shows the
+     * picture and attaches the PDF. Empty for a format of rows.
+     */
+    public java.util.Optional<ExportFormat> otherPicture() {
+        return this == PNG ? java.util.Optional.of(PDF_VISUAL) : this == PDF_VISUAL ? java.util.Optional.of(PNG)
+                : java.util.Optional.empty();
+    }
+
     /** Whether {@code compress: true} makes sense; already-compressed formats refuse it. */
     public boolean compressible() {
         return descriptor().compressible();

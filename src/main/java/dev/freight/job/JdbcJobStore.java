@@ -148,15 +148,22 @@ public final class JdbcJobStore implements JobStore {
         String insert = "INSERT INTO export_job (id, owner, idempotency_key, request, dataset, format, status, total_rows, "
                 + "max_attempts, created_at, run_after, updated_at, owner_role, owner_attributes, delivery_plan, schedule_id) "
                 + "VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        Job created;
         try {
-            admitted(n.owner().name(), n.admission(), c -> StoreSql.update(c, insert, id, n.owner().name(),
-                    n.idempotencyKey(), ExportRequestJson.write(n.request()),
-                    // A report's picture has no one dataset: the column (a label for people) names the report.
-                    n.request().dataset() != null ? n.request().dataset() : "report:" + n.request().report()
-                            + (n.request().widget() == null ? "" : "/" + n.request().widget()),
-                    n.request().format(), n.totalRows(), n.maxAttempts(), utc(now), utc(now), utc(now),
-                    n.owner().role(), n.owner().attributesJson(),
-                    n.plan() == DeliveryPlan.NONE ? null : DeliveryPlans.toJson(n.plan()), n.scheduleId()));
+            created = admitted(n.owner().name(), n.admission(), c -> {
+                StoreSql.update(c, insert, id, n.owner().name(),
+                        n.idempotencyKey(), ExportRequestJson.write(n.request()),
+                        // A report's picture has no one dataset: the column (a label for people) names the report.
+                        n.request().dataset() != null ? n.request().dataset() : "report:" + n.request().report()
+                                + (n.request().widget() == null ? "" : "/" + n.request().widget()),
+                        n.request().format(), n.totalRows(), n.maxAttempts(), utc(now), utc(now), utc(now),
+                        n.owner().role(), n.owner().attributesJson(),
+                        n.plan() == DeliveryPlan.NONE ? null : DeliveryPlans.toJson(n.plan()), n.scheduleId());
+                // Read back in the inserting transaction: the job is returned as created (pending), not as a worker
+                // of this or another node that claimed it the moment it was committed has changed it.
+                return StoreSql.queryOne(c, "SELECT " + COLUMNS + " FROM export_job WHERE id = ?", JdbcJobStore::read, id)
+                        .orElseThrow();
+            });
         } catch (StoreException e) {
             // Two requests with the same key raced: the unique constraint let one win; return the winner's job.
             if (n.idempotencyKey() != null && StoreSql.isUniqueViolation(e)) {
@@ -165,7 +172,7 @@ public final class JdbcJobStore implements JobStore {
             throw e;
         }
         signals.announce(JobSignals.Kind.QUEUED, id);
-        return new Created(get(id).orElseThrow(), true);
+        return new Created(created, true);
     }
 
     @Override
@@ -270,7 +277,9 @@ public final class JdbcJobStore implements JobStore {
 
     /** The job an earlier request with the same key created, if this request is the same one. */
     private static Created repeated(Job existing, NewJob n) {
-        if (!ExportRequestJson.sameRequest(existing.request(), n.request())) {
+        // The deliveries are part of what was asked: the same export sent elsewhere is a different request.
+        if (!ExportRequestJson.sameRequest(existing.request(), n.request())
+                || !DeliveryPlans.toJson(existing.plan()).equals(DeliveryPlans.toJson(n.plan()))) {
             throw new IdempotencyKeyReusedException(n.idempotencyKey(), existing.id());
         }
         return new Created(existing, false);

@@ -36,8 +36,37 @@ public record Job(String id, String owner, String idempotencyKey, ExportRequest 
         return Math.min(1.0, (double) processedRows / totalRows);
     }
 
+    /**
+     * Ends the key of a job's other picture. '0' is no letter of a job id (lowercase base32: a-z, 2-7), so no job's
+     * own key ends so, and the key stays within what every file store takes ([a-z0-9]).
+     */
+    static final String OTHER_PICTURE = "0other";
+
     /** The key of the job's file in the file store: the job id, never anything a user typed. */
     public String storageKey() {
         return id;
+    }
+
+    /**
+     * The key of the job's other picture (the PDF of a png job, the PNG of a pdf_visual job), drawn beside its file
+     * when an email delivers it ({@link dev.freight.format.ExportFormat#otherPicture}); it goes whenever the
+     * job's file goes ({@link #fileKeys}).
+     */
+    public String otherPictureKey() {
+        return otherPictureKey(id);
+    }
+
+    static String otherPictureKey(String id) {
+        return id + OTHER_PICTURE;
+    }
+
+    /** Every key a job's files may have in the file store: deleting a job's file deletes all of them. */
+    public static java.util.List<String> fileKeys(String id) {
+        return java.util.List.of(id, otherPictureKey(id));
+    }
+
+    /** The job a file key belongs to: the id itself, or the id of whose other picture it is. */
+    public static String jobOfKey(String key) {
+        return key != null && key.endsWith(OTHER_PICTURE) ? key.substring(0, key.length() - OTHER_PICTURE.length()) : key;
     }
 }

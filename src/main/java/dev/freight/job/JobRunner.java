@@ -100,11 +100,19 @@ final class JobRunner {
                         return upload;
                     }, (result, upload) -> {
                         if (running.stop.get() != Stop.NONE) throw new ExportCancelledException();
-                        // Publishing can take a while (S3 sends the last parts, then completes the upload): the
-                        // heartbeat keeps the lease until the file is there.
-                        long size = upload.publish();
-                        heartbeat.cancel(false);
-                        return record(job, workerId, prepared, result, size);
+                        boolean other = drawOtherPicture(job, prepared, running);
+                        try {
+                            if (running.stop.get() != Stop.NONE) throw new ExportCancelledException();
+                            // Publishing can take a while (S3 sends the last parts, then completes the upload): the
+                            // heartbeat keeps the lease until the file is there.
+                            long size = upload.publish();
+                            heartbeat.cancel(false);
+                            return record(job, workerId, prepared, result, size);
+                        } catch (IOException | RuntimeException e) {
+                            // The job's file is not there: nor is its other picture.
+                            if (other) deleteQuietly(job.otherPictureKey());
+                            throw e;
+                        }
                     }, () -> running.stop.get() == Stop.SHUTDOWN || running.stop.get() == Stop.LEASE_LOST,
                             resumption != null),
                     p -> rows.set(p.rows()), running.cancel);
@@ -239,11 +247,55 @@ final class JobRunner {
                 clock.instant().plus(settings.fileTtl()), conditionMet));
         if (outcome.isEmpty()) return false;
         if (!outcome.get()) {
-            if (store.get(job.id()).isEmpty()) files.delete(job.storageKey());
+            if (store.get(job.id()).isEmpty()) {
+                for (String key : Job.fileKeys(job.id())) files.delete(key);
+            }
             LOG.warn("job {} finished after it was deleted or its lease was lost", job.id());
             return false;
         }
         return true;
+    }
+
+    /**
+     * The job's other picture ({@link dev.freight.format.ExportFormat#otherPicture}: the PDF of a png, the PNG of a
+     * pdf_visual), drawn when an email delivers the job, which shows the picture and attaches the PDF. It is drawn
+     * here, by the job's run, rather than by the sender: with the owner's permissions as they are now, under the
+     * job's lease and cancel, by the node's renderer, and before the job's file is published, so the deliveries
+     * queued when the job completes find both. A failure to draw it does not fail the export (the email carries
+     * what exists and says so); a picture of an earlier attempt is removed then, as it may show other data.
+     * Returns whether it is stored; a cancel is left for the caller to see.
+     */
+    private boolean drawOtherPicture(Job job, PreparedExport prepared, Running running) {
+        if (!prepared.format().visual()
+                || job.plan().targets().stream().noneMatch(t -> t instanceof dev.freight.delivery.DeliveryTarget.Email)) {
+            return false;
+        }
+        String other = prepared.format().otherPicture().map(f -> f.id()).orElse("?");
+        FileStore.Upload upload = null;
+        try {
+            upload = files.create(job.otherPictureKey());
+            exports.renderOtherPicture(job.request(), job.principal(), job.id(), upload.stream(), running.cancel);
+            long size = upload.publish();
+            LOG.info("job {}: its {} for the email drawn ({} bytes)", job.id(), other, size);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            if (upload != null) upload.abort();
+            deleteQuietly(job.otherPictureKey());
+            if (!(e instanceof ExportCancelledException)) {
+                String code = e instanceof RuntimeException r ? ExportService.code(r) : "storage_error";
+                LOG.warn("job {}: its {} for the email could not be drawn ({}: {}); the email carries the {} alone",
+                        job.id(), other, code, e.getMessage(), prepared.format().id());
+            }
+            return false;
+        }
+    }
+
+    private void deleteQuietly(String key) {
+        try {
+            files.delete(key);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not delete export file {}: {}", key, e.getMessage());
+        }
     }
 
     /** Whether the plan's condition holds on this result; null when the plan has none. */

@@ -132,10 +132,10 @@ public final class JobService {
         return outcome;
     }
 
-    /** Stops the job if it runs, then removes its file and its record. */
+    /** Stops the job if it runs, then removes its files (its own and its other picture) and its record. */
     public boolean delete(Job job) throws IOException {
         if (!job.status().isTerminal()) cancel(job.id());
-        files.delete(job.storageKey());
+        for (String key : Job.fileKeys(job.id())) files.delete(key);
         return store.delete(job.id());
     }
 

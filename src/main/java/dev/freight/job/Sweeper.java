@@ -48,13 +48,13 @@ public final class Sweeper {
         for (Job job : store.dueForExpiry(now, BATCH)) {
             // Expire first, then delete: a download that starts in between gets 410, never a vanishing file.
             if (store.markExpired(job.id())) {
-                deleteFile(job.storageKey());
+                deleteFiles(job.id());
                 expired++;
             }
         }
         int purged = 0;
         for (String id : store.purge(now.minus(settings.jobRetention()), BATCH)) {
-            deleteFile(id);
+            deleteFiles(id);
             purged++;
         }
         int parts = removeAbandonedParts(now);
@@ -78,11 +78,13 @@ public final class Sweeper {
         int removed = 0;
         try {
             for (FileStore.Part part : files.parts()) {
-                Optional<Job> job = store.get(part.key());
+                // A part of a job's other picture is the job's as much as a part of its file.
+                String jobId = Job.jobOfKey(part.key());
+                Optional<Job> job = store.get(jobId);
                 boolean live = job.isPresent() && job.get().status() == JobStatus.RUNNING
                         && job.get().lockedUntil() != null && job.get().lockedUntil().isAfter(now);
                 if (live || continuedLater(job, part)) continue;
-                boolean known = job.isPresent() || store.deletedOwner(part.key()).isPresent();
+                boolean known = job.isPresent() || store.deletedOwner(jobId).isPresent();
                 if (!known && part.started() != null && part.started().isAfter(now.minus(UNKNOWN_PART_GRACE))) continue;
                 files.deletePart(part);
                 removed++;
@@ -104,14 +106,17 @@ public final class Sweeper {
 
     /** After a complete download, when {@code delete_after_download} is on. */
     public void expireNow(Job job) {
-        if (store.markExpired(job.id())) deleteFile(job.storageKey());
+        if (store.markExpired(job.id())) deleteFiles(job.id());
     }
 
-    private void deleteFile(String key) {
-        try {
-            files.delete(key);
-        } catch (IOException e) {
-            LOG.warn("could not delete export file {}: {}", key, e.getMessage());
+    /** The job's file and its other picture, if it has one ({@link Job#fileKeys}). */
+    private void deleteFiles(String id) {
+        for (String key : Job.fileKeys(id)) {
+            try {
+                files.delete(key);
+            } catch (IOException e) {
+                LOG.warn("could not delete export file {}: {}", key, e.getMessage());
+            }
         }
     }
 }

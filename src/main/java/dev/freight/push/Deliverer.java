@@ -5,6 +5,7 @@ import dev.freight.config.DeliveryConfig;
 import dev.freight.delivery.DeliveryEvent;
 import dev.freight.delivery.DeliveryTarget;
 import dev.freight.delivery.StorageNames;
+import dev.freight.format.ExportFormat;
 import dev.freight.job.Job;
 import dev.freight.job.JobIds;
 import dev.freight.job.JobStatus;
@@ -215,17 +216,93 @@ public final class Deliverer implements AutoCloseable {
 
     private WebhookSender.Outcome email(DeliveryQueue.Due d, DeliveryTarget.Email e, Job job) {
         if (email == null) return new WebhookSender.Outcome(null, "email is not configured on this node", true);
-        boolean attach = false;
-        if (d.event() == DeliveryEvent.COMPLETED) {
-            Optional<Long> size = fileSize(job);
-            if (size.isEmpty()) return new WebhookSender.Outcome(null, "the file is no longer there", true);
-            attach = size.get() <= email.maxAttachmentBytes();
+        String subject = DeliveryMessages.subject(e.subject(), d.event(), job);
+        if (d.event() != DeliveryEvent.COMPLETED) {
+            return email.send(new EmailSender.Mail(e.to(), subject, DeliveryMessages.emailText(d.event(), job,
+                    link(d.event(), job), DeliveryMessages.Contents.NONE), null, null));
         }
-        DeliveryMessages.Link link = attach ? DeliveryMessages.Link.NONE : link(d.event(), job);
-        EmailSender.Attachment attachment = !attach ? null : new EmailSender.Attachment(job.fileName(), job.contentType(),
-                () -> files.open(job.storageKey(), 0));
-        return email.send(new EmailSender.Mail(e.to(), DeliveryMessages.subject(e.subject(), d.event(), job),
-                DeliveryMessages.emailText(d.event(), job, link, attach), attachment));
+        Optional<Long> size = fileSize(job, job.storageKey());
+        if (size.isEmpty()) return new WebhookSender.Outcome(null, "the file is no longer there", true);
+        EmailFile own = new EmailFile(job.storageKey(), job.fileName(), job.contentType(), size.get());
+        Optional<ExportFormat> otherFormat = pictureFormat(job).flatMap(ExportFormat::otherPicture);
+        if (otherFormat.isEmpty()) {
+            // A file of rows: attached below the cap, a link above it.
+            boolean attach = own.bytes() <= email.maxAttachmentBytes();
+            return email.send(new EmailSender.Mail(e.to(), subject, DeliveryMessages.emailText(d.event(), job,
+                    attach ? DeliveryMessages.Link.NONE : link(d.event(), job), attach
+                            ? new DeliveryMessages.Contents(null, own.fileName(), List.of()) : DeliveryMessages.Contents.NONE),
+                    null, attach ? attachment(own) : null));
+        }
+        return email.send(picture(d, e, job, subject, own, otherFormat.get()));
+    }
+
+    /** A file of a job's in the file store, as an email carries it. */
+    private record EmailFile(String key, String fileName, String contentType, long bytes) {
+    }
+
+    /**
+     * The email of a picture (png, pdf_visual): the PNG shown in it and the PDF attached, one of them the job's
+     * file, the other its other picture drawn beside it ({@link Job#otherPictureKey}). Within
+     * {@code email.max_attachment_bytes} for the two together: the job's file first (above the cap alone, a link to
+     * it as for any file), then the other picture if it still fits; what is left out, and why, the text says.
+     */
+    private EmailSender.Mail picture(DeliveryQueue.Due d, DeliveryTarget.Email e, Job job, String subject, EmailFile own,
+                                     ExportFormat otherFormat) {
+        long cap = email.maxAttachmentBytes();
+        boolean ownCarried = own.bytes() <= cap;
+        String otherName = otherFileName(job.fileName(), otherFormat);
+        Optional<Long> otherSize = fileSize(job, job.otherPictureKey());
+        EmailFile other = otherSize.map(n -> new EmailFile(job.otherPictureKey(), otherName, otherFormat.contentType(), n))
+                .orElse(null);
+        boolean otherCarried = carriesOther(own.bytes(), other == null ? null : other.bytes(), cap);
+        EmailFile shown = otherFormat == ExportFormat.PNG ? (otherCarried ? other : null) : (ownCarried ? own : null);
+        EmailFile attached = otherFormat == ExportFormat.PDF_VISUAL ? (otherCarried ? other : null) : (ownCarried ? own : null);
+        String otherWhat = otherFormat == ExportFormat.PNG ? "picture (PNG)" : "PDF";
+        List<String> notes = new java.util.ArrayList<>();
+        if (other == null) {
+            notes.add("The " + otherWhat + " of it could not be drawn when the export ran, so it is not in this email "
+                    + "(the server log of job " + job.id() + " says why).");
+        } else if (!otherCarried) {
+            notes.add("The " + otherWhat + " of it (" + DeliveryMessages.size(other.bytes()) + ") is not in this email: "
+                    + (ownCarried ? "with the " + job.request().format() + " file it" : "it") + " is above the email "
+                    + "size limit of " + DeliveryMessages.size(cap) + " (email.max_attachment_bytes).");
+        }
+        DeliveryMessages.Link link = ownCarried ? DeliveryMessages.Link.NONE : link(d.event(), job);
+        DeliveryMessages.Contents contents = new DeliveryMessages.Contents(shown == null ? null : shown.fileName(),
+                attached == null ? null : attached.fileName(), notes);
+        return new EmailSender.Mail(e.to(), subject, DeliveryMessages.emailText(d.event(), job, link, contents),
+                shown == null ? null : attachment(shown), attached == null ? null : attachment(attached));
+    }
+
+    /**
+     * Whether an email of a picture carries the other picture ({@code otherBytes}, null when there is none) within
+     * {@code cap} for the two together: the job's file is carried first when it is within the cap alone (else a link
+     * leads to it), the other picture when it fits in what is left.
+     */
+    static boolean carriesOther(long ownBytes, Long otherBytes, long cap) {
+        if (otherBytes == null) return false;
+        return otherBytes <= cap - (ownBytes <= cap ? ownBytes : 0);
+    }
+
+    /** The format of a job's file when it is a picture; empty for a file of rows. */
+    private static Optional<ExportFormat> pictureFormat(Job job) {
+        try {
+            ExportFormat f = ExportFormat.fromId(job.request().format());
+            return f.visual() ? Optional.of(f) : Optional.empty();
+        } catch (RuntimeException unknownToThisVersion) {
+            return Optional.empty();
+        }
+    }
+
+    /** {@code weekly_sales-20261130-080000-<id>.png} → {@code ….pdf}: the other picture is called as the job's file. */
+    static String otherFileName(String fileName, ExportFormat other) {
+        String name = fileName == null ? "export" : fileName;
+        int dot = name.lastIndexOf('.');
+        return (dot < 0 ? name : name.substring(0, dot)) + "." + other.extension();
+    }
+
+    private EmailSender.Attachment attachment(EmailFile file) {
+        return new EmailSender.Attachment(file.fileName(), file.contentType(), () -> files.open(file.key(), 0));
     }
 
     private WebhookSender.Outcome copy(DeliveryTarget.Storage s, Job job) {
@@ -249,10 +326,10 @@ public final class Deliverer implements AutoCloseable {
         }
     }
 
-    private Optional<Long> fileSize(Job job) {
+    private Optional<Long> fileSize(Job job, String key) {
         if (job.status() != JobStatus.COMPLETED) return Optional.empty();
         try {
-            return files.size(job.storageKey());
+            return files.size(key);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

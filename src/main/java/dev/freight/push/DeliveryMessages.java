@@ -20,6 +20,18 @@ final class DeliveryMessages {
         static final Link NONE = new Link(null, null);
     }
 
+    /**
+     * What the email of a completed job carries: the name of the picture shown in it and of the file attached (null
+     * for none), and notes on what it leaves out and why.
+     */
+    record Contents(String shown, String attached, java.util.List<String> notes) {
+        static final Contents NONE = new Contents(null, null, java.util.List.of());
+
+        Contents {
+            notes = java.util.List.copyOf(notes);
+        }
+    }
+
     private DeliveryMessages() {
     }
 
@@ -65,35 +77,54 @@ final class DeliveryMessages {
         return m;
     }
 
-    /** The subject asked for, its placeholders filled ({dataset} {format} {rows} {status} {job} {schedule}), or ours. */
+    /**
+     * The subject asked for, its placeholders filled ({dataset} {format} {rows} {status} {job} {schedule}; {dataset}
+     * of a report's picture is the report's name), or ours.
+     */
     static String subject(String asked, DeliveryEvent event, Job job) {
         if (asked != null) {
-            return asked.replace("{dataset}", job.request().dataset()).replace("{format}", String.valueOf(job.request().format()))
+            String dataset = job.request().dataset() != null ? job.request().dataset()
+                    : job.request().report() != null ? job.request().report() : "";
+            return asked.replace("{dataset}", dataset).replace("{format}", String.valueOf(job.request().format()))
                     .replace("{rows}", job.rowCount() == null ? "" : Long.toString(job.rowCount()))
                     .replace("{status}", job.status().wireName()).replace("{job}", job.id())
                     .replace("{schedule}", job.scheduleId() == null ? "" : job.scheduleId());
         }
+        String of = "Freight: " + what(job) + (picture(job) ? " " + job.request().format() : " export");
         return switch (event) {
-            case COMPLETED -> "Freight: " + job.request().dataset() + " export ready (" + rows(job.rowCount()) + ")";
-            case FAILED -> "Freight: " + job.request().dataset() + " export failed";
-            case EXPIRED -> "Freight: " + job.request().dataset() + " export expired";
+            case COMPLETED -> of + " ready" + (picture(job) ? "" : " (" + rows(job.rowCount()) + ")");
+            case FAILED -> of + " failed";
+            case EXPIRED -> of + " expired";
         };
     }
 
-    /** The text of an email; {@code attached}: the file is attached, else {@code link} leads to it. */
-    static String emailText(DeliveryEvent event, Job job, Link link, boolean attached) {
+    /** What a job exported: its dataset, or the report (and widget) a picture draws. */
+    static String what(Job job) {
+        var r = job.request();
+        if (r.report() != null) return "report " + r.report() + (r.widget() == null ? "" : " widget " + r.widget());
+        return r.dataset();
+    }
+
+    /** A picture's rows are its widgets', drawn, not written: it has no row count to tell. */
+    static boolean picture(Job job) {
+        return "png".equals(job.request().format()) || "pdf_visual".equals(job.request().format());
+    }
+
+    /** The text of an email: what {@code contents} carries, else {@code link} leads to the job's file. */
+    static String emailText(DeliveryEvent event, Job job, Link link, Contents contents) {
         StringBuilder t = new StringBuilder();
-        String what = "The " + job.request().format() + " export of " + job.request().dataset();
+        String what = "The " + job.request().format() + " export of " + what(job);
         if (event == DeliveryEvent.FAILED) {
             t.append(what).append(" failed: ").append(job.errorCode()).append(": ").append(job.errorMessage()).append("\n");
         } else {
-            t.append(what).append(" is ready: ").append(rows(job.rowCount())).append(", ")
+            t.append(what).append(" is ready: ").append(picture(job) ? "" : rows(job.rowCount()) + ", ")
                     .append(size(job.fileSizeBytes() == null ? 0 : job.fileSizeBytes())).append(".\n\n");
-            if (attached) {
-                t.append("The file is attached: ").append(job.fileName()).append("\n");
-            } else if (link.url() != null) {
+            if (contents.shown() != null) t.append("The picture is shown in this email: ").append(contents.shown()).append("\n");
+            if (contents.attached() != null) t.append("The file is attached: ").append(contents.attached()).append("\n");
+            if (link.url() != null) {
                 t.append("Download it (until ").append(ts(link.expiresAt())).append("):\n").append(link.url()).append("\n");
             }
+            for (String note : contents.notes()) t.append("\n").append(note).append("\n");
         }
         t.append("\nJob: ").append(job.id());
         if (job.scheduleId() != null) t.append("\nSchedule: ").append(job.scheduleId());

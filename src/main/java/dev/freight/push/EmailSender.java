@@ -26,11 +26,17 @@ import java.util.Properties;
 /**
  * Sends delivery emails over SMTP (Jakarta Mail, Angus Mail): {@code email.smtp.tls} none, starttls (required,
  * not opportunistic) or tls (SMTPS), the server's certificate and name checked; a user name and password when
- * configured. An attachment is streamed from the file store while the message is sent, never held in memory.
+ * configured. A picture shown in the message and an attachment are streamed from the file store while the message
+ * is sent, never held in memory. The shape of a message with both: multipart/mixed of (multipart/alternative of
+ * the text and (multipart/related of the HTML and the picture)) and the attachment.
  */
 final class EmailSender {
-    /** An email to send: text body, and the file to attach (null for none). */
-    record Mail(List<String> to, String subject, String text, Attachment attachment) {
+    /**
+     * An email to send: its text; {@code picture}, a picture shown in the message (an HTML body referring to it by
+     * {@code cid:}, beside the text as its plain alternative); {@code attachment}, a file attached. Either null for
+     * none.
+     */
+    record Mail(List<String> to, String subject, String text, Attachment picture, Attachment attachment) {
     }
 
     /** A file attached by streaming it from {@code content} (opened once per read, as SMTP may read twice). */
@@ -81,30 +87,21 @@ final class EmailSender {
             for (String to : mail.to()) message.addRecipient(Message.RecipientType.TO, new InternetAddress(to, true));
             message.setSubject(mail.subject(), StandardCharsets.UTF_8.name());
             message.setSentDate(new Date());
-            if (mail.attachment() == null) {
+            MimeMultipart body = null;
+            if (mail.picture() != null) {
+                body = new MimeMultipart("alternative", textPart(mail.text()),
+                        wrap(pictureAndHtml(mail.text(), mail.picture())));
+            }
+            if (mail.attachment() == null && body == null) {
                 message.setText(mail.text(), StandardCharsets.UTF_8.name());
-            } else if (mail.attachment().contentType() != null && mail.attachment().contentType().startsWith("image/")) {
-                // A picture (format png) is shown in the message, and can be saved under its file name.
-                MimeBodyPart html = new MimeBodyPart();
-                html.setText("<html><body><pre>" + escape(mail.text()) + "</pre><img src=\"cid:" + IMAGE_ID + "\" alt=\""
-                        + escape(mail.attachment().fileName()) + "\"></body></html>", StandardCharsets.UTF_8.name(), "html");
-                MimeBodyPart image = new MimeBodyPart();
-                image.setDataHandler(new DataHandler(new StreamedFile(mail.attachment())));
-                image.setFileName(mail.attachment().fileName());
-                image.setDisposition(MimeBodyPart.INLINE);
-                image.setContentID("<" + IMAGE_ID + ">");
-                MimeMultipart related = new MimeMultipart("related");
-                related.addBodyPart(html);
-                related.addBodyPart(image);
-                message.setContent(related);
+            } else if (mail.attachment() == null) {
+                message.setContent(body);
             } else {
-                MimeBodyPart text = new MimeBodyPart();
-                text.setText(mail.text(), StandardCharsets.UTF_8.name());
                 MimeBodyPart file = new MimeBodyPart();
                 file.setDataHandler(new DataHandler(new StreamedFile(mail.attachment())));
                 file.setFileName(mail.attachment().fileName());
                 file.setDisposition(MimeBodyPart.ATTACHMENT);
-                message.setContent(new MimeMultipart(text, file));
+                message.setContent(new MimeMultipart(body == null ? textPart(mail.text()) : wrap(body), file));
             }
             message.saveChanges();
             if (config.username().isPresent()) {
@@ -119,6 +116,37 @@ final class EmailSender {
             boolean permanent = code != null && code >= 500;
             return new WebhookSender.Outcome(code, "SMTP " + (code == null ? "" : code + " ") + describe(e), permanent);
         }
+    }
+
+    private static MimeBodyPart textPart(String text) throws MessagingException {
+        MimeBodyPart part = new MimeBodyPart();
+        part.setText(text, StandardCharsets.UTF_8.name());
+        return part;
+    }
+
+    private static MimeBodyPart wrap(MimeMultipart multipart) throws MessagingException {
+        MimeBodyPart part = new MimeBodyPart();
+        part.setContent(multipart);
+        return part;
+    }
+
+    /**
+     * The picture shown in the message (it can be saved under its file name) and the HTML that shows it: a
+     * multipart/related of the two, the picture streamed from the file store as it is sent.
+     */
+    private static MimeMultipart pictureAndHtml(String text, Attachment picture) throws MessagingException {
+        MimeBodyPart html = new MimeBodyPart();
+        html.setText("<html><body><pre>" + escape(text) + "</pre><img src=\"cid:" + IMAGE_ID + "\" alt=\""
+                + escape(picture.fileName()) + "\"></body></html>", StandardCharsets.UTF_8.name(), "html");
+        MimeBodyPart image = new MimeBodyPart();
+        image.setDataHandler(new DataHandler(new StreamedFile(picture)));
+        image.setFileName(picture.fileName());
+        image.setDisposition(MimeBodyPart.INLINE);
+        image.setContentID("<" + IMAGE_ID + ">");
+        MimeMultipart related = new MimeMultipart("related");
+        related.addBodyPart(html);
+        related.addBodyPart(image);
+        return related;
     }
 
     static final String IMAGE_ID = "export-image@freight";

@@ -77,16 +77,33 @@ public final class ChromiumRenderer implements Renderer, AutoCloseable {
     private final Clock clock;
     private volatile boolean closed;
 
-    private ChromiumRenderer(Settings settings, Clock clock) {
+    /** Judges a capture: whether some widget's area came back with nothing drawn. */
+    @FunctionalInterface
+    interface BlankCheck {
+        boolean blank(byte[] png, List<int[]> widgetBoxes, int deviceScale);
+    }
+
+    private final BlankCheck blankCheck;
+
+    private ChromiumRenderer(Settings settings, Clock clock, BlankCheck blankCheck) {
         this.settings = settings;
         this.clock = clock;
+        this.blankCheck = blankCheck;
         this.tokens = new RenderTokens(clock);
         this.slots = new Semaphore(settings.maxBrowsers(), true);
     }
 
     /** The render page's listener and the browsers start on the first render. */
     public static ChromiumRenderer start(Settings settings) {
-        return new ChromiumRenderer(settings, Clock.systemUTC());
+        return new ChromiumRenderer(settings, Clock.systemUTC(), ChromiumRenderer::blank);
+    }
+
+    /**
+     * A renderer judging captures with {@code blankCheck}: a browser's blank capture cannot be caused on purpose, so
+     * the retry and the blank_render failure are tested by judging real captures blank.
+     */
+    static ChromiumRenderer start(Settings settings, BlankCheck blankCheck) {
+        return new ChromiumRenderer(settings, Clock.systemUTC(), blankCheck);
     }
 
     @Override
@@ -164,7 +181,7 @@ public final class ChromiumRenderer implements Renderer, AutoCloseable {
             awaitReady(b, session, target, cancel);
             byte[] png = Base64.getDecoder().decode(b.send(session, "Page.captureScreenshot",
                     Map.of("format", "png"), COMMAND).path("data").asText());
-            boolean blank = blank(png, widgetBoxes(b, session), o.deviceScale());
+            boolean blank = blankCheck.blank(png, widgetBoxes(b, session), o.deviceScale());
             if (!target.pdf() || blank) return new Capture(png, blank);
             Map<String, Object> print = new LinkedHashMap<>();
             double shortSide = o.letter() ? 8.5 : 8.27;

@@ -3,7 +3,7 @@
 // result, kept live; pause, resume, run now, edit and delete; and a create/edit dialog whose cron helper shows the next five
 // runs in the chosen time zone while one types (GET /export/schedules/preview).
 import { api, get, post, del } from '../api.js';
-import { h, clear, fmtTime } from '../dom.js';
+import { h, clear, append, fmtTime } from '../dom.js';
 import { showPage, toast, badge, confirmDialog, TERMINAL } from '../ui.js';
 
 /** @typedef {import('../types.js').ViewContext} ViewContext */
@@ -21,15 +21,38 @@ const LIVE_MAX_MS = 30000;
  * @param {string} zone
  */
 function inZone(iso, zone) {
+  const { there, here } = zoned(iso, zone);
+  return here ? `${there} ${zone} (${here} here)` : there;
+}
+
+/**
+ * A run's time as the schedule's zone reads it, and as the browser's does (null when they are the same zone).
+ * @param {string} iso
+ * @param {string} zone
+ * @returns {{ there: string, here: string|null }}
+ */
+function zoned(iso, zone) {
   const options = /** @type {Intl.DateTimeFormatOptions} */ ({ weekday: 'short', year: 'numeric', month: 'short', day: 'numeric',
     hour: '2-digit', minute: '2-digit' });
   const local = Intl.DateTimeFormat().resolvedOptions().timeZone;
   try {
     const there = new Date(iso).toLocaleString(undefined, { ...options, timeZone: zone || 'UTC' });
-    return zone && zone !== local ? `${there} ${zone} (${fmtTime(iso)} here)` : there;
+    return { there, here: zone && zone !== local ? fmtTime(iso) : null };
   } catch (e) {
-    return fmtTime(iso);
+    return { there: fmtTime(iso), here: null };
   }
+}
+
+/** What a schedule exports: a dataset, or a report's (or one widget's) picture. @param {Record<string, any>} r */
+function exportOf(r) {
+  const what = r.dataset || (r.report ? `report ${r.report}${r.widget ? ` / ${r.widget}` : ''}` : '?');
+  return `${what} → ${r.format || 'csv'}`;
+}
+
+/** @param {string} iso @param {string} zone */
+function nextRun(iso, zone) {
+  const { there, here } = zoned(iso, zone);
+  return here ? [there, h('br'), h('span.muted.small', `${here} here`)] : there;
 }
 
 /** @param {ViewContext} view */
@@ -97,8 +120,8 @@ export async function showSchedules(view) {
       if (!tr) continue;
       const next = tr.querySelector('td.next-run');
       const last = tr.querySelector('td.last-result');
-      if (next) clear(next).append(nextRun(s));
-      if (last) clear(last).append(lastResult(s));
+      if (next) append(clear(next), [nextRunCell(s)]);
+      if (last) append(clear(last), [lastResult(s)]);
     }
     refreshLater(res.schedules);
   }
@@ -106,8 +129,8 @@ export async function showSchedules(view) {
 }
 
 /** @param {Schedule} s */
-function nextRun(s) {
-  return s.next_run_at ? fmtTime(s.next_run_at) : '—';
+function nextRunCell(s) {
+  return s.next_run_at ? nextRun(s.next_run_at, s.time_zone) : '—';
 }
 
 /** @param {Schedule} s */
@@ -138,10 +161,11 @@ function row(s, reload) {
   return h('tr', { dataset: { schedule: s.id, name: s.name } },
     h('td', { dataset: { label: 'Name' } }, h('strong', s.name), s.paused ? h('span.chip.small', 'paused') : null),
     h('td', { dataset: { label: 'When' } }, h('code', s.cron), ' ', h('span.muted', s.time_zone)),
-    h('td', { dataset: { label: 'Export' } }, `${s.request.dataset} → ${s.request.format}`,
+    h('td', { dataset: { label: 'Export' } }, exportOf(s.request),
       s.deliveries.length ? h('span.chip.small', `${s.deliveries.length} deliver${s.deliveries.length > 1 ? 'ies' : 'y'}`) : null,
       s.condition ? h('span.chip.small', `when ${s.condition}`) : null),
-    h('td.next-run', { dataset: { label: 'Next run' } }, nextRun(s)),
+    // In the schedule's own zone, as its cron reads; the browser's time beside it when that zone is another.
+    h('td.next-run', { dataset: { label: 'Next run' } }, nextRunCell(s)),
     h('td.last-result', { dataset: { label: 'Last result' } }, lastResult(s)),
     h('td', { dataset: { label: 'Owner' } }, s.owner),
     h('td', h('div.btn-row',

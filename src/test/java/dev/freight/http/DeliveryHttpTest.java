@@ -53,6 +53,11 @@ class DeliveryHttpTest {
     static final String JOBS = "/api/v1/export/jobs";
     static final String SECRET = "whsec_" + Base64.getEncoder().encodeToString("a webhook secret of 32 bytes!!!!".getBytes(StandardCharsets.UTF_8));
     static final long ATTACHMENT_CAP = 100_000;
+    /** An analyst, who sees the status of sales hashed. */
+    static final String ANN = "ann-0123456789abcdef0123456789abcdef";
+    /** A role whose files may not pass 20 kB: a small chart's PNG, not its PDF. */
+    static final String SAM = "sam-0123456789abcdef0123456789abcdef";
+    static final long SMALL_FILES = 20_000;
 
     Path dir;
     String pgUrl;
@@ -133,8 +138,39 @@ class DeliveryHttpTest {
                   retry_initial_delay: 300ms
                 delivery_storage:
                   archive: { path: %s }
+                roles:
+                  analyst:
+                    datasets:
+                      sales: { columns_masked: { status: hash } }
+                  small_files:
+                    datasets:
+                      sales: {}
+                    limits: { max_file_bytes: %d }
+                api_keys:
+                  - { name: ann, sha256: %s, role: analyst }
+                  - { name: sam, sha256: %s, role: small_files }
+                reports:
+                  daily_sales:
+                    title: Daily sales
+                    widgets:
+                      revenue:
+                        title: Revenue
+                        type: chart
+                        chart: bar
+                        dataset: sales
+                        series: {time_column: created_at, from: "2024-01-01", to: "2024-01-05", time_zone: UTC, granularity: day, measures: [{column: amount, agg: sum}]}
+                        position: {x: 0, y: 0}
+                        size: {w: 8, h: 4}
+                      latest:
+                        title: Latest sales
+                        type: table
+                        dataset: sales
+                        columns: [id, amount, status]
+                        row_limit: 3
+                        position: {x: 8, y: 0}
+                        size: {w: 4, h: 4}
                 """.formatted(dir.resolve("data"), port, port, pgUrl, smtp.getSmtp().getPort(), ATTACHMENT_CAP,
-                dir.resolve("archive")));
+                dir.resolve("archive"), SMALL_FILES, sha256(ANN), sha256(SAM)));
         FreightConfig config = ConfigLoader.load(Optional.of(file), Map.of("LINK_KEY",
                 "0123456789abcdef0123456789abcdef-link-key", "WEBHOOK_SECRET", SECRET));
         node = FreightNode.start(config, false, "127.0.0.1", port);
@@ -149,6 +185,11 @@ class DeliveryHttpTest {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    static String sha256(String key) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(key.getBytes(StandardCharsets.UTF_8)));
+    }
 
     JsonNode submit(String body) {
         HttpResponse<byte[]> r = admin.post(JOBS, body);
@@ -283,6 +324,24 @@ class DeliveryHttpTest {
     }
 
     @Test
+    void anIdempotencyKeyRepeatedWithOtherDeliveriesIs422AndSendsNothingMore() {
+        String body = "{\"dataset\": \"sales\", \"notify_url\": \"" + hooks + "/%s\"}";
+        HttpResponse<byte[]> first = admin.post(JOBS, body.formatted("idem-first"), "Idempotency-Key", "idem-deliveries");
+        assertThat(first.statusCode()).as(ApiClient.text(first)).isEqualTo(202);
+        String id = ApiClient.json(first).get("id").asText();
+
+        HttpResponse<byte[]> other = admin.post(JOBS, body.formatted("idem-other"), "Idempotency-Key", "idem-deliveries");
+
+        assertThat(other.statusCode()).as(ApiClient.text(other)).isEqualTo(422);
+        assertThat(ApiClient.json(other).get("code").asText()).isEqualTo("idempotency_key_reused");
+        assertThat(ApiClient.json(other).get("detail").asText()).contains(id);
+        HttpResponse<byte[]> same = admin.post(JOBS, body.formatted("idem-first"), "Idempotency-Key", "idem-deliveries");
+        assertThat(ApiClient.json(same).get("id").asText()).isEqualTo(id);
+        assertThat(delivered(id, 1).at("/deliveries/0/target").asText()).isEqualTo(hooks + "/idem-first");
+        assertThat(at("/idem-other")).isEmpty();
+    }
+
+    @Test
     void aWebhookHostNotAllowedIsRefusedAtRequestTime() {
         HttpResponse<byte[]> r = admin.post(JOBS, "{\"dataset\": \"sales\", \"notify_url\": \"https://hooks.example.com/x\"}");
         assertThat(r.statusCode()).isEqualTo(400);
@@ -407,25 +466,199 @@ class DeliveryHttpTest {
         assertThat(download.body()).isEqualTo(file(id));
     }
 
+    /**
+     * An email of a picture as a mail program reads it: multipart/mixed of (multipart/alternative of the text and
+     * (multipart/related of the HTML and the picture it shows by cid)) and the PDF attached.
+     */
+    record PictureMail(String text, String html, String imageName, byte[] image, String pdfName, byte[] pdf) {
+    }
+
+    static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+    static PictureMail pictureMail(MimeMessage mail) throws Exception {
+        assertThat(mail.getContentType()).startsWith("multipart/mixed");
+        Multipart mixed = (Multipart) mail.getContent();
+        assertThat(mixed.getCount()).isEqualTo(2);
+        assertThat(mixed.getBodyPart(0).getContentType()).startsWith("multipart/alternative");
+        Multipart alternative = (Multipart) mixed.getBodyPart(0).getContent();
+        assertThat(alternative.getCount()).isEqualTo(2);
+        assertThat(alternative.getBodyPart(0).getContentType()).startsWith("text/plain");
+        assertThat(alternative.getBodyPart(1).getContentType()).startsWith("multipart/related");
+        Multipart related = (Multipart) alternative.getBodyPart(1).getContent();
+        assertThat(related.getCount()).isEqualTo(2);
+        assertThat(related.getBodyPart(0).getContentType()).startsWith("text/html");
+        String html = (String) related.getBodyPart(0).getContent();
+        jakarta.mail.internet.MimeBodyPart image = (jakarta.mail.internet.MimeBodyPart) related.getBodyPart(1);
+        assertThat(image.getContentType()).startsWith("image/png");
+        assertThat(image.getDisposition()).isEqualTo(Part.INLINE);
+        String cid = image.getContentID();
+        assertThat(cid).startsWith("<").endsWith(">");
+        assertThat(html).contains("<img src=\"cid:" + cid.substring(1, cid.length() - 1) + "\"");
+        Part pdf = mixed.getBodyPart(1);
+        assertThat(pdf.getContentType()).startsWith("application/pdf");
+        assertThat(pdf.getDisposition()).isEqualTo(Part.ATTACHMENT);
+        PictureMail m = new PictureMail((String) alternative.getBodyPart(0).getContent(), html, image.getFileName(),
+                bytes(image), pdf.getFileName(), bytes(pdf));
+        assertThat(m.image()).startsWith(PNG_MAGIC);
+        assertThat(new String(m.pdf(), 0, 5, StandardCharsets.US_ASCII)).isEqualTo("%PDF-");
+        return m;
+    }
+
+    static byte[] bytes(Part part) throws Exception {
+        try (InputStream in = part.getInputStream()) {
+            return in.readAllBytes();
+        }
+    }
+
+    static String pdfText(byte[] pdf) throws IOException {
+        try (org.apache.pdfbox.pdmodel.PDDocument doc = org.apache.pdfbox.Loader.loadPDF(pdf)) {
+            return new org.apache.pdfbox.text.PDFTextStripper().getText(doc);
+        }
+    }
+
+    /** Where the node keeps the job's other picture (the PDF of a png job, the PNG of a pdf_visual one). */
+    Path otherPicture(String id) {
+        return dir.resolve("data").resolve("exports").resolve(dev.freight.job.Job.fileKeys(id).get(1));
+    }
+
+    static String baseName(String fileName) {
+        return fileName.substring(0, fileName.lastIndexOf('.'));
+    }
+
     @Test
-    void aPictureIsShownInTheEmailItself() throws Exception {
+    void aReportsPdfIsEmailedWithItsPictureShownAndThePdfAttached() throws Exception {
+        String id = submit("{\"report\": \"daily_sales\", \"format\": \"pdf_visual\", "
+                + "\"notify_email\": \"report-pdf@example.com\"}").get("id").asText();
+        JsonNode job = delivered(id, 1);
+        assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("completed");
+        MimeMessage mail = mailTo("report-pdf@example.com");
+        assertThat(mail.getSubject()).isEqualTo("Freight: report daily_sales pdf_visual ready");
+        PictureMail m = pictureMail(mail);
+        // The PDF attached is the job's file; the picture shown is the one drawn beside it, called alike.
+        assertThat(m.pdfName()).isEqualTo(job.get("file_name").asText());
+        assertThat(m.pdf()).isEqualTo(file(id));
+        assertThat(pdfText(m.pdf())).contains("Daily sales", "Revenue", "Latest sales");
+        assertThat(m.imageName()).isEqualTo(baseName(m.pdfName()) + ".png");
+        assertThat(m.image()).isEqualTo(Files.readAllBytes(otherPicture(id)));
+        assertThat(m.text()).contains("The pdf_visual export of report daily_sales is ready: ")
+                .contains("The picture is shown in this email: " + m.imageName())
+                .contains("The file is attached: " + m.pdfName()).doesNotContain("token=");
+    }
+
+    @Test
+    void aReportsPngIsEmailedShownWithItsPdfAttached() throws Exception {
+        String id = submit("{\"report\": \"daily_sales\", \"format\": \"png\", \"options\": {\"width\": 800, "
+                + "\"height\": 500}, \"notify_email\": \"report-png@example.com\"}").get("id").asText();
+        JsonNode job = delivered(id, 1);
+        assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("completed");
+        PictureMail m = pictureMail(mailTo("report-png@example.com"));
+        assertThat(m.imageName()).isEqualTo(job.get("file_name").asText());
+        assertThat(m.image()).isEqualTo(file(id));
+        assertThat(m.pdfName()).isEqualTo(baseName(m.imageName()) + ".pdf");
+        assertThat(pdfText(m.pdf())).contains("Daily sales", "Revenue", "Latest sales", "open");
+    }
+
+    @Test
+    void thePdfOfAnEmailedPngShowsWhatTheOwnersRoleMaySee() throws Exception {
+        ApiClient ann = new ApiClient(node.port(), ANN);
+        HttpResponse<byte[]> r = ann.post(JOBS, "{\"report\": \"daily_sales\", \"format\": \"png\", \"options\": "
+                + "{\"width\": 800, \"height\": 500}, \"notify_email\": \"analyst@example.com\"}");
+        assertThat(r.statusCode()).as(ApiClient.text(r)).isEqualTo(202);
+        String id = ApiClient.json(r).get("id").asText();
+        JsonNode job = delivered(id, 1);
+        assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("completed");
+        String pdf = pdfText(pictureMail(mailTo("analyst@example.com")).pdf());
+        assertThat(pdf).contains("Latest sales").doesNotContain("open").doesNotContain("paid");
+    }
+
+    @Test
+    void aPdfThatCouldNotBeDrawnLeavesThePictureAloneAndTheEmailSaysSo() throws Exception {
+        ApiClient sam = new ApiClient(node.port(), SAM);
+        HttpResponse<byte[]> r = sam.post(JOBS, "{\"dataset\": \"sales\", \"format\": \"png\", \"series\": "
+                + "{\"time_column\": \"created_at\", \"from\": \"2024-01-01\", \"to\": \"2024-01-05\", \"time_zone\": "
+                + "\"UTC\", \"granularity\": \"day\"}, \"options\": {\"width\": 400, \"height\": 200}, "
+                + "\"notify_email\": \"small@files.example.com\"}");
+        assertThat(r.statusCode()).as(ApiClient.text(r)).isEqualTo(202);
+        String id = ApiClient.json(r).get("id").asText();
+        JsonNode job = delivered(id, 1);
+        // The picture is within the role's max_file_bytes, its PDF is not: the export completes all the same.
+        assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("completed");
+        assertThat(job.get("file_size_bytes").asLong()).isLessThan(SMALL_FILES);
+        assertThat(otherPicture(id)).doesNotExist();
+        MimeMessage mail = mailTo("small@files.example.com");
+        assertThat(mail.getContentType()).startsWith("multipart/alternative");
+        Multipart alternative = (Multipart) mail.getContent();
+        String text = (String) alternative.getBodyPart(0).getContent();
+        assertThat(text).contains("The picture is shown in this email: " + job.get("file_name").asText())
+                .contains("The PDF of it could not be drawn when the export ran, so it is not in this email")
+                .doesNotContain("The file is attached");
+        Multipart related = (Multipart) alternative.getBodyPart(1).getContent();
+        assertThat(bytes(related.getBodyPart(1))).isEqualTo(new ApiClient(node.port(), SAM).get(JOBS + "/" + id + "/download").body());
+    }
+
+    @Test
+    void aPictureLargerThanTheRolesMaxFileBytesSaysHowToDrawASmallerOne() {
+        HttpResponse<byte[]> r = new ApiClient(node.port(), SAM).post(JOBS, "{\"dataset\": \"sales\", \"format\": "
+                + "\"pdf_visual\", \"delivery\": \"sync\", \"series\": {\"time_column\": \"created_at\", \"from\": "
+                + "\"2024-01-01\", \"to\": \"2024-01-05\", \"time_zone\": \"UTC\", \"granularity\": \"day\"}}");
+        assertThat(r.statusCode()).as(ApiClient.text(r)).isEqualTo(400);
+        assertThat(ApiClient.json(r).get("code").asText()).isEqualTo("file_too_large");
+        assertThat(ApiClient.json(r).get("detail").asText()).contains("max_file_bytes (20000 bytes, 19.5 KiB)")
+                .contains("draw a smaller picture (width, height, device_scale 1) or fewer widgets")
+                .doesNotContain("parquet");
+    }
+
+    @Test
+    void aChartsPngIsEmailedShownWithItsPdfAttached() throws Exception {
         String id = submit("{\"dataset\": \"sales\", \"format\": \"png\", \"series\": {\"time_column\": \"created_at\", "
                 + "\"from\": \"2024-01-01\", \"to\": \"2024-01-05\", \"time_zone\": \"UTC\", \"granularity\": \"day\", "
                 + "\"measures\": [{\"column\": \"amount\", \"agg\": \"sum\"}]}, \"options\": {\"width\": 400, \"height\": 200}, "
                 + "\"notify_email\": \"picture@example.com\"}").get("id").asText();
         JsonNode job = delivered(id, 1);
         assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("completed");
-        MimeMessage mail = mailTo("picture@example.com");
-        assertThat(mail.getContentType()).startsWith("multipart/related");
-        Multipart parts = (Multipart) mail.getContent();
-        assertThat((String) parts.getBodyPart(0).getContent()).contains("<img src=\"cid:export-image@freight\"");
-        jakarta.mail.internet.MimeBodyPart image = (jakarta.mail.internet.MimeBodyPart) parts.getBodyPart(1);
-        assertThat(image.getContentID()).isEqualTo("<export-image@freight>");
-        assertThat(image.getDisposition()).isEqualTo(Part.INLINE);
-        assertThat(image.getFileName()).isEqualTo(job.get("file_name").asText());
-        try (InputStream in = image.getInputStream()) {
-            assertThat(in.readAllBytes()).isEqualTo(file(id));
-        }
+        PictureMail m = pictureMail(mailTo("picture@example.com"));
+        assertThat(m.imageName()).isEqualTo(job.get("file_name").asText());
+        assertThat(m.image()).isEqualTo(file(id));
+        assertThat(pdfText(m.pdf())).contains("sales · sum amount by day");
+    }
+
+    @Test
+    void deletingAnEmailedPictureJobDeletesThePictureDrawnBesideIt() throws Exception {
+        String id = submit("{\"report\": \"daily_sales\", \"widget\": \"revenue\", \"format\": \"png\", "
+                + "\"options\": {\"width\": 400, \"height\": 300}, \"notify_email\": \"deleted@example.com\"}")
+                .get("id").asText();
+        delivered(id, 1);
+        assertThat(otherPicture(id)).exists();
+        assertThat(admin.delete(JOBS + "/" + id).statusCode()).isEqualTo(204);
+        assertThat(otherPicture(id)).doesNotExist();
+        assertThat(dir.resolve("data").resolve("exports").resolve(id)).doesNotExist();
+    }
+
+    @Test
+    void aPictureJobWithoutAnEmailDrawsNoOtherPicture() throws Exception {
+        String id = submit("{\"report\": \"daily_sales\", \"widget\": \"revenue\", \"format\": \"png\", "
+                + "\"delivery\": \"async\", \"options\": {\"width\": 400, \"height\": 300}}").get("id").asText();
+        assertThat(finished(id).get("status").asText()).isEqualTo("completed");
+        assertThat(otherPicture(id)).doesNotExist();
+    }
+
+    @Test
+    void aScheduleOfAReportEmailsItsPictureAndPdf() throws Exception {
+        HttpResponse<byte[]> created = admin.post("/api/v1/export/schedules", """
+                {"name": "daily-report-mail", "cron": "0 7 * * MON", "time_zone": "Europe/Berlin",
+                 "request": {"report": "daily_sales", "format": "pdf_visual"},
+                 "deliveries": [{"type": "email", "to": ["scheduled@example.com"]}]}""");
+        assertThat(created.statusCode()).as(ApiClient.text(created)).isEqualTo(201);
+        String schedule = ApiClient.json(created).get("id").asText();
+        HttpResponse<byte[]> ran = admin.post("/api/v1/export/schedules/" + schedule + "/run", "");
+        assertThat(ran.statusCode()).as(ApiClient.text(ran)).isEqualTo(202);
+        String id = ApiClient.json(ran).get("id").asText();
+        JsonNode job = delivered(id, 1);
+        assertThat(job.get("schedule_id").asText()).isEqualTo(schedule);
+        PictureMail m = pictureMail(mailTo("scheduled@example.com"));
+        assertThat(m.pdf()).isEqualTo(file(id));
+        assertThat(pdfText(m.pdf())).contains("Daily sales");
+        assertThat(m.text()).contains("Schedule: " + schedule);
     }
 
     // ------------------------------------------------------------------ storage

@@ -661,6 +661,80 @@ abstract class JobQueueContract {
         assertThat(store.get(job.id())).isEmpty();
     }
 
+    /** A job's other picture, as a run that emails a picture stores it beside the job's file. */
+    Path otherPicture(Job job) throws Exception {
+        try (dev.freight.storage.FileStore.Upload u = files.create(job.otherPictureKey())) {
+            u.stream().write("%PDF-1.4 the other picture".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            u.publish();
+        }
+        Path picture = files.root().resolve(job.otherPictureKey());
+        assertThat(picture).exists();
+        return picture;
+    }
+
+    @Test
+    void theSweeperExpiresAJobsOtherPictureWithItsFile() throws Exception {
+        pool(FAST.withFileTtl(Duration.ofMillis(1)));
+        Job job = submit(ExportRequest.of("queue_rows", "csv").withRowLimit(10L));
+        awaitStatus(job.id(), JobStatus.COMPLETED);
+        Path picture = otherPicture(job);
+
+        Sweeper.Report report = new Sweeper(store, files, FAST, Clock.offset(Clock.systemUTC(), Duration.ofSeconds(1)))
+                .sweepOnce();
+
+        assertThat(report.expired()).isEqualTo(1);
+        assertThat(files.root().resolve(job.id())).doesNotExist();
+        assertThat(picture).doesNotExist();
+    }
+
+    @Test
+    void aPurgedJobsOtherPictureGoesWithItsRecord() throws Exception {
+        Job job = submit(ExportRequest.of("queue_rows", "csv"));
+        assertThat(service.cancel(job.id())).isEqualTo(JobStore.CancelOutcome.CANCELLED);
+        Path picture = otherPicture(job);
+
+        Clock farFuture = Clock.offset(Clock.systemUTC(), Duration.ofDays(31));
+        assertThat(new Sweeper(store, files, FAST, farFuture).sweepOnce().purged()).isEqualTo(1);
+
+        assertThat(picture).doesNotExist();
+    }
+
+    @Test
+    void deletingAJobDeletesItsOtherPictureToo() throws Exception {
+        pool(FAST);
+        Job job = submit(ExportRequest.of("queue_rows", "csv").withRowLimit(10L));
+        Job done = awaitStatus(job.id(), JobStatus.COMPLETED);
+        Path picture = otherPicture(job);
+
+        assertThat(service.delete(done)).isTrue();
+
+        assertThat(files.root().resolve(job.id())).doesNotExist();
+        assertThat(picture).doesNotExist();
+    }
+
+    /** A part of a job's other picture is the job's: kept while it runs on a live lease, removed once it does not. */
+    @Test
+    void theSweeperJudgesAPartOfAnOtherPictureByItsJob() throws Exception {
+        Job live = submit(ExportRequest.of("queue_rows", "csv"));
+        store.claim("writer", Duration.ofMinutes(5)).orElseThrow();
+        Job lapsed = submit(ExportRequest.of("queue_rows", "csv"));
+        store.claim("crashed", Duration.ofMillis(1)).orElseThrow();
+        List<dev.freight.storage.FileStore.Upload> parts = new ArrayList<>();
+        for (Job job : List.of(live, lapsed)) {
+            dev.freight.storage.FileStore.Upload u = files.create(job.otherPictureKey());
+            u.stream().write(new byte[10_000]);
+            u.stream().flush();
+            parts.add(u);
+        }
+        Thread.sleep(50);
+
+        new Sweeper(store, files, FAST, store.clock()).sweepOnce();
+
+        assertThat(files.parts()).extracting(dev.freight.storage.FileStore.Part::key)
+                .containsExactly(live.otherPictureKey());
+        parts.forEach(dev.freight.storage.FileStore.Upload::close);
+    }
+
     /** A file store on a disk that fills up after {@code capacity} bytes, the way a real full disk fails writes. */
     static dev.freight.storage.FileStore fillingUp(LocalFileStore real, long capacity) {
         return new dev.freight.storage.FileStore() {

@@ -59,6 +59,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -250,6 +251,38 @@ class VisualExportTest {
         assertThat(colours(png, 100, 200, 1100, 560)).isGreaterThan(20);
         // Bars are drawn in the first series' colour (#2563eb, antialiased at their edges).
         assertThat(pixelsNear(png, 0x2563eb, 100, 200, 1100, 560)).isGreaterThan(1000);
+        keep("chart-bars.png", r.body());
+        // One bar per day with sales: as many runs of bar-coloured columns as the series has non-zero buckets.
+        HttpResponse<byte[]> csv = post(adminKey, """
+                {"dataset": "demo.orders", "format": "csv", "delivery": "sync",
+                 "series": {"from": "2024-01-01", "to": "2024-01-08", "time_zone": "UTC", "granularity": "day",
+                            "measures": [{"column": "unit_price", "agg": "sum"}]}}""");
+        List<Double> sums = new String(ok(csv).body(), StandardCharsets.UTF_8).lines().skip(1)
+                .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(',') + 1))).filter(v -> v != 0).toList();
+        assertThat(sums).isNotEmpty();
+        List<Integer> bars = barHeights(png, 0x2563eb);
+        assertThat(bars).hasSize(sums.size());
+        // Bars stand on zero: their heights are in the proportion of their values (each bar whole, none cut).
+        double tallest = Collections.max(sums);
+        int tallestBar = Collections.max(bars);
+        for (int i = 0; i < sums.size(); i++) {
+            assertThat((double) bars.get(i) / tallestBar).as("bar " + i)
+                    .isCloseTo(sums.get(i) / tallest, org.assertj.core.data.Offset.offset(0.03));
+        }
+    }
+
+    /** The height of each run of neighbouring pixel columns holding a tall stretch of {@code rgb}: the bars. */
+    static List<Integer> barHeights(BufferedImage img, int rgb) {
+        List<Integer> bars = new ArrayList<>();
+        boolean inBar = false;
+        for (int x = 0; x < img.getWidth(); x++) {
+            int height = pixelsNear(img, rgb, x, 0, x + 1, img.getHeight());
+            boolean bar = height >= 8;
+            if (bar && !inBar) bars.add(height);
+            if (bar) bars.set(bars.size() - 1, Math.max(bars.get(bars.size() - 1), height));
+            inBar = bar;
+        }
+        return bars;
     }
 
     @Test
@@ -467,25 +500,73 @@ class VisualExportTest {
     void withoutChromiumPicturesAre503WithTheInstallHintAndDataExportsStillWork() throws IOException {
         try (ChromiumRenderer missing = ChromiumRenderer.start(new ChromiumRenderer.Settings(Path.of("/nonexistent/chromium"),
                 1, RENDER_TIMEOUT))) {
-            Path d = Files.createTempDirectory(dir, "no-browser");
-            LocalFileStore files = new LocalFileStore(d.resolve("files"));
-            JobSettings settings = new JobSettings(1, Duration.ofSeconds(10), Duration.ofMillis(200), Duration.ofMillis(100),
-                    Duration.ofMillis(200), 3, Duration.ofHours(1), Duration.ofDays(1), false, Duration.ofSeconds(2));
-            ExportService exports = ExportService.unrestricted(sources).withRenderer(missing);
-            JobService jobs = new JobService(store, files, exports, settings, null);
-            AdminKey adminCheck = AdminKey.loadOrCreate(store.dataSource(), dir);
-            try (FreightServer other = new FreightServer(sources, jobs, new Sweeper(store, files, settings, Clock.systemUTC()),
-                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Authentication.of(adminCheck),
-                    FreightServer.Settings.defaults().withPort(0)).start()) {
-                HttpResponse<byte[]> png = send(other.port(), adminKey, "/api/v1/export/jobs", """
+            onAnotherServer(missing, port -> {
+                HttpResponse<byte[]> png = send(port, adminKey, "/api/v1/export/jobs", """
                         {"dataset": "demo.orders", "format": "png", "series": {"timeframe": "last_7d"}}""");
                 assertProblem(png, 503, "renderer_unavailable", null);
                 assertThat(json(png).get("detail").asText()).contains("/nonexistent/chromium")
                         .contains("apt-get install -y chromium chromium-driver").contains("scripts/install-browser.sh");
-                HttpResponse<byte[]> csv = send(other.port(), adminKey, "/api/v1/export/jobs",
+                HttpResponse<byte[]> csv = send(port, adminKey, "/api/v1/export/jobs",
                         "{\"dataset\": \"demo.orders\", \"format\": \"csv\", \"row_limit\": 2, \"delivery\": \"sync\"}");
                 assertThat(csv.statusCode()).as(text(csv)).isEqualTo(200);
-            }
+            });
+        }
+    }
+
+    static final String CHART = "{\"dataset\": \"demo.orders\", \"format\": \"png\", \"delivery\": \"sync\", \"series\": {"
+            + "\"from\": \"2024-01-01\", \"to\": \"2024-01-08\", \"time_zone\": \"UTC\", \"granularity\": \"day\"}, "
+            + "\"options\": {\"width\": 400, \"height\": 300}}";
+
+    @Test
+    void aCaptureThatComesBackBlankIsTakenOnceMoreAndTheSecondIsTheFile() throws IOException {
+        java.util.concurrent.atomic.AtomicInteger captures = new java.util.concurrent.atomic.AtomicInteger();
+        // The first capture of the real browser is judged blank, the next by the real check.
+        try (ChromiumRenderer once = ChromiumRenderer.start(new ChromiumRenderer.Settings(CHROMIUM, 1, RENDER_TIMEOUT),
+                (png, boxes, scale) -> captures.incrementAndGet() == 1 || ChromiumRenderer.blank(png, boxes, scale))) {
+            onAnotherServer(once, port -> {
+                HttpResponse<byte[]> r = send(port, adminKey, "/api/v1/export/jobs", CHART);
+                assertThat(r.statusCode()).as(text(r)).isEqualTo(200);
+                BufferedImage img = ImageIO.read(new java.io.ByteArrayInputStream(r.body()));
+                assertThat(img.getWidth()).isEqualTo(400);
+                assertThat(ChromiumRenderer.blank(r.body(), List.of(), 1)).isFalse();
+            });
+        }
+        assertThat(captures).hasValue(2);
+    }
+
+    @Test
+    void aCaptureBlankTwiceFailsWithBlankRenderAndWritesNothing() throws IOException {
+        java.util.concurrent.atomic.AtomicInteger captures = new java.util.concurrent.atomic.AtomicInteger();
+        try (ChromiumRenderer blank = ChromiumRenderer.start(new ChromiumRenderer.Settings(CHROMIUM, 1, RENDER_TIMEOUT),
+                (png, boxes, scale) -> captures.incrementAndGet() > 0)) {
+            onAnotherServer(blank, port -> {
+                HttpResponse<byte[]> r = send(port, adminKey, "/api/v1/export/jobs", CHART);
+                assertProblem(r, 502, "blank_render", null);
+                assertThat(json(r).get("detail").asText()).startsWith("the picture of ")
+                        .endsWith(" came back blank (uniform pixels where the widgets are) twice");
+            });
+        }
+        assertThat(captures).hasValue(2);
+    }
+
+    @FunctionalInterface
+    interface OnServer {
+        void run(int port) throws IOException;
+    }
+
+    /** Runs {@code test} against a second server of the same sources and job store whose pictures {@code renderer} draws. */
+    void onAnotherServer(ChromiumRenderer renderer, OnServer test) throws IOException {
+        Path d = Files.createTempDirectory(dir, "other-renderer");
+        LocalFileStore files = new LocalFileStore(d.resolve("files"));
+        JobSettings settings = new JobSettings(1, Duration.ofSeconds(10), Duration.ofMillis(200), Duration.ofMillis(100),
+                Duration.ofMillis(200), 3, Duration.ofHours(1), Duration.ofDays(1), false, Duration.ofSeconds(2));
+        ExportService exports = ExportService.unrestricted(sources).withRenderer(renderer);
+        JobService jobs = new JobService(store, files, exports, settings, null);
+        AdminKey adminCheck = AdminKey.loadOrCreate(store.dataSource(), dir);
+        try (FreightServer other = new FreightServer(sources, jobs, new Sweeper(store, files, settings, Clock.systemUTC()),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Authentication.of(adminCheck),
+                FreightServer.Settings.defaults().withPort(0)).start()) {
+            test.run(other.port());
         }
     }
 

@@ -84,6 +84,13 @@ class ReportsBrowserTest {
                         row_limit: 5
                         position: {x: 0, y: 4}
                         size: {w: 12, h: 3}
+                      new_york:
+                        type: chart
+                        chart: line
+                        dataset: orders
+                        series: {from: "2024-03-09", to: "2024-03-12", time_zone: America/New_York, granularity: day, measures: [{agg: count}]}
+                        position: {x: 0, y: 7}
+                        size: {w: 12, h: 3}
                 """.formatted(dir.resolve("data")));
         FreightConfig config = ConfigLoader.load(Optional.of(file), Map.of());
         node = FreightNode.start(config, true, "127.0.0.1", 0);
@@ -151,6 +158,8 @@ class ReportsBrowserTest {
         assertThat(browser.find("[data-widget='nothing'] .no-data").getText()).isEqualTo("no data in this range");
         assertThat(browser.findAll("[data-widget='latest'] tbody tr")).hasSize(5);
 
+        assertThat(attr("[data-widget='by_status'] .chart", "data-ticks")).isEqualTo("Jan 2024 | Feb | Mar");
+
         // The grid: the chart starts at column 5 and spans 8.
         assertThat(browser.js("return getComputedStyle(document.querySelector(\"[data-widget='by_status']\")).gridColumnStart"))
                 .isEqualTo("5");
@@ -168,6 +177,14 @@ class ReportsBrowserTest {
         assertThat(img.getHeight()).isEqualTo(800);
         assertThat(png.getFileName().toString()).startsWith("demo-");
         browser.dismissToasts();
+    }
+
+    @Test
+    void aChartNamesItsBucketsAsItsTimeZoneDoesWhateverTheBrowsersZone() {
+        // New York's days (the 10th of March 2024 is 23 hours long) start at 05:00 or 04:00 UTC: still named by date.
+        browser.open("/#/reports/demo/new_york");
+        awaitReady();
+        assertThat(attr("[data-widget='new_york'] .chart", "data-ticks")).isEqualTo("Mar 9 2024 | Mar 10 | Mar 11");
     }
 
     @Test

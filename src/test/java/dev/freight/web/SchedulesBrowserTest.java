@@ -166,6 +166,9 @@ class SchedulesBrowserTest {
         type("#sc-cron", "30 6 * * *");
         click("#sc-save");
         browser.await(d -> row("weekday-orders").getText().contains("30 6 * * *") ? true : null);
+        // The next run as the schedule's zone reads it, whatever the browser's zone.
+        assertThat(row("weekday-orders").findElement(org.openqa.selenium.By.cssSelector(".next-run")).getText())
+                .contains("06:30");
         browser.dismissToasts();
         browser.screenshot("schedules-list");
 
