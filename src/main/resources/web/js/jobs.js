@@ -133,6 +133,59 @@ function schedulePoll() {
   }, POLL_MS);
 }
 
+// ---- deliveries: sent after the job ends, when its event stream is over
+
+const DELIVERY_POLL_MAX_MS = 30000;
+/** @type {Map<string, ReturnType<typeof setTimeout>>} */
+const deliveryTimers = new Map();
+
+/** @param {Job} job */
+export function hasPendingDeliveries(job) {
+  return (job.deliveries || []).some(d => d.status === 'pending');
+}
+
+/**
+ * Follows an ended job's deliveries while any is pending: its event stream is over, but its webhooks, emails and
+ * copies are sent after and retried for up to a day, so the job is read again and published, at the earliest
+ * pending delivery's next attempt (at least every POLL_MS, at most every DELIVERY_POLL_MAX_MS: the browser's clock
+ * may be off, and a delivery is sent a moment after it is due). No-op when nothing is pending or the job is already
+ * followed; stopFollowingDeliveries ends it (leaving the page).
+ * @param {Job} job
+ */
+export function followDeliveries(job) {
+  if (!TERMINAL.has(job.status) || !hasPendingDeliveries(job) || deliveryTimers.has(job.id)) return;
+  const id = job.id;
+  /** @param {Job} j */
+  const next = (j) => {
+    const pending = (j.deliveries || []).filter(d => d.status === 'pending');
+    if (!pending.length) { deliveryTimers.delete(id); return; }
+    const due = Math.min(...pending.map(d => d.next_attempt_at ? Date.parse(d.next_attempt_at) : Date.now()));
+    const wait = due - Date.now();
+    // Overdue by a minute: no node is taking it (its log says why); looked at now and then only.
+    const delay = wait < -60000 ? DELIVERY_POLL_MAX_MS : Math.min(DELIVERY_POLL_MAX_MS, Math.max(POLL_MS, wait + 500));
+    deliveryTimers.set(id, setTimeout(async () => {
+      if (!deliveryTimers.has(id)) return;
+      try {
+        const fresh = await get(jobPath(id));
+        if (!deliveryTimers.has(id)) return;
+        publish(fresh);
+        next(fresh);
+      } catch (e) {
+        if (e.status === 404 || e.status === 410) { deliveryTimers.delete(id); publish({ id, deleted: true }); }
+        else next(j);
+      }
+    }, delay));
+  };
+  next(job);
+}
+
+/** @param {string} id */
+export function stopFollowingDeliveries(id) {
+  const t = deliveryTimers.get(id);
+  if (t) clearTimeout(t);
+  deliveryTimers.delete(id);
+}
+
 // ---- jobs started from this browser: notification and optional automatic download
 
 const MINE_KEY = 'freight.mine';

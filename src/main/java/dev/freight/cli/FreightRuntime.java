@@ -44,6 +44,7 @@ import java.io.UncheckedIOException;
 import dev.freight.auth.LinkSigner;
 import dev.freight.delivery.DeliveryPolicy;
 import dev.freight.push.Deliverer;
+import dev.freight.push.UnsentDeliveries;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -71,6 +72,8 @@ final class FreightRuntime implements AutoCloseable {
     Sweeper sweeper;
     Authentication auth;
     Deliverer deliverer;
+    /** Set instead of {@link #deliverer} on a running node that sends no deliveries. */
+    UnsentDeliveries unsent;
     ChromiumRenderer renderer;
     Schedules schedules;
     Scheduler scheduler;
@@ -163,6 +166,11 @@ final class FreightRuntime implements AutoCloseable {
                 runtime.scheduler = new Scheduler(runtime.schedules.store(), runtime.service);
                 runtime.scheduler.start(config.schedules().pollInterval());
                 runtime.deliverer = deliverer(config, runtime.store, runtime.files);
+                if (runtime.deliverer != null) {
+                    runtime.deliverer.start();
+                } else {
+                    runtime.unsent = unsent(config, runtime.store, runtime.workers.nodeId()).start();
+                }
             }
             return runtime;
         } catch (RuntimeException e) {
@@ -183,13 +191,38 @@ final class FreightRuntime implements AutoCloseable {
     }
 
     /**
-     * This node's sender of deliveries, started; null when it cannot sign the links they carry the way the serving
-     * nodes verify them (a PostgreSQL job store and no server.signed_links.key here: the nodes that have it send).
+     * Why this node sends no deliveries, if it does not: on a PostgreSQL job store without server.signed_links.key it
+     * could not sign their links the way the serving nodes verify them (a key of its own opens nothing elsewhere).
+     * Only workers can be such a node: a serve node there refuses to start without the key.
+     */
+    static Optional<String> whyNoDeliveries(FreightConfig config) {
+        if (config.server().signedLinks().key().isPresent() || !config.jobStore().sharedByNodes()) return Optional.empty();
+        return Optional.of("it has no server.signed_links.key to sign their links with, and the job store is "
+                + "PostgreSQL, shared by every node (only nodes with the key send deliveries)");
+    }
+
+    /** Whether a delivery can be asked for at all: webhooks, email or storage targets configured. */
+    static boolean deliveriesConfigured(FreightConfig config) {
+        return config.delivery().email().isPresent() || !config.delivery().webhooks().allowedHosts().isEmpty()
+                || !config.delivery().storageTargets().isEmpty();
+    }
+
+    /**
+     * This node's sender of deliveries, not started (a long-running node starts it, {@code worker --once} makes one
+     * pass); null when it sends none ({@link #whyNoDeliveries}), which is logged: at WARN when deliveries are
+     * configured, since if no node has the key they are never sent.
      */
     static Deliverer deliverer(FreightConfig config, JdbcJobStore store, FileStore files) {
-        if (config.server().signedLinks().key().isEmpty() && config.jobStore().sharedByNodes()) {
-            org.slf4j.LoggerFactory.getLogger(FreightRuntime.class).info("deliveries are not sent by this node: it has "
-                    + "no server.signed_links.key to sign their links with (the nodes that have one send them)");
+        Optional<String> why = whyNoDeliveries(config);
+        if (why.isPresent()) {
+            var log = org.slf4j.LoggerFactory.getLogger(FreightRuntime.class);
+            if (deliveriesConfigured(config)) {
+                log.warn("deliveries are not sent by this node: {}. If no node has the key they are never sent: the "
+                        + "job pages then say so of each delivery waiting. Set server.signed_links.key (the serve "
+                        + "nodes' key) here to send them from this node too", why.get());
+            } else {
+                log.info("deliveries are not sent by this node: {}", why.get());
+            }
             return null;
         }
         if (config.server().publicUrl().isEmpty() && (config.delivery().email().isPresent()
@@ -202,11 +235,21 @@ final class FreightRuntime implements AutoCloseable {
             config.delivery().storageTargets().forEach((name, storage) -> targets.put(name, fileStore(storage)));
             return new Deliverer(store.dataSource(), store, files, () -> LinkSigner.fromConfig(config.server().signedLinks(),
                     config.dataDir(), store.clock()), config.server().publicUrl().map(Object::toString).orElse(null),
-                    config.delivery(), targets).start();
+                    config.delivery(), targets);
         } catch (RuntimeException e) {
             targets.values().forEach(FileStore::close);
             throw e;
         }
+    }
+
+    /**
+     * On a node that sends no deliveries: what writes, in the log of each delivery no node has taken, why it waits
+     * (the node's reason, as {@link #whyNoDeliveries} gives it). Not started.
+     */
+    static UnsentDeliveries unsent(FreightConfig config, JdbcJobStore store, String nodeId) {
+        return new UnsentDeliveries(store.dataSource(), store.clock(), config.delivery().webhooks(),
+                "not sent yet: no node has taken it; node " + nodeId + " sends none: "
+                        + whyNoDeliveries(config).orElse("it cannot") + "; set the key on the worker nodes");
     }
 
     static SourceRegistry registry(FreightConfig config, boolean demo) {
@@ -286,6 +329,7 @@ final class FreightRuntime implements AutoCloseable {
         if (scheduler != null) scheduler.close();
         if (workers != null) workers.close();
         if (deliverer != null) deliverer.close();
+        if (unsent != null) unsent.close();
         if (renderer != null) renderer.close();
         if (registry != null) registry.close();
         files.close();

@@ -126,8 +126,56 @@ public final class Deliverer implements AutoCloseable {
         }
     }
 
+    /** What one attempt came to. */
+    public enum Result { DELIVERED, RETRY_LATER, FAILED }
+
+    /** What one pass of {@link #sendDue()} did: the attempts made, by what they came to. */
+    public record Pass(int delivered, int retryLater, int failed) {
+        public int attempted() {
+            return delivered + retryLater + failed;
+        }
+    }
+
+    /**
+     * One pass over the queue, for a node that does not stay up ({@code freight worker --once}): attempts once each
+     * delivery due now that no other node holds, on this deliverer's senders, and returns when all are recorded. One
+     * attempt each: a failed one is due again only after its backoff, so it is left queued for whichever node runs
+     * next (the pass takes nothing due after it started). Not for a started deliverer, which polls by itself.
+     */
+    public Pass sendDue() {
+        Instant passStart = queue.clock().instant();
+        int delivered = 0;
+        int retryLater = 0;
+        int failed = 0;
+        while (!closed) {
+            List<DeliveryQueue.Due> due = queue.claim(SENDERS, passStart);
+            if (due.isEmpty()) break;
+            List<java.util.concurrent.Future<Result>> sending = due.stream().map(d -> senders.submit(() -> deliver(d)))
+                    .toList();
+            for (java.util.concurrent.Future<Result> f : sending) {
+                Result r;
+                try {
+                    r = f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    // Not recorded (the job store failed): the row's lease lapses and it is due again.
+                    LOG.warn("a delivery could not be recorded: {}", e.getCause().getMessage());
+                    r = Result.RETRY_LATER;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return new Pass(delivered, retryLater, failed);
+                }
+                switch (r) {
+                    case DELIVERED -> delivered++;
+                    case RETRY_LATER -> retryLater++;
+                    case FAILED -> failed++;
+                }
+            }
+        }
+        return new Pass(delivered, retryLater, failed);
+    }
+
     /** Sends one delivery and records the outcome. */
-    void deliver(DeliveryQueue.Due d) {
+    Result deliver(DeliveryQueue.Due d) {
         Optional<Job> found = jobs.get(d.jobId());
         WebhookSender.Outcome outcome;
         if (found.isEmpty()) {
@@ -151,12 +199,13 @@ public final class Deliverer implements AutoCloseable {
             queue.delivered(d, outcome.status());
             LOG.info("job {}: {} {} to {} delivered (attempt {})", d.jobId(), d.event().wire(), d.target().type(),
                     d.target().describe(), d.attempts() + 1);
-            return;
+            return Result.DELIVERED;
         }
         Optional<Instant> next = queue.failed(d, outcome.status(), outcome.error(), outcome.permanent());
         LOG.warn("job {}: {} {} to {} failed (attempt {}): {}; {}", d.jobId(), d.event().wire(), d.target().type(),
                 d.target().describe(), d.attempts() + 1, outcome.error(),
                 next.map(t -> "trying again at " + t).orElse("given up"));
+        return next.isPresent() ? Result.RETRY_LATER : Result.FAILED;
     }
 
     private WebhookSender.Outcome webhook(DeliveryQueue.Due d, DeliveryTarget.Webhook w, Job job) {

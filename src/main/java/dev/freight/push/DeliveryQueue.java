@@ -48,6 +48,14 @@ final class DeliveryQueue {
 
     /** Up to {@code limit} due deliveries, now this node's until the lease ends. */
     List<Due> claim(int limit) {
+        return claim(limit, clock.instant());
+    }
+
+    /**
+     * As {@link #claim(int)}, of the deliveries due by {@code dueBy} only: a pass that started at {@code dueBy} never
+     * meets again a delivery it failed, whose next attempt is after it.
+     */
+    List<Due> claim(int limit, Instant dueBy) {
         if (limit <= 0) return List.of();
         Instant now = clock.instant();
         return sql.inTransaction(c -> {
@@ -57,7 +65,7 @@ final class DeliveryQueue {
                     rs -> new Due(rs.getString("id"), rs.getString("job_id"), DeliveryEvent.fromWire(rs.getString("event")),
                             DeliveryPlans.fromJson(rs.getString("spec")).targets().get(0), rs.getInt("attempts"),
                             instant(rs, "created_at")),
-                    utc(now), utc(now), limit);
+                    utc(dueBy.isBefore(now) ? dueBy : now), utc(now), limit);
             for (Due d : due) {
                 StoreSql.update(c, "UPDATE export_delivery SET locked_by = ?, locked_until = ? WHERE id = ?", node,
                         utc(now.plus(lease)), d.id());
@@ -90,6 +98,19 @@ final class DeliveryQueue {
                 giveUp ? "failed" : "pending", attempts, status, truncate(error), utc(now), utc(now),
                 giveUp ? null : utc(next), d.id(), node);
         return giveUp ? Optional.empty() : Optional.of(next);
+    }
+
+    /**
+     * Writes {@code note} as the last error of the deliveries no node has tried and none has taken since
+     * {@code dueBefore}, so that their log says why they wait. Only the untried ones that no node holds: a real
+     * attempt's error is never overwritten, the delivery stays due as it was, and the first attempt replaces the note.
+     * Returns how many were noted.
+     */
+    int noteUntried(Instant dueBefore, String note) {
+        Instant now = clock.instant();
+        return sql.update("UPDATE export_delivery SET last_error = ? WHERE status = 'pending' AND attempts = 0 "
+                + "AND last_error IS NULL AND next_attempt_at < ? AND (locked_until IS NULL OR locked_until < ?)",
+                truncate(note), utc(dueBefore), utc(now));
     }
 
     /** Hands a claimed delivery back untried (this node is stopping). */

@@ -1,9 +1,9 @@
 // @ts-check
-// A job's details (#/jobs/<id>): progress, file, error, parameters, timings and its audit trail, kept live.
+// A job's details (#/jobs/<id>): progress, file, error, parameters, timings, deliveries and its audit trail, kept live.
 import { get, jobPath } from '../api.js';
 import { h, $, clear, fmtInt, fmtBytes, fmtDuration, fmtCountdown, fmtTime } from '../dom.js';
 import { TERMINAL, badge, progressBar, rowsText, pctText, durationMs, showPage } from '../ui.js';
-import { watch, onJob } from '../jobs.js';
+import { watch, onJob, followDeliveries, stopFollowingDeliveries } from '../jobs.js';
 import { currentSession } from '../session.js';
 import { showAuditTrail } from './audit.js';
 import { jobActions } from './job-actions.js';
@@ -45,15 +45,19 @@ export async function showJob(id, view) {
   render(job);
   page.append(h('section.card', h('h2', 'Audit trail'), audit));
   const auditShown = showAuditTrail(id, audit);
-  view.onLeave(onJob(j => {
+  const stopListening = onJob(j => {
     if (j.id !== id) return;
     if (j.deleted) { location.hash = '#/exports'; return; }
     const wasTerminal = TERMINAL.has(job.status);
     job = j;
     render(j);
     if (!wasTerminal && TERMINAL.has(j.status) && !j.file_pending) showAuditTrail(id, audit);
-  }));
+    // The deliveries queued as it ended are sent after its event stream is over: followed on by polling.
+    followDeliveries(j);
+  });
+  view.onLeave(() => { stopListening(); stopFollowingDeliveries(id); });
   watch(job);
+  followDeliveries(job);
   return auditShown;
 }
 

@@ -1,10 +1,10 @@
 // @ts-check
 // Scheduled exports (#/schedules): the caller's schedules (an admin's: everyone's) with their next run and last
-// result; pause, resume, run now, edit and delete; and a create/edit dialog whose cron helper shows the next five
+// result, kept live; pause, resume, run now, edit and delete; and a create/edit dialog whose cron helper shows the next five
 // runs in the chosen time zone while one types (GET /export/schedules/preview).
 import { api, get, post, del } from '../api.js';
-import { h, clear, fmtTime } from '../dom.js';
-import { showPage, toast, badge, confirmDialog } from '../ui.js';
+import { h, clear, append, fmtTime } from '../dom.js';
+import { showPage, toast, badge, confirmDialog, TERMINAL } from '../ui.js';
 
 /** @typedef {import('../types.js').ViewContext} ViewContext */
 /** @typedef {import('../types.js').Schedule} Schedule */
@@ -12,6 +12,8 @@ import { showPage, toast, badge, confirmDialog } from '../ui.js';
 /** @typedef {import('../types.js').Format} Format */
 
 const PATH = 'export/schedules';
+const LIVE_MIN_MS = 2000;
+const LIVE_MAX_MS = 30000;
 
 /**
  * A run's time in the schedule's zone, and in the browser's when that differs.
@@ -56,7 +58,9 @@ function nextRun(iso, zone) {
 /** @param {ViewContext} view */
 export async function showSchedules(view) {
   let left = false;
-  view.onLeave(() => { left = true; });
+  /** @type {ReturnType<typeof setTimeout>|undefined} */
+  let timer;
+  view.onLeave(() => { left = true; clearTimeout(timer); });
   const tbody = h('tbody');
   const empty = h('p.muted', { hidden: true, id: 'schedules-empty' }, 'No schedules yet.');
   const page = h('section.page.schedules-page',
@@ -82,8 +86,61 @@ export async function showSchedules(view) {
     clear(tbody).append(...res.schedules.map(s => row(s, reload)));
     empty.hidden = res.schedules.length > 0;
     page.dataset.loaded = 'true';
+    refreshLater(res.schedules);
+  }
+
+  /**
+   * Keeps Next run and Last result live: ticks fire and their jobs run while the page is open. Looked at again
+   * every LIVE_MIN_MS while a last run is unfinished, else just after the next tick (at most every LIVE_MAX_MS:
+   * the browser's clock may be off). Only those two cells change, so a button is never replaced under the pointer;
+   * the actions reload the whole list.
+   * @param {Schedule[]} list
+   */
+  function refreshLater(list) {
+    clearTimeout(timer);
+    const unfinished = list.some(s => s.last_job_id && s.last_status && !TERMINAL.has(s.last_status));
+    const ticks = list.filter(s => !s.paused && s.next_run_at).map(s => Date.parse(/** @type {string} */ (s.next_run_at)));
+    if (!unfinished && !ticks.length) return;
+    const wait = ticks.length ? Math.min(...ticks) - Date.now() + 1000 : LIVE_MAX_MS;
+    timer = setTimeout(refresh, unfinished ? LIVE_MIN_MS : Math.min(LIVE_MAX_MS, Math.max(LIVE_MIN_MS, wait)));
+  }
+
+  async function refresh() {
+    /** @type {{ schedules: Schedule[] }} */
+    let res;
+    try {
+      res = await get(PATH);
+    } catch (e) {
+      if (!left) timer = setTimeout(refresh, LIVE_MAX_MS);
+      return;
+    }
+    if (left) return;
+    for (const s of res.schedules) {
+      const tr = tbody.querySelector(`tr[data-schedule="${CSS.escape(s.id)}"]`);
+      if (!tr) continue;
+      const next = tr.querySelector('td.next-run');
+      const last = tr.querySelector('td.last-result');
+      if (next) append(clear(next), [nextRunCell(s)]);
+      if (last) append(clear(last), [lastResult(s)]);
+    }
+    refreshLater(res.schedules);
   }
   await reload();
+}
+
+/** @param {Schedule} s */
+function nextRunCell(s) {
+  return s.next_run_at ? nextRun(s.next_run_at, s.time_zone) : '—';
+}
+
+/** @param {Schedule} s */
+function lastResult(s) {
+  return s.last_error
+    ? h('span.field-error', { title: s.last_error }, 'refused: ', s.last_error)
+    : s.last_job_id
+      ? h('a', { href: `#/jobs/${encodeURIComponent(s.last_job_id)}` }, s.last_status ? badge(s.last_status) : 'job', ' ',
+        h('span.muted', fmtTime(s.last_run_at)))
+      : h('span.muted', 'not run yet');
 }
 
 /**
@@ -101,12 +158,6 @@ function row(s, reload) {
       toast({ title: `Could not ${what} “${s.name}”`, text: e.message, kind: 'error' });
     }
   };
-  const last = s.last_error
-    ? h('span.field-error', { title: s.last_error }, 'refused: ', s.last_error)
-    : s.last_job_id
-      ? h('a', { href: `#/jobs/${encodeURIComponent(s.last_job_id)}` }, s.last_status ? badge(s.last_status) : 'job', ' ',
-        h('span.muted', fmtTime(s.last_run_at)))
-      : h('span.muted', 'not run yet');
   return h('tr', { dataset: { schedule: s.id, name: s.name } },
     h('td', { dataset: { label: 'Name' } }, h('strong', s.name), s.paused ? h('span.chip.small', 'paused') : null),
     h('td', { dataset: { label: 'When' } }, h('code', s.cron), ' ', h('span.muted', s.time_zone)),
@@ -114,8 +165,8 @@ function row(s, reload) {
       s.deliveries.length ? h('span.chip.small', `${s.deliveries.length} deliver${s.deliveries.length > 1 ? 'ies' : 'y'}`) : null,
       s.condition ? h('span.chip.small', `when ${s.condition}`) : null),
     // In the schedule's own zone, as its cron reads; the browser's time beside it when that zone is another.
-    h('td.next-run', { dataset: { label: 'Next run' } }, s.next_run_at ? nextRun(s.next_run_at, s.time_zone) : '—'),
-    h('td', { dataset: { label: 'Last result' } }, last),
+    h('td.next-run', { dataset: { label: 'Next run' } }, nextRunCell(s)),
+    h('td.last-result', { dataset: { label: 'Last result' } }, lastResult(s)),
     h('td', { dataset: { label: 'Owner' } }, s.owner),
     h('td', h('div.btn-row',
       s.paused

@@ -134,6 +134,30 @@ class SchedulesCommandTest {
         }
     }
 
+    @Test
+    void workerOnceFiresTheTicksDueNowAndRunsTheirJobs() throws Exception {
+        Path config = config("once", "jdbc:h2:file:" + dir.resolve("once-jobs"));
+        Cli.Output created = Cli.capture("schedules", "create", schedule("every-second", "* * * * * *").toString(),
+                "--config", config.toString());
+        assertThat(created.exit()).as(created.err()).isZero();
+        String id = created.out().trim();
+        // Its first tick is within a second of its creation.
+        Thread.sleep(1_100);
+
+        Cli.Output run = Cli.capture("worker", "--once", "--config", config.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        java.util.regex.Matcher fired = Pattern.compile("Fired (\\d+) schedule tick\\(s\\)\n").matcher(run.err());
+        assertThat(fired.find()).as(run.err()).isTrue();
+        int ticks = Integer.parseInt(fired.group(1));
+        assertThat(ticks).isPositive();
+        assertThat(run.err()).contains("Ran " + ticks + " job(s)\n");
+        try (FreightRuntime runtime = FreightRuntime.storesOnly(FreightRuntime.loadConfig(config))) {
+            List<dev.freight.job.Job> jobs = runtime.store.list(null, null, null, 100).jobs().stream()
+                    .filter(j -> id.equals(j.scheduleId())).toList();
+            assertThat(jobs).hasSize(ticks).allMatch(j -> j.status() == dev.freight.job.JobStatus.COMPLETED);
+        }
+    }
+
     /** The ticks (epoch seconds) of the jobs the schedule made, in order. */
     private static List<Long> ticks(String jobStore, String scheduleId) throws Exception {
         List<Long> ticks = new ArrayList<>();

@@ -165,4 +165,44 @@ class DeliveryQueueTest {
         assertThat(first.deliveryLog(done.id())).extracting(d -> d.event() + " " + d.type()).containsExactly(
                 "export.completed webhook", "export.completed email", "export.completed storage", "export.expired webhook");
     }
+
+    @Test
+    void aPassClaimsOnlyWhatWasDueWhenItStartedSoAFailedDeliveryIsNotTriedTwice() throws Exception {
+        Job job = completedWith(1);
+        DeliveryQueue a = queue(first, "a", Duration.ofMinutes(1));
+        Instant passStart = first.clock().instant();
+        DeliveryQueue.Due d = a.claim(5, passStart).get(0);
+        a.failed(d, 500, "HTTP 500", false);
+        // Its backoff (300 ms) over, it is due again, but after the pass started.
+        Thread.sleep(400);
+        assertThat(a.claim(5, passStart)).isEmpty();
+        assertThat(a.claim(5)).extracting(DeliveryQueue.Due::id).containsExactly(d.id());
+        assertThat(first.deliveryLog(job.id()).get(0).attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void aNoteOnAnUntakenDeliveryChangesOnlyItsLastErrorAndNeverARealOneAndTheFirstAttemptReplacesIt() {
+        Job job = completedWith(2);
+        DeliveryQueue a = queue(first, "a", Duration.ofMinutes(1));
+        DeliveryQueue.Due tried = a.claim(1).get(0);
+        a.failed(tried, 500, "HTTP 500", false);
+        Instant dueBefore = first.clock().instant().plus(Duration.ofHours(1));
+
+        assertThat(queue(second, "notes", Duration.ZERO).noteUntried(dueBefore, "not sent yet: why")).isEqualTo(1);
+        List<dev.freight.delivery.DeliveryRecord> log = first.deliveryLog(job.id());
+        dev.freight.delivery.DeliveryRecord triedLog = log.stream().filter(r -> r.id().equals(tried.id())).findFirst().orElseThrow();
+        dev.freight.delivery.DeliveryRecord noted = log.stream().filter(r -> !r.id().equals(tried.id())).findFirst().orElseThrow();
+        assertThat(triedLog.lastError()).isEqualTo("HTTP 500");
+        assertThat(noted.lastError()).isEqualTo("not sent yet: why");
+        assertThat(noted.status()).isEqualTo("pending");
+        assertThat(noted.attempts()).isZero();
+        assertThat(noted.lastAttemptAt()).isNull();
+
+        DeliveryQueue.Due untried = a.claim(5).stream().filter(x -> x.id().equals(noted.id())).findFirst().orElseThrow();
+        a.delivered(untried, 204);
+        dev.freight.delivery.DeliveryRecord delivered = first.deliveryLog(job.id()).stream()
+                .filter(r -> r.id().equals(noted.id())).findFirst().orElseThrow();
+        assertThat(delivered.status()).isEqualTo("delivered");
+        assertThat(delivered.lastError()).isNull();
+    }
 }

@@ -32,6 +32,7 @@ class SchedulesBrowserTest {
     @TempDir
     static Path dir;
     FreightNode node;
+    String adminKey;
     Browser browser;
 
     @BeforeAll
@@ -42,7 +43,8 @@ class SchedulesBrowserTest {
         node = FreightNode.start(config, true, "127.0.0.1", 0);
         browser = Browser.start("http://127.0.0.1:" + node.port(), 1280, 900, "schedules");
         browser.open("/");
-        WebUiBrowserTest.signInAs(browser, node.newAdminKey().orElseThrow());
+        adminKey = node.newAdminKey().orElseThrow();
+        WebUiBrowserTest.signInAs(browser, adminKey);
     }
 
     @AfterAll
@@ -78,6 +80,46 @@ class SchedulesBrowserTest {
         WebElement input = browser.find(css);
         input.clear();
         input.sendKeys(text);
+    }
+
+    java.net.http.HttpResponse<String> api(String method, String path, String body) throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + node.port() + path))
+                .header("Authorization", "Bearer " + adminKey).header("Content-Type", "application/json")
+                .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        return java.net.http.HttpClient.newHttpClient().send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The job the row's Last result links to; null while there is none (for await). */
+    String lastJob(String name) {
+        List<WebElement> links = row(name).findElements(org.openqa.selenium.By.cssSelector("td.last-result a[href^='#/jobs/']"));
+        return links.isEmpty() ? null : links.get(0).getAttribute("href").replaceAll(".*#/jobs/", "");
+    }
+
+    @Test
+    void theListFollowsTheTicksThatFireWhileItIsOpen() throws Exception {
+        var created = api("POST", "/api/v1/export/schedules", """
+                {"name": "every-second", "cron": "* * * * * *", "time_zone": "UTC",
+                 "request": {"dataset": "orders", "format": "csv", "row_limit": 1}}""");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String id = created.body().replaceAll("(?s).*?\"id\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+        try {
+            browser.open("/#/schedules");
+            String first = browser.await(Duration.ofSeconds(20), d -> lastJob("every-second"));
+            // A mark a reload would wipe out.
+            browser.js("window.freightNotReloaded = true");
+            String later = browser.await(Duration.ofSeconds(20), d -> {
+                String now = lastJob("every-second");
+                return now != null && !now.equals(first) ? now : null;
+            });
+            assertThat(later).isNotEqualTo(first);
+            browser.await(Duration.ofSeconds(20), d -> row("every-second")
+                    .findElements(org.openqa.selenium.By.cssSelector("td.last-result .badge[data-status='completed']")).isEmpty()
+                    ? null : true);
+            assertThat(browser.js("return window.freightNotReloaded === true")).isEqualTo(true);
+        } finally {
+            assertThat(api("DELETE", "/api/v1/export/schedules/" + id, null).statusCode()).isEqualTo(204);
+        }
     }
 
     @Test
