@@ -108,6 +108,11 @@ final class DeliveryQueue {
      */
     int noteUntried(Instant dueBefore, String note) {
         Instant now = clock.instant();
+        // Untried past give_up_after as a retried one would be: failed, saying why (no node can send it).
+        sql.update("UPDATE export_delivery SET status = 'failed', next_attempt_at = NULL, last_error = ? "
+                + "WHERE status = 'pending' AND attempts = 0 AND created_at < ? AND (locked_until IS NULL OR locked_until < ?)",
+                truncate("given up untried after " + dev.freight.config.Units.format(retry.giveUpAfter()) + " (webhooks.give_up_after): " + note), utc(now.minus(retry.giveUpAfter())),
+                utc(now));
         return sql.update("UPDATE export_delivery SET last_error = ? WHERE status = 'pending' AND attempts = 0 "
                 + "AND last_error IS NULL AND next_attempt_at < ? AND (locked_until IS NULL OR locked_until < ?)",
                 truncate(note), utc(dueBefore), utc(now));

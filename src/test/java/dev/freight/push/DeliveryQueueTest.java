@@ -33,6 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DeliveryQueueTest {
     static final DeliveryConfig.Webhooks RETRY = new DeliveryConfig.Webhooks(List.of(), Optional.empty(), false,
             Duration.ofMillis(300), Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(5));
+    /** Gives up after an hour: no delivery of a test is given up on while it runs. */
+    static final DeliveryConfig.Webhooks PATIENT = new DeliveryConfig.Webhooks(List.of(), Optional.empty(), false,
+            Duration.ofMillis(300), Duration.ofSeconds(1), Duration.ofHours(1), Duration.ofSeconds(5));
 
     String schema;
     JdbcJobStore first;
@@ -188,7 +191,8 @@ class DeliveryQueueTest {
         a.failed(tried, 500, "HTTP 500", false);
         Instant dueBefore = first.clock().instant().plus(Duration.ofHours(1));
 
-        assertThat(queue(second, "notes", Duration.ZERO).noteUntried(dueBefore, "not sent yet: why")).isEqualTo(1);
+        assertThat(new DeliveryQueue(second.dataSource(), second.clock(), "notes", Duration.ZERO, PATIENT)
+                .noteUntried(dueBefore, "not sent yet: why")).isEqualTo(1);
         List<dev.freight.delivery.DeliveryRecord> log = first.deliveryLog(job.id());
         dev.freight.delivery.DeliveryRecord triedLog = log.stream().filter(r -> r.id().equals(tried.id())).findFirst().orElseThrow();
         dev.freight.delivery.DeliveryRecord noted = log.stream().filter(r -> !r.id().equals(tried.id())).findFirst().orElseThrow();
@@ -204,5 +208,22 @@ class DeliveryQueueTest {
                 .filter(r -> r.id().equals(noted.id())).findFirst().orElseThrow();
         assertThat(delivered.status()).isEqualTo("delivered");
         assertThat(delivered.lastError()).isNull();
+    }
+
+    @Test
+    void aDeliveryNoNodeTookWithinGiveUpAfterIsFailedSayingWhy() throws Exception {
+        Job job = completedWith(1);
+        DeliveryQueue notes = queue(second, "notes", Duration.ZERO);
+        notes.noteUntried(first.clock().instant(), "no node can send it");
+        assertThat(first.deliveryLog(job.id()).get(0).status()).isEqualTo("pending");
+        Thread.sleep(RETRY.giveUpAfter().plusMillis(200).toMillis());
+
+        notes.noteUntried(first.clock().instant(), "no node can send it");
+
+        var log = first.deliveryLog(job.id()).get(0);
+        assertThat(log.status()).isEqualTo("failed");
+        assertThat(log.attempts()).isZero();
+        assertThat(log.lastError()).isEqualTo("given up untried after 3s (webhooks.give_up_after): no node can send it");
+        assertThat(queue(first, "a", Duration.ofMinutes(1)).claim(5)).isEmpty();
     }
 }
