@@ -390,6 +390,23 @@ class DeliveryHttpTest {
     }
 
     @Test
+    void anEmailToFiftyAddressesOfFullLengthIsQueuedWhenItsJobCompletes() {
+        // 50 addresses of 254 characters, the most a request may name: ~13,000 characters of target, which the
+        // delivery row once could not hold, so the job that had to queue it never completed.
+        String domain = String.join(".", "b".repeat(61), "b".repeat(61), "b".repeat(61)) + ".com";
+        List<String> to = new ArrayList<>();
+        for (int i = 0; i < 50; i++) to.add(String.format("%02d", i) + "a".repeat(62) + "@" + domain);
+        assertThat(to.get(0)).hasSize(254);
+        String id = submit("{\"dataset\": \"sales\", \"row_limit\": 1, \"notify_email\": [\"" + String.join("\", \"", to)
+                + "\"]}").get("id").asText();
+        JsonNode job = finished(id);
+        assertThat(job.get("status").asText()).isEqualTo("completed");
+        assertThat(job.get("deliveries")).hasSize(1);
+        assertThat(job.get("deliveries").get(0).get("type").asText()).isEqualTo("email");
+        assertThat(job.get("deliveries").get(0).get("target").asText()).startsWith(to.get(0) + ", " + to.get(1));
+    }
+
+    @Test
     void aFileAboveTheCapIsEmailedAsALinkValidForTheFilesLifetime() throws Exception {
         String id = submit("{\"dataset\": \"sales_big\", \"deliveries\": [{\"type\": \"email\", \"to\": [\"big@example.com\"], "
                 + "\"subject\": \"{rows} rows of {dataset}\"}]}").get("id").asText();
