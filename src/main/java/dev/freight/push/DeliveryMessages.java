@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.freight.delivery.DeliveryEvent;
 import dev.freight.job.Job;
+import dev.freight.query.ExportRequest;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -48,6 +49,9 @@ final class DeliveryMessages {
         m.put("id", job.id());
         m.put("status", job.status().wireName());
         m.put("dataset", job.request().dataset());
+        // A picture of a report has no dataset: the report (and widget) say what it is, as in the job's JSON.
+        if (job.request().report() != null) m.put("report", job.request().report());
+        if (job.request().widget() != null) m.put("widget", job.request().widget());
         m.put("format", job.request().format());
         m.put("owner", job.owner());
         m.put("schedule_id", job.scheduleId());
@@ -68,22 +72,22 @@ final class DeliveryMessages {
     /** The subject asked for, its placeholders filled ({dataset} {format} {rows} {status} {job} {schedule}), or ours. */
     static String subject(String asked, DeliveryEvent event, Job job) {
         if (asked != null) {
-            return asked.replace("{dataset}", job.request().dataset()).replace("{format}", String.valueOf(job.request().format()))
+            return asked.replace("{dataset}", exported(job)).replace("{format}", String.valueOf(job.request().format()))
                     .replace("{rows}", job.rowCount() == null ? "" : Long.toString(job.rowCount()))
                     .replace("{status}", job.status().wireName()).replace("{job}", job.id())
                     .replace("{schedule}", job.scheduleId() == null ? "" : job.scheduleId());
         }
         return switch (event) {
-            case COMPLETED -> "Freight: " + job.request().dataset() + " export ready (" + rows(job.rowCount()) + ")";
-            case FAILED -> "Freight: " + job.request().dataset() + " export failed";
-            case EXPIRED -> "Freight: " + job.request().dataset() + " export expired";
+            case COMPLETED -> "Freight: " + exported(job) + " export ready (" + rows(job.rowCount()) + ")";
+            case FAILED -> "Freight: " + exported(job) + " export failed";
+            case EXPIRED -> "Freight: " + exported(job) + " export expired";
         };
     }
 
     /** The text of an email; {@code attached}: the file is attached, else {@code link} leads to it. */
     static String emailText(DeliveryEvent event, Job job, Link link, boolean attached) {
         StringBuilder t = new StringBuilder();
-        String what = "The " + job.request().format() + " export of " + job.request().dataset();
+        String what = "The " + job.request().format() + " export of " + exported(job);
         if (event == DeliveryEvent.FAILED) {
             t.append(what).append(" failed: ").append(job.errorCode()).append(": ").append(job.errorMessage()).append("\n");
         } else {
@@ -102,6 +106,19 @@ final class DeliveryMessages {
                     ? " (met)" : "");
         }
         return t.append("\n").toString();
+    }
+
+    /** What was exported, for people: the dataset, or a picture's "report weekly_sales widget revenue". */
+    static String exported(Job job) {
+        ExportRequest r = job.request();
+        if (r.dataset() != null || r.report() == null) return String.valueOf(r.dataset());
+        return "report " + r.report() + (r.widget() == null ? "" : " widget " + r.widget());
+    }
+
+    /** What was exported, as a file name's stem: the dataset, or a picture's {@code <report>[-<widget>]}. */
+    static String fileStem(ExportRequest r) {
+        if (r.dataset() != null || r.report() == null) return String.valueOf(r.dataset());
+        return r.report() + (r.widget() == null ? "" : "-" + r.widget());
     }
 
     static String rows(Long n) {

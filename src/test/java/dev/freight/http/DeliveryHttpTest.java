@@ -133,6 +133,17 @@ class DeliveryHttpTest {
                   retry_initial_delay: 300ms
                 delivery_storage:
                   archive: { path: %s }
+                reports:
+                  sales_report:
+                    title: Sales
+                    widgets:
+                      amounts:
+                        type: chart
+                        chart: bar
+                        dataset: sales
+                        series: {time_column: created_at, from: "2024-01-01", to: "2024-01-05", time_zone: UTC, granularity: day, measures: [{column: amount, agg: sum}]}
+                        position: {x: 0, y: 0}
+                        size: {w: 12, h: 4}
                 """.formatted(dir.resolve("data"), port, port, pgUrl, smtp.getSmtp().getPort(), ATTACHMENT_CAP,
                 dir.resolve("archive")));
         FreightConfig config = ConfigLoader.load(Optional.of(file), Map.of("LINK_KEY",
@@ -461,6 +472,23 @@ class DeliveryHttpTest {
         assertThat(Files.readAllBytes(copy)).isEqualTo(file(id));
         assertThat(job.get("deliveries").get(0).get("target").asText())
                 .isEqualTo("archive:{dataset}/{yyyy}/{MM}/{dd}/{schedule}-{job}.{ext}");
+    }
+
+    @Test
+    void aPictureOfAReportWidgetIsCopiedMailedAndAnnouncedUnderTheReportsName() throws Exception {
+        // A report's picture has no dataset: its storage copy failed with a NullPointerException at every attempt.
+        String id = submit("{\"report\": \"sales_report\", \"widget\": \"amounts\", \"format\": \"png\", "
+                + "\"options\": {\"width\": 400, \"height\": 300}, \"notify_url\": \"" + hooks + "/report\", "
+                + "\"deliveries\": [{\"type\": \"storage\", \"target\": \"archive\", \"name\": \"{dataset}/{job}.{ext}\"}, "
+                + "{\"type\": \"email\", \"to\": \"report@example.com\", \"subject\": \"{dataset} is drawn\"}]}")
+                .get("id").asText();
+        JsonNode job = delivered(id, 3);
+        assertThat(job.get("deliveries").findValuesAsText("status")).as(job.toString()).containsOnly("delivered");
+        assertThat(dir.resolve("archive").resolve("sales_report-amounts").resolve(id + ".png")).hasBinaryContent(file(id));
+        assertThat(mailTo("report@example.com").getSubject()).isEqualTo("report sales_report widget amounts is drawn");
+        JsonNode event = ApiClient.JSON.readTree(at("/report").get(0).body()).get("data").get("job");
+        assertThat(event.get("report").asText()).isEqualTo("sales_report");
+        assertThat(event.get("widget").asText()).isEqualTo("amounts");
     }
 
     @Test
