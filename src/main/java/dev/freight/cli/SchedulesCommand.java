@@ -110,7 +110,7 @@ final class SchedulesCommand implements Runnable {
             System.out.println("cron:        " + s.cron() + " in " + s.timeZone());
             System.out.println("catch_up:    " + s.catchUp().wireName());
             System.out.println("state:       " + (s.paused() ? "paused" : "active"));
-            System.out.println("dataset:     " + s.request().dataset());
+            System.out.println("dataset:     " + s.request().described());
             System.out.println("format:      " + s.request().format());
             System.out.println("deliveries:  " + s.plan().targets().size()
                     + (s.plan().condition() == null ? "" : ", when " + s.plan().condition()));

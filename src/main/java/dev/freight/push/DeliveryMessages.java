@@ -110,9 +110,7 @@ final class DeliveryMessages {
 
     /** What was exported, for people: the dataset, or a picture's "report weekly_sales widget revenue". */
     static String exported(Job job) {
-        ExportRequest r = job.request();
-        if (r.dataset() != null || r.report() == null) return String.valueOf(r.dataset());
-        return "report " + r.report() + (r.widget() == null ? "" : " widget " + r.widget());
+        return String.valueOf(job.request().described());
     }
 
     /** What was exported, as a file name's stem: the dataset, or a picture's {@code <report>[-<widget>]}. */
