@@ -347,6 +347,9 @@ class VisualExportTest {
         keep("report-weekly_sales.pdf", r.body());
         String text = pdfText(r.body());
         assertThat(text).contains("Weekly sales", "Generated ", "Revenue", "Orders in January", "Latest orders");
+        try (PDDocument doc = Loader.loadPDF(r.body())) {
+            assertThat(doc.getDocumentInformation().getTitle()).isEqualTo("Weekly sales");
+        }
         assertThat(text).containsPattern("Page 1 of \\d");
         // A4 landscape by default: 842 × 595 points.
         float[] size = pageSize(r.body());
