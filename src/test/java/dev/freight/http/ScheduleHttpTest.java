@@ -162,6 +162,25 @@ class ScheduleHttpTest {
     }
 
     @Test
+    void aSeriesTimeframeIsKeptRelativeAndResolvedAtEachRun() {
+        // Stored resolved, "last_7d" was the week the schedule was saved, exported again at every run.
+        HttpResponse<byte[]> r = alice.post(PATH, """
+                {"name": "rolling-week", "cron": "0 8 * * MON", "time_zone": "Europe/Berlin",
+                 "request": {"dataset": "demo.orders", "format": "csv",
+                             "series": {"timeframe": "last_7d", "time_zone": "Europe/Berlin", "granularity": "day"}}}""");
+        assertThat(r.statusCode()).as(ApiClient.text(r)).isEqualTo(201);
+        JsonNode series = ApiClient.json(r).get("request").get("series");
+        assertThat(series.get("timeframe").asText()).isEqualTo("last_7d");
+        assertThat(series.has("from")).isFalse();
+        assertThat(series.has("to")).isFalse();
+        assertThat(series.get("granularity").asText()).isEqualTo("day");
+        // A run's job holds the range it exports, resolved when it was planned.
+        JsonNode job = ApiClient.json(alice.post(PATH + "/" + ApiClient.json(r).get("id").asText() + "/run", ""));
+        assertThat(job.get("series").get("from").asText()).isNotEmpty();
+        assertThat(job.get("series").get("to").asText()).isNotEmpty();
+    }
+
+    @Test
     void callersSeeTheirOwnSchedulesAndAdminsSeeEveryOne() {
         JsonNode mine = create(alice, "alice-only");
         JsonNode bobs = create(bob, "bob-only");
