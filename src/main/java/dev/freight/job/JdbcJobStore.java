@@ -270,7 +270,8 @@ public final class JdbcJobStore implements JobStore {
 
     /** The job an earlier request with the same key created, if this request is the same one. */
     private static Created repeated(Job existing, NewJob n) {
-        if (!ExportRequestJson.sameRequest(existing.request(), n.request())) {
+        // Where the file goes is part of the request: the same export announced elsewhere is another request.
+        if (!ExportRequestJson.sameRequest(existing.request(), n.request()) || !existing.plan().equals(n.plan())) {
             throw new IdempotencyKeyReusedException(n.idempotencyKey(), existing.id());
         }
         return new Created(existing, false);

@@ -304,6 +304,21 @@ class DeliveryHttpTest {
     }
 
     @Test
+    void theSameIdempotencyKeyWithOtherDeliveriesIsAnotherRequest() {
+        String first = "{\"dataset\": \"sales\", \"row_limit\": 1, \"notify_url\": \"" + hooks + "/idem-a\"}";
+        HttpResponse<byte[]> a = admin.post(JOBS, first, "Idempotency-Key", "idem-deliveries");
+        assertThat(a.statusCode()).as(ApiClient.text(a)).isEqualTo(202);
+        assertThat(admin.post(JOBS, first, "Idempotency-Key", "idem-deliveries").statusCode()).isEqualTo(200);
+        // Answered with the first job, the caller would wait at /idem-b for an event that goes to /idem-a.
+        HttpResponse<byte[]> b = admin.post(JOBS, first.replace("/idem-a", "/idem-b"), "Idempotency-Key", "idem-deliveries");
+        assertThat(b.statusCode()).as(ApiClient.text(b)).isEqualTo(422);
+        assertThat(ApiClient.json(b).get("code").asText()).isEqualTo("idempotency_key_reused");
+        HttpResponse<byte[]> c = admin.post(JOBS, first.replace("}", ", \"condition\": \"rows > 0\"}"), "Idempotency-Key",
+                "idem-deliveries");
+        assertThat(c.statusCode()).as(ApiClient.text(c)).isEqualTo(422);
+    }
+
+    @Test
     void aSyncRequestWithADeliveryIsRefused() {
         HttpResponse<byte[]> r = admin.post(JOBS, "{\"dataset\": \"sales\", \"delivery\": \"sync\", \"notify_url\": \""
                 + hooks + "/never\"}");
