@@ -31,6 +31,8 @@ async function main() {
   const pdf = spec.format === 'pdf_visual';
   document.body.classList.add(`theme-${spec.theme}`, pdf ? 'print' : 'screen');
   document.documentElement.style.setProperty('--pad', `${spec.padding}px`);
+  // The document's title is a PDF's Title (shown by viewers in place of the file name), not "Freight render".
+  document.title = spec.title;
   const head = h('header.render-head', h('h1', spec.title), h('span.generated', `Generated ${spec.generated_at}`));
   const grid = h('div.render-grid');
   page.append(head, grid);

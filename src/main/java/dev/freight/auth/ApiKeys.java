@@ -185,6 +185,26 @@ public final class ApiKeys implements ApiKeyCheck {
         return Optional.of("key " + named.get(0).id() + " (" + describe(named.get(0).principal()) + ")");
     }
 
+    /**
+     * The principal a schedule saved as {@code saved} runs as today: the one that holds its name now (its role and
+     * attributes of today), the saved one when no key ever held the name (an owner named by the operator), and none
+     * when the name's keys were all revoked: a principal locked out must not go on exporting through its schedules.
+     * A name left only by a config key taken out of the file is not known here, and runs as saved.
+     */
+    public Optional<Principal> scheduleOwner(Principal saved) {
+        if (saved.name().equals(AdminKey.PRINCIPAL)) return Optional.of(saved);
+        for (ConfigKey k : configKeys) {
+            if (k.principal().name().equals(saved.name())) return Optional.of(k.principal());
+        }
+        if (store == null) return Optional.of(saved);
+        List<StoredApiKeys.Entry> named = store.activeNamed(saved.name());
+        if (!named.isEmpty()) {
+            Principal p = named.get(0).principal();
+            return roles.contains(p.role()) ? Optional.of(p) : Optional.empty();
+        }
+        return store.anyRevokedNamed(saved.name()) ? Optional.empty() : Optional.of(saved);
+    }
+
     /** "role analyst, attributes tenant_id=42" or "role user, no attributes". */
     public static String describe(Principal p) {
         return ApiKeyConfig.describe(p.role(), p.attributes());

@@ -71,6 +71,12 @@ public final class StoredApiKeys {
                 + "ORDER BY created_at, id", StoredApiKeys::read, name);
     }
 
+    /** Whether a key of this name was stored and revoked. */
+    public boolean anyRevokedNamed(String name) {
+        return sql.queryOne("SELECT id FROM api_key WHERE name = ? AND revoked_at IS NOT NULL FETCH FIRST 1 ROWS ONLY",
+                rs -> rs.getString(1), name).isPresent();
+    }
+
     /** Every stored key, revoked ones included, oldest first. */
     public List<Entry> list() {
         return sql.query("SELECT " + COLUMNS + " FROM api_key ORDER BY created_at, id", StoredApiKeys::read);

@@ -163,7 +163,9 @@ final class FreightRuntime implements AutoCloseable {
             if (startWorkers) {
                 runtime.workers.start();
                 // Every node that runs also fires due schedules: a tick fires while any node is up.
-                runtime.scheduler = new Scheduler(runtime.schedules.store(), runtime.service);
+                // Each tick runs as its owner's key stands then: a revoked owner's schedules make no jobs.
+                ApiKeys owners = ApiKeys.load(config, new StoredApiKeys(runtime.store.dataSource(), runtime.store.clock()));
+                runtime.scheduler = new Scheduler(runtime.schedules.store(), runtime.service, owners::scheduleOwner);
                 runtime.scheduler.start(config.schedules().pollInterval());
                 runtime.deliverer = deliverer(config, runtime.store, runtime.files);
                 if (runtime.deliverer != null) {

@@ -56,7 +56,7 @@ final class JobsCommand implements Runnable {
                 for (Job j : page.jobs()) {
                     long rows = j.rowCount() != null ? j.rowCount() : j.processedRows();
                     System.out.printf("%-26s  %-9s  %-20s  %-6s  %12s  %-20s  %s%n", j.id(), j.status().wireName(),
-                            j.request().dataset(), j.request().format(), Summary.count(rows),
+                            j.request().described(), j.request().format(), Summary.count(rows),
                             j.createdAt().toString().substring(0, 19), j.owner());
                 }
                 return Main.EXIT_OK;
@@ -78,7 +78,7 @@ final class JobsCommand implements Runnable {
                 Job j = find(runtime, id);
                 System.out.println("id:            " + j.id());
                 System.out.println("status:        " + j.status().wireName());
-                System.out.println("dataset:       " + j.request().dataset());
+                System.out.println("dataset:       " + j.request().described());
                 System.out.println("format:        " + j.request().format() + (j.request().compress() ? " (gzip)" : ""));
                 System.out.println("request:       " + dev.freight.query.ExportRequestJson.write(j.request()));
                 System.out.println("owner:         " + j.owner());

@@ -110,7 +110,7 @@ final class SchedulesCommand implements Runnable {
             System.out.println("cron:        " + s.cron() + " in " + s.timeZone());
             System.out.println("catch_up:    " + s.catchUp().wireName());
             System.out.println("state:       " + (s.paused() ? "paused" : "active"));
-            System.out.println("dataset:     " + s.request().dataset());
+            System.out.println("dataset:     " + s.request().described());
             System.out.println("format:      " + s.request().format());
             System.out.println("deliveries:  " + s.plan().targets().size()
                     + (s.plan().condition() == null ? "" : ", when " + s.plan().condition()));
@@ -153,10 +153,12 @@ final class SchedulesCommand implements Runnable {
                         + "name=value, got '" + a + "'");
                 attrs.put(a.substring(0, eq), a.substring(eq + 1));
             }
-            try (FreightRuntime runtime = FreightRuntime.full(node.load(), node.demo, false)) {
+            dev.freight.config.FreightConfig config = node.load();
+            try (FreightRuntime runtime = FreightRuntime.full(config, node.demo, false)) {
+                Principal principal = owner(config, runtime, attrs);
                 Schedule s;
                 try {
-                    s = runtime.schedules.create(new Principal(owner, role, attrs), d);
+                    s = runtime.schedules.create(principal, d);
                 } catch (ScheduleStore.NameTakenException e) {
                     throw new InvalidRequestException(ProblemCode.SCHEDULE_EXISTS, "name", e.getMessage());
                 }
@@ -164,6 +166,30 @@ final class SchedulesCommand implements Runnable {
                 System.err.println("freight: schedule '" + s.name() + "' created; next run " + time(s.nextRunAt()));
                 return Main.EXIT_OK;
             }
+        }
+
+        /**
+         * The owner as named by --owner, --role and --attr, if that is a principal there may be. A schedule runs as its
+         * owner and its owner may edit and run it: a principal of that name with another role (or attributes) would
+         * take that role's permissions into their own schedule. So the name must be free or held by the same
+         * principal, as for a new API key ({@code admin} is the built-in admin's, role admin); and the role must exist.
+         */
+        private Principal owner(dev.freight.config.FreightConfig config, FreightRuntime runtime, Map<String, String> attrs) {
+            if (owner.equals(dev.freight.auth.AdminKey.PRINCIPAL)) {
+                if (!role.equals(Principal.ADMIN) || !attrs.isEmpty()) {
+                    throw new InvalidRequestException(ProblemCode.NAME_TAKEN, "owner", "the owner '" + owner + "' is the "
+                            + "node's built-in admin (role admin, no attributes): leave --role and --attr out, or name "
+                            + "another owner");
+                }
+                return Principal.admin(owner);
+            }
+            Principal p = dev.freight.auth.ApiKeys.principal(owner, role, attrs, config.roles().allNames());
+            dev.freight.auth.ApiKeys.load(config, new dev.freight.auth.StoredApiKeys(runtime.store.dataSource()))
+                    .nameHolder(p).ifPresent(holder -> {
+                        throw new InvalidRequestException(ProblemCode.NAME_TAKEN, "owner", "the owner '" + owner
+                                + "' is held by " + holder + ": give the same --role and --attr, or name another owner");
+                    });
+            return p;
         }
     }
 

@@ -73,7 +73,8 @@ public record DeliveryConfig(Optional<Email> email, Webhooks webhooks, Map<Strin
             for (String allowed : allowedHosts) {
                 if (allowed.startsWith("*.")) {
                     if (h.endsWith(allowed.substring(1)) && h.length() > allowed.length() - 1) return true;
-                } else if (h.equals(allowed)) {
+                } else if (h.equals(allowed.startsWith("[") ? allowed.substring(1, allowed.length() - 1) : allowed)) {
+                    // An IPv6 entry is written as in a URL ([2001:db8::1]) and compared, as the host, without brackets.
                     return true;
                 }
             }

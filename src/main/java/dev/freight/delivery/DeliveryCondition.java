@@ -55,6 +55,7 @@ public record DeliveryCondition(Aggregate aggregate, String column, Comparison c
         }
     }
 
+    static final int MAX_DIGITS = 100;
     private static final Pattern ROWS = Pattern.compile("\\s*rows\\s*(>=|<=|==|!=|>|<)\\s*(\\S+)\\s*");
     private static final Pattern MEASURE = Pattern.compile(
             "\\s*([a-z]+)\\s*\\(\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*\\)\\s*(>=|<=|==|!=|>|<)\\s*(\\S+)\\s*");
@@ -73,7 +74,7 @@ public record DeliveryCondition(Aggregate aggregate, String column, Comparison c
         if (rows.matches()) {
             BigDecimal n = number(rows.group(2), text, field);
             if (n.stripTrailingZeros().scale() > 0) {
-                throw invalid(field, "condition \"" + text + "\": a row count is compared with a whole number, got " + rows.group(2));
+                throw invalid(field, "condition \"" + Messages.shorten(text) + "\": a row count is compared with a whole number, got " + Messages.shorten(rows.group(2)));
             }
             return new DeliveryCondition(null, null, Comparison.of(rows.group(1)).orElseThrow(), n);
         }
@@ -84,20 +85,29 @@ public record DeliveryCondition(Aggregate aggregate, String column, Comparison c
             try {
                 aggregate = Aggregate.valueOf(agg.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw invalid(field, "condition \"" + text + "\": " + Messages.unknown("aggregate", agg, "max, min, sum, avg"));
+                throw invalid(field, "condition \"" + Messages.shorten(text) + "\": " + Messages.unknown("aggregate", agg, "max, min, sum, avg"));
             }
             return new DeliveryCondition(aggregate, m.group(2), Comparison.of(m.group(3)).orElseThrow(),
                     number(m.group(4), text, field));
         }
-        throw invalid(field, "condition \"" + text + "\" is not understood; " + FORMS);
+        throw invalid(field, "condition \"" + Messages.shorten(text) + "\" is not understood; " + FORMS);
     }
 
     private static BigDecimal number(String s, String text, String field) {
+        BigDecimal n;
         try {
-            return new BigDecimal(s);
+            n = new BigDecimal(s);
         } catch (NumberFormatException e) {
-            throw invalid(field, "condition \"" + text + "\": '" + s + "' is not a number");
+            throw invalid(field, "condition \"" + Messages.shorten(text) + "\": '" + Messages.shorten(s) + "' is not a number");
         }
+        // The condition is stored and shown with its threshold written out in full: 1e999999999 would be a
+        // billion digits (the node ran out of memory writing it). No measure or row count comes near these bounds.
+        long integerDigits = (long) n.precision() - n.scale();
+        if (n.precision() > MAX_DIGITS || Math.abs(integerDigits) > MAX_DIGITS || Math.abs((long) n.scale()) > MAX_DIGITS) {
+            throw invalid(field, "condition \"" + Messages.shorten(text) + "\": the threshold must be a number of at most "
+                    + MAX_DIGITS + " digits");
+        }
+        return n;
     }
 
     static InvalidRequestException invalid(String field, String message) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -36,6 +37,9 @@ public final class DeliveryPlans {
     /** A plain address (local@domain.tld); display names and comments are not accepted. */
     private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@"
             + "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+");
+    /** What an email's subject may name; DeliveryMessages fills them in. */
+    public static final Set<String> SUBJECT_PLACEHOLDERS = Set.of("dataset", "format", "rows", "status", "job", "schedule");
+    private static final Pattern SUBJECT_PLACEHOLDER = Pattern.compile("\\{([A-Za-z0-9_]+)}");
     private static final Pattern TARGET_NAME = Pattern.compile("[a-z0-9_-]{1,64}");
     static final int MAX_TARGETS = 20;
     static final int MAX_RECIPIENTS = 50;
@@ -108,6 +112,14 @@ public final class DeliveryPlans {
                                 + describe(subject));
                     }
                     s = subject.textValue();
+                    Matcher placeholder = SUBJECT_PLACEHOLDER.matcher(s);
+                    while (placeholder.find()) {
+                        // A typo ({row}) would be sent as written: refused as a storage name's unknown placeholder is.
+                        if (!SUBJECT_PLACEHOLDERS.contains(placeholder.group(1))) {
+                            throw invalid(field + ".subject", "unknown placeholder {" + placeholder.group(1) + "} in "
+                                    + field + ".subject; expected " + new TreeSet<>(SUBJECT_PLACEHOLDERS));
+                        }
+                    }
                 }
                 yield new DeliveryTarget.Email(addresses(to, field + ".to"), s);
             }

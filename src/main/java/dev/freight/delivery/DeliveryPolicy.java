@@ -16,7 +16,8 @@ import java.util.TreeSet;
 /**
  * What the configuration allows of a {@link DeliveryPlan}, checked before a job is queued so that a plan that could
  * never be delivered is a 400 at once: webhook hosts on {@code webhooks.allowed_hosts} and (unless
- * {@code allow_private_addresses}) resolving to public addresses only; email configured; storage targets defined;
+ * {@code allow_private_addresses}) resolving to public addresses only (a name that does not resolve yet is left to
+ * the send-time check); email configured; storage targets defined;
  * a measure condition naming a measure of the export's series.
  */
 public final class DeliveryPolicy {
@@ -71,7 +72,11 @@ public final class DeliveryPolicy {
         try {
             addresses = InetAddress.getAllByName(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
         } catch (UnknownHostException e) {
-            throw invalid(field, "webhook host '" + host + "' does not resolve");
+            // Accepted: the allow-list is what the request must pass, and a schedule's webhook may well not resolve
+            // from here today (no DNS on this node yet, a record still to be made). Whatever it resolves to later is
+            // checked when it is sent, by the sender's own resolver on the addresses it connects to; until it
+            // resolves, the delivery is retried.
+            return;
         }
         for (InetAddress a : addresses) {
             if (Addresses.isPrivate(a)) {
@@ -84,14 +89,14 @@ public final class DeliveryPolicy {
     private static void checkCondition(DeliveryCondition c, SeriesShape series) {
         if (c.onRows()) return;
         if (series == null) {
-            throw new InvalidRequestException(ProblemCode.INVALID_CONDITION, "condition", "condition \"" + c
+            throw new InvalidRequestException(ProblemCode.INVALID_CONDITION, "condition", "condition \"" + Messages.shorten(c)
                     + "\" names a measure, and this export is not a series; use rows, or add a series");
         }
         List<String> measures = new ArrayList<>();
         int first = 1 + series.groupCount();
         for (int i = 0; i < series.measures().size(); i++) measures.add(series.outputColumns().get(first + i).name());
         if (!measures.contains(c.column())) {
-            throw new InvalidRequestException(ProblemCode.INVALID_CONDITION, "condition", "condition \"" + c + "\": "
+            throw new InvalidRequestException(ProblemCode.INVALID_CONDITION, "condition", "condition \"" + Messages.shorten(c) + "\": "
                     + Messages.unknown("measure", c.column(), "of this series", measures));
         }
     }

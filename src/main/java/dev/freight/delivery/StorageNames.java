@@ -21,13 +21,18 @@ public final class StorageNames {
     static final Set<String> PLACEHOLDERS = Set.of("dataset", "format", "ext", "job", "schedule", "yyyy", "MM", "dd",
             "HH", "mm");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}]*)}");
-    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._=+@-]+");
+    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._=+@-]{1,255}");
+    /** Longer paths are refused by file systems and S3 (1,024 bytes a key) alike: the copy could never be made. */
+    static final int MAX_LENGTH = 1000;
 
     private StorageNames() {
     }
 
     /** Checks a template (InvalidRequestException {@code invalid_delivery_target} naming {@code field}). */
     public static void validate(String template, String field) {
+        if (template.length() > MAX_LENGTH) {
+            throw invalid(field, "storage name is longer than " + MAX_LENGTH + " characters");
+        }
         Matcher m = PLACEHOLDER.matcher(template);
         while (m.find()) {
             if (!PLACEHOLDERS.contains(m.group(1))) {
@@ -68,8 +73,8 @@ public final class StorageNames {
         }
         for (String segment : path.split("/", -1)) {
             if (segment.equals(".") || segment.equals("..") || !SEGMENT.matcher(segment).matches()) {
-                throw invalid(field, "storage name \"" + template + "\": each part between '/' must be letters, digits, "
-                        + ". _ = + @ - or placeholders, and not '.' or '..'");
+                throw invalid(field, "storage name \"" + template + "\": each part between '/' must be 1 to 255 letters, "
+                        + "digits, . _ = + @ - or placeholders, and not '.' or '..'");
             }
         }
     }

@@ -315,7 +315,7 @@ public final class Deliverer implements AutoCloseable {
         String fileName = job.fileName() == null ? "" : job.fileName();
         int dot = fileName.indexOf('.');
         String ext = dot < 0 ? format : fileName.substring(dot + 1);
-        String name = StorageNames.render(s.name(), Map.of("dataset", job.request().dataset(), "format", format,
+        String name = StorageNames.render(s.name(), Map.of("dataset", DeliveryMessages.fileStem(job.request()), "format", format,
                 "ext", ext, "job", job.id(), "schedule", job.scheduleId() == null ? "once" : job.scheduleId()),
                 job.completedAt().atZone(ZoneOffset.UTC));
         try (InputStream in = files.open(job.storageKey(), 0)) {

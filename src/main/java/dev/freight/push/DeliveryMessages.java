@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.freight.delivery.DeliveryEvent;
 import dev.freight.job.Job;
+import dev.freight.query.ExportRequest;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -60,6 +61,9 @@ final class DeliveryMessages {
         m.put("id", job.id());
         m.put("status", job.status().wireName());
         m.put("dataset", job.request().dataset());
+        // A picture of a report has no dataset: the report (and widget) say what it is, as in the job's JSON.
+        if (job.request().report() != null) m.put("report", job.request().report());
+        if (job.request().widget() != null) m.put("widget", job.request().widget());
         m.put("format", job.request().format());
         m.put("owner", job.owner());
         m.put("schedule_id", job.scheduleId());
@@ -79,13 +83,11 @@ final class DeliveryMessages {
 
     /**
      * The subject asked for, its placeholders filled ({dataset} {format} {rows} {status} {job} {schedule}; {dataset}
-     * of a report's picture is the report's name), or ours.
+     * of a report's picture is {@code <report>[-<widget>]}, as in its file name), or ours.
      */
     static String subject(String asked, DeliveryEvent event, Job job) {
         if (asked != null) {
-            String dataset = job.request().dataset() != null ? job.request().dataset()
-                    : job.request().report() != null ? job.request().report() : "";
-            return asked.replace("{dataset}", dataset).replace("{format}", String.valueOf(job.request().format()))
+            return asked.replace("{dataset}", fileStem(job.request())).replace("{format}", String.valueOf(job.request().format()))
                     .replace("{rows}", job.rowCount() == null ? "" : Long.toString(job.rowCount()))
                     .replace("{status}", job.status().wireName()).replace("{job}", job.id())
                     .replace("{schedule}", job.scheduleId() == null ? "" : job.scheduleId());
@@ -133,6 +135,12 @@ final class DeliveryMessages {
                     ? " (met)" : "");
         }
         return t.append("\n").toString();
+    }
+
+    /** What was exported, as a file name's stem: the dataset, or a picture's {@code <report>[-<widget>]}. */
+    static String fileStem(ExportRequest r) {
+        if (r.dataset() != null || r.report() == null) return String.valueOf(r.dataset());
+        return r.report() + (r.widget() == null ? "" : "-" + r.widget());
     }
 
     static String rows(Long n) {

@@ -86,4 +86,13 @@ public record ExportRequest(String dataset, String format, List<String> columns,
     public ExportRequest withReport(String r, String w) {
         return new ExportRequest(dataset, format, columns, filters, sort, rowLimit, ids, dateFrom, dateTo, compress, options, series, r, w);
     }
+
+    /**
+     * What the request exports, for people (logs, emails, the CLI): its dataset, or for a picture of a report
+     * "report weekly_sales" or "report weekly_sales widget revenue" (it has no dataset).
+     */
+    public String described() {
+        if (dataset != null || report == null) return dataset;
+        return "report " + report + (widget == null ? "" : " widget " + widget);
+    }
 }

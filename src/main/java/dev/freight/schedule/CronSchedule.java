@@ -34,6 +34,7 @@ public final class CronSchedule {
     private static final CronParser WITH_SECONDS = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.SPRING));
     /** Enough steps for a per-second schedule over a day; a longer walk (catch-up after downtime) jumps instead. */
     private static final int MAX_STEPS = 100_000;
+    static final int MAX_LENGTH = 200;
 
     private final String expression;
     private final ZoneId zone;
@@ -50,6 +51,10 @@ public final class CronSchedule {
         if (cron == null || cron.isBlank()) throw invalid("cron", "cron is missing: five fields (minute hour day month "
                 + "weekday), e.g. \"0 8 * * MON\"");
         String expression = cron.trim().replaceAll("\\s+", " ");
+        // What is stored is at most this long (export_schedule.cron); a longer one is no cron a person writes.
+        if (expression.length() > MAX_LENGTH) {
+            throw invalid("cron", "cron \"" + shorten(expression) + "\" is longer than " + MAX_LENGTH + " characters");
+        }
         int fields = expression.split(" ").length;
         if (fields != 5 && fields != 6) {
             throw invalid("cron", "cron \"" + shorten(expression) + "\" has " + fields + " fields: use five (minute hour "

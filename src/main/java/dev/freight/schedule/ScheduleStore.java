@@ -117,7 +117,7 @@ public final class ScheduleStore {
     /** Records a run made now by hand ("run now"): the tick schedule is unchanged. */
     public void recordRun(String id, Instant ranAt, String jobId, String error) {
         sql.update("UPDATE export_schedule SET last_run_at = ?, last_job_id = COALESCE(?, last_job_id), last_error = ?, "
-                + "updated_at = ? WHERE id = ?", utc(ranAt), jobId, error, utc(clock.instant()), id);
+                + "updated_at = ? WHERE id = ?", utc(ranAt), jobId, truncate(error), utc(clock.instant()), id);
     }
 
     public boolean delete(String id) {
@@ -145,7 +145,15 @@ public final class ScheduleStore {
     private void record(Connection c, String id, Fired f) throws SQLException {
         StoreSql.update(c, "UPDATE export_schedule SET next_run_at = ?, last_run_at = COALESCE(?, last_run_at), "
                         + "last_job_id = COALESCE(?, last_job_id), last_error = ?, updated_at = ? WHERE id = ?",
-                utc(f.nextRunAt()), utc(f.ranAt()), f.jobId(), f.error(), utc(clock.instant()), id);
+                utc(f.nextRunAt()), utc(f.ranAt()), f.jobId(), truncate(f.error()), utc(clock.instant()), id);
+    }
+
+    /**
+     * last_error holds 2,000 characters. A refusal's message may be longer (a list of columns), and a tick whose
+     * record failed would stay due and be refused again at every poll.
+     */
+    private static String truncate(String s) {
+        return s == null || s.length() <= 2000 ? s : s.substring(0, 1997) + "...";
     }
 
     private static String plan(DeliveryPlan plan) {

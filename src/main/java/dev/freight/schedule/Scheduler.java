@@ -2,8 +2,10 @@ package dev.freight.schedule;
 
 import dev.freight.audit.AuditEvent;
 import dev.freight.audit.AuditLog;
+import dev.freight.auth.Principal;
 import dev.freight.error.IdempotencyKeyReusedException;
 import dev.freight.error.InvalidRequestException;
+import dev.freight.error.ProblemCode;
 import dev.freight.export.PreparedExport;
 import dev.freight.job.Job;
 import dev.freight.job.JobIds;
@@ -14,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -39,10 +42,29 @@ public final class Scheduler implements AutoCloseable {
     private final AuditLog audit;
     private ScheduledExecutorService timer;
 
+    /**
+     * Who a schedule runs as at a tick: its saved owner as the keys stand now (role and attributes of today), or
+     * none when that principal may no longer do anything (its keys revoked).
+     */
+    @FunctionalInterface
+    public interface Owners {
+        /** Every owner as saved: where no keys are known (tests, one-shot commands). */
+        Owners AS_SAVED = Optional::of;
+
+        Optional<Principal> current(Principal saved);
+    }
+
+    private final Owners owners;
+
     public Scheduler(ScheduleStore schedules, JobService jobs) {
+        this(schedules, jobs, Owners.AS_SAVED);
+    }
+
+    public Scheduler(ScheduleStore schedules, JobService jobs, Owners owners) {
         this.schedules = schedules;
         this.jobs = jobs;
         this.audit = jobs.exports().audit();
+        this.owners = owners;
     }
 
     /** Looks for due schedules every {@code poll}, on a thread of its own, until closed. */
@@ -90,8 +112,18 @@ public final class Scheduler implements AutoCloseable {
         // A tick that is late but not missed is run, and so is each one after it that is due by now: a pass
         // delayed by a second does not lose the ticks of a per-second schedule.
         Instant next = times.nextAfter(tick).orElse(null);
+        Optional<Principal> owner = owners.current(s.owner());
+        if (owner.isEmpty()) {
+            // A revoked principal's schedules would go on exporting (and delivering) without anyone able to sign in.
+            String why = "the owner '" + s.owner().name() + "' has no active API key any more (revoked): the schedule "
+                    + "makes no jobs until the name has a key again; delete it or ask an admin to";
+            LOG.warn("schedule {} ({}): tick {} refused: {}", s.id(), s.name(), tick, why);
+            audit.record(AuditEvent.of(AuditEvent.EXPORT_REFUSED, s.owner(), s.request())
+                    .withProblem(ProblemCode.FORBIDDEN.code(), why).withDetail("schedule " + s.name()));
+            return new ScheduleStore.Fired(next, tick, null, why);
+        }
         try {
-            Job job = submit(s, "schedule:" + s.id() + ":" + tick.getEpochSecond());
+            Job job = submit(s.withOwner(owner.get()), "schedule:" + s.id() + ":" + tick.getEpochSecond());
             return new ScheduleStore.Fired(next, tick, job.id(), null);
         } catch (InvalidRequestException | IdempotencyKeyReusedException e) {
             // The request no longer passes (a column was dropped, the role lost the dataset): this tick makes no

@@ -8,6 +8,8 @@ import dev.freight.job.Job;
 import dev.freight.job.JdbcJobStore;
 import dev.freight.job.JobService;
 import dev.freight.job.JobStore;
+import dev.freight.query.ExportRequest;
+import dev.freight.query.SeriesRequest;
 
 import java.time.Instant;
 import java.util.List;
@@ -97,8 +99,21 @@ public final class Schedules {
         PreparedExport prepared = jobs.exports().prepare(d.request(), owner);
         // Deliveries as a create checks them: hosts allowed, storage targets configured, the condition's measure.
         jobs.checkDeliveries(d.plan(), prepared);
-        return new Schedule.Definition(name, times.expression(), times.zone().getId(), d.catchUp(), prepared.request(),
-                d.plan(), d.paused());
+        return new Schedule.Definition(name, times.expression(), times.zone().getId(), d.catchUp(),
+                relativeRange(d.request(), prepared.request()), d.plan(), d.paused());
+    }
+
+    /**
+     * The request to store: as planned, except that a series' {@code timeframe} stays as written. Planning resolves
+     * it to a fixed from/to (a job exports the range it was asked for, retried or not), but a schedule's "last_7d"
+     * means the seven days before each run; stored resolved, every run exported the week the schedule was saved.
+     */
+    private static ExportRequest relativeRange(ExportRequest asked, ExportRequest planned) {
+        SeriesRequest s = asked.series();
+        SeriesRequest p = planned.series();
+        if (s == null || s.timeframe() == null || p == null) return planned;
+        return planned.withSeries(new SeriesRequest(p.timeColumn(), s.timeframe(), null, null, p.timeZone(),
+                p.granularity(), p.measures(), p.groupBy(), p.fill()));
     }
 
     private Instant firstRun(Schedule.Definition d) {

@@ -98,6 +98,35 @@ class SchedulesCommandTest {
     }
 
     @Test
+    void anOwnerWhoseNameAnotherPrincipalHoldsOrWhoseRoleDoesNotExistIsRefused() throws Exception {
+        Path config = config("owners", "jdbc:h2:file:" + dir.resolve("owners-jobs"));
+        Files.writeString(config, Files.readString(config) + """
+                api_keys:
+                  - name: alice
+                    sha256: %s
+                    role: user
+                """.formatted("ab".repeat(32)));
+        // alice may edit and run her schedules: one made for an "alice" of role admin would lend her that role.
+        Cli.Output other = Cli.capture("schedules", "create", schedule("lent", "0 8 * * *").toString(),
+                "--config", config.toString(), "--owner", "alice", "--role", "admin");
+        assertThat(other.exit()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(other.err().strip()).isEqualTo("freight: error: the owner 'alice' is held by the config's api_keys[0] "
+                + "(role user, no attributes): give the same --role and --attr, or name another owner");
+        Cli.Output admin = Cli.capture("schedules", "create", schedule("lent", "0 8 * * *").toString(),
+                "--config", config.toString(), "--owner", "admin", "--role", "user");
+        assertThat(admin.exit()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(admin.err()).contains("the owner 'admin' is the node's built-in admin");
+        Cli.Output role = Cli.capture("schedules", "create", schedule("lent", "0 8 * * *").toString(),
+                "--config", config.toString(), "--owner", "zed", "--role", "nosuch");
+        assertThat(role.exit()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(role.err()).contains("nosuch").doesNotContain("unknown dataset");
+        assertThat(Cli.capture("schedules", "list", "--config", config.toString()).out()).doesNotContain("lent");
+        // The same principal is fine.
+        assertThat(Cli.capture("schedules", "create", schedule("hers", "0 8 * * *").toString(),
+                "--config", config.toString(), "--owner", "alice", "--role", "user").exit()).isZero();
+    }
+
+    @Test
     void twoWorkerProcessesFireEachTickOfAPerSecondScheduleExactlyOnce() throws Exception {
         String schema = TestDatabases.runId() + "_schedules_two_nodes";
         TestDatabases.execute(TestDatabases.postgres(), "CREATE SCHEMA " + schema);

@@ -139,4 +139,37 @@ class DeliveryPlansTest {
                 java.util.Map.of(DeliveryCondition.Aggregate.MAX, new java.math.BigDecimal("10000"))))).isFalse();
         assertThat(max.holds(0, java.util.Map.of())).as("no value: never holds").isFalse();
     }
+
+    @Test
+    void aThresholdWithAnAbsurdExponentIsRefusedWithoutWritingItOut() {
+        // 1e999999999 written out is a billion digits: the node that stored and showed it ran out of memory.
+        InvalidRequestException e = refused("{\"condition\": \"rows > 1e999999999\"}");
+        assertThat(e.code()).isEqualTo("invalid_condition");
+        assertThat(e.getMessage()).isEqualTo("condition \"rows > 1e999999999\": the threshold must be a number of at most "
+                + "100 digits");
+        assertThat(refused("{\"condition\": \"max(sum_unit_price) > 1e-999999999\"}").code()).isEqualTo("invalid_condition");
+        assertThat(DeliveryCondition.parse("max(sum_unit_price) > 1e50", "c").toString())
+                .isEqualTo("max(sum_unit_price) > 1" + "0".repeat(50));
+    }
+
+    @Test
+    void anEmailSubjectNamingAnUnknownPlaceholderIsRefused() throws Exception {
+        InvalidRequestException e = refused("{\"deliveries\": [{\"type\": \"email\", \"to\": \"a@example.com\", "
+                + "\"subject\": \"{row} paid orders\"}]}");
+        assertThat(e.field()).isEqualTo("deliveries[0].subject");
+        assertThat(e.getMessage()).isEqualTo("unknown placeholder {row} in deliveries[0].subject; expected "
+                + "[dataset, format, job, rows, schedule, status]");
+        DeliveryPlan plan = DeliveryPlans.parse(body("{\"deliveries\": [{\"type\": \"email\", \"to\": \"a@example.com\", "
+                + "\"subject\": \"{rows} rows of {dataset} {not a placeholder}\"}]}"));
+        assertThat(((DeliveryTarget.Email) plan.targets().get(0)).subject()).isEqualTo("{rows} rows of {dataset} {not a placeholder}");
+    }
+
+    @Test
+    void aStorageNameNoFileSystemTakesIsRefused() {
+        String longPart = "a".repeat(256);
+        assertThat(refused("{\"deliveries\": [{\"type\": \"storage\", \"target\": \"archive\", \"name\": \"x/" + longPart
+                + ".csv\"}]}").field()).isEqualTo("deliveries[0].name");
+        assertThat(refused("{\"deliveries\": [{\"type\": \"storage\", \"target\": \"archive\", \"name\": \""
+                + "abc/".repeat(300) + "x.csv\"}]}").getMessage()).isEqualTo("storage name is longer than 1000 characters");
+    }
 }

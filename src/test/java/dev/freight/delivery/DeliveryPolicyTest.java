@@ -72,4 +72,21 @@ class DeliveryPolicyTest {
             assertThat(Addresses.isPrivate(InetAddress.getByName(a))).as(a).isFalse();
         }
     }
+
+    @Test
+    void anAllowedNameThatDoesNotResolveYetIsAcceptedAndLeftToTheSendTimeCheck() {
+        // .invalid never resolves (RFC 6761): as a host whose record is still to be made, or a node without DNS.
+        policy(List.of("hooks.invalid"), false).check(new DeliveryPlan(List.of(
+                new DeliveryTarget.Webhook("https://hooks.invalid/freight")), null), null);
+        assertThat(refused(policy(List.of("hooks.invalid"), false), new DeliveryTarget.Webhook("https://other.invalid/x"))
+                .getMessage()).startsWith("webhook host 'other.invalid' is not allowed");
+    }
+
+    @Test
+    void anIpv6EntryOfTheAllowListMatchesItsUrl() {
+        DeliveryPolicy policy = policy(List.of("[2606:4700::1111]"), false);
+        policy.check(new DeliveryPlan(List.of(new DeliveryTarget.Webhook("https://[2606:4700::1111]/hook")), null), null);
+        assertThat(refused(policy, new DeliveryTarget.Webhook("https://[2606:4700::1001]/hook")).getMessage())
+                .startsWith("webhook host '[2606:4700::1001]' is not allowed");
+    }
 }

@@ -66,7 +66,9 @@ class ScheduleHttpTest {
         // Email configured (never sent here: no workers run the jobs), so that a schedule may name an email delivery.
         dev.freight.config.FreightConfig config = dev.freight.config.ConfigLoader.load(Optional.of(Files.writeString(
                 dir.resolve("freight.yml"), "email:\n  from: freight@example.com\n  smtp:\n    host: 127.0.0.1\n"
-                        + "    port: 2525\n    tls: none\n")), Map.of());
+                        + "    port: 2525\n    tls: none\n"
+                        + "webhooks:\n  allowed_hosts: [hooks.example.com]\n  secret: ${env:WEBHOOK_SECRET}\n")),
+                Map.of("WEBHOOK_SECRET", "a webhook secret of at least 24 bytes"));
         JobService jobs = new JobService(store, files, exports, settings, null,
                 new dev.freight.delivery.DeliveryPolicy(config.delivery()));
         ApiKeyCheck keys = token -> switch (token) {
@@ -140,6 +142,42 @@ class ScheduleHttpTest {
         HttpResponse<byte[]> inside = alice.post(PATH, """
                 {"name": "inside", "cron": "0 8 * * *", "request": {"dataset": "demo.orders", "condition": "rows > 0"}}""");
         assertProblem(inside, ProblemCode.INVALID_SCHEDULE);
+    }
+
+    @Test
+    void theIssuesExampleWithAnEmailAndAWebhookIsCreated() {
+        // hooks.example.com does not resolve (here, no name does): the allow-list is what a request must pass, and
+        // the address is checked when the webhook is sent.
+        HttpResponse<byte[]> r = alice.post(PATH, """
+                {"name": "weekly-paid-example", "cron": "0 8 * * MON", "time_zone": "Europe/Berlin", "catch_up": "last",
+                 "request": {"dataset": "demo.orders", "format": "xlsx", "filters": [{"column": "status", "op": "eq", "value": "paid"}]},
+                 "deliveries": [{"type": "email", "to": ["ops@example.com"]},
+                                {"type": "webhook", "url": "https://hooks.example.com/freight"}],
+                 "condition": "rows > 0"}""");
+        assertThat(r.statusCode()).as(ApiClient.text(r)).isEqualTo(201);
+        JsonNode s = ApiClient.json(r);
+        assertThat(s.get("deliveries").findValuesAsText("type")).containsExactly("email", "webhook");
+        assertThat(s.get("deliveries").get(1).get("url").asText()).isEqualTo("https://hooks.example.com/freight");
+        assertThat(s.get("request").get("format").asText()).isEqualTo("xlsx");
+    }
+
+    @Test
+    void aSeriesTimeframeIsKeptRelativeAndResolvedAtEachRun() {
+        // Stored resolved, "last_7d" was the week the schedule was saved, exported again at every run.
+        HttpResponse<byte[]> r = alice.post(PATH, """
+                {"name": "rolling-week", "cron": "0 8 * * MON", "time_zone": "Europe/Berlin",
+                 "request": {"dataset": "demo.orders", "format": "csv",
+                             "series": {"timeframe": "last_7d", "time_zone": "Europe/Berlin", "granularity": "day"}}}""");
+        assertThat(r.statusCode()).as(ApiClient.text(r)).isEqualTo(201);
+        JsonNode series = ApiClient.json(r).get("request").get("series");
+        assertThat(series.get("timeframe").asText()).isEqualTo("last_7d");
+        assertThat(series.has("from")).isFalse();
+        assertThat(series.has("to")).isFalse();
+        assertThat(series.get("granularity").asText()).isEqualTo("day");
+        // A run's job holds the range it exports, resolved when it was planned.
+        JsonNode job = ApiClient.json(alice.post(PATH + "/" + ApiClient.json(r).get("id").asText() + "/run", ""));
+        assertThat(job.get("series").get("from").asText()).isNotEmpty();
+        assertThat(job.get("series").get("to").asText()).isNotEmpty();
     }
 
     @Test
@@ -257,8 +295,12 @@ class ScheduleHttpTest {
         // Deliveries are checked as a create checks them: a webhook host this server does not allow.
         assertBad("""
                 {"name": "x", "cron": "0 8 * * *", "request": {"dataset": "demo.orders"},
-                 "deliveries": [{"type": "webhook", "url": "https://hooks.example.com/freight"}]}""",
-                ProblemCode.INVALID_DELIVERY_TARGET, null, "webhook host 'hooks.example.com' is not allowed");
+                 "deliveries": [{"type": "webhook", "url": "https://hooks.example.net/freight"}]}""",
+                ProblemCode.INVALID_DELIVERY_TARGET, null, "webhook host 'hooks.example.net' is not allowed");
+        // Longer than the cron column: a 400, not the job store's refusal (which answered 503).
+        assertBad("""
+                {"name": "x", "cron": "%s * * * *", "request": {"dataset": "demo.orders"}}""".formatted("1,".repeat(2000) + "2"),
+                ProblemCode.INVALID_SCHEDULE, "cron", "is longer than 200 characters");
         assertThat(ApiClient.json(admin.get(PATH)).get("schedules")).hasSize(before);
     }
 

@@ -79,6 +79,11 @@ class SchedulerTest {
     }
 
     Node node(ScratchDatabase db) throws IOException {
+        return node(db, false);
+    }
+
+    /** {@code keys}: a tick runs as its owner's keys in this job store stand (false: every owner as saved). */
+    Node node(ScratchDatabase db, boolean keys) throws IOException {
         JdbcJobStore store = JdbcJobStore.open(db.url(), db.postgresSchema() == null ? "sa" : null,
                 db.postgresSchema() == null ? "" : null, 4, Clock.systemUTC());
         open.add(store);
@@ -87,7 +92,10 @@ class SchedulerTest {
         JobService jobs = new JobService(store, new LocalFileStore(Files.createDirectories(dir.resolve("files"))), exports,
                 JobSettings.defaults(), null);
         Schedules schedules = Schedules.over(store, jobs);
-        return new Node(store, new Scheduler(schedules.store(), jobs), schedules);
+        Scheduler scheduler = !keys ? new Scheduler(schedules.store(), jobs) : new Scheduler(schedules.store(),
+                jobs, dev.freight.auth.ApiKeys.load(dev.freight.config.ConfigLoader.load(java.util.Optional.empty(), Map.of()),
+                        new dev.freight.auth.StoredApiKeys(store.dataSource()))::scheduleOwner);
+        return new Node(store, scheduler, schedules);
     }
 
     ScratchDatabase database(String kind) {
@@ -249,5 +257,30 @@ class SchedulerTest {
         Schedule after = n.schedules().store().get(s.id()).orElseThrow();
         assertThat(after.lastError()).contains("no_such_column");
         assertThat(after.nextRunAt()).isEqualTo(s.nextRunAt().plusSeconds(60));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2"})
+    void aTickOfAnOwnerWhoseKeysWereRevokedMakesNoJobAndTheScheduleSaysWhy(String kind) throws Exception {
+        Node n = node(database(kind), true);
+        dev.freight.auth.StoredApiKeys keys = new dev.freight.auth.StoredApiKeys(n.store().dataSource());
+        keys.create(ALICE, "cd".repeat(32));
+        Schedule s = n.schedules().create(ALICE, everyMinute("revoked", CatchUp.LAST));
+        // An owner no key ever held (named by the operator on the command line) runs as saved.
+        Schedule ops = n.schedules().create(Principal.user("ops"), everyMinute("keyless", CatchUp.LAST));
+        assertThat(n.scheduler().fireDue(s.nextRunAt().plusSeconds(1))).isEqualTo(2);
+        assertThat(ticks(n.store(), s.id())).hasSize(1);
+        keys.revoke("alice");
+        assertThat(n.scheduler().fireDue(s.nextRunAt().plusSeconds(61))).isEqualTo(2);
+        assertThat(ticks(n.store(), s.id())).as("no job after the revocation").hasSize(1);
+        assertThat(ticks(n.store(), ops.id())).hasSize(2);
+        Schedule after = n.schedules().store().get(s.id()).orElseThrow();
+        assertThat(after.lastError()).isEqualTo("the owner 'alice' has no active API key any more (revoked): the "
+                + "schedule makes no jobs until the name has a key again; delete it or ask an admin to");
+        assertThat(after.nextRunAt()).isEqualTo(s.nextRunAt().plusSeconds(120));
+        // A new key of the name: its ticks run again.
+        keys.create(ALICE, "ef".repeat(32));
+        n.scheduler().fireDue(s.nextRunAt().plusSeconds(121));
+        assertThat(ticks(n.store(), s.id())).hasSize(2);
     }
 }

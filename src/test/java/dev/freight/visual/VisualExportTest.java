@@ -380,6 +380,9 @@ class VisualExportTest {
         keep("report-weekly_sales.pdf", r.body());
         String text = pdfText(r.body());
         assertThat(text).contains("Weekly sales", "Generated ", "Revenue", "Orders in January", "Latest orders");
+        try (PDDocument doc = Loader.loadPDF(r.body())) {
+            assertThat(doc.getDocumentInformation().getTitle()).isEqualTo("Weekly sales");
+        }
         assertThat(text).containsPattern("Page 1 of \\d");
         // A4 landscape by default: 842 × 595 points.
         float[] size = pageSize(r.body());
@@ -489,6 +492,9 @@ class VisualExportTest {
                 400, "invalid_option", "options.device_scale");
         assertProblem(post(adminKey, "{\"report\": \"weekly_sales\", \"format\": \"pdf_visual\", \"options\": {\"theme\": \"pink\"}}"),
                 400, "invalid_option", "options.theme");
+        // 8192 pixels across came back blank twice (a 502 after two renders): refused up front.
+        assertProblem(post(adminKey, "{\"report\": \"weekly_sales\", \"widget\": \"revenue\", \"format\": \"png\", "
+                + "\"options\": {\"width\": 4096, \"device_scale\": 2}}"), 400, "invalid_option", "options.width");
         // A picture has no rows to test a condition on.
         assertProblem(post(adminKey, "{\"report\": \"weekly_sales\", \"format\": \"png\", \"condition\": \"rows > 0\", "
                 + "\"notify_email\": \"ops@example.com\"}"), 400, "invalid_condition", "condition");

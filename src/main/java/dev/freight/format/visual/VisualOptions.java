@@ -19,6 +19,8 @@ public record VisualOptions(String chart, int width, int height, int deviceScale
     public static final int MIN_WIDTH = 200;
     public static final int MAX_SIDE = 4096;
     public static final int MIN_HEIGHT = 150;
+    /** Device pixels across: from 8192 on, Chromium's capture comes back a single colour. */
+    public static final int MAX_DEVICE_WIDTH = 8192;
 
     static final OptionSpec CHART = OptionSpec.choice("chart", "line", List.of("line", "area", "bar", "stacked_bar"),
             "chart of an ad-hoc series: line, area, bar or stacked_bar");
@@ -39,6 +41,13 @@ public record VisualOptions(String chart, int width, int height, int deviceScale
         int height = integer(options, HEIGHT);
         int scale = integer(options, DEVICE_SCALE);
         int padding = integer(options, PADDING);
+        if (width * scale >= MAX_DEVICE_WIDTH) {
+            // Headless Chromium (software compositing) captures a page this wide as a uniform colour: refused here
+            // rather than after two renders end in blank_render.
+            throw new InvalidRequestException(ProblemCode.INVALID_OPTION, "options.width", "width × device_scale must be "
+                    + "below " + MAX_DEVICE_WIDTH + " pixels (a wider page is drawn blank): at device_scale " + scale
+                    + " the width is at most " + ((MAX_DEVICE_WIDTH - 1) / scale) + ", got " + width);
+        }
         boolean dark = choice(options, THEME).equals("dark");
         boolean letter = choice(options, PAGE_SIZE).equals("letter");
         boolean landscape = choice(options, ORIENTATION).equals("landscape");
