@@ -25,15 +25,23 @@ public final class ScheduleBody {
 
     /** A schedule body: strict as an export request is, with the request itself under {@code request}. */
     public static Schedule.Definition parse(byte[] body) {
+        return parse(body, false);
+    }
+
+    /**
+     * {@code pausedIfAbsent}: what a body without {@code paused} means (a replacement keeps the schedule's state:
+     * editing a paused schedule's cron does not start it).
+     */
+    public static Schedule.Definition parse(byte[] body, boolean pausedIfAbsent) {
         try {
-            return read(body);
+            return read(body, pausedIfAbsent);
         } catch (ApiProblem e) {
             // Every refusal here is a 400; the command line reads the same wording.
             throw new InvalidRequestException(e.code(), e.field(), e.getMessage());
         }
     }
 
-    private static Schedule.Definition read(byte[] body) {
+    private static Schedule.Definition read(byte[] body, boolean pausedIfAbsent) {
         JsonNode root = ExportRequestParser.readTree(body);
         if (!root.isObject()) {
             throw ApiProblem.badRequest(ProblemCode.INVALID_TYPE, null, "the request body must be a JSON object, got "
@@ -64,7 +72,9 @@ public final class ScheduleBody {
             throw invalid("request", "put deliveries, notify_url, notify_email and condition beside request, not in it");
         }
         DeliveryPlan plan = DeliveryPlans.parse(root);
-        boolean paused = ExportRequestParser.bool(root.get("paused"), "paused");
+        JsonNode pausedNode = root.get("paused");
+        boolean paused = pausedNode == null || pausedNode.isNull() ? pausedIfAbsent
+                : ExportRequestParser.bool(pausedNode, "paused");
         return new Schedule.Definition(name, cron, zone, catchUp, parsed.request(), plan, paused);
     }
 

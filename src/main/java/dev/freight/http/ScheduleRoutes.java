@@ -61,7 +61,8 @@ final class ScheduleRoutes {
     void replace(Context ctx) throws IOException {
         Http.Caller caller = Http.caller(ctx);
         Schedule existing = visible(ctx);
-        Schedule.Definition d = ScheduleBody.parse(Http.body(ctx, limits.maxBody(caller.principal(), settings.maxRequestBytes())));
+        Schedule.Definition d = ScheduleBody.parse(Http.body(ctx, limits.maxBody(caller.principal(), settings.maxRequestBytes())),
+                existing.paused());
         try {
             Http.json(ctx, 200, json(schedules.replace(existing, d).orElseThrow(() -> notFound(existing.id()))));
         } catch (ScheduleStore.NameTakenException e) {

@@ -215,6 +215,22 @@ class ScheduleHttpTest {
     }
 
     @Test
+    void editingAPausedScheduleWithoutPausedKeepsItPaused() {
+        String id = create(alice, "edited-while-paused").get("id").asText();
+        alice.post(PATH + "/" + id + "/pause", "");
+        HttpResponse<byte[]> edited = alice.put(PATH + "/" + id, WEEKLY.formatted("edited-while-paused")
+                .replace("0 8 * * MON", "30 6 * * *"));
+        assertThat(edited.statusCode()).as(ApiClient.text(edited)).isEqualTo(200);
+        assertThat(ApiClient.json(edited).get("cron").asText()).isEqualTo("30 6 * * *");
+        assertThat(ApiClient.json(edited).get("paused").asBoolean()).isTrue();
+        assertThat(ApiClient.json(edited).get("next_run_at").isNull()).isTrue();
+        // Saying so resumes it.
+        JsonNode resumed = ApiClient.json(alice.put(PATH + "/" + id, WEEKLY.formatted("edited-while-paused")
+                .replace("\"catch_up\"", "\"paused\": false, \"catch_up\"")));
+        assertThat(resumed.get("paused").asBoolean()).isFalse();
+    }
+
+    @Test
     void runNowQueuesAnOrdinaryJobAndRecordsIt() {
         String id = create(alice, "run-now").get("id").asText();
         HttpResponse<byte[]> r = alice.post(PATH + "/" + id + "/run", "");
