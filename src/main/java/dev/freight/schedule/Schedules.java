@@ -81,7 +81,16 @@ public final class Schedules {
 
     /** The coming runs of a cron in a zone, for a schedule being written. */
     public List<Instant> preview(String cron, String timeZone) {
-        return CronSchedule.parse(cron, timeZone).next(now(), NEXT_RUNS);
+        return firing(CronSchedule.parse(cron, timeZone)).next(now(), NEXT_RUNS);
+    }
+
+    /** {@code times}, if it fires again: one that never does (30 February) is refused as a save refuses it. */
+    private CronSchedule firing(CronSchedule times) {
+        if (times.nextAfter(now()).isEmpty()) {
+            throw new InvalidRequestException(ProblemCode.INVALID_SCHEDULE, "cron", "cron \"" + times.expression()
+                    + "\" never fires again");
+        }
+        return times;
     }
 
     private Schedule.Definition check(Principal owner, Schedule.Definition d) {
@@ -90,11 +99,7 @@ public final class Schedules {
             throw new InvalidRequestException(ProblemCode.INVALID_SCHEDULE, "name", "name must be 1 to " + MAX_NAME
                     + " characters without control characters");
         }
-        CronSchedule times = CronSchedule.parse(d.cron(), d.timeZone());
-        if (times.nextAfter(now()).isEmpty()) {
-            throw new InvalidRequestException(ProblemCode.INVALID_SCHEDULE, "cron", "cron \"" + times.expression()
-                    + "\" never fires again");
-        }
+        CronSchedule times = firing(CronSchedule.parse(d.cron(), d.timeZone()));
         // What runs is what is stored: the format resolved and values converted, as a job stores its request.
         PreparedExport prepared = jobs.exports().prepare(d.request(), owner);
         // Deliveries as a create checks them: hosts allowed, storage targets configured, the condition's measure.

@@ -280,6 +280,10 @@ class ScheduleHttpTest {
             assertThat(local.getDayOfWeek().getValue()).isBetween(1, 5);
         }
         assertProblem(alice.get(PATH + "/preview?cron=nonsense&time_zone=UTC"), ProblemCode.INVALID_SCHEDULE);
+        // A cron that never fires is refused here as a save refuses it, not previewed as no runs.
+        HttpResponse<byte[]> never = alice.get(PATH + "/preview?cron=0%200%2030%202%20*&time_zone=UTC");
+        assertProblem(never, ProblemCode.INVALID_SCHEDULE);
+        assertThat(ApiClient.json(never).get("detail").asText()).endsWith("never fires again");
     }
 
     @Test
