@@ -15,7 +15,7 @@ final class DeliveryBinder {
     static final List<String> EMAIL_KEYS = List.of("from", "smtp", "max_attachment_bytes");
     static final List<String> SMTP_KEYS = List.of("host", "port", "username", "password", "tls", "timeout");
     static final List<String> WEBHOOKS_KEYS = List.of("allowed_hosts", "secret", "allow_private_addresses",
-            "retry_initial_delay", "retry_max_delay", "give_up_after", "timeout");
+            "retry_initial_delay", "retry_max_delay", "give_up_after", "timeout", "endpoint_secrets");
     private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9.-]+\\.[A-Za-z0-9-]+");
     private static final Pattern HOST = Pattern.compile("(\\*\\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*"
             + "|[0-9.]+|\\[[0-9a-f:.]+]");
@@ -76,10 +76,29 @@ final class DeliveryBinder {
             }
         }
         ConfigValue secretValue = s.get("secret");
-        Optional<Secret> secret = secretValue.secret();
-        if (secret.isPresent() && secret.get().reveal().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
-            throw new ConfigException(secretValue.origin, secretValue.path, "the webhook secret must be at least "
-                    + MIN_SECRET_BYTES + " bytes (e.g. openssl rand -base64 32)");
+        Optional<Secret> secret = longEnough(secretValue, secretValue.secret());
+        // Per endpoint (Standard Webhooks gives each endpoint its own secret): URL prefix -> secret.
+        ConfigSection endpoints = s.section("endpoint_secrets", null);
+        Map<String, Secret> endpointSecrets = new LinkedHashMap<>();
+        for (Iterator<String> it = endpoints.node.fieldNames(); it.hasNext(); ) {
+            String prefix = it.next();
+            ConfigValue v = endpoints.get(prefix);
+            java.net.URI uri;
+            try {
+                uri = new java.net.URI(prefix);
+            } catch (java.net.URISyntaxException e) {
+                uri = null;
+            }
+            if (uri == null || !List.of("http", "https").contains(String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT))
+                    || uri.getHost() == null) {
+                throw new ConfigException(v.origin, v.path, "expected a URL prefix such as https://hooks.example.com/freight "
+                        + "(the webhooks to URLs it begins are signed with this secret)");
+            }
+            Optional<Secret> endpointSecret = longEnough(v, v.secret());
+            if (endpointSecret.isEmpty()) {
+                throw new ConfigException(v.origin, v.path, "missing: the secret of this endpoint, ${env:NAME}");
+            }
+            endpointSecrets.put(prefix, endpointSecret.get());
         }
         if (!hosts.isEmpty() && secret.isEmpty()) {
             throw new ConfigException(secretValue.origin, secretValue.path, "missing: webhooks.allowed_hosts is set, so "
@@ -95,7 +114,15 @@ final class DeliveryBinder {
         }
         Duration giveUp = s.get("give_up_after").duration(DeliveryConfig.Webhooks.DEFAULT_GIVE_UP_AFTER, false);
         Duration timeout = s.get("timeout").duration(DeliveryConfig.Webhooks.DEFAULT_TIMEOUT, false);
-        return new DeliveryConfig.Webhooks(hosts, secret, allowPrivate, initial, max, giveUp, timeout);
+        return new DeliveryConfig.Webhooks(hosts, secret, allowPrivate, initial, max, giveUp, timeout, endpointSecrets);
+    }
+
+    private static Optional<Secret> longEnough(ConfigValue v, Optional<Secret> secret) {
+        if (secret.isPresent() && secret.get().reveal().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+            throw new ConfigException(v.origin, v.path, "the webhook secret must be at least "
+                    + MIN_SECRET_BYTES + " bytes (e.g. openssl rand -base64 32)");
+        }
+        return secret;
     }
 
     /** {@code delivery_storage}: name -> a storage as {@code storage} is written, whose local path is required. */

@@ -46,8 +46,13 @@ public record DeliveryConfig(Optional<Email> email, Webhooks webhooks, Map<Strin
      * {@code allowPrivateAddresses}. Every delivery (webhook, email, copy) that fails is retried after
      * {@code retryInitialDelay}, doubled each time up to {@code retryMaxDelay}, until {@code giveUpAfter}.
      */
+    /**
+     * {@code endpointSecrets}: URL prefix -> the secret signing the webhooks sent to URLs it begins (the longest
+     * prefix wins); a URL no prefix begins is signed with {@code secret}.
+     */
     public record Webhooks(List<String> allowedHosts, Optional<Secret> secret, boolean allowPrivateAddresses,
-                           Duration retryInitialDelay, Duration retryMaxDelay, Duration giveUpAfter, Duration timeout) {
+                           Duration retryInitialDelay, Duration retryMaxDelay, Duration giveUpAfter, Duration timeout,
+                           Map<String, Secret> endpointSecrets) {
         public static final Duration DEFAULT_RETRY_INITIAL_DELAY = Duration.ofSeconds(30);
         public static final Duration DEFAULT_RETRY_MAX_DELAY = Duration.ofHours(1);
         public static final Duration DEFAULT_GIVE_UP_AFTER = Duration.ofHours(24);
@@ -58,6 +63,22 @@ public record DeliveryConfig(Optional<Email> email, Webhooks webhooks, Map<Strin
         public Webhooks {
             allowedHosts = List.copyOf(allowedHosts);
             Objects.requireNonNull(secret, "secret");
+            endpointSecrets = Map.copyOf(endpointSecrets);
+        }
+
+        /** One secret for every endpoint. */
+        public Webhooks(List<String> allowedHosts, Optional<Secret> secret, boolean allowPrivateAddresses,
+                        Duration retryInitialDelay, Duration retryMaxDelay, Duration giveUpAfter, Duration timeout) {
+            this(allowedHosts, secret, allowPrivateAddresses, retryInitialDelay, retryMaxDelay, giveUpAfter, timeout, Map.of());
+        }
+
+        /** The secret that signs webhooks to {@code url}: its endpoint's (longest prefix), else {@code secret}. */
+        public Optional<Secret> secretFor(String url) {
+            String best = null;
+            for (String prefix : endpointSecrets.keySet()) {
+                if (url.startsWith(prefix) && (best == null || prefix.length() > best.length())) best = prefix;
+            }
+            return best != null ? Optional.of(endpointSecrets.get(best)) : secret;
         }
 
         /** Whether {@code host} (as in a URL) is on the allow-list. */

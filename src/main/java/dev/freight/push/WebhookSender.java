@@ -28,8 +28,9 @@ import java.util.Base64;
 /**
  * Sends webhooks the Standard Webhooks way (standardwebhooks.com): a POST of a JSON body with {@code webhook-id}
  * (the same on every retry, for the receiver to drop duplicates), {@code webhook-timestamp} (epoch seconds) and
- * {@code webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">}. The key is {@code webhooks.secret}: the
- * base64 after {@code whsec_} when it is written so, else its UTF-8 bytes.
+ * {@code webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">}. The key is the endpoint's secret
+ * ({@code webhooks.endpoint_secrets}, by the longest URL prefix) or else {@code webhooks.secret}: the base64 after
+ * {@code whsec_} when it is written so, else its UTF-8 bytes.
  *
  * <p>Against SSRF, a URL's host must be on {@code webhooks.allowed_hosts}, and unless
  * {@code allow_private_addresses} every address it resolves to must be public. The check is made by the client's
@@ -53,12 +54,10 @@ final class WebhookSender implements AutoCloseable {
     }
 
     private final DeliveryConfig.Webhooks config;
-    private final byte[] key;
     private final CloseableHttpClient client;
 
     WebhookSender(DeliveryConfig.Webhooks config) {
         this.config = config;
-        this.key = config.secret().map(s -> key(s.reveal())).orElse(null);
         Timeout timeout = Timeout.of(config.timeout());
         DnsResolver checked = new DnsResolver() {
             @Override
@@ -129,6 +128,7 @@ final class WebhookSender implements AutoCloseable {
         if (!config.allows(host)) {
             return new Outcome(null, "refused: host " + host + " is no longer in webhooks.allowed_hosts", true);
         }
+        byte[] key = config.secretFor(url).map(s -> key(s.reveal())).orElse(null);
         if (key == null) return new Outcome(null, "refused: webhooks.secret is not configured", true);
         try {
             // An address literal never reaches a resolver: checked here (it cannot change either).

@@ -50,6 +50,35 @@ class DeliveryConfigTest {
     }
 
     @Test
+    void anEndpointHasItsOwnSecretByTheLongestUrlPrefix() {
+        Map<String, String> env = Map.of("HOOK_SECRET", "0123456789abcdef0123456789abcdef",
+                "TEAM_A", "team-a-secret-0123456789abcdef", "TEAM_A_OPS", "team-a-ops-secret-0123456789ab");
+        DeliveryConfig.Webhooks w = configs().load("""
+                webhooks:
+                  allowed_hosts: [hooks.example.com]
+                  secret: ${env:HOOK_SECRET}
+                  endpoint_secrets:
+                    "https://hooks.example.com/team-a/": ${env:TEAM_A}
+                    "https://hooks.example.com/team-a/ops/": ${env:TEAM_A_OPS}
+                """, env).delivery().webhooks();
+        assertThat(w.secretFor("https://hooks.example.com/team-a/x").orElseThrow().reveal()).isEqualTo(env.get("TEAM_A"));
+        assertThat(w.secretFor("https://hooks.example.com/team-a/ops/x").orElseThrow().reveal()).isEqualTo(env.get("TEAM_A_OPS"));
+        assertThat(w.secretFor("https://hooks.example.com/other").orElseThrow().reveal()).isEqualTo(env.get("HOOK_SECRET"));
+    }
+
+    @Test
+    void anEndpointSecretNeedsAUrlPrefixAndALongSecretFromTheEnvironment() {
+        assertThat(configs().message("webhooks:\n  secret: ${env:HOOK_SECRET}\n  endpoint_secrets:\n    hooks.example.com: ${env:HOOK_SECRET}\n", ENV))
+                .isEqualTo("freight.yml: webhooks.endpoint_secrets.hooks.example.com: expected a URL prefix such as "
+                        + "https://hooks.example.com/freight (the webhooks to URLs it begins are signed with this secret)");
+        assertThat(configs().message("webhooks:\n  secret: ${env:HOOK_SECRET}\n  endpoint_secrets:\n    \"https://h.example.com/\": ${env:SHORT}\n",
+                Map.of("HOOK_SECRET", "0123456789abcdef0123456789abcdef", "SHORT", "short")))
+                .endsWith("the webhook secret must be at least 24 bytes (e.g. openssl rand -base64 32)");
+        assertThat(configs().message("webhooks:\n  secret: ${env:HOOK_SECRET}\n  endpoint_secrets:\n    \"https://h.example.com/\": in-the-file-secret-0123456789\n", ENV))
+                .contains("secrets are not written in the file");
+    }
+
+    @Test
     void allowedHostsWithoutASecretAreRefused() {
         assertThat(configs().message("webhooks:\n  allowed_hosts: [hooks.example.com]\n")).isEqualTo("freight.yml: "
                 + "webhooks.secret: missing: webhooks.allowed_hosts is set, so webhooks are sent and must be signed: set "

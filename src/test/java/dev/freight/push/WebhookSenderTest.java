@@ -105,4 +105,37 @@ class WebhookSenderTest {
         }
         assertThat(calls).isEmpty();
     }
+
+    @Test
+    void eachEndpointIsSignedWithItsOwnSecretAndOthersWithTheSharedOne() throws Exception {
+        String teamSecret = "whsec_" + java.util.Base64.getEncoder().encodeToString("team-a-key-of-32-bytes-........".getBytes(StandardCharsets.UTF_8));
+        java.util.Map<String, String> signatures = new java.util.concurrent.ConcurrentHashMap<>();
+        HttpServer signed = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        signed.createContext("/", exchange -> {
+            signatures.put(exchange.getRequestURI().getPath(), exchange.getRequestHeaders().getFirst("webhook-signature"));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        signed.start();
+        String base = "http://127.0.0.1:" + signed.getAddress().getPort();
+        DeliveryConfig.Webhooks config = new DeliveryConfig.Webhooks(List.of("127.0.0.1"), Optional.of(new Secret(SECRET)),
+                true, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofHours(24), Duration.ofSeconds(5),
+                java.util.Map.of(base + "/team-a/", new Secret(teamSecret)));
+        try (WebhookSender sender = new WebhookSender(config)) {
+            assertThat(sender.send(base + "/team-a/hook", "msg_1", 1700000000, body()).delivered()).isTrue();
+            assertThat(sender.send(base + "/team-b/hook", "msg_2", 1700000000, body()).delivered()).isTrue();
+        } finally {
+            signed.stop(0);
+        }
+        assertThat(signatures.get("/team-a/hook")).isEqualTo(hmac("team-a-key-of-32-bytes-........".getBytes(StandardCharsets.UTF_8), "msg_1"));
+        assertThat(signatures.get("/team-b/hook")).isEqualTo(hmac(java.util.Base64.getDecoder().decode(SECRET.substring(6)), "msg_2"));
+    }
+
+    /** Standard Webhooks' signature, computed here rather than by the sender's code. */
+    static String hmac(byte[] key, String id) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+        byte[] signed = (id + ".1700000000." + new String(body(), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+        return "v1," + java.util.Base64.getEncoder().encodeToString(mac.doFinal(signed));
+    }
 }
