@@ -12,14 +12,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The name template of a storage delivery: placeholders {@code {dataset} {format} {ext} {job} {schedule} {yyyy}
- * {MM} {dd} {HH} {mm}} (the date and time of the job's completion, UTC). The name is a relative path of plain
+ * The name template of a storage delivery: placeholders {@code {dataset} {format} {ext} {job} {schedule}
+ * {schedule_id} {yyyy} {MM} {dd} {HH} {mm}} (the schedule's name and id, "once" for a one-off export; the date and
+ * time of the job's completion, UTC). The name is a relative path of plain
  * segments: no {@code ..}, no leading '/', no '\', so that a copy stays inside its storage target.
  */
 public final class StorageNames {
     public static final String DEFAULT = "{dataset}/{yyyy}/{MM}/{dd}/{job}.{ext}";
-    static final Set<String> PLACEHOLDERS = Set.of("dataset", "format", "ext", "job", "schedule", "yyyy", "MM", "dd",
-            "HH", "mm");
+    static final Set<String> PLACEHOLDERS = Set.of("dataset", "format", "ext", "job", "schedule", "schedule_id", "yyyy",
+            "MM", "dd", "HH", "mm");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}]*)}");
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._=+@-]{1,255}");
     /** Longer paths are refused by file systems and S3 (1,024 bytes a key) alike: the copy could never be made. */

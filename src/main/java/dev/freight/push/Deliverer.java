@@ -216,10 +216,10 @@ public final class Deliverer implements AutoCloseable {
 
     private WebhookSender.Outcome email(DeliveryQueue.Due d, DeliveryTarget.Email e, Job job) {
         if (email == null) return new WebhookSender.Outcome(null, "email is not configured on this node", true);
-        String subject = DeliveryMessages.subject(e.subject(), d.event(), job);
+        String subject = DeliveryMessages.subject(e.subject(), d.event(), job, scheduleName(job));
         if (d.event() != DeliveryEvent.COMPLETED) {
             return email.send(new EmailSender.Mail(e.to(), subject, DeliveryMessages.emailText(d.event(), job,
-                    link(d.event(), job), DeliveryMessages.Contents.NONE), null, null));
+                    link(d.event(), job), DeliveryMessages.Contents.NONE, scheduleName(job)), null, null));
         }
         Optional<Long> size = fileSize(job, job.storageKey());
         if (size.isEmpty()) return new WebhookSender.Outcome(null, "the file is no longer there", true);
@@ -230,7 +230,7 @@ public final class Deliverer implements AutoCloseable {
             boolean attach = own.bytes() <= email.maxAttachmentBytes();
             return email.send(new EmailSender.Mail(e.to(), subject, DeliveryMessages.emailText(d.event(), job,
                     attach ? DeliveryMessages.Link.NONE : link(d.event(), job), attach
-                            ? new DeliveryMessages.Contents(null, own.fileName(), List.of()) : DeliveryMessages.Contents.NONE),
+                            ? new DeliveryMessages.Contents(null, own.fileName(), List.of()) : DeliveryMessages.Contents.NONE, scheduleName(job)),
                     null, attach ? attachment(own) : null));
         }
         return email.send(picture(d, e, job, subject, own, otherFormat.get()));
@@ -270,7 +270,7 @@ public final class Deliverer implements AutoCloseable {
         DeliveryMessages.Link link = ownCarried ? DeliveryMessages.Link.NONE : link(d.event(), job);
         DeliveryMessages.Contents contents = new DeliveryMessages.Contents(shown == null ? null : shown.fileName(),
                 attached == null ? null : attached.fileName(), notes);
-        return new EmailSender.Mail(e.to(), subject, DeliveryMessages.emailText(d.event(), job, link, contents),
+        return new EmailSender.Mail(e.to(), subject, DeliveryMessages.emailText(d.event(), job, link, contents, scheduleName(job)),
                 shown == null ? null : attachment(shown), attached == null ? null : attachment(attached));
     }
 
@@ -305,6 +305,11 @@ public final class Deliverer implements AutoCloseable {
         return new EmailSender.Attachment(file.fileName(), file.contentType(), () -> files.open(file.key(), 0));
     }
 
+    /** The schedule's name, as people call it (its id once it is deleted); null for a one-off export. */
+    private String scheduleName(Job job) {
+        return job.scheduleId() == null ? null : queue.scheduleName(job.scheduleId()).orElse(job.scheduleId());
+    }
+
     private WebhookSender.Outcome copy(DeliveryTarget.Storage s, Job job) {
         FileStore target = storageTargets.get(s.target());
         if (target == null) return new WebhookSender.Outcome(null, "storage target '" + s.target() + "' is not configured", true);
@@ -315,9 +320,10 @@ public final class Deliverer implements AutoCloseable {
         String fileName = job.fileName() == null ? "" : job.fileName();
         int dot = fileName.indexOf('.');
         String ext = dot < 0 ? format : fileName.substring(dot + 1);
+        String schedule = job.scheduleId() == null ? "once" : scheduleName(job);
         String name = StorageNames.render(s.name(), Map.of("dataset", DeliveryMessages.fileStem(job.request()), "format", format,
-                "ext", ext, "job", job.id(), "schedule", job.scheduleId() == null ? "once" : job.scheduleId()),
-                job.completedAt().atZone(ZoneOffset.UTC));
+                "ext", ext, "job", job.id(), "schedule", schedule,
+                "schedule_id", job.scheduleId() == null ? "once" : job.scheduleId()), job.completedAt().atZone(ZoneOffset.UTC));
         try (InputStream in = files.open(job.storageKey(), 0)) {
             target.putNamed(name, in, job.fileSizeBytes());
             return new WebhookSender.Outcome(null, null, false);

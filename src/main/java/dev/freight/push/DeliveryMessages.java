@@ -83,14 +83,15 @@ final class DeliveryMessages {
 
     /**
      * The subject asked for, its placeholders filled ({dataset} {format} {rows} {status} {job} {schedule}; {dataset}
-     * of a report's picture is {@code <report>[-<widget>]}, as in its file name), or ours.
+     * of a report's picture is {@code <report>[-<widget>]}, as in its file name; {schedule}: {@code schedule}, the
+     * schedule's name, empty for a one-off export), or ours.
      */
-    static String subject(String asked, DeliveryEvent event, Job job) {
+    static String subject(String asked, DeliveryEvent event, Job job, String schedule) {
         if (asked != null) {
             return asked.replace("{dataset}", fileStem(job.request())).replace("{format}", String.valueOf(job.request().format()))
                     .replace("{rows}", job.rowCount() == null ? "" : Long.toString(job.rowCount()))
                     .replace("{status}", job.status().wireName()).replace("{job}", job.id())
-                    .replace("{schedule}", job.scheduleId() == null ? "" : job.scheduleId());
+                    .replace("{schedule}", schedule == null ? "" : schedule);
         }
         String of = "Freight: " + what(job) + (picture(job) ? " " + job.request().format() : " export");
         return switch (event) {
@@ -113,7 +114,7 @@ final class DeliveryMessages {
     }
 
     /** The text of an email: what {@code contents} carries, else {@code link} leads to the job's file. */
-    static String emailText(DeliveryEvent event, Job job, Link link, Contents contents) {
+    static String emailText(DeliveryEvent event, Job job, Link link, Contents contents, String schedule) {
         StringBuilder t = new StringBuilder();
         String what = "The " + job.request().format() + " export of " + what(job);
         if (event == DeliveryEvent.FAILED) {
@@ -129,7 +130,10 @@ final class DeliveryMessages {
             for (String note : contents.notes()) t.append("\n").append(note).append("\n");
         }
         t.append("\nJob: ").append(job.id());
-        if (job.scheduleId() != null) t.append("\nSchedule: ").append(job.scheduleId());
+        if (job.scheduleId() != null) {
+            t.append("\nSchedule: ").append(schedule == null || schedule.equals(job.scheduleId()) ? job.scheduleId()
+                    : schedule + " (" + job.scheduleId() + ")");
+        }
         if (job.plan().condition() != null) {
             t.append("\nCondition: ").append(job.plan().condition()).append(Boolean.TRUE.equals(job.conditionMet())
                     ? " (met)" : "");

@@ -118,6 +118,11 @@ final class DeliveryQueue {
                 truncate(note), utc(dueBefore), utc(now));
     }
 
+    /** The name of the schedule that made a job, for a storage copy's {schedule}; empty once it is deleted. */
+    Optional<String> scheduleName(String scheduleId) {
+        return sql.queryOne("SELECT name FROM export_schedule WHERE id = ?", rs -> rs.getString(1), scheduleId);
+    }
+
     /** Hands a claimed delivery back untried (this node is stopping). */
     void release(Due d) {
         sql.update("UPDATE export_delivery SET locked_by = NULL, locked_until = NULL WHERE id = ? AND locked_by = ?",

@@ -683,7 +683,27 @@ class DeliveryHttpTest {
         PictureMail m = pictureMail(mailTo("scheduled@example.com"));
         assertThat(m.pdf()).isEqualTo(file(id));
         assertThat(pdfText(m.pdf())).contains("Daily sales");
-        assertThat(m.text()).contains("Schedule: " + schedule);
+        assertThat(m.text()).contains("Schedule: daily-report-mail (" + schedule + ")");
+    }
+
+    @Test
+    void aSchedulesCopyAndSubjectAreNamedAfterTheSchedule() throws Exception {
+        // The issue's own template: {schedule} is the schedule's name, as people know it.
+        HttpResponse<byte[]> created = admin.post("/api/v1/export/schedules", """
+                {"name": "weekly-paid", "cron": "0 8 * * MON", "time_zone": "Europe/Berlin",
+                 "request": {"dataset": "sales", "format": "csv"},
+                 "deliveries": [{"type": "storage", "target": "archive", "name": "{dataset}/{yyyy}/{MM}/{dd}/{schedule}.csv"},
+                                {"type": "email", "to": ["weekly@example.com"], "subject": "{schedule}: {rows} rows"}]}""");
+        assertThat(created.statusCode()).as(ApiClient.text(created)).isEqualTo(201);
+        String schedule = ApiClient.json(created).get("id").asText();
+        String id = ApiClient.json(admin.post("/api/v1/export/schedules/" + schedule + "/run", "")).get("id").asText();
+        JsonNode job = delivered(id, 2);
+        var day = Instant.parse(job.get("completed_at").asText()).atZone(ZoneOffset.UTC);
+        Path copy = dir.resolve("archive").resolve("sales").resolve(String.format("%04d", day.getYear()))
+                .resolve(String.format("%02d", day.getMonthValue())).resolve(String.format("%02d", day.getDayOfMonth()))
+                .resolve("weekly-paid.csv");
+        assertThat(copy).hasBinaryContent(file(id));
+        assertThat(mailTo("weekly@example.com").getSubject()).isEqualTo("weekly-paid: 100 rows");
     }
 
     // ------------------------------------------------------------------ storage
