@@ -213,7 +213,11 @@ final class ExportCommand implements Callable<Integer> {
                     // the hook is running: the export is being cancelled
                 }
             }
-            if (!quiet.<Boolean>getValue()) err.println(Summary.line(result, "-".equals(output) ? "stdout" : output));
+            if (!quiet.<Boolean>getValue()) {
+                String destination = "-".equals(output) ? "stdout" : output;
+                err.println(prepared.visual() != null ? Summary.pictureLine(result, prepared.format().id(), destination)
+                        : Summary.line(result, destination));
+            }
             return Main.EXIT_OK;
         }
     }

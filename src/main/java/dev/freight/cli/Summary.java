@@ -9,6 +9,12 @@ final class Summary {
     private Summary() {
     }
 
+    /** A picture's final line: it is drawn, not written row by row, so it has no rows or rate to tell. */
+    static String pictureLine(ExportResult r, String format, String destination) {
+        return String.format(Locale.ROOT, "Drew the %s (%s) to %s in %s", format, bytes(r.bytes()), destination,
+                duration(r.elapsedNanos()));
+    }
+
     static String line(ExportResult r, String destination) {
         return String.format(Locale.ROOT, "Exported %s rows (%s) to %s in %s, %s rows/s%s", count(r.rows()), bytes(r.bytes()),
                 destination, duration(r.elapsedNanos()), count((long) r.rowsPerSecond()),

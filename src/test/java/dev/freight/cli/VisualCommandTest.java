@@ -31,6 +31,9 @@ class VisualCommandTest {
         BufferedImage png = ImageIO.read(out.toFile());
         assertThat(png.getWidth()).isEqualTo(400);
         assertThat(png.getHeight()).isEqualTo(200);
+        // Drawn, not written row by row: no "Exported 0 rows".
+        assertThat(run.stderr()).containsPattern("Drew the png \\([0-9.]+ KiB\\) to " + java.util.regex.Pattern.quote(out.toString())
+                + " in [0-9.]+ s").doesNotContain("rows");
     }
 
     @Test
