@@ -74,6 +74,16 @@ public final class Schedules {
         return store.delete(s.id());
     }
 
+    /**
+     * A character a name may hold: none that is invisible or turns text around (controls, bidi overrides and other
+     * format characters, a lone surrogate), so that a name reads in a list as it is.
+     */
+    private static boolean shown(int cp) {
+        int type = Character.getType(cp);
+        return type != Character.CONTROL && type != Character.FORMAT && type != Character.SURROGATE
+                && type != Character.UNASSIGNED && type != Character.PRIVATE_USE;
+    }
+
     /** The coming runs: none while paused. */
     public List<Instant> nextRuns(Schedule s) {
         return s.nextRuns(NEXT_RUNS);
@@ -95,7 +105,7 @@ public final class Schedules {
 
     private Schedule.Definition check(Principal owner, Schedule.Definition d) {
         String name = d.name() == null ? "" : d.name().trim();
-        if (name.isEmpty() || name.length() > MAX_NAME || !name.chars().allMatch(c -> c >= 0x20 && c != 0x7f)) {
+        if (name.isEmpty() || name.length() > MAX_NAME || !name.codePoints().allMatch(Schedules::shown)) {
             throw new InvalidRequestException(ProblemCode.INVALID_SCHEDULE, "name", "name must be 1 to " + MAX_NAME
                     + " characters without control characters");
         }

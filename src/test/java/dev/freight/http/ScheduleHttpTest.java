@@ -312,6 +312,12 @@ class ScheduleHttpTest {
         assertBad("""
                 {"cron": "0 8 * * *", "request": {"dataset": "demo.orders"}}""", ProblemCode.INVALID_SCHEDULE, "name",
                 "name is missing");
+        // A name that would read otherwise than it is: a bidi override, a lone surrogate, a zero-width space.
+        for (String hidden : java.util.List.of("invoice\\u202Efdp.exe", "half\\uD800", "a\\u200Bb")) {
+            assertBad("""
+                    {"name": "%s", "cron": "0 8 * * *", "request": {"dataset": "demo.orders"}}""".formatted(hidden),
+                    ProblemCode.INVALID_SCHEDULE, "name", "without control characters");
+        }
         // Deliveries are checked as a create checks them: a webhook host this server does not allow.
         assertBad("""
                 {"name": "x", "cron": "0 8 * * *", "request": {"dataset": "demo.orders"},
