@@ -193,6 +193,14 @@ final class Browser implements AutoCloseable {
     }
 
     /** Console messages since the last call: CSP violations and uncaught errors show up here. */
+    /** The console's script errors and Content-Security-Policy refusals: a page that works has none. */
+    List<String> scriptErrors() {
+        return consoleErrors().stream()
+                .filter(m -> m.contains("Content Security Policy") || m.contains("Uncaught") || m.contains("TypeError")
+                        || m.contains("ReferenceError") || m.contains("SyntaxError"))
+                .toList();
+    }
+
     List<String> consoleErrors() {
         return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue())
